@@ -1,0 +1,60 @@
+package io.tierflow.localstack;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+
+/** Plain Kafka producers and consumers for integration tests against the local broker. */
+final class KafkaTestClients {
+    private KafkaTestClients() {
+    }
+
+    /** Writes the records (key, value pairs) and waits until the broker acknowledged every one. */
+    static <K, V> void produce(String bootstrap, String topic, Serializer<K> keys, Serializer<V> values,
+            List<ProducerRecord<K, V>> records) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<K, V> producer = new KafkaProducer<>(props, keys, values)) {
+            for (ProducerRecord<K, V> record : records) {
+                producer.send(record).get();
+            }
+        }
+    }
+
+    /**
+     * Reads the topic from the beginning until {@code count} records arrived, failing after {@code timeout}.
+     * Returns exactly the records read (more than {@code count} if they came in the same poll).
+     */
+    static <K, V> List<ConsumerRecord<K, V>> consume(String bootstrap, String topic, Deserializer<K> keys,
+            Deserializer<V> values, int count, Duration timeout) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<ConsumerRecord<K, V>> read = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(props, keys, values)) {
+            consumer.subscribe(List.of(topic));
+            while (read.size() < count) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("only " + read.size() + " of " + count + " records arrived on " + topic
+                            + " within " + timeout);
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(read::add);
+            }
+        }
+        return read;
+    }
+}
