@@ -1,10 +1,14 @@
 package io.tierflow.localstack;
 
 import java.time.Duration;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -17,6 +21,15 @@ import org.apache.kafka.common.serialization.Serializer;
 /** Plain Kafka producers and consumers for integration tests against the local broker. */
 final class KafkaTestClients {
     private KafkaTestClients() {
+    }
+
+    /** Creates a topic with 3 partitions (the local broker does not create topics on first use). */
+    static void createTopic(String bootstrap, String topic) throws Exception {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
+        }
     }
 
     /** Writes the records (key, value pairs) and waits until the broker acknowledged every one. */
@@ -38,6 +51,12 @@ final class KafkaTestClients {
      */
     static <K, V> List<ConsumerRecord<K, V>> consume(String bootstrap, String topic, Deserializer<K> keys,
             Deserializer<V> values, int count, Duration timeout) {
+        return consume(bootstrap, topic, keys, values, record -> true, count, timeout);
+    }
+
+    /** Like {@link #consume(String, String, Deserializer, Deserializer, int, Duration)}, keeping matching records only. */
+    static <K, V> List<ConsumerRecord<K, V>> consume(String bootstrap, String topic, Deserializer<K> keys,
+            Deserializer<V> values, Predicate<ConsumerRecord<K, V>> keep, int count, Duration timeout) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
@@ -52,7 +71,11 @@ final class KafkaTestClients {
                     throw new AssertionError("only " + read.size() + " of " + count + " records arrived on " + topic
                             + " within " + timeout);
                 }
-                consumer.poll(Duration.ofMillis(200)).forEach(read::add);
+                for (ConsumerRecord<K, V> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (keep.test(record)) {
+                        read.add(record);
+                    }
+                }
             }
         }
         return read;
