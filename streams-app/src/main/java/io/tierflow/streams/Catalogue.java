@@ -28,6 +28,8 @@ final class Catalogue {
     private TieringPolicy policy = TieringPolicy.BUILT_IN;
     private LogisticScorer scorer = LogisticScorer.BUILT_IN;
     private List<SiteOffer> siteOffers = List.of();
+    private java.util.Map<String, SiteOffer> sitesByName = java.util.Map.of();
+    private java.util.Optional<SiteOffer> baseline = java.util.Optional.empty();
 
     Catalogue(KeyValueStore<String, Policy> policies, KeyValueStore<String, Model> models,
             KeyValueStore<String, Site> sites) {
@@ -46,6 +48,19 @@ final class Catalogue {
             all.forEachRemaining(entry -> offers.add(StateMapper.site(entry.value)));
         }
         siteOffers = List.copyOf(offers);
+        java.util.Map<String, SiteOffer> byName = new java.util.HashMap<>();
+        offers.forEach(o -> byName.put(o.name(), o));
+        sitesByName = byName;
+        baseline = io.tierflow.streams.domain.CostModel.baselineSite(siteOffers, policy.defaultSlaMs());
+    }
+
+    SiteOffer site(String name) {
+        return name == null ? null : sitesByName.get(name);
+    }
+
+    /** The everything-hot baseline site under the current policy's SLA, if any site meets it. */
+    java.util.Optional<SiteOffer> baselineSite() {
+        return baseline;
     }
 
     TieringPolicy policy() {

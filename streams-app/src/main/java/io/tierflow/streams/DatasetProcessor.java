@@ -51,6 +51,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Specif
     private KeyValueStore<String, DatasetState> states;
     private KeyValueStore<String, String> dueIndex;
     private Catalogue catalogue;
+    private CostLedgerWriter costs;
 
     DatasetProcessor(TieringSettings settings) {
         this.settings = settings;
@@ -66,6 +67,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Specif
         KeyValueStore<String, Site> sites = context.getStateStore(TieringTopology.SITES_STORE);
         catalogue = new Catalogue(policies, models, sites);
         catalogue.refresh();
+        costs = new CostLedgerWriter(context.getStateStore(TieringTopology.COST_LEDGER_STORE), catalogue);
         // Wall-clock punctuation: it must fire on partitions that receive nothing (cold data gets no events).
         // Which time it evaluates at is the clock setting's choice (see TieringSettings.eventTimeClock).
         context.schedule(settings.evaluationInterval(), PunctuationType.WALL_CLOCK_TIME, this::evaluateDue);
@@ -101,6 +103,11 @@ final class DatasetProcessor implements Processor<String, Object, String, Specif
             return; // duplicate or beyond the lateness bound: the state does not change
         }
         state.setActivity(StateMapper.activityState(activity));
+        if (state.getInventory() != null && event.getOp() == io.tierflow.schemas.AccessOp.GET) {
+            Double sla = state.getInventory().getLatencySlaMs();
+            costs.read(state, event.getClientRegion(), event.getBytes(), event.getLatencyMs(),
+                    sla != null ? sla : policy.defaultSlaMs());
+        }
         if (state.getInventory() != null) {
             long now = Math.max(eventTime, context.currentStreamTimeMs());
             Tier current = StateMapper.tier(state.getTier());
@@ -115,6 +122,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Specif
         DatasetState state = states.get(key);
         if (dataset == null) {
             if (state != null) {
+                costs.accrue(state, Math.max(timestamp, context.currentStreamTimeMs()));
                 unschedule(state);
                 states.delete(key);
             }
@@ -147,6 +155,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Specif
         long now = Math.max(timestamp, context.currentStreamTimeMs());
         switch (status.getPhase()) {
             case COMPLETED -> {
+                costs.accrue(state, now); // charge the old placement up to the moment it changes
                 String failure = applyCompleted(state, inFlight, status);
                 state.setInFlight(null);
                 state.setLastFailure(failure);
@@ -236,6 +245,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Specif
 
     /** Decides tier and placement, emits the decision and the next migration step, schedules the next look. */
     private void evaluate(DatasetState state, Activity activity, long now) {
+        costs.accrue(state, now);
         TieringPolicy policy = catalogue.policy();
         Dataset inventory = state.getInventory();
         Features features = activity.features(now, inventory.getSizeBytes(), policy.halfLifeMs());

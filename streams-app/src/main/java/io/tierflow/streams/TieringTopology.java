@@ -1,5 +1,6 @@
 package io.tierflow.streams;
 
+import io.tierflow.schemas.CostLedger;
 import io.tierflow.schemas.DatasetState;
 import io.tierflow.topics.Topic;
 import io.tierflow.topics.Topics;
@@ -24,6 +25,7 @@ import org.apache.kafka.streams.state.Stores;
 public final class TieringTopology {
     public static final String DATASET_STATE_STORE = "dataset-state";
     public static final String DUE_INDEX_STORE = "dataset-due-index";
+    public static final String COST_LEDGER_STORE = "cost-ledger";
     public static final String SITES_STORE = "sites-store";
     public static final String POLICIES_STORE = "policies-store";
     public static final String MODELS_STORE = "models-store";
@@ -53,6 +55,11 @@ public final class TieringTopology {
                 Serdes.String(), topics.valueSerde(DatasetState.class)), DATASET_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DUE_INDEX_STORE),
                 Serdes.String(), Serdes.String()), DATASET_PROCESSOR);
+
+        // A handful of keys updated at every evaluation: the record cache turns those updates into one write per
+        // key per commit.
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COST_LEDGER_STORE),
+                Serdes.String(), topics.valueSerde(CostLedger.class)).withCachingEnabled(), DATASET_PROCESSOR);
 
         addGlobalStore(topology, topics.sites, SITES_STORE);
         addGlobalStore(topology, topics.policies, POLICIES_STORE);

@@ -300,6 +300,32 @@ class TieringTopologyTest {
         assertEquals(Tier.HOT, scored.getTier(), "boost 30 x p lifts one read over the hot threshold");
     }
 
+    @Test
+    void shouldAccumulateCostsPerSiteAndTierAndForTheEverythingHotBaseline() {
+        fixture.datasets.pipeInput("c", TopologyFixture.dataset("c", "azure", "GLACIER_IR", 10 * GB), START);
+        // Two reads from eu-west (azure's region: no egress) while cold, then a day passes with no reads.
+        for (int i = 0; i < 2; i++) {
+            Instant at = START.plusSeconds(60 + i);
+            fixture.accessEvents.pipeInput("c", fixture.event("c", at, "eu-west"), at);
+        }
+        fixture.driver.advanceWallClockTime(Duration.ofHours(2));
+        fixture.driver.advanceWallClockTime(Duration.ofHours(2));
+        KeyValueStore<String, io.tierflow.schemas.CostLedger> ledger =
+                fixture.driver.getKeyValueStore(TieringTopology.COST_LEDGER_STORE);
+        io.tierflow.schemas.CostLedger cold = ledger.get("azure|COLD");
+        io.tierflow.schemas.CostLedger baseline = ledger.get("baseline|HOT");
+        assertTrue(cold != null && baseline != null, "both ledgers are written");
+        assertEquals(2, cold.getReads());
+        assertEquals(0.0, cold.getEgressUsd(), 1e-12, "read from its own region");
+        assertEquals(2 * 0.1 * 0.01, cold.getRetrievalUsd(), 1e-9, "retrieval fee of the cold class: 0.1 GB x 2");
+        double months = cold.getGbMonths() / 10.0;
+        assertTrue(months > 0.004 && months < 0.006, "about 4 hours of 10 GB: " + cold.getGbMonths());
+        assertEquals(cold.getGbMonths() * 0.0036, cold.getStorageUsd(), 1e-12);
+        assertEquals("gcp", baseline.getSite(), "cheapest hot storage whose p95 meets the 50 ms SLA");
+        assertEquals(cold.getGbMonths() * 0.020, baseline.getStorageUsd(), 1e-12);
+        assertEquals(2 * 0.1 * 0.12, baseline.getEgressUsd(), 1e-9, "the baseline serves eu-west from us-central");
+    }
+
     private MigrationCommand promoteToAws(String key) {
         fixture.datasets.pipeInput(key, TopologyFixture.dataset(key, "azure", "GLACIER_IR", GB), START);
         fixture.burst(key, START.plusSeconds(60), 30, Duration.ofMinutes(5));

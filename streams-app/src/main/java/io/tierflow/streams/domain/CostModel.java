@@ -1,0 +1,40 @@
+package io.tierflow.streams.domain;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/** What storing and reading data costs at a site, and the baseline Tierflow's savings are measured against. */
+public final class CostModel {
+    private static final double MONTH_MS = 30.0 * 24 * 3_600_000;
+
+    private CostModel() {
+    }
+
+    /** The costs of one read. */
+    public record ReadCost(double egressUsd, double requestUsd, double retrievalUsd) {
+    }
+
+    public static ReadCost read(SiteOffer site, SiteOffer.StorageClassOffer storageClass, String clientRegion,
+            long bytes) {
+        double gb = bytes / 1e9;
+        double egress = site.region().equals(clientRegion) ? 0.0 : gb * site.egressPerGb();
+        return new ReadCost(egress, storageClass.requestPer1000() / 1000.0, gb * storageClass.retrievalPerGb());
+    }
+
+    /** GB-months of {@code sizeBytes} kept from {@code fromMs} to {@code toMs}. */
+    public static double gbMonths(long sizeBytes, long fromMs, long toMs) {
+        return toMs <= fromMs ? 0.0 : sizeBytes / 1e9 * (toMs - fromMs) / MONTH_MS;
+    }
+
+    /**
+     * The baseline: everything hot on the single cheapest site whose p95 meets the SLA (what one would do
+     * without tiering), or empty when no such site exists.
+     */
+    public static Optional<SiteOffer> baselineSite(List<SiteOffer> sites, double slaMs) {
+        return sites.stream()
+                .filter(s -> s.up() && s.p95LatencyMs() <= slaMs && s.classFor(Tier.HOT).isPresent())
+                .min(Comparator.comparingDouble((SiteOffer s) -> s.classFor(Tier.HOT).orElseThrow().storagePerGbMonth())
+                        .thenComparing(SiteOffer::name));
+    }
+}
