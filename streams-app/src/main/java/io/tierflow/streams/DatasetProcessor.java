@@ -1,6 +1,8 @@
 package io.tierflow.streams;
 
 import io.tierflow.schemas.AccessEvent;
+import io.tierflow.schemas.AlertSignal;
+import io.tierflow.schemas.AlertType;
 import io.tierflow.schemas.Dataset;
 import io.tierflow.schemas.DatasetState;
 import io.tierflow.schemas.MigrationAction;
@@ -10,9 +12,11 @@ import io.tierflow.schemas.Model;
 import io.tierflow.schemas.Placement;
 import io.tierflow.schemas.PlacementExplanation;
 import io.tierflow.schemas.Policy;
+import io.tierflow.schemas.Severity;
 import io.tierflow.schemas.Site;
 import io.tierflow.schemas.SiteScore;
 import io.tierflow.streams.domain.Activity;
+import io.tierflow.streams.domain.AlertRules;
 import io.tierflow.streams.domain.DecayedHeat;
 import io.tierflow.streams.domain.Features;
 import io.tierflow.streams.domain.MigrationPlanner;
@@ -30,7 +34,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -45,9 +48,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * changes, a migration step finishes, or the dataset's due time (when its heat will have decayed below its tier's
  * demotion threshold) comes.
  */
-final class DatasetProcessor implements Processor<String, Object, String, SpecificRecord> {
+final class DatasetProcessor implements Processor<String, Object, String, TieringOutput> {
+    static final String BACKLOG_ALERT = "MIGRATION_BACKLOG:global";
     private final TieringSettings settings;
-    private ProcessorContext<String, SpecificRecord> context;
+    private ProcessorContext<String, TieringOutput> context;
+    private final java.util.Map<String, Boolean> siteUp = new java.util.HashMap<>();
     private KeyValueStore<String, DatasetState> states;
     private KeyValueStore<String, String> dueIndex;
     private Catalogue catalogue;
@@ -58,7 +63,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Specif
     }
 
     @Override
-    public void init(ProcessorContext<String, SpecificRecord> context) {
+    public void init(ProcessorContext<String, TieringOutput> context) {
         this.context = context;
         states = context.getStateStore(TieringTopology.DATASET_STATE_STORE);
         dueIndex = context.getStateStore(TieringTopology.DUE_INDEX_STORE);
@@ -110,6 +115,16 @@ final class DatasetProcessor implements Processor<String, Object, String, Specif
         }
         if (state.getInventory() != null) {
             long now = Math.max(eventTime, context.currentStreamTimeMs());
+            long reads1h = activity.count1h(now);
+            double forecast = activity.holt().nextHour();
+            String spikeId = "TRAFFIC_SPIKE:" + key;
+            boolean wasSpiking = state.getActiveAlerts().contains(spikeId);
+            if (AlertRules.trafficSpike(reads1h, forecast, wasSpiking) != wasSpiking) {
+                setActive(state, spikeId, !wasSpiking);
+                signal(spikeId, AlertType.TRAFFIC_SPIKE, Severity.WARNING, key, !wasSpiking, 0, reads1h,
+                        AlertRules.SPIKE_FACTOR * Math.max(forecast, 1.0), String.format(
+                                "%d accesses in the last hour against a forecast of %.1f", reads1h, forecast), now);
+            }
             Tier current = StateMapper.tier(state.getTier());
             if (current == null || tierNow(state, activity, now, policy) != current) {
                 evaluate(state, activity, now);
@@ -126,7 +141,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Specif
                 unschedule(state);
                 states.delete(key);
             }
-            context.forward(new Record<>(key, null, timestamp), TieringTopology.PLACEMENTS_SINK);
+            context.forward(new Record<>(key, TieringOutput.placement(null), timestamp));
             return;
         }
         if (state == null) {
@@ -153,6 +168,11 @@ final class DatasetProcessor implements Processor<String, Object, String, Specif
             return; // a status for a command that is no longer current (duplicate or stale)
         }
         long now = Math.max(timestamp, context.currentStreamTimeMs());
+        if (status.getPhase() == io.tierflow.schemas.MigrationPhase.COMPLETED
+                || status.getPhase() == io.tierflow.schemas.MigrationPhase.FAILED) {
+            signal(BACKLOG_ALERT, AlertType.MIGRATION_BACKLOG, Severity.WARNING, "global", false, -1, 0,
+                    AlertRules.BACKLOG_LIMIT, "migration commands in flight", now);
+        }
         switch (status.getPhase()) {
             case COMPLETED -> {
                 costs.accrue(state, now); // charge the old placement up to the moment it changes
@@ -216,6 +236,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Specif
         if (now <= 0) {
             return;
         }
+        signalSiteChanges(now);
         List<String> due = new ArrayList<>();
         try (KeyValueIterator<String, String> entries = dueIndex.range(null, DueIndex.upperBound(now))) {
             while (entries.hasNext() && due.size() < settings.maxEvaluationsPerPunctuation()) {
@@ -237,6 +258,62 @@ final class DatasetProcessor implements Processor<String, Object, String, Specif
         }
     }
 
+    /** Every task sees the catalogue; each reports changes, and the alert manager publishes a change once. */
+    private void signalSiteChanges(long now) {
+        for (io.tierflow.streams.domain.SiteOffer site : catalogue.sites()) {
+            Boolean before = siteUp.put(site.name(), site.up());
+            boolean wasDown = before != null && !before;
+            if (!site.up() && !wasDown || site.up() && wasDown) {
+                signal("SITE_DOWN:" + site.name(), AlertType.SITE_DOWN, Severity.CRITICAL, site.name(), !site.up(), 0,
+                        site.up() ? 1 : 0, 1, "site " + site.name() + (site.up() ? " is up again" : " is down"), now);
+            }
+        }
+    }
+
+    /** Latency and cost alerts from the reads charged since the last evaluation. */
+    private void checkReadAlerts(DatasetState state, long now) {
+        io.tierflow.schemas.PendingCost pending = state.getPendingCost();
+        String slaId = "LATENCY_SLA:" + state.getKey();
+        boolean slaWas = state.getActiveAlerts().contains(slaId);
+        Boolean slaNow = AlertRules.latencySla(pending.getReads(), pending.getSlaMisses(), slaWas);
+        if (slaNow != null && slaNow != slaWas) {
+            setActive(state, slaId, slaNow);
+            signal(slaId, AlertType.LATENCY_SLA, Severity.WARNING, state.getKey(), slaNow, 0, pending.getSlaMisses(),
+                    AlertRules.SLA_MISS_SHARE, String.format("%d of %d hot reads slower than the SLA",
+                            pending.getSlaMisses(), pending.getReads()), now);
+        }
+        long since = state.getCostAccruedAt();
+        if (since > 0 && now > since) {
+            double perHour = (pending.getEgressUsd() + pending.getRequestUsd() + pending.getRetrievalUsd())
+                    / ((now - since) / 3_600_000.0);
+            String costId = "COST_SPIKE:" + state.getKey();
+            boolean costWas = state.getActiveAlerts().contains(costId);
+            boolean costNow = AlertRules.costSpike(perHour, costWas);
+            if (costNow != costWas) {
+                setActive(state, costId, costNow);
+                signal(costId, AlertType.COST_SPIKE, Severity.WARNING, state.getKey(), costNow, 0, perHour,
+                        AlertRules.COST_SPIKE_USD_PER_HOUR, String.format("reads cost %.2f USD/h", perHour), now);
+            }
+        }
+    }
+
+    private static void setActive(DatasetState state, String alertId, boolean active) {
+        List<String> ids = new ArrayList<>(state.getActiveAlerts());
+        ids.remove(alertId);
+        if (active) {
+            ids.add(alertId);
+        }
+        state.setActiveAlerts(ids);
+    }
+
+    private void signal(String alertId, AlertType type, Severity severity, String subject, boolean firing, long delta,
+            double value, double threshold, String message, long at) {
+        AlertSignal signal = AlertSignal.newBuilder().setAlertId(alertId).setType(type).setSeverity(severity)
+                .setSubject(subject).setFiring(firing).setDelta(delta).setValue(value).setThreshold(threshold)
+                .setMessage(message).setAt(at).build();
+        context.forward(new Record<>(alertId, TieringOutput.signal(signal), at));
+    }
+
     private Tier tierNow(DatasetState state, Activity activity, long now, TieringPolicy policy) {
         Features features = activity.features(now, state.getInventory().getSizeBytes(), policy.halfLifeMs());
         double boosted = features.heat() + policy.scoreBoost() * catalogue.scorer().score(features);
@@ -245,6 +322,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Specif
 
     /** Decides tier and placement, emits the decision and the next migration step, schedules the next look. */
     private void evaluate(DatasetState state, Activity activity, long now) {
+        checkReadAlerts(state, now);
         costs.accrue(state, now);
         TieringPolicy policy = catalogue.policy();
         Dataset inventory = state.getInventory();
@@ -267,7 +345,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Specif
         Placement placement = placement(state, decision, features.heat(), pHotSoon, boosted, policy,
                 catalogue.scorer().version(), now);
         if (!sameDecision(state.getLastPlacement(), placement)) {
-            context.forward(new Record<>(state.getKey(), placement, now), TieringTopology.PLACEMENTS_SINK);
+            context.forward(new Record<>(state.getKey(), TieringOutput.placement(placement), now));
         }
         state.setLastPlacement(placement);
         state.setTier(StateMapper.tier(tier));
@@ -307,7 +385,9 @@ final class DatasetProcessor implements Processor<String, Object, String, Specif
         state.setInFlight(command);
         state.setCommandsIssued(state.getCommandsIssued() + 1);
         state.setLastMoveAt(now);
-        context.forward(new Record<>(state.getKey(), command, now), TieringTopology.COMMANDS_SINK);
+        context.forward(new Record<>(state.getKey(), TieringOutput.command(command), now));
+        signal(BACKLOG_ALERT, AlertType.MIGRATION_BACKLOG, Severity.WARNING, "global", true, 1, 0,
+                AlertRules.BACKLOG_LIMIT, "migration commands in flight", now);
     }
 
     private void schedule(DatasetState state, long dueAt) {

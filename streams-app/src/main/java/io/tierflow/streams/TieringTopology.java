@@ -1,11 +1,20 @@
 package io.tierflow.streams;
 
+import io.tierflow.schemas.Alert;
+import io.tierflow.schemas.AlertSignal;
 import io.tierflow.schemas.CostLedger;
 import io.tierflow.schemas.DatasetState;
 import io.tierflow.topics.Topic;
 import io.tierflow.topics.Topics;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -14,70 +23,99 @@ import org.apache.kafka.streams.state.Stores;
  * The tiering topology of DESIGN.md, built in one place and used by the app, the tests and what-if alike.
  *
  * <pre>
- * access-events ─┐
- * datasets ──────┼─▶ dataset-processor ──▶ placements
- * migration-status┘   (dataset-state,       migration-commands
- *                      dataset-due-index)
+ * access-events ──┐                                       ┌─▶ placements
+ * datasets ───────┼─▶ dataset-processor ──(by output)─────┼─▶ migration-commands
+ * migration-status┘   dataset-state, dataset-due-index,   └─▶ alert-signals (repartition by alert id)
+ *                     cost-ledger                                   │
+ * control ─────────────────────────────────────────────▶ alert-manager (alerts-store) ─▶ alerts
  * sites, policies, models ─▶ global stores read by dataset-processor
  * </pre>
- * The three inputs are co-partitioned by dataset key, so one processor owns all of a dataset's state.
+ * The three dataset inputs are co-partitioned by dataset key, so one processor owns all of a dataset's state;
+ * alerts are keyed by alert id, so their signals are repartitioned to the task that owns each alert, where the
+ * operator's acknowledgements (control, keyed by alert id) arrive too.
  */
 public final class TieringTopology {
     public static final String DATASET_STATE_STORE = "dataset-state";
     public static final String DUE_INDEX_STORE = "dataset-due-index";
     public static final String COST_LEDGER_STORE = "cost-ledger";
+    public static final String ALERTS_STORE = "alerts-store";
     public static final String SITES_STORE = "sites-store";
     public static final String POLICIES_STORE = "policies-store";
     public static final String MODELS_STORE = "models-store";
+    /** Name of the internal topic alert signals travel on ({@code <application.id>-alert-signals-repartition}). */
+    public static final String ALERT_SIGNALS = "alert-signals";
 
-    static final String ACCESS_EVENTS_SOURCE = "access-events-source";
-    static final String DATASETS_SOURCE = "datasets-source";
-    static final String MIGRATION_STATUS_SOURCE = "migration-status-source";
     static final String DATASET_PROCESSOR = "dataset-processor";
-    static final String PLACEMENTS_SINK = "placements-sink";
-    static final String COMMANDS_SINK = "migration-commands-sink";
+    static final String ALERT_MANAGER = "alert-manager";
 
     private TieringTopology() {
     }
 
     public static Topology build(Topics topics, TieringSettings settings) {
-        Topology topology = new Topology();
-        topology.addSource(Topology.AutoOffsetReset.EARLIEST, ACCESS_EVENTS_SOURCE, new AccessEventTimestamps(),
-                Serdes.String().deserializer(), topics.accessEvents.valueSerde().deserializer(), Topics.ACCESS_EVENTS);
-        topology.addSource(Topology.AutoOffsetReset.EARLIEST, DATASETS_SOURCE, Serdes.String().deserializer(),
-                topics.datasets.valueSerde().deserializer(), Topics.DATASETS);
-        topology.addSource(Topology.AutoOffsetReset.EARLIEST, MIGRATION_STATUS_SOURCE, Serdes.String().deserializer(),
-                topics.migrationStatus.valueSerde().deserializer(), Topics.MIGRATION_STATUS);
+        StreamsBuilder builder = new StreamsBuilder();
+        addGlobalStore(builder, topics.sites, SITES_STORE);
+        addGlobalStore(builder, topics.policies, POLICIES_STORE);
+        addGlobalStore(builder, topics.models, MODELS_STORE);
 
-        topology.addProcessor(DATASET_PROCESSOR, () -> new DatasetProcessor(settings),
-                ACCESS_EVENTS_SOURCE, DATASETS_SOURCE, MIGRATION_STATUS_SOURCE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DATASET_STATE_STORE),
-                Serdes.String(), topics.valueSerde(DatasetState.class)), DATASET_PROCESSOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DUE_INDEX_STORE),
-                Serdes.String(), Serdes.String()), DATASET_PROCESSOR);
-
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DATASET_STATE_STORE),
+                Serdes.String(), topics.valueSerde(DatasetState.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DUE_INDEX_STORE),
+                Serdes.String(), Serdes.String()));
         // A handful of keys updated at every evaluation: the record cache turns those updates into one write per
         // key per commit.
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COST_LEDGER_STORE),
-                Serdes.String(), topics.valueSerde(CostLedger.class)).withCachingEnabled(), DATASET_PROCESSOR);
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COST_LEDGER_STORE),
+                Serdes.String(), topics.valueSerde(CostLedger.class)).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERTS_STORE),
+                Serdes.String(), topics.valueSerde(Alert.class)));
 
-        addGlobalStore(topology, topics.sites, SITES_STORE);
-        addGlobalStore(topology, topics.policies, POLICIES_STORE);
-        addGlobalStore(topology, topics.models, MODELS_STORE);
+        KStream<String, Object> access = builder.stream(Topics.ACCESS_EVENTS,
+                        Consumed.with(Serdes.String(), topics.accessEvents.valueSerde())
+                                .withTimestampExtractor(new AccessEventTimestamps()).withName("access-events-source"))
+                .mapValues(v -> (Object) v, Named.as("access-events-input"));
+        KStream<String, Object> datasets = builder.stream(Topics.DATASETS,
+                        Consumed.with(Serdes.String(), topics.datasets.valueSerde()).withName("datasets-source"))
+                .mapValues(v -> (Object) v, Named.as("datasets-input"));
+        KStream<String, Object> statuses = builder.stream(Topics.MIGRATION_STATUS,
+                        Consumed.with(Serdes.String(), topics.migrationStatus.valueSerde())
+                                .withName("migration-status-source"))
+                .mapValues(v -> (Object) v, Named.as("migration-status-input"));
 
-        topology.addSink(PLACEMENTS_SINK, Topics.PLACEMENTS, Serdes.String().serializer(),
-                topics.placements.valueSerde().serializer(), DATASET_PROCESSOR);
-        topology.addSink(COMMANDS_SINK, Topics.MIGRATION_COMMANDS, Serdes.String().serializer(),
-                topics.migrationCommands.valueSerde().serializer(), DATASET_PROCESSOR);
-        return topology;
+        KStream<String, TieringOutput> outputs = access
+                .merge(datasets, Named.as("merge-datasets"))
+                .merge(statuses, Named.as("merge-migration-status"))
+                .process(() -> new DatasetProcessor(settings), Named.as(DATASET_PROCESSOR),
+                        DATASET_STATE_STORE, DUE_INDEX_STORE, COST_LEDGER_STORE);
+
+        outputs.filter((k, o) -> o.kind() == TieringOutput.Kind.PLACEMENT, Named.as("placements-only"))
+                .mapValues(TieringOutput::placement, Named.as("placement-value"))
+                .to(Topics.PLACEMENTS, Produced.with(Serdes.String(), topics.placements.valueSerde())
+                        .withName("placements-sink"));
+        outputs.filter((k, o) -> o.kind() == TieringOutput.Kind.COMMAND, Named.as("commands-only"))
+                .mapValues(TieringOutput::command, Named.as("command-value"))
+                .to(Topics.MIGRATION_COMMANDS, Produced.with(Serdes.String(), topics.migrationCommands.valueSerde())
+                        .withName("migration-commands-sink"));
+
+        KStream<String, SpecificRecord> signals = outputs
+                .filter((k, o) -> o.kind() == TieringOutput.Kind.ALERT_SIGNAL, Named.as("alert-signals-only"))
+                .mapValues(TieringOutput::signal, Named.as("alert-signal-value"))
+                .repartition(Repartitioned.with(Serdes.String(), topics.valueSerde(AlertSignal.class))
+                        .withName(ALERT_SIGNALS))
+                .mapValues(v -> (SpecificRecord) v, Named.as("alert-signals-input"));
+        KStream<String, SpecificRecord> control = builder.stream(Topics.CONTROL,
+                        Consumed.with(Serdes.String(), topics.control.valueSerde()).withName("control-source"))
+                .mapValues(v -> (SpecificRecord) v, Named.as("control-input"));
+        signals.merge(control, Named.as("merge-control"))
+                .process(AlertManager::new, Named.as(ALERT_MANAGER), ALERTS_STORE)
+                .to(Topics.ALERTS, Produced.with(Serdes.String(), topics.alerts.valueSerde()).withName("alerts-sink"));
+        return builder.build();
     }
 
-    private static <V> void addGlobalStore(Topology topology, Topic<String, V> topic, String storeName) {
+    private static <V> void addGlobalStore(StreamsBuilder builder, Topic<String, V> topic, String storeName) {
         // Global stores restore from their topic itself, so they need no changelog of their own.
         StoreBuilder<KeyValueStore<String, V>> store = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(storeName), Serdes.String(), topic.valueSerde()).withLoggingDisabled();
-        topology.addGlobalStore(store, topic.name() + "-global-source", Serdes.String().deserializer(),
-                topic.valueSerde().deserializer(), topic.name(), topic.name() + "-global-updater",
+        builder.addGlobalStore(store, topic.name(),
+                Consumed.with(Serdes.String(), topic.valueSerde()).withName(topic.name() + "-global-source"),
                 () -> new GlobalStoreUpdater<>(storeName));
     }
 }

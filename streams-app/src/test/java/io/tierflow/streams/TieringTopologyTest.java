@@ -326,6 +326,48 @@ class TieringTopologyTest {
         assertEquals(2 * 0.1 * 0.12, baseline.getEgressUsd(), 1e-9, "the baseline serves eu-west from us-central");
     }
 
+    @Test
+    void shouldRaiseATrafficSpikeAlertThatAnOperatorCanAcknowledge() {
+        fixture.datasets.pipeInput("spiky", TopologyFixture.dataset("spiky", "aws", "STANDARD", GB), START);
+        fixture.burst("spiky", START.plusSeconds(10), 60, Duration.ofMinutes(10));
+        List<io.tierflow.schemas.Alert> raised = fixture.alerts.readValuesToList().stream()
+                .filter(a -> a.getType() == io.tierflow.schemas.AlertType.TRAFFIC_SPIKE).toList();
+        assertEquals(1, raised.size(), "raised once, not once per event");
+        assertEquals("TRAFFIC_SPIKE:spiky", raised.get(0).getId());
+        assertEquals(io.tierflow.schemas.AlertState.FIRING, raised.get(0).getState());
+
+        fixture.control.pipeInput("TRAFFIC_SPIKE:spiky", io.tierflow.schemas.ControlCommand.newBuilder()
+                .setType(io.tierflow.schemas.ControlType.ACK_ALERT).setTarget("TRAFFIC_SPIKE:spiky")
+                .setOperator("ops").setIssuedAt(START.plusSeconds(700)).build(), START.plusSeconds(700));
+        io.tierflow.schemas.Alert acked = fixture.alerts.readValue();
+        assertEquals(io.tierflow.schemas.AlertState.ACKNOWLEDGED, acked.getState());
+        assertEquals("ops", acked.getAcknowledgedBy());
+
+        // The spike ends: an hour later a single read finds the hourly count far lower.
+        Instant later = START.plusSeconds(2 * 3600);
+        fixture.accessEvents.pipeInput("spiky", fixture.event("spiky", later, "us-east"), later);
+        io.tierflow.schemas.Alert cleared = fixture.alerts.readValue();
+        assertEquals(io.tierflow.schemas.AlertState.RESOLVED, cleared.getState());
+        assertTrue(fixture.alerts.isEmpty());
+    }
+
+    @Test
+    void shouldRaiseSiteDownOnceAndResolveItWhenTheSiteIsBack() {
+        Site down = Site.newBuilder(TopologyFixture.standardSites().get(1)).setUp(false).build();
+        fixture.sites.pipeInput("azure", down, START);
+        fixture.datasets.pipeInput("any", TopologyFixture.dataset("any", "aws", "STANDARD", GB), START);
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(10));
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(10));
+        List<io.tierflow.schemas.Alert> alerts = fixture.alerts.readValuesToList();
+        assertEquals(1, alerts.size(), alerts.toString());
+        assertEquals("SITE_DOWN:azure", alerts.get(0).getId());
+        assertEquals(io.tierflow.schemas.Severity.CRITICAL, alerts.get(0).getSeverity());
+
+        fixture.sites.pipeInput("azure", TopologyFixture.standardSites().get(1), START.plusSeconds(30));
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(10));
+        assertEquals(io.tierflow.schemas.AlertState.RESOLVED, fixture.alerts.readValue().getState());
+    }
+
     private MigrationCommand promoteToAws(String key) {
         fixture.datasets.pipeInput(key, TopologyFixture.dataset(key, "azure", "GLACIER_IR", GB), START);
         fixture.burst(key, START.plusSeconds(60), 30, Duration.ofMinutes(5));

@@ -51,6 +51,8 @@ final class TopologyFixture implements AutoCloseable {
     final TestOutputTopic<String, Placement> placements;
     final TestOutputTopic<String, MigrationCommand> commands;
     final TestOutputTopic<byte[], DeadLetter> deadLetters;
+    final TestOutputTopic<String, io.tierflow.schemas.Alert> alerts;
+    final TestInputTopic<String, io.tierflow.schemas.ControlCommand> control;
     private final AtomicLong eventIds = new AtomicLong();
 
     TopologyFixture(String registryUrl, Path stateDir, TieringSettings settings) {
@@ -84,6 +86,10 @@ final class TopologyFixture implements AutoCloseable {
                 topics.placements.valueSerde().deserializer());
         commands = driver.createOutputTopic(Topics.MIGRATION_COMMANDS, Serdes.String().deserializer(),
                 topics.migrationCommands.valueSerde().deserializer());
+        alerts = driver.createOutputTopic(Topics.ALERTS, Serdes.String().deserializer(),
+                topics.alerts.valueSerde().deserializer());
+        control = driver.createInputTopic(Topics.CONTROL, Serdes.String().serializer(),
+                topics.control.valueSerde().serializer());
         deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, Serdes.ByteArray().deserializer(),
                 topics.deadLetters.valueSerde().deserializer());
     }
