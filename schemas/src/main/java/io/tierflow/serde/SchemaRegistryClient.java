@@ -64,33 +64,25 @@ public final class SchemaRegistryClient {
 
     /** Registers the schema under the subject (or finds it registered already) and returns its global id. */
     public int register(String subject, Schema schema) {
-        Map<Schema, Integer> ids = idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
-        Integer cached = ids.get(schema);
-        if (cached != null) {
-            return cached;
-        }
-        JsonNode answer = call("POST", "subjects/" + encode(subject) + "/versions", schemaBody(schema));
-        int id = answer.path("id").asInt(-1);
-        if (id < 0) {
-            throw new SchemaRegistryException("registry " + describe() + " answered registration of subject '"
-                    + subject + "' without an id: " + answer, 200, -1, null);
-        }
-        ids.put(schema, id);
-        schemasById.putIfAbsent(id, schema);
-        return id;
+        return idFor(subject, schema, "subjects/" + encode(subject) + "/versions", "registration");
     }
 
     /** Looks up the id of a schema already registered under the subject; fails if it is not registered. */
     public int lookup(String subject, Schema schema) {
+        return idFor(subject, schema, "subjects/" + encode(subject), "lookup");
+    }
+
+    /** Both calls answer {"id": n} for the schema posted; the id is cached per subject and schema. */
+    private int idFor(String subject, Schema schema, String path, String what) {
         Map<Schema, Integer> ids = idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
         Integer cached = ids.get(schema);
         if (cached != null) {
             return cached;
         }
-        JsonNode answer = call("POST", "subjects/" + encode(subject), schemaBody(schema));
+        JsonNode answer = call("POST", path, schemaBody(schema));
         int id = answer.path("id").asInt(-1);
         if (id < 0) {
-            throw new SchemaRegistryException("registry " + describe() + " answered the lookup in subject '"
+            throw new SchemaRegistryException("registry " + describe() + " answered the " + what + " in subject '"
                     + subject + "' without an id: " + answer, 200, -1, null);
         }
         ids.put(schema, id);
