@@ -32,16 +32,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -190,7 +186,7 @@ final class ProduceCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        TrafficConfig traffic = trafficConfig(); // usage errors first: they exit 2 with the usage message
+        TrafficConfig traffic = trafficConfig(Instant.now()); // usage errors first: exit 2 with the usage message
         SiteUploader uploader = uploader();
         CountDownLatch finished = new CountDownLatch(1);
         Thread onCtrlC = new Thread(() -> {
@@ -241,6 +237,11 @@ final class ProduceCommand implements Callable<Integer> {
             err.println("tierflow produce: stopped before the traffic started");
             return;
         }
+        if (start == null) {
+            // Registering and uploading took a while: a start taken from the clock is taken again, so live
+            // traffic carries the time it is sent at.
+            traffic = trafficConfig(Instant.now());
+        }
         TrafficGenerator generator = new TrafficGenerator(traffic, inventory);
         TrafficSummary sent = produceTraffic(topics, generator);
         printSummary(traffic, generator, registered, sent, System.nanoTime() - started);
@@ -249,7 +250,7 @@ final class ProduceCommand implements Callable<Integer> {
         }
     }
 
-    private TrafficConfig trafficConfig() {
+    private TrafficConfig trafficConfig(Instant now) {
         List<String> problems = new ArrayList<>();
         if (datasets < 1) {
             problems.add("--datasets must be at least 1");
@@ -280,7 +281,7 @@ final class ProduceCommand implements Callable<Integer> {
                     ? BurstSchedule.none()
                     : new BurstSchedule(BurstSchedule.parseRanks(burstKeys, datasets), burstEvery, burstLength,
                             burstFactor);
-            return new TrafficConfig(seed, start == null ? defaultStart(Instant.now()) : start, rate, zipfExponent,
+            return new TrafficConfig(seed, start == null ? defaultStart(now) : start, rate, zipfExponent,
                     new DiurnalCycle(diurnalAmplitude), regions, bursts);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -364,7 +365,7 @@ final class ProduceCommand implements Callable<Integer> {
             admin = Admin.create(props);
         } catch (KafkaException e) {
             throw new ProduceException("cannot use --bootstrap-servers " + bootstrapServers + ": "
-                    + rootMessage(e), e);
+                    + SendOutcome.rootMessage(e), e);
         }
         try {
             admin.describeTopics(List.of(Topics.DATASETS, Topics.ACCESS_EVENTS)).allTopicNames()
@@ -426,12 +427,7 @@ final class ProduceCommand implements Callable<Integer> {
                 + " and registering ") + inventory.size() + " datasets...");
         err.flush();
         Topic<String, Dataset> topic = topics.datasets;
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        Callback onAck = (metadata, e) -> {
-            if (e != null) {
-                failure.compareAndSet(null, e);
-            }
-        };
+        SendOutcome outcome = new SendOutcome();
         int done = 0;
         int registered = 0;
         int uploaded = 0;
@@ -440,7 +436,7 @@ final class ProduceCommand implements Callable<Integer> {
         try (KafkaProducer<String, Dataset> producer = new KafkaProducer<>(producerProperties(),
                 topic.keySerde().serializer(), topic.valueSerde().serializer())) {
             for (DatasetSpec dataset : inventory) {
-                if (stopRequested || failure.get() != null) {
+                if (stopRequested || outcome.hasFailed()) {
                     break;
                 }
                 ContentChecksums checksums = checksums(dataset);
@@ -457,23 +453,23 @@ final class ProduceCommand implements Callable<Integer> {
                 if (registerDatasets) {
                     Dataset record = dataset.toRecord(checksums.sha256(), versionToken, asOf);
                     producer.send(new ProducerRecord<>(topic.name(), null, asOf.toEpochMilli(), dataset.key(), record),
-                            onAck);
+                            outcome);
                     registered++;
                 }
                 done++;
                 if (progress.due()) {
-                    err.printf(Locale.ROOT, "tierflow produce: %d of %d datasets done (%s uploaded)%n", done,
-                            inventory.size(), mebibytes(uploadedBytes));
+                    err.printf(Locale.ROOT, "tierflow produce: %d of %d datasets done%s%n", done, inventory.size(),
+                            uploader == null ? "" : " (" + mebibytes(uploadedBytes) + " uploaded)");
                     err.flush();
                 }
             }
             producer.flush();
         } catch (KafkaException e) {
-            throw new ProduceException("could not write to topic " + topic.name() + ": " + rootMessage(e), e);
+            outcome.failed(e);
         }
-        if (failure.get() != null) {
-            throw new ProduceException("could not write to topic " + topic.name() + ": " + rootMessage(failure.get()),
-                    failure.get());
+        ProduceException failure = outcome.toException(topic.name(), bootstrapServers);
+        if (failure != null) {
+            throw failure;
         }
         return new DatasetSummary(registered, uploaded, uploadedBytes);
     }
@@ -489,7 +485,7 @@ final class ProduceCommand implements Callable<Integer> {
     /** What the traffic loop sent, and how it ended. */
     private static final class TrafficSummary {
         long sent;
-        final AtomicLong acknowledged = new AtomicLong();
+        final SendOutcome outcome = new SendOutcome();
         Instant firstEventTime;
         Instant lastEventTime;
         long elapsedNanos;
@@ -501,21 +497,13 @@ final class ProduceCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Topic<String, AccessEvent> topic = topics.accessEvents;
         TrafficSummary summary = new TrafficSummary();
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        Callback onAck = (metadata, e) -> {
-            if (e == null) {
-                summary.acknowledged.incrementAndGet();
-            } else {
-                failure.compareAndSet(null, e);
-            }
-        };
         long durationNanos = duration == null ? Long.MAX_VALUE : duration.toNanos();
         long limit = events == null ? Long.MAX_VALUE : events;
         Progress progress = new Progress();
         long wallStart = System.nanoTime();
         try (KafkaProducer<String, AccessEvent> producer = new KafkaProducer<>(producerProperties(),
                 topic.keySerde().serializer(), topic.valueSerde().serializer())) {
-            while (summary.sent < limit && !stopRequested && failure.get() == null) {
+            while (summary.sent < limit && !stopRequested && !summary.outcome.hasFailed()) {
                 AccessEvent event = generator.next();
                 if (generator.offsetNanos() >= durationNanos) {
                     break;
@@ -527,7 +515,7 @@ final class ProduceCommand implements Callable<Integer> {
                     }
                 }
                 producer.send(new ProducerRecord<>(topic.name(), null, event.getEventTime().toEpochMilli(),
-                        event.getKey(), event), onAck);
+                        event.getKey(), event), summary.outcome);
                 if (summary.firstEventTime == null) {
                     summary.firstEventTime = event.getEventTime();
                 }
@@ -544,18 +532,10 @@ final class ProduceCommand implements Callable<Integer> {
             }
             producer.flush();
         } catch (KafkaException e) {
-            failure.compareAndSet(null, e);
+            summary.outcome.failed(e);
         }
         summary.elapsedNanos = System.nanoTime() - wallStart;
-        Exception first = failure.get();
-        if (first != null) {
-            summary.failure = new ProduceException(first instanceof InvalidTimestampException
-                    ? "the broker rejected an event time as too far ahead of its clock (log.message.timestamp"
-                            + ".after.max.ms, 1 h by default): use an earlier --start or a shorter run: "
-                            + rootMessage(first)
-                    : "could not write to topic " + topic.name() + " at " + bootstrapServers + ": " + rootMessage(first),
-                    first);
-        }
+        summary.failure = summary.outcome.toException(topic.name(), bootstrapServers);
         return summary;
     }
 
@@ -582,7 +562,7 @@ final class ProduceCommand implements Callable<Integer> {
     private void printProgress(PrintWriter err, TrafficSummary summary, long wallStart) {
         double elapsed = (System.nanoTime() - wallStart) / 1e9;
         err.printf(Locale.ROOT, "tierflow produce: %,d events sent, %,d acknowledged, %,.0f events/s, event time %s, "
-                        + "%s elapsed%n", summary.sent, summary.acknowledged.get(), summary.sent / elapsed,
+                        + "%s elapsed%n", summary.sent, summary.outcome.acknowledged(), summary.sent / elapsed,
                 summary.lastEventTime == null ? "-" : summary.lastEventTime, clock(elapsed));
         err.flush();
     }
@@ -592,8 +572,8 @@ final class ProduceCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         double seconds = Math.max(sent.elapsedNanos, 1) / 1e9;
         out.printf(Locale.ROOT, "tierflow produce: %s%,d events to %s in %.1f s (%,.0f events/s), %,d acknowledged%n",
-                sent.interrupted ? "interrupted after " : "", sent.sent, Topics.ACCESS_EVENTS, seconds,
-                sent.sent / seconds, sent.acknowledged.get());
+                sent.failure != null ? "failed after " : sent.interrupted ? "interrupted after " : "", sent.sent,
+                Topics.ACCESS_EVENTS, seconds, sent.sent / seconds, sent.outcome.acknowledged());
         if (sent.firstEventTime != null) {
             out.printf(Locale.ROOT, "  event time %s to %s%n", sent.firstEventTime, sent.lastEventTime);
         }
@@ -645,14 +625,5 @@ final class ProduceCommand implements Callable<Integer> {
 
     private static String mebibytes(long bytes) {
         return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1 << 20));
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root == e || root.getMessage() == null ? String.valueOf(e.getMessage())
-                : e.getMessage() + " (" + root.getMessage() + ")";
     }
 }

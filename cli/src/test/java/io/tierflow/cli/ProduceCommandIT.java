@@ -151,6 +151,22 @@ class ProduceCommandIT {
         assertEquals(1, run.err.lines().count(), "one line, no stack trace: " + run.err);
     }
 
+    @Test
+    void shouldExplainInOneLineWhenTheBrokerRejectsEventTimesFromTheFuture() {
+        Instant tooLate = Instant.now().plus(Duration.ofHours(3));
+        Run run = produce("--datasets", "5", "--events", "50", "--unthrottled", "--no-register-datasets",
+                "--start", tooLate.toString());
+
+        assertEquals(1, run.exit, run.toString());
+        List<String> lines = run.err.lines().toList();
+        assertEquals(2, lines.size(), "a warning up front, then the error, no stack trace: " + run.err);
+        assertTrue(lines.get(0).startsWith("tierflow produce: warning: event time may reach"), run.err);
+        assertTrue(lines.get(1).startsWith("tierflow produce: the broker rejected records for topic access-events: "
+                + "Timestamp"), run.err);
+        assertTrue(lines.get(1).contains("use an earlier --start"), run.err);
+        assertTrue(run.out.startsWith("tierflow produce: failed after "), run.out);
+    }
+
     private static Run produce(String... options) {
         List<String> args = new ArrayList<>(List.of("produce", "--bootstrap-servers", stack.bootstrapServers(),
                 "--schema-registry-url", stack.schemaRegistryUrl()));
