@@ -5,7 +5,6 @@ import io.tierflow.serde.AvroSerdeConfig;
 import io.tierflow.topics.TopicAdmin;
 import io.tierflow.topics.Topics;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,10 +20,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -120,36 +115,17 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public SiteEndpoint site(String name) {
-        if (LocalStackConfig.ONPREM_SITE.equals(name)) {
-            return new SiteEndpoint(name, onPremDirectory().getParent().toUri(), BUCKET);
-        }
-        Integer port = config.sitePorts().get(name);
-        if (port == null) {
-            throw new IllegalArgumentException("no local site named '" + name + "'; the local sites are aws, azure, "
-                    + "gcp and onprem");
-        }
-        return new SiteEndpoint(name, URI.create("http://" + LocalStackConfig.HOST + ":" + port), BUCKET);
+        return config.site(name);
     }
 
     /** An S3 client for one of the S3-compatible sites, with the stack's credentials. */
     public S3Client s3Client(String siteName) {
-        SiteEndpoint site = site(siteName);
-        if (!site.isS3()) {
-            throw new IllegalArgumentException("site " + siteName + " is a file:// site, not S3");
-        }
-        return S3Client.builder()
-                .endpointOverride(site.endpoint())
-                .region(Region.US_EAST_1)
-                .forcePathStyle(true) // S3Proxy serves buckets as paths, not as host names
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(config.s3AccessKey(), config.s3SecretKey())))
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .build();
+        return site(siteName).s3Client(config.s3AccessKey(), config.s3SecretKey());
     }
 
     /** Directory holding the on-prem site's objects. */
     public Path onPremDirectory() {
-        return config.dataDir().resolve("sites").resolve(LocalStackConfig.ONPREM_SITE).resolve(BUCKET);
+        return config.onPremDirectory();
     }
 
     /** Stops one S3-compatible site, as a site outage would; its objects stay on disk. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -74,6 +75,27 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, 
 
     public LocalStackConfig withPorts(int kafka, int controller, int registry, Map<String, Integer> sites) {
         return new LocalStackConfig(dataDir, kafka, controller, registry, sites, s3AccessKey, s3SecretKey);
+    }
+
+    /**
+     * How to reach one site of a stack with this configuration; also used by commands that talk to a stack
+     * running elsewhere, so they find the same ports, bucket and directory.
+     */
+    public SiteEndpoint site(String name) {
+        if (ONPREM_SITE.equals(name)) {
+            return new SiteEndpoint(name, onPremDirectory().getParent().toUri(), LocalStack.BUCKET);
+        }
+        Integer port = sitePorts.get(name);
+        if (port == null) {
+            throw new IllegalArgumentException("no local site named '" + name + "'; the local sites are aws, azure, "
+                    + "gcp and onprem");
+        }
+        return new SiteEndpoint(name, URI.create("http://" + HOST + ":" + port), LocalStack.BUCKET);
+    }
+
+    /** Directory holding the on-prem site's objects. */
+    public Path onPremDirectory() {
+        return dataDir.resolve("sites").resolve(ONPREM_SITE).resolve(LocalStack.BUCKET);
     }
 
     @Override
