@@ -120,8 +120,15 @@ public final class S3SiteStore implements SiteStore {
                     : putMultipart(key, verified, size, options, progress);
             progress.accept(size);
             return new WriteResult(verified.count(), verified.actualSha256(), etag);
-        } catch (SdkException e) {
-            throw translateWriteFailure(key, e);
+        } catch (SdkException | IllegalStateException e) {
+            if (verified.failure() != null) {
+                throw new MigrationFailure(ErrorCode.CHECKSUM_MISMATCH, verified.failure().getMessage() + " (" + key
+                        + "); nothing was committed", e);
+            }
+            if (e instanceof SdkException sdk) {
+                throw translateWriteFailure(key, sdk);
+            }
+            throw e;
         }
     }
 

@@ -25,6 +25,7 @@ final class VerifyingInputStream extends FilterInputStream {
     private final MessageDigest sha256;
     private long count;
     private String actualSha256;
+    private ChecksumMismatchException failure;
 
     VerifyingInputStream(InputStream in, long expectedSize, String expectedSha256) {
         super(in);
@@ -56,21 +57,19 @@ final class VerifyingInputStream extends FilterInputStream {
         int n = super.read(buffer, offset, length);
         if (n < 0) {
             if (count != expectedSize) {
-                throw new ChecksumMismatchException("source ended after " + count + " bytes, expected "
-                        + expectedSize);
+                throw fail("source ended after " + count + " bytes, expected " + expectedSize);
             }
             return n;
         }
         sha256.update(buffer, offset, n);
         count += n;
         if (count > expectedSize) {
-            throw new ChecksumMismatchException("source is longer than the expected " + expectedSize + " bytes");
+            throw fail("source is longer than the expected " + expectedSize + " bytes");
         }
         if (count == expectedSize) {
             actualSha256 = HexFormat.of().formatHex(sha256.digest());
             if (expectedSha256 != null && !expectedSha256.equalsIgnoreCase(actualSha256)) {
-                throw new ChecksumMismatchException("bytes hash to " + actualSha256 + ", expected "
-                        + expectedSha256);
+                throw fail("bytes hash to " + actualSha256 + ", expected " + expectedSha256);
             }
         }
         return n;
@@ -84,6 +83,19 @@ final class VerifyingInputStream extends FilterInputStream {
     @Override
     public boolean markSupported() {
         return false;
+    }
+
+    private ChecksumMismatchException fail(String message) {
+        failure = new ChecksumMismatchException(message);
+        return failure;
+    }
+
+    /**
+     * The mismatch this stream refused to pass on, or null. Kept because an HTTP client may hide the exception
+     * behind its own (e.g. a failed attempt to rewind and retry the body).
+     */
+    ChecksumMismatchException failure() {
+        return failure;
     }
 
     long count() {
