@@ -16,10 +16,12 @@ import java.util.Properties;
  * @param serverSideEncryptionHeaders send x-amz-server-side-encryption to encrypted sites
  * @param retry retries of failed attempts
  * @param shutdownTimeout how long a graceful shutdown waits for running commands
+ * @param breakerFailures consecutive failures of a site that open its circuit breaker
+ * @param breakerOpen how long an open breaker keeps a site backed off before one probe is let through
  */
 public record MigratorSettings(String workerId, int concurrency, int maxPending, long multipartThreshold,
         long partSize, boolean requireEncryptedDestinations, boolean serverSideEncryptionHeaders, RetryPolicy retry,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout, int breakerFailures, Duration breakerOpen) {
     public static final String PREFIX = "tierflow.migrator.";
     public static final String CONCURRENCY = PREFIX + "concurrency";
     public static final String MAX_PENDING = PREFIX + "max-pending";
@@ -32,6 +34,8 @@ public record MigratorSettings(String workerId, int concurrency, int maxPending,
     public static final String RETRY_MAX_MS = PREFIX + "retry-max-ms";
     public static final String WORKER_ID = PREFIX + "worker-id";
     public static final String SHUTDOWN_TIMEOUT_MS = PREFIX + "shutdown-timeout-ms";
+    public static final String BREAKER_FAILURES = PREFIX + "breaker-failures";
+    public static final String BREAKER_OPEN_MS = PREFIX + "breaker-open-ms";
 
     public static final long DEFAULT_PART_SIZE = 64L << 20;
 
@@ -57,7 +61,9 @@ public record MigratorSettings(String workerId, int concurrency, int maxPending,
                 new RetryPolicy(Integer.parseInt(config.getProperty(MAX_ATTEMPTS, "5")),
                         Duration.ofMillis(Long.parseLong(config.getProperty(RETRY_BASE_MS, "1000"))),
                         Duration.ofMillis(Long.parseLong(config.getProperty(RETRY_MAX_MS, "120000")))),
-                Duration.ofMillis(Long.parseLong(config.getProperty(SHUTDOWN_TIMEOUT_MS, "30000"))));
+                Duration.ofMillis(Long.parseLong(config.getProperty(SHUTDOWN_TIMEOUT_MS, "30000"))),
+                Integer.parseInt(config.getProperty(BREAKER_FAILURES, "3")),
+                Duration.ofMillis(Long.parseLong(config.getProperty(BREAKER_OPEN_MS, "30000"))));
     }
 
     /** host name and process id, e.g. {@code 4711@worker-3}. */

@@ -49,9 +49,14 @@ public final class MigratorWorker implements AutoCloseable {
     public static final String GROUP_ID = "tierflow-migrator";
 
     /** One delivery of a command, bound to the partition assignment it came with. */
-    private record Task(MigrationCommand command, TopicPartition partition, long offset, int epoch, int attempt) {
+    private record Task(MigrationCommand command, TopicPartition partition, long offset, int epoch, int attempt,
+            boolean waitReported) {
         Task nextAttempt() {
-            return new Task(command, partition, offset, epoch, attempt + 1);
+            return new Task(command, partition, offset, epoch, attempt + 1, false);
+        }
+
+        Task waiting() {
+            return new Task(command, partition, offset, epoch, attempt, true);
         }
     }
 
@@ -81,7 +86,8 @@ public final class MigratorWorker implements AutoCloseable {
         Map<String, Object> serdeConfig = new HashMap<>();
         config.forEach((k, v) -> serdeConfig.put(k.toString(), v));
         this.topics = Topics.using(serdeConfig);
-        this.sites = new SiteStores(environment, settings.multipartThreshold(), settings.partSize());
+        this.sites = new SiteStores(environment, settings.multipartThreshold(), settings.partSize(),
+                settings.breakerFailures(), settings.breakerOpen(), Clock.systemUTC());
         Properties clients = kafkaOnly(config);
         this.catalogue = new SiteCatalogueReader(clients, topics.sites, sites);
         this.executor = new CommandExecutor(sites, settings.workerId(), settings.requireEncryptedDestinations(),
@@ -169,7 +175,7 @@ public final class MigratorWorker implements AutoCloseable {
             return;
         }
         partitionProgress.accepted(record.offset());
-        Task task = new Task(record.value(), partition, record.offset(), partitionProgress.epoch(), 1);
+        Task task = new Task(record.value(), partition, record.offset(), partitionProgress.epoch(), 1, false);
         send(executor.status(task.command(), MigrationPhase.QUEUED, 1, 0));
         synchronized (lanes) {
             ArrayDeque<Task> lane = lanes.get(task.command().getKey());
@@ -197,6 +203,17 @@ public final class MigratorWorker implements AutoCloseable {
             return;
         }
         MigrationCommand command = task.command();
+        Instant availableAt = max(sites.availableAt(command.getSourceSite()),
+                sites.availableAt(command.getDestinationSite()));
+        if (availableAt.isAfter(Instant.now())) {
+            // A site it needs is backed off: wait without spending an attempt, and say so once.
+            if (!task.waitReported()) {
+                reportWaiting(task, ErrorCode.SITE_UNAVAILABLE, "waiting for a site that is backed off until "
+                        + availableAt);
+            }
+            later(task.waiting(), Duration.between(Instant.now(), availableAt));
+            return;
+        }
         Outcome outcome = executor.execute(command, task.attempt(), this::send);
         if (outcome instanceof Outcome.Completed completed) {
             log.info("command {} {} {} {}→{} completed", command.getId(), command.getAction(), command.getKey(),
@@ -209,6 +226,8 @@ public final class MigratorWorker implements AutoCloseable {
                 Duration delay = settings.retry().delayAfter(task.attempt(), ThreadLocalRandom.current()::nextDouble);
                 log.warn("command {} attempt {} failed ({}: {}); retrying in {} ms", command.getId(), task.attempt(),
                         failed.code().code(), failed.message(), delay.toMillis());
+                reportWaiting(task, failed.code(), "attempt " + task.attempt() + " failed, retrying: "
+                        + failed.message());
                 later(task.nextAttempt(), delay);
             } else {
                 log.warn("command {} failed: {} {}", command.getId(), failed.code().code(), failed.message());
@@ -259,6 +278,21 @@ public final class MigratorWorker implements AutoCloseable {
         if (following != null) {
             submit(following);
         }
+    }
+
+    /**
+     * A non-terminal status (QUEUED with an error code) so operators see a command waiting on a failure; the
+     * streams app acts on COMPLETED and FAILED only.
+     */
+    private void reportWaiting(Task task, ErrorCode code, String message) {
+        MigrationStatus status = executor.status(task.command(), MigrationPhase.QUEUED, task.attempt(), 0);
+        status.setErrorCode(code.code());
+        status.setErrorMessage(message);
+        send(status);
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     private void send(MigrationStatus status) {

@@ -128,7 +128,10 @@ public final class S3SiteStore implements SiteStore {
             if (e instanceof SdkException sdk) {
                 throw translateWriteFailure(key, sdk);
             }
-            throw e;
+            // The connection broke mid-body and the SDK could not rewind a streamed body to retry it (no
+            // mark/reset): a transient failure, retried by the pool, which reopens the source.
+            throw new MigrationFailure(ErrorCode.SITE_UNAVAILABLE, "writing " + key + " to site " + name
+                    + " was interrupted: " + e.getMessage(), e);
         }
     }
 

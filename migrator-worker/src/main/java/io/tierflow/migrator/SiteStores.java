@@ -3,13 +3,17 @@ package io.tierflow.migrator;
 import io.tierflow.schemas.Site;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The sites the worker knows, from the {@code sites} topic, each with a ready {@link SiteStore}. A site whose
- * catalogue entry changes (new endpoint or bucket) gets a new store.
+ * The sites the worker knows, from the {@code sites} topic, each with a ready {@link SiteStore} behind the site's
+ * {@link CircuitBreaker}. A site whose catalogue entry changes (new endpoint or bucket) gets a new store; its
+ * breaker stays, since the site's health does not change with its entry.
  */
 public final class SiteStores implements AutoCloseable {
     private record Entry(Site site, SiteStore store) {
@@ -19,11 +23,34 @@ public final class SiteStores implements AutoCloseable {
     private final Map<String, String> environment;
     private final long multipartThreshold;
     private final long partSize;
+    private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+    private final int breakerFailures;
+    private final Duration breakerOpen;
+    private final Clock clock;
 
+    /** Stores with breakers that open after 3 consecutive failures, for 30 seconds. */
     public SiteStores(Map<String, String> environment, long multipartThreshold, long partSize) {
+        this(environment, multipartThreshold, partSize, 3, Duration.ofSeconds(30), Clock.systemUTC());
+    }
+
+    public SiteStores(Map<String, String> environment, long multipartThreshold, long partSize, int breakerFailures,
+            Duration breakerOpen, Clock clock) {
         this.environment = Map.copyOf(environment);
         this.multipartThreshold = multipartThreshold;
         this.partSize = partSize;
+        this.breakerFailures = breakerFailures;
+        this.breakerOpen = breakerOpen;
+        this.clock = clock;
+    }
+
+    /** The site's breaker (created on first use, so even a site not yet in the catalogue has one). */
+    public CircuitBreaker breaker(String name) {
+        return breakers.computeIfAbsent(name, n -> new CircuitBreaker(breakerFailures, breakerOpen, clock));
+    }
+
+    /** When a command that needs this site may run again: now, unless the site's breaker is open. */
+    public Instant availableAt(String name) {
+        return breaker(name).retryAt();
     }
 
     /** Adds or updates a site from the catalogue; null removes it (a tombstone). */
@@ -55,11 +82,14 @@ public final class SiteStores implements AutoCloseable {
 
     private SiteStore open(Site site) {
         URI endpoint = URI.create(site.getEndpoint());
+        SiteStore store;
         if ("file".equals(endpoint.getScheme())) {
-            return new FileSiteStore(site.getName(), Path.of(endpoint).resolve(site.getBucket()));
+            store = new FileSiteStore(site.getName(), Path.of(endpoint).resolve(site.getBucket()));
+        } else {
+            store = new S3SiteStore(site.getName(), endpoint, site.getBucket(),
+                    SiteCredentials.resolve(site.getName(), environment), multipartThreshold, partSize);
         }
-        return new S3SiteStore(site.getName(), endpoint, site.getBucket(),
-                SiteCredentials.resolve(site.getName(), environment), multipartThreshold, partSize);
+        return new GuardedSiteStore(store, breaker(site.getName()));
     }
 
     @Override
