@@ -132,6 +132,19 @@ class CommandExecutorIT {
     }
 
     @Test
+    void shouldReplaceAStaleCopyItHasSeenAtTheDestination() throws Exception {
+        String key = "stale/" + UUID.randomUUID();
+        seed("azure", key, randomBytes(777)); // an old version left from an earlier placement
+        byte[] bytes = randomBytes(9_000);
+        MigrationCommand copy = copyCommand(seed("aws", key, bytes), "aws", "azure", "STANDARD");
+
+        MigrationStatus done = completed(executor.execute(copy, 1, status -> { }));
+
+        assertEquals(FileSiteStoreTest.sha256(bytes), done.getSha256());
+        assertArrayEquals(bytes, read("azure", key));
+    }
+
+    @Test
     void shouldRefuseToCopyAnotherVersionThanExpected() throws Exception {
         byte[] bytes = randomBytes(1_000);
         MigrationCommand copy = copyCommand(seed("aws", "conflict/" + UUID.randomUUID(), bytes), "aws", "azure",
