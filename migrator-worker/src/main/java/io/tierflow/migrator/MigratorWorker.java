@@ -1,5 +1,6 @@
 package io.tierflow.migrator;
 
+import io.tierflow.schemas.DeadLetter;
 import io.tierflow.schemas.MigrationCommand;
 import io.tierflow.schemas.MigrationPhase;
 import io.tierflow.schemas.MigrationStatus;
@@ -67,6 +68,7 @@ public final class MigratorWorker implements AutoCloseable {
     private final CommandExecutor executor;
     private final KafkaConsumer<String, MigrationCommand> consumer;
     private final KafkaProducer<String, MigrationStatus> producer;
+    private final KafkaProducer<String, DeadLetter> deadLetters;
     private final ExecutorService pool;
     private final ScheduledExecutorService scheduler;
     private final Map<TopicPartition, PartitionProgress> progress = new ConcurrentHashMap<>();
@@ -111,6 +113,9 @@ public final class MigratorWorker implements AutoCloseable {
         this.producer = new KafkaProducer<>(producerProps, topics.migrationStatus.keySerde().serializer(),
                 topics.migrationStatus.valueSerde().serializer());
 
+        this.deadLetters = new KafkaProducer<>(producerProps, topics.deadLetters.keySerde().serializer(),
+                topics.deadLetters.valueSerde().serializer());
+
         this.pool = Executors.newFixedThreadPool(settings.concurrency(), named("tierflow-migrator-transfer"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(named("tierflow-migrator-timer"));
         this.pollThread = new Thread(this::pollLoop, "tierflow-migrator-poll");
@@ -150,10 +155,7 @@ public final class MigratorWorker implements AutoCloseable {
                         accept(record);
                     }
                 } catch (RecordDeserializationException e) {
-                    // A command we cannot read can never be executed; skip it rather than stop the pool.
-                    log.error("skipping unreadable command at {} offset {}: {}", e.topicPartition(), e.offset(),
-                            e.getMessage());
-                    consumer.seek(e.topicPartition(), e.offset() + 1);
+                    deadLetter(e);
                 }
                 commit();
                 throttle();
@@ -166,6 +168,41 @@ public final class MigratorWorker implements AutoCloseable {
         } finally {
             shutdown();
         }
+    }
+
+    /**
+     * A command we cannot read can never be executed: it goes to {@code dead-letters} (durably, before we move
+     * past it) and the pool carries on.
+     */
+    private void deadLetter(RecordDeserializationException e) {
+        log.error("unreadable command at {} offset {} goes to {}: {}", e.topicPartition(), e.offset(),
+                Topics.DEAD_LETTERS, e.getMessage());
+        DeadLetter letter = DeadLetter.newBuilder()
+                .setSourceTopic(e.topicPartition().topic())
+                .setSourcePartition(e.topicPartition().partition())
+                .setSourceOffset(e.offset())
+                .setSourceTimestamp(e.timestamp())
+                .setKey(e.keyBuffer() == null ? null : e.keyBuffer().duplicate())
+                .setValue(e.valueBuffer() == null ? null : e.valueBuffer().duplicate())
+                .setStage("deserialization: migrator")
+                .setReason(String.valueOf(e.getMessage()))
+                .setExceptionClass(e.getCause() == null ? e.getClass().getName() : e.getCause().getClass().getName())
+                .setApplication(GROUP_ID)
+                .setAt(Instant.now())
+                .build();
+        try {
+            deadLetters.send(new ProducerRecord<>(topics.deadLetters.name(), null, letter)).get();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing a dead letter", interrupted);
+        } catch (java.util.concurrent.ExecutionException failed) {
+            throw new IllegalStateException("could not write a dead letter; stopping", failed.getCause());
+        }
+        PartitionProgress partitionProgress = progress.get(e.topicPartition());
+        if (partitionProgress != null) {
+            partitionProgress.skipped(e.offset());
+        }
+        consumer.seek(e.topicPartition(), e.offset() + 1);
     }
 
     private void accept(ConsumerRecord<String, MigrationCommand> record) {
@@ -349,6 +386,7 @@ public final class MigratorWorker implements AutoCloseable {
         } finally {
             consumer.close();
             producer.close();
+            deadLetters.close();
             catalogue.close();
             sites.close();
             stopped.countDown();

@@ -27,6 +27,11 @@ final class PartitionProgress {
         next = Math.max(next, offset + 1);
     }
 
+    /** An offset that will never be executed (unreadable, dead-lettered): done as soon as it is seen. */
+    synchronized void skipped(long offset) {
+        next = Math.max(next, offset + 1);
+    }
+
     synchronized void finished(long offset) {
         pending.remove(offset);
     }

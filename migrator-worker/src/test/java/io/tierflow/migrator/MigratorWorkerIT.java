@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.schemas.DeadLetter;
 import io.tierflow.schemas.MigrationCommand;
 import io.tierflow.schemas.MigrationPhase;
 import io.tierflow.schemas.MigrationStatus;
 import io.tierflow.serde.AvroSerdeConfig;
 import io.tierflow.topics.Topics;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,6 +30,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +59,9 @@ class MigratorWorkerIT {
                     List.of(new ProducerRecord<>(Topics.MIGRATION_COMMANDS, copy.getKey(), copy),
                             new ProducerRecord<>(Topics.MIGRATION_COMMANDS, duplicate.getKey(), duplicate),
                             new ProducerRecord<>(Topics.MIGRATION_COMMANDS, missing.getKey(), missing)));
+            KafkaTestClients.produce(stack.bootstrapServers(), Topics.MIGRATION_COMMANDS, new StringSerializer(),
+                    new ByteArraySerializer(), List.of(new ProducerRecord<>(Topics.MIGRATION_COMMANDS, "poison",
+                            "not avro".getBytes(StandardCharsets.UTF_8))));
 
             Properties config = new Properties();
             config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
@@ -86,6 +93,12 @@ class MigratorWorkerIT {
                 assertEquals("missing_source", failed.getErrorCode());
                 assertArrayEquals(bytes, CommandExecutorIT.read("azure", copy.getKey()));
 
+                DeadLetter letter = KafkaTestClients.consume(stack.bootstrapServers(), Topics.DEAD_LETTERS,
+                        topics.deadLetters.keySerde().deserializer(), topics.deadLetters.valueSerde().deserializer(),
+                        1, TIMEOUT).get(0).value();
+                assertEquals(Topics.MIGRATION_COMMANDS, letter.getSourceTopic());
+                assertEquals("not avro", StandardCharsets.UTF_8.decode(letter.getValue()).toString());
+
                 assertCommittedToTheEnd(stack.bootstrapServers());
             }
         } finally {
@@ -93,7 +106,10 @@ class MigratorWorkerIT {
         }
     }
 
-    /** Every command has its terminal status, so the group's offsets reach the end of every partition. */
+    /**
+     * Every command has its terminal status (and the unreadable one its dead letter), so the group's offsets reach
+     * the end of every partition.
+     */
     private static void assertCommittedToTheEnd(String bootstrap) throws Exception {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -107,7 +123,7 @@ class MigratorWorkerIT {
                                 .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()))).all().get()
                         .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
                 boolean allCommitted = !partitions.isEmpty() && end.values().stream().mapToLong(Long::longValue).sum()
-                        == 3 && partitions.stream().allMatch(p -> committed.get(p).offset() == end.get(p));
+                        == 4 && partitions.stream().allMatch(p -> committed.get(p).offset() == end.get(p));
                 if (allCommitted) {
                     return;
                 }
