@@ -51,6 +51,10 @@ final class MigratorCommand implements Callable<Integer> {
             description = "Size of each part, at least 5MiB (default: 64MiB).")
     Long partSize;
 
+    @Option(names = "--parts-in-flight", description = "Parts of one object uploading at once, each spooled to a "
+            + "temporary file (default: 3).")
+    Integer partsInFlight;
+
     @Option(names = "--require-encrypted-destinations", description = "Refuse (policy_blocked) to copy to sites "
             + "that are not encrypted at rest.")
     Boolean requireEncrypted;
@@ -71,6 +75,7 @@ final class MigratorCommand implements Callable<Integer> {
         flags.put(MigratorSettings.CONCURRENCY, concurrency);
         flags.put(MigratorSettings.MULTIPART_THRESHOLD, multipartThreshold);
         flags.put(MigratorSettings.PART_SIZE, partSize);
+        flags.put(MigratorSettings.PARTS_IN_FLIGHT, partsInFlight);
         flags.put(MigratorSettings.REQUIRE_ENCRYPTED, requireEncrypted);
         flags.put(MigratorSettings.WORKER_ID, workerId);
         Properties config = LayeredConfig.resolve(defaults, configFile, System.getenv(), flags);

@@ -12,6 +12,7 @@ import java.util.Properties;
  * @param maxPending commands accepted but not finished before the worker stops fetching more
  * @param multipartThreshold objects this large or larger are written in parts
  * @param partSize bytes per part (S3 needs at least 5 MiB)
+ * @param partsInFlight parts of one object uploading at once (each spooled to a temporary file)
  * @param requireEncryptedDestinations refuse unencrypted destination sites (policy_blocked)
  * @param serverSideEncryptionHeaders send x-amz-server-side-encryption to encrypted sites
  * @param retry retries of failed attempts
@@ -20,13 +21,14 @@ import java.util.Properties;
  * @param breakerOpen how long an open breaker keeps a site backed off before one probe is let through
  */
 public record MigratorSettings(String workerId, int concurrency, int maxPending, long multipartThreshold,
-        long partSize, boolean requireEncryptedDestinations, boolean serverSideEncryptionHeaders, RetryPolicy retry,
+        long partSize, int partsInFlight, boolean requireEncryptedDestinations, boolean serverSideEncryptionHeaders, RetryPolicy retry,
         Duration shutdownTimeout, int breakerFailures, Duration breakerOpen) {
     public static final String PREFIX = "tierflow.migrator.";
     public static final String CONCURRENCY = PREFIX + "concurrency";
     public static final String MAX_PENDING = PREFIX + "max-pending";
     public static final String MULTIPART_THRESHOLD = PREFIX + "multipart-threshold";
     public static final String PART_SIZE = PREFIX + "part-size";
+    public static final String PARTS_IN_FLIGHT = PREFIX + "parts-in-flight";
     public static final String REQUIRE_ENCRYPTED = PREFIX + "require-encrypted-destinations";
     public static final String SSE_HEADERS = PREFIX + "server-side-encryption-headers";
     public static final String MAX_ATTEMPTS = PREFIX + "max-attempts";
@@ -56,6 +58,7 @@ public record MigratorSettings(String workerId, int concurrency, int maxPending,
                 Integer.parseInt(config.getProperty(MAX_PENDING, "1000")),
                 Long.parseLong(config.getProperty(MULTIPART_THRESHOLD, String.valueOf(DEFAULT_PART_SIZE))),
                 Long.parseLong(config.getProperty(PART_SIZE, String.valueOf(DEFAULT_PART_SIZE))),
+                Integer.parseInt(config.getProperty(PARTS_IN_FLIGHT, "3")),
                 Boolean.parseBoolean(config.getProperty(REQUIRE_ENCRYPTED, "false")),
                 Boolean.parseBoolean(config.getProperty(SSE_HEADERS, "false")),
                 new RetryPolicy(Integer.parseInt(config.getProperty(MAX_ATTEMPTS, "5")),

@@ -1,9 +1,11 @@
 package io.tierflow.migrator;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -12,6 +14,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +42,8 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
  * An S3-compatible site through the AWS SDK v2 (path-style, as S3Proxy and MinIO serve buckets). Objects carry
- * their SHA-256 in user metadata {@code x-amz-meta-sha256}. Writes above {@code multipartThreshold} go in parts
- * of {@code partSize}, one part's bytes streamed at a time, so no object is ever held in memory.
+ * their SHA-256 in user metadata {@code x-amz-meta-sha256}. Writes from {@code multipartThreshold} on go in parts
+ * of {@code partSize}, several in flight, spooled through temporary files, so no object is ever held in memory.
  */
 public final class S3SiteStore implements SiteStore {
     private static final Logger log = LoggerFactory.getLogger(S3SiteStore.class);
@@ -48,9 +56,10 @@ public final class S3SiteStore implements SiteStore {
     private final S3Client s3;
     private final long multipartThreshold;
     private final long partSize;
+    private final int partsInFlight;
 
     public S3SiteStore(String name, URI endpoint, String bucket, AwsBasicCredentials credentials,
-            long multipartThreshold, long partSize) {
+            long multipartThreshold, long partSize, int partsInFlight) {
         if (partSize < MIN_PART_SIZE) {
             throw new IllegalArgumentException("parts must be at least 5 MiB, got " + partSize);
         }
@@ -58,6 +67,7 @@ public final class S3SiteStore implements SiteStore {
         this.bucket = bucket;
         this.multipartThreshold = Math.max(multipartThreshold, 1);
         this.partSize = partSize;
+        this.partsInFlight = Math.max(partsInFlight, 1);
         this.s3 = S3Client.builder()
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
@@ -112,7 +122,7 @@ public final class S3SiteStore implements SiteStore {
 
     @Override
     public WriteResult put(String key, InputStream data, long size, WriteOptions options, LongConsumer progress)
-            throws MigrationFailure {
+            throws MigrationFailure, IOException {
         VerifyingInputStream verified = new VerifyingInputStream(data, size, options.sha256());
         try {
             String etag = size < multipartThreshold
@@ -120,13 +130,16 @@ public final class S3SiteStore implements SiteStore {
                     : putMultipart(key, verified, size, options, progress);
             progress.accept(size);
             return new WriteResult(verified.count(), verified.actualSha256(), etag);
-        } catch (SdkException | IllegalStateException e) {
+        } catch (SdkException | IllegalStateException | IOException e) {
             if (verified.failure() != null) {
                 throw new MigrationFailure(ErrorCode.CHECKSUM_MISMATCH, verified.failure().getMessage() + " (" + key
                         + "); nothing was committed", e);
             }
             if (e instanceof SdkException sdk) {
                 throw translateWriteFailure(key, sdk);
+            }
+            if (e instanceof IOException io) {
+                throw io; // reading the source or spooling a part failed
             }
             // The connection broke mid-body and the SDK could not rewind a streamed body to retry it (no
             // mark/reset): a transient failure, retried by the pool, which reopens the source.
@@ -155,8 +168,14 @@ public final class S3SiteStore implements SiteStore {
         return etag;
     }
 
+    /**
+     * Parts are read one after another from the single source stream (which hashes every byte) into temporary
+     * files, and up to {@code partsInFlight} of them upload at once. Spooling to disk keeps memory flat, and a
+     * file body can be re-sent, so the SDK may retry a part on its own. The last part is only spooled, hence only
+     * sent, once the whole stream has been verified.
+     */
     private String putMultipart(String key, VerifyingInputStream verified, long size, WriteOptions options,
-            LongConsumer progress) throws MigrationFailure {
+            LongConsumer progress) throws MigrationFailure, IOException {
         abortStaleUploads(key);
         String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)
                 .contentType("application/octet-stream")
@@ -165,27 +184,56 @@ public final class S3SiteStore implements SiteStore {
                 .serverSideEncryption(options.serverSideEncryption() ? ServerSideEncryption.AES256 : null))
                 .uploadId();
         boolean completed = false;
+        ExecutorService uploads = Executors.newFixedThreadPool(partsInFlight, runnable -> {
+            Thread thread = new Thread(runnable, "tierflow-part-upload-" + name);
+            thread.setDaemon(true);
+            return thread;
+        });
+        Semaphore slots = new Semaphore(partsInFlight);
+        List<Future<CompletedPart>> pending = new ArrayList<>();
+        long[] uploaded = {0};
         try {
-            List<CompletedPart> parts = new ArrayList<>();
-            ByteArrayOutputStream partDigests = new ByteArrayOutputStream();
-            long done = 0;
-            for (int number = 1; done < size; number++) {
-                long length = Math.min(partSize, size - done);
+            List<byte[]> digests = new ArrayList<>();
+            long read = 0;
+            for (int number = 1; read < size; number++) {
+                long length = Math.min(partSize, size - read);
                 MessageDigest md5 = VerifyingInputStream.newDigest("MD5");
-                InputStream part = new DigestInputStream(new BoundedInputStream(verified, length), md5);
-                int partNumber = number;
-                String etag = unquote(s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-                        .partNumber(partNumber).contentLength(length),
-                        RequestBody.fromInputStream(part, length)).eTag());
-                byte[] digest = md5.digest();
-                if (!HexFormat.of().formatHex(digest).equalsIgnoreCase(etag)) {
-                    throw new MigrationFailure(ErrorCode.CHECKSUM_MISMATCH, "site " + name + " stored part "
-                            + partNumber + " of " + key + " with ETag " + etag + ", not the MD5 of the bytes sent");
+                slots.acquire();
+                Path spool = Files.createTempFile("tierflow-part-", ".bin");
+                try (InputStream part = new DigestInputStream(new BoundedInputStream(verified, length), md5)) {
+                    Files.copy(part, spool, StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException | RuntimeException e) {
+                    Files.deleteIfExists(spool);
+                    slots.release();
+                    throw e;
                 }
-                partDigests.writeBytes(digest);
-                parts.add(CompletedPart.builder().partNumber(partNumber).eTag(quote(etag)).build());
-                done += length;
-                progress.accept(done);
+                byte[] digest = md5.digest();
+                digests.add(digest);
+                read += length;
+                int partNumber = number;
+                pending.add(uploads.submit(() -> {
+                    try {
+                        String etag = unquote(s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                                .partNumber(partNumber).contentLength(length), RequestBody.fromFile(spool)).eTag());
+                        if (!HexFormat.of().formatHex(digest).equalsIgnoreCase(etag)) {
+                            throw new MigrationFailure(ErrorCode.CHECKSUM_MISMATCH, "site " + name + " stored part "
+                                    + partNumber + " of " + key + " with ETag " + etag
+                                    + ", not the MD5 of the bytes sent");
+                        }
+                        synchronized (uploaded) {
+                            uploaded[0] += length;
+                            progress.accept(uploaded[0]);
+                        }
+                        return CompletedPart.builder().partNumber(partNumber).eTag(quote(etag)).build();
+                    } finally {
+                        Files.deleteIfExists(spool);
+                        slots.release();
+                    }
+                }));
+            }
+            List<CompletedPart> parts = new ArrayList<>();
+            for (Future<CompletedPart> part : pending) {
+                parts.add(part.get());
             }
             String etag = unquote(s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
                     .multipartUpload(m -> m.parts(parts))
@@ -194,14 +242,37 @@ public final class S3SiteStore implements SiteStore {
                     .eTag());
             completed = true;
             // Multipart ETags are md5(concatenated part MD5s)-N, as on AWS.
-            String expected = HexFormat.of().formatHex(VerifyingInputStream.newDigest("MD5")
-                    .digest(partDigests.toByteArray())) + "-" + parts.size();
+            MessageDigest ofParts = VerifyingInputStream.newDigest("MD5");
+            digests.forEach(ofParts::update);
+            String expected = HexFormat.of().formatHex(ofParts.digest()) + "-" + parts.size();
             if (!expected.equalsIgnoreCase(etag)) {
                 throw new MigrationFailure(ErrorCode.CHECKSUM_MISMATCH, "site " + name + " assembled " + key
                         + " with ETag " + etag + ", expected " + expected);
             }
             return etag;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while uploading " + key, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof MigrationFailure failure) {
+                throw failure;
+            }
+            if (cause instanceof SdkException sdk) {
+                throw sdk; // translated by put()
+            }
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException(cause);
         } finally {
+            uploads.shutdownNow();
+            try {
+                // Let in-flight parts end (they fail fast once aborted) before their temp files are gone.
+                uploads.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             if (!completed) {
                 abortQuietly(key, uploadId);
             }

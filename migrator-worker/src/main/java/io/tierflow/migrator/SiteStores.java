@@ -23,6 +23,7 @@ public final class SiteStores implements AutoCloseable {
     private final Map<String, String> environment;
     private final long multipartThreshold;
     private final long partSize;
+    private final int partsInFlight;
     private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
     private final int breakerFailures;
     private final Duration breakerOpen;
@@ -35,9 +36,15 @@ public final class SiteStores implements AutoCloseable {
 
     public SiteStores(Map<String, String> environment, long multipartThreshold, long partSize, int breakerFailures,
             Duration breakerOpen, Clock clock) {
+        this(environment, multipartThreshold, partSize, 3, breakerFailures, breakerOpen, clock);
+    }
+
+    public SiteStores(Map<String, String> environment, long multipartThreshold, long partSize, int partsInFlight,
+            int breakerFailures, Duration breakerOpen, Clock clock) {
         this.environment = Map.copyOf(environment);
         this.multipartThreshold = multipartThreshold;
         this.partSize = partSize;
+        this.partsInFlight = partsInFlight;
         this.breakerFailures = breakerFailures;
         this.breakerOpen = breakerOpen;
         this.clock = clock;
@@ -87,7 +94,8 @@ public final class SiteStores implements AutoCloseable {
             store = new FileSiteStore(site.getName(), Path.of(endpoint).resolve(site.getBucket()));
         } else {
             store = new S3SiteStore(site.getName(), endpoint, site.getBucket(),
-                    SiteCredentials.resolve(site.getName(), environment), multipartThreshold, partSize);
+                    SiteCredentials.resolve(site.getName(), environment), multipartThreshold, partSize,
+                    partsInFlight);
         }
         return new GuardedSiteStore(store, breaker(site.getName()));
     }

@@ -193,6 +193,17 @@ class CommandExecutorIT {
     }
 
     @Test
+    void shouldAbortAMultipartCopyWhoseBytesDoNotHashToTheExpectedChecksum() throws Exception {
+        byte[] bytes = randomBytes((int) (20L << 20));
+        MigrationCommand copy = copyCommand(seed("aws", "mismatch-large/" + UUID.randomUUID(), bytes), "aws",
+                "azure", "STANDARD");
+        copy.setExpectedSha256(FileSiteStoreTest.sha256(new byte[] {4, 5, 6}));
+
+        assertFailed(ErrorCode.CHECKSUM_MISMATCH, executor.execute(copy, 1, status -> { }));
+        assertFalse(exists("azure", copy.getKey()));
+    }
+
+    @Test
     void shouldDetectACorruptDestinationBeforeSwitchingAndRemoveIt() throws Exception {
         byte[] bytes = randomBytes(30_000);
         MigrationCommand copy = copyCommand(seed("aws", "corrupt/" + UUID.randomUUID(), bytes), "aws", "gcp",
