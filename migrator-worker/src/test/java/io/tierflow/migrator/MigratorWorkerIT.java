@@ -8,6 +8,7 @@ import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.LocalStackConfig;
 import io.tierflow.schemas.DeadLetter;
+import io.tierflow.schemas.MigrationAction;
 import io.tierflow.schemas.MigrationCommand;
 import io.tierflow.schemas.MigrationPhase;
 import io.tierflow.schemas.MigrationStatus;
@@ -16,6 +17,7 @@ import io.tierflow.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -104,6 +106,59 @@ class MigratorWorkerIT {
         } finally {
             CommandExecutorIT.stack = null;
         }
+    }
+
+    @Test
+    void shouldNotCommitPastAWaitingCommandSoTheNextWorkerGetsItAgain() throws Exception {
+        try (LocalStack stack = LocalStack.start(LocalStackConfig.onFreePorts(dataDir))) {
+            CommandExecutorIT.stack = stack;
+            CommandExecutorIT.Seeded seeded = CommandExecutorIT.seed("azure", "grace/" + UUID.randomUUID(),
+                    CommandExecutorIT.randomBytes(1_000));
+            MigrationCommand retire = CommandExecutorIT.copyCommand(seeded, "azure", "azure", "STANDARD");
+            retire.setAction(MigrationAction.RETIRE);
+            retire.setNotBefore(Instant.now().plusSeconds(3600)); // an hour of grace: it waits, holding its offset
+            Topics topics = stack.topics();
+            KafkaTestClients.produce(stack.bootstrapServers(), Topics.MIGRATION_COMMANDS,
+                    topics.migrationCommands.keySerde().serializer(),
+                    topics.migrationCommands.valueSerde().serializer(),
+                    List.of(new ProducerRecord<>(Topics.MIGRATION_COMMANDS, retire.getKey(), retire)));
+
+            try (MigratorWorker first = new MigratorWorker(workerConfig(stack, "worker-1"), Map.of())) {
+                first.start();
+                awaitQueued(stack, topics, retire, "worker-1");
+            } // graceful stop: the waiting retire is dropped, its offset not committed
+
+            Properties props = new Properties();
+            props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+            try (Admin admin = Admin.create(props)) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
+                        MigratorWorker.GROUP_ID).partitionsToOffsetAndMetadata().get();
+                assertTrue(committed.values().stream().allMatch(o -> o == null || o.offset() == 0),
+                        "nothing committed past the waiting retire: " + committed);
+            }
+            try (MigratorWorker second = new MigratorWorker(workerConfig(stack, "worker-2"), Map.of())) {
+                second.start();
+                awaitQueued(stack, topics, retire, "worker-2"); // redelivered to the next worker
+            }
+            assertTrue(CommandExecutorIT.exists("azure", seeded.key()), "not retired before its time");
+        } finally {
+            CommandExecutorIT.stack = null;
+        }
+    }
+
+    private static Properties workerConfig(LocalStack stack, String workerId) {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        config.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, stack.schemaRegistryUrl());
+        config.put(MigratorSettings.WORKER_ID, workerId);
+        return config;
+    }
+
+    private static void awaitQueued(LocalStack stack, Topics topics, MigrationCommand command, String workerId) {
+        KafkaTestClients.consume(stack.bootstrapServers(), Topics.MIGRATION_STATUS,
+                topics.migrationStatus.keySerde().deserializer(), topics.migrationStatus.valueSerde().deserializer(),
+                r -> r.value().getCommandId().equals(command.getId()) && r.value().getWorker().equals(workerId)
+                        && r.value().getPhase() == MigrationPhase.QUEUED, 1, TIMEOUT);
     }
 
     /**
