@@ -103,6 +103,31 @@ class CommandExecutorIT {
     }
 
     @Test
+    void shouldFinishACopyAKilledWorkerLeftHalfDoneWithNothingVisibleMeanwhile() throws Exception {
+        byte[] bytes = randomBytes((int) (20L << 20));
+        MigrationCommand copy = copyCommand(seed("aws", "killed/" + UUID.randomUUID(), bytes), "aws", "gcp",
+                "STANDARD");
+        String staleUpload;
+        try (S3Client s3 = stack.s3Client("gcp")) { // what a worker killed after its first part leaves behind
+            staleUpload = s3.createMultipartUpload(b -> b.bucket(LocalStack.BUCKET).key(copy.getKey())).uploadId();
+            s3.uploadPart(b -> b.bucket(LocalStack.BUCKET).key(copy.getKey()).uploadId(staleUpload).partNumber(1),
+                    RequestBody.fromBytes(java.util.Arrays.copyOf(bytes, (int) PART)));
+            assertTrue(s3.listMultipartUploads(b -> b.bucket(LocalStack.BUCKET).prefix(copy.getKey())).uploads()
+                    .stream().anyMatch(u -> u.uploadId().equals(staleUpload)), "the site lists the stale upload");
+        }
+        assertFalse(exists("gcp", copy.getKey()), "an unfinished upload is not a visible object");
+
+        MigrationStatus done = completed(executor.execute(copy, 1, status -> { }));
+
+        assertEquals(FileSiteStoreTest.sha256(bytes), done.getSha256());
+        assertArrayEquals(bytes, read("gcp", copy.getKey()));
+        try (S3Client s3 = stack.s3Client("gcp")) {
+            assertTrue(s3.listMultipartUploads(b -> b.bucket(LocalStack.BUCKET).prefix(copy.getKey())).uploads()
+                    .stream().noneMatch(u -> u.uploadId().equals(staleUpload)), "the stale upload was aborted");
+        }
+    }
+
+    @Test
     void shouldChangeTheStorageClassInPlaceOnTheSameSite() throws Exception {
         byte[] bytes = randomBytes(5_000);
         MigrationCommand copy = copyCommand(seed("gcp", "class/" + UUID.randomUUID(), bytes), "gcp", "gcp",
