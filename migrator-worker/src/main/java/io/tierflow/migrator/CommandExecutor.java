@@ -130,6 +130,15 @@ public final class CommandExecutor {
                 // Normally nothing became visible; if the store assembled a bad object anyway, remove it.
                 destination.deleteIfVersion(key, command.getExpectedSha256(), null);
             }
+            if (e.code() == ErrorCode.VERSION_CONFLICT) {
+                // The conditional write lost to another writer. If that was another worker finishing this very
+                // copy (a redelivery after a rebalance), the copy is done, not failed.
+                Optional<ObjectInfo> winner = destination.head(key);
+                if (winner.isPresent() && command.getExpectedSha256().equalsIgnoreCase(winner.get().sha256())
+                        && winner.get().size() == command.getSizeBytes()) {
+                    return completed(command, attempt, winner.get());
+                }
+            }
             throw e;
         }
 

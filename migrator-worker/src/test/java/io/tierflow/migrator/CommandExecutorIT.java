@@ -170,6 +170,40 @@ class CommandExecutorIT {
     }
 
     @Test
+    void shouldTreatLosingARaceToAnIdenticalCopyAsDone() throws Exception {
+        byte[] bytes = randomBytes(8_000);
+        MigrationCommand copy = copyCommand(seed("aws", "race/" + UUID.randomUUID(), bytes), "aws", "azure",
+                "STANDARD");
+
+        // Another worker finishes the same copy between our look at the destination and our write.
+        MigrationStatus done = completed(executor.execute(copy, 1, status -> {
+            if (status.getPhase() == MigrationPhase.COPYING && status.getBytesDone() == 0) {
+                seed("azure", copy.getKey(), bytes);
+            }
+        }));
+
+        assertEquals(FileSiteStoreTest.sha256(bytes), done.getSha256());
+        assertArrayEquals(bytes, read("azure", copy.getKey()));
+    }
+
+    @Test
+    void shouldNeverOverwriteAnObjectWrittenAfterItLooked() throws Exception {
+        byte[] bytes = randomBytes(8_000);
+        byte[] newer = randomBytes(8_001);
+        MigrationCommand copy = copyCommand(seed("aws", "newer/" + UUID.randomUUID(), bytes), "aws", "azure",
+                "STANDARD");
+
+        Outcome outcome = executor.execute(copy, 1, status -> {
+            if (status.getPhase() == MigrationPhase.COPYING && status.getBytesDone() == 0) {
+                seed("azure", copy.getKey(), newer); // someone else's newer object appears meanwhile
+            }
+        });
+
+        assertFailed(ErrorCode.VERSION_CONFLICT, outcome);
+        assertArrayEquals(newer, read("azure", copy.getKey()), "the newer object is untouched");
+    }
+
+    @Test
     void shouldRefuseToCopyAnotherVersionThanExpected() throws Exception {
         byte[] bytes = randomBytes(1_000);
         MigrationCommand copy = copyCommand(seed("aws", "conflict/" + UUID.randomUUID(), bytes), "aws", "azure",
