@@ -42,4 +42,13 @@ class TierflowCommandTest {
         assertEquals(2, exit);
         assertTrue(err.toString().contains("unknown site 'moon'"), err.toString());
     }
+
+    @Test
+    void shouldReadSizesWithBinaryUnits() {
+        MigratorCommand.SizeConverter sizes = new MigratorCommand.SizeConverter();
+        assertEquals(64L << 20, sizes.convert("64MiB"));
+        assertEquals(512L << 10, sizes.convert("512 KiB"));
+        assertEquals(1L << 30, sizes.convert("1GiB"));
+        assertEquals(12345L, sizes.convert("12345"));
+    }
 }

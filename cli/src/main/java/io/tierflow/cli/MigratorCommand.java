@@ -1,0 +1,114 @@
+package io.tierflow.cli;
+
+import io.tierflow.config.LayeredConfig;
+import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.migrator.MigratorSettings;
+import io.tierflow.migrator.MigratorWorker;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.CommonClientConfigs;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tierflow migrator}: runs a migrator worker pool until Ctrl-C. */
+@Command(name = "migrator", mixinStandardHelpOptions = true,
+        description = {"Runs a migrator worker pool: executes migration commands (copy, switch, retire) against "
+                + "the sites of the catalogue and reports their status; defaults point at `tierflow local`.",
+                "Settings, each overriding the one before: built-in defaults, --config FILE, KAFKA_* and "
+                        + "TIERFLOW_SCHEMA_REGISTRY_URL environment variables, then these flags. S3 credentials "
+                        + "come from TIERFLOW_SITE_<NAME>_ACCESS_KEY/_SECRET_KEY or TIERFLOW_S3_ACCESS_KEY/"
+                        + "_SECRET_KEY."})
+final class MigratorCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file (Kafka clients and "
+            + "tierflow.migrator.* settings).")
+    Path configFile;
+
+    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (default: the local stack's).")
+    String bootstrapServers;
+
+    @Option(names = "--schema-registry-url", description = "Confluent-compatible registry (default: the local stack's).")
+    String schemaRegistryUrl;
+
+    @Option(names = "--concurrency", description = "Transfers at once (default: 4).")
+    Integer concurrency;
+
+    @Option(names = "--multipart-threshold", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Objects from this size on are written in parts, e.g. 64MiB (default: 64MiB).")
+    Long multipartThreshold;
+
+    @Option(names = "--part-size", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Size of each part, at least 5MiB (default: 64MiB).")
+    Long partSize;
+
+    @Option(names = "--parts-in-flight", description = "Parts of one object uploading at once, each spooled to a "
+            + "temporary file (default: 3).")
+    Integer partsInFlight;
+
+    @Option(names = "--require-encrypted-destinations", description = "Refuse (policy_blocked) to copy to sites "
+            + "that are not encrypted at rest.")
+    Boolean requireEncrypted;
+
+    @Option(names = "--worker-id", description = "Name written into every status (default: pid@host).")
+    String workerId;
+
+    @Override
+    public Integer call() throws Exception {
+        LocalStackConfig local = LocalStackConfig.defaults();
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        defaults.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, LocalStackConfig.HOST + ":" + local.kafkaPort());
+        defaults.put("schema.registry.url",
+                "http://" + LocalStackConfig.HOST + ":" + local.registryPort() + "/apis/ccompat/v7");
+        Map<String, Object> flags = new LinkedHashMap<>();
+        flags.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        flags.put("schema.registry.url", schemaRegistryUrl);
+        flags.put(MigratorSettings.CONCURRENCY, concurrency);
+        flags.put(MigratorSettings.MULTIPART_THRESHOLD, multipartThreshold);
+        flags.put(MigratorSettings.PART_SIZE, partSize);
+        flags.put(MigratorSettings.PARTS_IN_FLIGHT, partsInFlight);
+        flags.put(MigratorSettings.REQUIRE_ENCRYPTED, requireEncrypted);
+        flags.put(MigratorSettings.WORKER_ID, workerId);
+        Properties config = LayeredConfig.resolve(defaults, configFile, System.getenv(), flags);
+        MigratorSettings settings = MigratorSettings.from(config); // fail fast on bad settings, before connecting
+
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("tierflow migrator: worker %s on %s, registry %s, concurrency %d%n", settings.workerId(),
+                config.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG),
+                config.getProperty("schema.registry.url"), settings.concurrency());
+        out.flush();
+        MigratorWorker worker = new MigratorWorker(config, System.getenv());
+        Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "tierflow-migrator-stop"));
+        worker.start();
+        return worker.awaitTermination();
+    }
+
+    /** Reads sizes like {@code 67108864}, {@code 512KiB}, {@code 64MiB} or {@code 1GiB}. */
+    static final class SizeConverter implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            String text = value.strip().toLowerCase(Locale.ROOT);
+            long unit = 1;
+            for (String[] suffix : new String[][] {{"kib", "1024"}, {"mib", "1048576"}, {"gib", "1073741824"}}) {
+                if (text.endsWith(suffix[0])) {
+                    unit = Long.parseLong(suffix[1]);
+                    text = text.substring(0, text.length() - suffix[0].length()).strip();
+                }
+            }
+            try {
+                return Math.multiplyExact(Long.parseLong(text), unit);
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new IllegalArgumentException("not a size: '" + value + "' (use e.g. 64MiB)");
+            }
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package io.tierflow.migrator;
+
+import io.tierflow.schemas.MigrationCommand;
+import io.tierflow.schemas.MigrationPhase;
+import io.tierflow.schemas.MigrationStatus;
+import io.tierflow.schemas.Site;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out one attempt of one migration command against the sites: COPY (cross-site stream or same-site
+ * storage-class change), SWITCH (confirm the new copy, byte for byte) and RETIRE (delete the old copy after its
+ * grace period, only if it is still the expected version). Every step is idempotent, so a redelivered command is
+ * harmless. Intermediate phases go to {@code progress}; the terminal result is returned, never thrown.
+ */
+public final class CommandExecutor {
+    private static final Logger log = LoggerFactory.getLogger(CommandExecutor.class);
+    /** Bytes between two COPYING statuses, so progress is visible without flooding the topic. */
+    static final long PROGRESS_EVERY_BYTES = 16L << 20;
+
+    private final SiteStores sites;
+    private final String workerId;
+    private final boolean requireEncryptedDestinations;
+    private final boolean serverSideEncryptionHeaders;
+    private final Clock clock;
+
+    /**
+     * @param requireEncryptedDestinations refuse (policy_blocked) to place data on a site that is not encrypted at
+     *        rest; a worker-wide setting because {@code MigrationCommand} does not (yet) carry the policy's
+     *        encrypted-only flag
+     * @param serverSideEncryptionHeaders ask encrypted sites for SSE (x-amz-server-side-encryption: AES256) on
+     *        every write; off for stores that refuse the header (S3Proxy answers 501) and encrypt anyway
+     */
+    public CommandExecutor(SiteStores sites, String workerId, boolean requireEncryptedDestinations,
+            boolean serverSideEncryptionHeaders, Clock clock) {
+        this.sites = sites;
+        this.workerId = workerId;
+        this.requireEncryptedDestinations = requireEncryptedDestinations;
+        this.serverSideEncryptionHeaders = serverSideEncryptionHeaders;
+        this.clock = clock;
+    }
+
+    public Outcome execute(MigrationCommand command, int attempt, Consumer<MigrationStatus> progress) {
+        try {
+            return switch (command.getAction()) {
+                case COPY -> copy(command, attempt, progress);
+                case SWITCH -> switchTo(command, attempt, progress);
+                case RETIRE -> retire(command, attempt);
+            };
+        } catch (MigrationFailure e) {
+            return new Outcome.Failed(e.code(), e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            ErrorCode code = ErrorClassifier.classify(e);
+            log.debug("command {} attempt {} failed", command.getId(), attempt, e);
+            return new Outcome.Failed(code, e.toString());
+        }
+    }
+
+    /** A status of this command in {@code phase}, for the pool and for progress. */
+    public MigrationStatus status(MigrationCommand command, MigrationPhase phase, int attempt, long bytesDone) {
+        return MigrationStatus.newBuilder()
+                .setCommandId(command.getId())
+                .setKey(command.getKey())
+                .setAction(command.getAction())
+                .setPhase(phase)
+                .setSourceSite(command.getSourceSite())
+                .setDestinationSite(command.getDestinationSite())
+                .setBytesDone(bytesDone)
+                .setAttempt(attempt)
+                .setWorker(workerId)
+                .setAt(clock.instant())
+                .build();
+    }
+
+    /** The FAILED status for a failure. */
+    public MigrationStatus failed(MigrationCommand command, int attempt, ErrorCode code, String message) {
+        MigrationStatus status = status(command, MigrationPhase.FAILED, attempt, 0);
+        status.setErrorCode(code.code());
+        status.setErrorMessage(message);
+        return status;
+    }
+
+    private Outcome copy(MigrationCommand command, int attempt, Consumer<MigrationStatus> progress)
+            throws IOException, MigrationFailure {
+        String key = command.getKey();
+        Site destinationSite = site(command.getDestinationSite());
+        checkPolicy(destinationSite);
+        SiteStore source = store(command.getSourceSite());
+        SiteStore destination = store(command.getDestinationSite());
+        boolean encrypt = serverSideEncryptionHeaders && destinationSite.getEncrypted();
+
+        ObjectInfo sourceInfo = source.head(key).orElseThrow(() -> new MigrationFailure(ErrorCode.MISSING_SOURCE,
+                key + " is not at site " + source.name()));
+        checkSourceVersion(command, sourceInfo);
+
+        if (source.name().equals(destination.name())) {
+            return changeStorageClass(command, attempt, progress, sourceInfo, destination, encrypt);
+        }
+
+        Optional<ObjectInfo> existing = destination.head(key);
+        if (existing.isPresent() && command.getExpectedSha256().equalsIgnoreCase(existing.get().sha256())
+                && existing.get().size() == command.getSizeBytes()) {
+            // A finished copy from an earlier delivery (its checksum was verified before it became visible).
+            log.info("command {}: {} already at site {} with the expected checksum", command.getId(), key,
+                    destination.name());
+            return completed(command, attempt, existing.get());
+        }
+
+        progress.accept(status(command, MigrationPhase.COPYING, attempt, 0));
+        long[] reported = {0};
+        WriteResult written;
+        try (InputStream in = source.open(key, sourceInfo.versionToken())) {
+            WriteOptions options = new WriteOptions(command.getStorageClass(), command.getExpectedSha256(), encrypt,
+                    existing.map(ObjectInfo::versionToken).orElse(null));
+            written = destination.put(key, in, sourceInfo.size(), options, done -> {
+                if (done - reported[0] >= PROGRESS_EVERY_BYTES && done < sourceInfo.size()) {
+                    reported[0] = done;
+                    progress.accept(status(command, MigrationPhase.COPYING, attempt, done));
+                }
+            });
+        } catch (MigrationFailure e) {
+            if (e.code() == ErrorCode.CHECKSUM_MISMATCH) {
+                // Normally nothing became visible; if the store assembled a bad object anyway, remove it.
+                destination.deleteIfVersion(key, command.getExpectedSha256(), null);
+            }
+            if (e.code() == ErrorCode.VERSION_CONFLICT) {
+                // The conditional write lost to another writer. If that was another worker finishing this very
+                // copy (a redelivery after a rebalance), the copy is done, not failed.
+                Optional<ObjectInfo> winner = destination.head(key);
+                if (winner.isPresent() && command.getExpectedSha256().equalsIgnoreCase(winner.get().sha256())
+                        && winner.get().size() == command.getSizeBytes()) {
+                    return completed(command, attempt, winner.get());
+                }
+            }
+            throw e;
+        }
+
+        progress.accept(status(command, MigrationPhase.VERIFYING, attempt, written.size()));
+        Optional<ObjectInfo> sourceAfter = source.head(key);
+        if (sourceAfter.isEmpty() || !sourceAfter.get().versionToken().equals(sourceInfo.versionToken())) {
+            destination.deleteIfVersion(key, null, written.versionToken());
+            throw new MigrationFailure(ErrorCode.VERSION_CONFLICT, key + " changed at site " + source.name()
+                    + " while it was being copied; the copy was removed");
+        }
+        ObjectInfo copy = destination.head(key).orElseThrow(() -> new MigrationFailure(ErrorCode.CHECKSUM_MISMATCH,
+                key + " is not at site " + destination.name() + " right after it was written"));
+        if (copy.size() != command.getSizeBytes() || !command.getExpectedSha256().equalsIgnoreCase(copy.sha256())
+                || !copy.versionToken().equals(written.versionToken())) {
+            destination.deleteIfVersion(key, null, copy.versionToken());
+            throw new MigrationFailure(ErrorCode.CHECKSUM_MISMATCH, "the copy of " + key + " at site "
+                    + destination.name() + " is not what was written (size " + copy.size() + ", sha256 "
+                    + copy.sha256() + "); it was removed");
+        }
+        return completed(command, attempt, copy);
+    }
+
+    /** Same site: a server-side copy onto itself with the new class, so no bytes travel. */
+    private Outcome changeStorageClass(MigrationCommand command, int attempt, Consumer<MigrationStatus> progress,
+            ObjectInfo current, SiteStore site, boolean encrypt) throws IOException, MigrationFailure {
+        if (command.getStorageClass().equals(current.storageClass())) {
+            return completed(command, attempt, current);
+        }
+        progress.accept(status(command, MigrationPhase.COPYING, attempt, 0));
+        ObjectInfo changed = site.changeStorageClass(command.getKey(), command.getStorageClass(), encrypt);
+        progress.accept(status(command, MigrationPhase.VERIFYING, attempt, changed.size()));
+        if (changed.size() != command.getSizeBytes()
+                || (changed.sha256() != null && !changed.sha256().equalsIgnoreCase(command.getExpectedSha256()))) {
+            throw new MigrationFailure(ErrorCode.CHECKSUM_MISMATCH, command.getKey() + " at site " + site.name()
+                    + " no longer matches the expected size and checksum after its storage-class change");
+        }
+        return completed(command, attempt, changed);
+    }
+
+    /**
+     * Confirms the destination copy before reads switch to it, by reading it back and hashing every byte: the
+     * stored checksum says what was written, only the bytes say what is there now.
+     */
+    private Outcome switchTo(MigrationCommand command, int attempt, Consumer<MigrationStatus> progress)
+            throws IOException, MigrationFailure {
+        String key = command.getKey();
+        SiteStore destination = store(command.getDestinationSite());
+        ObjectInfo copy = destination.head(key).orElseThrow(() -> new MigrationFailure(ErrorCode.MISSING_SOURCE,
+                "no copy of " + key + " at site " + destination.name() + " to switch to"));
+        progress.accept(status(command, MigrationPhase.SWITCHING, attempt, 0));
+        try (InputStream in = new VerifyingInputStream(destination.open(key, copy.versionToken()),
+                command.getSizeBytes(), command.getExpectedSha256())) {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (VerifyingInputStream.ChecksumMismatchException e) {
+            destination.deleteIfVersion(key, null, copy.versionToken());
+            throw new MigrationFailure(ErrorCode.CHECKSUM_MISMATCH, "the copy of " + key + " at site "
+                    + destination.name() + " is corrupt (" + e.getMessage() + "); it was removed", e);
+        }
+        return completed(command, attempt, copy);
+    }
+
+    /** Deletes the old copy once the grace period is over, and only if it is still the version we moved. */
+    private Outcome retire(MigrationCommand command, int attempt) throws IOException, MigrationFailure {
+        Instant notBefore = command.getNotBefore();
+        if (notBefore != null && clock.instant().isBefore(notBefore)) {
+            return new Outcome.NotYet(notBefore);
+        }
+        SiteStore site = store(command.getSourceSite());
+        if (!site.deleteIfVersion(command.getKey(), command.getExpectedSha256(), command.getExpectedVersionToken())) {
+            throw new MigrationFailure(ErrorCode.VERSION_CONFLICT, command.getKey() + " at site " + site.name()
+                    + " is another version than the one retired; it was kept");
+        }
+        MigrationStatus status = status(command, MigrationPhase.COMPLETED, attempt, 0);
+        return new Outcome.Completed(status);
+    }
+
+    private Outcome completed(MigrationCommand command, int attempt, ObjectInfo copy) {
+        MigrationStatus status = status(command, MigrationPhase.COMPLETED, attempt, copy.size());
+        status.setSha256(copy.sha256() != null ? copy.sha256().toLowerCase() : command.getExpectedSha256());
+        status.setVersionToken(copy.versionToken());
+        return new Outcome.Completed(status);
+    }
+
+    private void checkSourceVersion(MigrationCommand command, ObjectInfo source) throws MigrationFailure {
+        if (!source.versionToken().equals(command.getExpectedVersionToken())
+                || source.size() != command.getSizeBytes()) {
+            throw new MigrationFailure(ErrorCode.VERSION_CONFLICT, command.getKey() + " at site "
+                    + command.getSourceSite() + " is version " + source.versionToken() + " (" + source.size()
+                    + " bytes), the command expects " + command.getExpectedVersionToken() + " ("
+                    + command.getSizeBytes() + " bytes)");
+        }
+    }
+
+    private void checkPolicy(Site destination) throws MigrationFailure {
+        if (requireEncryptedDestinations && !destination.getEncrypted()) {
+            throw new MigrationFailure(ErrorCode.POLICY_BLOCKED, "site " + destination.getName()
+                    + " is not encrypted at rest and encrypted destinations are required");
+        }
+        if (!destination.getUp()) {
+            throw new MigrationFailure(ErrorCode.SITE_UNAVAILABLE, "site " + destination.getName()
+                    + " is marked down in the catalogue");
+        }
+    }
+
+    private Site site(String name) throws MigrationFailure {
+        return sites.site(name).orElseThrow(() -> new MigrationFailure(ErrorCode.UNKNOWN_SITE,
+                "site " + name + " is not in the catalogue"));
+    }
+
+    private SiteStore store(String name) throws MigrationFailure {
+        return sites.store(name).orElseThrow(() -> new MigrationFailure(ErrorCode.UNKNOWN_SITE,
+                "site " + name + " is not in the catalogue"));
+    }
+}

@@ -1,0 +1,191 @@
+package io.tierflow.migrator;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tierflow.localstack.KafkaTestClients;
+import io.tierflow.localstack.LocalStack;
+import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.schemas.DeadLetter;
+import io.tierflow.schemas.MigrationAction;
+import io.tierflow.schemas.MigrationCommand;
+import io.tierflow.schemas.MigrationPhase;
+import io.tierflow.schemas.MigrationStatus;
+import io.tierflow.serde.AvroSerdeConfig;
+import io.tierflow.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole pool on the local stack: commands in, statuses out, offsets committed after terminal statuses. */
+class MigratorWorkerIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void shouldExecuteCommandsFromTheTopicAndReportEveryPhase() throws Exception {
+        try (LocalStack stack = LocalStack.start(LocalStackConfig.onFreePorts(dataDir))) {
+            CommandExecutorIT.stack = stack; // reuse its seeding helpers against this stack
+            byte[] bytes = CommandExecutorIT.randomBytes(200_000);
+            CommandExecutorIT.Seeded seeded = CommandExecutorIT.seed("aws", "pool/" + UUID.randomUUID(), bytes);
+            MigrationCommand copy = CommandExecutorIT.copyCommand(seeded, "aws", "azure", "STANDARD");
+            MigrationCommand duplicate = MigrationCommand.newBuilder(copy).build();
+            MigrationCommand missing = CommandExecutorIT.copyCommand(new CommandExecutorIT.Seeded(
+                    "pool/missing-" + UUID.randomUUID(), "abc", new byte[1]), "aws", "gcp", "STANDARD");
+            Topics topics = stack.topics();
+            KafkaTestClients.produce(stack.bootstrapServers(), Topics.MIGRATION_COMMANDS,
+                    topics.migrationCommands.keySerde().serializer(),
+                    topics.migrationCommands.valueSerde().serializer(),
+                    List.of(new ProducerRecord<>(Topics.MIGRATION_COMMANDS, copy.getKey(), copy),
+                            new ProducerRecord<>(Topics.MIGRATION_COMMANDS, duplicate.getKey(), duplicate),
+                            new ProducerRecord<>(Topics.MIGRATION_COMMANDS, missing.getKey(), missing)));
+            KafkaTestClients.produce(stack.bootstrapServers(), Topics.MIGRATION_COMMANDS, new StringSerializer(),
+                    new ByteArraySerializer(), List.of(new ProducerRecord<>(Topics.MIGRATION_COMMANDS, "poison",
+                            "not avro".getBytes(StandardCharsets.UTF_8))));
+
+            Properties config = new Properties();
+            config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+            config.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, stack.schemaRegistryUrl());
+            config.put(MigratorSettings.CONCURRENCY, "2");
+            config.put(MigratorSettings.WORKER_ID, "it-worker");
+            try (MigratorWorker worker = new MigratorWorker(config, Map.of())) {
+                worker.start();
+
+                // QUEUED, COPYING, VERIFYING, COMPLETED for the copy; QUEUED, COMPLETED for its duplicate (already
+                // there); QUEUED, FAILED for the missing source: 8 statuses in all.
+                List<MigrationStatus> statuses = KafkaTestClients.consume(stack.bootstrapServers(),
+                        Topics.MIGRATION_STATUS, topics.migrationStatus.keySerde().deserializer(),
+                        topics.migrationStatus.valueSerde().deserializer(), 8, TIMEOUT)
+                        .stream().map(ConsumerRecord::value).toList();
+
+                List<MigrationPhase> copyPhases = statuses.stream()
+                        .filter(s -> s.getCommandId().equals(copy.getId())).map(MigrationStatus::getPhase).toList();
+                assertEquals(2, copyPhases.stream().filter(p -> p == MigrationPhase.QUEUED).count());
+                assertEquals(List.of(MigrationPhase.COPYING, MigrationPhase.VERIFYING, MigrationPhase.COMPLETED,
+                        MigrationPhase.COMPLETED), copyPhases.stream().filter(p -> p != MigrationPhase.QUEUED).toList(),
+                        "the duplicate runs after the first (same dataset, in order) and finds the copy done");
+                statuses.stream().filter(s -> s.getPhase() == MigrationPhase.COMPLETED).forEach(s -> {
+                    assertEquals(copy.getExpectedSha256(), s.getSha256());
+                    assertEquals("it-worker", s.getWorker());
+                });
+                MigrationStatus failed = statuses.stream().filter(s -> s.getCommandId().equals(missing.getId())
+                        && s.getPhase() == MigrationPhase.FAILED).findFirst().orElseThrow();
+                assertEquals("missing_source", failed.getErrorCode());
+                assertArrayEquals(bytes, CommandExecutorIT.read("azure", copy.getKey()));
+
+                DeadLetter letter = KafkaTestClients.consume(stack.bootstrapServers(), Topics.DEAD_LETTERS,
+                        topics.deadLetters.keySerde().deserializer(), topics.deadLetters.valueSerde().deserializer(),
+                        1, TIMEOUT).get(0).value();
+                assertEquals(Topics.MIGRATION_COMMANDS, letter.getSourceTopic());
+                assertEquals("not avro", StandardCharsets.UTF_8.decode(letter.getValue()).toString());
+
+                assertCommittedToTheEnd(stack.bootstrapServers());
+            }
+        } finally {
+            CommandExecutorIT.stack = null;
+        }
+    }
+
+    @Test
+    void shouldNotCommitPastAWaitingCommandSoTheNextWorkerGetsItAgain() throws Exception {
+        try (LocalStack stack = LocalStack.start(LocalStackConfig.onFreePorts(dataDir))) {
+            CommandExecutorIT.stack = stack;
+            CommandExecutorIT.Seeded seeded = CommandExecutorIT.seed("azure", "grace/" + UUID.randomUUID(),
+                    CommandExecutorIT.randomBytes(1_000));
+            MigrationCommand retire = CommandExecutorIT.copyCommand(seeded, "azure", "azure", "STANDARD");
+            retire.setAction(MigrationAction.RETIRE);
+            retire.setNotBefore(Instant.now().plusSeconds(3600)); // an hour of grace: it waits, holding its offset
+            Topics topics = stack.topics();
+            KafkaTestClients.produce(stack.bootstrapServers(), Topics.MIGRATION_COMMANDS,
+                    topics.migrationCommands.keySerde().serializer(),
+                    topics.migrationCommands.valueSerde().serializer(),
+                    List.of(new ProducerRecord<>(Topics.MIGRATION_COMMANDS, retire.getKey(), retire)));
+
+            try (MigratorWorker first = new MigratorWorker(workerConfig(stack, "worker-1"), Map.of())) {
+                first.start();
+                awaitQueued(stack, topics, retire, "worker-1");
+            } // graceful stop: the waiting retire is dropped, its offset not committed
+
+            Properties props = new Properties();
+            props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+            try (Admin admin = Admin.create(props)) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
+                        MigratorWorker.GROUP_ID).partitionsToOffsetAndMetadata().get();
+                assertTrue(committed.values().stream().allMatch(o -> o == null || o.offset() == 0),
+                        "nothing committed past the waiting retire: " + committed);
+            }
+            try (MigratorWorker second = new MigratorWorker(workerConfig(stack, "worker-2"), Map.of())) {
+                second.start();
+                awaitQueued(stack, topics, retire, "worker-2"); // redelivered to the next worker
+            }
+            assertTrue(CommandExecutorIT.exists("azure", seeded.key()), "not retired before its time");
+        } finally {
+            CommandExecutorIT.stack = null;
+        }
+    }
+
+    private static Properties workerConfig(LocalStack stack, String workerId) {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        config.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, stack.schemaRegistryUrl());
+        config.put(MigratorSettings.WORKER_ID, workerId);
+        return config;
+    }
+
+    private static void awaitQueued(LocalStack stack, Topics topics, MigrationCommand command, String workerId) {
+        KafkaTestClients.consume(stack.bootstrapServers(), Topics.MIGRATION_STATUS,
+                topics.migrationStatus.keySerde().deserializer(), topics.migrationStatus.valueSerde().deserializer(),
+                r -> r.value().getCommandId().equals(command.getId()) && r.value().getWorker().equals(workerId)
+                        && r.value().getPhase() == MigrationPhase.QUEUED, 1, TIMEOUT);
+    }
+
+    /**
+     * Every command has its terminal status (and the unreadable one its dead letter), so the group's offsets reach
+     * the end of every partition.
+     */
+    private static void assertCommittedToTheEnd(String bootstrap) throws Exception {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (true) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
+                        MigratorWorker.GROUP_ID).partitionsToOffsetAndMetadata().get();
+                Set<TopicPartition> partitions = committed.keySet();
+                Map<TopicPartition, Long> end = admin.listOffsets(partitions.stream()
+                                .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()))).all().get()
+                        .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+                boolean allCommitted = !partitions.isEmpty() && end.values().stream().mapToLong(Long::longValue).sum()
+                        == 4 && partitions.stream().allMatch(p -> committed.get(p).offset() == end.get(p));
+                if (allCommitted) {
+                    return;
+                }
+                assertTrue(System.nanoTime() < deadline, "offsets not committed to the end: " + committed
+                        + " vs " + end);
+                Thread.sleep(200);
+            }
+        }
+    }
+}
