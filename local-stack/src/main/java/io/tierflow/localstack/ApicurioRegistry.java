@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * {@code /apis/ccompat/v7}. Its schemas live in an H2 file under the stack's data directory, so ids survive a
  * restart. A child process rather than in-process because it is a Quarkus application with 360 jars of its own.
  */
-final class ApicurioRegistry implements AutoCloseable {
+public final class ApicurioRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApicurioRegistry.class);
     static final String ARCHIVE_PROPERTY = "tierflow.apicurio.archive";
     static final String ARCHIVE_ENV = "TIERFLOW_APICURIO_ARCHIVE";
@@ -103,8 +103,20 @@ final class ApicurioRegistry implements AutoCloseable {
                 process::isAlive);
     }
 
+    /** Starts a registry on its own (for topology tests that need schemas but no broker) and waits until ready. */
+    public static ApicurioRegistry start(Path stateDir, int port) throws IOException {
+        ApicurioRegistry registry = launch(stateDir, port);
+        try {
+            registry.awaitReady();
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
+        }
+        return registry;
+    }
+
     /** Base URL of the Confluent-compatible API, to use as {@code schema.registry.url}. */
-    String confluentApiUrl() {
+    public String confluentApiUrl() {
         return "http://" + LocalStackConfig.HOST + ":" + port + "/apis/ccompat/v7";
     }
 

@@ -19,12 +19,12 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 
 /** Plain Kafka producers and consumers for integration tests against the local broker. */
-final class KafkaTestClients {
+public final class KafkaTestClients {
     private KafkaTestClients() {
     }
 
     /** Creates a topic with 3 partitions (the local broker does not create topics on first use). */
-    static void createTopic(String bootstrap, String topic) throws Exception {
+    public static void createTopic(String bootstrap, String topic) throws Exception {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(props)) {
@@ -33,7 +33,7 @@ final class KafkaTestClients {
     }
 
     /** Writes the records (key, value pairs) and waits until the broker acknowledged every one. */
-    static <K, V> void produce(String bootstrap, String topic, Serializer<K> keys, Serializer<V> values,
+    public static <K, V> void produce(String bootstrap, String topic, Serializer<K> keys, Serializer<V> values,
             List<ProducerRecord<K, V>> records) throws Exception {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -49,19 +49,20 @@ final class KafkaTestClients {
      * Reads the topic from the beginning until {@code count} records arrived, failing after {@code timeout}.
      * Returns exactly the records read (more than {@code count} if they came in the same poll).
      */
-    static <K, V> List<ConsumerRecord<K, V>> consume(String bootstrap, String topic, Deserializer<K> keys,
+    public static <K, V> List<ConsumerRecord<K, V>> consume(String bootstrap, String topic, Deserializer<K> keys,
             Deserializer<V> values, int count, Duration timeout) {
         return consume(bootstrap, topic, keys, values, record -> true, count, timeout);
     }
 
     /** Like {@link #consume(String, String, Deserializer, Deserializer, int, Duration)}, keeping matching records only. */
-    static <K, V> List<ConsumerRecord<K, V>> consume(String bootstrap, String topic, Deserializer<K> keys,
+    public static <K, V> List<ConsumerRecord<K, V>> consume(String bootstrap, String topic, Deserializer<K> keys,
             Deserializer<V> values, Predicate<ConsumerRecord<K, V>> keep, int count, Duration timeout) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // only what a transaction committed
         List<ConsumerRecord<K, V>> read = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(props, keys, values)) {

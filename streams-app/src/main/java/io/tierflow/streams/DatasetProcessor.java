@@ -1,0 +1,358 @@
+package io.tierflow.streams;
+
+import io.tierflow.schemas.AccessEvent;
+import io.tierflow.schemas.Dataset;
+import io.tierflow.schemas.DatasetState;
+import io.tierflow.schemas.MigrationAction;
+import io.tierflow.schemas.MigrationCommand;
+import io.tierflow.schemas.MigrationStatus;
+import io.tierflow.schemas.Model;
+import io.tierflow.schemas.Placement;
+import io.tierflow.schemas.PlacementExplanation;
+import io.tierflow.schemas.Policy;
+import io.tierflow.schemas.Site;
+import io.tierflow.schemas.SiteScore;
+import io.tierflow.streams.domain.Activity;
+import io.tierflow.streams.domain.DecayedHeat;
+import io.tierflow.streams.domain.Features;
+import io.tierflow.streams.domain.MigrationPlanner;
+import io.tierflow.streams.domain.PlacementDecision;
+import io.tierflow.streams.domain.PlacementOptimizer;
+import io.tierflow.streams.domain.PlacementRequest;
+import io.tierflow.streams.domain.Tier;
+import io.tierflow.streams.domain.TierDecider;
+import io.tierflow.streams.domain.TieringPolicy;
+import io.tierflow.topics.Topics;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The per-dataset state machine: access events update activity, inventory records and migration statuses update
+ * what exists where, and whenever the tier may have changed (or the dataset is due) it decides the placement and
+ * the next migration step. One store read and one write per access event; placement search only when the tier
+ * changes, a migration step finishes, or the dataset's due time (when its heat will have decayed below its tier's
+ * demotion threshold) comes.
+ */
+final class DatasetProcessor implements Processor<String, Object, String, SpecificRecord> {
+    private final TieringSettings settings;
+    private ProcessorContext<String, SpecificRecord> context;
+    private KeyValueStore<String, DatasetState> states;
+    private KeyValueStore<String, String> dueIndex;
+    private Catalogue catalogue;
+
+    DatasetProcessor(TieringSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+        states = context.getStateStore(TieringTopology.DATASET_STATE_STORE);
+        dueIndex = context.getStateStore(TieringTopology.DUE_INDEX_STORE);
+        KeyValueStore<String, Policy> policies = context.getStateStore(TieringTopology.POLICIES_STORE);
+        KeyValueStore<String, Model> models = context.getStateStore(TieringTopology.MODELS_STORE);
+        KeyValueStore<String, Site> sites = context.getStateStore(TieringTopology.SITES_STORE);
+        catalogue = new Catalogue(policies, models, sites);
+        catalogue.refresh();
+        // Wall-clock punctuation: it must fire on partitions that receive nothing (cold data gets no events).
+        // Which time it evaluates at is the clock setting's choice (see TieringSettings.eventTimeClock).
+        context.schedule(settings.evaluationInterval(), PunctuationType.WALL_CLOCK_TIME, this::evaluateDue);
+    }
+
+    @Override
+    public void process(Record<String, Object> record) {
+        String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
+        if (record.key() == null) {
+            throw new IllegalArgumentException("record without a dataset key on " + topic);
+        }
+        switch (topic) {
+            case Topics.ACCESS_EVENTS -> onAccess(record.key(), (AccessEvent) record.value(), record.timestamp());
+            case Topics.DATASETS -> onInventory(record.key(), (Dataset) record.value(), record.timestamp());
+            case Topics.MIGRATION_STATUS -> onStatus(record.key(), (MigrationStatus) record.value(), record.timestamp());
+            default -> throw new IllegalStateException("dataset processor is not wired to topic " + topic);
+        }
+    }
+
+    private void onAccess(String key, AccessEvent event, long eventTime) {
+        if (event == null) {
+            return; // a tombstone on a stream topic means nothing
+        }
+        DatasetState state = states.get(key);
+        if (state == null) {
+            state = DatasetState.newBuilder().setKey(key).setActivity(StateMapper.emptyActivity()).build();
+        }
+        TieringPolicy policy = catalogue.policy();
+        Activity activity = StateMapper.activity(state.getActivity());
+        Activity.Outcome outcome = activity.record(eventTime, event.getOp().name(), event.getBytes(),
+                event.getClientRegion(), event.getEventId(), policy, context.currentStreamTimeMs());
+        if (outcome != Activity.Outcome.COUNTED) {
+            return; // duplicate or beyond the lateness bound: the state does not change
+        }
+        state.setActivity(StateMapper.activityState(activity));
+        if (state.getInventory() != null) {
+            long now = Math.max(eventTime, context.currentStreamTimeMs());
+            Tier current = StateMapper.tier(state.getTier());
+            if (current == null || tierNow(state, activity, now, policy) != current) {
+                evaluate(state, activity, now);
+            }
+        }
+        states.put(key, state);
+    }
+
+    private void onInventory(String key, Dataset dataset, long timestamp) {
+        DatasetState state = states.get(key);
+        if (dataset == null) {
+            if (state != null) {
+                unschedule(state);
+                states.delete(key);
+            }
+            context.forward(new Record<>(key, null, timestamp), TieringTopology.PLACEMENTS_SINK);
+            return;
+        }
+        if (state == null) {
+            state = DatasetState.newBuilder().setKey(key).setActivity(StateMapper.emptyActivity()).build();
+        }
+        state.setInventory(dataset);
+        if (state.getPrimarySite() == null) {
+            // The inventory says where the dataset is until Tierflow moves it; afterwards completed migrations do.
+            state.setPrimarySite(dataset.getPrimarySite());
+            state.setReplicaSites(new ArrayList<>(dataset.getReplicaSites()));
+            state.setStorageClass(dataset.getStorageClass());
+        }
+        evaluate(state, StateMapper.activity(state.getActivity()), Math.max(timestamp, context.currentStreamTimeMs()));
+        states.put(key, state);
+    }
+
+    private void onStatus(String key, MigrationStatus status, long timestamp) {
+        if (status == null) {
+            return;
+        }
+        DatasetState state = states.get(key);
+        MigrationCommand inFlight = state == null ? null : state.getInFlight();
+        if (inFlight == null || !inFlight.getId().equals(status.getCommandId())) {
+            return; // a status for a command that is no longer current (duplicate or stale)
+        }
+        long now = Math.max(timestamp, context.currentStreamTimeMs());
+        switch (status.getPhase()) {
+            case COMPLETED -> {
+                String failure = applyCompleted(state, inFlight, status);
+                state.setInFlight(null);
+                state.setLastFailure(failure);
+                if (failure == null) {
+                    evaluate(state, StateMapper.activity(state.getActivity()), now);
+                } else {
+                    schedule(state, now + catalogue.policy().cooldownMs());
+                }
+            }
+            case FAILED -> {
+                state.setInFlight(null);
+                state.setLastFailure(status.getErrorCode() == null ? "failed" : status.getErrorCode());
+                // Not at once: a site that just failed is not hammered; try again after the cooldown.
+                schedule(state, now + catalogue.policy().cooldownMs());
+            }
+            default -> {
+                return; // progress of the command in flight changes nothing here
+            }
+        }
+        states.put(key, state);
+    }
+
+    /** Applies a completed step to the actual placement; returns an error code if it must not be trusted. */
+    private static String applyCompleted(DatasetState state, MigrationCommand command, MigrationStatus status) {
+        List<String> replicas = new ArrayList<>(state.getReplicaSites());
+        switch (command.getAction()) {
+            case COPY -> {
+                String expected = state.getInventory() == null ? null : state.getInventory().getSha256();
+                if (expected == null || !expected.equalsIgnoreCase(Objects.requireNonNullElse(status.getSha256(), ""))) {
+                    return "checksum_mismatch";
+                }
+                if (command.getDestinationSite().equals(state.getPrimarySite())) {
+                    state.setStorageClass(command.getStorageClass());
+                } else if (!replicas.contains(command.getDestinationSite())) {
+                    replicas.add(command.getDestinationSite());
+                }
+            }
+            case SWITCH -> {
+                String previous = state.getPrimarySite();
+                replicas.remove(command.getDestinationSite());
+                if (previous != null && !replicas.contains(previous)) {
+                    replicas.add(previous);
+                }
+                state.setPrimarySite(command.getDestinationSite());
+                state.setStorageClass(command.getStorageClass());
+            }
+            case RETIRE -> replicas.remove(command.getSourceSite());
+            default -> throw new IllegalStateException("unknown action " + command.getAction());
+        }
+        state.setReplicaSites(replicas);
+        return null;
+    }
+
+    private void evaluateDue(long wallClockMs) {
+        catalogue.refresh();
+        long streamTime = context.currentStreamTimeMs();
+        long now = settings.eventTimeClock() ? streamTime : Math.max(streamTime, wallClockMs);
+        if (now <= 0) {
+            return;
+        }
+        List<String> due = new ArrayList<>();
+        try (KeyValueIterator<String, String> entries = dueIndex.range(null, DueIndex.upperBound(now))) {
+            while (entries.hasNext() && due.size() < settings.maxEvaluationsPerPunctuation()) {
+                due.add(entries.next().key);
+            }
+        }
+        for (String entry : due) {
+            dueIndex.delete(entry);
+            String key = DueIndex.datasetKey(entry);
+            DatasetState state = states.get(key);
+            if (state == null || state.getDueAt() != DueIndex.dueAt(entry)) {
+                continue; // rescheduled or deleted since: the entry is stale
+            }
+            state.setDueAt(-1L);
+            if (state.getInventory() != null) {
+                evaluate(state, StateMapper.activity(state.getActivity()), now);
+            }
+            states.put(key, state);
+        }
+    }
+
+    private Tier tierNow(DatasetState state, Activity activity, long now, TieringPolicy policy) {
+        Features features = activity.features(now, state.getInventory().getSizeBytes(), policy.halfLifeMs());
+        double boosted = features.heat() + policy.scoreBoost() * catalogue.scorer().score(features);
+        return TierDecider.decide(boosted, StateMapper.tier(state.getTier()), policy);
+    }
+
+    /** Decides tier and placement, emits the decision and the next migration step, schedules the next look. */
+    private void evaluate(DatasetState state, Activity activity, long now) {
+        TieringPolicy policy = catalogue.policy();
+        Dataset inventory = state.getInventory();
+        Features features = activity.features(now, inventory.getSizeBytes(), policy.halfLifeMs());
+        double pHotSoon = catalogue.scorer().score(features);
+        double boosted = features.heat() + policy.scoreBoost() * pHotSoon;
+        Tier tier = TierDecider.decide(boosted, StateMapper.tier(state.getTier()), policy);
+
+        Set<String> held = new HashSet<>(state.getReplicaSites());
+        if (state.getPrimarySite() != null) {
+            held.add(state.getPrimarySite());
+        }
+        double sla = inventory.getLatencySlaMs() != null ? inventory.getLatencySlaMs() : policy.defaultSlaMs();
+        PlacementRequest request = new PlacementRequest(state.getKey(), inventory.getSizeBytes(), tier,
+                policy.replicationFor(tier), sla, policy.encryptedOnly(), policy.horizonMonths(), state.getPrimarySite(),
+                held, activity.monthlyGbByRegion(now, policy.halfLifeMs()),
+                activity.monthlyRequests(now, policy.halfLifeMs()));
+        PlacementDecision decision = PlacementOptimizer.optimize(request, catalogue.sites());
+
+        Placement placement = placement(state, decision, features.heat(), pHotSoon, boosted, policy,
+                catalogue.scorer().version(), now);
+        if (!sameDecision(state.getLastPlacement(), placement)) {
+            context.forward(new Record<>(state.getKey(), placement, now), TieringTopology.PLACEMENTS_SINK);
+        }
+        state.setLastPlacement(placement);
+        state.setTier(StateMapper.tier(tier));
+
+        if (state.getInFlight() == null) {
+            MigrationPlanner.Actual actual = new MigrationPlanner.Actual(state.getPrimarySite(),
+                    state.getReplicaSites(), state.getStorageClass(), state.getLastMoveAt());
+            Optional<MigrationPlanner.Step> step = MigrationPlanner.next(actual, decision, request, catalogue.sites(),
+                    policy, now);
+            step.ifPresent(s -> issue(state, s, now));
+        }
+        double demoteBelow = TierDecider.demotionThreshold(tier, policy) - policy.scoreBoost() * pHotSoon;
+        long demotionAt = demoteBelow <= 0 ? Long.MAX_VALUE
+                : DecayedHeat.timeToFallTo(features.heat(), now, demoteBelow, policy.halfLifeMs());
+        schedule(state, Math.max(now + settings.minReevaluation().toMillis(),
+                Math.min(demotionAt, now + settings.maxReevaluation().toMillis())));
+    }
+
+    private void issue(DatasetState state, MigrationPlanner.Step step, long now) {
+        Dataset inventory = state.getInventory();
+        String id = CommandIds.of(state.getKey(), step.action(), step.source(), step.destination(), step.storageClass(),
+                inventory.getVersionToken(), state.getCommandsIssued());
+        MigrationCommand command = MigrationCommand.newBuilder()
+                .setId(id)
+                .setKey(state.getKey())
+                .setAction(MigrationAction.valueOf(step.action()))
+                .setSourceSite(step.source())
+                .setDestinationSite(step.destination())
+                .setStorageClass(step.storageClass())
+                .setExpectedVersionToken(inventory.getVersionToken())
+                .setExpectedSha256(inventory.getSha256())
+                .setSizeBytes(inventory.getSizeBytes())
+                .setNotBefore(step.notBeforeMs() > 0 ? Instant.ofEpochMilli(step.notBeforeMs()) : null)
+                .setReason(step.reason())
+                .setIssuedAt(Instant.ofEpochMilli(now))
+                .build();
+        state.setInFlight(command);
+        state.setCommandsIssued(state.getCommandsIssued() + 1);
+        state.setLastMoveAt(now);
+        context.forward(new Record<>(state.getKey(), command, now), TieringTopology.COMMANDS_SINK);
+    }
+
+    private void schedule(DatasetState state, long dueAt) {
+        unschedule(state);
+        dueIndex.put(DueIndex.entry(dueAt, state.getKey()), state.getKey());
+        state.setDueAt(dueAt);
+    }
+
+    private void unschedule(DatasetState state) {
+        if (state.getDueAt() >= 0) {
+            dueIndex.delete(DueIndex.entry(state.getDueAt(), state.getKey()));
+            state.setDueAt(-1L);
+        }
+    }
+
+    private static Placement placement(DatasetState state, PlacementDecision decision, double heat, double pHotSoon,
+            double boosted, TieringPolicy policy, String modelVersion, long now) {
+        List<SiteScore> scores = new ArrayList<>();
+        for (PlacementDecision.SiteEvaluation e : decision.evaluations()) {
+            scores.add(SiteScore.newBuilder().setSite(e.site()).setStorageUsdPerMonth(finite(e.storageUsd()))
+                    .setEgressUsdPerMonth(finite(e.egressUsd())).setMoveUsd(finite(e.moveUsd()))
+                    .setFeasible(e.feasible()).setRejectedBecause(e.rejectedBecause()).build());
+        }
+        boolean placed = decision.isPlaced();
+        return Placement.newBuilder()
+                .setKey(state.getKey())
+                .setTier(StateMapper.tier(decision.tier()))
+                .setPrimarySite(placed ? decision.primary() : Objects.requireNonNullElse(state.getPrimarySite(), ""))
+                .setReplicaSites(placed ? decision.replicas() : state.getReplicaSites())
+                .setStorageClass(placed ? decision.storageClass()
+                        : Objects.requireNonNullElse(state.getStorageClass(), ""))
+                .setObjectiveUsdPerMonth(finite(decision.objective()))
+                .setExplanation(PlacementExplanation.newBuilder()
+                        .setHeat(heat).setPHotSoon(pHotSoon).setBoostedHeat(boosted)
+                        .setHotThreshold(policy.hotThreshold()).setWarmThreshold(policy.warmThreshold())
+                        .setModelVersion(modelVersion)
+                        .setPolicyName(policy.name())
+                        .setBindingConstraint(decision.bindingConstraint())
+                        .setSiteScores(scores)
+                        .build())
+                .setDecidedAt(Instant.ofEpochMilli(now))
+                .build();
+    }
+
+    /** Same tier, sites, class and binding constraint: re-publishing it would only repeat the decision. */
+    private static boolean sameDecision(Placement previous, Placement next) {
+        return previous != null && previous.getTier() == next.getTier()
+                && previous.getPrimarySite().equals(next.getPrimarySite())
+                && previous.getReplicaSites().equals(next.getReplicaSites())
+                && previous.getStorageClass().equals(next.getStorageClass())
+                && Objects.equals(previous.getExplanation().getBindingConstraint(),
+                        next.getExplanation().getBindingConstraint());
+    }
+
+    private static double finite(double value) {
+        return Double.isFinite(value) ? value : 0.0;
+    }
+}

@@ -1,0 +1,94 @@
+package io.tierflow.streams;
+
+import io.tierflow.schemas.ActivityState;
+import io.tierflow.schemas.FeatureWeight;
+import io.tierflow.schemas.Model;
+import io.tierflow.schemas.Policy;
+import io.tierflow.schemas.Site;
+import io.tierflow.schemas.StorageClassPrice;
+import io.tierflow.streams.domain.Activity;
+import io.tierflow.streams.domain.BucketedCounts;
+import io.tierflow.streams.domain.HoltForecast;
+import io.tierflow.streams.domain.LogisticScorer;
+import io.tierflow.streams.domain.SiteOffer;
+import io.tierflow.streams.domain.Tier;
+import io.tierflow.streams.domain.TieringPolicy;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+
+/** Converts between the Avro records Kafka carries and the domain's plain types. */
+final class StateMapper {
+    private StateMapper() {
+    }
+
+    static Activity activity(ActivityState state) {
+        return new Activity(
+                BucketedCounts.restore(Activity.FINE_BUCKET_MS, Activity.FINE_BUCKETS, state.getFineNewestBucket(),
+                        state.getFineCounts()),
+                BucketedCounts.restore(Activity.COARSE_BUCKET_MS, Activity.COARSE_BUCKETS,
+                        state.getCoarseNewestBucket(), state.getCoarseCounts()),
+                state.getHeat(), state.getHeatAt(), state.getLastAccess(), state.getRegionBytes(),
+                state.getDecayedRequests(),
+                new HoltForecast(state.getHoltLevel(), state.getHoltTrend(), state.getHoltHour() < 0 ? 0 : 1),
+                state.getHoltHour(), new ArrayDeque<>(state.getRecentEventIds()), state.getTotalEvents());
+    }
+
+    static ActivityState activityState(Activity activity) {
+        return ActivityState.newBuilder()
+                .setFineNewestBucket(activity.fine().newestBucket())
+                .setFineCounts(activity.fine().countsNewestFirst())
+                .setCoarseNewestBucket(activity.coarse().newestBucket())
+                .setCoarseCounts(activity.coarse().countsNewestFirst())
+                .setHeat(activity.rawHeat())
+                .setHeatAt(activity.rawHeatAt())
+                .setLastAccess(activity.lastAccess())
+                .setRegionBytes(new HashMap<>(activity.rawRegionBytes()))
+                .setDecayedRequests(activity.rawDecayedRequests())
+                .setHoltLevel(activity.holt().level())
+                .setHoltTrend(activity.holt().trend())
+                .setHoltHour(activity.holtHour())
+                .setRecentEventIds(new ArrayList<>(activity.recentEventIds()))
+                .setTotalEvents(activity.totalEvents())
+                .build();
+    }
+
+    static ActivityState emptyActivity() {
+        return activityState(new Activity());
+    }
+
+    static TieringPolicy policy(Policy p) {
+        return new TieringPolicy(p.getName(), p.getHeatHalfLifeSeconds() * 1000, new HashMap<>(p.getOpWeights()),
+                p.getBytesWeightPerGb(), p.getHotThreshold(), p.getWarmThreshold(), p.getHysteresis(),
+                p.getScoreBoost(), p.getReplicationHot(), p.getReplicationWarm(), p.getReplicationCold(),
+                p.getDefaultLatencySlaMs(), p.getEncryptedOnly(), p.getCooldownSeconds() * 1000, p.getHorizonDays(),
+                p.getRetireGraceSeconds() * 1000, p.getLatenessSeconds() * 1000);
+    }
+
+    static LogisticScorer scorer(Model model) {
+        List<LogisticScorer.Weight> weights = new ArrayList<>();
+        for (FeatureWeight f : model.getFeatures()) {
+            weights.add(new LogisticScorer.Weight(f.getName(), f.getMean(), f.getScale(), f.getCoefficient()));
+        }
+        return new LogisticScorer(model.getVersion(), model.getIntercept(), weights);
+    }
+
+    static SiteOffer site(Site site) {
+        List<SiteOffer.StorageClassOffer> classes = new ArrayList<>();
+        for (StorageClassPrice price : site.getStorageClasses()) {
+            classes.add(new SiteOffer.StorageClassOffer(price.getName(), tier(price.getTier()),
+                    price.getStoragePricePerGbMonth(), price.getRetrievalPricePerGb(), price.getRequestPricePer1000()));
+        }
+        return new SiteOffer(site.getName(), site.getProvider().name(), site.getRegion(), site.getP95LatencyMs(),
+                site.getEgressPricePerGb(), site.getEncrypted(), site.getUp(), site.getCapacityBytes(), classes);
+    }
+
+    static Tier tier(io.tierflow.schemas.Tier tier) {
+        return tier == null ? null : Tier.valueOf(tier.name());
+    }
+
+    static io.tierflow.schemas.Tier tier(Tier tier) {
+        return tier == null ? null : io.tierflow.schemas.Tier.valueOf(tier.name());
+    }
+}

@@ -1,0 +1,96 @@
+package io.tierflow.streams;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tierflow.localstack.KafkaTestClients;
+import io.tierflow.localstack.LocalStack;
+import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.schemas.AccessEvent;
+import io.tierflow.schemas.AccessOp;
+import io.tierflow.schemas.Dataset;
+import io.tierflow.schemas.DeadLetter;
+import io.tierflow.schemas.MigrationAction;
+import io.tierflow.schemas.MigrationCommand;
+import io.tierflow.schemas.Placement;
+import io.tierflow.schemas.Tier;
+import io.tierflow.topics.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole topology, exactly-once, on the local stack's real broker and registry. */
+class TieringTopologyIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldPromoteABurstDatasetDeadLetterABadRecordAndCommitExactlyOnce() throws Exception {
+        try (LocalStack stack = LocalStack.start(LocalStackConfig.onFreePorts(dir.resolve("stack")))) {
+            Topics topics = stack.topics();
+            Properties config = new Properties();
+            config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+            config.put("schema.registry.url", stack.schemaRegistryUrl());
+            config.put(StreamsConfig.APPLICATION_ID_CONFIG, "tierflow-it");
+            config.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
+            config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+            config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+            try (TieringApp app = new TieringApp(config, TieringSettings.DEFAULTS)) {
+                app.start();
+                Instant now = Instant.now();
+                Dataset dataset = Dataset.newBuilder().setKey("it/ds").setSizeBytes(1_000_000_000L)
+                        .setContentType("application/octet-stream").setOwner("it").setVersionToken("\"v1\"")
+                        .setSha256("ab".repeat(32)).setPrimarySite("azure").setStorageClass("GLACIER_IR")
+                        .setUpdatedAt(now).build();
+                KafkaTestClients.produce(stack.bootstrapServers(), Topics.DATASETS, Serdes.String().serializer(),
+                        topics.datasets.valueSerde().serializer(),
+                        List.of(new ProducerRecord<>(Topics.DATASETS, dataset.getKey(), dataset)));
+                KafkaTestClients.produce(stack.bootstrapServers(), Topics.ACCESS_EVENTS, Serdes.String().serializer(),
+                        Serdes.ByteArray().serializer(),
+                        List.of(new ProducerRecord<>(Topics.ACCESS_EVENTS, "it/ds", new byte[] {1, 2, 3})));
+                List<ProducerRecord<String, AccessEvent>> burst = new ArrayList<>();
+                for (int i = 0; i < 40; i++) {
+                    AccessEvent event = AccessEvent.newBuilder().setKey("it/ds").setOp(AccessOp.GET)
+                            .setBytes(100_000_000).setServedFrom("azure").setClientRegion("us-east").setLatencyMs(30)
+                            .setEventTime(now.plusSeconds(i)).setEventId("it-" + i).build();
+                    burst.add(new ProducerRecord<>(Topics.ACCESS_EVENTS, event.getKey(), event));
+                }
+                KafkaTestClients.produce(stack.bootstrapServers(), Topics.ACCESS_EVENTS, Serdes.String().serializer(),
+                        topics.accessEvents.valueSerde().serializer(), burst);
+
+                List<Placement> hot = KafkaTestClients.consume(stack.bootstrapServers(), Topics.PLACEMENTS,
+                        Serdes.String().deserializer(), topics.placements.valueSerde().deserializer(),
+                        r -> r.value() != null && r.value().getTier() == Tier.HOT, 1, TIMEOUT)
+                        .stream().map(ConsumerRecord::value).toList();
+                MigrationCommand copy = KafkaTestClients.consume(stack.bootstrapServers(), Topics.MIGRATION_COMMANDS,
+                        Serdes.String().deserializer(), topics.migrationCommands.valueSerde().deserializer(), 1, TIMEOUT)
+                        .get(0).value();
+                assertEquals(MigrationAction.COPY, copy.getAction());
+                assertEquals("azure", copy.getSourceSite());
+                assertEquals(hot.get(0).getPrimarySite(), copy.getDestinationSite());
+                assertEquals(dataset.getSha256(), copy.getExpectedSha256());
+
+                DeadLetter letter = KafkaTestClients.consume(stack.bootstrapServers(), Topics.DEAD_LETTERS,
+                        Serdes.ByteArray().deserializer(), topics.deadLetters.valueSerde().deserializer(), 1, TIMEOUT)
+                        .get(0).value();
+                assertEquals(Topics.ACCESS_EVENTS, letter.getSourceTopic());
+                assertEquals("deserialization", letter.getStage());
+                assertEquals("tierflow-it", letter.getApplication());
+                assertEquals(KafkaStreams.State.RUNNING, app.streams().state(), "bad input did not stop the app");
+                assertTrue(letter.getSourceOffset() >= 0);
+            }
+        }
+    }
+}

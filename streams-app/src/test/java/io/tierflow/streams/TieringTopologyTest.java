@@ -1,0 +1,331 @@
+package io.tierflow.streams;
+
+import static io.tierflow.streams.TopologyFixture.START;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tierflow.schemas.Dataset;
+import io.tierflow.schemas.DatasetState;
+import io.tierflow.schemas.DeadLetter;
+import io.tierflow.schemas.FeatureWeight;
+import io.tierflow.schemas.MigrationAction;
+import io.tierflow.schemas.MigrationCommand;
+import io.tierflow.schemas.Model;
+import io.tierflow.schemas.Placement;
+import io.tierflow.schemas.Site;
+import io.tierflow.schemas.SiteScore;
+import io.tierflow.schemas.Tier;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every path of the tiering topology, with explicit event times, against a real schema registry. */
+@ExtendWith(SharedRegistry.class)
+class TieringTopologyTest {
+    private static final long GB = 1_000_000_000L;
+
+    @TempDir
+    Path stateDir;
+    String registryUrl;
+    TopologyFixture fixture;
+
+    @BeforeEach
+    void start(SharedRegistry.Url registry) {
+        registryUrl = registry.value();
+        fixture = new TopologyFixture(registryUrl, stateDir, TieringSettings.DEFAULTS).withStandardSites(false);
+    }
+
+    @AfterEach
+    void stop() {
+        fixture.close();
+    }
+
+    @Test
+    void shouldPromoteOnABurstAndCopyToTheSiteNearTheReaders() {
+        fixture.datasets.pipeInput("ds", TopologyFixture.dataset("ds", "azure", "GLACIER_IR", GB), START);
+        List<Placement> initial = fixture.placementsFor("ds");
+        assertEquals(1, initial.size());
+        assertEquals(Tier.COLD, initial.get(0).getTier());
+        assertEquals("azure", initial.get(0).getPrimarySite(), "cold data stays on the cheapest cold storage");
+        assertTrue(fixture.commands.isEmpty(), "already where it should be");
+
+        fixture.burst("ds", START.plusSeconds(60), 30, Duration.ofMinutes(5));
+
+        List<Placement> after = fixture.placementsFor("ds");
+        assertEquals(List.of(Tier.WARM, Tier.HOT), after.stream().map(Placement::getTier).toList(),
+                "a decision each time the tier changed, none in between");
+        assertEquals("aws", after.get(1).getPrimarySite(), "hot and read from us-east: the us-east site");
+        MigrationCommand copy = fixture.commands.readValue();
+        assertEquals(MigrationAction.COPY, copy.getAction());
+        assertEquals("azure", copy.getSourceSite());
+        assertEquals("aws", copy.getDestinationSite(), "already warm data read from us-east moves there");
+        assertEquals(TopologyFixture.SHA, copy.getExpectedSha256());
+        assertEquals("\"v1\"", copy.getExpectedVersionToken());
+        assertTrue(fixture.commands.isEmpty(), "never two commands in flight for one dataset");
+    }
+
+    @Test
+    void shouldSwitchOnlyAfterAVerifiedCopyThenRetireTheOldCopyAfterTheGracePeriod() {
+        MigrationCommand copy = promoteToAws("ds");
+        Instant t = START.plusSeconds(600); // after the burst: stream time is past every event
+
+        fixture.statuses.pipeInput("ds", fixture.completed(copy, TopologyFixture.SHA), t.plusSeconds(5));
+        MigrationCommand switchCommand = fixture.commands.readValue();
+        assertEquals(MigrationAction.SWITCH, switchCommand.getAction());
+        assertEquals("aws", switchCommand.getDestinationSite());
+        assertEquals(List.of("aws"), fixture.state("ds").getReplicaSites(), "the verified copy is a replica");
+        assertEquals("azure", fixture.state("ds").getPrimarySite(), "reads still go to the old copy");
+
+        fixture.statuses.pipeInput("ds", fixture.completed(switchCommand, null), t.plusSeconds(6));
+        DatasetState switched = fixture.state("ds");
+        assertEquals("aws", switched.getPrimarySite());
+        assertEquals("STANDARD", switched.getStorageClass());
+        MigrationCommand retire = fixture.commands.readValue();
+        assertEquals(MigrationAction.RETIRE, retire.getAction());
+        assertEquals("azure", retire.getSourceSite());
+        assertEquals(t.plusSeconds(6).plusSeconds(600), retire.getNotBefore(), "retire waits for the grace period");
+
+        fixture.statuses.pipeInput("ds", fixture.completed(retire, null), t.plusSeconds(700));
+        assertEquals(List.of(), fixture.state("ds").getReplicaSites());
+        assertNull(fixture.state("ds").getInFlight());
+        assertTrue(fixture.commands.isEmpty());
+    }
+
+    @Test
+    void shouldNotSwitchWhenTheCopysChecksumDoesNotMatchTheInventory() {
+        MigrationCommand copy = promoteToAws("ds");
+        fixture.statuses.pipeInput("ds", fixture.completed(copy, "00".repeat(32)), copy.getIssuedAt().plusSeconds(5));
+        DatasetState state = fixture.state("ds");
+        assertEquals("azure", state.getPrimarySite());
+        assertEquals(List.of(), state.getReplicaSites(), "an unverified copy is not counted");
+        assertEquals("checksum_mismatch", state.getLastFailure());
+        assertNull(state.getInFlight());
+        assertTrue(fixture.commands.isEmpty(), "no switch to a copy that does not match");
+    }
+
+    @Test
+    void shouldIgnoreStatusesOfCommandsThatAreNotInFlight() {
+        MigrationCommand copy = promoteToAws("ds");
+        MigrationCommand stranger = MigrationCommand.newBuilder(copy).setId("not-ours").build();
+        fixture.statuses.pipeInput("ds", fixture.completed(stranger, TopologyFixture.SHA), copy.getIssuedAt());
+        assertEquals(copy.getId(), fixture.state("ds").getInFlight().getId());
+        assertEquals(List.of(), fixture.state("ds").getReplicaSites());
+    }
+
+    @Test
+    void shouldDemoteByTimeAloneWithNoEventsForTheDataset() {
+        fixture.datasets.pipeInput("idle", TopologyFixture.dataset("idle", "aws", "STANDARD", GB), START);
+        fixture.burst("idle", START.plusSeconds(10), 40, Duration.ofMinutes(2));
+        assertEquals(Tier.HOT, fixture.state("idle").getTier());
+        fixture.placements.readKeyValuesToList();
+
+        // No more events at all: only the wall clock moves, as on a partition that receives nothing.
+        for (int i = 0; i < 24; i++) {
+            fixture.driver.advanceWallClockTime(Duration.ofMinutes(30));
+        }
+        List<Tier> tiers = fixture.placementsFor("idle").stream().map(Placement::getTier).toList();
+        assertEquals(List.of(Tier.WARM, Tier.COLD), tiers, "demoted step by step as the heat decays");
+        assertEquals(Tier.COLD, fixture.state("idle").getTier());
+        MigrationCommand demote = fixture.commands.readValue();
+        assertEquals(MigrationAction.COPY, demote.getAction());
+        assertNotEquals("STANDARD", demote.getStorageClass(), "a cooler storage class");
+    }
+
+    @Test
+    void shouldNotFlapWhenTheHeatHoversAroundTheThreshold() {
+        fixture.datasets.pipeInput("edge", TopologyFixture.dataset("edge", "aws", "STANDARD", GB), START);
+        fixture.burst("edge", START.plusSeconds(10), 21, Duration.ofSeconds(30));
+        assertEquals(Tier.HOT, fixture.state("edge").getTier());
+        fixture.placements.readKeyValuesToList();
+        // About 13 reads an hour hold the heat near 19: under the hot threshold (20), above its demotion point (15).
+        Instant t = START.plusSeconds(60);
+        for (int hour = 0; hour < 4; hour++) {
+            for (int i = 0; i < 13; i++) {
+                t = t.plusSeconds(3600 / 13);
+                fixture.accessEvents.pipeInput("edge", fixture.event("edge", t, "us-east"), t);
+                fixture.driver.advanceWallClockTime(Duration.ofSeconds(3600 / 13));
+            }
+        }
+        List<Tier> tiers = fixture.placementsFor("edge").stream().map(Placement::getTier).toList();
+        assertTrue(tiers.isEmpty(), "no new decision while it hovers: " + tiers);
+        assertEquals(Tier.HOT, fixture.state("edge").getTier());
+        double heat = fixture.state("edge").getActivity().getHeat();
+        assertTrue(heat < 20 && heat > 15, "the heat really did hover below the hot threshold: " + heat);
+    }
+
+    @Test
+    void shouldExcludeUnencryptedSitesWhenThePolicyDemandsEncryption() {
+        fixture.policies.pipeInput("default", TopologyFixture.policy(true), START);
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(10));
+        Placement placement = warmReadFromUsCentral("enc");
+        assertNotEquals("gcp", placement.getPrimarySite());
+        assertEquals("encrypted_only", placement.getExplanation().getBindingConstraint());
+        SiteScore gcp = score(placement, "gcp");
+        assertFalse(gcp.getFeasible());
+        assertEquals("encrypted_only", gcp.getRejectedBecause());
+    }
+
+    @Test
+    void shouldPlaceOnTheCheapestSiteWithoutTheEncryptionRule() {
+        Placement placement = warmReadFromUsCentral("plain");
+        assertEquals("gcp", placement.getPrimarySite(), "read from us-central and cheapest there");
+        assertNull(placement.getExplanation().getBindingConstraint());
+    }
+
+    @Test
+    void shouldExcludeASiteMarkedDown() {
+        Site awsDown = Site.newBuilder(TopologyFixture.standardSites().get(0)).setUp(false).build();
+        fixture.sites.pipeInput("aws", awsDown, START);
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(10));
+        fixture.datasets.pipeInput("ds", TopologyFixture.dataset("ds", "azure", "GLACIER_IR", GB), START);
+        fixture.burst("ds", START.plusSeconds(60), 30, Duration.ofMinutes(5));
+        Placement hot = last(fixture.placementsFor("ds"));
+        assertEquals(Tier.HOT, hot.getTier());
+        assertNotEquals("aws", hot.getPrimarySite());
+        assertEquals("site_down", hot.getExplanation().getBindingConstraint());
+        assertEquals("site_down", score(hot, "aws").getRejectedBecause());
+    }
+
+    @Test
+    void shouldLetTheLatencySlaBindForHotData() {
+        // Read from us-central: without the SLA the gcp site (30 ms, no egress) is cheapest.
+        Dataset strict = Dataset.newBuilder(TopologyFixture.dataset("sla", "azure", "GLACIER_IR", GB))
+                .setLatencySlaMs(28.0).build();
+        fixture.datasets.pipeInput("sla", strict, START);
+        for (int i = 0; i < 30; i++) {
+            Instant at = START.plusSeconds(60 + i * 10L);
+            fixture.accessEvents.pipeInput("sla", fixture.event("sla", at, "us-central"), at);
+        }
+        Placement hot = last(fixture.placementsFor("sla"));
+        assertEquals(Tier.HOT, hot.getTier());
+        assertEquals("aws", hot.getPrimarySite(), "the only site with p95 <= 28 ms");
+        assertEquals("latency_sla", hot.getExplanation().getBindingConstraint());
+    }
+
+    @Test
+    void shouldCountDuplicateLateAndOutOfOrderEventsCorrectly() {
+        fixture.datasets.pipeInput("ev", TopologyFixture.dataset("ev", "aws", "STANDARD", GB), START);
+        var first = fixture.event("ev", START.plusSeconds(1200), "us-east");
+        fixture.accessEvents.pipeInput("ev", first, first.getEventTime());
+        fixture.accessEvents.pipeInput("ev", first, first.getEventTime()); // redelivered: same event id
+        var outOfOrder = fixture.event("ev", START.plusSeconds(1020), "us-east"); // 3 min late, within 5 min
+        fixture.accessEvents.pipeInput("ev", outOfOrder, outOfOrder.getEventTime());
+        var tooLate = fixture.event("ev", START.plusSeconds(300), "us-east"); // 15 min late
+        fixture.accessEvents.pipeInput("ev", tooLate, tooLate.getEventTime());
+
+        var activity = fixture.state("ev").getActivity();
+        assertEquals(2, activity.getTotalEvents(), "the duplicate and the too-late event are not counted");
+        // 5-minute buckets, newest first: 08:20 holds the first event, 08:15 the out-of-order one.
+        assertEquals(List.of(1L, 1L), activity.getFineCounts().subList(0, 2));
+        assertEquals(START.plusSeconds(1200).toEpochMilli(), activity.getLastAccess());
+    }
+
+    @Test
+    void shouldDeleteAllStateOnATombstone() {
+        fixture.datasets.pipeInput("gone", TopologyFixture.dataset("gone", "aws", "STANDARD", GB), START);
+        fixture.burst("gone", START.plusSeconds(10), 5, Duration.ofMinutes(1));
+        assertTrue(fixture.state("gone") != null);
+        fixture.placements.readKeyValuesToList();
+
+        fixture.datasets.pipeInput("gone", null, START.plusSeconds(120));
+        assertNull(fixture.state("gone"));
+        KeyValueStore<String, String> due = fixture.driver.getKeyValueStore(TieringTopology.DUE_INDEX_STORE);
+        try (var all = due.all()) {
+            assertFalse(all.hasNext(), "no due-index entry left behind");
+        }
+        KeyValue<String, Placement> tombstone = fixture.placements.readKeyValue();
+        assertEquals("gone", tombstone.key);
+        assertNull(tombstone.value);
+    }
+
+    @Test
+    void shouldDeadLetterAnUnreadableRecordAndGoOn() {
+        fixture.datasets.pipeInput("ok", TopologyFixture.dataset("ok", "aws", "STANDARD", GB), START);
+        fixture.rawAccessEvents.pipeInput("ok", new byte[] {1, 2, 3, 4, 5, 6}, START.plusSeconds(1));
+        fixture.accessEvents.pipeInput("ok", fixture.event("ok", START.plusSeconds(2), "us-east"), START.plusSeconds(2));
+
+        KeyValue<byte[], DeadLetter> letter = fixture.deadLetters.readKeyValue();
+        assertEquals("access-events", letter.value.getSourceTopic());
+        assertEquals(0, letter.value.getSourcePartition());
+        assertEquals(0L, letter.value.getSourceOffset());
+        assertEquals("deserialization", letter.value.getStage());
+        assertTrue(letter.value.getReason().contains("magic byte 0x01"), letter.value.getReason());
+        assertEquals(6, letter.value.getValue().remaining(), "the raw bytes are kept");
+        assertTrue(fixture.deadLetters.isEmpty());
+        assertEquals(1, fixture.state("ok").getActivity().getTotalEvents(), "the next record was processed");
+    }
+
+    @Test
+    void shouldIssueTheSameCommandIdsForTheSameInput(@TempDir Path otherStateDir) {
+        String first = promoteToAws("ds").getId();
+        fixture.close();
+        fixture = new TopologyFixture(registryUrl, otherStateDir, TieringSettings.DEFAULTS).withStandardSites(false);
+        assertEquals(first, promoteToAws("ds").getId());
+    }
+
+    @Test
+    void shouldScoreWithAPublishedModel() {
+        fixture.policies.pipeInput("default",
+                io.tierflow.schemas.Policy.newBuilder(TopologyFixture.policy(false)).setScoreBoost(30).build(), START);
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(10));
+        fixture.datasets.pipeInput("m", TopologyFixture.dataset("m", "aws", "STANDARD_IA", GB), START);
+        Placement builtIn = last(fixture.placementsFor("m"));
+        assertEquals("built-in-1", builtIn.getExplanation().getModelVersion());
+        assertTrue(builtIn.getExplanation().getPHotSoon() < 0.2, "an unread dataset is unlikely to be hot soon");
+        assertEquals(Tier.COLD, builtIn.getTier());
+
+        Model eager = Model.newBuilder().setName("current").setVersion("eager-2").setIntercept(6.0)
+                .setFeatures(List.of(FeatureWeight.newBuilder().setName("count_1h").setCoefficient(0.1).build()))
+                .setMetrics(Map.of()).setTrainedAt(START).build();
+        fixture.models.pipeInput("current", eager, START);
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(10));
+        Instant t = START.plusSeconds(30);
+        fixture.accessEvents.pipeInput("m", fixture.event("m", t, "us-east"), t);
+
+        Placement scored = last(fixture.placementsFor("m"));
+        assertEquals("eager-2", scored.getExplanation().getModelVersion());
+        assertTrue(scored.getExplanation().getPHotSoon() > 0.99, "p=" + scored.getExplanation().getPHotSoon());
+        assertEquals(Tier.HOT, scored.getTier(), "boost 30 x p lifts one read over the hot threshold");
+    }
+
+    private MigrationCommand promoteToAws(String key) {
+        fixture.datasets.pipeInput(key, TopologyFixture.dataset(key, "azure", "GLACIER_IR", GB), START);
+        fixture.burst(key, START.plusSeconds(60), 30, Duration.ofMinutes(5));
+        MigrationCommand copy = fixture.commands.readValue();
+        assertEquals("aws", copy.getDestinationSite());
+        return copy;
+    }
+
+    private Placement warmReadFromUsCentral(String key) {
+        fixture.datasets.pipeInput(key, TopologyFixture.dataset(key, "aws", "STANDARD", GB), START);
+        for (int i = 0; i < 5; i++) {
+            Instant at = START.plusSeconds(60 + i * 60L);
+            fixture.accessEvents.pipeInput(key, fixture.event(key, at, "us-central"), at);
+        }
+        Placement placement = last(fixture.placementsFor(key));
+        assertEquals(Tier.WARM, placement.getTier());
+        return placement;
+    }
+
+    private static SiteScore score(Placement placement, String site) {
+        return placement.getExplanation().getSiteScores().stream().filter(s -> s.getSite().equals(site)).findFirst()
+                .orElseThrow();
+    }
+
+    private static Placement last(List<Placement> placements) {
+        assertFalse(placements.isEmpty(), "no placement was emitted");
+        return placements.get(placements.size() - 1);
+    }
+}

@@ -1,0 +1,121 @@
+package io.tierflow.streams.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ActivityTest {
+    private static final long H = 3_600_000L;
+    private static final long T0 = 1_700_000_000_000L - 1_700_000_000_000L % H; // on an hour boundary
+    private static final TieringPolicy POLICY = TieringPolicy.BUILT_IN;
+
+    @Test
+    void shouldHalveHeatAfterOneHalfLife() {
+        assertEquals(8.0, DecayedHeat.decay(16.0, 0, 3600_000, 3600_000), 1e-12);
+        assertEquals(32.0, DecayedHeat.decay(16.0, 3600_000, 0, 3600_000), 1e-12, "earlier times grow it back");
+        assertEquals(2 * 3600_000L, DecayedHeat.timeToFallTo(16, 0, 4, 3600_000));
+        assertEquals(100L, DecayedHeat.timeToFallTo(3, 100, 4, 3600_000), "already below");
+    }
+
+    @Test
+    void shouldGiveTheSameHeatWhateverTheOrderOfEvents() {
+        Activity inOrder = new Activity();
+        Activity outOfOrder = new Activity();
+        long[] times = {T0, T0 + 60_000, T0 + 120_000, T0 + 180_000};
+        for (long t : times) {
+            inOrder.record(t, "GET", 10, "eu", null, POLICY, t);
+        }
+        for (int i = times.length - 1; i >= 0; i--) {
+            outOfOrder.record(times[i], "GET", 10, "eu", null, POLICY, times[times.length - 1]);
+        }
+        long later = T0 + 2 * H;
+        assertEquals(inOrder.heatAt(later, POLICY.halfLifeMs()), outOfOrder.heatAt(later, POLICY.halfLifeMs()), 1e-9);
+        assertEquals(inOrder.count1h(T0 + 200_000), outOfOrder.count1h(T0 + 200_000));
+    }
+
+    @Test
+    void shouldSlideTheWindowsBucketByBucket() {
+        BucketedCounts counts = new BucketedCounts(5 * 60_000L, 12);
+        counts.add(T0, 1);
+        counts.add(T0 + 4 * 60_000, 1);
+        counts.add(T0 + 30 * 60_000, 3);
+        assertEquals(5, counts.total(T0 + 30 * 60_000));
+        assertEquals(5, counts.total(T0 + 59 * 60_000), "still within the hour of the first bucket");
+        assertEquals(3, counts.total(T0 + 60 * 60_000), "the first bucket left the window");
+        assertEquals(0, counts.total(T0 + 100 * 60_000));
+        assertFalse(counts.add(T0 - 60 * 60_000, 1), "older than the window is not counted");
+        assertTrue(counts.add(T0 + 10 * 60_000, 1), "late but within the window lands in its own bucket");
+        assertEquals(1, counts.countOf(Math.floorDiv(T0 + 10 * 60_000, 5 * 60_000L)));
+    }
+
+    @Test
+    void shouldRestoreExactlyWhatWasSaved() {
+        BucketedCounts counts = new BucketedCounts(H, 24);
+        counts.add(T0, 2);
+        counts.add(T0 + 3 * H, 5);
+        BucketedCounts restored = BucketedCounts.restore(H, 24, counts.newestBucket(), counts.countsNewestFirst());
+        assertEquals(counts.total(T0 + 5 * H), restored.total(T0 + 5 * H));
+        assertEquals(counts.countsNewestFirst(), restored.countsNewestFirst());
+    }
+
+    @Test
+    void shouldCountAnEventIdOnceAndDropEventsBeyondTheLatenessBound() {
+        Activity activity = new Activity();
+        assertEquals(Activity.Outcome.COUNTED, activity.record(T0, "GET", 1, "eu", "a", POLICY, T0));
+        assertEquals(Activity.Outcome.DUPLICATE, activity.record(T0, "GET", 1, "eu", "a", POLICY, T0));
+        long streamTime = T0 + 20 * 60_000;
+        assertEquals(Activity.Outcome.TOO_LATE,
+                activity.record(streamTime - POLICY.latenessMs() - 1, "GET", 1, "eu", "b", POLICY, streamTime));
+        assertEquals(Activity.Outcome.COUNTED,
+                activity.record(streamTime - POLICY.latenessMs() + 1, "GET", 1, "eu", "c", POLICY, streamTime));
+        assertEquals(2, activity.totalEvents());
+    }
+
+    @Test
+    void shouldForecastARisingHourlyRate() {
+        Activity activity = new Activity();
+        // 1, 2, 3, 4, 5 events in five consecutive hours, then one event in the sixth closes the fifth.
+        for (int hour = 0; hour < 5; hour++) {
+            for (int i = 0; i <= hour; i++) {
+                long t = T0 + hour * H + i * 60_000L;
+                activity.record(t, "GET", 1, "eu", null, POLICY, t);
+            }
+        }
+        activity.record(T0 + 5 * H, "GET", 1, "eu", null, POLICY, T0 + 5 * H);
+        assertTrue(activity.holt().nextHour() > 4.0, "trend carries the forecast up: " + activity.holt());
+        assertTrue(activity.holt().trend() > 0.5, activity.holt().toString());
+        assertEquals(T0 / H + 4, activity.holtHour());
+    }
+
+    @Test
+    void shouldExtrapolateMonthlyDemandPerRegionFromASteadyRate() {
+        Activity activity = new Activity();
+        long halfLife = POLICY.halfLifeMs();
+        // One 1 GB read a minute from eu for two half-lives: the decayed sum approaches rate·HL/ln 2.
+        long t = T0;
+        for (int i = 0; i < 2 * halfLife / 60_000; i++) {
+            t = T0 + i * 60_000L;
+            activity.record(t, "GET", 1_000_000_000L, "eu", null, POLICY, t);
+        }
+        double monthlyGb = activity.monthlyGbByRegion(t, halfLife).get("eu");
+        double expected = 60 * 24 * 30; // 1 GB a minute
+        assertEquals(expected, monthlyGb, expected * 0.3, "within the warm-up error of two half-lives");
+        assertEquals(Map.of(), new Activity().monthlyGbByRegion(t, halfLife));
+    }
+
+    @Test
+    void shouldTurnActivityIntoFeatures() {
+        Activity activity = new Activity();
+        activity.record(T0, "GET", 1, "eu", null, POLICY, T0);
+        Features features = activity.features(T0 + 10_000, 999, POLICY.halfLifeMs());
+        assertEquals(1.0, features.count1h());
+        assertEquals(1.0, features.count24h());
+        assertEquals(10.0, features.recencySeconds());
+        assertEquals(3.0, features.logSize(), 1e-9);
+        assertEquals(List.of(1.0), List.of(features.heat() > 0.99 ? 1.0 : 0.0));
+    }
+}
