@@ -1,12 +1,13 @@
 package io.tierflow.cli;
 
+import io.tierflow.cli.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code tierflow} command: the entry point of the runnable jar. */
 @Command(name = "tierflow", mixinStandardHelpOptions = true, versionProvider = TierflowCommand.Version.class,
         description = "Tierflow: a streaming data autopilot for multi-cloud object storage.",
-        subcommands = {LocalCommand.class, StreamsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {LocalCommand.class, StreamsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class TierflowCommand {
 
     public static void main(String[] args) {
