@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 /** {@code tierflow bench topology}: the tiering topology's throughput against a pass-through (issue 3). */
 @Command(name = "topology", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Starts a fresh local stack in a temporary directory, loads an inventory and access events "
-                + "with Zipf popularity, then measures, alternately, a pass-through topology and the tiering "
+                + "with Zipf popularity, then measures, alternately, the tiering topology and a pass-through topology "
                 + "topology (both exactly-once v2), each from start until caught up. Deletes the directory at the end.",
                 "Last line on stdout: topology: passthrough_eps=N tiering_eps=N ratio=R changelog_bytes_per_event=N "
                         + "state_bytes_per_dataset=N (medians over the runs)."})
