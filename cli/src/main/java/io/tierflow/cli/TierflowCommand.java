@@ -1,5 +1,6 @@
 package io.tierflow.cli;
 
+import io.tierflow.cli.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tierflow", mixinStandardHelpOptions = true, versionProvider = TierflowCommand.Version.class,
         description = "Tierflow: a streaming data autopilot for multi-cloud object storage.",
         subcommands = {LocalCommand.class, StreamsCommand.class, ProduceCommand.class, MigratorCommand.class,
-                CommandLine.HelpCommand.class})
+                BenchCommand.class, CommandLine.HelpCommand.class})
 public final class TierflowCommand {
 
     public static void main(String[] args) {

@@ -57,8 +57,10 @@ public final class TieringTopology {
         addGlobalStore(builder, topics.policies, POLICIES_STORE);
         addGlobalStore(builder, topics.models, MODELS_STORE);
 
+        // Read and written on every access event, and popularity is skewed: the record cache turns a popular
+        // dataset's many writes between two commits into one RocksDB write and one changelog record.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DATASET_STATE_STORE),
-                Serdes.String(), topics.valueSerde(DatasetState.class)));
+                Serdes.String(), topics.valueSerde(DatasetState.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DUE_INDEX_STORE),
                 Serdes.String(), Serdes.String()));
         // A handful of keys updated at every evaluation: the record cache turns those updates into one write per

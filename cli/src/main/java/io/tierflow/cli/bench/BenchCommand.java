@@ -1,0 +1,27 @@
+package io.tierflow.cli.bench;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code tierflow bench}: benchmarks, each measured against its own reference in the same run. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Benchmarks on a fresh local stack on loopback. Each compares against its reference in the same "
+                + "run (this machine is shared and noisy, so a ratio means more than a rate), prints progress to "
+                + "stderr and ends with one summary line '<suite>: key=value ...' on stdout.",
+                "Run them through scripts/bench, which sets the JVM flags they are calibrated with."},
+        subcommands = {TopologyBenchCommand.class})
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        CommandLine command = spec.commandLine();
+        command.getErr().println("tierflow bench: name a suite (topology)");
+        command.usage(command.getErr());
+        return 2;
+    }
+}

@@ -1,0 +1,367 @@
+package io.tierflow.cli.bench;
+
+import io.tierflow.localstack.LocalStack;
+import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.streams.TieringApp;
+import io.tierflow.streams.TieringSettings;
+import io.tierflow.streams.TieringTopology;
+import io.tierflow.topics.Topics;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.LogDirDescription;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.ReplicaInfo;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Issue 3's performance check: loads the input once, then runs a pass-through topology and the tiering topology
+ * alternately, each under a fresh application id and state directory and each from start until caught up, and
+ * reports the rates, their ratio and the tiering app's changelog and state footprint.
+ */
+final class TopologyBenchmark {
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
+    /** Methods listed from a profile. */
+    private static final int PROFILE_TOP = 25;
+
+    private final TopologyBenchSettings settings;
+    private final Progress progress;
+    /** The app being measured and the stack, for the clean-up when the JVM is stopped half-way (Ctrl-C). */
+    private final AtomicReference<AutoCloseable> runningApp = new AtomicReference<>();
+    private final AtomicReference<LocalStack> runningStack = new AtomicReference<>();
+
+    TopologyBenchmark(TopologyBenchSettings settings, PrintStream log) {
+        this.settings = settings;
+        this.progress = new Progress(log, "topology");
+    }
+
+    /** What one tiering run left behind. */
+    record TieringRun(double eventsPerSecond, long changelogBytes, long stateBytes) {
+    }
+
+    TopologySummary run() throws Exception {
+        quietClientRetries();
+        Path work = Files.createTempDirectory(Files.createDirectories(settings.workParent()), "tierflow-bench-");
+        progress.say("starting a local stack in %s ...", work);
+        Thread cleanupOnInterrupt = new Thread(() -> {
+            closeQuietly(runningApp.getAndSet(null));
+            closeQuietly(runningStack.getAndSet(null));
+            deleteRecursively(work);
+        }, "bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanupOnInterrupt);
+        try (LocalStack stack = LocalStack.start(LocalStackConfig.onFreePorts(work.resolve("stack")))) {
+            runningStack.set(stack);
+            try (Admin admin = admin(stack)) {
+                return measure(stack, admin, work);
+            }
+        } finally {
+            runningStack.set(null);
+            deleteRecursively(work);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanupOnInterrupt);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down and the hook is running or has run
+            }
+        }
+    }
+
+    private TopologySummary measure(LocalStack stack, Admin admin, Path work) throws Exception {
+        BenchLoader.Loaded loaded = new BenchLoader(stack.bootstrapServers(), stack.topics(), settings, progress).load();
+        CatchUp catchUp = new CatchUp(admin, endOffsets(admin, Topics.ACCESS_EVENTS), progress);
+        if (catchUp.total() != loaded.events()) {
+            throw new IllegalStateException(Topics.ACCESS_EVENTS + " holds " + catchUp.total() + " records, but "
+                    + loaded.events() + " were loaded");
+        }
+        List<Double> passthrough = new ArrayList<>();
+        List<Double> tiering = new ArrayList<>();
+        List<Double> changelogPerEvent = new ArrayList<>();
+        List<Double> statePerDataset = new ArrayList<>();
+        // Tiering first: the first run in this JVM also pays for JIT compilation of the consumer and serde paths,
+        // which weighs on a pass-through run of seconds far more than on a tiering run of minutes; this way the
+        // warm-up counts against the tiering side, never in its favour.
+        for (int run = 1; run <= settings.runs(); run++) {
+            TieringRun result = tiering(stack, admin, catchUp, work, run);
+            tiering.add(result.eventsPerSecond());
+            changelogPerEvent.add((double) result.changelogBytes() / loaded.events());
+            statePerDataset.add((double) result.stateBytes() / loaded.datasets());
+            passthrough.add(passThrough(stack, admin, catchUp, work, run));
+        }
+        TopologySummary summary = new TopologySummary(passthrough, tiering, changelogPerEvent, statePerDataset);
+        progress.say("load: %s events/s; pass-through runs %s events/s; tiering runs %s events/s",
+                Progress.count(loaded.eventsPerSecond()), rates(passthrough), rates(tiering));
+        return summary;
+    }
+
+    private double passThrough(LocalStack stack, Admin admin, CatchUp catchUp, Path work, int run) throws Exception {
+        String appId = "bench-passthrough-" + run;
+        String sink = appId + "-sink";
+        admin.createTopics(List.of(new NewTopic(sink, LocalStack.PARTITIONS, (short) 1))).all().get();
+        Properties config = streamsConfig(stack, appId, work);
+        // The same guarantee as the tiering app's default, so the ratio is the tiering topology's own cost.
+        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        config.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        KafkaStreams streams = new KafkaStreams(PassThroughTopology.build(stack.topics(), sink), config);
+        AtomicReference<String> failure = new AtomicReference<>();
+        streams.setUncaughtExceptionHandler(e -> {
+            failure.compareAndSet(null, e.toString());
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        String label = "pass-through run " + run + "/" + settings.runs();
+        Duration elapsed;
+        try (Recording recording = startProfile(appId)) {
+            runningApp.set(() -> streams.close(CLOSE_TIMEOUT));
+            long started = System.nanoTime();
+            streams.start();
+            elapsed = catchUp.await(label, appId, started, () -> failure.get() != null ? failure.get()
+                    : failed(streams.state()), settings.runTimeout());
+            stopProfile(recording);
+        } finally {
+            streams.close(CLOSE_TIMEOUT);
+            runningApp.set(null);
+        }
+        double eps = catchUp.total() / (elapsed.toNanos() / 1e9);
+        progress.say("%s: %s events in %.1f s = %s events/s", label, Progress.count(catchUp.total()),
+                elapsed.toNanos() / 1e9, Progress.count(eps));
+        admin.deleteTopics(List.of(sink)).all().get();
+        deleteRecursively(work.resolve("state").resolve(appId));
+        return eps;
+    }
+
+    private TieringRun tiering(LocalStack stack, Admin admin, CatchUp catchUp, Path work, int run) throws Exception {
+        String appId = "bench-tiering-" + run;
+        Properties config = streamsConfig(stack, appId, work);
+        String label = "tiering run " + run + "/" + settings.runs();
+        Duration elapsed;
+        Map<String, double[]> sent;
+        TieringApp app = new TieringApp(config, replaySettings());
+        try (Recording recording = startProfile(appId)) {
+            runningApp.set(app);
+            long started = System.nanoTime();
+            app.start();
+            elapsed = catchUp.await(label, appId, started, () -> failed(app.streams().state()), settings.runTimeout());
+            stopProfile(recording);
+            sent = recordsSentPerTopic(app.streams());
+        } finally {
+            app.close(); // flushes the stores, so what is on disk afterwards is the state
+            runningApp.set(null);
+        }
+        double eps = catchUp.total() / (elapsed.toNanos() / 1e9);
+        progress.say("%s: %s events in %.1f s = %s events/s", label, Progress.count(catchUp.total()),
+                elapsed.toNanos() / 1e9, Progress.count(eps));
+        sent.forEach((topic, recordsAndBytes) -> progress.say("  %s wrote %s records, %s bytes to %s", appId,
+                Progress.count(recordsAndBytes[0]), Progress.count(recordsAndBytes[1]), topic));
+
+        Map<String, Long> changelogs = changelogBytes(admin, appId);
+        long changelogTotal = changelogs.values().stream().mapToLong(Long::longValue).sum();
+        changelogs.forEach((topic, bytes) -> progress.say("  %s: %s bytes held by the broker", topic,
+                Progress.count(bytes)));
+        double written = sent.entrySet().stream().filter(e -> e.getKey().endsWith("-changelog"))
+                .mapToDouble(e -> e.getValue()[1]).sum();
+        // The broker's log cleaner compacts a changelog's rolled segments during a long run, so what it holds can be
+        // well below what was written; both are shown, the summary line reports what is held.
+        progress.say("  changelogs: %.1f bytes per event held, %.1f bytes per event written",
+                (double) changelogTotal / catchUp.total(), written / catchUp.total());
+        Path appState = work.resolve("state").resolve(appId);
+        long stateBytes = storeBytes(appState, TieringTopology.DATASET_STATE_STORE, false);
+        progress.say("  %s store on disk: %s bytes (%s in SST files) over %d tasks", TieringTopology.DATASET_STATE_STORE,
+                Progress.count(stateBytes), Progress.count(storeBytes(appState, TieringTopology.DATASET_STATE_STORE,
+                        true)), storeDirectories(appState, TieringTopology.DATASET_STATE_STORE).size());
+        admin.deleteTopics(List.copyOf(changelogs.keySet())).all().get();
+        deleteRecursively(appState);
+        return new TieringRun(eps, changelogTotal, stateBytes);
+    }
+
+    /**
+     * The tiering settings for a replay of recorded events: due datasets are evaluated at stream time (at wall-clock
+     * time every dataset would look hours idle), and the punctuator runs every second rather than every ten, since
+     * event time here passes a few hundred times faster than the clock; with the default interval its per-punctuation
+     * bound would leave due evaluations undone and make the run look cheaper than production.
+     */
+    static TieringSettings replaySettings() {
+        TieringSettings defaults = TieringSettings.DEFAULTS;
+        return new TieringSettings(Duration.ofSeconds(1), defaults.maxEvaluationsPerPunctuation(), true,
+                defaults.minReevaluation(), defaults.maxReevaluation());
+    }
+
+    private Properties streamsConfig(LocalStack stack, String appId, Path work) {
+        Properties config = new Properties();
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        config.put("schema.registry.url", stack.schemaRegistryUrl());
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
+        config.put(StreamsConfig.STATE_DIR_CONFIG, work.resolve("state").toString());
+        config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
+        return config;
+    }
+
+    private static String failed(KafkaStreams.State state) {
+        return switch (state) {
+            case ERROR, PENDING_ERROR, NOT_RUNNING, PENDING_SHUTDOWN -> "the streams client is " + state;
+            default -> null;
+        };
+    }
+
+    /**
+     * Records and bytes (as batched and sent, before compaction) each topic received from the app's producers:
+     * changelogs and outputs, from the producer metrics.
+     */
+    private static Map<String, double[]> recordsSentPerTopic(KafkaStreams streams) {
+        Map<String, double[]> sent = new TreeMap<>();
+        for (Map.Entry<MetricName, ? extends Metric> metric : streams.metrics().entrySet()) {
+            MetricName name = metric.getKey();
+            int index = name.name().equals("record-send-total") ? 0 : name.name().equals("byte-total") ? 1 : -1;
+            if (name.group().equals("producer-topic-metrics") && index >= 0
+                    && metric.getValue().metricValue() instanceof Double value) {
+                sent.computeIfAbsent(name.tags().get("topic"), t -> new double[2])[index] += value;
+            }
+        }
+        return sent;
+    }
+
+    /** Bytes of the app's changelog topics in the broker's log directories, per topic. */
+    private static Map<String, Long> changelogBytes(Admin admin, String appId) throws Exception {
+        List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(Node::id).toList();
+        Map<String, Long> bytes = new TreeMap<>();
+        for (Map<String, LogDirDescription> dirs : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
+            for (LogDirDescription dir : dirs.values()) {
+                for (Map.Entry<TopicPartition, ReplicaInfo> replica : dir.replicaInfos().entrySet()) {
+                    String topic = replica.getKey().topic();
+                    if (topic.startsWith(appId + "-") && topic.endsWith("-changelog")) {
+                        bytes.merge(topic, replica.getValue().size(), Long::sum);
+                    }
+                }
+            }
+        }
+        return bytes;
+    }
+
+    /** The store's RocksDB directories, one per task: {@code <state dir>/<app id>/<task>/rocksdb/<store>}. */
+    private static List<Path> storeDirectories(Path appState, String store) throws IOException {
+        if (!Files.isDirectory(appState)) {
+            return List.of();
+        }
+        try (Stream<Path> tasks = Files.list(appState)) {
+            return tasks.map(task -> task.resolve("rocksdb").resolve(store)).filter(Files::isDirectory).toList();
+        }
+    }
+
+    private static long storeBytes(Path appState, String store, boolean sstOnly) throws IOException {
+        long total = 0;
+        for (Path dir : storeDirectories(appState, store)) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                total += files.filter(Files::isRegularFile)
+                        .filter(f -> !sstOnly || f.getFileName().toString().endsWith(".sst"))
+                        .mapToLong(f -> {
+                            try {
+                                return Files.size(f);
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        }).sum();
+            }
+        }
+        return total;
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
+        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+        return ends;
+    }
+
+    private Recording startProfile(String appId) throws Exception {
+        if (settings.profileDir() == null) {
+            return null;
+        }
+        Files.createDirectories(settings.profileDir());
+        Recording recording = new Recording(Configuration.getConfiguration("profile"));
+        recording.setName(appId);
+        recording.setDestination(settings.profileDir().resolve(appId + ".jfr"));
+        recording.start();
+        return recording;
+    }
+
+    private void stopProfile(Recording recording) throws IOException {
+        if (recording != null) {
+            recording.stop(); // writes the destination file
+            progress.say("  profile written to %s", recording.getDestination());
+            for (String line : ProfileSummary.read(recording.getDestination()).lines(PROFILE_TOP)) {
+                progress.say("  %s", line);
+            }
+        }
+    }
+
+    /**
+     * Under exactly-once load the clients log each retried request (CONCURRENT_TRANSACTIONS while a commit completes)
+     * and each fetch that races a rebalance at WARN; both are expected and would bury the progress lines. Failures
+     * still surface: as ERROR logs, and as a run that stops or times out.
+     */
+    private static void quietClientRetries() {
+        if (LoggerFactory.getLogger("org.apache.kafka.clients") instanceof ch.qos.logback.classic.Logger clients) {
+            clients.setLevel(ch.qos.logback.classic.Level.ERROR);
+        }
+    }
+
+    private static Admin admin(LocalStack stack) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "bench-admin");
+        return Admin.create(props);
+    }
+
+    private static String rates(List<Double> rates) {
+        return String.join(", ", rates.stream().map(Progress::count).toList());
+    }
+
+    private void closeQuietly(AutoCloseable closeable) {
+        if (closeable != null) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                progress.say("could not close %s: %s", closeable, e);
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete " + root, e);
+        }
+    }
+}
