@@ -3,6 +3,7 @@ package io.tierflow.cli.bench;
 import io.tierflow.streams.AccessEventTimestamps;
 import io.tierflow.topics.Topics;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
 
 /**
@@ -19,7 +20,7 @@ final class PassThroughTopology {
 
     static Topology build(Topics topics, String sinkTopic) {
         Topology topology = new Topology();
-        topology.addSource(Topology.AutoOffsetReset.EARLIEST, SOURCE, new AccessEventTimestamps(),
+        topology.addSource(AutoOffsetReset.earliest(), SOURCE, new AccessEventTimestamps(),
                 Serdes.String().deserializer(), topics.accessEvents.valueSerde().deserializer(), Topics.ACCESS_EVENTS);
         topology.addSink(SINK, sinkTopic, Serdes.String().serializer(), topics.accessEvents.valueSerde().serializer(),
                 SOURCE);
