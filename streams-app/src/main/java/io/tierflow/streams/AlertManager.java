@@ -20,8 +20,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * changes. An acknowledged alert stays acknowledged while its condition lasts; it fires anew after it resolved.
  */
 final class AlertManager implements Processor<String, SpecificRecord, String, Alert> {
+    private final TieringMetrics metrics;
     private ProcessorContext<String, Alert> context;
     private KeyValueStore<String, Alert> alerts;
+
+    AlertManager(TieringMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     @Override
     public void init(ProcessorContext<String, Alert> context) {
@@ -85,5 +90,6 @@ final class AlertManager implements Processor<String, SpecificRecord, String, Al
     private void publish(String id, Alert alert, long timestamp) {
         alerts.put(id, alert);
         context.forward(new Record<>(id, alert, timestamp));
+        metrics.alertChanged(alert.getType(), alert.getState());
     }
 }

@@ -123,7 +123,7 @@ final class CostLedgerWriter {
     }
 
     /** The class a copy is actually in when known, else the class the site uses for the tier. */
-    private static Optional<SiteOffer.StorageClassOffer> classAt(SiteOffer site, String className, Tier tier) {
+    static Optional<SiteOffer.StorageClassOffer> classAt(SiteOffer site, String className, Tier tier) {
         if (className != null) {
             Optional<SiteOffer.StorageClassOffer> named = site.classes().stream()
                     .filter(c -> c.name().equals(className)).findFirst();

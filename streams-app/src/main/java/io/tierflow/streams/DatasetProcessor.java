@@ -51,6 +51,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class DatasetProcessor implements Processor<String, Object, String, TieringOutput> {
     static final String BACKLOG_ALERT = "MIGRATION_BACKLOG:global";
     private final TieringSettings settings;
+    private final TieringMetrics metrics;
     private ProcessorContext<String, TieringOutput> context;
     private final java.util.Map<String, Boolean> siteUp = new java.util.HashMap<>();
     private KeyValueStore<String, DatasetState> states;
@@ -58,8 +59,9 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     private Catalogue catalogue;
     private CostLedgerWriter costs;
 
-    DatasetProcessor(TieringSettings settings) {
+    DatasetProcessor(TieringSettings settings, TieringMetrics metrics) {
         this.settings = settings;
+        this.metrics = metrics;
     }
 
     @Override
@@ -104,6 +106,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         Activity activity = StateMapper.activity(state.getActivity());
         Activity.Outcome outcome = activity.record(eventTime, event.getOp().name(), event.getBytes(),
                 event.getClientRegion(), event.getEventId(), policy, context.currentStreamTimeMs());
+        metrics.accessEvent(outcome);
         if (outcome != Activity.Outcome.COUNTED) {
             return; // duplicate or beyond the lateness bound: the state does not change
         }
@@ -322,6 +325,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
 
     /** Decides tier and placement, emits the decision and the next migration step, schedules the next look. */
     private void evaluate(DatasetState state, Activity activity, long now) {
+        long started = System.nanoTime();
         checkReadAlerts(state, now);
         costs.accrue(state, now);
         TieringPolicy policy = catalogue.policy();
@@ -362,6 +366,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
                 : DecayedHeat.timeToFallTo(features.heat(), now, demoteBelow, policy.halfLifeMs());
         schedule(state, Math.max(now + settings.minReevaluation().toMillis(),
                 Math.min(demotionAt, now + settings.maxReevaluation().toMillis())));
+        metrics.evaluated(tier, System.nanoTime() - started, features.heat());
     }
 
     private void issue(DatasetState state, MigrationPlanner.Step step, long now) {
@@ -386,6 +391,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         state.setCommandsIssued(state.getCommandsIssued() + 1);
         state.setLastMoveAt(now);
         context.forward(new Record<>(state.getKey(), TieringOutput.command(command), now));
+        metrics.commandIssued(command.getAction());
         signal(BACKLOG_ALERT, AlertType.MIGRATION_BACKLOG, Severity.WARNING, "global", true, 1, 0,
                 AlertRules.BACKLOG_LIMIT, "migration commands in flight", now);
     }

@@ -27,6 +27,7 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
     private static final Logger log = LoggerFactory.getLogger(DeadLetterHandler.class);
     private AvroSerializer<DeadLetter> serializer;
     private String applicationId;
+    private TieringMetrics metrics;
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -34,6 +35,8 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
         serializer.configure(configs, false);
         Object id = configs.get(StreamsConfig.APPLICATION_ID_CONFIG);
         applicationId = id == null ? "unknown" : id.toString();
+        // Kafka Streams creates the handler from its class name, so the app hands it the metrics in the config.
+        metrics = configs.get(TieringMetrics.CONFIG) instanceof TieringMetrics m ? m : TieringMetrics.noop();
     }
 
     @Override
@@ -41,6 +44,7 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
             ConsumerRecord<byte[], byte[]> record, Exception exception) {
         log.warn("dead-lettering unreadable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
                 exception.getMessage());
+        metrics.deadLetter(true);
         return DeserializationExceptionHandler.Response.resume(List.of(deadLetter(record.topic(), record.partition(),
                 record.offset(), record.timestamp(), record.key(), record.value(), "deserialization", exception)));
     }
@@ -50,6 +54,7 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
             Exception exception) {
         log.warn("dead-lettering record {}-{}@{} that failed in {}: {}", context.topic(), context.partition(),
                 context.offset(), context.processorNodeId(), exception.toString());
+        metrics.deadLetter(false);
         return ProcessingExceptionHandler.Response.resume(List.of(deadLetter(context.topic(), context.partition(),
                 context.offset(), context.timestamp(), context.sourceRawKey(), context.sourceRawValue(),
                 "processing in " + context.processorNodeId(), exception)));

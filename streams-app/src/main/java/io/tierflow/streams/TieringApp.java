@@ -1,11 +1,24 @@
 package io.tierflow.streams;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tierflow.topics.Topics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -14,14 +27,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the tiering topology: wires configuration and lifecycle, nothing else. Exits non-zero if the streams client
- * dies (state ERROR); closes cleanly on shutdown; never wipes local state.
+ * Runs the tiering topology: wires configuration, lifecycle and metrics, nothing else. Exits non-zero if the streams
+ * client dies (state ERROR); closes cleanly on shutdown; never wipes local state. Its {@link #meterRegistry()} holds
+ * the topology's own metrics, a census of the local state, Kafka Streams' client metrics (consumer lag included)
+ * and the JVM's, for the node's HTTP server to serve at {@code /metrics}.
  */
 public final class TieringApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TieringApp.class);
     public static final String DEFAULT_APPLICATION_ID = "tierflow-streams";
+    /**
+     * How often the census gauges are recounted and Kafka's client metrics are looked at for new partitions (a
+     * Prometheus scrape interval: more often would only count the same state again).
+     */
+    public static final Duration DEFAULT_METRICS_REFRESH = Duration.ofSeconds(15);
 
     private final KafkaStreams streams;
+    private final PrometheusMeterRegistry registry;
+    private final boolean ownsRegistry;
+    private final KafkaStreamsMetrics kafkaMetrics;
+    private final JvmGcMetrics gcMetrics;
+    private final CensusMetrics census;
+    private final Duration metricsRefresh;
+    private final ScheduledExecutorService metricsThread =
+            Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "tierflow-metrics");
+                t.setDaemon(true);
+                return t;
+            });
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile KafkaStreams.State lastState = KafkaStreams.State.CREATED;
 
@@ -42,13 +74,28 @@ public final class TieringApp implements AutoCloseable {
      *     {@link #topologyConfig()} are filled in where absent
      */
     public TieringApp(Properties config, TieringSettings settings) {
+        this(config, settings, null, DEFAULT_METRICS_REFRESH);
+    }
+
+    /**
+     * @param registry where to put the metrics, or null for a registry of the app's own (closed with it)
+     * @param metricsRefresh how often the census gauges (datasets, bytes, cost per site, alerts) are recounted and
+     *     Kafka's client metrics are re-read for partitions assigned since
+     */
+    public TieringApp(Properties config, TieringSettings settings, PrometheusMeterRegistry registry,
+            Duration metricsRefresh) {
+        this.ownsRegistry = registry == null;
+        this.registry = registry == null ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : registry;
+        this.metricsRefresh = metricsRefresh;
+        TieringMetrics metrics = new TieringMetrics(this.registry);
         Properties effective = new Properties();
         effective.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
         topologyConfig().forEach(effective::put);
         effective.putAll(config);
+        effective.put(TieringMetrics.CONFIG, metrics);
         Map<String, Object> serdeConfig = new HashMap<>();
         effective.forEach((k, v) -> serdeConfig.put(k.toString(), v));
-        Topology topology = TieringTopology.build(Topics.using(serdeConfig), settings);
+        Topology topology = TieringTopology.build(Topics.using(serdeConfig), settings, metrics);
         log.debug("tiering topology:\n{}", topology.describe());
         streams = new KafkaStreams(topology, effective);
         streams.setUncaughtExceptionHandler(e -> {
@@ -62,10 +109,45 @@ public final class TieringApp implements AutoCloseable {
                 stopped.countDown();
             }
         });
+        // Kafka Streams' own metrics, with those of its consumers: kafka_consumer_fetch_manager_records_lag
+        // {topic, partition} is the lag of every input partition this node owns, as its consumer measured it at
+        // the last fetch; the migrator's consumer reports under the same name, so one panel shows both.
+        // Micrometer binds a Kafka metric only when it looks for new ones (every minute by default); per-partition
+        // lag appears after the assignment, so it looks as often as the census runs.
+        kafkaMetrics = new KafkaStreamsMetrics(streams, java.util.List.of(), metricsThread, metricsRefresh);
+        kafkaMetrics.bindTo(this.registry);
+        for (KafkaStreams.State state : KafkaStreams.State.values()) {
+            Gauge.builder("tierflow.streams.state", () -> lastState == state ? 1 : 0)
+                    .description("1 for the state the Kafka Streams client is in, 0 for the others")
+                    .tag("state", TieringMetrics.lower(state)).register(this.registry);
+        }
+        new JvmMemoryMetrics().bindTo(this.registry);
+        gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(this.registry);
+        new JvmThreadMetrics().bindTo(this.registry);
+        new ClassLoaderMetrics().bindTo(this.registry);
+        new ProcessorMetrics().bindTo(this.registry);
+        new UptimeMetrics().bindTo(this.registry);
+        census = new CensusMetrics(streams, this.registry);
     }
 
     public void start() {
         streams.start();
+        metricsThread.scheduleWithFixedDelay(this::takeCensus, 0, metricsRefresh.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void takeCensus() {
+        try {
+            census.run();
+        } catch (RuntimeException e) {
+            // A census is best effort; the next one retries. It must not kill the scheduler thread.
+            log.warn("census of the local state failed", e);
+        }
+    }
+
+    /** The node's metrics in Prometheus format ({@code scrape()}), for the HTTP server's {@code /metrics}. */
+    public PrometheusMeterRegistry meterRegistry() {
+        return registry;
     }
 
     /** The running client, for interactive queries. */
@@ -81,6 +163,12 @@ public final class TieringApp implements AutoCloseable {
 
     @Override
     public void close() {
+        metricsThread.shutdownNow();
         streams.close(Duration.ofSeconds(30));
+        kafkaMetrics.close();
+        gcMetrics.close();
+        if (ownsRegistry) {
+            registry.close();
+        }
     }
 }

@@ -51,7 +51,13 @@ public final class TieringTopology {
     private TieringTopology() {
     }
 
+    /** The topology without metrics (tools and tests that do not export them). */
     public static Topology build(Topics topics, TieringSettings settings) {
+        return build(topics, settings, TieringMetrics.noop());
+    }
+
+    /** The topology, counting what it does in {@code metrics}. */
+    public static Topology build(Topics topics, TieringSettings settings, TieringMetrics metrics) {
         StreamsBuilder builder = new StreamsBuilder();
         addGlobalStore(builder, topics.sites, SITES_STORE);
         addGlobalStore(builder, topics.policies, POLICIES_STORE);
@@ -85,7 +91,7 @@ public final class TieringTopology {
         KStream<String, TieringOutput> outputs = access
                 .merge(datasets, Named.as("merge-datasets"))
                 .merge(statuses, Named.as("merge-migration-status"))
-                .process(() -> new DatasetProcessor(settings), Named.as(DATASET_PROCESSOR),
+                .process(() -> new DatasetProcessor(settings, metrics), Named.as(DATASET_PROCESSOR),
                         DATASET_STATE_STORE, DUE_INDEX_STORE, COST_LEDGER_STORE);
 
         outputs.filter((k, o) -> o.kind() == TieringOutput.Kind.PLACEMENT, Named.as("placements-only"))
@@ -107,7 +113,7 @@ public final class TieringTopology {
                         Consumed.with(Serdes.String(), topics.control.valueSerde()).withName("control-source"))
                 .mapValues(v -> (SpecificRecord) v, Named.as("control-input"));
         signals.merge(control, Named.as("merge-control"))
-                .process(AlertManager::new, Named.as(ALERT_MANAGER), ALERTS_STORE)
+                .process(() -> new AlertManager(metrics), Named.as(ALERT_MANAGER), ALERTS_STORE)
                 .to(Topics.ALERTS, Produced.with(Serdes.String(), topics.alerts.valueSerde()).withName("alerts-sink"));
         return builder.build();
     }

@@ -1,8 +1,11 @@
 package io.tierflow.streams;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.LocalStackConfig;
@@ -36,6 +39,22 @@ class TieringTopologyIT {
     @TempDir
     Path dir;
 
+    /** Waits for the census (every 500 ms here) to show {@code expected}. */
+    private static void awaitGauge(PrometheusMeterRegistry registry, String name, double expected, String... tags)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        double value = Double.NaN;
+        while (System.nanoTime() < deadline) {
+            var gauge = registry.find(name).tags(tags).gauge();
+            value = gauge == null ? Double.NaN : gauge.value();
+            if (value == expected) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        assertEquals(expected, value, name + " " + String.join(",", tags));
+    }
+
     @Test
     void shouldPromoteABurstDatasetDeadLetterABadRecordAndCommitExactlyOnce() throws Exception {
         try (LocalStack stack = LocalStack.start(LocalStackConfig.onFreePorts(dir.resolve("stack")))) {
@@ -47,7 +66,8 @@ class TieringTopologyIT {
             config.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
             config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
             config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-            try (TieringApp app = new TieringApp(config, TieringSettings.DEFAULTS)) {
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            try (TieringApp app = new TieringApp(config, TieringSettings.DEFAULTS, registry, Duration.ofMillis(500))) {
                 app.start();
                 Instant now = Instant.now();
                 Dataset dataset = Dataset.newBuilder().setKey("it/ds").setSizeBytes(1_000_000_000L)
@@ -90,6 +110,27 @@ class TieringTopologyIT {
                 assertEquals("tierflow-it", letter.getApplication());
                 assertEquals(KafkaStreams.State.RUNNING, app.streams().state(), "bad input did not stop the app");
                 assertTrue(letter.getSourceOffset() >= 0);
+
+                assertSame(registry, app.meterRegistry());
+                assertEquals(40, registry.get("tierflow.access.events").tag("outcome", "counted").counter().count());
+                assertEquals(1, registry.get("tierflow.dead.letters").tag("stage", "deserialization").counter().count());
+                assertEquals(1, registry.get("tierflow.migration.commands.issued").tag("action", "copy").counter()
+                        .count());
+                // The census: the dataset is hot, its one copy still on azure while the copy to the new site runs.
+                awaitGauge(registry, "tierflow.datasets", 1.0, "tier", "hot");
+                awaitGauge(registry, "tierflow.stored", 1e9, "site", "azure", "tier", "hot");
+                awaitGauge(registry, "tierflow.migrations.in.flight", 1.0);
+                assertTrue(registry.get("tierflow.storage.cost.usd.per.month").tag("site", "azure").gauge().value() > 0);
+                String scrape = registry.scrape();
+                for (String exported : List.of("tierflow_access_events_total{", "tierflow_placement_evaluations_total{",
+                        "tierflow_placement_evaluation_seconds_bucket{", "tierflow_dataset_heat_bucket{",
+                        "tierflow_datasets{", "tierflow_stored_bytes{", "tierflow_alerts_active{",
+                        "tierflow_streams_state{state=\"running\"} 1", "kafka_stream_thread_process_total{",
+                        "jvm_memory_used_bytes{", "process_cpu_usage")) {
+                    assertTrue(scrape.contains(exported), "/metrics exports " + exported);
+                }
+                assertTrue(scrape.lines().anyMatch(l -> l.startsWith("kafka_consumer_fetch_manager_records_lag{")
+                        && l.contains("topic=\"access-events\"")), "consumer lag per input partition");
             }
         }
     }

@@ -56,6 +56,10 @@ final class TopologyFixture implements AutoCloseable {
     private final AtomicLong eventIds = new AtomicLong();
 
     TopologyFixture(String registryUrl, Path stateDir, TieringSettings settings) {
+        this(registryUrl, stateDir, settings, TieringMetrics.noop());
+    }
+
+    TopologyFixture(String registryUrl, Path stateDir, TieringSettings settings, TieringMetrics metrics) {
         Map<String, Object> serde = Map.of("schema.registry.url", registryUrl);
         topics = Topics.using(serde);
         Properties props = new Properties();
@@ -64,10 +68,11 @@ final class TopologyFixture implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.putAll(TieringApp.topologyConfig());
         props.put("schema.registry.url", registryUrl);
+        props.put(TieringMetrics.CONFIG, metrics);
         // The driver's mock producer drops dead-letter records sent outside its (simulated) transactions, so
         // topology tests run at-least-once; TieringTopologyIT checks exactly-once on a real broker.
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        driver = new TopologyTestDriver(TieringTopology.build(topics, settings), props, START);
+        driver = new TopologyTestDriver(TieringTopology.build(topics, settings, metrics), props, START);
         accessEvents = driver.createInputTopic(Topics.ACCESS_EVENTS, Serdes.String().serializer(),
                 topics.accessEvents.valueSerde().serializer());
         rawAccessEvents = driver.createInputTopic(Topics.ACCESS_EVENTS, Serdes.String().serializer(),

@@ -1,0 +1,115 @@
+package io.tierflow.streams;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.tierflow.schemas.AlertState;
+import io.tierflow.schemas.AlertType;
+import io.tierflow.schemas.MigrationAction;
+import io.tierflow.streams.domain.Activity;
+import io.tierflow.streams.domain.Tier;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The topology's own counters and histograms (Prometheus names {@code tierflow_*}, base units, {@code _total} for
+ * counters). Every meter is created here once, for every value of its tags, so the hot path only increments a
+ * cached object (no registry or tag lookup per event) and every series exists, at zero, from the start.
+ * Per-dataset facts are never tags: the heat of datasets is a histogram.
+ */
+public final class TieringMetrics {
+    /** Config key under which the app hands this object to the handlers Kafka Streams creates by class name. */
+    public static final String CONFIG = "tierflow.metrics";
+    /** Upper bounds of the heat histogram: around the built-in warm (2) and hot (20) thresholds, and far above. */
+    static final double[] HEAT_BUCKETS = {0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000};
+
+    private final Counter[] accessEvents = new Counter[Activity.Outcome.values().length];
+    private final Counter[] evaluations = new Counter[Tier.values().length];
+    private final Counter[] commands = new Counter[MigrationAction.values().length];
+    private final Counter deserializationDeadLetters;
+    private final Counter processingDeadLetters;
+    private final Counter[][] alertTransitions = new Counter[AlertType.values().length][AlertState.values().length];
+    private final Timer evaluationTime;
+    private final DistributionSummary heat;
+
+    public TieringMetrics(MeterRegistry registry) {
+        for (Activity.Outcome outcome : Activity.Outcome.values()) {
+            accessEvents[outcome.ordinal()] = Counter.builder("tierflow.access.events")
+                    .description("Access events read, by what they did to the dataset's activity")
+                    .tag("outcome", lower(outcome)).register(registry);
+        }
+        for (Tier tier : Tier.values()) {
+            evaluations[tier.ordinal()] = Counter.builder("tierflow.placement.evaluations")
+                    .description("Placement evaluations, by the tier they decided")
+                    .tag("tier", lower(tier)).register(registry);
+        }
+        for (MigrationAction action : MigrationAction.values()) {
+            commands[action.ordinal()] = Counter.builder("tierflow.migration.commands.issued")
+                    .description("Migration commands the topology issued, by action")
+                    .tag("action", lower(action)).register(registry);
+        }
+        deserializationDeadLetters = deadLetters(registry, "deserialization");
+        processingDeadLetters = deadLetters(registry, "processing");
+        for (AlertType type : AlertType.values()) {
+            for (AlertState state : AlertState.values()) {
+                alertTransitions[type.ordinal()][state.ordinal()] = Counter.builder("tierflow.alerts")
+                        .description("Alert state changes published to the alerts topic, by type and new state")
+                        .tag("type", lower(type)).tag("state", lower(state)).register(registry);
+            }
+        }
+        // Fixed buckets rather than percentiles: they aggregate across nodes, and an evaluation takes microseconds
+        // (a placement search over a handful of sites) unless something is wrong.
+        evaluationTime = Timer.builder("tierflow.placement.evaluation")
+                .description("Time to decide one dataset's tier, placement and next migration step")
+                .serviceLevelObjectives(Duration.ofNanos(10_000), Duration.ofNanos(25_000), Duration.ofNanos(50_000),
+                        Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
+                        Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100))
+                .register(registry);
+        heat = DistributionSummary.builder("tierflow.dataset.heat")
+                .description("Decayed heat of datasets at their evaluations (decayed accesses, weighted by operation)")
+                .serviceLevelObjectives(HEAT_BUCKETS)
+                .register(registry);
+    }
+
+    /** Meters that go nowhere: for topology tests and tools that do not export metrics. */
+    public static TieringMetrics noop() {
+        return new TieringMetrics(new CompositeMeterRegistry());
+    }
+
+    /** One access event read, with what it did (counted, a duplicate, or beyond the lateness bound). */
+    void accessEvent(Activity.Outcome outcome) {
+        accessEvents[outcome.ordinal()].increment();
+    }
+
+    /** One placement evaluation that decided {@code tier}, took {@code nanos} and saw the dataset at {@code heat}. */
+    void evaluated(Tier tier, long nanos, double heat) {
+        evaluations[tier.ordinal()].increment();
+        evaluationTime.record(nanos, TimeUnit.NANOSECONDS);
+        this.heat.record(heat);
+    }
+
+    void commandIssued(MigrationAction action) {
+        commands[action.ordinal()].increment();
+    }
+
+    void deadLetter(boolean deserialization) {
+        (deserialization ? deserializationDeadLetters : processingDeadLetters).increment();
+    }
+
+    void alertChanged(AlertType type, AlertState state) {
+        alertTransitions[type.ordinal()][state.ordinal()].increment();
+    }
+
+    private static Counter deadLetters(MeterRegistry registry, String stage) {
+        return Counter.builder("tierflow.dead.letters")
+                .description("Records sent to dead-letters, by the stage that could not handle them")
+                .tag("stage", stage).register(registry);
+    }
+
+    static String lower(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+}
