@@ -10,11 +10,11 @@ import java.util.List;
  * Catalogue entries for the local sites, priced like the public clouds they stand for (list prices per GB-month
  * in USD, rounded), so placement and cost figures on the local stack have realistic proportions.
  */
-final class LocalSiteCatalogue {
+public final class LocalSiteCatalogue {
     private LocalSiteCatalogue() {
     }
 
-    static Site site(SiteEndpoint endpoint) {
+    public static Site site(SiteEndpoint endpoint) {
         return switch (endpoint.name()) {
             case "aws" -> build(endpoint, Provider.AWS, "us-east", 25, 0.09, true, Long.MAX_VALUE,
                     price("STANDARD", Tier.HOT, 0.023, 0.0, 0.0004, 0),
