@@ -7,8 +7,9 @@ import picocli.CommandLine.Command;
 /** The {@code tierflow} command: the entry point of the runnable jar. */
 @Command(name = "tierflow", mixinStandardHelpOptions = true, versionProvider = TierflowCommand.Version.class,
         description = "Tierflow: a streaming data autopilot for multi-cloud object storage.",
-        subcommands = {LocalCommand.class, InitCommand.class, StreamsCommand.class, ProduceCommand.class, MigratorCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {LocalCommand.class, InitCommand.class, StreamsCommand.class, ProduceCommand.class,
+                MigratorCommand.class, BenchCommand.class, io.tierflow.cli.dashboards.CheckDashboardsCommand.class,
+                CommandLine.HelpCommand.class})
 public final class TierflowCommand {
 
     public static void main(String[] args) {
