@@ -56,8 +56,9 @@ final class DatasetJson {
         return node;
     }
 
+    /** A dataset with a migration in flight, or whose last migration failed (phase FAILED, no command). */
     static ObjectNode migrationItem(DatasetView view) {
-        ObjectNode node = migration(view);
+        ObjectNode node = view.inFlight() != null ? migration(view) : NODES.objectNode().put("phase", "FAILED");
         node.put("key", view.key());
         node.put("lastFailure", view.lastFailure());
         return node;
