@@ -71,7 +71,7 @@ final class LocalCommand implements Callable<Integer> {
 
     @Option(names = "--api-port", description = "Port of the HTTP API (default: ${DEFAULT-VALUE}; env "
             + "TIERFLOW_API_PORT).")
-    int apiPort = intEnv("TIERFLOW_API_PORT", ApiSettings.DEFAULT_PORT);
+    int apiPort = Converters.intEnv("TIERFLOW_API_PORT", ApiSettings.DEFAULT_PORT);
 
     @Option(names = "--kafka-port", description = "Kafka client port (default: ${DEFAULT-VALUE}; env TIERFLOW_KAFKA_PORT).")
     int kafkaPort = defaults.kafkaPort();
@@ -238,8 +238,4 @@ final class LocalCommand implements Callable<Integer> {
         }
     }
 
-    private static int intEnv(String name, int dflt) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? dflt : Integer.parseInt(value.strip());
-    }
 }
