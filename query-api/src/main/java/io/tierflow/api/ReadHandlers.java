@@ -23,10 +23,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -106,9 +107,9 @@ final class ReadHandlers {
 
     void alerts(Context ctx) {
         String state = ctx.queryParam("state");
-        Supplier<ObjectNode> local = () -> {
+        Function<Set<Integer>, ObjectNode> local = partitions -> {
             ArrayNode items = NODES.arrayNode();
-            for (int partition : localPartitions(TieringTopology.ALERTS_STORE, ALERTS_PARTITIONED_LIKE)) {
+            for (int partition : partitions) {
                 ReadOnlyKeyValueStore<String, Alert> store = cluster.localStore(TieringTopology.ALERTS_STORE, partition);
                 try (KeyValueIterator<String, Alert> all = store.all()) {
                     all.forEachRemaining(kv -> items.add(AvroJson.toJson(kv.value)));
@@ -117,7 +118,7 @@ final class ReadHandlers {
             return NODES.objectNode().set("items", items);
         };
         if (isLocal(ctx)) {
-            QueryServer.respond(ctx, local.get());
+            QueryServer.respond(ctx, cluster.retrying("alerts", () -> local.apply(requestedPartitions(ctx))));
             return;
         }
         List<JsonNode> alerts = new ArrayList<>();
@@ -150,21 +151,22 @@ final class ReadHandlers {
      */
     void stats(Context ctx) {
         if (isLocal(ctx)) {
-            QueryServer.respond(ctx, NODES.objectNode().set("totals", localStats()));
+            QueryServer.respond(ctx, NODES.objectNode().set("totals",
+                    cluster.retrying("stats", () -> localStats(requestedPartitions(ctx)))));
             return;
         }
         ObjectNode totals = NODES.objectNode();
         gather(TieringTopology.DATASET_STATE_STORE, DATASETS_PARTITIONED_LIKE, ctx,
-                () -> NODES.objectNode().set("totals", localStats()),
+                partitions -> NODES.objectNode().set("totals", localStats(partitions)),
                 body -> Stats.add(totals, (ObjectNode) body.get("totals")));
         Stats.finish(totals, cluster.globalStore(TieringTopology.SITES_STORE));
         QueryServer.respond(ctx, NODES.objectNode().set("totals", totals));
     }
 
-    private ObjectNode localStats() {
+    private ObjectNode localStats(Set<Integer> partitions) {
         ObjectNode totals = NODES.objectNode();
         long now = clock.millis();
-        for (int partition : localPartitions(TieringTopology.DATASET_STATE_STORE, DATASETS_PARTITIONED_LIKE)) {
+        for (int partition : partitions) {
             Function<String, ReadOnlyKeyValueStore<String, ?>> stores = storesOf(partition);
             String after = null;
             while (true) {
@@ -219,17 +221,17 @@ final class ReadHandlers {
         int limit = intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         String cursor = ctx.queryParam("cursor");
         // Each share holds up to limit + 1 items, so the merged list is longer than a page exactly when more exist.
-        Supplier<ObjectNode> local = () -> {
+        Function<Set<Integer>, ObjectNode> local = partitions -> {
             long now = clock.millis();
             List<JsonNode> items = new ArrayList<>();
-            for (int partition : localPartitions(TieringTopology.DATASET_STATE_STORE, DATASETS_PARTITIONED_LIKE)) {
+            for (int partition : partitions) {
                 DatasetViews.page(storesOf(partition), cursor, limit + 1, filter, now)
                         .forEach(v -> items.add(shape.apply(v)));
             }
             return NODES.objectNode().set("items", firstByKey(items, limit + 1));
         };
         if (isLocal(ctx)) {
-            QueryServer.respond(ctx, local.get());
+            QueryServer.respond(ctx, cluster.retrying("datasets", () -> local.apply(requestedPartitions(ctx))));
             return;
         }
         List<JsonNode> items = new ArrayList<>();
@@ -252,14 +254,20 @@ final class ReadHandlers {
      * Gathers a list from every instance hosting the store: each other instance is asked for its share
      * ({@code scope=local}), this one's is computed in-process, and each share is handed on.
      */
-    private void gather(String store, String partitionedLike, Context ctx, Supplier<ObjectNode> localShare,
+    private void gather(String store, String partitionedLike, Context ctx, Function<Set<Integer>, ObjectNode> localShare,
             Consumer<JsonNode> each) {
         String query = ctx.queryString() == null ? "" : ctx.queryString() + "&";
+        Set<Integer> own = Set.of();
         for (Cluster.Member member : cluster.members(store, partitionedLike, partitions)) {
             if (cluster.isSelf(member.host())) {
+                own = member.partitions();
                 continue;
             }
-            Cluster.Reply reply = cluster.get(member.host(), ctx.path() + "?" + query + "scope=" + SCOPE_LOCAL);
+            // The partitions are named: if the peer's view of who owns what differs from ours (a rebalance is
+            // under way), it fails instead of silently answering for another set.
+            String named = member.partitions().stream().map(String::valueOf).collect(Collectors.joining(","));
+            Cluster.Reply reply = cluster.get(member.host(), ctx.path() + "?" + query + "scope=" + SCOPE_LOCAL
+                    + "&partitions=" + named);
             if (reply.status() != 200) {
                 JsonNode message = reply.body().get("message");
                 throw ApiException.unavailable("instance " + member.host().host() + ":" + member.host().port()
@@ -268,14 +276,24 @@ final class ReadHandlers {
             }
             each.accept(reply.body());
         }
-        each.accept(localShare.get());
+        Set<Integer> mine = own;
+        each.accept(cluster.retrying("this instance's share", () -> localShare.apply(mine)));
     }
 
-    private List<Integer> localPartitions(String store, String partitionedLike) {
-        return cluster.members(store, partitionedLike, partitions).stream()
-                .filter(m -> cluster.isSelf(m.host())).flatMap(m -> m.partitions().stream()).sorted()
-                .collect(Collectors.toList());
+    /** The partitions a {@code scope=local} request asks this instance to answer for. */
+    private static Set<Integer> requestedPartitions(Context ctx) {
+        String raw = ctx.queryParam("partitions");
+        if (raw == null) {
+            throw ApiException.badRequest("scope=local needs partitions=<p,...>");
+        }
+        try {
+            return raw.isEmpty() ? Set.of() : Arrays.stream(raw.split(",")).map(Integer::valueOf)
+                    .collect(Collectors.toCollection(TreeSet::new));
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("partitions must be comma-separated partition numbers, not '" + raw + "'");
+        }
     }
+
 
     private Function<String, ReadOnlyKeyValueStore<String, ?>> storesOf(int partition) {
         return name -> cluster.localStore(name, partition);
