@@ -93,7 +93,7 @@ public final class QueryServer implements AutoCloseable {
         app.before("/control/*", writes::authorize);
         app.before("/policies/*", writes::authorize);
         app.before("/sites/*", writes::authorize);
-        app.post("/control/alerts/{id}/ack", writes::acknowledgeAlert);
+        app.post("/control/alerts/<id>/ack", writes::acknowledgeAlert);
         app.post("/control/sites/{name}/down", writes::siteDown);
         app.post("/control/sites/{name}/up", writes::siteUp);
         app.post("/control/burst", writes::burst);

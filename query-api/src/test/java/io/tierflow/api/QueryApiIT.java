@@ -288,13 +288,16 @@ class QueryApiIT {
         assertEquals(400, send(nodeA, "POST", "/control/burst", "{\"keys\": []}", TOKEN).status);
         assertEquals(202, send(nodeA, "POST", "/control/burst",
                 "{\"keys\": [\"it/ds001\"], \"eventsPerSecond\": 10, \"durationSeconds\": 5}", TOKEN).status);
+        assertEquals(202, send(nodeA, "POST", "/control/alerts/TRAFFIC_SPIKE:" + BURST_KEY + "/ack", "", TOKEN).status);
         Reply reoptimizeAll = send(nodeA, "POST", "/control/reoptimize", "", TOKEN);
         assertEquals(202, reoptimizeAll.status);
         assertEquals(LocalStack.PARTITIONS, reoptimizeAll.body.get("records").size(), "one record per partition");
         List<ControlCommand> control = KafkaTestClients.consume(stack.bootstrapServers(), Topics.CONTROL,
                 Serdes.String().deserializer(), stack.topics().control.valueSerde().deserializer(),
-                r -> r.value().getType() == ControlType.BURST || r.value().getType() == ControlType.SITE_DOWN, 2,
-                TIMEOUT).stream().map(r -> r.value()).toList();
+                r -> r.value().getType() == ControlType.BURST || r.value().getType() == ControlType.SITE_DOWN
+                        || r.value().getType() == ControlType.ACK_ALERT, 3, TIMEOUT).stream().map(r -> r.value()).toList();
+        ControlCommand ack = control.stream().filter(c -> c.getType() == ControlType.ACK_ALERT).findFirst().orElseThrow();
+        assertEquals("TRAFFIC_SPIKE:" + BURST_KEY, ack.getTarget(), "alert ids with slashes reach the topic whole");
         ControlCommand burst = control.stream().filter(c -> c.getType() == ControlType.BURST).findFirst().orElseThrow();
         assertEquals(List.of("it/ds001"), burst.getKeys());
         assertEquals("10", burst.getParameters().get("eventsPerSecond"));
