@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tierflow.api.ApiSettings;
 import io.tierflow.api.StreamsNode;
+import io.tierflow.localstack.Eventually;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.LocalStackConfig;
@@ -188,9 +189,6 @@ class WholeLoopIT {
         return JSON.readTree(response.body());
     }
 
-    interface Check {
-        boolean ok() throws Exception;
-    }
 
     private static JsonNode await(int port, java.util.function.Predicate<JsonNode> condition, String what)
             throws Exception {
@@ -203,14 +201,7 @@ class WholeLoopIT {
         return last[0];
     }
 
-    /** Polls a condition until it holds (the loop is asynchronous) or fails after the timeout. */
-    private static void awaitTrue(Check check, String what) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!check.ok()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(200); // polling interval of a condition wait, not a fixed delay
-        }
+    private static void awaitTrue(Eventually.Condition condition, String what) throws Exception {
+        Eventually.holds(TIMEOUT, what, condition);
     }
 }

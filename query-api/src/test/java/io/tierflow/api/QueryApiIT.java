@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tierflow.localstack.Eventually;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.LocalStackConfig;
@@ -347,19 +348,9 @@ class QueryApiIT {
         return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    interface Check {
-        boolean ok() throws Exception;
-    }
 
-    /** Polls a condition until it holds (the topology works asynchronously) or fails after the timeout. */
-    private static void await(Check check, String what) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!check.ok()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(100); // polling interval of a condition wait, not a fixed delay
-        }
+    private static void await(Eventually.Condition condition, String what) throws Exception {
+        Eventually.holds(TIMEOUT, what, condition);
     }
 
     record Reply(int status, JsonNode body, String text, String instanceHeader, String wwwAuthenticate) {

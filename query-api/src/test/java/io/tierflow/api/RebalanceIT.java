@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tierflow.localstack.Eventually;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.LocalStackConfig;
@@ -150,17 +151,8 @@ class RebalanceIT {
                 HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
-    interface Check {
-        boolean ok() throws Exception;
-    }
 
-    private static void awaitTrue(Check check, String what) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!check.ok()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(100); // polling interval of a condition wait, not a fixed delay
-        }
+    private static void awaitTrue(Eventually.Condition condition, String what) throws Exception {
+        Eventually.holds(TIMEOUT, what, condition);
     }
 }
