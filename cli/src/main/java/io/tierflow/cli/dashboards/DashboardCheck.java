@@ -121,24 +121,17 @@ public final class DashboardCheck {
 
     /**
      * Checks every expression; those without data are asked again every {@code retryEvery} until {@code patience}
-     * is used up (a counter's rate needs two scrapes, a census gauge its first census).
+     * is used up (a counter's rate needs two scrapes, a census gauge its first census). A metric counts as exported
+     * if any scrape of the endpoints during the check had it: some appear only once there is something to count
+     * (a partition's lag after the assignment, the census rows after the first census).
      */
     public Result run(List<Expression> expressions, Duration patience, Duration retryEvery)
             throws IOException, InterruptedException {
-        Set<String> exported = exportedMetrics();
-        int missingMetrics = 0;
-        for (Expression e : expressions) {
-            for (String name : PromQl.metricNames(e.expr())) {
-                if (!exported.contains(name)) {
-                    missingMetrics++;
-                    out.printf("MISSING METRIC  %s / %s: %s is not exported by %s%n", e.dashboard(), e.panel(), name,
-                            metricsEndpoints);
-                }
-            }
-        }
+        Set<String> exported = new HashSet<>();
         long deadline = System.nanoTime() + patience.toNanos();
         Set<Expression> pending = new LinkedHashSet<>(expressions);
         while (true) {
+            exported.addAll(exportedMetrics());
             for (var it = pending.iterator(); it.hasNext(); ) {
                 Expression e = it.next();
                 int series = seriesOf(e.expr());
@@ -155,6 +148,17 @@ public final class DashboardCheck {
         }
         for (Expression e : pending) {
             out.printf("NO DATA  %s / %s: %s%n", e.dashboard(), e.panel(), e.expr());
+        }
+        exported.addAll(exportedMetrics());
+        int missingMetrics = 0;
+        for (Expression e : expressions) {
+            for (String name : PromQl.metricNames(e.expr())) {
+                if (!exported.contains(name)) {
+                    missingMetrics++;
+                    out.printf("MISSING METRIC  %s / %s: %s is not exported by %s%n", e.dashboard(), e.panel(), name,
+                            metricsEndpoints);
+                }
+            }
         }
         out.flush();
         return new Result(expressions.size(), expressions.size() - pending.size(), missingMetrics);
