@@ -65,12 +65,13 @@ final class ApiBenchCommand implements Callable<Integer> {
     int probeDatasets = 1_000;
 
     @Option(names = "--poll-ms", paramLabel = "MS",
-            description = "Pause between two reads of a probe's dataset (default: ${DEFAULT-VALUE}).")
+            description = "Pause between two reads of a probe's dataset, or 5%% of the time it has waited if longer "
+                    + "(default: ${DEFAULT-VALUE}).")
     int pollMillis = 10;
 
     @Option(names = "--probe-timeout-seconds", paramLabel = "S",
             description = "Fail if a probe is not visible after S seconds (default: ${DEFAULT-VALUE}).")
-    int probeTimeoutSeconds = 60;
+    int probeTimeoutSeconds = 300;
 
     @Option(names = "--catch-up-timeout-minutes", paramLabel = "M",
             description = "Fail if the nodes have not processed the load after M minutes (default: ${DEFAULT-VALUE}).")

@@ -62,4 +62,14 @@ class ApiBenchCommandTest {
         assertEquals("/datasets/a%20b/%C3%B8%3F.parquet", ApiBenchmark.datasetPath("a b/ø?.parquet"));
         assertEquals(Set.of("/datasets/x"), Set.of(ApiBenchmark.datasetPath("x")));
     }
+
+    @Test
+    void shouldPollAtTheIntervalThenBackOffToFivePercentOfTheWait() {
+        java.time.Duration interval = java.time.Duration.ofMillis(10);
+
+        assertEquals(10_000_000L, Freshness.nextPollDelayNanos(interval, 0));
+        assertEquals(10_000_000L, Freshness.nextPollDelayNanos(interval, 150_000_000L));
+        assertEquals(50_000_000L, Freshness.nextPollDelayNanos(interval, 1_000_000_000L));
+        assertEquals(3_000_000_000L, Freshness.nextPollDelayNanos(interval, 60_000_000_000L));
+    }
 }
