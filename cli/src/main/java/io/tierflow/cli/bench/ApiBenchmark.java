@@ -53,6 +53,8 @@ final class ApiBenchmark {
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
     /** Keys of each kind checked one by one (owner, answer) before wrk runs. */
     private static final int VERIFIED_KEYS = 20;
+    /** Freshness is also shown per window of this many seconds of sending, to tell lag from delay. */
+    private static final int FRESHNESS_WINDOW_SECONDS = 5;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ApiBenchSettings settings;
@@ -155,6 +157,7 @@ final class ApiBenchmark {
                 Progress.count(freshness.polls() / freshness.produceSeconds()), ApiSummary.percentile(latencies, 50),
                 ApiSummary.percentile(latencies, 90), ApiSummary.percentile(latencies, 99),
                 ApiSummary.percentile(latencies, 100));
+        freshness.byWindow(FRESHNESS_WINDOW_SECONDS).forEach(line -> progress.say("  %s", line));
         if (freshness.achievedRate() < 0.95 * settings.freshness().eventsPerSecond()) {
             throw new IllegalStateException("the producer reached only " + Math.round(freshness.achievedRate())
                     + " events/s of " + settings.freshness().eventsPerSecond() + ": freshness was not measured at "

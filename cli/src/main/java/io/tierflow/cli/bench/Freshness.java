@@ -85,12 +85,35 @@ final class Freshness {
      * @param events events produced
      * @param produceSeconds how long producing them took (the achieved rate is events / this)
      * @param latenciesMs produce-to-visible time of every probe, in milliseconds
+     * @param sentAtSeconds when each of those probes was sent, in seconds since producing began (same order)
      * @param skipped probes not sent because the dataset's previous probe was still not visible
      * @param polls GETs made to see the probes
      */
-    record Result(long events, double produceSeconds, List<Double> latenciesMs, long skipped, long polls) {
+    record Result(long events, double produceSeconds, List<Double> latenciesMs, List<Double> sentAtSeconds,
+            long skipped, long polls) {
         Result {
             latenciesMs = List.copyOf(latenciesMs);
+            sentAtSeconds = List.copyOf(sentAtSeconds);
+            if (latenciesMs.size() != sentAtSeconds.size()) {
+                throw new IllegalArgumentException("one send time per latency");
+            }
+        }
+
+        /**
+         * Median and p99 of the probes sent in each window of {@code seconds}: growing from window to window, the
+         * node processes more slowly than the events arrive and freshness is its lag, not the API's delay.
+         */
+        List<String> byWindow(int seconds) {
+            java.util.TreeMap<Integer, List<Double>> windows = new java.util.TreeMap<>();
+            for (int i = 0; i < latenciesMs.size(); i++) {
+                windows.computeIfAbsent((int) (sentAtSeconds.get(i) / seconds), w -> new ArrayList<>())
+                        .add(latenciesMs.get(i));
+            }
+            List<String> lines = new ArrayList<>();
+            windows.forEach((window, values) -> lines.add(String.format(java.util.Locale.ROOT,
+                    "sent %3d-%3d s: %4d probes, p50 %8.1f ms, p99 %8.1f ms", window * seconds, (window + 1) * seconds,
+                    values.size(), ApiSummary.percentile(values, 50), ApiSummary.percentile(values, 99))));
+            return lines;
         }
 
         double achievedRate() {
@@ -100,6 +123,10 @@ final class Freshness {
 
     /** A probe in flight. */
     private record Probe(String key, long eventTimeMs, long sentNanos) {
+    }
+
+    /** A probe seen. */
+    private record Seen(double sentAtSeconds, double latencyMs) {
     }
 
     private final String bootstrapServers;
@@ -144,7 +171,7 @@ final class Freshness {
         String probeIdPrefix = "bench-probe-" + start.toEpochMilli() + "-";
 
         Map<String, Probe> inFlight = new ConcurrentHashMap<>();
-        ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Seen> latencies = new ConcurrentLinkedQueue<>();
         AtomicReference<String> failure = new AtomicReference<>();
         AtomicLong polls = new AtomicLong();
         // HTTP/1.1 with keep-alive, as a client of the API would; the JDK client would otherwise try an h2c upgrade.
@@ -155,7 +182,6 @@ final class Freshness {
             thread.setDaemon(true);
             return thread;
         });
-        Poller poller = new Poller(http, scheduler, apiBaseUrl, inFlight, latencies, failure, polls);
 
         long total = settings.events();
         long skipped = 0;
@@ -170,6 +196,7 @@ final class Freshness {
         long produced;
         try (KafkaProducer<String, AccessEvent> producer = producer(topics.accessEvents)) {
             started = System.nanoTime();
+            Poller poller = new Poller(http, scheduler, apiBaseUrl, inFlight, latencies, failure, polls, started);
             long nextReport = started + Progress.EVERY_NANOS;
             // A fixed schedule (event i is due at start + i / rate) rather than a token bucket: it needs no library,
             // does not drift, and catches up after a stall instead of lowering the rate.
@@ -230,7 +257,9 @@ final class Freshness {
             throw new IllegalStateException(inFlight.size() + " probe events were still not visible through the API "
                     + settings.timeout() + " after producing ended, e.g. " + inFlight.values().iterator().next());
         }
-        return new Result(produced, produceSeconds, new ArrayList<>(latencies), skipped, polls.get());
+        List<Seen> seen = new ArrayList<>(latencies);
+        return new Result(produced, produceSeconds, seen.stream().map(Seen::latencyMs).toList(),
+                seen.stream().map(Seen::sentAtSeconds).toList(), skipped, polls.get());
     }
 
     /** Reads probe datasets through the API until each shows its probe, on one scheduler thread. */
@@ -239,12 +268,13 @@ final class Freshness {
         private final ScheduledExecutorService scheduler;
         private final String baseUrl;
         private final Map<String, Probe> inFlight;
-        private final ConcurrentLinkedQueue<Double> latencies;
+        private final ConcurrentLinkedQueue<Seen> latencies;
+        private final long started;
         private final AtomicReference<String> failure;
         private final AtomicLong polls;
 
         Poller(HttpClient http, ScheduledExecutorService scheduler, String baseUrl, Map<String, Probe> inFlight,
-                ConcurrentLinkedQueue<Double> latencies, AtomicReference<String> failure, AtomicLong polls) {
+                ConcurrentLinkedQueue<Seen> latencies, AtomicReference<String> failure, AtomicLong polls, long started) {
             this.http = http;
             this.scheduler = scheduler;
             this.baseUrl = baseUrl;
@@ -252,6 +282,7 @@ final class Freshness {
             this.latencies = latencies;
             this.failure = failure;
             this.polls = polls;
+            this.started = started;
         }
 
         void watch(Probe probe) {
@@ -270,7 +301,7 @@ final class Freshness {
                 }
                 int status = response.statusCode();
                 if (status == 200 && visible(response.body(), probe)) {
-                    latencies.add((now - probe.sentNanos()) / 1e6);
+                    latencies.add(new Seen((probe.sentNanos() - started) / 1e9, (now - probe.sentNanos()) / 1e6));
                     inFlight.remove(probe.key(), probe);
                     return;
                 }

@@ -72,4 +72,14 @@ class ApiBenchCommandTest {
         assertEquals(50_000_000L, Freshness.nextPollDelayNanos(interval, 1_000_000_000L));
         assertEquals(3_000_000_000L, Freshness.nextPollDelayNanos(interval, 60_000_000_000L));
     }
+
+    @Test
+    void shouldShowFreshnessPerWindowOfSending() {
+        Freshness.Result result = new Freshness.Result(1000, 10, List.of(100.0, 300.0, 2000.0, 4000.0),
+                List.of(0.5, 4.9, 5.0, 9.9), 0, 40);
+
+        assertEquals(List.of("sent   0-  5 s:    2 probes, p50    100.0 ms, p99    300.0 ms",
+                "sent   5- 10 s:    2 probes, p50   2000.0 ms, p99   4000.0 ms"), result.byWindow(5));
+        assertEquals(100.0, result.achievedRate());
+    }
 }
