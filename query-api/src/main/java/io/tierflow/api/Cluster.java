@@ -46,8 +46,8 @@ final class Cluster {
         this.self = self;
         this.rebalanceWait = rebalanceWait;
         this.json = json;
-        // HTTP/1.1: peers are Jetty without h2c, and the JDK client's default (HTTP/2) would add an h2c upgrade
-        // request to every forwarded call over cleartext. Connections are kept alive and reused either way.
+        // HTTP/1.1: peers are Jetty without h2c, and the JDK client's default (HTTP/2) tries an h2c upgrade over
+        // cleartext (Upgrade and HTTP2-Settings headers) that can never succeed. Connections are kept alive and reused.
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
                 .build();
     }

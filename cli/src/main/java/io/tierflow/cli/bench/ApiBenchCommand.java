@@ -82,7 +82,8 @@ final class ApiBenchCommand implements Callable<Integer> {
     Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
 
     @Option(names = "--profile-dir", paramLabel = "DIR",
-            description = "Write a JFR recording of the measured wrk runs to DIR (default: none).")
+            description = "Write JFR recordings of the measured wrk runs (api-wrk.jfr) and of the freshness phase "
+                    + "(api-freshness.jfr) to DIR (default: none).")
     Path profileDir;
 
     @Override

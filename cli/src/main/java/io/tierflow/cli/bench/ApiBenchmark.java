@@ -148,8 +148,15 @@ final class ApiBenchmark {
             }
         }
 
-        Freshness.Result freshness = new Freshness(stack.bootstrapServers(), stack.topics(), settings.freshness(),
-                progress).run(inventory, settings.seed() + 1, baseA);
+        Freshness.Result freshness;
+        try (Recording recording = startProfile("api-freshness")) {
+            freshness = new Freshness(stack.bootstrapServers(), stack.topics(), settings.freshness(), progress)
+                    .run(inventory, settings.seed() + 1, baseA);
+            if (recording != null) {
+                recording.stop();
+                progress.say("profile of the freshness phase written to %s", recording.getDestination());
+            }
+        }
         List<Double> latencies = freshness.latenciesMs();
         progress.say("freshness: %d probes over %s events (%s events/s achieved, %d skipped while their previous "
                 + "probe was in flight), %s polls/s; ms p50 %.1f, p90 %.1f, p99 %.1f, max %.1f", latencies.size(),
