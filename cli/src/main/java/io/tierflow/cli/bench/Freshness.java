@@ -194,72 +194,79 @@ final class Freshness {
         AtomicReference<Exception> sendFailure = new AtomicReference<>();
         long started;
         long produced;
-        try (KafkaProducer<String, AccessEvent> producer = producer(topics.accessEvents)) {
-            started = System.nanoTime();
-            Poller poller = new Poller(http, scheduler, apiBaseUrl, inFlight, latencies, failure, polls, started);
-            long nextReport = started + Progress.EVERY_NANOS;
-            // A fixed schedule (event i is due at start + i / rate) rather than a token bucket: it needs no library,
-            // does not drift, and catches up after a stall instead of lowering the rate.
-            for (produced = 0; produced < total; produced++) {
-                long due = started + (long) (produced * intervalNanos);
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-                if (produced % settings.probeEvery() == 0) {
-                    DatasetSpec spec = probeSpecs.get((int) (probesSent++ % probeSpecs.size()));
-                    if (inFlight.containsKey(spec.key())) {
-                        skipped++;
-                    } else {
-                        long eventTime = System.currentTimeMillis();
-                        AccessEvent probe = AccessEvent.newBuilder().setKey(spec.key()).setOp(AccessOp.GET)
-                                .setBytes(spec.sizeBytes()).setServedFrom(spec.primarySite())
-                                .setClientRegion(TrafficConfig.DEFAULT_REGIONS.get(0)).setLatencyMs(20)
-                                .setEventTime(Instant.ofEpochMilli(eventTime))
-                                .setEventId(probeIdPrefix + probesSent).build();
-                        Probe inflight = new Probe(spec.key(), eventTime, System.nanoTime());
-                        inFlight.put(spec.key(), inflight);
-                        send(producer, probe, sendFailure);
-                        poller.watch(inflight);
-                        continue;
+        try {
+            try (KafkaProducer<String, AccessEvent> producer = producer(topics.accessEvents)) {
+                started = System.nanoTime();
+                Poller poller = new Poller(http, scheduler, apiBaseUrl, inFlight, latencies, failure, polls,
+                        started);
+                long nextReport = started + Progress.EVERY_NANOS;
+                // A fixed schedule (event i is due at start + i / rate) rather than a token bucket: it needs no
+                // library, does not drift, and catches up after a stall instead of lowering the rate.
+                for (produced = 0; produced < total; produced++) {
+                    long due = started + (long) (produced * intervalNanos);
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        LockSupport.parkNanos(wait);
+                    }
+                    if (produced % settings.probeEvery() == 0) {
+                        DatasetSpec spec = probeSpecs.get((int) (probesSent++ % probeSpecs.size()));
+                        if (inFlight.containsKey(spec.key())) {
+                            skipped++;
+                        } else {
+                            long eventTime = System.currentTimeMillis();
+                            AccessEvent probe = AccessEvent.newBuilder().setKey(spec.key()).setOp(AccessOp.GET)
+                                    .setBytes(spec.sizeBytes()).setServedFrom(spec.primarySite())
+                                    .setClientRegion(TrafficConfig.DEFAULT_REGIONS.get(0)).setLatencyMs(20)
+                                    .setEventTime(Instant.ofEpochMilli(eventTime))
+                                    .setEventId(probeIdPrefix + probesSent).build();
+                            Probe inflight = new Probe(spec.key(), eventTime, System.nanoTime());
+                            inFlight.put(spec.key(), inflight);
+                            send(producer, probe, sendFailure);
+                            poller.watch(inflight);
+                            continue;
+                        }
+                    }
+                    AccessEvent event = traffic.next();
+                    while (probeKeys.contains(event.getKey())) {
+                        event = traffic.next();
+                    }
+                    event.setEventTime(Instant.now());
+                    send(producer, event, sendFailure);
+                    if ((produced & 0x3FF) == 0) {
+                        throwIfFailed(sendFailure, failure);
+                        long now = System.nanoTime();
+                        if (now >= nextReport) {
+                            progress.say("  %s / %s events sent, %s events/s, %d probes seen, %d in flight",
+                                    Progress.count(produced), Progress.count(total),
+                                    Progress.count(produced / ((now - started) / 1e9)), latencies.size(),
+                                inFlight.size());
+                            nextReport = now + Progress.EVERY_NANOS;
+                        }
                     }
                 }
-                AccessEvent event = traffic.next();
-                while (probeKeys.contains(event.getKey())) {
-                    event = traffic.next();
-                }
-                event.setEventTime(Instant.now());
-                send(producer, event, sendFailure);
-                if ((produced & 0x3FF) == 0) {
-                    throwIfFailed(sendFailure, failure);
-                    long now = System.nanoTime();
-                    if (now >= nextReport) {
-                        progress.say("  %s / %s events sent, %s events/s, %d probes seen, %d in flight",
-                                Progress.count(produced), Progress.count(total),
-                                Progress.count(produced / ((now - started) / 1e9)), latencies.size(), inFlight.size());
-                        nextReport = now + Progress.EVERY_NANOS;
-                    }
-                }
+                producer.flush();
             }
-            producer.flush();
+            double produceSeconds = (System.nanoTime() - started) / 1e9;
+            throwIfFailed(sendFailure, failure);
+            progress.say("freshness: %s events sent in %.1f s (%s events/s); waiting for the last %d probes",
+                    Progress.count(produced), produceSeconds, Progress.count(produced / produceSeconds),
+                    inFlight.size());
+            long deadline = System.nanoTime() + settings.timeout().toNanos();
+            while (!inFlight.isEmpty() && failure.get() == null && System.nanoTime() < deadline) {
+                Thread.sleep(settings.pollInterval().toMillis()); // polling a condition: the probes still in flight
+            }
+            throwIfFailed(sendFailure, failure);
+            if (!inFlight.isEmpty()) {
+                throw new IllegalStateException(inFlight.size() + " probe events were still not visible through the "
+                        + "API " + settings.timeout() + " after producing ended, e.g. "
+                        + inFlight.values().iterator().next());
+            }
+            List<Seen> seen = new ArrayList<>(latencies);
+            return new Result(produced, produceSeconds, seen.stream().map(Seen::latencyMs).toList(),
+                    seen.stream().map(Seen::sentAtSeconds).toList(), skipped, polls.get());
+        } finally {
+            scheduler.shutdownNow(); // also when producing or a probe failed: no poll outlives the measurement
         }
-        double produceSeconds = (System.nanoTime() - started) / 1e9;
-        throwIfFailed(sendFailure, failure);
-        progress.say("freshness: %s events sent in %.1f s (%s events/s); waiting for the last %d probes", 
-                Progress.count(produced), produceSeconds, Progress.count(produced / produceSeconds), inFlight.size());
-        long deadline = System.nanoTime() + settings.timeout().toNanos();
-        while (!inFlight.isEmpty() && failure.get() == null && System.nanoTime() < deadline) {
-            Thread.sleep(settings.pollInterval().toMillis()); // polling a condition: the probes still in flight
-        }
-        scheduler.shutdownNow();
-        throwIfFailed(sendFailure, failure);
-        if (!inFlight.isEmpty()) {
-            throw new IllegalStateException(inFlight.size() + " probe events were still not visible through the API "
-                    + settings.timeout() + " after producing ended, e.g. " + inFlight.values().iterator().next());
-        }
-        List<Seen> seen = new ArrayList<>(latencies);
-        return new Result(produced, produceSeconds, seen.stream().map(Seen::latencyMs).toList(),
-                seen.stream().map(Seen::sentAtSeconds).toList(), skipped, polls.get());
     }
 
     /** Reads probe datasets through the API until each shows its probe, on one scheduler thread. */
@@ -274,7 +281,8 @@ final class Freshness {
         private final AtomicLong polls;
 
         Poller(HttpClient http, ScheduledExecutorService scheduler, String baseUrl, Map<String, Probe> inFlight,
-                ConcurrentLinkedQueue<Seen> latencies, AtomicReference<String> failure, AtomicLong polls, long started) {
+                ConcurrentLinkedQueue<Seen> latencies, AtomicReference<String> failure, AtomicLong polls,
+                long started) {
             this.http = http;
             this.scheduler = scheduler;
             this.baseUrl = baseUrl;
@@ -312,7 +320,8 @@ final class Freshness {
                 }
                 if (now - probe.sentNanos() > settings.timeout().toNanos()) {
                     failure.compareAndSet(null, "the probe of " + probe.key() + " at event time "
-                            + Instant.ofEpochMilli(probe.eventTimeMs()) + " was not visible after " + settings.timeout());
+                            + Instant.ofEpochMilli(probe.eventTimeMs()) + " was not visible after "
+                            + settings.timeout());
                     return;
                 }
                 if (!scheduler.isShutdown()) {
@@ -325,7 +334,8 @@ final class Freshness {
         private boolean visible(byte[] body, Probe probe) {
             try {
                 JsonNode lastAccess = JSON.readTree(body).path("activity").path("lastAccess");
-                return lastAccess.isTextual() && Instant.parse(lastAccess.asText()).toEpochMilli() >= probe.eventTimeMs();
+                return lastAccess.isTextual()
+                        && Instant.parse(lastAccess.asText()).toEpochMilli() >= probe.eventTimeMs();
             } catch (IOException | DateTimeParseException e) {
                 failure.compareAndSet(null, "unreadable answer for " + probe.key() + ": " + e);
                 return false;
