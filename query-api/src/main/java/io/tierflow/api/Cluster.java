@@ -46,7 +46,10 @@ final class Cluster {
         this.self = self;
         this.rebalanceWait = rebalanceWait;
         this.json = json;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        // HTTP/1.1: peers are Jetty without h2c, and the JDK client's default (HTTP/2) tries an h2c upgrade over
+        // cleartext (Upgrade and HTTP2-Settings headers) that can never succeed. Connections are kept alive and reused.
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
+                .build();
     }
 
     HostInfo self() {
@@ -111,23 +114,51 @@ final class Cluster {
     }
 
     /**
-     * GETs a path from another instance and returns its status and JSON body. An unreachable peer is a 503: its
-     * share of the answer cannot be given now.
+     * GETs a path from another instance and returns its answer as it came: status, body bytes, content type and the
+     * instance that answered. For a single dataset, which is passed on unchanged, so it is not parsed and written again.
+     * An unreachable peer is a 503.
      */
-    Reply get(HostInfo host, String pathAndQuery) {
-        URI uri = URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-                .header(FORWARDED_HEADER, self.host() + ":" + self.port()).GET().build();
+    Forwarded forward(HostInfo host, String pathAndQuery) {
         try {
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            return new Reply(response.statusCode(), json.readTree(response.body()));
+            HttpResponse<byte[]> response = http.send(request(host, pathAndQuery),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            return new Forwarded(response.statusCode(), response.body(),
+                    response.headers().firstValue("Content-Type").orElse("application/json"),
+                    response.headers().firstValue(QueryServer.INSTANCE_HEADER).orElse(null));
         } catch (IOException e) {
-            throw ApiException.unavailable("instance " + host.host() + ":" + host.port() + " did not answer ("
-                    + e.getClass().getSimpleName() + "); retry shortly", 1);
+            throw unreachable(host, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ApiException.unavailable("interrupted while asking " + host.host() + ":" + host.port(), 1);
         }
+    }
+
+    /**
+     * GETs a path from another instance and returns its status and JSON body. An unreachable peer is a 503: its
+     * share of the answer cannot be given now.
+     */
+    Reply get(HostInfo host, String pathAndQuery) {
+        try {
+            HttpResponse<byte[]> response = http.send(request(host, pathAndQuery),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            return new Reply(response.statusCode(), json.readTree(response.body()));
+        } catch (IOException e) {
+            throw unreachable(host, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("interrupted while asking " + host.host() + ":" + host.port(), 1);
+        }
+    }
+
+    private HttpRequest request(HostInfo host, String pathAndQuery) {
+        URI uri = URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery);
+        return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                .header(FORWARDED_HEADER, self.host() + ":" + self.port()).GET().build();
+    }
+
+    private static ApiException unreachable(HostInfo host, IOException e) {
+        return ApiException.unavailable("instance " + host.host() + ":" + host.port() + " did not answer ("
+                + e.getClass().getSimpleName() + "); retry shortly", 1);
     }
 
     /**
@@ -156,6 +187,10 @@ final class Cluster {
 
     /** One instance and the partitions of a store it owns. */
     record Member(HostInfo host, Set<Integer> partitions) {
+    }
+
+    /** Another instance's answer, unparsed; {@code instance} is who answered (null if it did not say). */
+    record Forwarded(int status, byte[] body, String contentType, String instance) {
     }
 
     /** Another instance's answer. */

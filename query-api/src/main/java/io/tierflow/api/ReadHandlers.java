@@ -201,15 +201,14 @@ final class ReadHandlers {
             return DatasetViews.get(storesOf(owner.partition()), key, clock.millis());
         });
         if (answer instanceof KeyQueryMetadata owner) {
-            Cluster.Reply reply = cluster.get(owner.activeHost(), "/datasets/" + encodePath(key) + suffix);
-            JsonNode instance = reply.body().get("instance");
-            if (instance != null) {
-                ctx.header(QueryServer.INSTANCE_HEADER, instance.asText());
+            Cluster.Forwarded reply = cluster.forward(owner.activeHost(), "/datasets/" + encodePath(key) + suffix);
+            if (reply.instance() != null) {
+                ctx.header(QueryServer.INSTANCE_HEADER, reply.instance());
             }
             if (reply.status() == 503) {
                 ctx.header("Retry-After", "1");
             }
-            ctx.status(reply.status()).json(reply.body());
+            ctx.status(reply.status()).contentType(reply.contentType()).result(reply.body());
             return;
         }
         @SuppressWarnings("unchecked")

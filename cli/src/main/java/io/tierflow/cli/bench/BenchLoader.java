@@ -42,6 +42,19 @@ final class BenchLoader {
     static final Duration BURST_LENGTH = Duration.ofMinutes(5);
     static final double BURST_FACTOR = 20;
 
+    /**
+     * What to load.
+     *
+     * @param seed seed of the inventory and the traffic
+     * @param datasets datasets in the inventory
+     * @param events access events after the inventory
+     * @param start event time of the first event; the inventory is stamped a minute before
+     * @param eventRate mean events per second of event time
+     * @param zipfExponent popularity skew
+     */
+    record Plan(long seed, int datasets, long events, Instant start, double eventRate, double zipfExponent) {
+    }
+
     /** What was loaded. */
     record Loaded(int datasets, long events, Duration eventsElapsed, Instant firstEventTime, Instant lastEventTime) {
         double eventsPerSecond() {
@@ -51,21 +64,18 @@ final class BenchLoader {
 
     private final String bootstrapServers;
     private final Topics topics;
-    private final TopologyBenchSettings settings;
+    private final Plan plan;
     private final Progress progress;
 
-    BenchLoader(String bootstrapServers, Topics topics, TopologyBenchSettings settings, Progress progress) {
+    BenchLoader(String bootstrapServers, Topics topics, Plan plan, Progress progress) {
         this.bootstrapServers = bootstrapServers;
         this.topics = topics;
-        this.settings = settings;
+        this.plan = plan;
         this.progress = progress;
     }
 
     Loaded load() {
-        List<String> sites = new ArrayList<>(List.of(LocalStackConfig.S3_SITES));
-        sites.add(LocalStackConfig.ONPREM_SITE);
-        List<DatasetSpec> inventory = DatasetInventory.generate(settings.seed(), settings.datasets(), sites,
-                MAX_OBJECT_BYTES);
+        List<DatasetSpec> inventory = inventory(plan.seed(), plan.datasets());
         loadInventory(inventory);
         return loadEvents(inventory);
     }
@@ -75,7 +85,7 @@ final class BenchLoader {
      * order, so the topology knows every dataset before the first access to it, as it would in production.
      */
     private void loadInventory(List<DatasetSpec> inventory) {
-        Instant at = settings.start().minus(Duration.ofMinutes(1));
+        Instant at = plan.start().minus(Duration.ofMinutes(1));
         long started = System.nanoTime();
         AtomicReference<Exception> failure = new AtomicReference<>();
         try (KafkaProducer<String, Dataset> producer = producer(topics.datasets)) {
@@ -93,16 +103,16 @@ final class BenchLoader {
     }
 
     private Loaded loadEvents(List<DatasetSpec> inventory) {
-        TrafficConfig config = new TrafficConfig(settings.seed(), settings.start(), settings.eventRate(),
-                settings.zipfExponent(), new DiurnalCycle(DIURNAL_AMPLITUDE), TrafficConfig.DEFAULT_REGIONS,
+        TrafficConfig config = new TrafficConfig(plan.seed(), plan.start(), plan.eventRate(),
+                plan.zipfExponent(), new DiurnalCycle(DIURNAL_AMPLITUDE), TrafficConfig.DEFAULT_REGIONS,
                 new BurstSchedule(burstRanks(inventory.size()), BURST_EVERY, BURST_LENGTH, BURST_FACTOR));
         TrafficGenerator traffic = new TrafficGenerator(config, inventory);
         AtomicReference<Exception> failure = new AtomicReference<>();
         Callback onFailure = failureTo(failure);
-        long total = settings.events();
+        long total = plan.events();
         progress.say("loading %s access events over %d datasets (Zipf s=%.2f, about %s events per second of event "
-                + "time from %s)...", Progress.count(total), inventory.size(), settings.zipfExponent(),
-                Progress.count(settings.eventRate()), settings.start());
+                + "time from %s)...", Progress.count(total), inventory.size(), plan.zipfExponent(),
+                Progress.count(plan.eventRate()), plan.start());
         long started = System.nanoTime();
         long nextReport = started + Progress.EVERY_NANOS;
         Instant first = null;
@@ -133,6 +143,13 @@ final class BenchLoader {
         progress.say("loaded %s events in %.1f s: %s events/s; event time %s .. %s", Progress.count(total),
                 loaded.eventsElapsed().toNanos() / 1e9, Progress.count(loaded.eventsPerSecond()), first, last);
         return loaded;
+    }
+
+    /** The generated datasets, rank 1 first, primaries spread evenly over the local stack's four sites. */
+    static List<DatasetSpec> inventory(long seed, int datasets) {
+        List<String> sites = new ArrayList<>(List.of(LocalStackConfig.S3_SITES));
+        sites.add(LocalStackConfig.ONPREM_SITE);
+        return DatasetInventory.generate(seed, datasets, sites, MAX_OBJECT_BYTES);
     }
 
     /** Ranks around the 0.1st, 1st and 10th percentile of popularity. */

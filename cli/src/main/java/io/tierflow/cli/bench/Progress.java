@@ -2,12 +2,14 @@ package io.tierflow.cli.bench;
 
 import java.io.PrintStream;
 import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 
 /** Progress lines of a benchmark, time-stamped, on stderr; stdout is left to the summary line. */
 final class Progress {
     /** How often long phases report. */
     static final long EVERY_NANOS = 5_000_000_000L;
+    /** Always with seconds: LocalTime.toString drops them when they are zero. */
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final PrintStream out;
     private final String suite;
@@ -18,7 +20,7 @@ final class Progress {
     }
 
     void say(String format, Object... args) {
-        out.printf("%s bench %s: %s%n", LocalTime.now().truncatedTo(ChronoUnit.SECONDS), suite,
+        out.printf("%s bench %s: %s%n", LocalTime.now().format(CLOCK), suite,
                 String.format(format, args));
         out.flush();
     }

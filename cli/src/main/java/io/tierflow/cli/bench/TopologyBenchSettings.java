@@ -41,6 +41,11 @@ record TopologyBenchSettings(long events, int datasets, int runs, Duration simul
         }
     }
 
+    /** What the loader produces. */
+    BenchLoader.Plan loadPlan() {
+        return new BenchLoader.Plan(seed, datasets, events, start, eventRate(), zipfExponent);
+    }
+
     /** Mean events per second of event time that spreads the events over the simulated span. */
     double eventRate() {
         return events / (simulatedSpan.toMillis() / 1000.0);

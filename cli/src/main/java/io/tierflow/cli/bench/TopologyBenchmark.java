@@ -90,7 +90,7 @@ final class TopologyBenchmark {
     }
 
     private TopologySummary measure(LocalStack stack, Admin admin, Path work) throws Exception {
-        BenchLoader.Loaded loaded = new BenchLoader(stack.bootstrapServers(), stack.topics(), settings, progress).load();
+        BenchLoader.Loaded loaded = new BenchLoader(stack.bootstrapServers(), stack.topics(), settings.loadPlan(), progress).load();
         CatchUp catchUp = new CatchUp(admin, endOffsets(admin, Topics.ACCESS_EVENTS), progress);
         if (catchUp.total() != loaded.events()) {
             throw new IllegalStateException(Topics.ACCESS_EVENTS + " holds " + catchUp.total() + " records, but "
@@ -287,7 +287,7 @@ final class TopologyBenchmark {
         return total;
     }
 
-    private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
+    static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
         int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         for (int p = 0; p < partitions; p++) {
@@ -325,13 +325,13 @@ final class TopologyBenchmark {
      * and each fetch that races a rebalance at WARN; both are expected and would bury the progress lines. Failures
      * still surface: as ERROR logs, and as a run that stops or times out.
      */
-    private static void quietClientRetries() {
+    static void quietClientRetries() {
         if (LoggerFactory.getLogger("org.apache.kafka.clients") instanceof ch.qos.logback.classic.Logger clients) {
             clients.setLevel(ch.qos.logback.classic.Level.ERROR);
         }
     }
 
-    private static Admin admin(LocalStack stack) {
+    static Admin admin(LocalStack stack) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "bench-admin");
@@ -352,7 +352,7 @@ final class TopologyBenchmark {
         }
     }
 
-    private static void deleteRecursively(Path root) {
+    static void deleteRecursively(Path root) {
         if (!Files.exists(root)) {
             return;
         }

@@ -1,0 +1,39 @@
+-- wrk script of `tierflow bench api`: GETs the request paths listed in a file (argument 1, one per line), cycling
+-- over them, each wrk thread from its own offset so the threads do not ask for the same key at the same moment.
+-- When wrk is done it writes one machine-readable line (latencies in microseconds) for the benchmark to read.
+
+local thread_count = 0
+
+function setup(thread)
+  thread:set("thread_index", thread_count)
+  thread_count = thread_count + 1
+end
+
+local paths = {}
+local next_index = 0
+
+function init(args)
+  for line in io.lines(args[1]) do
+    if line ~= "" then
+      paths[#paths + 1] = line
+    end
+  end
+  if #paths == 0 then
+    error("no request paths in " .. tostring(args[1]))
+  end
+  next_index = (thread_index * 7919) % #paths
+end
+
+function request()
+  next_index = next_index % #paths + 1
+  return wrk.format(nil, paths[next_index])
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("tierflow-wrk requests=%.0f duration_us=%.0f p50_us=%.0f p90_us=%.0f p99_us=%.0f "
+      .. "max_us=%.0f connect_errors=%.0f read_errors=%.0f write_errors=%.0f status_errors=%.0f "
+      .. "timeout_errors=%.0f\n",
+      summary.requests, summary.duration, latency:percentile(50), latency:percentile(90), latency:percentile(99),
+      latency.max, e.connect, e.read, e.write, e.status, e.timeout))
+end
