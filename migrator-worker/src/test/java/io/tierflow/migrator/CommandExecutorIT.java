@@ -334,6 +334,27 @@ class CommandExecutorIT {
         completed(strict.execute(toAzure, 1, status -> { }));
     }
 
+    @Test
+    void shouldRefuseAnEncryptedOnlyCommandToASiteThatIsNotEncrypted() throws Exception {
+        byte[] bytes = randomBytes(1_500);
+        MigrationCommand toGcp = copyCommand(seed("aws", "encrypted-only/" + UUID.randomUUID(), bytes), "aws", "gcp",
+                "STANDARD");
+        toGcp.setRequireEncryption(true); // the policy's encrypted-only flag; gcp is not encrypted at rest
+
+        Outcome refused = executor.execute(toGcp, 1, status -> { });
+
+        assertFailed(ErrorCode.POLICY_BLOCKED, refused);
+        assertTrue(((Outcome.Failed) refused).message().contains("gcp"), refused.toString());
+        assertFalse(exists("gcp", toGcp.getKey()), "nothing was written to the unencrypted site");
+        // the same command without the flag, or to an encrypted site, goes ahead on this lenient worker
+        completed(executor.execute(MigrationCommand.newBuilder(toGcp).setDestinationSite("azure").build(), 1,
+                status -> { }));
+        assertArrayEquals(bytes, read("azure", toGcp.getKey()));
+        completed(executor.execute(MigrationCommand.newBuilder(toGcp).setRequireEncryption(false).build(), 1,
+                status -> { }));
+        assertArrayEquals(bytes, read("gcp", toGcp.getKey()));
+    }
+
     // --- helpers
 
     record Seeded(String key, String etag, byte[] bytes) {
