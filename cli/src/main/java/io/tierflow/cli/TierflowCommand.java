@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tierflow", mixinStandardHelpOptions = true, versionProvider = TierflowCommand.Version.class,
         description = "Tierflow: a streaming data autopilot for multi-cloud object storage.",
         subcommands = {LocalCommand.class, StreamsCommand.class, ProduceCommand.class, MigratorCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class})
+                ChaosCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class TierflowCommand {
 
     public static void main(String[] args) {
