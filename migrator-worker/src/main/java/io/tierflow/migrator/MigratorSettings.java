@@ -19,10 +19,12 @@ import java.util.Properties;
  * @param shutdownTimeout how long a graceful shutdown waits for running commands
  * @param breakerFailures consecutive failures of a site that open its circuit breaker
  * @param breakerOpen how long an open breaker keeps a site backed off before one probe is let through
+ * @param metricsPort port of the process's {@code GET /metrics} on 127.0.0.1 (0: any free port); used by the
+ *        {@code tierflow migrator} process, not by the worker itself
  */
 public record MigratorSettings(String workerId, int concurrency, int maxPending, long multipartThreshold,
         long partSize, int partsInFlight, boolean requireEncryptedDestinations, boolean serverSideEncryptionHeaders, RetryPolicy retry,
-        Duration shutdownTimeout, int breakerFailures, Duration breakerOpen) {
+        Duration shutdownTimeout, int breakerFailures, Duration breakerOpen, int metricsPort) {
     public static final String PREFIX = "tierflow.migrator.";
     public static final String CONCURRENCY = PREFIX + "concurrency";
     public static final String MAX_PENDING = PREFIX + "max-pending";
@@ -38,6 +40,7 @@ public record MigratorSettings(String workerId, int concurrency, int maxPending,
     public static final String SHUTDOWN_TIMEOUT_MS = PREFIX + "shutdown-timeout-ms";
     public static final String BREAKER_FAILURES = PREFIX + "breaker-failures";
     public static final String BREAKER_OPEN_MS = PREFIX + "breaker-open-ms";
+    public static final String METRICS_PORT = PREFIX + "metrics-port";
 
     public static final long DEFAULT_PART_SIZE = 64L << 20;
 
@@ -66,7 +69,8 @@ public record MigratorSettings(String workerId, int concurrency, int maxPending,
                         Duration.ofMillis(Long.parseLong(config.getProperty(RETRY_MAX_MS, "120000")))),
                 Duration.ofMillis(Long.parseLong(config.getProperty(SHUTDOWN_TIMEOUT_MS, "30000"))),
                 Integer.parseInt(config.getProperty(BREAKER_FAILURES, "3")),
-                Duration.ofMillis(Long.parseLong(config.getProperty(BREAKER_OPEN_MS, "30000"))));
+                Duration.ofMillis(Long.parseLong(config.getProperty(BREAKER_OPEN_MS, "30000"))),
+                Integer.parseInt(config.getProperty(METRICS_PORT, "18090")));
     }
 
     /** host name and process id, e.g. {@code 4711@worker-3}. */
