@@ -77,6 +77,7 @@ public final class S3SiteStore implements SiteStore {
                 // are not understood by every S3-compatible store.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .putAuthScheme(UnsignedPayloadSigner.scheme())
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .build();
     }
