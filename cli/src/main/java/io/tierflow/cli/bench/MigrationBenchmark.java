@@ -65,6 +65,10 @@ final class MigrationBenchmark {
         }
     }
 
+    /** One measured copy: throughput and the CPU it took (this JVM's, plus rclone's own for rclone runs). */
+    record Measured(double mbps, double cpuSeconds) {
+    }
+
     /** An object put on the source site. */
     private record Seeded(String key, long size, String etag, String sha256) {
     }
@@ -91,20 +95,24 @@ final class MigrationBenchmark {
                     KafkaConsumer<String, MigrationStatus> statuses = statusConsumer(stack);
                     KafkaProducer<String, MigrationCommand> commands = commandProducer(stack)) {
                 worker.start();
-                List<Double> tierflow = new ArrayList<>();
-                List<Double> rclone = new ArrayList<>();
+                List<Measured> tierflow = new ArrayList<>();
+                List<Measured> rclone = new ArrayList<>();
                 for (int run = 1 - settings.warmupRuns(); run <= settings.runs(); run++) {
                     String label = run <= 0 ? "warm-up " + (run + settings.warmupRuns()) : "run " + run + "/"
                             + settings.runs();
-                    double t = tierflowRun(stack, objects, commands, statuses, "tierflow " + label, run);
-                    double r = rcloneRun(stack, objects, "rclone " + label);
+                    Measured t = tierflowRun(stack, objects, commands, statuses, "tierflow " + label, run);
+                    Measured r = rcloneRun(stack, objects, "rclone " + label);
                     if (run > 0) {
                         tierflow.add(t);
                         rclone.add(r);
                     }
                 }
-                progress.say("tierflow runs %s MB/s; rclone runs %s MB/s", tierflow, rclone);
-                return new MigrationSummary(tierflow, rclone);
+                progress.say("tierflow runs %s; rclone runs %s", tierflow, rclone);
+                double gb = settings.totalBytes() / 1e9;
+                return new MigrationSummary(tierflow.stream().map(Measured::mbps).toList(),
+                        rclone.stream().map(Measured::mbps).toList(),
+                        tierflow.stream().map(m -> m.cpuSeconds() / gb).toList(),
+                        rclone.stream().map(m -> m.cpuSeconds() / gb).toList());
             }
         } finally {
             deleteRecursively(work);
@@ -116,10 +124,11 @@ final class MigrationBenchmark {
         }
     }
 
-    private double tierflowRun(LocalStack stack, List<Seeded> objects, KafkaProducer<String, MigrationCommand> commands,
+    private Measured tierflowRun(LocalStack stack, List<Seeded> objects, KafkaProducer<String, MigrationCommand> commands,
             KafkaConsumer<String, MigrationStatus> statuses, String label, int run) throws Exception {
         clearDestination(stack);
         Set<String> pending = new HashSet<>();
+        long cpuBefore = jvmCpuNanos();
         long started = System.nanoTime();
         for (Seeded object : objects) {
             MigrationCommand command = MigrationCommand.newBuilder()
@@ -155,17 +164,20 @@ final class MigrationBenchmark {
                 }
             }
         }
-        return report(label, System.nanoTime() - started);
+        return report(label, System.nanoTime() - started, jvmCpuNanos() - cpuBefore);
     }
 
-    private double rcloneRun(LocalStack stack, List<Seeded> objects, String label) throws Exception {
+    private Measured rcloneRun(LocalStack stack, List<Seeded> objects, String label) throws Exception {
         clearDestination(stack);
-        List<String> command = List.of("rclone", "--config", "/dev/null", "copy", "--transfers",
+        // Through bash for its `times` built-in, which reports the CPU time of the children (rclone) when it ends.
+        List<String> command = List.of("bash", "-c", "rclone \"$@\"; status=$?; times; exit $status", "rclone",
+                "--config", "/dev/null", "copy", "--transfers",
                 String.valueOf(settings.rcloneTransfers()), "--checksum",
                 settings.from() + ":" + LocalStack.BUCKET + "/" + PREFIX,
                 settings.to() + ":" + LocalStack.BUCKET + "/" + PREFIX);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         rcloneEnvironment(stack, builder.environment());
+        long cpuBefore = jvmCpuNanos();
         long started = System.nanoTime();
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -174,6 +186,7 @@ final class MigrationBenchmark {
             throw new IllegalStateException(label + " did not finish within " + RUN_TIMEOUT);
         }
         long elapsed = System.nanoTime() - started;
+        long jvmCpu = jvmCpuNanos() - cpuBefore;
         if (process.exitValue() != 0) {
             throw new IllegalStateException(label + " failed (exit " + process.exitValue() + "): " + output);
         }
@@ -182,13 +195,38 @@ final class MigrationBenchmark {
             throw new IllegalStateException(label + " left " + copied + " bytes at " + settings.to() + ", expected "
                     + settings.totalBytes());
         }
-        return report(label, elapsed);
+        return report(label, elapsed, jvmCpu + childCpuNanos(output));
     }
 
-    private double report(String label, long nanos) {
+    private Measured report(String label, long nanos, long cpuNanos) {
         double mbps = settings.totalBytes() / 1e6 / (nanos / 1e9);
-        progress.say("%s: %.1f MB in %.2f s = %.1f MB/s", label, settings.totalBytes() / 1e6, nanos / 1e9, mbps);
-        return mbps;
+        progress.say("%s: %.1f MB in %.2f s = %.1f MB/s, %.1f CPU s", label, settings.totalBytes() / 1e6, nanos / 1e9,
+                mbps, cpuNanos / 1e9);
+        return new Measured(mbps, cpuNanos / 1e9);
+    }
+
+    /** CPU time of this JVM so far: the sites (both S3Proxy servers), the broker, and the migrator when it runs. */
+    private static long jvmCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** User + system time of the children from bash's {@code times} (its last line, e.g. "0m12.5s 0m3.1s"). */
+    static long childCpuNanos(String output) {
+        String[] lines = output.strip().split("\n");
+        String[] fields = lines[lines.length - 1].strip().split("\\s+");
+        if (fields.length != 2) {
+            throw new IllegalStateException("no CPU times at the end of rclone's output: " + output);
+        }
+        long total = 0;
+        for (String field : fields) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)m([\\d.]+)s").matcher(field);
+            if (!m.matches()) {
+                throw new IllegalStateException("not a time from bash's times: '" + field + "'");
+            }
+            total += Long.parseLong(m.group(1)) * 60_000_000_000L + Math.round(Double.parseDouble(m.group(2)) * 1e9);
+        }
+        return total;
     }
 
     /** Random (incompressible) objects, streamed up with their SHA-256 computed on the way. */
