@@ -6,9 +6,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -73,7 +72,7 @@ public final class S3SiteStore implements SiteStore {
                 .region(Region.US_EAST_1)
                 .forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(credentials))
-                // We hash every byte ourselves (SHA-256 + MD5 against the ETag); the SDK's default CRC trailers
+                // We hash every byte ourselves (SHA-256, before a write may commit); the SDK's default CRC trailers
                 // are not understood by every S3-compatible store.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
@@ -151,22 +150,22 @@ public final class S3SiteStore implements SiteStore {
 
     private String putSingle(String key, VerifyingInputStream verified, long size, WriteOptions options)
             throws MigrationFailure {
-        MessageDigest md5 = VerifyingInputStream.newDigest("MD5");
-        String etag = unquote(s3.putObject(b -> b.bucket(bucket).key(key).contentLength(size)
+        return unquote(s3.putObject(b -> b.bucket(bucket).key(key).contentLength(size)
                         .contentType("application/octet-stream") // form-urlencoded would break the signature
                         .metadata(Map.of(SHA256_METADATA, options.sha256()))
+                        // The checksum the bytes must have, known before the first byte is sent: a store that
+                        // checks it (S3) refuses bytes changed on the way and keeps it as the object's checksum.
+                        .checksumSHA256(base64(options.sha256()))
                         .storageClass(options.storageClass())
                         .serverSideEncryption(options.serverSideEncryption() ? ServerSideEncryption.AES256 : null)
                         .ifNoneMatch(options.replacingVersion() == null ? "*" : null)
                         .ifMatch(options.replacingVersion() == null ? null : quote(options.replacingVersion())),
-                RequestBody.fromInputStream(new DigestInputStream(verified, md5), size)).eTag());
-        String expected = HexFormat.of().formatHex(md5.digest());
-        if (!expected.equalsIgnoreCase(etag)) {
-            // The store's own checksum of what it received differs from what we sent.
-            throw new MigrationFailure(ErrorCode.CHECKSUM_MISMATCH, "site " + name + " stored " + key
-                    + " with ETag " + etag + ", the bytes sent have MD5 " + expected);
-        }
-        return etag;
+                RequestBody.fromInputStream(verified, size)).eTag());
+    }
+
+    /** The base64 form of a hex SHA-256, as x-amz-checksum-sha256 carries it. */
+    static String base64(String hexSha256) {
+        return Base64.getEncoder().encodeToString(HexFormat.of().parseHex(hexSha256));
     }
 
     /**
@@ -194,33 +193,24 @@ public final class S3SiteStore implements SiteStore {
         List<Future<CompletedPart>> pending = new ArrayList<>();
         long[] uploaded = {0};
         try {
-            List<byte[]> digests = new ArrayList<>();
             long read = 0;
             for (int number = 1; read < size; number++) {
                 long length = Math.min(partSize, size - read);
-                MessageDigest md5 = VerifyingInputStream.newDigest("MD5");
                 slots.acquire();
                 Path spool = Files.createTempFile("tierflow-part-", ".bin");
-                try (InputStream part = new DigestInputStream(new BoundedInputStream(verified, length), md5)) {
+                try (InputStream part = new BoundedInputStream(verified, length)) {
                     Files.copy(part, spool, StandardCopyOption.REPLACE_EXISTING);
                 } catch (IOException | RuntimeException e) {
                     Files.deleteIfExists(spool);
                     slots.release();
                     throw e;
                 }
-                byte[] digest = md5.digest();
-                digests.add(digest);
                 read += length;
                 int partNumber = number;
                 pending.add(uploads.submit(() -> {
                     try {
                         String etag = unquote(s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId)
                                 .partNumber(partNumber).contentLength(length), RequestBody.fromFile(spool)).eTag());
-                        if (!HexFormat.of().formatHex(digest).equalsIgnoreCase(etag)) {
-                            throw new MigrationFailure(ErrorCode.CHECKSUM_MISMATCH, "site " + name + " stored part "
-                                    + partNumber + " of " + key + " with ETag " + etag
-                                    + ", not the MD5 of the bytes sent");
-                        }
                         synchronized (uploaded) {
                             uploaded[0] += length;
                             progress.accept(uploaded[0]);
@@ -242,14 +232,6 @@ public final class S3SiteStore implements SiteStore {
                     .ifMatch(options.replacingVersion() == null ? null : quote(options.replacingVersion())))
                     .eTag());
             completed = true;
-            // Multipart ETags are md5(concatenated part MD5s)-N, as on AWS.
-            MessageDigest ofParts = VerifyingInputStream.newDigest("MD5");
-            digests.forEach(ofParts::update);
-            String expected = HexFormat.of().formatHex(ofParts.digest()) + "-" + parts.size();
-            if (!expected.equalsIgnoreCase(etag)) {
-                throw new MigrationFailure(ErrorCode.CHECKSUM_MISMATCH, "site " + name + " assembled " + key
-                        + " with ETag " + etag + ", expected " + expected);
-            }
             return etag;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -18,11 +18,11 @@ import software.amazon.awssdk.identity.spi.IdentityProviders;
 /**
  * SigV4 with the body left out of the signature ({@code x-amz-content-sha256: UNSIGNED-PAYLOAD}) on plain-http
  * endpoints too. The SDK signs bodies over http unconditionally (it hashes every byte with SHA-256, and the store
- * hashes them again to check), which on a streamed copy doubles the hashing per byte for nothing we need: the
- * migrator already hashes every byte with SHA-256 against the expected checksum before the write may commit, and
- * compares the MD5 of what it sent with the ETag the store computed of what it received (each part too), which
- * catches bytes changed on the wire. Headers, path and query are still signed as usual; over https this is what
- * the SDK does for S3 anyway.
+ * hashes them again to check), which on a streamed copy adds two hashing passes per byte for nothing we need: the
+ * migrator already hashes every byte with SHA-256 against the expected checksum before the write may commit, sends
+ * that checksum as x-amz-checksum-sha256 (a store that checks it refuses bytes changed on the way), and SWITCH reads
+ * the copy back and hashes every byte before reads move to it. Headers, path and query are still signed as usual;
+ * over https this is what the SDK does for S3 anyway.
  */
 final class UnsignedPayloadSigner implements HttpSigner<AwsCredentialsIdentity> {
     private final AwsV4HttpSigner delegate = AwsV4HttpSigner.create();
