@@ -55,9 +55,13 @@ final class MigratorCommand implements Callable<Integer> {
             description = "Size of each part, at least 5MiB (default: 64MiB).")
     Long partSize;
 
-    @Option(names = "--parts-in-flight", description = "Parts of one object uploading at once, each spooled to a "
-            + "temporary file (default: 3).")
+    @Option(names = "--parts-in-flight", description = "Parts of one object uploading at once, each held in memory "
+            + "(default: 3).")
     Integer partsInFlight;
+
+    @Option(names = "--part-memory", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Memory all part buffers of this process may hold at once (default: 256MiB).")
+    Long partMemory;
 
     @Option(names = "--require-encrypted-destinations", description = "Refuse (policy_blocked) to copy to sites "
             + "that are not encrypted at rest.")
@@ -84,6 +88,7 @@ final class MigratorCommand implements Callable<Integer> {
         flags.put(MigratorSettings.MULTIPART_THRESHOLD, multipartThreshold);
         flags.put(MigratorSettings.PART_SIZE, partSize);
         flags.put(MigratorSettings.PARTS_IN_FLIGHT, partsInFlight);
+        flags.put(MigratorSettings.PART_MEMORY, partMemory);
         flags.put(MigratorSettings.REQUIRE_ENCRYPTED, requireEncrypted);
         flags.put(MigratorSettings.WORKER_ID, workerId);
         flags.put(MigratorSettings.METRICS_PORT, metricsPort);

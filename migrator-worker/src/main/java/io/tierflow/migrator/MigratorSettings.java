@@ -12,7 +12,8 @@ import java.util.Properties;
  * @param maxPending commands accepted but not finished before the worker stops fetching more
  * @param multipartThreshold objects this large or larger are written in parts
  * @param partSize bytes per part (S3 needs at least 5 MiB)
- * @param partsInFlight parts of one object uploading at once (each spooled to a temporary file)
+ * @param partsInFlight parts of one object uploading at once (each held in memory)
+ * @param partMemory bytes all part buffers of the process may hold at once (at least one part)
  * @param requireEncryptedDestinations refuse unencrypted destination sites (policy_blocked)
  * @param serverSideEncryptionHeaders send x-amz-server-side-encryption to encrypted sites
  * @param retry retries of failed attempts
@@ -23,7 +24,7 @@ import java.util.Properties;
  *        {@code tierflow migrator} process, not by the worker itself
  */
 public record MigratorSettings(String workerId, int concurrency, int maxPending, long multipartThreshold,
-        long partSize, int partsInFlight, boolean requireEncryptedDestinations, boolean serverSideEncryptionHeaders, RetryPolicy retry,
+        long partSize, int partsInFlight, long partMemory, boolean requireEncryptedDestinations, boolean serverSideEncryptionHeaders, RetryPolicy retry,
         Duration shutdownTimeout, int breakerFailures, Duration breakerOpen, int metricsPort) {
     public static final String PREFIX = "tierflow.migrator.";
     public static final String CONCURRENCY = PREFIX + "concurrency";
@@ -31,6 +32,7 @@ public record MigratorSettings(String workerId, int concurrency, int maxPending,
     public static final String MULTIPART_THRESHOLD = PREFIX + "multipart-threshold";
     public static final String PART_SIZE = PREFIX + "part-size";
     public static final String PARTS_IN_FLIGHT = PREFIX + "parts-in-flight";
+    public static final String PART_MEMORY = PREFIX + "part-memory";
     public static final String REQUIRE_ENCRYPTED = PREFIX + "require-encrypted-destinations";
     public static final String SSE_HEADERS = PREFIX + "server-side-encryption-headers";
     public static final String MAX_ATTEMPTS = PREFIX + "max-attempts";
@@ -48,8 +50,9 @@ public record MigratorSettings(String workerId, int concurrency, int maxPending,
         if (concurrency < 1) {
             throw new IllegalArgumentException(CONCURRENCY + " must be at least 1");
         }
-        if (partSize < S3SiteStore.MIN_PART_SIZE) {
-            throw new IllegalArgumentException(PART_SIZE + " must be at least 5 MiB (S3's minimum part size)");
+        if (partSize < S3SiteStore.MIN_PART_SIZE || partSize > S3SiteStore.MAX_PART_SIZE) {
+            throw new IllegalArgumentException(PART_SIZE + " must be 5 MiB (S3's minimum part size) to 1 GiB "
+                    + "(parts are held in memory)");
         }
     }
 
@@ -62,6 +65,7 @@ public record MigratorSettings(String workerId, int concurrency, int maxPending,
                 Long.parseLong(config.getProperty(MULTIPART_THRESHOLD, String.valueOf(DEFAULT_PART_SIZE))),
                 Long.parseLong(config.getProperty(PART_SIZE, String.valueOf(DEFAULT_PART_SIZE))),
                 Integer.parseInt(config.getProperty(PARTS_IN_FLIGHT, "3")),
+                Long.parseLong(config.getProperty(PART_MEMORY, String.valueOf(PartMemory.DEFAULT_BYTES))),
                 Boolean.parseBoolean(config.getProperty(REQUIRE_ENCRYPTED, "false")),
                 Boolean.parseBoolean(config.getProperty(SSE_HEADERS, "false")),
                 new RetryPolicy(Integer.parseInt(config.getProperty(MAX_ATTEMPTS, "5")),

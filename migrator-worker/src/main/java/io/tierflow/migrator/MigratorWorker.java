@@ -105,7 +105,8 @@ public final class MigratorWorker implements AutoCloseable {
         config.forEach((k, v) -> serdeConfig.put(k.toString(), v));
         this.topics = Topics.using(serdeConfig);
         this.sites = new SiteStores(environment, settings.multipartThreshold(), settings.partSize(),
-                settings.partsInFlight(), settings.breakerFailures(), settings.breakerOpen(), Clock.systemUTC());
+                settings.partsInFlight(), settings.partMemory(), settings.breakerFailures(), settings.breakerOpen(),
+                Clock.systemUTC());
         Properties clients = kafkaOnly(config);
         this.catalogue = new SiteCatalogueReader(clients, topics.sites, sites);
         this.executor = new CommandExecutor(sites, settings.workerId(), settings.requireEncryptedDestinations(),

@@ -25,6 +25,7 @@ public final class SiteStores implements AutoCloseable {
     private final long multipartThreshold;
     private final long partSize;
     private final int partsInFlight;
+    private final PartMemory partMemory;
     private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
     private final int breakerFailures;
     private final Duration breakerOpen;
@@ -43,6 +44,14 @@ public final class SiteStores implements AutoCloseable {
 
     public SiteStores(Map<String, String> environment, long multipartThreshold, long partSize, int partsInFlight,
             int breakerFailures, Duration breakerOpen, Clock clock) {
+        this(environment, multipartThreshold, partSize, partsInFlight, PartMemory.DEFAULT_BYTES, breakerFailures,
+                breakerOpen, clock);
+    }
+
+    /** @param partMemoryBytes what all multipart uploads of this process may hold in part buffers at once */
+    public SiteStores(Map<String, String> environment, long multipartThreshold, long partSize, int partsInFlight,
+            long partMemoryBytes, int breakerFailures, Duration breakerOpen, Clock clock) {
+        this.partMemory = new PartMemory(Math.max(partMemoryBytes, partSize));
         this.environment = Map.copyOf(environment);
         this.multipartThreshold = multipartThreshold;
         this.partSize = partSize;
@@ -123,7 +132,7 @@ public final class SiteStores implements AutoCloseable {
         } else {
             store = new S3SiteStore(site.getName(), endpoint, site.getBucket(),
                     SiteCredentials.resolve(site.getName(), environment), multipartThreshold, partSize,
-                    partsInFlight);
+                    partsInFlight, partMemory);
         }
         return new GuardedSiteStore(store, breaker(site.getName()));
     }
