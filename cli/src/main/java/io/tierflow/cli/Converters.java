@@ -10,7 +10,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /** Option converters for the forms people type: {@code 30s}, {@code 1h30m}, {@code 16MiB}, {@code now}. */
-final class Converters {
+public final class Converters {
     private Converters() {
     }
 
@@ -50,7 +50,7 @@ final class Converters {
     }
 
     /** A byte count as {@code 1048576}, {@code 512KiB}, {@code 16MiB} or {@code 1GiB}. */
-    static final class ByteSizeConverter implements ITypeConverter<Long> {
+    public static final class ByteSizeConverter implements ITypeConverter<Long> {
         private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|mib|gib)?");
 
         @Override

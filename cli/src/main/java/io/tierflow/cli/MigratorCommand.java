@@ -2,6 +2,10 @@ package io.tierflow.cli;
 
 import io.tierflow.config.LayeredConfig;
 import io.tierflow.localstack.LocalStackConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tierflow.migrator.MetricsEndpoint;
+import io.tierflow.migrator.MigratorMetrics;
 import io.tierflow.migrator.MigratorSettings;
 import io.tierflow.migrator.MigratorWorker;
 import java.io.PrintWriter;
@@ -51,13 +55,21 @@ final class MigratorCommand implements Callable<Integer> {
             description = "Size of each part, at least 5MiB (default: 64MiB).")
     Long partSize;
 
-    @Option(names = "--parts-in-flight", description = "Parts of one object uploading at once, each spooled to a "
-            + "temporary file (default: 3).")
+    @Option(names = "--parts-in-flight", description = "Parts of one object uploading at once, each held in memory "
+            + "(default: 3).")
     Integer partsInFlight;
+
+    @Option(names = "--part-memory", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Memory all part buffers of this process may hold at once (default: 256MiB).")
+    Long partMemory;
 
     @Option(names = "--require-encrypted-destinations", description = "Refuse (policy_blocked) to copy to sites "
             + "that are not encrypted at rest.")
     Boolean requireEncrypted;
+
+    @Option(names = "--metrics-port", description = "Port of GET /metrics (Prometheus) on 127.0.0.1; 0 picks a free "
+            + "one (default: 18090; setting tierflow.migrator.metrics-port).")
+    Integer metricsPort;
 
     @Option(names = "--worker-id", description = "Name written into every status (default: pid@host).")
     String workerId;
@@ -76,8 +88,10 @@ final class MigratorCommand implements Callable<Integer> {
         flags.put(MigratorSettings.MULTIPART_THRESHOLD, multipartThreshold);
         flags.put(MigratorSettings.PART_SIZE, partSize);
         flags.put(MigratorSettings.PARTS_IN_FLIGHT, partsInFlight);
+        flags.put(MigratorSettings.PART_MEMORY, partMemory);
         flags.put(MigratorSettings.REQUIRE_ENCRYPTED, requireEncrypted);
         flags.put(MigratorSettings.WORKER_ID, workerId);
+        flags.put(MigratorSettings.METRICS_PORT, metricsPort);
         Properties config = LayeredConfig.resolve(defaults, configFile, System.getenv(), flags);
         MigratorSettings settings = MigratorSettings.from(config); // fail fast on bad settings, before connecting
 
@@ -86,10 +100,17 @@ final class MigratorCommand implements Callable<Integer> {
                 config.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG),
                 config.getProperty("schema.registry.url"), settings.concurrency());
         out.flush();
-        MigratorWorker worker = new MigratorWorker(config, System.getenv());
-        Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "tierflow-migrator-stop"));
-        worker.start();
-        return worker.awaitTermination();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (AutoCloseable jvm = MigratorMetrics.bindJvmMeters(registry);
+                MetricsEndpoint metrics = MetricsEndpoint.start(registry, LocalStackConfig.HOST,
+                        settings.metricsPort())) {
+            out.printf("tierflow migrator: metrics at %s%n", metrics.url());
+            out.flush();
+            MigratorWorker worker = new MigratorWorker(config, System.getenv(), registry);
+            Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "tierflow-migrator-stop"));
+            worker.start();
+            return worker.awaitTermination();
+        }
     }
 
     /** Reads sizes like {@code 67108864}, {@code 512KiB}, {@code 64MiB} or {@code 1GiB}. */

@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "tierflow", mixinStandardHelpOptions = true, versionProvider = TierflowCommand.Version.class,
         description = "Tierflow: a streaming data autopilot for multi-cloud object storage.",
         subcommands = {LocalCommand.class, InitCommand.class, StreamsCommand.class, ProduceCommand.class,
-                MigratorCommand.class, BenchCommand.class, io.tierflow.cli.dashboards.CheckDashboardsCommand.class,
-                CommandLine.HelpCommand.class})
+                MigratorCommand.class, ChaosCommand.class, BenchCommand.class,
+                io.tierflow.cli.dashboards.CheckDashboardsCommand.class, CommandLine.HelpCommand.class})
 public final class TierflowCommand {
 
     public static void main(String[] args) {

@@ -39,6 +39,7 @@ public final class LocalStack implements AutoCloseable {
     private final KafkaBroker broker;
     private final ApicurioRegistry registry;
     private final Map<String, S3Site> s3Sites = new LinkedHashMap<>();
+    private SiteChaos chaos; // guarded by this
     private final Thread shutdownHook = new Thread(this::closeQuietly, "tierflow-local-stack-shutdown");
 
     private LocalStack(LocalStackConfig config, KafkaBroker broker, ApicurioRegistry registry) {
@@ -68,12 +69,32 @@ public final class LocalStack implements AutoCloseable {
             Files.createDirectories(stack.onPremDirectory());
             registry.awaitReady();
             stack.createTopicsAndPublishSites();
+            stack.followChaosRequests();
         } catch (Exception | Error e) {
             stack.closeQuietly();
             throw e;
         }
         log.info("local stack ready in {} ms", Duration.ofNanos(System.nanoTime() - started).toMillis());
         return stack;
+    }
+
+    /** From now on, {@code tierflow chaos} (a control command) may stop and restart this stack's sites. */
+    private void followChaosRequests() throws InterruptedException {
+        SiteChaos listener = new SiteChaos(bootstrapServers(), topics().control, new SiteChaos.Sites() {
+            @Override
+            public void stopSite(String name) throws Exception {
+                LocalStack.this.stopSite(name);
+            }
+
+            @Override
+            public void startSite(String name) throws Exception {
+                LocalStack.this.startSite(name);
+            }
+        });
+        synchronized (this) {
+            chaos = listener;
+        }
+        listener.start(Duration.ofSeconds(60));
     }
 
     /** Kafka bootstrap servers. */
@@ -181,7 +202,19 @@ public final class LocalStack implements AutoCloseable {
         closeQuietly();
     }
 
-    private synchronized void closeQuietly() {
+    private void closeQuietly() {
+        SiteChaos listener;
+        synchronized (this) {
+            listener = chaos;
+            chaos = null;
+        }
+        if (listener != null) {
+            listener.close(); // outside the lock: it may be waiting for it to stop or start a site
+        }
+        closeParts();
+    }
+
+    private synchronized void closeParts() {
         for (String name : List.copyOf(s3Sites.keySet())) {
             try {
                 stopSite(name);

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,16 +31,24 @@ public final class CommandExecutor {
     private final boolean requireEncryptedDestinations;
     private final boolean serverSideEncryptionHeaders;
     private final Clock clock;
+    private final LongConsumer bytesMoved;
 
     /**
      * @param requireEncryptedDestinations refuse (policy_blocked) to place data on a site that is not encrypted at
-     *        rest; a worker-wide setting because {@code MigrationCommand} does not (yet) carry the policy's
-     *        encrypted-only flag
+     *        rest for every command, on top of the commands that ask for it ({@code requireEncryption}, from the
+     *        policy's encrypted-only flag)
      * @param serverSideEncryptionHeaders ask encrypted sites for SSE (x-amz-server-side-encryption: AES256) on
      *        every write; off for stores that refuse the header (S3Proxy answers 501) and encrypt anyway
      */
     public CommandExecutor(SiteStores sites, String workerId, boolean requireEncryptedDestinations,
             boolean serverSideEncryptionHeaders, Clock clock) {
+        this(sites, workerId, requireEncryptedDestinations, serverSideEncryptionHeaders, clock, bytes -> { });
+    }
+
+    /** @param bytesMoved told the size of every copy written and verified (not of copies found already done) */
+    public CommandExecutor(SiteStores sites, String workerId, boolean requireEncryptedDestinations,
+            boolean serverSideEncryptionHeaders, Clock clock, LongConsumer bytesMoved) {
+        this.bytesMoved = bytesMoved;
         this.sites = sites;
         this.workerId = workerId;
         this.requireEncryptedDestinations = requireEncryptedDestinations;
@@ -91,7 +100,7 @@ public final class CommandExecutor {
             throws IOException, MigrationFailure {
         String key = command.getKey();
         Site destinationSite = site(command.getDestinationSite());
-        checkPolicy(destinationSite);
+        checkPolicy(command, destinationSite);
         SiteStore source = store(command.getSourceSite());
         SiteStore destination = store(command.getDestinationSite());
         boolean encrypt = serverSideEncryptionHeaders && destinationSite.getEncrypted();
@@ -158,6 +167,7 @@ public final class CommandExecutor {
                     + destination.name() + " is not what was written (size " + copy.size() + ", sha256 "
                     + copy.sha256() + "); it was removed");
         }
+        bytesMoved.accept(written.size());
         return completed(command, attempt, copy);
     }
 
@@ -234,10 +244,12 @@ public final class CommandExecutor {
         }
     }
 
-    private void checkPolicy(Site destination) throws MigrationFailure {
-        if (requireEncryptedDestinations && !destination.getEncrypted()) {
+    private void checkPolicy(MigrationCommand command, Site destination) throws MigrationFailure {
+        if ((command.getRequireEncryption() || requireEncryptedDestinations) && !destination.getEncrypted()) {
             throw new MigrationFailure(ErrorCode.POLICY_BLOCKED, "site " + destination.getName()
-                    + " is not encrypted at rest and encrypted destinations are required");
+                    + " is not encrypted at rest and " + (command.getRequireEncryption()
+                            ? "the command's policy allows encrypted sites only"
+                            : "this worker requires encrypted destinations"));
         }
         if (!destination.getUp()) {
             throw new MigrationFailure(ErrorCode.SITE_UNAVAILABLE, "site " + destination.getName()

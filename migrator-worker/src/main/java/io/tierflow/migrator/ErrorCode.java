@@ -25,6 +25,16 @@ public enum ErrorCode {
         this.retryable = retryable;
     }
 
+    /** The error code with this wire form; {@link #INTERNAL} for one this version does not know. */
+    public static ErrorCode fromCode(String code) {
+        for (ErrorCode value : values()) {
+            if (value.code.equals(code)) {
+                return value;
+            }
+        }
+        return INTERNAL;
+    }
+
     /** The code as it appears on the wire. */
     public String code() {
         return code;

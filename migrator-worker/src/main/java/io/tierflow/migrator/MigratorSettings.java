@@ -12,23 +12,27 @@ import java.util.Properties;
  * @param maxPending commands accepted but not finished before the worker stops fetching more
  * @param multipartThreshold objects this large or larger are written in parts
  * @param partSize bytes per part (S3 needs at least 5 MiB)
- * @param partsInFlight parts of one object uploading at once (each spooled to a temporary file)
+ * @param partsInFlight parts of one object uploading at once (each held in memory)
+ * @param partMemory bytes all part buffers of the process may hold at once (at least one part)
  * @param requireEncryptedDestinations refuse unencrypted destination sites (policy_blocked)
  * @param serverSideEncryptionHeaders send x-amz-server-side-encryption to encrypted sites
  * @param retry retries of failed attempts
  * @param shutdownTimeout how long a graceful shutdown waits for running commands
  * @param breakerFailures consecutive failures of a site that open its circuit breaker
  * @param breakerOpen how long an open breaker keeps a site backed off before one probe is let through
+ * @param metricsPort port of the process's {@code GET /metrics} on 127.0.0.1 (0: any free port); used by the
+ *        {@code tierflow migrator} process, not by the worker itself
  */
 public record MigratorSettings(String workerId, int concurrency, int maxPending, long multipartThreshold,
-        long partSize, int partsInFlight, boolean requireEncryptedDestinations, boolean serverSideEncryptionHeaders, RetryPolicy retry,
-        Duration shutdownTimeout, int breakerFailures, Duration breakerOpen) {
+        long partSize, int partsInFlight, long partMemory, boolean requireEncryptedDestinations, boolean serverSideEncryptionHeaders, RetryPolicy retry,
+        Duration shutdownTimeout, int breakerFailures, Duration breakerOpen, int metricsPort) {
     public static final String PREFIX = "tierflow.migrator.";
     public static final String CONCURRENCY = PREFIX + "concurrency";
     public static final String MAX_PENDING = PREFIX + "max-pending";
     public static final String MULTIPART_THRESHOLD = PREFIX + "multipart-threshold";
     public static final String PART_SIZE = PREFIX + "part-size";
     public static final String PARTS_IN_FLIGHT = PREFIX + "parts-in-flight";
+    public static final String PART_MEMORY = PREFIX + "part-memory";
     public static final String REQUIRE_ENCRYPTED = PREFIX + "require-encrypted-destinations";
     public static final String SSE_HEADERS = PREFIX + "server-side-encryption-headers";
     public static final String MAX_ATTEMPTS = PREFIX + "max-attempts";
@@ -38,6 +42,7 @@ public record MigratorSettings(String workerId, int concurrency, int maxPending,
     public static final String SHUTDOWN_TIMEOUT_MS = PREFIX + "shutdown-timeout-ms";
     public static final String BREAKER_FAILURES = PREFIX + "breaker-failures";
     public static final String BREAKER_OPEN_MS = PREFIX + "breaker-open-ms";
+    public static final String METRICS_PORT = PREFIX + "metrics-port";
 
     public static final long DEFAULT_PART_SIZE = 64L << 20;
 
@@ -45,8 +50,9 @@ public record MigratorSettings(String workerId, int concurrency, int maxPending,
         if (concurrency < 1) {
             throw new IllegalArgumentException(CONCURRENCY + " must be at least 1");
         }
-        if (partSize < S3SiteStore.MIN_PART_SIZE) {
-            throw new IllegalArgumentException(PART_SIZE + " must be at least 5 MiB (S3's minimum part size)");
+        if (partSize < S3SiteStore.MIN_PART_SIZE || partSize > S3SiteStore.MAX_PART_SIZE) {
+            throw new IllegalArgumentException(PART_SIZE + " must be 5 MiB (S3's minimum part size) to 1 GiB "
+                    + "(parts are held in memory)");
         }
     }
 
@@ -59,6 +65,7 @@ public record MigratorSettings(String workerId, int concurrency, int maxPending,
                 Long.parseLong(config.getProperty(MULTIPART_THRESHOLD, String.valueOf(DEFAULT_PART_SIZE))),
                 Long.parseLong(config.getProperty(PART_SIZE, String.valueOf(DEFAULT_PART_SIZE))),
                 Integer.parseInt(config.getProperty(PARTS_IN_FLIGHT, "3")),
+                Long.parseLong(config.getProperty(PART_MEMORY, String.valueOf(PartMemory.DEFAULT_BYTES))),
                 Boolean.parseBoolean(config.getProperty(REQUIRE_ENCRYPTED, "false")),
                 Boolean.parseBoolean(config.getProperty(SSE_HEADERS, "false")),
                 new RetryPolicy(Integer.parseInt(config.getProperty(MAX_ATTEMPTS, "5")),
@@ -66,7 +73,8 @@ public record MigratorSettings(String workerId, int concurrency, int maxPending,
                         Duration.ofMillis(Long.parseLong(config.getProperty(RETRY_MAX_MS, "120000")))),
                 Duration.ofMillis(Long.parseLong(config.getProperty(SHUTDOWN_TIMEOUT_MS, "30000"))),
                 Integer.parseInt(config.getProperty(BREAKER_FAILURES, "3")),
-                Duration.ofMillis(Long.parseLong(config.getProperty(BREAKER_OPEN_MS, "30000"))));
+                Duration.ofMillis(Long.parseLong(config.getProperty(BREAKER_OPEN_MS, "30000"))),
+                Integer.parseInt(config.getProperty(METRICS_PORT, "18090")));
     }
 
     /** host name and process id, e.g. {@code 4711@worker-3}. */

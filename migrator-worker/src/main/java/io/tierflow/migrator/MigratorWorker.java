@@ -1,5 +1,8 @@
 package io.tierflow.migrator;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tierflow.schemas.DeadLetter;
 import io.tierflow.schemas.MigrationCommand;
 import io.tierflow.schemas.MigrationPhase;
@@ -69,6 +72,8 @@ public final class MigratorWorker implements AutoCloseable {
     private final KafkaConsumer<String, MigrationCommand> consumer;
     private final KafkaProducer<String, MigrationStatus> producer;
     private final KafkaProducer<String, DeadLetter> deadLetters;
+    private final MigratorMetrics metrics;
+    private final List<KafkaClientMetrics> clientMetrics;
     private final ExecutorService pool;
     private final ScheduledExecutorService scheduler;
     private final Map<TopicPartition, PartitionProgress> progress = new ConcurrentHashMap<>();
@@ -84,16 +89,28 @@ public final class MigratorWorker implements AutoCloseable {
      *        {@code tierflow.migrator.*} settings
      */
     public MigratorWorker(Properties config, Map<String, String> environment) {
+        this(config, environment, new SimpleMeterRegistry());
+    }
+
+    /**
+     * @param config Kafka client settings ({@code bootstrap.servers}, ...), {@code schema.registry.url} and
+     *        {@code tierflow.migrator.*} settings
+     * @param registry where the pool's meters and its Kafka clients' metrics go; the process that owns the registry
+     *        serves it (e.g. {@code GET /metrics}) and binds the JVM's meters, once per process
+     */
+    public MigratorWorker(Properties config, Map<String, String> environment, MeterRegistry registry) {
         this.settings = MigratorSettings.from(config);
+        this.metrics = new MigratorMetrics(registry);
         Map<String, Object> serdeConfig = new HashMap<>();
         config.forEach((k, v) -> serdeConfig.put(k.toString(), v));
         this.topics = Topics.using(serdeConfig);
         this.sites = new SiteStores(environment, settings.multipartThreshold(), settings.partSize(),
-                settings.partsInFlight(), settings.breakerFailures(), settings.breakerOpen(), Clock.systemUTC());
+                settings.partsInFlight(), settings.partMemory(), settings.breakerFailures(), settings.breakerOpen(),
+                Clock.systemUTC());
         Properties clients = kafkaOnly(config);
         this.catalogue = new SiteCatalogueReader(clients, topics.sites, sites);
         this.executor = new CommandExecutor(sites, settings.workerId(), settings.requireEncryptedDestinations(),
-                settings.serverSideEncryptionHeaders(), Clock.systemUTC());
+                settings.serverSideEncryptionHeaders(), Clock.systemUTC(), metrics::bytesMoved);
 
         Properties consumerProps = new Properties();
         consumerProps.putAll(clients);
@@ -115,6 +132,13 @@ public final class MigratorWorker implements AutoCloseable {
 
         this.deadLetters = new KafkaProducer<>(producerProps, topics.deadLetters.keySerde().serializer(),
                 topics.deadLetters.valueSerde().serializer());
+
+        this.clientMetrics = List.of(new KafkaClientMetrics(consumer), new KafkaClientMetrics(producer),
+                new KafkaClientMetrics(deadLetters));
+        clientMetrics.forEach(m -> m.bindTo(registry));
+        metrics.backlog(progress, p -> p.values().stream().mapToInt(PartitionProgress::pending).sum());
+        sites.onBreaker((name, breaker) -> metrics.site(name,
+                () -> breaker.state() == CircuitBreaker.State.CLOSED));
 
         this.pool = Executors.newFixedThreadPool(settings.concurrency(), named("tierflow-migrator-transfer"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(named("tierflow-migrator-timer"));
@@ -212,6 +236,7 @@ public final class MigratorWorker implements AutoCloseable {
             return;
         }
         partitionProgress.accepted(record.offset());
+        metrics.commandReceived(record.value().getAction());
         Task task = new Task(record.value(), partition, record.offset(), partitionProgress.epoch(), 1, false);
         send(executor.status(task.command(), MigrationPhase.QUEUED, 1, 0));
         synchronized (lanes) {
@@ -251,7 +276,11 @@ public final class MigratorWorker implements AutoCloseable {
             later(task.waiting(), Duration.between(Instant.now(), availableAt));
             return;
         }
+        long started = System.nanoTime();
         Outcome outcome = executor.execute(command, task.attempt(), this::send);
+        if (!(outcome instanceof Outcome.NotYet)) {
+            metrics.transferTook(command.getAction(), Duration.ofNanos(System.nanoTime() - started));
+        }
         if (outcome instanceof Outcome.Completed completed) {
             log.info("command {} {} {} {}→{} completed", command.getId(), command.getAction(), command.getKey(),
                     command.getSourceSite(), command.getDestinationSite());
@@ -293,6 +322,10 @@ public final class MigratorWorker implements AutoCloseable {
                         fatal.compareAndSet(null, error);
                         consumer.wakeup();
                     } else {
+                        metrics.statusWritten(status.getPhase());
+                        if (status.getPhase() == MigrationPhase.FAILED) {
+                            metrics.failed(ErrorCode.fromCode(status.getErrorCode()));
+                        }
                         PartitionProgress partitionProgress = progress.get(task.partition());
                         if (partitionProgress != null && partitionProgress.epoch() == task.epoch()) {
                             partitionProgress.finished(task.offset());
@@ -333,7 +366,16 @@ public final class MigratorWorker implements AutoCloseable {
     }
 
     private void send(MigrationStatus status) {
-        producer.send(new ProducerRecord<>(topics.migrationStatus.name(), status.getKey(), status));
+        producer.send(new ProducerRecord<>(topics.migrationStatus.name(), status.getKey(), status),
+                (metadata, error) -> {
+                    if (error == null) {
+                        metrics.statusWritten(status.getPhase());
+                    } else {
+                        // A lost progress status is harmless: the terminal one decides, and its loss stops the pool.
+                        log.warn("could not write a {} status of command {}: {}", status.getPhase(),
+                                status.getCommandId(), error.toString());
+                    }
+                });
     }
 
     private void commit() {
@@ -384,6 +426,7 @@ public final class MigratorWorker implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("final commit failed; uncommitted commands will be redelivered: {}", e.toString());
         } finally {
+            clientMetrics.forEach(KafkaClientMetrics::close);
             consumer.close();
             producer.close();
             deadLetters.close();

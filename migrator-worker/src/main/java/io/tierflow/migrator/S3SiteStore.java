@@ -1,14 +1,12 @@
 package io.tierflow.migrator;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -20,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,13 +42,15 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 /**
  * An S3-compatible site through the AWS SDK v2 (path-style, as S3Proxy and MinIO serve buckets). Objects carry
  * their SHA-256 in user metadata {@code x-amz-meta-sha256}. Writes from {@code multipartThreshold} on go in parts
- * of {@code partSize}, several in flight, spooled through temporary files, so no object is ever held in memory.
+ * of {@code partSize}, several in flight in memory within a process-wide budget, so no object is ever held whole.
  */
 public final class S3SiteStore implements SiteStore {
     private static final Logger log = LoggerFactory.getLogger(S3SiteStore.class);
     static final String SHA256_METADATA = "sha256";
     /** S3's smallest allowed part (except the last). */
     public static final long MIN_PART_SIZE = 5L << 20;
+    /** Our largest part: parts are held in memory (one byte array each). */
+    public static final long MAX_PART_SIZE = 1L << 30;
 
     private final String name;
     private final String bucket;
@@ -57,26 +58,29 @@ public final class S3SiteStore implements SiteStore {
     private final long multipartThreshold;
     private final long partSize;
     private final int partsInFlight;
+    private final PartMemory memory;
 
     public S3SiteStore(String name, URI endpoint, String bucket, AwsBasicCredentials credentials,
-            long multipartThreshold, long partSize, int partsInFlight) {
-        if (partSize < MIN_PART_SIZE) {
-            throw new IllegalArgumentException("parts must be at least 5 MiB, got " + partSize);
+            long multipartThreshold, long partSize, int partsInFlight, PartMemory memory) {
+        if (partSize < MIN_PART_SIZE || partSize > MAX_PART_SIZE) {
+            throw new IllegalArgumentException("parts must be 5 MiB to 1 GiB, got " + partSize);
         }
         this.name = name;
         this.bucket = bucket;
         this.multipartThreshold = Math.max(multipartThreshold, 1);
         this.partSize = partSize;
         this.partsInFlight = Math.max(partsInFlight, 1);
+        this.memory = memory;
         this.s3 = S3Client.builder()
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
                 .forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(credentials))
-                // We hash every byte ourselves (SHA-256 + MD5 against the ETag); the SDK's default CRC trailers
+                // We hash every byte ourselves (SHA-256, before a write may commit); the SDK's default CRC trailers
                 // are not understood by every S3-compatible store.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .putAuthScheme(UnsignedPayloadSigner.scheme())
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .build();
     }
@@ -139,7 +143,7 @@ public final class S3SiteStore implements SiteStore {
                 throw translateWriteFailure(key, sdk);
             }
             if (e instanceof IOException io) {
-                throw io; // reading the source or spooling a part failed
+                throw io; // reading the source failed
             }
             // The connection broke mid-body and the SDK could not rewind a streamed body to retry it (no
             // mark/reset): a transient failure, retried by the pool, which reopens the source.
@@ -150,28 +154,29 @@ public final class S3SiteStore implements SiteStore {
 
     private String putSingle(String key, VerifyingInputStream verified, long size, WriteOptions options)
             throws MigrationFailure {
-        MessageDigest md5 = VerifyingInputStream.newDigest("MD5");
-        String etag = unquote(s3.putObject(b -> b.bucket(bucket).key(key).contentLength(size)
+        return unquote(s3.putObject(b -> b.bucket(bucket).key(key).contentLength(size)
                         .contentType("application/octet-stream") // form-urlencoded would break the signature
                         .metadata(Map.of(SHA256_METADATA, options.sha256()))
+                        // The checksum the bytes must have, known before the first byte is sent: a store that
+                        // checks it (S3) refuses bytes changed on the way and keeps it as the object's checksum.
+                        .checksumSHA256(base64(options.sha256()))
                         .storageClass(options.storageClass())
                         .serverSideEncryption(options.serverSideEncryption() ? ServerSideEncryption.AES256 : null)
                         .ifNoneMatch(options.replacingVersion() == null ? "*" : null)
                         .ifMatch(options.replacingVersion() == null ? null : quote(options.replacingVersion())),
-                RequestBody.fromInputStream(new DigestInputStream(verified, md5), size)).eTag());
-        String expected = HexFormat.of().formatHex(md5.digest());
-        if (!expected.equalsIgnoreCase(etag)) {
-            // The store's own checksum of what it received differs from what we sent.
-            throw new MigrationFailure(ErrorCode.CHECKSUM_MISMATCH, "site " + name + " stored " + key
-                    + " with ETag " + etag + ", the bytes sent have MD5 " + expected);
-        }
-        return etag;
+                RequestBody.fromInputStream(verified, size)).eTag());
+    }
+
+    /** The base64 form of a hex SHA-256, as x-amz-checksum-sha256 carries it. */
+    static String base64(String hexSha256) {
+        return Base64.getEncoder().encodeToString(HexFormat.of().parseHex(hexSha256));
     }
 
     /**
-     * Parts are read one after another from the single source stream (which hashes every byte) into temporary
-     * files, and up to {@code partsInFlight} of them upload at once. Spooling to disk keeps memory flat, and a
-     * file body can be re-sent, so the SDK may retry a part on its own. The last part is only spooled, hence only
+     * Parts are read one after another from the single source stream (which hashes every byte) into memory, and up
+     * to {@code partsInFlight} of them upload at once, within the process-wide {@link PartMemory} budget. A buffered
+     * body can be re-sent, so the SDK may retry a part on its own. (Parts used to be spooled through temporary files;
+     * that wrote every large object to disk twice, and the benchmark showed the cost.) The last part is only read, hence only
      * sent, once the whole stream has been verified.
      */
     private String putMultipart(String key, VerifyingInputStream verified, long size, WriteOptions options,
@@ -191,42 +196,52 @@ public final class S3SiteStore implements SiteStore {
         });
         Semaphore slots = new Semaphore(partsInFlight);
         List<Future<CompletedPart>> pending = new ArrayList<>();
+        // Releases the budget of every part read, also of those that never got to upload (shut down unstarted).
+        List<Runnable> heldParts = new ArrayList<>();
         long[] uploaded = {0};
         try {
-            List<byte[]> digests = new ArrayList<>();
             long read = 0;
             for (int number = 1; read < size; number++) {
                 long length = Math.min(partSize, size - read);
-                MessageDigest md5 = VerifyingInputStream.newDigest("MD5");
                 slots.acquire();
-                Path spool = Files.createTempFile("tierflow-part-", ".bin");
-                try (InputStream part = new DigestInputStream(new BoundedInputStream(verified, length), md5)) {
-                    Files.copy(part, spool, StandardCopyOption.REPLACE_EXISTING);
-                } catch (IOException | RuntimeException e) {
-                    Files.deleteIfExists(spool);
+                try {
+                    memory.acquire(length);
+                } catch (InterruptedException e) {
                     slots.release();
                     throw e;
                 }
-                byte[] digest = md5.digest();
-                digests.add(digest);
+                byte[] buffer;
+                try (InputStream part = new BoundedInputStream(verified, length)) {
+                    buffer = part.readNBytes((int) length);
+                } catch (IOException | RuntimeException e) {
+                    memory.release(length);
+                    slots.release();
+                    throw e;
+                }
                 read += length;
                 int partNumber = number;
+                AtomicBoolean held = new AtomicBoolean(true);
+                heldParts.add(() -> {
+                    if (held.compareAndSet(true, false)) {
+                        memory.release(length);
+                    }
+                });
+                // A body the SDK can open again, so it may retry the part; the buffer is not copied.
+                RequestBody body = RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buffer), length,
+                        "application/octet-stream");
                 pending.add(uploads.submit(() -> {
                     try {
                         String etag = unquote(s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-                                .partNumber(partNumber).contentLength(length), RequestBody.fromFile(spool)).eTag());
-                        if (!HexFormat.of().formatHex(digest).equalsIgnoreCase(etag)) {
-                            throw new MigrationFailure(ErrorCode.CHECKSUM_MISMATCH, "site " + name + " stored part "
-                                    + partNumber + " of " + key + " with ETag " + etag
-                                    + ", not the MD5 of the bytes sent");
-                        }
+                                .partNumber(partNumber).contentLength(length), body).eTag());
                         synchronized (uploaded) {
                             uploaded[0] += length;
                             progress.accept(uploaded[0]);
                         }
                         return CompletedPart.builder().partNumber(partNumber).eTag(quote(etag)).build();
                     } finally {
-                        Files.deleteIfExists(spool);
+                        if (held.compareAndSet(true, false)) {
+                            memory.release(length);
+                        }
                         slots.release();
                     }
                 }));
@@ -241,14 +256,6 @@ public final class S3SiteStore implements SiteStore {
                     .ifMatch(options.replacingVersion() == null ? null : quote(options.replacingVersion())))
                     .eTag());
             completed = true;
-            // Multipart ETags are md5(concatenated part MD5s)-N, as on AWS.
-            MessageDigest ofParts = VerifyingInputStream.newDigest("MD5");
-            digests.forEach(ofParts::update);
-            String expected = HexFormat.of().formatHex(ofParts.digest()) + "-" + parts.size();
-            if (!expected.equalsIgnoreCase(etag)) {
-                throw new MigrationFailure(ErrorCode.CHECKSUM_MISMATCH, "site " + name + " assembled " + key
-                        + " with ETag " + etag + ", expected " + expected);
-            }
             return etag;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -273,6 +280,7 @@ public final class S3SiteStore implements SiteStore {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            heldParts.forEach(Runnable::run);
             if (!completed) {
                 abortQuietly(key, uploadId);
             }
@@ -333,7 +341,18 @@ public final class S3SiteStore implements SiteStore {
         if (!current.get().isVersion(expectedSha256, expectedVersionToken)) {
             return false;
         }
-        s3.deleteObject(b -> b.bucket(bucket).key(key));
+        try {
+            // Conditional on the version just checked, so a newer object written in between is kept where the store
+            // honours If-Match on DELETE (S3 does; S3Proxy 4.1 ignores it, see DESIGN.md).
+            s3.deleteObject(b -> b.bucket(bucket).key(key).ifMatch(quote(current.get().versionToken())));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412) {
+                return false; // replaced since our look: another version, left alone
+            }
+            if (e.statusCode() != 404) {
+                throw e;
+            }
+        }
         return true;
     }
 

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 /**
  * The sites the worker knows, from the {@code sites} topic, each with a ready {@link SiteStore} behind the site's
@@ -24,10 +25,12 @@ public final class SiteStores implements AutoCloseable {
     private final long multipartThreshold;
     private final long partSize;
     private final int partsInFlight;
+    private final PartMemory partMemory;
     private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
     private final int breakerFailures;
     private final Duration breakerOpen;
     private final Clock clock;
+    private volatile BiConsumer<String, CircuitBreaker> breakerListener = (name, breaker) -> { };
 
     /** Stores with breakers that open after 3 consecutive failures, for 30 seconds. */
     public SiteStores(Map<String, String> environment, long multipartThreshold, long partSize) {
@@ -41,6 +44,14 @@ public final class SiteStores implements AutoCloseable {
 
     public SiteStores(Map<String, String> environment, long multipartThreshold, long partSize, int partsInFlight,
             int breakerFailures, Duration breakerOpen, Clock clock) {
+        this(environment, multipartThreshold, partSize, partsInFlight, PartMemory.DEFAULT_BYTES, breakerFailures,
+                breakerOpen, clock);
+    }
+
+    /** @param partMemoryBytes what all multipart uploads of this process may hold in part buffers at once */
+    public SiteStores(Map<String, String> environment, long multipartThreshold, long partSize, int partsInFlight,
+            long partMemoryBytes, int breakerFailures, Duration breakerOpen, Clock clock) {
+        this.partMemory = new PartMemory(Math.max(partMemoryBytes, partSize));
         this.environment = Map.copyOf(environment);
         this.multipartThreshold = multipartThreshold;
         this.partSize = partSize;
@@ -52,7 +63,25 @@ public final class SiteStores implements AutoCloseable {
 
     /** The site's breaker (created on first use, so even a site not yet in the catalogue has one). */
     public CircuitBreaker breaker(String name) {
-        return breakers.computeIfAbsent(name, n -> new CircuitBreaker(breakerFailures, breakerOpen, clock));
+        CircuitBreaker existing = breakers.get(name);
+        if (existing != null) {
+            return existing;
+        }
+        boolean[] created = {false};
+        CircuitBreaker breaker = breakers.computeIfAbsent(name, n -> {
+            created[0] = true;
+            return new CircuitBreaker(breakerFailures, breakerOpen, clock);
+        });
+        if (created[0]) {
+            breakerListener.accept(name, breaker);
+        }
+        return breaker;
+    }
+
+    /** Tells {@code listener} about every breaker, those that exist now and those created later (metrics). */
+    public void onBreaker(BiConsumer<String, CircuitBreaker> listener) {
+        this.breakerListener = listener;
+        breakers.forEach(listener);
     }
 
     /** When a command that needs this site may run again: now, unless the site's breaker is open. */
@@ -62,6 +91,14 @@ public final class SiteStores implements AutoCloseable {
 
     /** Adds or updates a site from the catalogue; null removes it (a tombstone). */
     public void update(String name, Site site) {
+        if (site != null) {
+            // An operator's (or the chaos command's) up/down in the catalogue wins over what requests show.
+            if (site.getUp()) {
+                breaker(name).markUp();
+            } else {
+                breaker(name).markDown();
+            }
+        }
         Entry old;
         if (site == null) {
             old = entries.remove(name);
@@ -95,7 +132,7 @@ public final class SiteStores implements AutoCloseable {
         } else {
             store = new S3SiteStore(site.getName(), endpoint, site.getBucket(),
                     SiteCredentials.resolve(site.getName(), environment), multipartThreshold, partSize,
-                    partsInFlight);
+                    partsInFlight, partMemory);
         }
         return new GuardedSiteStore(store, breaker(site.getName()));
     }

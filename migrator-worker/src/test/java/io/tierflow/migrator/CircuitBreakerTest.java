@@ -82,4 +82,32 @@ class CircuitBreakerTest {
             breaker.recordFailure();
         }
     }
+
+    @Test
+    void shouldStayOpenWhileTheSiteIsMarkedDownWhateverRequestsShow() {
+        breaker.markDown();
+
+        assertFalse(breaker.tryAcquire());
+        assertEquals(CircuitBreaker.State.OPEN, breaker.state());
+        clock.now = clock.now.plus(Duration.ofMinutes(5)); // far past an open period: still no probe
+        assertFalse(breaker.tryAcquire());
+        assertEquals(clock.now.plus(Duration.ofSeconds(30)), breaker.retryAt(), "waiters look again later");
+
+        breaker.markUp();
+
+        assertTrue(breaker.tryAcquire());
+        assertEquals(CircuitBreaker.State.CLOSED, breaker.state());
+        assertEquals(clock.now, breaker.retryAt());
+    }
+
+    @Test
+    void shouldKeepItsOwnFailuresWhenASiteThatIsUpIsMarkedUpAgain() {
+        breaker.recordFailure();
+        breaker.recordFailure();
+        breaker.recordFailure();
+
+        breaker.markUp(); // the catalogue re-publishing up=true must not hide an outage the breaker has seen
+
+        assertFalse(breaker.tryAcquire());
+    }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.LocalStackConfig;
@@ -70,7 +72,10 @@ class MigratorWorkerIT {
             config.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, stack.schemaRegistryUrl());
             config.put(MigratorSettings.CONCURRENCY, "2");
             config.put(MigratorSettings.WORKER_ID, "it-worker");
-            try (MigratorWorker worker = new MigratorWorker(config, Map.of())) {
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            try (AutoCloseable jvm = MigratorMetrics.bindJvmMeters(registry);
+                    MetricsEndpoint endpoint = MetricsEndpoint.start(registry, "127.0.0.1", 0);
+                    MigratorWorker worker = new MigratorWorker(config, Map.of(), registry)) {
                 worker.start();
 
                 // QUEUED, COPYING, VERIFYING, COMPLETED for the copy; QUEUED, COMPLETED for its duplicate (already
@@ -102,6 +107,7 @@ class MigratorWorkerIT {
                 assertEquals("not avro", StandardCharsets.UTF_8.decode(letter.getValue()).toString());
 
                 assertCommittedToTheEnd(stack.bootstrapServers());
+                assertMetricsAfterTheRun(endpoint, bytes.length);
             }
         } finally {
             CommandExecutorIT.stack = null;
@@ -144,6 +150,60 @@ class MigratorWorkerIT {
         } finally {
             CommandExecutorIT.stack = null;
         }
+    }
+
+    /** What GET /metrics shows once the three commands and the dead letter are done. */
+    private static void assertMetricsAfterTheRun(MetricsEndpoint endpoint, long bytesCopied) throws Exception {
+        Map<String, Double> expected = new java.util.LinkedHashMap<>();
+        expected.put("tierflow_migration_commands_total{action=\"COPY\"}", 3.0);
+        expected.put("tierflow_migration_commands_total{action=\"RETIRE\"}", 0.0);
+        expected.put("tierflow_migration_status_total{phase=\"QUEUED\"}", 3.0);
+        expected.put("tierflow_migration_status_total{phase=\"COPYING\"}", 1.0);
+        expected.put("tierflow_migration_status_total{phase=\"VERIFYING\"}", 1.0);
+        expected.put("tierflow_migration_status_total{phase=\"COMPLETED\"}", 2.0);
+        expected.put("tierflow_migration_status_total{phase=\"FAILED\"}", 1.0);
+        expected.put("tierflow_migration_failures_total{reason=\"missing_source\"}", 1.0);
+        expected.put("tierflow_migration_bytes_moved_total", (double) bytesCopied); // the duplicate moved nothing
+        expected.put("tierflow_migration_transfer_seconds_count{action=\"COPY\"}", 3.0);
+        expected.put("tierflow_migration_backlog", 0.0);
+        expected.put("tierflow_migration_site_up{site=\"aws\"}", 1.0);
+        expected.put("tierflow_migration_site_up{site=\"onprem\"}", 1.0);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(endpoint.url())).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode());
+            assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+            Map<String, Double> samples = samples(response.body());
+            Map<String, Double> actual = new java.util.LinkedHashMap<>();
+            expected.keySet().forEach(name -> actual.put(name, samples.get(name)));
+            if (actual.equals(expected)) {
+                String body = response.body();
+                assertTrue(samples.keySet().stream().anyMatch(n -> n.startsWith(
+                        "tierflow_migration_transfer_seconds_bucket{action=\"COPY\",le=")), "a histogram");
+                for (String family : List.of("jvm_memory_used_bytes", "jvm_threads_live_threads",
+                        "process_cpu_usage", "kafka_consumer_fetch_manager_records_consumed_total",
+                        "kafka_producer_record_send_total")) {
+                    assertTrue(body.contains("\n" + family), family + " is exposed");
+                }
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "metrics " + actual + ", expected " + expected);
+            Thread.sleep(200); // statuses are counted on the broker's acknowledgement, just after they are readable
+        }
+    }
+
+    /** Prometheus text format: sample name with labels → value (comments skipped). */
+    private static Map<String, Double> samples(String body) {
+        Map<String, Double> samples = new java.util.HashMap<>();
+        for (String line : body.split("\n")) {
+            int space = line.lastIndexOf(' ');
+            if (!line.startsWith("#") && space > 0) {
+                samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+            }
+        }
+        return samples;
     }
 
     private static Properties workerConfig(LocalStack stack, String workerId) {

@@ -385,6 +385,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
                 .setSizeBytes(inventory.getSizeBytes())
                 .setNotBefore(step.notBeforeMs() > 0 ? Instant.ofEpochMilli(step.notBeforeMs()) : null)
                 .setReason(step.reason())
+                .setRequireEncryption(catalogue.policy().encryptedOnly())
                 .setIssuedAt(Instant.ofEpochMilli(now))
                 .build();
         state.setInFlight(command);

@@ -178,6 +178,15 @@ class TieringTopologyTest {
     }
 
     @Test
+    void shouldTellTheMigratorWhenThePolicyDemandsEncryption() {
+        assertFalse(promoteToAws("plain-cmd").getRequireEncryption(), "the default policy does not");
+        fixture.policies.pipeInput("default", TopologyFixture.policy(true), START);
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(10));
+
+        assertTrue(promoteToAws("enc-cmd").getRequireEncryption(), "so the migrator refuses unencrypted sites too");
+    }
+
+    @Test
     void shouldPlaceOnTheCheapestSiteWithoutTheEncryptionRule() {
         Placement placement = warmReadFromUsCentral("plain");
         assertEquals("gcp", placement.getPrimarySite(), "read from us-central and cheapest there");

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
                 + "run (this machine is shared and noisy, so a ratio means more than a rate), prints progress to "
                 + "stderr and ends with one summary line '<suite>: key=value ...' on stdout.",
                 "Run them through scripts/bench, which sets the JVM flags they are calibrated with."},
-        subcommands = {TopologyBenchCommand.class, ApiBenchCommand.class})
+        subcommands = {TopologyBenchCommand.class, MigrationBenchCommand.class, ApiBenchCommand.class})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -20,7 +20,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CommandLine command = spec.commandLine();
-        command.getErr().println("tierflow bench: name a suite (topology, api)");
+        command.getErr().println("tierflow bench: name a suite (topology, migration, api)");
         command.usage(command.getErr());
         return 2;
     }
