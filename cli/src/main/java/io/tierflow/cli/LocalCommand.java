@@ -4,7 +4,10 @@ import io.tierflow.api.ApiSettings;
 import io.tierflow.api.StreamsNode;
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.migrator.MetricsEndpoint;
 import io.tierflow.migrator.MigratorWorker;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tierflow.schemas.Policy;
 import io.tierflow.streams.TieringSettings;
 import io.tierflow.topics.Topics;
@@ -72,6 +75,10 @@ final class LocalCommand implements Callable<Integer> {
     @Option(names = "--api-port", description = "Port of the HTTP API (default: ${DEFAULT-VALUE}; env "
             + "TIERFLOW_API_PORT).")
     int apiPort = Converters.intEnv("TIERFLOW_API_PORT", ApiSettings.DEFAULT_PORT);
+
+    @Option(names = "--migrator-metrics-port", description = "Port of the migrator's Prometheus /metrics (default: "
+            + "${DEFAULT-VALUE}; 0 picks a free one).")
+    int migratorMetricsPort = 18090;
 
     @Option(names = "--kafka-port", description = "Kafka client port (default: ${DEFAULT-VALUE}; env TIERFLOW_KAFKA_PORT).")
     int kafkaPort = defaults.kafkaPort();
@@ -153,7 +160,12 @@ final class LocalCommand implements Callable<Integer> {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.putIfAbsent("TIERFLOW_S3_ACCESS_KEY", stack.config().s3AccessKey());
         env.putIfAbsent("TIERFLOW_S3_SECRET_KEY", stack.config().s3SecretKey());
-        MigratorWorker worker = new MigratorWorker(migrator, env);
+        // The migrator's own registry and endpoint, as `tierflow migrator` has; the JVM's meters are already on the
+        // streams node's registry, this being one JVM.
+        PrometheusMeterRegistry migratorMetrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MetricsEndpoint endpoint = MetricsEndpoint.start(migratorMetrics, LocalStackConfig.HOST, migratorMetricsPort);
+        running.add(endpoint);
+        MigratorWorker worker = new MigratorWorker(migrator, env, migratorMetrics);
         worker.start();
         running.add(worker);
 
@@ -191,6 +203,7 @@ final class LocalCommand implements Callable<Integer> {
         String base = "http://127.0.0.1:" + node.apiPort();
         out.print(stack.describe());
         out.println("API:       " + base + "  (token: " + tokenFile + ")");
+        out.println("metrics:   " + base + "/metrics (streams node), " + endpoint.url() + " (migrator)");
         out.println("Try:");
         out.println("  curl -s " + base + "/stats");
         out.println("  curl -s '" + base + "/datasets?tier=HOT&limit=5'");

@@ -67,9 +67,13 @@ final class MigratorCommand implements Callable<Integer> {
             + "that are not encrypted at rest.")
     Boolean requireEncrypted;
 
-    @Option(names = "--metrics-port", description = "Port of GET /metrics (Prometheus) on 127.0.0.1; 0 picks a free "
+    @Option(names = "--metrics-port", description = "Port of GET /metrics (Prometheus); 0 picks a free "
             + "one (default: 18090; setting tierflow.migrator.metrics-port).")
     Integer metricsPort;
+
+    @Option(names = "--metrics-bind", description = "Address GET /metrics listens on (default: ${DEFAULT-VALUE}; "
+            + "0.0.0.0 in a container that Prometheus scrapes from another).")
+    String metricsBind = LocalStackConfig.HOST;
 
     @Option(names = "--worker-id", description = "Name written into every status (default: pid@host).")
     String workerId;
@@ -102,7 +106,7 @@ final class MigratorCommand implements Callable<Integer> {
         out.flush();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (AutoCloseable jvm = MigratorMetrics.bindJvmMeters(registry);
-                MetricsEndpoint metrics = MetricsEndpoint.start(registry, LocalStackConfig.HOST,
+                MetricsEndpoint metrics = MetricsEndpoint.start(registry, metricsBind,
                         settings.metricsPort())) {
             out.printf("tierflow migrator: metrics at %s%n", metrics.url());
             out.flush();
