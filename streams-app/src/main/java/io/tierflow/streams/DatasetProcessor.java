@@ -178,6 +178,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
                 costs.accrue(state, now); // charge the old placement up to the moment it changes
                 String failure = applyCompleted(state, inFlight, status);
                 state.setInFlight(null);
+                state.setInFlightPhase(null);
                 state.setLastFailure(failure);
                 if (failure == null) {
                     evaluate(state, StateMapper.activity(state.getActivity()), now);
@@ -187,13 +188,12 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
             }
             case FAILED -> {
                 state.setInFlight(null);
+                state.setInFlightPhase(null);
                 state.setLastFailure(status.getErrorCode() == null ? "failed" : status.getErrorCode());
                 // Not at once: a site that just failed is not hammered; try again after the cooldown.
                 schedule(state, now + catalogue.policy().cooldownMs());
             }
-            default -> {
-                return; // progress of the command in flight changes nothing here
-            }
+            default -> state.setInFlightPhase(status.getPhase()); // progress: only shown to readers
         }
         states.put(key, state);
     }
@@ -383,6 +383,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
                 .setIssuedAt(Instant.ofEpochMilli(now))
                 .build();
         state.setInFlight(command);
+        state.setInFlightPhase(null);
         state.setCommandsIssued(state.getCommandsIssued() + 1);
         state.setLastMoveAt(now);
         context.forward(new Record<>(state.getKey(), TieringOutput.command(command), now));
