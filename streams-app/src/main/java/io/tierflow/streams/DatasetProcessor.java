@@ -3,6 +3,7 @@ package io.tierflow.streams;
 import io.tierflow.schemas.AccessEvent;
 import io.tierflow.schemas.AlertSignal;
 import io.tierflow.schemas.AlertType;
+import io.tierflow.schemas.ControlCommand;
 import io.tierflow.schemas.Dataset;
 import io.tierflow.schemas.DatasetState;
 import io.tierflow.schemas.MigrationAction;
@@ -50,6 +51,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class DatasetProcessor implements Processor<String, Object, String, TieringOutput> {
     static final String BACKLOG_ALERT = "MIGRATION_BACKLOG:global";
+    /** Control target meaning every dataset. */
+    static final String ALL = "*";
     private final TieringSettings settings;
     private ProcessorContext<String, TieringOutput> context;
     private final java.util.Map<String, Boolean> siteUp = new java.util.HashMap<>();
@@ -88,6 +91,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
             case Topics.ACCESS_EVENTS -> onAccess(record.key(), (AccessEvent) record.value(), record.timestamp());
             case Topics.DATASETS -> onInventory(record.key(), (Dataset) record.value(), record.timestamp());
             case Topics.MIGRATION_STATUS -> onStatus(record.key(), (MigrationStatus) record.value(), record.timestamp());
+            case Topics.CONTROL -> onReoptimize((ControlCommand) record.value(), record.timestamp());
             default -> throw new IllegalStateException("dataset processor is not wired to topic " + topic);
         }
     }
@@ -196,6 +200,42 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
             default -> state.setInFlightPhase(status.getPhase()); // progress: only shown to readers
         }
         states.put(key, state);
+    }
+
+    /**
+     * An operator's REOPTIMIZE: listed datasets are evaluated now; target '*' with no keys makes every dataset of this
+     * partition due now, so the punctuator re-evaluates them within its per-run bound.
+     */
+    private void onReoptimize(ControlCommand command, long timestamp) {
+        long now = Math.max(timestamp, context.currentStreamTimeMs());
+        if (!command.getKeys().isEmpty()) {
+            for (String key : command.getKeys()) {
+                DatasetState state = states.get(key);
+                if (state == null || state.getInventory() == null) {
+                    continue; // not a dataset of this partition, or nothing known to place yet
+                }
+                evaluate(state, StateMapper.activity(state.getActivity()), now);
+                states.put(key, state);
+            }
+        } else if (ALL.equals(command.getTarget())) {
+            // An operator action, rare by nature: a scan of the partition's datasets is acceptable here. Only the due
+            // index changes, so the evaluations themselves are spread over the next punctuations.
+            List<DatasetState> placed = new ArrayList<>();
+            try (KeyValueIterator<String, DatasetState> all = states.all()) {
+                all.forEachRemaining(entry -> {
+                    if (entry.value.getInventory() != null) {
+                        placed.add(entry.value);
+                    }
+                });
+            }
+            for (DatasetState state : placed) { // written after the scan: a store is not changed under its iterator
+                schedule(state, now);
+                states.put(state.getKey(), state);
+            }
+        } else {
+            throw new IllegalArgumentException("REOPTIMIZE needs dataset keys, or target '" + ALL
+                    + "' for every dataset; got target '" + command.getTarget() + "' and no keys");
+        }
     }
 
     /** Applies a completed step to the actual placement; returns an error code if it must not be trusted. */

@@ -368,6 +368,76 @@ class TieringTopologyTest {
         assertEquals(io.tierflow.schemas.AlertState.RESOLVED, fixture.alerts.readValue().getState());
     }
 
+    @Test
+    void shouldReEvaluateTheListedDatasetsAtOnceOnReoptimize() {
+        fixture.datasets.pipeInput("r", TopologyFixture.dataset("r", "azure", "GLACIER_IR", GB), START);
+        fixture.datasets.pipeInput("other", TopologyFixture.dataset("other", "azure", "GLACIER_IR", GB), START);
+        assertEquals("azure", last(fixture.placementsFor("r")).getPrimarySite(), "cheapest cold storage");
+        fixture.placements.readKeyValuesToList();
+        azureGoesDown();
+        assertTrue(fixture.placements.isEmpty(), "not due yet: nothing is re-evaluated on its own");
+
+        fixture.control.pipeInput("r", reoptimize("r", List.of("r")), START.plusSeconds(20));
+
+        List<KeyValue<String, Placement>> decisions = fixture.placements.readKeyValuesToList();
+        assertEquals(List.of("r"), decisions.stream().map(kv -> kv.key).toList(), "only the listed dataset");
+        Placement moved = decisions.get(0).value;
+        assertNotEquals("azure", moved.getPrimarySite());
+        assertEquals("site_down", moved.getExplanation().getBindingConstraint());
+        MigrationCommand copy = fixture.commands.readValue();
+        assertEquals("azure", copy.getSourceSite(), "a primary on a site that is down is moved at once");
+        assertEquals(moved.getPrimarySite(), copy.getDestinationSite());
+        assertTrue(fixture.commands.isEmpty());
+        assertTrue(fixture.alerts.readValuesToList().stream()
+                .noneMatch(a -> a.getState() == io.tierflow.schemas.AlertState.ACKNOWLEDGED));
+    }
+
+    @Test
+    void shouldMakeEveryDatasetOfThePartitionDueOnAReoptimizeOfAll() {
+        for (String key : List.of("x1", "x2")) {
+            fixture.datasets.pipeInput(key, TopologyFixture.dataset(key, "azure", "GLACIER_IR", GB), START);
+        }
+        Instant at = START.plusSeconds(5);
+        fixture.accessEvents.pipeInput("events-only", fixture.event("events-only", at, "us-east"), at);
+        fixture.placements.readKeyValuesToList();
+        azureGoesDown();
+
+        fixture.control.pipeInput("*", reoptimize("*", List.of()), START.plusSeconds(20));
+        assertTrue(fixture.placements.isEmpty(), "made due, evaluated by the punctuator");
+        KeyValueStore<String, String> due = fixture.driver.getKeyValueStore(TieringTopology.DUE_INDEX_STORE);
+        long now = START.plusSeconds(20).toEpochMilli();
+        assertEquals(now, fixture.state("x1").getDueAt());
+        assertEquals("x2", due.get(DueIndex.entry(now, "x2")));
+        assertEquals(-1L, fixture.state("events-only").getDueAt(), "nothing to place without an inventory entry");
+
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(10));
+        List<KeyValue<String, Placement>> decisions = fixture.placements.readKeyValuesToList();
+        assertEquals(List.of("x1", "x2"), decisions.stream().map(kv -> kv.key).sorted().toList());
+        decisions.forEach(kv -> assertNotEquals("azure", kv.value.getPrimarySite()));
+        assertEquals(2, fixture.commands.readValuesToList().size(), "each moved off the site that is down");
+        assertTrue(fixture.state("x1").getDueAt() > now, "scheduled again after the evaluation");
+    }
+
+    @Test
+    void shouldDeadLetterAReoptimizeThatNamesNoDatasets() {
+        fixture.control.pipeInput("azure", reoptimize("azure", List.of()), START.plusSeconds(1));
+        DeadLetter letter = fixture.deadLetters.readValue();
+        assertEquals("control", letter.getSourceTopic());
+        assertTrue(letter.getReason().contains("REOPTIMIZE needs dataset keys"), letter.getReason());
+        assertTrue(fixture.deadLetters.isEmpty());
+    }
+
+    private void azureGoesDown() {
+        Site down = Site.newBuilder(TopologyFixture.standardSites().get(1)).setUp(false).build();
+        fixture.sites.pipeInput("azure", down, START.plusSeconds(10));
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(10)); // the punctuator picks up the catalogue
+    }
+
+    private static io.tierflow.schemas.ControlCommand reoptimize(String target, List<String> keys) {
+        return io.tierflow.schemas.ControlCommand.newBuilder().setType(io.tierflow.schemas.ControlType.REOPTIMIZE)
+                .setTarget(target).setKeys(keys).setOperator("ops").setIssuedAt(START.plusSeconds(20)).build();
+    }
+
     private MigrationCommand promoteToAws(String key) {
         fixture.datasets.pipeInput(key, TopologyFixture.dataset(key, "azure", "GLACIER_IR", GB), START);
         fixture.burst(key, START.plusSeconds(60), 30, Duration.ofMinutes(5));
