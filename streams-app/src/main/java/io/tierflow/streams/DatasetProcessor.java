@@ -1,6 +1,7 @@
 package io.tierflow.streams;
 
 import io.tierflow.schemas.AccessEvent;
+import io.tierflow.schemas.AccessOp;
 import io.tierflow.schemas.AlertSignal;
 import io.tierflow.schemas.AlertType;
 import io.tierflow.schemas.ControlCommand;
@@ -24,6 +25,7 @@ import io.tierflow.streams.domain.MigrationPlanner;
 import io.tierflow.streams.domain.PlacementDecision;
 import io.tierflow.streams.domain.PlacementOptimizer;
 import io.tierflow.streams.domain.PlacementRequest;
+import io.tierflow.streams.domain.ReadTally;
 import io.tierflow.streams.domain.Tier;
 import io.tierflow.streams.domain.TierDecider;
 import io.tierflow.streams.domain.TieringPolicy;
@@ -45,18 +47,21 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The per-dataset state machine: access events update activity, inventory records and migration statuses update
  * what exists where, and whenever the tier may have changed (or the dataset is due) it decides the placement and
- * the next migration step. One store read and one write per access event; placement search only when the tier
- * changes, a migration step finishes, or the dataset's due time (when its heat will have decayed below its tier's
- * demotion threshold) comes.
+ * the next migration step. An access event reads and writes only the small {@code dataset-activity} value; the
+ * dataset record ({@code dataset-state}) is read and written, and the placement searched, only when the tier may
+ * change, the inventory changes, a migration step reports, an operator asks, or the dataset's due time (when its heat
+ * will have decayed below its tier's demotion threshold) comes.
  */
 final class DatasetProcessor implements Processor<String, Object, String, TieringOutput> {
     static final String BACKLOG_ALERT = "MIGRATION_BACKLOG:global";
     /** Control target meaning every dataset. */
     static final String ALL = "*";
+    private static final String SPIKE_PREFIX = "TRAFFIC_SPIKE:";
     private final TieringSettings settings;
     private ProcessorContext<String, TieringOutput> context;
     private final java.util.Map<String, Boolean> siteUp = new java.util.HashMap<>();
     private KeyValueStore<String, DatasetState> states;
+    private KeyValueStore<String, DatasetActivity> activities;
     private KeyValueStore<String, String> dueIndex;
     private Catalogue catalogue;
     private CostLedgerWriter costs;
@@ -69,6 +74,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     public void init(ProcessorContext<String, TieringOutput> context) {
         this.context = context;
         states = context.getStateStore(TieringTopology.DATASET_STATE_STORE);
+        activities = context.getStateStore(TieringTopology.DATASET_ACTIVITY_STORE);
         dueIndex = context.getStateStore(TieringTopology.DUE_INDEX_STORE);
         KeyValueStore<String, Policy> policies = context.getStateStore(TieringTopology.POLICIES_STORE);
         KeyValueStore<String, Model> models = context.getStateStore(TieringTopology.MODELS_STORE);
@@ -100,56 +106,124 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         if (event == null) {
             return; // a tombstone on a stream topic means nothing
         }
-        DatasetState state = states.get(key);
-        if (state == null) {
-            state = DatasetState.newBuilder().setKey(key).setActivity(StateMapper.emptyActivity()).build();
+        DatasetActivity activity = activities.get(key);
+        DatasetState legacy = null;
+        if (activity == null) {
+            // A new dataset, or one whose state predates the activity store: then its record carries the activity.
+            legacy = states.get(key);
+            activity = restore(legacy);
         }
         TieringPolicy policy = catalogue.policy();
-        Activity activity = StateMapper.activity(state.getActivity());
-        Activity.Outcome outcome = activity.record(eventTime, event.getOp().name(), event.getBytes(),
-                event.getClientRegion(), event.getEventId(), policy, context.currentStreamTimeMs());
+        long streamTime = context.currentStreamTimeMs();
+        Activity.Outcome outcome = activity.activity.record(eventTime, event.getOp().name(), event.getBytes(),
+                event.getClientRegion(), event.getEventId(), policy, streamTime);
         if (outcome != Activity.Outcome.COUNTED) {
-            return; // duplicate or beyond the lateness bound: the state does not change
+            return; // duplicate or beyond the lateness bound: nothing changes
         }
-        state.setActivity(StateMapper.activityState(activity));
-        if (state.getInventory() != null && event.getOp() == io.tierflow.schemas.AccessOp.GET) {
-            Double sla = state.getInventory().getLatencySlaMs();
-            costs.read(state, event.getClientRegion(), event.getBytes(), event.getLatencyMs(),
-                    sla != null ? sla : policy.defaultSlaMs());
-        }
-        if (state.getInventory() != null) {
-            long now = Math.max(eventTime, context.currentStreamTimeMs());
-            long reads1h = activity.count1h(now);
-            double forecast = activity.holt().nextHour();
-            String spikeId = "TRAFFIC_SPIKE:" + key;
-            boolean wasSpiking = state.getActiveAlerts().contains(spikeId);
-            if (AlertRules.trafficSpike(reads1h, forecast, wasSpiking) != wasSpiking) {
-                setActive(state, spikeId, !wasSpiking);
-                signal(spikeId, AlertType.TRAFFIC_SPIKE, Severity.WARNING, key, !wasSpiking, 0, reads1h,
-                        AlertRules.SPIKE_FACTOR * Math.max(forecast, 1.0), String.format(
-                                "%d accesses in the last hour against a forecast of %.1f", reads1h, forecast), now);
+        if (activity.placed) {
+            if (event.getOp() == AccessOp.GET) {
+                double sla = Double.isNaN(activity.slaMs) ? policy.defaultSlaMs() : activity.slaMs;
+                activity.uncharged.add(event.getClientRegion(), event.getBytes(),
+                        activity.tier == Tier.HOT && event.getLatencyMs() > sla);
             }
-            Tier current = StateMapper.tier(state.getTier());
-            if (current == null || tierNow(state, activity, now, policy) != current) {
+            long now = Math.max(eventTime, streamTime);
+            checkTrafficSpike(key, activity, now);
+            if (activity.tier == null || tierMayChange(activity, now, policy)) {
+                DatasetState state = legacy != null ? legacy : states.get(key);
                 evaluate(state, activity, now);
+                states.put(key, state);
+                legacy = null;
             }
         }
-        states.put(key, state);
+        if (legacy != null) {
+            states.put(key, legacy); // without the activity it carried, now in the activity store
+        }
+        activities.put(key, activity);
+    }
+
+    /**
+     * Whether the tier may differ from the one decided, checked without scoring when possible: the boosted heat lies
+     * between heat and heat + boost (the model's probability is between 0 and 1) and the tier only grows with it, so
+     * if both ends give the current tier, so does the score.
+     */
+    private boolean tierMayChange(DatasetActivity activity, long now, TieringPolicy policy) {
+        double heat = activity.activity.heatAt(now, policy.halfLifeMs());
+        double boost = policy.scoreBoost();
+        if (TierDecider.decide(heat + Math.min(0, boost), activity.tier, policy) == activity.tier
+                && TierDecider.decide(heat + Math.max(0, boost), activity.tier, policy) == activity.tier) {
+            return false;
+        }
+        Features features = activity.activity.features(now, activity.sizeBytes, policy.halfLifeMs());
+        double boosted = features.heat() + boost * catalogue.scorer().score(features);
+        return TierDecider.decide(boosted, activity.tier, policy) != activity.tier;
+    }
+
+    private void checkTrafficSpike(String key, DatasetActivity activity, long now) {
+        long reads1h = activity.activity.count1h(now);
+        double forecast = activity.activity.holt().nextHour();
+        if (AlertRules.trafficSpike(reads1h, forecast, activity.spiking) != activity.spiking) {
+            activity.spiking = !activity.spiking;
+            signal(SPIKE_PREFIX + key, AlertType.TRAFFIC_SPIKE, Severity.WARNING, key, activity.spiking, 0, reads1h,
+                    AlertRules.SPIKE_FACTOR * Math.max(forecast, 1.0), String.format(
+                            "%d accesses in the last hour against a forecast of %.1f", reads1h, forecast), now);
+        }
+    }
+
+    /** The dataset's activity value, from its store or, for state that predates it, from the dataset record. */
+    private DatasetActivity activityOf(String key, DatasetState state) {
+        DatasetActivity activity = activities.get(key);
+        return activity != null ? activity : restore(state);
+    }
+
+    /**
+     * A new activity value for a dataset without one: empty for a new dataset; for a record written before the
+     * activity store existed, its activity and alert state, which are moved out of the record (the caller writes it).
+     */
+    private static DatasetActivity restore(DatasetState state) {
+        if (state == null) {
+            return DatasetActivity.empty();
+        }
+        DatasetActivity activity = new DatasetActivity(state.getActivity() == null ? new Activity()
+                : StateMapper.activity(state.getActivity()), new ReadTally());
+        state.setActivity(null);
+        copyFacts(state, activity);
+        String spikeId = SPIKE_PREFIX + state.getKey();
+        if (state.getActiveAlerts().contains(spikeId)) {
+            activity.spiking = true;
+            setActive(state, spikeId, false);
+        }
+        return activity;
+    }
+
+    /** Copies what the event path needs to know of the dataset record into its activity value. */
+    private static void copyFacts(DatasetState state, DatasetActivity activity) {
+        Dataset inventory = state.getInventory();
+        activity.placed = inventory != null;
+        activity.sizeBytes = inventory == null ? 0 : inventory.getSizeBytes();
+        activity.slaMs = inventory == null || inventory.getLatencySlaMs() == null ? Double.NaN
+                : inventory.getLatencySlaMs();
+        activity.tier = StateMapper.tier(state.getTier());
     }
 
     private void onInventory(String key, Dataset dataset, long timestamp) {
         DatasetState state = states.get(key);
+        DatasetActivity stored = activities.get(key);
+        DatasetActivity activity = stored != null ? stored : restore(state);
+        long now = Math.max(timestamp, context.currentStreamTimeMs());
         if (dataset == null) {
             if (state != null) {
-                costs.accrue(state, Math.max(timestamp, context.currentStreamTimeMs()));
+                costs.accrue(state, activity.uncharged, now);
                 unschedule(state);
                 states.delete(key);
+            }
+            if (stored != null) {
+                activities.delete(key);
             }
             context.forward(new Record<>(key, TieringOutput.placement(null), timestamp));
             return;
         }
         if (state == null) {
-            state = DatasetState.newBuilder().setKey(key).setActivity(StateMapper.emptyActivity()).build();
+            state = DatasetState.newBuilder().setKey(key).build();
         }
         state.setInventory(dataset);
         if (state.getPrimarySite() == null) {
@@ -158,8 +232,10 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
             state.setReplicaSites(new ArrayList<>(dataset.getReplicaSites()));
             state.setStorageClass(dataset.getStorageClass());
         }
-        evaluate(state, StateMapper.activity(state.getActivity()), Math.max(timestamp, context.currentStreamTimeMs()));
+        copyFacts(state, activity);
+        evaluate(state, activity, now);
         states.put(key, state);
+        activities.put(key, activity);
     }
 
     private void onStatus(String key, MigrationStatus status, long timestamp) {
@@ -179,16 +255,18 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         }
         switch (status.getPhase()) {
             case COMPLETED -> {
-                costs.accrue(state, now); // charge the old placement up to the moment it changes
+                DatasetActivity activity = activityOf(key, state);
+                costs.accrue(state, activity.uncharged, now); // charge the old placement up to the moment it changes
                 String failure = applyCompleted(state, inFlight, status);
                 state.setInFlight(null);
                 state.setInFlightPhase(null);
                 state.setLastFailure(failure);
                 if (failure == null) {
-                    evaluate(state, StateMapper.activity(state.getActivity()), now);
+                    evaluate(state, activity, now);
                 } else {
                     schedule(state, now + catalogue.policy().cooldownMs());
                 }
+                activities.put(key, activity);
             }
             case FAILED -> {
                 state.setInFlight(null);
@@ -214,8 +292,10 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
                 if (state == null || state.getInventory() == null) {
                     continue; // not a dataset of this partition, or nothing known to place yet
                 }
-                evaluate(state, StateMapper.activity(state.getActivity()), now);
+                DatasetActivity activity = activityOf(key, state);
+                evaluate(state, activity, now);
                 states.put(key, state);
+                activities.put(key, activity);
             }
         } else if (ALL.equals(command.getTarget())) {
             // An operator action, rare by nature: a scan of the partition's datasets is acceptable here. Only the due
@@ -292,7 +372,9 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
             }
             state.setDueAt(-1L);
             if (state.getInventory() != null) {
-                evaluate(state, StateMapper.activity(state.getActivity()), now);
+                DatasetActivity activity = activityOf(key, state);
+                evaluate(state, activity, now);
+                activities.put(key, activity);
             }
             states.put(key, state);
         }
@@ -311,21 +393,19 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     }
 
     /** Latency and cost alerts from the reads charged since the last evaluation. */
-    private void checkReadAlerts(DatasetState state, long now) {
-        io.tierflow.schemas.PendingCost pending = state.getPendingCost();
+    private void checkReadAlerts(DatasetState state, CostLedgerWriter.ReadCosts reads, long now) {
         String slaId = "LATENCY_SLA:" + state.getKey();
         boolean slaWas = state.getActiveAlerts().contains(slaId);
-        Boolean slaNow = AlertRules.latencySla(pending.getReads(), pending.getSlaMisses(), slaWas);
+        Boolean slaNow = AlertRules.latencySla(reads.reads(), reads.slaMisses(), slaWas);
         if (slaNow != null && slaNow != slaWas) {
             setActive(state, slaId, slaNow);
-            signal(slaId, AlertType.LATENCY_SLA, Severity.WARNING, state.getKey(), slaNow, 0, pending.getSlaMisses(),
+            signal(slaId, AlertType.LATENCY_SLA, Severity.WARNING, state.getKey(), slaNow, 0, reads.slaMisses(),
                     AlertRules.SLA_MISS_SHARE, String.format("%d of %d hot reads slower than the SLA",
-                            pending.getSlaMisses(), pending.getReads()), now);
+                            reads.slaMisses(), reads.reads()), now);
         }
         long since = state.getCostAccruedAt();
         if (since > 0 && now > since) {
-            double perHour = (pending.getEgressUsd() + pending.getRequestUsd() + pending.getRetrievalUsd())
-                    / ((now - since) / 3_600_000.0);
+            double perHour = reads.chargedUsd() / ((now - since) / 3_600_000.0);
             String costId = "COST_SPIKE:" + state.getKey();
             boolean costWas = state.getActiveAlerts().contains(costId);
             boolean costNow = AlertRules.costSpike(perHour, costWas);
@@ -354,16 +434,12 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         context.forward(new Record<>(alertId, TieringOutput.signal(signal), at));
     }
 
-    private Tier tierNow(DatasetState state, Activity activity, long now, TieringPolicy policy) {
-        Features features = activity.features(now, state.getInventory().getSizeBytes(), policy.halfLifeMs());
-        double boosted = features.heat() + policy.scoreBoost() * catalogue.scorer().score(features);
-        return TierDecider.decide(boosted, StateMapper.tier(state.getTier()), policy);
-    }
-
     /** Decides tier and placement, emits the decision and the next migration step, schedules the next look. */
-    private void evaluate(DatasetState state, Activity activity, long now) {
-        checkReadAlerts(state, now);
-        costs.accrue(state, now);
+    private void evaluate(DatasetState state, DatasetActivity dataset, long now) {
+        CostLedgerWriter.ReadCosts reads = costs.price(state, dataset.uncharged);
+        checkReadAlerts(state, reads, now);
+        costs.accrue(state, dataset.uncharged, reads, now);
+        Activity activity = dataset.activity;
         TieringPolicy policy = catalogue.policy();
         Dataset inventory = state.getInventory();
         Features features = activity.features(now, inventory.getSizeBytes(), policy.halfLifeMs());
@@ -389,6 +465,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         }
         state.setLastPlacement(placement);
         state.setTier(StateMapper.tier(tier));
+        dataset.tier = tier;
 
         if (state.getInFlight() == null) {
             MigrationPlanner.Actual actual = new MigrationPlanner.Actual(state.getPrimarySite(),

@@ -28,8 +28,8 @@ import org.apache.kafka.streams.state.Stores;
  * access-events ──┐                                       ┌─▶ placements
  * datasets ───────┤                                       ├─▶ migration-commands
  * migration-status┼─▶ dataset-processor ──(by output)─────┴─▶ alert-signals (repartition by alert id)
- * control ──┬─────┘   dataset-state, dataset-due-index,                 │
- *  REOPTIMIZE         cost-ledger                                       ▼
+ * control ──┬─────┘   dataset-activity, dataset-state,                  │
+ *  REOPTIMIZE         dataset-due-index, cost-ledger                    ▼
  *           └── other types ─▶ alert-control (repartition) ─▶ alert-manager (alerts-store) ─▶ alerts
  * sites, policies, models ─▶ global stores read by dataset-processor
  * </pre>
@@ -39,6 +39,7 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class TieringTopology {
     public static final String DATASET_STATE_STORE = "dataset-state";
+    public static final String DATASET_ACTIVITY_STORE = "dataset-activity";
     public static final String DUE_INDEX_STORE = "dataset-due-index";
     public static final String COST_LEDGER_STORE = "cost-ledger";
     public static final String ALERTS_STORE = "alerts-store";
@@ -64,8 +65,12 @@ public final class TieringTopology {
 
         // Read and written on every access event, and popularity is skewed: the record cache turns a popular
         // dataset's many writes between two commits into one RocksDB write and one changelog record.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DATASET_ACTIVITY_STORE),
+                Serdes.String(), new DatasetActivitySerde()).withCachingEnabled());
+        // Read and written only when a dataset is evaluated or its inventory or migration changes, rarely twice between
+        // two commits: no record cache, which leaves the thread's cache to the activity values that it does help.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DATASET_STATE_STORE),
-                Serdes.String(), topics.valueSerde(DatasetState.class)).withCachingEnabled());
+                Serdes.String(), topics.valueSerde(DatasetState.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DUE_INDEX_STORE),
                 Serdes.String(), Serdes.String()));
         // A handful of keys updated at every evaluation: the record cache turns those updates into one write per
@@ -102,7 +107,7 @@ public final class TieringTopology {
                 .merge(statuses, Named.as("merge-migration-status"))
                 .merge(reoptimize, Named.as("merge-reoptimize"))
                 .process(() -> new DatasetProcessor(settings), Named.as(DATASET_PROCESSOR),
-                        DATASET_STATE_STORE, DUE_INDEX_STORE, COST_LEDGER_STORE);
+                        DATASET_ACTIVITY_STORE, DATASET_STATE_STORE, DUE_INDEX_STORE, COST_LEDGER_STORE);
 
         outputs.filter((k, o) -> o.kind() == TieringOutput.Kind.PLACEMENT, Named.as("placements-only"))
                 .mapValues(TieringOutput::placement, Named.as("placement-value"))

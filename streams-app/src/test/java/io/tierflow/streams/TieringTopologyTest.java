@@ -161,7 +161,7 @@ class TieringTopologyTest {
         List<Tier> tiers = fixture.placementsFor("edge").stream().map(Placement::getTier).toList();
         assertTrue(tiers.isEmpty(), "no new decision while it hovers: " + tiers);
         assertEquals(Tier.HOT, fixture.state("edge").getTier());
-        double heat = fixture.state("edge").getActivity().getHeat();
+        double heat = fixture.activity("edge").activity.rawHeat();
         assertTrue(heat < 20 && heat > 15, "the heat really did hover below the hot threshold: " + heat);
     }
 
@@ -225,22 +225,23 @@ class TieringTopologyTest {
         var tooLate = fixture.event("ev", START.plusSeconds(300), "us-east"); // 15 min late
         fixture.accessEvents.pipeInput("ev", tooLate, tooLate.getEventTime());
 
-        var activity = fixture.state("ev").getActivity();
-        assertEquals(2, activity.getTotalEvents(), "the duplicate and the too-late event are not counted");
+        var activity = fixture.activity("ev").activity;
+        assertEquals(2, activity.totalEvents(), "the duplicate and the too-late event are not counted");
         // 5-minute buckets, newest first: 08:20 holds the first event, 08:15 the out-of-order one.
-        assertEquals(List.of(1L, 1L), activity.getFineCounts().subList(0, 2));
-        assertEquals(START.plusSeconds(1200).toEpochMilli(), activity.getLastAccess());
+        assertEquals(List.of(1L, 1L), List.of(activity.fine().countAtAge(0), activity.fine().countAtAge(1)));
+        assertEquals(START.plusSeconds(1200).toEpochMilli(), activity.lastAccess());
     }
 
     @Test
     void shouldDeleteAllStateOnATombstone() {
         fixture.datasets.pipeInput("gone", TopologyFixture.dataset("gone", "aws", "STANDARD", GB), START);
         fixture.burst("gone", START.plusSeconds(10), 5, Duration.ofMinutes(1));
-        assertTrue(fixture.state("gone") != null);
+        assertTrue(fixture.state("gone") != null && fixture.activity("gone") != null);
         fixture.placements.readKeyValuesToList();
 
         fixture.datasets.pipeInput("gone", null, START.plusSeconds(120));
         assertNull(fixture.state("gone"));
+        assertNull(fixture.activity("gone"), "the activity goes too");
         KeyValueStore<String, String> due = fixture.driver.getKeyValueStore(TieringTopology.DUE_INDEX_STORE);
         try (var all = due.all()) {
             assertFalse(all.hasNext(), "no due-index entry left behind");
@@ -264,7 +265,7 @@ class TieringTopologyTest {
         assertTrue(letter.value.getReason().contains("magic byte 0x01"), letter.value.getReason());
         assertEquals(6, letter.value.getValue().remaining(), "the raw bytes are kept");
         assertTrue(fixture.deadLetters.isEmpty());
-        assertEquals(1, fixture.state("ok").getActivity().getTotalEvents(), "the next record was processed");
+        assertEquals(1, fixture.activity("ok").activity.totalEvents(), "the next record was processed");
     }
 
     @Test
@@ -408,7 +409,8 @@ class TieringTopologyTest {
         long now = START.plusSeconds(20).toEpochMilli();
         assertEquals(now, fixture.state("x1").getDueAt());
         assertEquals("x2", due.get(DueIndex.entry(now, "x2")));
-        assertEquals(-1L, fixture.state("events-only").getDueAt(), "nothing to place without an inventory entry");
+        assertNull(fixture.state("events-only"), "nothing to place without an inventory entry");
+        assertEquals(1, fixture.activity("events-only").activity.totalEvents());
 
         fixture.driver.advanceWallClockTime(Duration.ofSeconds(10));
         List<KeyValue<String, Placement>> decisions = fixture.placements.readKeyValuesToList();

@@ -2,9 +2,9 @@ package io.tierflow.cli.bench;
 
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.streams.DatasetViews;
 import io.tierflow.streams.TieringApp;
 import io.tierflow.streams.TieringSettings;
-import io.tierflow.streams.TieringTopology;
 import io.tierflow.topics.Topics;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -186,10 +186,13 @@ final class TopologyBenchmark {
         progress.say("  changelogs: %.1f bytes per event held, %.1f bytes per event written",
                 (double) changelogTotal / catchUp.total(), written / catchUp.total());
         Path appState = work.resolve("state").resolve(appId);
-        long stateBytes = storeBytes(appState, TieringTopology.DATASET_STATE_STORE, false);
-        progress.say("  %s store on disk: %s bytes (%s in SST files) over %d tasks", TieringTopology.DATASET_STATE_STORE,
-                Progress.count(stateBytes), Progress.count(storeBytes(appState, TieringTopology.DATASET_STATE_STORE,
-                        true)), storeDirectories(appState, TieringTopology.DATASET_STATE_STORE).size());
+        long stateBytes = 0;
+        for (String store : DatasetViews.STORES) { // the stores that hold per-dataset state
+            long bytes = storeBytes(appState, store, false);
+            stateBytes += bytes;
+            progress.say("  %s store on disk: %s bytes (%s in SST files) over %d tasks", store, Progress.count(bytes),
+                    Progress.count(storeBytes(appState, store, true)), storeDirectories(appState, store).size());
+        }
         admin.deleteTopics(List.copyOf(changelogs.keySet())).all().get();
         deleteRecursively(appState);
         return new TieringRun(eps, changelogTotal, stateBytes);
