@@ -9,7 +9,6 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -80,12 +79,11 @@ final class DatasetActivitySerde implements Serde<DatasetActivity> {
         for (long id : ids) {
             out.l(id);
         }
-        Map<String, Double> regions = a.rawRegionBytes();
-        out.varlong(regions.size());
-        regions.forEach((region, bytes) -> {
-            out.string(region);
-            out.d(bytes);
-        });
+        out.varlong(a.regionCount());
+        for (int i = 0; i < a.regionCount(); i++) {
+            out.string(a.region(i));
+            out.d(a.regionBytes(i));
+        }
         ReadTally tally = value.uncharged;
         out.varlong(tally.regionCount());
         for (int i = 0; i < tally.regionCount(); i++) {
@@ -122,9 +120,11 @@ final class DatasetActivitySerde implements Serde<DatasetActivity> {
                 ids[i] = in.getLong();
             }
             int regionCount = (int) varlong(in);
-            Map<String, Double> regions = new LinkedHashMap<>();
+            String[] regions = new String[regionCount];
+            double[] regionBytes = new double[regionCount];
             for (int i = 0; i < regionCount; i++) {
-                regions.put(string(in), in.getDouble());
+                regions[i] = string(in);
+                regionBytes[i] = in.getDouble();
             }
             ReadTally tally = new ReadTally();
             int talliedRegions = (int) varlong(in);
@@ -136,8 +136,12 @@ final class DatasetActivitySerde implements Serde<DatasetActivity> {
                 throw new SerializationException(in.remaining() + " bytes left over after a dataset-activity value on '"
                         + topic + "': the value is not in the layout of version " + VERSION);
             }
-            DatasetActivity value = new DatasetActivity(new Activity(fine, coarse, heat, heatAt, lastAccess, regions,
-                    decayedRequests, holt, holtHour, ids, total), tally);
+            Activity activity = new Activity(fine, coarse, heat, heatAt, lastAccess, Map.of(), decayedRequests, holt,
+                    holtHour, ids, total);
+            for (int i = 0; i < regionCount; i++) {
+                activity.restoreRegion(regions[i], regionBytes[i]);
+            }
+            DatasetActivity value = new DatasetActivity(activity, tally);
             value.placed = (flags & 1) != 0;
             value.spiking = (flags & 2) != 0;
             value.tier = TIERS[(flags >> 2) & 3];

@@ -123,6 +123,10 @@ final class TopologyBenchmark {
         Properties config = streamsConfig(stack, appId, work);
         // The same guarantee as the tiering app's default, so the ratio is the tiering topology's own cost.
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // And the same commit interval: under exactly-once each commit is a transaction, which the pass-through
+        // would otherwise pay for more often than the tiering app does.
+        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                TieringApp.topologyConfig().get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
         config.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         KafkaStreams streams = new KafkaStreams(PassThroughTopology.build(stack.topics(), sink), config);
         AtomicReference<String> failure = new AtomicReference<>();

@@ -262,6 +262,26 @@ public final class Activity {
         return copy;
     }
 
+    /** Number of client regions read from. */
+    public int regionCount() {
+        return regionCount;
+    }
+
+    /** The {@code i}-th region read from, in the order first seen. */
+    public String region(int i) {
+        return regions[i];
+    }
+
+    /** Decayed bytes read from the {@code i}-th region as of {@link #rawHeatAt()}. */
+    public double regionBytes(int i) {
+        return regionBytes[i];
+    }
+
+    /** Restores one region's decayed bytes (the inverse of {@link #region} and {@link #regionBytes}). */
+    public void restoreRegion(String region, double bytes) {
+        regionBytes[regionIndex(region)] = bytes;
+    }
+
     public double rawDecayedRequests() {
         return decayedRequests;
     }
