@@ -33,7 +33,9 @@ import io.tierflow.topics.Topics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -57,11 +59,26 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     /** Control target meaning every dataset. */
     static final String ALL = "*";
     private static final String SPIKE_PREFIX = "TRAFFIC_SPIKE:";
+    /** Activity values kept as objects per task: about 1 KB of heap each. */
+    static final int RECENT_ACTIVITIES = 20_000;
     private final TieringSettings settings;
     private ProcessorContext<String, TieringOutput> context;
     private final java.util.Map<String, Boolean> siteUp = new java.util.HashMap<>();
     private KeyValueStore<String, DatasetState> states;
     private KeyValueStore<String, DatasetActivity> activities;
+    /**
+     * The activity values of the datasets this task touched most recently, as last written to {@code activities}:
+     * popular datasets' values are then read without a store lookup and deserialization. Safe because every change
+     * to a value is written through to the store before the next record (or the cache is dropped when processing
+     * fails half-way), this processor is the store's only writer, and a task whose stores are reset is initialised
+     * anew, which empties the cache.
+     */
+    private final Map<String, DatasetActivity> recent = new LinkedHashMap<>(RECENT_ACTIVITIES * 4 / 3, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, DatasetActivity> eldest) {
+            return size() > RECENT_ACTIVITIES;
+        }
+    };
     private KeyValueStore<String, String> dueIndex;
     private Catalogue catalogue;
     private CostLedgerWriter costs;
@@ -73,6 +90,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     @Override
     public void init(ProcessorContext<String, TieringOutput> context) {
         this.context = context;
+        recent.clear(); // re-initialised after its stores were reset (e.g. an aborted transaction): forget
         states = context.getStateStore(TieringTopology.DATASET_STATE_STORE);
         activities = context.getStateStore(TieringTopology.DATASET_ACTIVITY_STORE);
         dueIndex = context.getStateStore(TieringTopology.DUE_INDEX_STORE);
@@ -84,11 +102,32 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         costs = new CostLedgerWriter(context.getStateStore(TieringTopology.COST_LEDGER_STORE), catalogue);
         // Wall-clock punctuation: it must fire on partitions that receive nothing (cold data gets no events).
         // Which time it evaluates at is the clock setting's choice (see TieringSettings.eventTimeClock).
-        context.schedule(settings.evaluationInterval(), PunctuationType.WALL_CLOCK_TIME, this::evaluateDue);
+        context.schedule(settings.evaluationInterval(), PunctuationType.WALL_CLOCK_TIME, wallClockMs -> {
+            try {
+                evaluateDue(wallClockMs);
+            } catch (RuntimeException e) {
+                recent.clear(); // as in process()
+                throw e;
+            }
+        });
     }
 
     @Override
     public void process(Record<String, Object> record) {
+        try {
+            dispatch(record);
+        } catch (RuntimeException e) {
+            recent.clear(); // a value may have changed without being written: read them from the store again
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        recent.clear();
+    }
+
+    private void dispatch(Record<String, Object> record) {
         String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
         if (record.key() == null) {
             throw new IllegalArgumentException("record without a dataset key on " + topic);
@@ -106,7 +145,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         if (event == null) {
             return; // a tombstone on a stream topic means nothing
         }
-        DatasetActivity activity = activities.get(key);
+        DatasetActivity activity = loadActivity(key);
         DatasetState legacy = null;
         if (activity == null) {
             // A new dataset, or one whose state predates the activity store: then its record carries the activity.
@@ -138,7 +177,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         if (legacy != null) {
             states.put(key, legacy); // without the activity it carried, now in the activity store
         }
-        activities.put(key, activity);
+        saveActivity(key, activity);
     }
 
     /**
@@ -169,9 +208,30 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         }
     }
 
+    private DatasetActivity loadActivity(String key) {
+        DatasetActivity activity = recent.get(key);
+        if (activity == null) {
+            activity = activities.get(key);
+            if (activity != null) {
+                recent.put(key, activity);
+            }
+        }
+        return activity;
+    }
+
+    private void saveActivity(String key, DatasetActivity activity) {
+        activities.put(key, activity);
+        recent.put(key, activity);
+    }
+
+    private void deleteActivity(String key) {
+        activities.delete(key);
+        recent.remove(key);
+    }
+
     /** The dataset's activity value, from its store or, for state that predates it, from the dataset record. */
     private DatasetActivity activityOf(String key, DatasetState state) {
-        DatasetActivity activity = activities.get(key);
+        DatasetActivity activity = loadActivity(key);
         return activity != null ? activity : restore(state);
     }
 
@@ -207,7 +267,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
 
     private void onInventory(String key, Dataset dataset, long timestamp) {
         DatasetState state = states.get(key);
-        DatasetActivity stored = activities.get(key);
+        DatasetActivity stored = loadActivity(key);
         DatasetActivity activity = stored != null ? stored : restore(state);
         long now = Math.max(timestamp, context.currentStreamTimeMs());
         if (dataset == null) {
@@ -217,7 +277,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
                 states.delete(key);
             }
             if (stored != null) {
-                activities.delete(key);
+                deleteActivity(key);
             }
             context.forward(new Record<>(key, TieringOutput.placement(null), timestamp));
             return;
@@ -235,7 +295,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         copyFacts(state, activity);
         evaluate(state, activity, now);
         states.put(key, state);
-        activities.put(key, activity);
+        saveActivity(key, activity);
     }
 
     private void onStatus(String key, MigrationStatus status, long timestamp) {
@@ -266,7 +326,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
                 } else {
                     schedule(state, now + catalogue.policy().cooldownMs());
                 }
-                activities.put(key, activity);
+                saveActivity(key, activity);
             }
             case FAILED -> {
                 state.setInFlight(null);
@@ -295,7 +355,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
                 DatasetActivity activity = activityOf(key, state);
                 evaluate(state, activity, now);
                 states.put(key, state);
-                activities.put(key, activity);
+                saveActivity(key, activity);
             }
         } else if (ALL.equals(command.getTarget())) {
             // An operator action, rare by nature: a scan of the partition's datasets is acceptable here. Only the due
@@ -374,7 +434,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
             if (state.getInventory() != null) {
                 DatasetActivity activity = activityOf(key, state);
                 evaluate(state, activity, now);
-                activities.put(key, activity);
+                saveActivity(key, activity);
             }
             states.put(key, state);
         }

@@ -125,7 +125,7 @@ final class TopologyBenchmark {
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // And the same commit interval: under exactly-once each commit is a transaction, which the pass-through
         // would otherwise pay for more often than the tiering app does.
-        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+        config.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
                 TieringApp.topologyConfig().get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
         config.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         KafkaStreams streams = new KafkaStreams(PassThroughTopology.build(stack.topics(), sink), config);
@@ -222,6 +222,7 @@ final class TopologyBenchmark {
         config.put(StreamsConfig.STATE_DIR_CONFIG, work.resolve("state").toString());
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
+        config.putAll(settings.streamsConfig());
         return config;
     }
 
