@@ -89,4 +89,14 @@ final class Converters {
             }
         }
     }
+
+    /** An integer from the environment, or the default when the variable is unset or blank. */
+    static int intEnv(String name, int dflt) {
+        String value = System.getenv(name);
+        try {
+            return value == null || value.isBlank() ? dflt : Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be an integer, not '" + value + "'");
+        }
+    }
 }

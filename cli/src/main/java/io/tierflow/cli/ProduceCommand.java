@@ -5,6 +5,7 @@ import io.tierflow.cli.traffic.ContentChecksums;
 import io.tierflow.cli.traffic.DatasetInventory;
 import io.tierflow.cli.traffic.DatasetSpec;
 import io.tierflow.cli.traffic.DiurnalCycle;
+import io.tierflow.cli.traffic.OperatorBursts;
 import io.tierflow.cli.traffic.TrafficConfig;
 import io.tierflow.cli.traffic.TrafficGenerator;
 import io.tierflow.cli.traffic.ZipfSampler;
@@ -180,6 +181,10 @@ final class ProduceCommand implements Callable<Integer> {
             description = "How long to wait for Kafka before giving up (default: 15s).")
     Duration connectTimeout = Duration.ofSeconds(15);
 
+    @Option(names = "--follow-control", description = "Also burst the datasets an operator names in BURST "
+            + "commands on the control topic (POST /control/burst), while live traffic runs.")
+    boolean followControl;
+
     /** Set by Ctrl-C; the loops check it, then flush and close. */
     private volatile boolean stopRequested;
 
@@ -243,7 +248,12 @@ final class ProduceCommand implements Callable<Integer> {
             traffic = trafficConfig(Instant.now());
         }
         TrafficGenerator generator = new TrafficGenerator(traffic, inventory);
-        TrafficSummary sent = produceTraffic(topics, generator);
+        OperatorBursts bursts = new OperatorBursts(inventory);
+        TrafficSummary sent;
+        try (ControlFollower follower = followControl
+                ? ControlFollower.start(bootstrapServers, topics, bursts, err) : null) {
+            sent = produceTraffic(topics, generator, bursts);
+        }
         printSummary(traffic, generator, registered, sent, System.nanoTime() - started);
         if (sent.failure != null) {
             throw sent.failure;
@@ -493,7 +503,7 @@ final class ProduceCommand implements Callable<Integer> {
         ProduceException failure;
     }
 
-    private TrafficSummary produceTraffic(Topics topics, TrafficGenerator generator) {
+    private TrafficSummary produceTraffic(Topics topics, TrafficGenerator generator, OperatorBursts bursts) {
         PrintWriter err = spec.commandLine().getErr();
         Topic<String, AccessEvent> topic = topics.accessEvents;
         TrafficSummary summary = new TrafficSummary();
@@ -513,6 +523,11 @@ final class ProduceCommand implements Callable<Integer> {
                     if (stopRequested) {
                         break;
                     }
+                }
+                for (AccessEvent extra : bursts.due(System.nanoTime(), event.getEventTime())) {
+                    producer.send(new ProducerRecord<>(topic.name(), null, extra.getEventTime().toEpochMilli(),
+                            extra.getKey(), extra), summary.outcome);
+                    summary.sent++;
                 }
                 producer.send(new ProducerRecord<>(topic.name(), null, event.getEventTime().toEpochMilli(),
                         event.getKey(), event), summary.outcome);

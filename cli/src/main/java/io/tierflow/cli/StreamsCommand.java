@@ -1,10 +1,13 @@
 package io.tierflow.cli;
 
+import io.tierflow.api.ApiSettings;
+import io.tierflow.api.StreamsNode;
 import io.tierflow.config.LayeredConfig;
 import io.tierflow.localstack.LocalStackConfig;
 import io.tierflow.streams.TieringApp;
 import io.tierflow.streams.TieringSettings;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code tierflow streams}: runs the tiering topology until Ctrl-C. */
+/** {@code tierflow streams}: runs the tiering topology and its HTTP API until Ctrl-C. */
 @Command(name = "streams", mixinStandardHelpOptions = true,
         description = {"Runs the tiering topology (Kafka Streams, exactly-once) against a Kafka cluster and schema "
                 + "registry; defaults point at `tierflow local`.",
@@ -48,6 +51,21 @@ final class StreamsCommand implements Callable<Integer> {
             + "not max(stream time, wall clock).")
     boolean eventTimeClock;
 
+    @Option(names = "--api-port", description = "Port of this node's HTTP API (default: ${DEFAULT-VALUE}; env "
+            + "TIERFLOW_API_PORT). Each node of one application needs its own.")
+    int apiPort = Converters.intEnv("TIERFLOW_API_PORT", ApiSettings.DEFAULT_PORT);
+
+    @Option(names = "--api-bind", description = "Address the API listens on (default: ${DEFAULT-VALUE}).")
+    String apiBind = "127.0.0.1";
+
+    @Option(names = "--advertised-host", description = "Host other nodes reach this node's API at (default: "
+            + "${DEFAULT-VALUE}); with --api-port it is the streams application.server.")
+    String advertisedHost = "127.0.0.1";
+
+    @Option(names = "--api-token-file", paramLabel = "FILE", description = "File holding the bearer token the "
+            + "write endpoints require (default: env TIERFLOW_API_TOKEN; without either, writes are refused).")
+    Path apiTokenFile;
+
     @Override
     public Integer call() throws Exception {
         LocalStackConfig local = LocalStackConfig.defaults();
@@ -71,9 +89,15 @@ final class StreamsCommand implements Callable<Integer> {
                 config.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG), config.getProperty("schema.registry.url"),
                 config.getProperty(StreamsConfig.STATE_DIR_CONFIG));
         out.flush();
-        TieringApp app = new TieringApp(config, TieringSettings.DEFAULTS.withEventTimeClock(eventTimeClock));
-        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "tierflow-streams-stop"));
-        app.start();
-        return app.awaitTermination();
+        String token = apiTokenFile != null ? Files.readString(apiTokenFile).strip() : System.getenv("TIERFLOW_API_TOKEN");
+        ApiSettings api = new ApiSettings(apiBind, apiPort, advertisedHost, token == null || token.isBlank() ? null
+                : token, "api", ApiSettings.defaults().rebalanceWait());
+        StreamsNode node = StreamsNode.start(config, TieringSettings.DEFAULTS.withEventTimeClock(eventTimeClock), api);
+        out.printf("tierflow streams: API on http://%s:%d%s%n", apiBind, node.apiPort(),
+                api.token() == null ? " (writes refused: no token configured)" : "");
+        out.flush();
+        Runtime.getRuntime().addShutdownHook(new Thread(node::close, "tierflow-streams-stop"));
+        return node.awaitTermination();
     }
+
 }

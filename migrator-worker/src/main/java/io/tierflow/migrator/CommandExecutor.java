@@ -223,7 +223,9 @@ public final class CommandExecutor {
     }
 
     private void checkSourceVersion(MigrationCommand command, ObjectInfo source) throws MigrationFailure {
-        if (!source.versionToken().equals(command.getExpectedVersionToken())
+        // ETags are quoted in HTTP headers and often not in inventories: the same version either way
+        // (ObjectInfo.isVersion does the same).
+        if (!source.versionToken().equals(S3SiteStore.unquote(command.getExpectedVersionToken()))
                 || source.size() != command.getSizeBytes()) {
             throw new MigrationFailure(ErrorCode.VERSION_CONFLICT, command.getKey() + " at site "
                     + command.getSourceSite() + " is version " + source.versionToken() + " (" + source.size()

@@ -14,6 +14,6 @@ public record ObjectInfo(long size, String versionToken, String sha256, String s
         if (sha256 != null && expectedSha256 != null && !expectedSha256.isEmpty()) {
             return sha256.equalsIgnoreCase(expectedSha256);
         }
-        return versionToken != null && versionToken.equals(expectedVersionToken);
+        return versionToken != null && versionToken.equals(S3SiteStore.unquote(expectedVersionToken));
     }
 }

@@ -1,0 +1,88 @@
+package io.tierflow.cli.traffic;
+
+import io.tierflow.schemas.AccessEvent;
+import io.tierflow.schemas.AccessOp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Bursts an operator asks for while traffic runs ({@code POST /control/burst}): extra GETs of whole objects on the
+ * named datasets at a given rate for a given time, on top of the generated traffic. Added from the thread that
+ * follows the control topic; drained by the traffic loop, which calls {@link #due} before each event it sends.
+ */
+public final class OperatorBursts {
+    /** Most events one burst may emit in one call, so a stalled loop does not catch up with a flood. */
+    private static final int MAX_CATCH_UP = 10_000;
+    private final ConcurrentLinkedQueue<Burst> added = new ConcurrentLinkedQueue<>();
+    private final List<Burst> active = new ArrayList<>();
+    private final Map<String, DatasetSpec> datasets;
+    private final String runId = UUID.randomUUID().toString().substring(0, 8);
+    private long sequence;
+
+    public OperatorBursts(List<DatasetSpec> datasets) {
+        this.datasets = datasets.stream().collect(Collectors.toMap(DatasetSpec::key, Function.identity()));
+    }
+
+    /**
+     * Starts a burst now. Keys this traffic does not know are left out (their size and site are unknown).
+     *
+     * @return the keys that will burst
+     */
+    public List<String> add(List<String> keys, double eventsPerSecond, Duration length, long nowNanos) {
+        List<DatasetSpec> known = keys.stream().map(datasets::get).filter(java.util.Objects::nonNull).toList();
+        if (!known.isEmpty() && eventsPerSecond > 0) {
+            added.add(new Burst(known, (long) (1e9 / eventsPerSecond), nowNanos, nowNanos + length.toNanos()));
+        }
+        return known.stream().map(DatasetSpec::key).toList();
+    }
+
+    /** The burst events due by {@code nowNanos} (System.nanoTime), stamped with the traffic's event time. */
+    public List<AccessEvent> due(long nowNanos, Instant eventTime) {
+        for (Burst burst; (burst = added.poll()) != null; ) {
+            active.add(burst);
+        }
+        if (active.isEmpty()) {
+            return List.of();
+        }
+        List<AccessEvent> events = new ArrayList<>();
+        for (Iterator<Burst> it = active.iterator(); it.hasNext(); ) {
+            Burst burst = it.next();
+            int emitted = 0;
+            while (burst.nextNanos <= Math.min(nowNanos, burst.endNanos) && emitted < MAX_CATCH_UP) {
+                DatasetSpec dataset = burst.datasets.get((int) (burst.count % burst.datasets.size()));
+                events.add(new AccessEvent(dataset.key(), AccessOp.GET, dataset.sizeBytes(), dataset.primarySite(),
+                        TrafficConfig.DEFAULT_REGIONS.get(0), 20.0, eventTime, "burst-" + runId + "-" + sequence++));
+                burst.count++;
+                burst.nextNanos += burst.intervalNanos;
+                emitted++;
+            }
+            if (burst.nextNanos > burst.endNanos) {
+                it.remove();
+            }
+        }
+        return events;
+    }
+
+    private static final class Burst {
+        final List<DatasetSpec> datasets;
+        final long intervalNanos;
+        final long endNanos;
+        long nextNanos;
+        long count;
+
+        Burst(List<DatasetSpec> datasets, long intervalNanos, long startNanos, long endNanos) {
+            this.datasets = datasets;
+            this.intervalNanos = Math.max(1, intervalNanos);
+            this.nextNanos = startNanos;
+            this.endNanos = endNanos;
+        }
+    }
+}

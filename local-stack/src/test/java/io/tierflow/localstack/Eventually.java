@@ -1,0 +1,28 @@
+package io.tierflow.localstack;
+
+import java.time.Duration;
+
+/** Waits for a condition of an asynchronous system (a topology, a migrator, an API) by polling it. */
+public final class Eventually {
+    private static final long POLL_MILLIS = 100;
+
+    private Eventually() {
+    }
+
+    /** A condition that may throw while the system is not ready yet (then it is asked again). */
+    @FunctionalInterface
+    public interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    /** Returns once the condition holds; fails naming {@code what} when it has not within the timeout. */
+    public static void holds(Duration timeout, String what, Condition condition) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+            }
+            Thread.sleep(POLL_MILLIS); // the polling interval of a condition wait, not a fixed delay
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.tierflow.api;
+
+/** An answer other than 200, with the message the client gets as JSON. Never carries a stack trace out. */
+final class ApiException extends RuntimeException {
+    private final int status;
+    private final int retryAfterSeconds;
+
+    private ApiException(int status, String message, int retryAfterSeconds) {
+        super(message, null, false, false);
+        this.status = status;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    static ApiException badRequest(String message) {
+        return new ApiException(400, message, 0);
+    }
+
+    static ApiException unauthorized(String message) {
+        return new ApiException(401, message, 0);
+    }
+
+    static ApiException forbidden(String message) {
+        return new ApiException(403, message, 0);
+    }
+
+    static ApiException notFound(String message) {
+        return new ApiException(404, message, 0);
+    }
+
+    /** 503 with Retry-After: the answer exists but cannot be given right now (rebalance, peer unreachable). */
+    static ApiException unavailable(String message, int retryAfterSeconds) {
+        return new ApiException(503, message, retryAfterSeconds);
+    }
+
+    int status() {
+        return status;
+    }
+
+    int retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+}

@@ -1,0 +1,164 @@
+package io.tierflow.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Where data lives among the streams instances of one application, and how to reach it: the owner of a key
+ * ({@code queryMetadataForKey} over {@code application.server}), this instance's stores one partition at a time, and
+ * other instances over HTTP. While a rebalance is under way ownership is unknown or stores are closed; every read
+ * is retried for a short while and then answered 503 with Retry-After, never with a wrong or empty answer.
+ */
+final class Cluster {
+    /** Header a forwarded request carries, so the receiver answers from its own state and never forwards again. */
+    static final String FORWARDED_HEADER = "X-Tierflow-Forwarded-By";
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(50);
+
+    private final KafkaStreams streams;
+    private final HostInfo self;
+    private final Duration rebalanceWait;
+    private final HttpClient http;
+    private final ObjectMapper json;
+
+    Cluster(KafkaStreams streams, HostInfo self, Duration rebalanceWait, ObjectMapper json) {
+        this.streams = streams;
+        this.self = self;
+        this.rebalanceWait = rebalanceWait;
+        this.json = json;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    }
+
+    HostInfo self() {
+        return self;
+    }
+
+    KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** Where a key of a store lives: its active host and partition. */
+    KeyQueryMetadata ownerOf(String store, String key) {
+        return retrying("the owner of '" + key + "'", () -> {
+            KeyQueryMetadata metadata = streams.queryMetadataForKey(store, key, Serdes.String().serializer());
+            if (metadata == null || metadata.activeHost() == null
+                    || metadata.activeHost().equals(HostInfo.unavailable())) {
+                throw new InvalidStateStoreException("no active owner of the key while rebalancing");
+            }
+            return metadata;
+        });
+    }
+
+    /** This instance's copy of a store for one partition (active only, never a stale standby). */
+    <V> ReadOnlyKeyValueStore<String, V> localStore(String store, int partition) {
+        return streams.store(StoreQueryParameters.<ReadOnlyKeyValueStore<String, V>>fromNameAndType(store,
+                QueryableStoreTypes.keyValueStore()).withPartition(partition));
+    }
+
+    /** A global store, complete on every instance. */
+    <V> ReadOnlyKeyValueStore<String, V> globalStore(String store) {
+        return retrying("the " + store + " store", () -> streams.store(
+                StoreQueryParameters.<ReadOnlyKeyValueStore<String, V>>fromNameAndType(store,
+                        QueryableStoreTypes.keyValueStore())));
+    }
+
+    /**
+     * The instances hosting a store, with the partitions each one owns of the topic the store is partitioned like.
+     * Fails (503) while any partition has no owner, so a list is never silently missing a part.
+     */
+    List<Member> members(String store, String partitionedLike, int partitionCount) {
+        return retrying("the instances hosting " + store, () -> {
+            List<Member> members = new ArrayList<>();
+            Set<Integer> covered = new TreeSet<>();
+            Collection<StreamsMetadata> all = streams.streamsMetadataForStore(store);
+            for (StreamsMetadata metadata : all) {
+                Set<Integer> partitions = new TreeSet<>();
+                metadata.topicPartitions().stream().filter(tp -> tp.topic().equals(partitionedLike))
+                        .forEach(tp -> partitions.add(tp.partition()));
+                covered.addAll(partitions);
+                members.add(new Member(metadata.hostInfo(), partitions));
+            }
+            if (covered.size() < partitionCount) {
+                throw new InvalidStateStoreException("only partitions " + covered + " of " + partitionCount
+                        + " have an owner");
+            }
+            return members;
+        });
+    }
+
+    boolean isSelf(HostInfo host) {
+        return self.equals(host);
+    }
+
+    /**
+     * GETs a path from another instance and returns its status and JSON body. An unreachable peer is a 503: its
+     * share of the answer cannot be given now.
+     */
+    Reply get(HostInfo host, String pathAndQuery) {
+        URI uri = URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery);
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                .header(FORWARDED_HEADER, self.host() + ":" + self.port()).GET().build();
+        try {
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return new Reply(response.statusCode(), json.readTree(response.body()));
+        } catch (IOException e) {
+            throw ApiException.unavailable("instance " + host.host() + ":" + host.port() + " did not answer ("
+                    + e.getClass().getSimpleName() + "); retry shortly", 1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("interrupted while asking " + host.host() + ":" + host.port(), 1);
+        }
+    }
+
+    /**
+     * Runs a read, retrying while the streams client is rebalancing or a store is closed for migration; after the
+     * rebalance wait it answers 503 with Retry-After.
+     */
+    <T> T retrying(String what, Supplier<T> read) {
+        long deadline = System.nanoTime() + rebalanceWait.toNanos();
+        while (true) {
+            try {
+                return read.get();
+            } catch (InvalidStateStoreException e) { // includes StreamsNotStartedException and StreamsRebalancingException
+                if (System.nanoTime() >= deadline) {
+                    throw ApiException.unavailable("cannot read " + what + " right now (" + streams.state()
+                            + ": " + e.getMessage() + "); retry shortly", 1);
+                }
+                try {
+                    Thread.sleep(RETRY_PAUSE.toMillis()); // backing off while the rebalance completes
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw ApiException.unavailable("interrupted while waiting for a rebalance", 1);
+                }
+            }
+        }
+    }
+
+    /** One instance and the partitions of a store it owns. */
+    record Member(HostInfo host, Set<Integer> partitions) {
+    }
+
+    /** Another instance's answer. */
+    record Reply(int status, JsonNode body) {
+    }
+}

@@ -1,0 +1,188 @@
+package io.tierflow.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tierflow.topics.Topics;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API of one streams node: reads over interactive queries (routed to the owner of a key, gathered from
+ * every instance for lists) and writes that only produce to Kafka. Create it before the streams client starts,
+ * with {@link #applicationServer(ApiSettings)} as the client's {@code application.server}.
+ */
+public final class QueryServer implements AutoCloseable {
+    /** Header naming the instance (host:port) that answered, on every response. */
+    public static final String INSTANCE_HEADER = "X-Tierflow-Instance";
+    private static final Logger log = LoggerFactory.getLogger(QueryServer.class);
+    private static final String INSTANCE_ATTRIBUTE = "tierflow.instance";
+
+    private final Javalin app;
+    private final Producer<String, byte[]> producer;
+    private final ApiSettings settings;
+
+    /**
+     * @param streams the streams client whose stores are read (not yet started, or running)
+     * @param kafkaConfig at least {@code bootstrap.servers} and {@code schema.registry.url}, for the writes
+     */
+    public QueryServer(KafkaStreams streams, Map<String, ?> kafkaConfig, PrometheusMeterRegistry metrics,
+            ApiSettings settings) {
+        this.settings = settings;
+        ObjectMapper json = new ObjectMapper();
+        Topics topics = Topics.using(kafkaConfig);
+        this.producer = new KafkaProducer<>(producerConfig(kafkaConfig), new StringSerializer(),
+                new ByteArraySerializer());
+        int partitions = partitionsOf(producer, Topics.ACCESS_EVENTS);
+        HostInfo self = new HostInfo(settings.advertisedHost(), settings.port());
+        Cluster cluster = new Cluster(streams, self, settings.rebalanceWait(), json);
+        Clock clock = Clock.systemUTC();
+        ReadHandlers reads = new ReadHandlers(cluster, partitions, clock);
+        WriteHandlers writes = new WriteHandlers(topics, producer, cluster, json, settings, partitions, clock);
+        String instance = self.host() + ":" + self.port();
+
+        app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.jetty.defaultHost = settings.bindHost();
+            config.jetty.defaultPort = settings.port();
+            config.jsonMapper(new JavalinJackson(json, false));
+            config.router.ignoreTrailingSlashes = true;
+        });
+        app.before(ctx -> {
+            ctx.attribute(INSTANCE_ATTRIBUTE, instance);
+            ctx.header(INSTANCE_HEADER, instance);
+            ctx.attribute("tierflow.started", System.nanoTime());
+        });
+        app.after(ctx -> {
+            Long started = ctx.attribute("tierflow.started");
+            if (started != null) {
+                Timer.builder("tierflow_api_requests").description("HTTP requests answered by the query API")
+                        .tag("method", ctx.method().name()).tag("route", routeOf(ctx))
+                        .tag("status", String.valueOf(ctx.statusCode())).register(metrics)
+                        .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+        });
+
+        app.get("/health", reads::health);
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        app.get("/datasets", reads::datasets);
+        // Dataset keys are paths, so <key> accepts slashes; the explain route is matched first.
+        app.get("/datasets/<key>/explain", reads::explain);
+        app.get("/datasets/<key>", reads::dataset);
+        app.get("/migrations", reads::migrations);
+        app.get("/alerts", reads::alerts);
+        app.get("/sites", reads::sites);
+        app.get("/stats", reads::stats);
+
+        app.before("/control/*", writes::authorize);
+        app.before("/policies/*", writes::authorize);
+        app.before("/sites/*", writes::authorize);
+        app.post("/control/alerts/<id>/ack", writes::acknowledgeAlert);
+        app.post("/control/sites/{name}/down", writes::siteDown);
+        app.post("/control/sites/{name}/up", writes::siteUp);
+        app.post("/control/burst", writes::burst);
+        app.post("/control/reoptimize", writes::reoptimize);
+        app.put("/policies/{name}", writes::putPolicy);
+        app.put("/sites/{name}", writes::putSite);
+
+        app.exception(ApiException.class, (e, ctx) -> {
+            if (e.retryAfterSeconds() > 0) {
+                ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+            }
+            error(ctx, e.status(), e.getMessage());
+        });
+        app.exception(Exception.class, (e, ctx) -> {
+            log.error("{} {} failed", ctx.method(), ctx.path(), e);
+            error(ctx, 500, "internal error (" + e.getClass().getSimpleName() + "); the server log has the details");
+        });
+        app.error(404, ctx -> {
+            if (ctx.attribute("tierflow.error") == null) {
+                error(ctx, 404, "no endpoint " + ctx.method() + " " + ctx.path() + "; see the README for the API");
+            }
+        });
+        app.error(405, ctx -> {
+            if (ctx.attribute("tierflow.error") == null) {
+                error(ctx, 405, ctx.method() + " is not allowed on " + ctx.path());
+            }
+        });
+    }
+
+    /** The {@code application.server} value the streams client must be configured with for these settings. */
+    public static String applicationServer(ApiSettings settings) {
+        return settings.advertisedHost() + ":" + settings.port();
+    }
+
+    public QueryServer start() {
+        app.start();
+        log.info("query API listening on http://{}:{} ({})", settings.bindHost(), app.port(), settings);
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        producer.close();
+    }
+
+    /** Writes a JSON answer, naming the instance that answered unless a forwarded answer already does. */
+    static void respond(Context ctx, ObjectNode body) {
+        if (!body.has("instance")) {
+            body.put("instance", (String) ctx.attribute(INSTANCE_ATTRIBUTE));
+        }
+        ctx.json(body);
+    }
+
+    private static void error(Context ctx, int status, String message) {
+        ctx.attribute("tierflow.error", true);
+        ObjectNode body = new ObjectMapper().createObjectNode();
+        body.put("error", HttpStatus.forStatus(status).getMessage());
+        body.put("message", message);
+        ctx.status(status);
+        respond(ctx, body);
+    }
+
+    private static String routeOf(Context ctx) {
+        String path = ctx.endpointHandlerPath();
+        return path == null || path.equals("*") ? "unmatched" : path;
+    }
+
+    private static Map<String, Object> producerConfig(Map<String, ?> kafkaConfig) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaConfig.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "tierflow-api");
+        return config;
+    }
+
+    private static int partitionsOf(Producer<String, byte[]> producer, String topic) {
+        try {
+            return producer.partitionsFor(topic).size();
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new IllegalStateException("cannot read the partitions of '" + topic + "' from Kafka ("
+                    + e.getMessage() + "): is the broker up and the topic created?", e);
+        }
+    }
+}

@@ -1,0 +1,341 @@
+package io.tierflow.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.tierflow.schemas.Alert;
+import io.tierflow.schemas.CostLedger;
+import io.tierflow.schemas.MigrationPhase;
+import io.tierflow.schemas.Site;
+import io.tierflow.schemas.Tier;
+import io.tierflow.streams.DatasetView;
+import io.tierflow.streams.DatasetViews;
+import io.tierflow.streams.TieringTopology;
+import io.tierflow.topics.Topics;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * The read endpoints. A dataset is answered by the instance that owns its key (others forward to it); lists are
+ * gathered from every instance ({@code scope=local} asks one instance for its own share) and merged in key order.
+ */
+final class ReadHandlers {
+    static final String SCOPE_LOCAL = "local";
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final int DEFAULT_LIMIT = 100;
+    private static final int MAX_LIMIT = 1000;
+    /** Page size used when a whole store is aggregated (stats), so memory stays bounded. */
+    private static final int SCAN_PAGE = 1000;
+    /** The dataset stores are partitioned like the access events (all dataset inputs are co-partitioned). */
+    private static final String DATASETS_PARTITIONED_LIKE = Topics.ACCESS_EVENTS;
+    /** The alert manager's store is partitioned like the control topic it also reads. */
+    private static final String ALERTS_PARTITIONED_LIKE = Topics.CONTROL;
+
+    private final Cluster cluster;
+    private final int partitions;
+    private final Clock clock;
+
+    ReadHandlers(Cluster cluster, int partitions, Clock clock) {
+        this.cluster = cluster;
+        this.partitions = partitions;
+        this.clock = clock;
+    }
+
+    void health(Context ctx) {
+        KafkaStreams.State state = cluster.state();
+        boolean ready = state == KafkaStreams.State.RUNNING;
+        ObjectNode body = NODES.objectNode().put("status", ready ? "ready" : "not ready").put("streams", state.name());
+        if (!ready) {
+            ctx.header("Retry-After", "1");
+        }
+        ctx.status(ready ? 200 : 503);
+        QueryServer.respond(ctx, body);
+    }
+
+    void dataset(Context ctx) {
+        answerForKey(ctx, ctx.pathParam("key"), "", DatasetJson::full);
+    }
+
+    void explain(Context ctx) {
+        answerForKey(ctx, ctx.pathParam("key"), "/explain", DatasetJson::explain);
+    }
+
+    void datasets(Context ctx) {
+        Tier tier = enumParam(ctx, "tier", Tier.class);
+        String site = ctx.queryParam("site");
+        Predicate<DatasetView> filter = view -> (tier == null || tier == view.tier())
+                && (site == null || site.equals(view.primarySite()) || view.replicaSites().contains(site));
+        answerPage(ctx, filter, DatasetJson::summary);
+    }
+
+    void migrations(Context ctx) {
+        String status = ctx.queryParam("status");
+        Predicate<DatasetView> filter;
+        if (status == null) {
+            filter = view -> view.inFlight() != null || view.lastFailure() != null;
+        } else if (status.equalsIgnoreCase("FAILED")) {
+            filter = view -> view.inFlight() == null && view.lastFailure() != null;
+        } else {
+            String wanted = status.toUpperCase(Locale.ROOT);
+            if (!wanted.equals("ISSUED") && Arrays.stream(MigrationPhase.values()).noneMatch(p -> p.name().equals(wanted))) {
+                throw ApiException.badRequest("status must be one of ISSUED, " + Arrays.toString(MigrationPhase.values()));
+            }
+            filter = view -> view.inFlight() != null && DatasetJson.phase(view).equals(wanted);
+        }
+        answerPage(ctx, filter, DatasetJson::migrationItem);
+    }
+
+    void alerts(Context ctx) {
+        String state = ctx.queryParam("state");
+        Function<Set<Integer>, ObjectNode> local = partitions -> {
+            ArrayNode items = NODES.arrayNode();
+            for (int partition : partitions) {
+                ReadOnlyKeyValueStore<String, Alert> store = cluster.localStore(TieringTopology.ALERTS_STORE, partition);
+                try (KeyValueIterator<String, Alert> all = store.all()) {
+                    all.forEachRemaining(kv -> items.add(AvroJson.toJson(kv.value)));
+                }
+            }
+            return NODES.objectNode().set("items", items);
+        };
+        if (isLocal(ctx)) {
+            QueryServer.respond(ctx, cluster.retrying("alerts", () -> local.apply(requestedPartitions(ctx))));
+            return;
+        }
+        List<JsonNode> alerts = new ArrayList<>();
+        gather(TieringTopology.ALERTS_STORE, ALERTS_PARTITIONED_LIKE, ctx, local,
+                body -> body.get("items").forEach(alerts::add));
+        ArrayNode items = NODES.arrayNode();
+        alerts.stream().filter(a -> state == null || a.get("state").asText().equalsIgnoreCase(state))
+                .sorted(Comparator.comparing((JsonNode a) -> a.get("updatedAt").asText()).reversed()
+                        .thenComparing(a -> a.get("id").asText()))
+                .forEach(items::add);
+        QueryServer.respond(ctx, NODES.objectNode().set("items", items));
+    }
+
+    void sites(Context ctx) {
+        ReadOnlyKeyValueStore<String, Site> store = cluster.globalStore(TieringTopology.SITES_STORE);
+        ArrayNode items = NODES.arrayNode();
+        cluster.retrying("the sites", () -> {
+            items.removeAll();
+            try (KeyValueIterator<String, Site> all = store.all()) {
+                all.forEachRemaining(kv -> items.add(AvroJson.toJson(kv.value)));
+            }
+            return items;
+        });
+        QueryServer.respond(ctx, NODES.objectNode().set("items", items));
+    }
+
+    /**
+     * Tier mix, bytes and monthly storage cost per site from the current placements, and the cost ledger (what has
+     * been spent, and what the everything-hot baseline would have cost) summed over every partition.
+     */
+    void stats(Context ctx) {
+        if (isLocal(ctx)) {
+            QueryServer.respond(ctx, NODES.objectNode().set("totals",
+                    cluster.retrying("stats", () -> localStats(requestedPartitions(ctx)))));
+            return;
+        }
+        ObjectNode totals = NODES.objectNode();
+        gather(TieringTopology.DATASET_STATE_STORE, DATASETS_PARTITIONED_LIKE, ctx,
+                partitions -> NODES.objectNode().set("totals", localStats(partitions)),
+                body -> Stats.add(totals, (ObjectNode) body.get("totals")));
+        Stats.finish(totals, cluster.globalStore(TieringTopology.SITES_STORE));
+        QueryServer.respond(ctx, NODES.objectNode().set("totals", totals));
+    }
+
+    private ObjectNode localStats(Set<Integer> partitions) {
+        ObjectNode totals = NODES.objectNode();
+        long now = clock.millis();
+        for (int partition : partitions) {
+            Function<String, ReadOnlyKeyValueStore<String, ?>> stores = storesOf(partition);
+            String after = null;
+            while (true) {
+                List<DatasetView> page = DatasetViews.page(stores, after, SCAN_PAGE, v -> true, now);
+                page.forEach(view -> Stats.countDataset(totals, view));
+                if (page.size() < SCAN_PAGE) {
+                    break;
+                }
+                after = page.get(page.size() - 1).key();
+            }
+            ReadOnlyKeyValueStore<String, CostLedger> ledger =
+                    cluster.localStore(TieringTopology.COST_LEDGER_STORE, partition);
+            try (KeyValueIterator<String, CostLedger> all = ledger.all()) {
+                all.forEachRemaining(kv -> Stats.addLedger(totals, kv.value));
+            }
+        }
+        return totals;
+    }
+
+    private void answerForKey(Context ctx, String key, String suffix, Function<DatasetView, ObjectNode> shape) {
+        String store = DatasetViews.STORES.get(0);
+        boolean forwarded = ctx.header(Cluster.FORWARDED_HEADER) != null;
+        // Ownership is resolved again on every retry: a store closed by a rebalance has moved, maybe elsewhere.
+        Object answer = cluster.retrying("dataset '" + key + "'", () -> {
+            KeyQueryMetadata owner = cluster.ownerOf(store, key);
+            if (!cluster.isSelf(owner.activeHost())) {
+                if (forwarded) { // the forwarder thinks we own it: metadata is moving; wait for it to settle
+                    throw new org.apache.kafka.streams.errors.InvalidStateStoreException("ownership is moving");
+                }
+                return owner;
+            }
+            return DatasetViews.get(storesOf(owner.partition()), key, clock.millis());
+        });
+        if (answer instanceof KeyQueryMetadata owner) {
+            Cluster.Reply reply = cluster.get(owner.activeHost(), "/datasets/" + encodePath(key) + suffix);
+            JsonNode instance = reply.body().get("instance");
+            if (instance != null) {
+                ctx.header(QueryServer.INSTANCE_HEADER, instance.asText());
+            }
+            if (reply.status() == 503) {
+                ctx.header("Retry-After", "1");
+            }
+            ctx.status(reply.status()).json(reply.body());
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        Optional<DatasetView> view = (Optional<DatasetView>) answer;
+        QueryServer.respond(ctx, shape.apply(view.orElseThrow(() -> ApiException.notFound("no dataset '" + key + "'"))));
+    }
+
+    private void answerPage(Context ctx, Predicate<DatasetView> filter, Function<DatasetView, ObjectNode> shape) {
+        int limit = intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+        String cursor = ctx.queryParam("cursor");
+        // Each share holds up to limit + 1 items, so the merged list is longer than a page exactly when more exist.
+        Function<Set<Integer>, ObjectNode> local = partitions -> {
+            long now = clock.millis();
+            List<JsonNode> items = new ArrayList<>();
+            for (int partition : partitions) {
+                DatasetViews.page(storesOf(partition), cursor, limit + 1, filter, now)
+                        .forEach(v -> items.add(shape.apply(v)));
+            }
+            return NODES.objectNode().set("items", firstByKey(items, limit + 1));
+        };
+        if (isLocal(ctx)) {
+            QueryServer.respond(ctx, cluster.retrying("datasets", () -> local.apply(requestedPartitions(ctx))));
+            return;
+        }
+        List<JsonNode> items = new ArrayList<>();
+        gather(TieringTopology.DATASET_STATE_STORE, DATASETS_PARTITIONED_LIKE, ctx, local,
+                body -> body.get("items").forEach(items::add));
+        ArrayNode page = firstByKey(items, limit);
+        ObjectNode body = NODES.objectNode();
+        body.set("items", page);
+        body.put("nextCursor", items.size() > limit ? page.get(page.size() - 1).get("key").asText() : null);
+        QueryServer.respond(ctx, body);
+    }
+
+    private static ArrayNode firstByKey(List<JsonNode> items, int limit) {
+        ArrayNode page = NODES.arrayNode();
+        items.stream().sorted(Comparator.comparing(item -> item.get("key").asText())).limit(limit).forEach(page::add);
+        return page;
+    }
+
+    /**
+     * Gathers a list from every instance hosting the store: each other instance is asked for its share
+     * ({@code scope=local}), this one's is computed in-process, and each share is handed on.
+     */
+    private void gather(String store, String partitionedLike, Context ctx, Function<Set<Integer>, ObjectNode> localShare,
+            Consumer<JsonNode> each) {
+        String query = ctx.queryString() == null ? "" : ctx.queryString() + "&";
+        Set<Integer> own = Set.of();
+        for (Cluster.Member member : cluster.members(store, partitionedLike, partitions)) {
+            if (cluster.isSelf(member.host())) {
+                own = member.partitions();
+                continue;
+            }
+            // The partitions are named: if the peer's view of who owns what differs from ours (a rebalance is
+            // under way), it fails instead of silently answering for another set.
+            String named = member.partitions().stream().map(String::valueOf).collect(Collectors.joining(","));
+            Cluster.Reply reply = cluster.get(member.host(), ctx.path() + "?" + query + "scope=" + SCOPE_LOCAL
+                    + "&partitions=" + named);
+            if (reply.status() != 200) {
+                JsonNode message = reply.body().get("message");
+                throw ApiException.unavailable("instance " + member.host().host() + ":" + member.host().port()
+                        + " answered " + reply.status() + (message == null ? "" : ": " + message.asText())
+                        + "; retry shortly", 1);
+            }
+            each.accept(reply.body());
+        }
+        Set<Integer> mine = own;
+        each.accept(cluster.retrying("this instance's share", () -> localShare.apply(mine)));
+    }
+
+    /** The partitions a {@code scope=local} request asks this instance to answer for. */
+    private static Set<Integer> requestedPartitions(Context ctx) {
+        String raw = ctx.queryParam("partitions");
+        if (raw == null) {
+            throw ApiException.badRequest("scope=local needs partitions=<p,...>");
+        }
+        try {
+            return raw.isEmpty() ? Set.of() : Arrays.stream(raw.split(",")).map(Integer::valueOf)
+                    .collect(Collectors.toCollection(TreeSet::new));
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("partitions must be comma-separated partition numbers, not '" + raw + "'");
+        }
+    }
+
+
+    private Function<String, ReadOnlyKeyValueStore<String, ?>> storesOf(int partition) {
+        return name -> cluster.localStore(name, partition);
+    }
+
+    private static boolean isLocal(Context ctx) {
+        return SCOPE_LOCAL.equals(ctx.queryParam("scope"));
+    }
+
+    static String encodePath(String key) {
+        // Slashes stay (dataset keys are paths and the route accepts them); everything else is percent-encoded.
+        return Arrays.stream(key.split("/", -1))
+                .map(segment -> URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"))
+                .collect(Collectors.joining("/"));
+    }
+
+    private static int intParam(Context ctx, String name, int dflt, int min, int max) {
+        String raw = ctx.queryParam(name);
+        if (raw == null) {
+            return dflt;
+        }
+        try {
+            int value = Integer.parseInt(raw);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest(name + " must be an integer from " + min + " to " + max + ", not '" + raw + "'");
+    }
+
+    private static <E extends Enum<E>> E enumParam(Context ctx, String name, Class<E> type) {
+        String raw = ctx.queryParam(name);
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return Enum.valueOf(type, raw.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(name + " must be one of " + Arrays.toString(type.getEnumConstants())
+                    + ", not '" + raw + "'");
+        }
+    }
+}

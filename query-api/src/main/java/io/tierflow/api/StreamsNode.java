@@ -1,0 +1,68 @@
+package io.tierflow.api;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tierflow.streams.TieringApp;
+import io.tierflow.streams.TieringSettings;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * One streams node: the tiering topology and its HTTP API in one process, wired so that the API's address is the
+ * streams client's {@code application.server} (how other instances find the owner of a key).
+ */
+public final class StreamsNode implements AutoCloseable {
+    private final TieringApp app;
+    private final QueryServer server;
+
+    private StreamsNode(TieringApp app, QueryServer server) {
+        this.app = app;
+        this.server = server;
+    }
+
+    /**
+     * Starts the API, then the topology (so peers can reach this node as soon as it owns partitions).
+     *
+     * @param streamsConfig Kafka Streams settings plus {@code schema.registry.url}
+     */
+    public static StreamsNode start(Properties streamsConfig, TieringSettings settings, ApiSettings api) {
+        Properties config = new Properties();
+        config.putAll(streamsConfig);
+        config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, QueryServer.applicationServer(api));
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        TieringApp app = new TieringApp(config, settings);
+        Map<String, Object> kafka = new HashMap<>();
+        config.forEach((k, v) -> kafka.put(k.toString(), v));
+        QueryServer server = new QueryServer(app.streams(), kafka, metrics, api);
+        try {
+            server.start();
+            app.start();
+        } catch (RuntimeException e) {
+            server.close();
+            app.close();
+            throw e;
+        }
+        return new StreamsNode(app, server);
+    }
+
+    public TieringApp app() {
+        return app;
+    }
+
+    public int apiPort() {
+        return server.port();
+    }
+
+    /** Blocks until the streams client stops; returns the process exit code. */
+    public int awaitTermination() throws InterruptedException {
+        return app.awaitTermination();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        app.close();
+    }
+}

@@ -1,0 +1,279 @@
+package io.tierflow.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.tierflow.schemas.ControlCommand;
+import io.tierflow.schemas.ControlType;
+import io.tierflow.schemas.Policy;
+import io.tierflow.schemas.Site;
+import io.tierflow.schemas.StorageClassPrice;
+import io.tierflow.streams.TieringTopology;
+import io.tierflow.topics.Topic;
+import io.tierflow.topics.Topics;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/**
+ * The write endpoints: they validate their input and produce to Kafka ({@code control}, {@code policies},
+ * {@code sites}), nothing else; the topology and the migrators act on what they read. Each answers once the record
+ * is acknowledged by the broker (202 with its coordinates), so an accepted write is never lost.
+ */
+final class WriteHandlers {
+    private static final int MAX_KEYS = 10_000;
+    private final Topics topics;
+    private final Producer<String, byte[]> producer;
+    private final Cluster cluster;
+    private final ObjectMapper json;
+    private final ApiSettings settings;
+    private final int partitions;
+    private final Clock clock;
+
+    WriteHandlers(Topics topics, Producer<String, byte[]> producer, Cluster cluster, ObjectMapper json,
+            ApiSettings settings, int partitions, Clock clock) {
+        this.topics = topics;
+        this.producer = producer;
+        this.cluster = cluster;
+        this.json = json;
+        this.settings = settings;
+        this.partitions = partitions;
+        this.clock = clock;
+    }
+
+    /** 401 without a bearer token, 403 with a wrong one (or when no token is configured: writes are off). */
+    void authorize(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            throw ApiException.unauthorized("this endpoint needs 'Authorization: Bearer <token>' (the API token "
+                    + "from the configuration; `tierflow local` writes it to <data dir>/api-token)");
+        }
+        if (settings.token() == null) {
+            throw ApiException.forbidden("writes are disabled: no API token is configured (set TIERFLOW_API_TOKEN)");
+        }
+        byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+        // Constant-time comparison, so the token cannot be guessed byte by byte from response times.
+        if (!MessageDigest.isEqual(given, settings.token().getBytes(StandardCharsets.UTF_8))) {
+            throw ApiException.forbidden("the bearer token is not valid for this API");
+        }
+    }
+
+    void acknowledgeAlert(Context ctx) {
+        String id = ctx.pathParam("id");
+        ControlCommand command = control(ControlType.ACK_ALERT, id, List.of(), Map.of());
+        accepted(ctx, List.of(send(topics.control, id, command, null)));
+    }
+
+    void siteDown(Context ctx) {
+        markSite(ctx, false);
+    }
+
+    void siteUp(Context ctx) {
+        markSite(ctx, true);
+    }
+
+    /**
+     * Marks a site down or up: the site record with its new {@code up} flag (the topology places nothing on a down
+     * site) and a control record (the migrators back off from it), both keyed by the site name.
+     */
+    private void markSite(Context ctx, boolean up) {
+        String name = ctx.pathParam("name");
+        Site current = cluster.<Site>globalStore(TieringTopology.SITES_STORE).get(name);
+        if (current == null) {
+            throw ApiException.notFound("no site '" + name + "' in the catalogue");
+        }
+        Site updated = Site.newBuilder(current).setUp(up).build();
+        List<RecordMetadata> written = new ArrayList<>();
+        written.add(send(topics.sites, name, updated, null));
+        written.add(send(topics.control, name, control(up ? ControlType.SITE_UP : ControlType.SITE_DOWN, name,
+                List.of(), Map.of()), null));
+        accepted(ctx, written);
+    }
+
+    /** {@code {"keys": [...], "eventsPerSecond": 50, "durationSeconds": 60}}: extra traffic on those datasets. */
+    void burst(Context ctx) {
+        JsonNode body = body(ctx);
+        List<String> keys = keys(body, true);
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("eventsPerSecond", String.valueOf(positive(body, "eventsPerSecond", 50)));
+        parameters.put("durationSeconds", String.valueOf(positive(body, "durationSeconds", 60)));
+        accepted(ctx, List.of(send(topics.control, "*", control(ControlType.BURST, "*", keys, parameters), null)));
+    }
+
+    /**
+     * {@code {"keys": [...]}} re-evaluates those datasets now; without keys, every dataset. A record per dataset,
+     * keyed by it, reaches the partition that owns it; "all" is one record per partition of the control topic.
+     */
+    void reoptimize(Context ctx) {
+        JsonNode body = ctx.body().isBlank() ? json.createObjectNode() : body(ctx);
+        List<String> keys = keys(body, false);
+        List<RecordMetadata> written = new ArrayList<>();
+        if (keys.isEmpty()) {
+            for (int partition = 0; partition < partitions; partition++) {
+                written.add(send(topics.control, "*", control(ControlType.REOPTIMIZE, "*", List.of(), Map.of()),
+                        partition));
+            }
+        } else {
+            for (String key : keys) {
+                written.add(send(topics.control, key, control(ControlType.REOPTIMIZE, key, List.of(key), Map.of()),
+                        null));
+            }
+        }
+        accepted(ctx, written);
+    }
+
+    void putPolicy(Context ctx) {
+        String name = ctx.pathParam("name");
+        ObjectNode body = objectBody(ctx);
+        nameMustMatch(body, "name", name);
+        body.put("name", name);
+        if (!body.has("updatedAt")) {
+            body.put("updatedAt", Instant.now(clock).toString());
+        }
+        Policy policy = AvroJson.fromJson(body, Policy.class);
+        PolicyValidation.check(policy);
+        accepted(ctx, List.of(send(topics.policies, name, policy, null)));
+    }
+
+    void putSite(Context ctx) {
+        String name = ctx.pathParam("name");
+        ObjectNode body = objectBody(ctx);
+        nameMustMatch(body, "name", name);
+        body.put("name", name);
+        Site site = AvroJson.fromJson(body, Site.class);
+        checkSite(site);
+        accepted(ctx, List.of(send(topics.sites, name, site, null)));
+    }
+
+    private static void checkSite(Site site) {
+        try {
+            URI endpoint = new URI(site.getEndpoint());
+            if (!List.of("http", "https", "file").contains(String.valueOf(endpoint.getScheme()))) {
+                throw ApiException.badRequest("endpoint must be an http(s):// S3 endpoint or a file:// directory");
+            }
+        } catch (URISyntaxException e) {
+            throw ApiException.badRequest("endpoint is not a URI: " + e.getMessage());
+        }
+        if (site.getStorageClasses().isEmpty()) {
+            throw ApiException.badRequest("storageClasses must name at least one storage class with its prices");
+        }
+        for (StorageClassPrice c : site.getStorageClasses()) {
+            if (c.getStoragePricePerGbMonth() < 0 || c.getRetrievalPricePerGb() < 0 || c.getRequestPricePer1000() < 0
+                    || c.getMinimumStorageDays() < 0) {
+                throw ApiException.badRequest("prices and minimumStorageDays of class '" + c.getName()
+                        + "' must not be negative");
+            }
+        }
+        if (site.getP95LatencyMs() < 0 || site.getEgressPricePerGb() < 0) {
+            throw ApiException.badRequest("p95LatencyMs and egressPricePerGb must not be negative");
+        }
+        if (site.getCapacityBytes() <= 0) {
+            throw ApiException.badRequest("capacityBytes must be positive");
+        }
+    }
+
+    private ControlCommand control(ControlType type, String target, List<String> keys, Map<String, String> parameters) {
+        return ControlCommand.newBuilder().setType(type).setTarget(target).setKeys(keys).setParameters(parameters)
+                .setOperator(settings.operator()).setIssuedAt(Instant.now(clock)).build();
+    }
+
+    private <V> RecordMetadata send(Topic<String, V> topic, String key, V value, Integer partition) {
+        byte[] bytes = topic.valueSerde().serializer().serialize(topic.name(), value);
+        try {
+            return producer.send(new ProducerRecord<>(topic.name(), partition, key, bytes)).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw ApiException.unavailable("Kafka did not accept the write to " + topic.name() + " ("
+                    + cause.getClass().getSimpleName() + ": " + cause.getMessage() + "); retry shortly", 1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("interrupted while writing to " + topic.name(), 1);
+        }
+    }
+
+    private static void accepted(Context ctx, List<RecordMetadata> written) {
+        ObjectNode body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        body.put("accepted", true);
+        var records = body.putArray("records");
+        for (RecordMetadata metadata : written) {
+            records.addObject().put("topic", metadata.topic()).put("partition", metadata.partition())
+                    .put("offset", metadata.offset());
+        }
+        ctx.status(202).json(body);
+    }
+
+    private JsonNode body(Context ctx) {
+        try {
+            JsonNode node = json.readTree(ctx.body());
+            if (node == null || node.isMissingNode()) {
+                throw ApiException.badRequest("the request needs a JSON body");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("the body is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private ObjectNode objectBody(Context ctx) {
+        JsonNode node = body(ctx);
+        if (!node.isObject()) {
+            throw ApiException.badRequest("the body must be a JSON object");
+        }
+        return (ObjectNode) node;
+    }
+
+    private static void nameMustMatch(ObjectNode body, String field, String name) {
+        if (body.has(field) && !body.get(field).asText().equals(name)) {
+            throw ApiException.badRequest("'" + field + "' in the body (" + body.get(field).asText()
+                    + ") differs from the name in the path (" + name + ")");
+        }
+    }
+
+    private static List<String> keys(JsonNode body, boolean required) {
+        JsonNode keys = body.path("keys");
+        if (keys.isMissingNode() || keys.isNull()) {
+            if (required) {
+                throw ApiException.badRequest("'keys' must list the dataset keys, e.g. {\"keys\": [\"datasets/d000042\"]}");
+            }
+            return List.of();
+        }
+        if (!keys.isArray() || (required && keys.isEmpty()) || keys.size() > MAX_KEYS) {
+            throw ApiException.badRequest("'keys' must be an array of 1 to " + MAX_KEYS + " dataset keys");
+        }
+        List<String> result = new ArrayList<>();
+        for (JsonNode key : keys) {
+            if (!key.isTextual() || key.asText().isEmpty()) {
+                throw ApiException.badRequest("every entry of 'keys' must be a non-empty string");
+            }
+            result.add(key.asText());
+        }
+        return result;
+    }
+
+    private static long positive(JsonNode body, String field, long dflt) {
+        JsonNode value = body.path(field);
+        if (value.isMissingNode()) {
+            return dflt;
+        }
+        if (!value.isIntegralNumber() || value.asLong() <= 0) {
+            throw ApiException.badRequest("'" + field + "' must be a positive integer");
+        }
+        return value.asLong();
+    }
+}
