@@ -48,6 +48,11 @@ public final class TieringTopology {
     public static final String MODELS_STORE = "models-store";
     /** Name of the internal topic alert signals travel on ({@code <application.id>-alert-signals-repartition}). */
     public static final String ALERT_SIGNALS = "alert-signals";
+    /**
+     * How the name of the topic the alert manager's store is partitioned like ends: {@code <application.id>} followed
+     * by this (the alert-signals repartition topic; the store is not partitioned like {@code control} any more).
+     */
+    public static final String ALERTS_PARTITIONED_LIKE_SUFFIX = "-" + ALERT_SIGNALS + "-repartition";
     /** Name of the internal topic operator commands for alerts travel on ({@code <application.id>-alert-control-repartition}). */
     public static final String ALERT_CONTROL = "alert-control";
 
