@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -89,14 +90,14 @@ final class Cluster {
      * The instances hosting a store, with the partitions each one owns of the topic the store is partitioned like.
      * Fails (503) while any partition has no owner, so a list is never silently missing a part.
      */
-    List<Member> members(String store, String partitionedLike, int partitionCount) {
+    List<Member> members(String store, Predicate<String> partitionedLike, int partitionCount) {
         return retrying("the instances hosting " + store, () -> {
             List<Member> members = new ArrayList<>();
             Set<Integer> covered = new TreeSet<>();
             Collection<StreamsMetadata> all = streams.streamsMetadataForStore(store);
             for (StreamsMetadata metadata : all) {
                 Set<Integer> partitions = new TreeSet<>();
-                metadata.topicPartitions().stream().filter(tp -> tp.topic().equals(partitionedLike))
+                metadata.topicPartitions().stream().filter(tp -> partitionedLike.test(tp.topic()))
                         .forEach(tp -> partitions.add(tp.partition()));
                 covered.addAll(partitions);
                 members.add(new Member(metadata.hostInfo(), partitions));

@@ -47,9 +47,10 @@ final class ReadHandlers {
     /** Page size used when a whole store is aggregated (stats), so memory stays bounded. */
     private static final int SCAN_PAGE = 1000;
     /** The dataset stores are partitioned like the access events (all dataset inputs are co-partitioned). */
-    private static final String DATASETS_PARTITIONED_LIKE = Topics.ACCESS_EVENTS;
-    /** The alert manager's store is partitioned like the control topic it also reads. */
-    private static final String ALERTS_PARTITIONED_LIKE = Topics.CONTROL;
+    private static final Predicate<String> DATASETS_PARTITIONED_LIKE = Topics.ACCESS_EVENTS::equals;
+    /** The alert manager's store is partitioned like the alert-signals repartition topic it reads. */
+    private static final Predicate<String> ALERTS_PARTITIONED_LIKE =
+            topic -> topic.endsWith(TieringTopology.ALERTS_PARTITIONED_LIKE_SUFFIX);
 
     private final Cluster cluster;
     private final int partitions;
@@ -253,7 +254,7 @@ final class ReadHandlers {
      * Gathers a list from every instance hosting the store: each other instance is asked for its share
      * ({@code scope=local}), this one's is computed in-process, and each share is handed on.
      */
-    private void gather(String store, String partitionedLike, Context ctx, Function<Set<Integer>, ObjectNode> localShare,
+    private void gather(String store, Predicate<String> partitionedLike, Context ctx, Function<Set<Integer>, ObjectNode> localShare,
             Consumer<JsonNode> each) {
         String query = ctx.queryString() == null ? "" : ctx.queryString() + "&";
         Set<Integer> own = Set.of();

@@ -26,6 +26,22 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
     private boolean autoRegister;
     private boolean isKey;
     private final Map<Schema, DatumWriter<T>> writers = new ConcurrentHashMap<>();
+    /** Per topic, the schema last written there and its id: one identity check per record instead of a lookup. */
+    private final Map<String, Registered> registered = new ConcurrentHashMap<>();
+    /** Buffered encoders are not thread-safe; one per thread is reused rather than a 2 KiB buffer per record. */
+    private static final ThreadLocal<BinaryEncoder> ENCODERS = new ThreadLocal<>();
+
+    private static final class Registered {
+        final Schema schema;
+        final int id;
+        /** Size of the last record written, so the next one's buffer needs no growing. */
+        volatile int sizeHint = 64;
+
+        Registered(Schema schema, int id) {
+            this.schema = schema;
+            this.id = id;
+        }
+    }
 
     /** For Kafka's reflective instantiation; {@link #configure} must be called before use. */
     public AvroSerializer() {
@@ -55,27 +71,37 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
             throw new IllegalStateException("AvroSerializer used before configure(): set schema.registry.url");
         }
         Schema schema = record.getSchema();
-        String subject = WireFormat.subject(topic, isKey);
-        int id;
-        try {
-            id = autoRegister ? registry.register(subject, schema) : registry.lookup(subject, schema);
-        } catch (SchemaRegistryException e) {
-            String what = autoRegister ? "register" : "look up (auto.register.schemas=false)";
-            throw new SerializationException("Could not " + what + " schema " + schema.getFullName()
-                    + " under subject '" + subject + "' for topic '" + topic + "': " + e.getMessage(), e);
+        Registered known = registered.get(topic);
+        if (known == null || known.schema != schema) {
+            known = new Registered(schema, register(topic, schema));
+            registered.put(topic, known);
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+        int id = known.id;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(known.sizeHint);
         out.write(WireFormat.MAGIC_BYTE);
         out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
         try {
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, ENCODERS.get());
+            ENCODERS.set(encoder);
             writers.computeIfAbsent(schema, AvroSerializer::writerFor).write(record, encoder);
             encoder.flush();
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("Could not write " + schema.getFullName() + " for topic '" + topic
                     + "' with schema id " + id + ": " + e.getMessage(), e);
         }
+        known.sizeHint = out.size();
         return out.toByteArray();
+    }
+
+    private int register(String topic, Schema schema) {
+        String subject = WireFormat.subject(topic, isKey);
+        try {
+            return autoRegister ? registry.register(subject, schema) : registry.lookup(subject, schema);
+        } catch (SchemaRegistryException e) {
+            String what = autoRegister ? "register" : "look up (auto.register.schemas=false)";
+            throw new SerializationException("Could not " + what + " schema " + schema.getFullName()
+                    + " under subject '" + subject + "' for topic '" + topic + "': " + e.getMessage(), e);
+        }
     }
 
     private static <T> DatumWriter<T> writerFor(Schema schema) {

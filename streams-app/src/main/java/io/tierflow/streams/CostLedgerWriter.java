@@ -4,6 +4,7 @@ import io.tierflow.schemas.CostLedger;
 import io.tierflow.schemas.DatasetState;
 import io.tierflow.schemas.PendingCost;
 import io.tierflow.streams.domain.CostModel;
+import io.tierflow.streams.domain.ReadTally;
 import io.tierflow.streams.domain.SiteOffer;
 import io.tierflow.streams.domain.Tier;
 import java.util.ArrayList;
@@ -12,9 +13,9 @@ import java.util.Optional;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Charges costs to the cost ledger: read costs as they happen (kept in the dataset's own state, so the hot path
- * writes nothing else) and storage over time, both flushed into the ledger whenever the dataset is evaluated —
- * and the same for the everything-hot baseline.
+ * Charges costs to the cost ledger: storage over time, and the reads a dataset's activity tallied since the last
+ * charge (counted raw per client region on the event path, priced here), whenever the dataset is evaluated — and the
+ * same for the everything-hot baseline.
  */
 final class CostLedgerWriter {
     static final String BASELINE = "baseline";
@@ -30,36 +31,60 @@ final class CostLedgerWriter {
         return site + "|" + tier.name();
     }
 
-    /** Adds one read to the dataset's pending costs. */
-    void read(DatasetState state, String clientRegion, long bytes, double latencyMs, double slaMs) {
-        SiteOffer primary = catalogue.site(state.getPrimarySite());
-        Tier tier = StateMapper.tier(state.getTier());
-        if (primary == null || tier == null) {
-            return;
+    /** Read costs of a dataset not yet charged, priced as read from its primary copy, and at the baseline. */
+    record ReadCosts(double egressUsd, double requestUsd, double retrievalUsd, long reads, long bytesRead,
+            long slaMisses, double baselineEgressUsd, double baselineRequestUsd) {
+        double chargedUsd() {
+            return egressUsd + requestUsd + retrievalUsd;
         }
-        Optional<SiteOffer.StorageClassOffer> storageClass = classAt(primary, state.getStorageClass(), tier);
-        if (storageClass.isEmpty()) {
-            return;
-        }
-        CostModel.ReadCost cost = CostModel.read(primary, storageClass.get(), clientRegion, bytes);
-        PendingCost pending = state.getPendingCost();
-        pending.setEgressUsd(pending.getEgressUsd() + cost.egressUsd());
-        pending.setRequestUsd(pending.getRequestUsd() + cost.requestUsd());
-        pending.setRetrievalUsd(pending.getRetrievalUsd() + cost.retrievalUsd());
-        pending.setReads(pending.getReads() + 1);
-        pending.setBytesRead(pending.getBytesRead() + bytes);
-        if (tier == Tier.HOT && latencyMs > slaMs) {
-            pending.setSlaMisses(pending.getSlaMisses() + 1);
-        }
-        catalogue.baselineSite().ifPresent(base -> {
-            CostModel.ReadCost baseline = CostModel.read(base, base.classFor(Tier.HOT).orElseThrow(), clientRegion, bytes);
-            pending.setBaselineEgressUsd(pending.getBaselineEgressUsd() + baseline.egressUsd());
-            pending.setBaselineRequestUsd(pending.getBaselineRequestUsd() + baseline.requestUsd());
-        });
     }
 
-    /** Charges storage up to {@code now} and the pending read costs to the ledger, then clears them. */
-    void accrue(DatasetState state, long now) {
+    /**
+     * Prices the tallied reads at the dataset's primary copy (its tier, site and class have not changed since they
+     * were counted: every change is charged first), plus costs priced by an earlier version and kept in the record.
+     * Reads of a dataset that has no priceable primary copy cost nothing, as before they were counted.
+     */
+    ReadCosts price(DatasetState state, ReadTally tally) {
+        PendingCost legacy = state.getPendingCost();
+        double egress = legacy.getEgressUsd();
+        double request = legacy.getRequestUsd();
+        double retrieval = legacy.getRetrievalUsd();
+        long reads = legacy.getReads();
+        long bytes = legacy.getBytesRead();
+        long slaMisses = legacy.getSlaMisses();
+        double baselineEgress = legacy.getBaselineEgressUsd();
+        double baselineRequest = legacy.getBaselineRequestUsd();
+        SiteOffer primary = catalogue.site(state.getPrimarySite());
+        Tier tier = StateMapper.tier(state.getTier());
+        Optional<SiteOffer.StorageClassOffer> storageClass = primary == null || tier == null ? Optional.empty()
+                : classAt(primary, state.getStorageClass(), tier);
+        if (storageClass.isPresent()) {
+            Optional<SiteOffer> base = catalogue.baselineSite();
+            for (int i = 0; i < tally.regionCount(); i++) {
+                CostModel.ReadCost cost = CostModel.reads(primary, storageClass.get(), tally.region(i), tally.reads(i),
+                        tally.bytes(i));
+                egress += cost.egressUsd();
+                request += cost.requestUsd();
+                retrieval += cost.retrievalUsd();
+                reads += tally.reads(i);
+                bytes += tally.bytes(i);
+                if (base.isPresent()) {
+                    CostModel.ReadCost baseline = CostModel.reads(base.get(), base.get().classFor(Tier.HOT).orElseThrow(),
+                            tally.region(i), tally.reads(i), tally.bytes(i));
+                    baselineEgress += baseline.egressUsd();
+                    baselineRequest += baseline.requestUsd();
+                }
+            }
+            slaMisses += tally.slaMisses();
+        }
+        return new ReadCosts(egress, request, retrieval, reads, bytes, slaMisses, baselineEgress, baselineRequest);
+    }
+
+    /**
+     * Charges storage up to {@code now} and the priced reads to the ledger, then clears the tally. {@code reads} must
+     * be {@link #price} of this state and tally.
+     */
+    void accrue(DatasetState state, ReadTally tally, ReadCosts reads, long now) {
         Tier tier = StateMapper.tier(state.getTier());
         long since = state.getCostAccruedAt();
         if (tier != null && since > 0 && now > since && state.getInventory() != null) {
@@ -81,34 +106,41 @@ final class CostLedgerWriter {
                 entry.setGbMonths(entry.getGbMonths() + gbMonths);
                 entry.setStorageUsd(entry.getStorageUsd() + gbMonths * storageClass.get().storagePerGbMonth());
                 if (i == 0) {
-                    addReads(entry, state.getPendingCost());
+                    addReads(entry, reads);
                 }
                 ledger.put(key(site.name(), tier), entry);
             }
             catalogue.baselineSite().ifPresent(base -> {
                 CostLedger entry = entry(base.name(), Tier.HOT, true, now);
-                PendingCost pending = state.getPendingCost();
                 entry.setGbMonths(entry.getGbMonths() + gbMonths);
                 entry.setStorageUsd(entry.getStorageUsd() + gbMonths * base.classFor(Tier.HOT).orElseThrow()
                         .storagePerGbMonth());
-                entry.setEgressUsd(entry.getEgressUsd() + pending.getBaselineEgressUsd());
-                entry.setRequestUsd(entry.getRequestUsd() + pending.getBaselineRequestUsd());
-                entry.setReads(entry.getReads() + pending.getReads());
-                entry.setBytesRead(entry.getBytesRead() + pending.getBytesRead());
+                entry.setEgressUsd(entry.getEgressUsd() + reads.baselineEgressUsd());
+                entry.setRequestUsd(entry.getRequestUsd() + reads.baselineRequestUsd());
+                entry.setReads(entry.getReads() + reads.reads());
+                entry.setBytesRead(entry.getBytesRead() + reads.bytesRead());
                 ledger.put(BASELINE + "|" + Tier.HOT.name(), entry);
             });
         }
-        state.setPendingCost(PendingCost.newBuilder().build());
+        if (state.getPendingCost().getReads() != 0 || state.getPendingCost().getSlaMisses() != 0) {
+            state.setPendingCost(PendingCost.newBuilder().build());
+        }
+        tally.clear();
         state.setCostAccruedAt(now);
     }
 
-    private static void addReads(CostLedger entry, PendingCost pending) {
-        entry.setEgressUsd(entry.getEgressUsd() + pending.getEgressUsd());
-        entry.setRequestUsd(entry.getRequestUsd() + pending.getRequestUsd());
-        entry.setRetrievalUsd(entry.getRetrievalUsd() + pending.getRetrievalUsd());
-        entry.setReads(entry.getReads() + pending.getReads());
-        entry.setBytesRead(entry.getBytesRead() + pending.getBytesRead());
-        entry.setSlaMisses(entry.getSlaMisses() + pending.getSlaMisses());
+    /** Prices and charges in one step, for callers that need no alerts from the read costs. */
+    void accrue(DatasetState state, ReadTally tally, long now) {
+        accrue(state, tally, price(state, tally), now);
+    }
+
+    private static void addReads(CostLedger entry, ReadCosts reads) {
+        entry.setEgressUsd(entry.getEgressUsd() + reads.egressUsd());
+        entry.setRequestUsd(entry.getRequestUsd() + reads.requestUsd());
+        entry.setRetrievalUsd(entry.getRetrievalUsd() + reads.retrievalUsd());
+        entry.setReads(entry.getReads() + reads.reads());
+        entry.setBytesRead(entry.getBytesRead() + reads.bytesRead());
+        entry.setSlaMisses(entry.getSlaMisses() + reads.slaMisses());
     }
 
     private CostLedger entry(String site, Tier tier, boolean baseline, long now) {
@@ -125,10 +157,10 @@ final class CostLedgerWriter {
     /** The class a copy is actually in when known, else the class the site uses for the tier. */
     static Optional<SiteOffer.StorageClassOffer> classAt(SiteOffer site, String className, Tier tier) {
         if (className != null) {
-            Optional<SiteOffer.StorageClassOffer> named = site.classes().stream()
-                    .filter(c -> c.name().equals(className)).findFirst();
-            if (named.isPresent()) {
-                return named;
+            for (SiteOffer.StorageClassOffer offer : site.classes()) {
+                if (offer.name().equals(className)) {
+                    return Optional.of(offer);
+                }
             }
         }
         return site.classFor(tier);

@@ -1,8 +1,10 @@
 package io.tierflow.streams;
 
 import io.tierflow.schemas.AccessEvent;
+import io.tierflow.schemas.AccessOp;
 import io.tierflow.schemas.AlertSignal;
 import io.tierflow.schemas.AlertType;
+import io.tierflow.schemas.ControlCommand;
 import io.tierflow.schemas.Dataset;
 import io.tierflow.schemas.DatasetState;
 import io.tierflow.schemas.MigrationAction;
@@ -23,6 +25,7 @@ import io.tierflow.streams.domain.MigrationPlanner;
 import io.tierflow.streams.domain.PlacementDecision;
 import io.tierflow.streams.domain.PlacementOptimizer;
 import io.tierflow.streams.domain.PlacementRequest;
+import io.tierflow.streams.domain.ReadTally;
 import io.tierflow.streams.domain.Tier;
 import io.tierflow.streams.domain.TierDecider;
 import io.tierflow.streams.domain.TieringPolicy;
@@ -30,7 +33,9 @@ import io.tierflow.topics.Topics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -44,17 +49,37 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The per-dataset state machine: access events update activity, inventory records and migration statuses update
  * what exists where, and whenever the tier may have changed (or the dataset is due) it decides the placement and
- * the next migration step. One store read and one write per access event; placement search only when the tier
- * changes, a migration step finishes, or the dataset's due time (when its heat will have decayed below its tier's
- * demotion threshold) comes.
+ * the next migration step. An access event reads and writes only the small {@code dataset-activity} value; the
+ * dataset record ({@code dataset-state}) is read and written, and the placement searched, only when the tier may
+ * change, the inventory changes, a migration step reports, an operator asks, or the dataset's due time (when its heat
+ * will have decayed below its tier's demotion threshold) comes.
  */
 final class DatasetProcessor implements Processor<String, Object, String, TieringOutput> {
     static final String BACKLOG_ALERT = "MIGRATION_BACKLOG:global";
+    /** Control target meaning every dataset. */
+    static final String ALL = "*";
+    private static final String SPIKE_PREFIX = "TRAFFIC_SPIKE:";
+    /** Activity values kept as objects per task: about 1 KB of heap each. */
+    static final int RECENT_ACTIVITIES = 20_000;
     private final TieringSettings settings;
     private final TieringMetrics metrics;
     private ProcessorContext<String, TieringOutput> context;
     private final java.util.Map<String, Boolean> siteUp = new java.util.HashMap<>();
     private KeyValueStore<String, DatasetState> states;
+    private KeyValueStore<String, DatasetActivity> activities;
+    /**
+     * The activity values of the datasets this task touched most recently, as last written to {@code activities}:
+     * popular datasets' values are then read without a store lookup and deserialization. Safe because every change
+     * to a value is written through to the store before the next record (or the cache is dropped when processing
+     * fails half-way), this processor is the store's only writer, and a task whose stores are reset is initialised
+     * anew, which empties the cache.
+     */
+    private final Map<String, DatasetActivity> recent = new LinkedHashMap<>(RECENT_ACTIVITIES * 4 / 3, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, DatasetActivity> eldest) {
+            return size() > RECENT_ACTIVITIES;
+        }
+    };
     private KeyValueStore<String, String> dueIndex;
     private Catalogue catalogue;
     private CostLedgerWriter costs;
@@ -67,7 +92,9 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     @Override
     public void init(ProcessorContext<String, TieringOutput> context) {
         this.context = context;
+        recent.clear(); // re-initialised after its stores were reset (e.g. an aborted transaction): forget
         states = context.getStateStore(TieringTopology.DATASET_STATE_STORE);
+        activities = context.getStateStore(TieringTopology.DATASET_ACTIVITY_STORE);
         dueIndex = context.getStateStore(TieringTopology.DUE_INDEX_STORE);
         KeyValueStore<String, Policy> policies = context.getStateStore(TieringTopology.POLICIES_STORE);
         KeyValueStore<String, Model> models = context.getStateStore(TieringTopology.MODELS_STORE);
@@ -77,11 +104,32 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         costs = new CostLedgerWriter(context.getStateStore(TieringTopology.COST_LEDGER_STORE), catalogue);
         // Wall-clock punctuation: it must fire on partitions that receive nothing (cold data gets no events).
         // Which time it evaluates at is the clock setting's choice (see TieringSettings.eventTimeClock).
-        context.schedule(settings.evaluationInterval(), PunctuationType.WALL_CLOCK_TIME, this::evaluateDue);
+        context.schedule(settings.evaluationInterval(), PunctuationType.WALL_CLOCK_TIME, wallClockMs -> {
+            try {
+                evaluateDue(wallClockMs);
+            } catch (RuntimeException e) {
+                recent.clear(); // as in process()
+                throw e;
+            }
+        });
     }
 
     @Override
     public void process(Record<String, Object> record) {
+        try {
+            dispatch(record);
+        } catch (RuntimeException e) {
+            recent.clear(); // a value may have changed without being written: read them from the store again
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        recent.clear();
+    }
+
+    private void dispatch(Record<String, Object> record) {
         String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
         if (record.key() == null) {
             throw new IllegalArgumentException("record without a dataset key on " + topic);
@@ -90,6 +138,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
             case Topics.ACCESS_EVENTS -> onAccess(record.key(), (AccessEvent) record.value(), record.timestamp());
             case Topics.DATASETS -> onInventory(record.key(), (Dataset) record.value(), record.timestamp());
             case Topics.MIGRATION_STATUS -> onStatus(record.key(), (MigrationStatus) record.value(), record.timestamp());
+            case Topics.CONTROL -> onReoptimize((ControlCommand) record.value(), record.timestamp());
             default -> throw new IllegalStateException("dataset processor is not wired to topic " + topic);
         }
     }
@@ -98,57 +147,146 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         if (event == null) {
             return; // a tombstone on a stream topic means nothing
         }
-        DatasetState state = states.get(key);
-        if (state == null) {
-            state = DatasetState.newBuilder().setKey(key).setActivity(StateMapper.emptyActivity()).build();
+        DatasetActivity activity = loadActivity(key);
+        DatasetState legacy = null;
+        if (activity == null) {
+            // A new dataset, or one whose state predates the activity store: then its record carries the activity.
+            legacy = states.get(key);
+            activity = restore(legacy);
         }
         TieringPolicy policy = catalogue.policy();
-        Activity activity = StateMapper.activity(state.getActivity());
-        Activity.Outcome outcome = activity.record(eventTime, event.getOp().name(), event.getBytes(),
-                event.getClientRegion(), event.getEventId(), policy, context.currentStreamTimeMs());
+        long streamTime = context.currentStreamTimeMs();
+        Activity.Outcome outcome = activity.activity.record(eventTime, event.getOp().name(), event.getBytes(),
+                event.getClientRegion(), event.getEventId(), policy, streamTime);
         metrics.accessEvent(outcome);
         if (outcome != Activity.Outcome.COUNTED) {
-            return; // duplicate or beyond the lateness bound: the state does not change
+            return; // duplicate or beyond the lateness bound: nothing changes
         }
-        state.setActivity(StateMapper.activityState(activity));
-        if (state.getInventory() != null && event.getOp() == io.tierflow.schemas.AccessOp.GET) {
-            Double sla = state.getInventory().getLatencySlaMs();
-            costs.read(state, event.getClientRegion(), event.getBytes(), event.getLatencyMs(),
-                    sla != null ? sla : policy.defaultSlaMs());
-        }
-        if (state.getInventory() != null) {
-            long now = Math.max(eventTime, context.currentStreamTimeMs());
-            long reads1h = activity.count1h(now);
-            double forecast = activity.holt().nextHour();
-            String spikeId = "TRAFFIC_SPIKE:" + key;
-            boolean wasSpiking = state.getActiveAlerts().contains(spikeId);
-            if (AlertRules.trafficSpike(reads1h, forecast, wasSpiking) != wasSpiking) {
-                setActive(state, spikeId, !wasSpiking);
-                signal(spikeId, AlertType.TRAFFIC_SPIKE, Severity.WARNING, key, !wasSpiking, 0, reads1h,
-                        AlertRules.SPIKE_FACTOR * Math.max(forecast, 1.0), String.format(
-                                "%d accesses in the last hour against a forecast of %.1f", reads1h, forecast), now);
+        if (activity.placed) {
+            if (event.getOp() == AccessOp.GET) {
+                double sla = Double.isNaN(activity.slaMs) ? policy.defaultSlaMs() : activity.slaMs;
+                activity.uncharged.add(event.getClientRegion(), event.getBytes(),
+                        activity.tier == Tier.HOT && event.getLatencyMs() > sla);
             }
-            Tier current = StateMapper.tier(state.getTier());
-            if (current == null || tierNow(state, activity, now, policy) != current) {
+            long now = Math.max(eventTime, streamTime);
+            checkTrafficSpike(key, activity, now);
+            if (activity.tier == null || tierMayChange(activity, now, policy)) {
+                DatasetState state = legacy != null ? legacy : states.get(key);
                 evaluate(state, activity, now);
+                states.put(key, state);
+                legacy = null;
             }
         }
-        states.put(key, state);
+        if (legacy != null) {
+            states.put(key, legacy); // without the activity it carried, now in the activity store
+        }
+        saveActivity(key, activity);
+    }
+
+    /**
+     * Whether the tier may differ from the one decided, checked without scoring when possible: the boosted heat lies
+     * between heat and heat + boost (the model's probability is between 0 and 1) and the tier only grows with it, so
+     * if both ends give the current tier, so does the score.
+     */
+    private boolean tierMayChange(DatasetActivity activity, long now, TieringPolicy policy) {
+        double heat = activity.activity.heatAt(now, policy.halfLifeMs());
+        double boost = policy.scoreBoost();
+        if (TierDecider.decide(heat + Math.min(0, boost), activity.tier, policy) == activity.tier
+                && TierDecider.decide(heat + Math.max(0, boost), activity.tier, policy) == activity.tier) {
+            return false;
+        }
+        Features features = activity.activity.features(now, activity.sizeBytes, policy.halfLifeMs());
+        double boosted = features.heat() + boost * catalogue.scorer().score(features);
+        return TierDecider.decide(boosted, activity.tier, policy) != activity.tier;
+    }
+
+    private void checkTrafficSpike(String key, DatasetActivity activity, long now) {
+        long reads1h = activity.activity.count1h(now);
+        double forecast = activity.activity.holt().nextHour();
+        if (AlertRules.trafficSpike(reads1h, forecast, activity.spiking) != activity.spiking) {
+            activity.spiking = !activity.spiking;
+            signal(SPIKE_PREFIX + key, AlertType.TRAFFIC_SPIKE, Severity.WARNING, key, activity.spiking, 0, reads1h,
+                    AlertRules.SPIKE_FACTOR * Math.max(forecast, 1.0), String.format(
+                            "%d accesses in the last hour against a forecast of %.1f", reads1h, forecast), now);
+        }
+    }
+
+    private DatasetActivity loadActivity(String key) {
+        DatasetActivity activity = recent.get(key);
+        if (activity == null) {
+            activity = activities.get(key);
+            if (activity != null) {
+                recent.put(key, activity);
+            }
+        }
+        return activity;
+    }
+
+    private void saveActivity(String key, DatasetActivity activity) {
+        activities.put(key, activity);
+        recent.put(key, activity);
+    }
+
+    private void deleteActivity(String key) {
+        activities.delete(key);
+        recent.remove(key);
+    }
+
+    /** The dataset's activity value, from its store or, for state that predates it, from the dataset record. */
+    private DatasetActivity activityOf(String key, DatasetState state) {
+        DatasetActivity activity = loadActivity(key);
+        return activity != null ? activity : restore(state);
+    }
+
+    /**
+     * A new activity value for a dataset without one: empty for a new dataset; for a record written before the
+     * activity store existed, its activity and alert state, which are moved out of the record (the caller writes it).
+     */
+    private static DatasetActivity restore(DatasetState state) {
+        if (state == null) {
+            return DatasetActivity.empty();
+        }
+        DatasetActivity activity = new DatasetActivity(state.getActivity() == null ? new Activity()
+                : StateMapper.activity(state.getActivity()), new ReadTally());
+        state.setActivity(null);
+        copyFacts(state, activity);
+        String spikeId = SPIKE_PREFIX + state.getKey();
+        if (state.getActiveAlerts().contains(spikeId)) {
+            activity.spiking = true;
+            setActive(state, spikeId, false);
+        }
+        return activity;
+    }
+
+    /** Copies what the event path needs to know of the dataset record into its activity value. */
+    private static void copyFacts(DatasetState state, DatasetActivity activity) {
+        Dataset inventory = state.getInventory();
+        activity.placed = inventory != null;
+        activity.sizeBytes = inventory == null ? 0 : inventory.getSizeBytes();
+        activity.slaMs = inventory == null || inventory.getLatencySlaMs() == null ? Double.NaN
+                : inventory.getLatencySlaMs();
+        activity.tier = StateMapper.tier(state.getTier());
     }
 
     private void onInventory(String key, Dataset dataset, long timestamp) {
         DatasetState state = states.get(key);
+        DatasetActivity stored = loadActivity(key);
+        DatasetActivity activity = stored != null ? stored : restore(state);
+        long now = Math.max(timestamp, context.currentStreamTimeMs());
         if (dataset == null) {
             if (state != null) {
-                costs.accrue(state, Math.max(timestamp, context.currentStreamTimeMs()));
+                costs.accrue(state, activity.uncharged, now);
                 unschedule(state);
                 states.delete(key);
+            }
+            if (stored != null) {
+                deleteActivity(key);
             }
             context.forward(new Record<>(key, TieringOutput.placement(null), timestamp));
             return;
         }
         if (state == null) {
-            state = DatasetState.newBuilder().setKey(key).setActivity(StateMapper.emptyActivity()).build();
+            state = DatasetState.newBuilder().setKey(key).build();
         }
         state.setInventory(dataset);
         if (state.getPrimarySite() == null) {
@@ -157,8 +295,10 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
             state.setReplicaSites(new ArrayList<>(dataset.getReplicaSites()));
             state.setStorageClass(dataset.getStorageClass());
         }
-        evaluate(state, StateMapper.activity(state.getActivity()), Math.max(timestamp, context.currentStreamTimeMs()));
+        copyFacts(state, activity);
+        evaluate(state, activity, now);
         states.put(key, state);
+        saveActivity(key, activity);
     }
 
     private void onStatus(String key, MigrationStatus status, long timestamp) {
@@ -178,16 +318,18 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         }
         switch (status.getPhase()) {
             case COMPLETED -> {
-                costs.accrue(state, now); // charge the old placement up to the moment it changes
+                DatasetActivity activity = activityOf(key, state);
+                costs.accrue(state, activity.uncharged, now); // charge the old placement up to the moment it changes
                 String failure = applyCompleted(state, inFlight, status);
                 state.setInFlight(null);
                 state.setInFlightPhase(null);
                 state.setLastFailure(failure);
                 if (failure == null) {
-                    evaluate(state, StateMapper.activity(state.getActivity()), now);
+                    evaluate(state, activity, now);
                 } else {
                     schedule(state, now + catalogue.policy().cooldownMs());
                 }
+                saveActivity(key, activity);
             }
             case FAILED -> {
                 state.setInFlight(null);
@@ -199,6 +341,44 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
             default -> state.setInFlightPhase(status.getPhase()); // progress: only shown to readers
         }
         states.put(key, state);
+    }
+
+    /**
+     * An operator's REOPTIMIZE: listed datasets are evaluated now; target '*' with no keys makes every dataset of this
+     * partition due now, so the punctuator re-evaluates them within its per-run bound.
+     */
+    private void onReoptimize(ControlCommand command, long timestamp) {
+        long now = Math.max(timestamp, context.currentStreamTimeMs());
+        if (!command.getKeys().isEmpty()) {
+            for (String key : command.getKeys()) {
+                DatasetState state = states.get(key);
+                if (state == null || state.getInventory() == null) {
+                    continue; // not a dataset of this partition, or nothing known to place yet
+                }
+                DatasetActivity activity = activityOf(key, state);
+                evaluate(state, activity, now);
+                states.put(key, state);
+                saveActivity(key, activity);
+            }
+        } else if (ALL.equals(command.getTarget())) {
+            // An operator action, rare by nature: a scan of the partition's datasets is acceptable here. Only the due
+            // index changes, so the evaluations themselves are spread over the next punctuations.
+            List<DatasetState> placed = new ArrayList<>();
+            try (KeyValueIterator<String, DatasetState> all = states.all()) {
+                all.forEachRemaining(entry -> {
+                    if (entry.value.getInventory() != null) {
+                        placed.add(entry.value);
+                    }
+                });
+            }
+            for (DatasetState state : placed) { // written after the scan: a store is not changed under its iterator
+                schedule(state, now);
+                states.put(state.getKey(), state);
+            }
+        } else {
+            throw new IllegalArgumentException("REOPTIMIZE needs dataset keys, or target '" + ALL
+                    + "' for every dataset; got target '" + command.getTarget() + "' and no keys");
+        }
     }
 
     /** Applies a completed step to the actual placement; returns an error code if it must not be trusted. */
@@ -255,7 +435,9 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
             }
             state.setDueAt(-1L);
             if (state.getInventory() != null) {
-                evaluate(state, StateMapper.activity(state.getActivity()), now);
+                DatasetActivity activity = activityOf(key, state);
+                evaluate(state, activity, now);
+                saveActivity(key, activity);
             }
             states.put(key, state);
         }
@@ -274,21 +456,19 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     }
 
     /** Latency and cost alerts from the reads charged since the last evaluation. */
-    private void checkReadAlerts(DatasetState state, long now) {
-        io.tierflow.schemas.PendingCost pending = state.getPendingCost();
+    private void checkReadAlerts(DatasetState state, CostLedgerWriter.ReadCosts reads, long now) {
         String slaId = "LATENCY_SLA:" + state.getKey();
         boolean slaWas = state.getActiveAlerts().contains(slaId);
-        Boolean slaNow = AlertRules.latencySla(pending.getReads(), pending.getSlaMisses(), slaWas);
+        Boolean slaNow = AlertRules.latencySla(reads.reads(), reads.slaMisses(), slaWas);
         if (slaNow != null && slaNow != slaWas) {
             setActive(state, slaId, slaNow);
-            signal(slaId, AlertType.LATENCY_SLA, Severity.WARNING, state.getKey(), slaNow, 0, pending.getSlaMisses(),
+            signal(slaId, AlertType.LATENCY_SLA, Severity.WARNING, state.getKey(), slaNow, 0, reads.slaMisses(),
                     AlertRules.SLA_MISS_SHARE, String.format("%d of %d hot reads slower than the SLA",
-                            pending.getSlaMisses(), pending.getReads()), now);
+                            reads.slaMisses(), reads.reads()), now);
         }
         long since = state.getCostAccruedAt();
         if (since > 0 && now > since) {
-            double perHour = (pending.getEgressUsd() + pending.getRequestUsd() + pending.getRetrievalUsd())
-                    / ((now - since) / 3_600_000.0);
+            double perHour = reads.chargedUsd() / ((now - since) / 3_600_000.0);
             String costId = "COST_SPIKE:" + state.getKey();
             boolean costWas = state.getActiveAlerts().contains(costId);
             boolean costNow = AlertRules.costSpike(perHour, costWas);
@@ -317,17 +497,13 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         context.forward(new Record<>(alertId, TieringOutput.signal(signal), at));
     }
 
-    private Tier tierNow(DatasetState state, Activity activity, long now, TieringPolicy policy) {
-        Features features = activity.features(now, state.getInventory().getSizeBytes(), policy.halfLifeMs());
-        double boosted = features.heat() + policy.scoreBoost() * catalogue.scorer().score(features);
-        return TierDecider.decide(boosted, StateMapper.tier(state.getTier()), policy);
-    }
-
     /** Decides tier and placement, emits the decision and the next migration step, schedules the next look. */
-    private void evaluate(DatasetState state, Activity activity, long now) {
+    private void evaluate(DatasetState state, DatasetActivity dataset, long now) {
         long started = System.nanoTime();
-        checkReadAlerts(state, now);
-        costs.accrue(state, now);
+        CostLedgerWriter.ReadCosts reads = costs.price(state, dataset.uncharged);
+        checkReadAlerts(state, reads, now);
+        costs.accrue(state, dataset.uncharged, reads, now);
+        Activity activity = dataset.activity;
         TieringPolicy policy = catalogue.policy();
         Dataset inventory = state.getInventory();
         Features features = activity.features(now, inventory.getSizeBytes(), policy.halfLifeMs());
@@ -353,6 +529,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         }
         state.setLastPlacement(placement);
         state.setTier(StateMapper.tier(tier));
+        dataset.tier = tier;
 
         if (state.getInFlight() == null) {
             MigrationPlanner.Actual actual = new MigrationPlanner.Actual(state.getPrimarySite(),

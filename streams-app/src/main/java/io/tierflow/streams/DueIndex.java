@@ -11,12 +11,21 @@ final class DueIndex {
     }
 
     static String entry(long dueAtMs, String datasetKey) {
-        return String.format("%0" + DIGITS + "d|%s", dueAtMs, datasetKey);
+        return padded(dueAtMs) + "|" + datasetKey;
     }
 
     /** Exclusive-enough upper bound: every entry due at or before {@code nowMs} sorts below it. */
     static String upperBound(long nowMs) {
-        return String.format("%0" + DIGITS + "d", nowMs + 1);
+        return padded(nowMs + 1);
+    }
+
+    /** Zero-padded to 19 digits; by hand because String.format costs more than the rest of an index update. */
+    private static String padded(long ms) {
+        if (ms < 0) {
+            throw new IllegalArgumentException("due time before the epoch: " + ms);
+        }
+        String digits = Long.toString(ms);
+        return "0".repeat(DIGITS - digits.length()) + digits;
     }
 
     static long dueAt(String entry) {

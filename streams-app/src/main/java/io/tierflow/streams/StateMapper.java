@@ -13,7 +13,6 @@ import io.tierflow.streams.domain.LogisticScorer;
 import io.tierflow.streams.domain.SiteOffer;
 import io.tierflow.streams.domain.Tier;
 import io.tierflow.streams.domain.TieringPolicy;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +22,9 @@ final class StateMapper {
     private StateMapper() {
     }
 
+    /** The activity kept in dataset records written before the dataset-activity store existed. */
     static Activity activity(ActivityState state) {
+        long[] idHashes = state.getRecentEventIds().stream().mapToLong(Activity::eventIdHash).toArray();
         return new Activity(
                 BucketedCounts.restore(Activity.FINE_BUCKET_MS, Activity.FINE_BUCKETS, state.getFineNewestBucket(),
                         state.getFineCounts()),
@@ -32,30 +33,7 @@ final class StateMapper {
                 state.getHeat(), state.getHeatAt(), state.getLastAccess(), state.getRegionBytes(),
                 state.getDecayedRequests(),
                 new HoltForecast(state.getHoltLevel(), state.getHoltTrend(), state.getHoltHour() < 0 ? 0 : 1),
-                state.getHoltHour(), new ArrayDeque<>(state.getRecentEventIds()), state.getTotalEvents());
-    }
-
-    static ActivityState activityState(Activity activity) {
-        return ActivityState.newBuilder()
-                .setFineNewestBucket(activity.fine().newestBucket())
-                .setFineCounts(activity.fine().countsNewestFirst())
-                .setCoarseNewestBucket(activity.coarse().newestBucket())
-                .setCoarseCounts(activity.coarse().countsNewestFirst())
-                .setHeat(activity.rawHeat())
-                .setHeatAt(activity.rawHeatAt())
-                .setLastAccess(activity.lastAccess())
-                .setRegionBytes(new HashMap<>(activity.rawRegionBytes()))
-                .setDecayedRequests(activity.rawDecayedRequests())
-                .setHoltLevel(activity.holt().level())
-                .setHoltTrend(activity.holt().trend())
-                .setHoltHour(activity.holtHour())
-                .setRecentEventIds(new ArrayList<>(activity.recentEventIds()))
-                .setTotalEvents(activity.totalEvents())
-                .build();
-    }
-
-    static ActivityState emptyActivity() {
-        return activityState(new Activity());
+                state.getHoltHour(), idHashes, state.getTotalEvents());
     }
 
     static TieringPolicy policy(Policy p) {

@@ -2,6 +2,8 @@ package io.tierflow.streams;
 
 import io.tierflow.schemas.Alert;
 import io.tierflow.schemas.AlertSignal;
+import io.tierflow.schemas.ControlCommand;
+import io.tierflow.schemas.ControlType;
 import io.tierflow.schemas.CostLedger;
 import io.tierflow.schemas.DatasetState;
 import io.tierflow.topics.Topic;
@@ -24,18 +26,20 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * access-events ──┐                                       ┌─▶ placements
- * datasets ───────┼─▶ dataset-processor ──(by output)─────┼─▶ migration-commands
- * migration-status┘   dataset-state, dataset-due-index,   └─▶ alert-signals (repartition by alert id)
- *                     cost-ledger                                   │
- * control ─────────────────────────────────────────────▶ alert-manager (alerts-store) ─▶ alerts
+ * datasets ───────┤                                       ├─▶ migration-commands
+ * migration-status┼─▶ dataset-processor ──(by output)─────┴─▶ alert-signals (repartition by alert id)
+ * control ──┬─────┘   dataset-activity, dataset-state,                  │
+ *  REOPTIMIZE         dataset-due-index, cost-ledger                    ▼
+ *           └── other types ─▶ alert-control (repartition) ─▶ alert-manager (alerts-store) ─▶ alerts
  * sites, policies, models ─▶ global stores read by dataset-processor
  * </pre>
- * The three dataset inputs are co-partitioned by dataset key, so one processor owns all of a dataset's state;
- * alerts are keyed by alert id, so their signals are repartitioned to the task that owns each alert, where the
- * operator's acknowledgements (control, keyed by alert id) arrive too.
+ * The dataset inputs (and control's re-optimisation requests) are co-partitioned by dataset key, so one processor
+ * owns all of a dataset's state; alerts are keyed by alert id, so their signals are repartitioned to the task that
+ * owns each alert, where the operator's acknowledgements (control, keyed by alert id) arrive too.
  */
 public final class TieringTopology {
     public static final String DATASET_STATE_STORE = "dataset-state";
+    public static final String DATASET_ACTIVITY_STORE = "dataset-activity";
     public static final String DUE_INDEX_STORE = "dataset-due-index";
     public static final String COST_LEDGER_STORE = "cost-ledger";
     public static final String ALERTS_STORE = "alerts-store";
@@ -44,6 +48,13 @@ public final class TieringTopology {
     public static final String MODELS_STORE = "models-store";
     /** Name of the internal topic alert signals travel on ({@code <application.id>-alert-signals-repartition}). */
     public static final String ALERT_SIGNALS = "alert-signals";
+    /**
+     * How the name of the topic the alert manager's store is partitioned like ends: {@code <application.id>} followed
+     * by this (the alert-signals repartition topic; the store is not partitioned like {@code control} any more).
+     */
+    public static final String ALERTS_PARTITIONED_LIKE_SUFFIX = "-" + ALERT_SIGNALS + "-repartition";
+    /** Name of the internal topic operator commands for alerts travel on ({@code <application.id>-alert-control-repartition}). */
+    public static final String ALERT_CONTROL = "alert-control";
 
     static final String DATASET_PROCESSOR = "dataset-processor";
     static final String ALERT_MANAGER = "alert-manager";
@@ -65,8 +76,12 @@ public final class TieringTopology {
 
         // Read and written on every access event, and popularity is skewed: the record cache turns a popular
         // dataset's many writes between two commits into one RocksDB write and one changelog record.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DATASET_ACTIVITY_STORE),
+                Serdes.String(), new DatasetActivitySerde()).withCachingEnabled());
+        // Read and written only when a dataset is evaluated or its inventory or migration changes, rarely twice between
+        // two commits: no record cache, which leaves the thread's cache to the activity values that it does help.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DATASET_STATE_STORE),
-                Serdes.String(), topics.valueSerde(DatasetState.class)).withCachingEnabled());
+                Serdes.String(), topics.valueSerde(DatasetState.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DUE_INDEX_STORE),
                 Serdes.String(), Serdes.String()));
         // A handful of keys updated at every evaluation: the record cache turns those updates into one write per
@@ -87,12 +102,23 @@ public final class TieringTopology {
                         Consumed.with(Serdes.String(), topics.migrationStatus.valueSerde())
                                 .withName("migration-status-source"))
                 .mapValues(v -> (Object) v, Named.as("migration-status-input"));
+        // A topic has one source node, so control is split by type: re-optimisation requests (keyed by dataset key,
+        // or '*' for a whole partition) go to the dataset processor, everything else (acknowledgements, keyed by
+        // alert id) to the alert manager. Acknowledgements travel through their own repartition topic so the alert
+        // manager stays out of the dataset processor's sub-topology: every extra input of that task costs work on
+        // each access event (Kafka Streams checks every input partition of a task before each record).
+        KStream<String, ControlCommand> control = builder.stream(Topics.CONTROL,
+                Consumed.with(Serdes.String(), topics.control.valueSerde()).withName("control-source"));
+        KStream<String, Object> reoptimize = control
+                .filter((k, c) -> c != null && c.getType() == ControlType.REOPTIMIZE, Named.as("control-reoptimize"))
+                .mapValues(v -> (Object) v, Named.as("reoptimize-input"));
 
         KStream<String, TieringOutput> outputs = access
                 .merge(datasets, Named.as("merge-datasets"))
                 .merge(statuses, Named.as("merge-migration-status"))
+                .merge(reoptimize, Named.as("merge-reoptimize"))
                 .process(() -> new DatasetProcessor(settings, metrics), Named.as(DATASET_PROCESSOR),
-                        DATASET_STATE_STORE, DUE_INDEX_STORE, COST_LEDGER_STORE);
+                        DATASET_ACTIVITY_STORE, DATASET_STATE_STORE, DUE_INDEX_STORE, COST_LEDGER_STORE);
 
         outputs.filter((k, o) -> o.kind() == TieringOutput.Kind.PLACEMENT, Named.as("placements-only"))
                 .mapValues(TieringOutput::placement, Named.as("placement-value"))
@@ -109,10 +135,11 @@ public final class TieringTopology {
                 .repartition(Repartitioned.with(Serdes.String(), topics.valueSerde(AlertSignal.class))
                         .withName(ALERT_SIGNALS))
                 .mapValues(v -> (SpecificRecord) v, Named.as("alert-signals-input"));
-        KStream<String, SpecificRecord> control = builder.stream(Topics.CONTROL,
-                        Consumed.with(Serdes.String(), topics.control.valueSerde()).withName("control-source"))
-                .mapValues(v -> (SpecificRecord) v, Named.as("control-input"));
-        signals.merge(control, Named.as("merge-control"))
+        KStream<String, SpecificRecord> acknowledgements = control
+                .filter((k, c) -> c != null && c.getType() != ControlType.REOPTIMIZE, Named.as("control-for-alerts"))
+                .repartition(Repartitioned.with(Serdes.String(), topics.control.valueSerde()).withName(ALERT_CONTROL))
+                .mapValues(v -> (SpecificRecord) v, Named.as("alert-control-input"));
+        signals.merge(acknowledgements, Named.as("merge-control"))
                 .process(() -> new AlertManager(metrics), Named.as(ALERT_MANAGER), ALERTS_STORE)
                 .to(Topics.ALERTS, Produced.with(Serdes.String(), topics.alerts.valueSerde()).withName("alerts-sink"));
         return builder.build();

@@ -34,7 +34,7 @@ class StateCensusTest {
 
     private static DatasetState dataset(String key, io.tierflow.schemas.Tier tier, String primary, String storageClass,
             List<String> replicas, long size) {
-        return DatasetState.newBuilder().setKey(key).setActivity(StateMapper.emptyActivity()).setTier(tier)
+        return DatasetState.newBuilder().setKey(key).setTier(tier)
                 .setInventory(TopologyFixture.dataset(key, primary, storageClass, size))
                 .setPrimarySite(primary).setStorageClass(storageClass).setReplicaSites(replicas).build();
     }
@@ -50,7 +50,7 @@ class StateCensusTest {
                 .setStorageClass("GLACIER_IR").setExpectedVersionToken("v").setExpectedSha256("00").setSizeBytes(GB)
                 .setIssuedAt(Instant.EPOCH).build());
         census.dataset(moving);
-        DatasetState eventsOnly = DatasetState.newBuilder().setKey("d").setActivity(StateMapper.emptyActivity()).build();
+        DatasetState eventsOnly = DatasetState.newBuilder().setKey("d").build();
         census.dataset(eventsOnly);
 
         assertEquals(1, census.datasetsByTier[Tier.HOT.ordinal()]);

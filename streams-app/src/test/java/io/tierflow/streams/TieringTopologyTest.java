@@ -161,7 +161,7 @@ class TieringTopologyTest {
         List<Tier> tiers = fixture.placementsFor("edge").stream().map(Placement::getTier).toList();
         assertTrue(tiers.isEmpty(), "no new decision while it hovers: " + tiers);
         assertEquals(Tier.HOT, fixture.state("edge").getTier());
-        double heat = fixture.state("edge").getActivity().getHeat();
+        double heat = fixture.activity("edge").activity.rawHeat();
         assertTrue(heat < 20 && heat > 15, "the heat really did hover below the hot threshold: " + heat);
     }
 
@@ -234,22 +234,23 @@ class TieringTopologyTest {
         var tooLate = fixture.event("ev", START.plusSeconds(300), "us-east"); // 15 min late
         fixture.accessEvents.pipeInput("ev", tooLate, tooLate.getEventTime());
 
-        var activity = fixture.state("ev").getActivity();
-        assertEquals(2, activity.getTotalEvents(), "the duplicate and the too-late event are not counted");
+        var activity = fixture.activity("ev").activity;
+        assertEquals(2, activity.totalEvents(), "the duplicate and the too-late event are not counted");
         // 5-minute buckets, newest first: 08:20 holds the first event, 08:15 the out-of-order one.
-        assertEquals(List.of(1L, 1L), activity.getFineCounts().subList(0, 2));
-        assertEquals(START.plusSeconds(1200).toEpochMilli(), activity.getLastAccess());
+        assertEquals(List.of(1L, 1L), List.of(activity.fine().countAtAge(0), activity.fine().countAtAge(1)));
+        assertEquals(START.plusSeconds(1200).toEpochMilli(), activity.lastAccess());
     }
 
     @Test
     void shouldDeleteAllStateOnATombstone() {
         fixture.datasets.pipeInput("gone", TopologyFixture.dataset("gone", "aws", "STANDARD", GB), START);
         fixture.burst("gone", START.plusSeconds(10), 5, Duration.ofMinutes(1));
-        assertTrue(fixture.state("gone") != null);
+        assertTrue(fixture.state("gone") != null && fixture.activity("gone") != null);
         fixture.placements.readKeyValuesToList();
 
         fixture.datasets.pipeInput("gone", null, START.plusSeconds(120));
         assertNull(fixture.state("gone"));
+        assertNull(fixture.activity("gone"), "the activity goes too");
         KeyValueStore<String, String> due = fixture.driver.getKeyValueStore(TieringTopology.DUE_INDEX_STORE);
         try (var all = due.all()) {
             assertFalse(all.hasNext(), "no due-index entry left behind");
@@ -273,7 +274,7 @@ class TieringTopologyTest {
         assertTrue(letter.value.getReason().contains("magic byte 0x01"), letter.value.getReason());
         assertEquals(6, letter.value.getValue().remaining(), "the raw bytes are kept");
         assertTrue(fixture.deadLetters.isEmpty());
-        assertEquals(1, fixture.state("ok").getActivity().getTotalEvents(), "the next record was processed");
+        assertEquals(1, fixture.activity("ok").activity.totalEvents(), "the next record was processed");
     }
 
     @Test
@@ -375,6 +376,116 @@ class TieringTopologyTest {
         fixture.sites.pipeInput("azure", TopologyFixture.standardSites().get(1), START.plusSeconds(30));
         fixture.driver.advanceWallClockTime(Duration.ofSeconds(10));
         assertEquals(io.tierflow.schemas.AlertState.RESOLVED, fixture.alerts.readValue().getState());
+    }
+
+    @Test
+    void shouldReEvaluateTheListedDatasetsAtOnceOnReoptimize() {
+        fixture.datasets.pipeInput("r", TopologyFixture.dataset("r", "azure", "GLACIER_IR", GB), START);
+        fixture.datasets.pipeInput("other", TopologyFixture.dataset("other", "azure", "GLACIER_IR", GB), START);
+        assertEquals("azure", last(fixture.placementsFor("r")).getPrimarySite(), "cheapest cold storage");
+        fixture.placements.readKeyValuesToList();
+        azureGoesDown();
+        assertTrue(fixture.placements.isEmpty(), "not due yet: nothing is re-evaluated on its own");
+
+        fixture.control.pipeInput("r", reoptimize("r", List.of("r")), START.plusSeconds(20));
+
+        List<KeyValue<String, Placement>> decisions = fixture.placements.readKeyValuesToList();
+        assertEquals(List.of("r"), decisions.stream().map(kv -> kv.key).toList(), "only the listed dataset");
+        Placement moved = decisions.get(0).value;
+        assertNotEquals("azure", moved.getPrimarySite());
+        assertEquals("site_down", moved.getExplanation().getBindingConstraint());
+        MigrationCommand copy = fixture.commands.readValue();
+        assertEquals("azure", copy.getSourceSite(), "a primary on a site that is down is moved at once");
+        assertEquals(moved.getPrimarySite(), copy.getDestinationSite());
+        assertTrue(fixture.commands.isEmpty());
+        assertTrue(fixture.alerts.readValuesToList().stream()
+                .noneMatch(a -> a.getState() == io.tierflow.schemas.AlertState.ACKNOWLEDGED));
+    }
+
+    @Test
+    void shouldMakeEveryDatasetOfThePartitionDueOnAReoptimizeOfAll() {
+        for (String key : List.of("x1", "x2")) {
+            fixture.datasets.pipeInput(key, TopologyFixture.dataset(key, "azure", "GLACIER_IR", GB), START);
+        }
+        Instant at = START.plusSeconds(5);
+        fixture.accessEvents.pipeInput("events-only", fixture.event("events-only", at, "us-east"), at);
+        fixture.placements.readKeyValuesToList();
+        azureGoesDown();
+
+        fixture.control.pipeInput("*", reoptimize("*", List.of()), START.plusSeconds(20));
+        assertTrue(fixture.placements.isEmpty(), "made due, evaluated by the punctuator");
+        KeyValueStore<String, String> due = fixture.driver.getKeyValueStore(TieringTopology.DUE_INDEX_STORE);
+        long now = START.plusSeconds(20).toEpochMilli();
+        assertEquals(now, fixture.state("x1").getDueAt());
+        assertEquals("x2", due.get(DueIndex.entry(now, "x2")));
+        assertNull(fixture.state("events-only"), "nothing to place without an inventory entry");
+        assertEquals(1, fixture.activity("events-only").activity.totalEvents());
+
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(10));
+        List<KeyValue<String, Placement>> decisions = fixture.placements.readKeyValuesToList();
+        assertEquals(List.of("x1", "x2"), decisions.stream().map(kv -> kv.key).sorted().toList());
+        decisions.forEach(kv -> assertNotEquals("azure", kv.value.getPrimarySite()));
+        assertEquals(2, fixture.commands.readValuesToList().size(), "each moved off the site that is down");
+        assertTrue(fixture.state("x1").getDueAt() > now, "scheduled again after the evaluation");
+    }
+
+    @Test
+    void shouldDeadLetterAReoptimizeThatNamesNoDatasets() {
+        fixture.control.pipeInput("azure", reoptimize("azure", List.of()), START.plusSeconds(1));
+        DeadLetter letter = fixture.deadLetters.readValue();
+        assertEquals("control", letter.getSourceTopic());
+        assertTrue(letter.getReason().contains("REOPTIMIZE needs dataset keys"), letter.getReason());
+        assertTrue(fixture.deadLetters.isEmpty());
+    }
+
+    @Test
+    void shouldMoveTheActivityOutOfADatasetRecordWrittenBeforeTheActivityStore() {
+        // As a dataset record was before dataset-activity existed (written by an earlier version of the app, so this
+        // processor has never seen it): the activity inside it, a spike alert firing.
+        long heatAt = START.plusSeconds(50).toEpochMilli();
+        List<Long> fine = new java.util.ArrayList<>(java.util.Collections.nCopies(12, 0L));
+        fine.set(0, 40L);
+        List<Long> coarse = new java.util.ArrayList<>(java.util.Collections.nCopies(24, 0L));
+        coarse.set(0, 40L);
+        io.tierflow.schemas.ActivityState legacy = io.tierflow.schemas.ActivityState.newBuilder()
+                .setFineNewestBucket(heatAt / 300_000).setFineCounts(fine)
+                .setCoarseNewestBucket(heatAt / 3_600_000).setCoarseCounts(coarse)
+                .setHeat(7.0).setHeatAt(heatAt).setLastAccess(heatAt).setRegionBytes(Map.of("us-east", 7e8))
+                .setDecayedRequests(7.0).setRecentEventIds(List.of("old-1", "old-2")).setTotalEvents(40).build();
+        DatasetState record = DatasetState.newBuilder().setKey("old")
+                .setInventory(TopologyFixture.dataset("old", "aws", "STANDARD", GB)).setActivity(legacy)
+                .setTier(Tier.WARM).setPrimarySite("aws").setStorageClass("STANDARD").setCostAccruedAt(heatAt)
+                .setActiveAlerts(List.of("TRAFFIC_SPIKE:old")).build();
+        KeyValueStore<String, DatasetState> states = fixture.driver.getKeyValueStore(TieringTopology.DATASET_STATE_STORE);
+        states.put("old", record);
+        assertNull(fixture.activity("old"));
+        assertEquals(40, DatasetViews.get(name -> fixture.driver.getKeyValueStore(name), "old", heatAt).orElseThrow()
+                .activity().totalEvents(), "readers see the activity where it is");
+
+        Instant at = START.plusSeconds(60);
+        var redelivered = fixture.event("old", at, "us-east");
+        redelivered.setEventId("old-2");
+        fixture.accessEvents.pipeInput("old", redelivered, at);
+        fixture.accessEvents.pipeInput("old", fixture.event("old", at, "us-east"), at);
+
+        DatasetActivity moved = fixture.activity("old");
+        assertEquals(41, moved.activity.totalEvents(), "continued from the old record; the remembered id counted once");
+        assertEquals(41, moved.activity.count1h(at.toEpochMilli()));
+        assertTrue(moved.placed);
+        assertTrue(moved.spiking, "the alert's state moved along: 41 reads keep a firing spike on, would not raise one");
+        assertNull(fixture.state("old").getActivity(), "and left the dataset record");
+        assertEquals(List.of(), fixture.state("old").getActiveAlerts());
+    }
+
+    private void azureGoesDown() {
+        Site down = Site.newBuilder(TopologyFixture.standardSites().get(1)).setUp(false).build();
+        fixture.sites.pipeInput("azure", down, START.plusSeconds(10));
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(10)); // the punctuator picks up the catalogue
+    }
+
+    private static io.tierflow.schemas.ControlCommand reoptimize(String target, List<String> keys) {
+        return io.tierflow.schemas.ControlCommand.newBuilder().setType(io.tierflow.schemas.ControlType.REOPTIMIZE)
+                .setTarget(target).setKeys(keys).setOperator("ops").setIssuedAt(START.plusSeconds(20)).build();
     }
 
     private MigrationCommand promoteToAws(String key) {

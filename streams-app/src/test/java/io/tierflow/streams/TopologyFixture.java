@@ -174,6 +174,11 @@ final class TopologyFixture implements AutoCloseable {
         return store.get(key);
     }
 
+    DatasetActivity activity(String key) {
+        KeyValueStore<String, DatasetActivity> store = driver.getKeyValueStore(TieringTopology.DATASET_ACTIVITY_STORE);
+        return store.get(key);
+    }
+
     List<Placement> placementsFor(String key) {
         List<Placement> result = new ArrayList<>();
         placements.readKeyValuesToList().forEach(kv -> {

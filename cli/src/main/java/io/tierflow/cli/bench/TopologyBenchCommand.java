@@ -63,13 +63,18 @@ final class TopologyBenchCommand implements Callable<Integer> {
             description = "Write a JFR recording of each measured run to DIR (default: none).")
     Path profileDir;
 
+    @Option(names = "--streams-config", paramLabel = "KEY=VALUE",
+            description = "A Kafka Streams setting for both apps, over their defaults (repeatable), for experiments "
+                    + "such as max.task.idle.ms=-1; the summary is then not comparable with the recorded figures.")
+    java.util.Map<String, String> streamsConfig = new java.util.LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
         TopologyBenchSettings settings;
         try {
             settings = new TopologyBenchSettings(events, datasets, runs,
                     Duration.ofMillis(Math.round(simulatedHours * 3_600_000)), start, seed, zipfExponent,
-                    streamThreads, Duration.ofMinutes(runTimeoutMinutes), workDir, profileDir);
+                    streamThreads, Duration.ofMinutes(runTimeoutMinutes), workDir, profileDir, streamsConfig);
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -19,9 +19,11 @@ import java.time.Instant;
  * @param runTimeout a run that has not caught up after this long fails the benchmark
  * @param workParent where the temporary data directory (broker logs, state stores) is made
  * @param profileDir if not null, a JFR recording of each measured run is written here
+ * @param streamsConfig Kafka Streams settings applied to both apps over their defaults (experiments)
  */
 record TopologyBenchSettings(long events, int datasets, int runs, Duration simulatedSpan, Instant start, long seed,
-        double zipfExponent, int streamThreads, Duration runTimeout, Path workParent, Path profileDir) {
+        double zipfExponent, int streamThreads, Duration runTimeout, Path workParent, Path profileDir,
+        java.util.Map<String, String> streamsConfig) {
 
     TopologyBenchSettings {
         if (events < 1) {

@@ -2,9 +2,9 @@ package io.tierflow.cli.bench;
 
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.streams.DatasetViews;
 import io.tierflow.streams.TieringApp;
 import io.tierflow.streams.TieringSettings;
-import io.tierflow.streams.TieringTopology;
 import io.tierflow.topics.Topics;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -123,6 +123,10 @@ final class TopologyBenchmark {
         Properties config = streamsConfig(stack, appId, work);
         // The same guarantee as the tiering app's default, so the ratio is the tiering topology's own cost.
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // And the same commit interval: under exactly-once each commit is a transaction, which the pass-through
+        // would otherwise pay for more often than the tiering app does.
+        config.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                TieringApp.topologyConfig().get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
         config.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         KafkaStreams streams = new KafkaStreams(PassThroughTopology.build(stack.topics(), sink), config);
         AtomicReference<String> failure = new AtomicReference<>();
@@ -186,10 +190,13 @@ final class TopologyBenchmark {
         progress.say("  changelogs: %.1f bytes per event held, %.1f bytes per event written",
                 (double) changelogTotal / catchUp.total(), written / catchUp.total());
         Path appState = work.resolve("state").resolve(appId);
-        long stateBytes = storeBytes(appState, TieringTopology.DATASET_STATE_STORE, false);
-        progress.say("  %s store on disk: %s bytes (%s in SST files) over %d tasks", TieringTopology.DATASET_STATE_STORE,
-                Progress.count(stateBytes), Progress.count(storeBytes(appState, TieringTopology.DATASET_STATE_STORE,
-                        true)), storeDirectories(appState, TieringTopology.DATASET_STATE_STORE).size());
+        long stateBytes = 0;
+        for (String store : DatasetViews.STORES) { // the stores that hold per-dataset state
+            long bytes = storeBytes(appState, store, false);
+            stateBytes += bytes;
+            progress.say("  %s store on disk: %s bytes (%s in SST files) over %d tasks", store, Progress.count(bytes),
+                    Progress.count(storeBytes(appState, store, true)), storeDirectories(appState, store).size());
+        }
         admin.deleteTopics(List.copyOf(changelogs.keySet())).all().get();
         deleteRecursively(appState);
         return new TieringRun(eps, changelogTotal, stateBytes);
@@ -215,6 +222,7 @@ final class TopologyBenchmark {
         config.put(StreamsConfig.STATE_DIR_CONFIG, work.resolve("state").toString());
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
+        config.putAll(settings.streamsConfig());
         return config;
     }
 

@@ -28,6 +28,24 @@ public final class BucketedCounts {
         return restored;
     }
 
+    /** Restores counts saved with {@link #newestBucket()} and {@link #countAtAge} (newest first). */
+    public static BucketedCounts restore(long bucketMillis, long newestBucket, long[] newestFirst) {
+        BucketedCounts restored = new BucketedCounts(bucketMillis, newestFirst.length);
+        restored.newestBucket = newestBucket;
+        System.arraycopy(newestFirst, 0, restored.counts, 0, newestFirst.length);
+        return restored;
+    }
+
+    /** Number of buckets. */
+    public int buckets() {
+        return counts.length;
+    }
+
+    /** Count of the bucket {@code age} buckets older than the newest. */
+    public long countAtAge(int age) {
+        return counts[age];
+    }
+
     /** Counts {@code n} events at {@code eventTimeMs}; returns false if that is older than the window. */
     public boolean add(long eventTimeMs, long n) {
         long bucket = Math.floorDiv(eventTimeMs, bucketMillis);

@@ -22,6 +22,14 @@ public final class CostModel {
         return new ReadCost(egress, storageClass.requestPer1000() / 1000.0, gb * storageClass.retrievalPerGb());
     }
 
+    /** The costs of {@code count} reads of {@code bytes} in all, from one client region: the sum of each read's. */
+    public static ReadCost reads(SiteOffer site, SiteOffer.StorageClassOffer storageClass, String clientRegion,
+            long count, long bytes) {
+        double gb = bytes / 1e9;
+        double egress = site.region().equals(clientRegion) ? 0.0 : gb * site.egressPerGb();
+        return new ReadCost(egress, count * storageClass.requestPer1000() / 1000.0, gb * storageClass.retrievalPerGb());
+    }
+
     /** GB-months of {@code sizeBytes} kept from {@code fromMs} to {@code toMs}. */
     public static double gbMonths(long sizeBytes, long fromMs, long toMs) {
         return toMs <= fromMs ? 0.0 : sizeBytes / 1e9 * (toMs - fromMs) / MONTH_MS;

@@ -17,12 +17,19 @@ public record SiteOffer(String name, String provider, String region, double p95L
      * hotter one (hotter data may always sit in a hotter class, never the reverse).
      */
     public Optional<StorageClassOffer> classFor(Tier tier) {
-        Optional<StorageClassOffer> exact = classes.stream().filter(c -> c.tier() == tier)
-                .min(java.util.Comparator.comparingDouble(StorageClassOffer::storagePerGbMonth));
-        if (exact.isPresent()) {
-            return exact;
+        // Loops rather than streams: this runs several times per evaluation.
+        StorageClassOffer exact = null;
+        StorageClassOffer hotter = null;
+        for (StorageClassOffer c : classes) {
+            if (c.tier() == tier) {
+                if (exact == null || c.storagePerGbMonth() < exact.storagePerGbMonth()) {
+                    exact = c;
+                }
+            } else if (c.tier().hotterThan(tier)
+                    && (hotter == null || c.storagePerGbMonth() < hotter.storagePerGbMonth())) {
+                hotter = c;
+            }
         }
-        return classes.stream().filter(c -> c.tier().hotterThan(tier))
-                .min(java.util.Comparator.comparingDouble(StorageClassOffer::storagePerGbMonth));
+        return Optional.ofNullable(exact != null ? exact : hotter);
     }
 }

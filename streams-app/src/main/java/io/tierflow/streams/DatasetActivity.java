@@ -1,0 +1,34 @@
+package io.tierflow.streams;
+
+import io.tierflow.streams.domain.Activity;
+import io.tierflow.streams.domain.ReadTally;
+import io.tierflow.streams.domain.Tier;
+
+/**
+ * Value of the {@code dataset-activity} store: everything an access event reads or changes, kept apart from the
+ * (larger) dataset record so the per-event read and write stay small. Besides the activity and the reads not yet
+ * charged it holds a copy of the few facts of the dataset record the event path needs (is there an inventory entry,
+ * size, SLA, tier); the processor updates that copy whenever it changes them in the dataset record.
+ */
+final class DatasetActivity {
+    final Activity activity;
+    final ReadTally uncharged;
+    /** True once an inventory entry is known: only then are reads charged and tiers decided. */
+    boolean placed;
+    long sizeBytes;
+    /** The dataset's own latency SLA, or NaN to use the policy's default. */
+    double slaMs = Double.NaN;
+    /** Tier last decided; null before the first decision. */
+    Tier tier;
+    /** Whether this dataset's traffic-spike alert is firing. */
+    boolean spiking;
+
+    DatasetActivity(Activity activity, ReadTally uncharged) {
+        this.activity = activity;
+        this.uncharged = uncharged;
+    }
+
+    static DatasetActivity empty() {
+        return new DatasetActivity(new Activity(), new ReadTally());
+    }
+}

@@ -1,0 +1,106 @@
+package io.tierflow.streams.domain;
+
+import java.util.Arrays;
+
+/**
+ * Reads of one dataset not yet charged to the cost ledger: count and bytes per client region, and how many were slower
+ * than the SLA while the dataset was hot. Counted raw on every read and priced only when charged: between two charges
+ * the dataset's tier, sites and storage class do not change (every change is charged first), so pricing the sum gives
+ * what pricing each read would have, while a read costs only a few additions.
+ */
+public final class ReadTally {
+    private String[] regions;
+    private long[] reads;
+    private long[] bytes;
+    private int regionCount;
+    private long slaMisses;
+
+    public ReadTally() {
+        regions = new String[4];
+        reads = new long[4];
+        bytes = new long[4];
+    }
+
+    /** Counts one read from {@code region} of {@code readBytes}; {@code slaMiss} if it was too slow for a hot dataset. */
+    public void add(String region, long readBytes, boolean slaMiss) {
+        add(region, 1, readBytes);
+        if (slaMiss) {
+            slaMisses++;
+        }
+    }
+
+    /** Adds {@code count} reads of {@code total} bytes from {@code region} (also used to restore a saved tally). */
+    public void add(String region, long count, long total) {
+        int i = indexOf(region);
+        reads[i] += count;
+        bytes[i] += total;
+    }
+
+    public void addSlaMisses(long count) {
+        slaMisses += count;
+    }
+
+    public int regionCount() {
+        return regionCount;
+    }
+
+    public String region(int i) {
+        return regions[i];
+    }
+
+    public long reads(int i) {
+        return reads[i];
+    }
+
+    public long bytes(int i) {
+        return bytes[i];
+    }
+
+    public long slaMisses() {
+        return slaMisses;
+    }
+
+    public long totalReads() {
+        long total = 0;
+        for (int i = 0; i < regionCount; i++) {
+            total += reads[i];
+        }
+        return total;
+    }
+
+    public long totalBytes() {
+        long total = 0;
+        for (int i = 0; i < regionCount; i++) {
+            total += bytes[i];
+        }
+        return total;
+    }
+
+    public boolean isEmpty() {
+        return regionCount == 0 && slaMisses == 0;
+    }
+
+    /** Forgets everything: the reads have been charged. */
+    public void clear() {
+        Arrays.fill(regions, 0, regionCount, null);
+        regionCount = 0;
+        slaMisses = 0;
+    }
+
+    private int indexOf(String region) {
+        for (int i = 0; i < regionCount; i++) {
+            if (regions[i].equals(region)) {
+                return i;
+            }
+        }
+        if (regionCount == regions.length) {
+            regions = Arrays.copyOf(regions, regionCount * 2);
+            reads = Arrays.copyOf(reads, regionCount * 2);
+            bytes = Arrays.copyOf(bytes, regionCount * 2);
+        }
+        regions[regionCount] = region;
+        reads[regionCount] = 0;
+        bytes[regionCount] = 0;
+        return regionCount++;
+    }
+}

@@ -1,0 +1,119 @@
+package io.tierflow.streams;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tierflow.streams.domain.Activity;
+import io.tierflow.streams.domain.Tier;
+import io.tierflow.streams.domain.TieringPolicy;
+import java.util.Arrays;
+import java.util.Map;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class DatasetActivitySerdeTest {
+    private static final long H = 3_600_000L;
+    private static final long T0 = 1_780_000_000_000L - 1_780_000_000_000L % H;
+    private final DatasetActivitySerde serde = new DatasetActivitySerde();
+
+    @Test
+    void shouldRoundTripEveryField() {
+        DatasetActivity original = busy();
+        byte[] bytes = serde.serializer().serialize("t", original);
+        DatasetActivity copy = serde.deserializer().deserialize("t", bytes);
+
+        assertTrue(copy.placed);
+        assertTrue(copy.spiking);
+        assertEquals(Tier.WARM, copy.tier);
+        assertEquals(123_456_789L, copy.sizeBytes);
+        assertEquals(28.5, copy.slaMs);
+        Activity a = original.activity;
+        Activity b = copy.activity;
+        for (int age = 0; age < Activity.FINE_BUCKETS; age++) {
+            assertEquals(a.fine().countAtAge(age), b.fine().countAtAge(age));
+        }
+        for (int age = 0; age < Activity.COARSE_BUCKETS; age++) {
+            assertEquals(a.coarse().countAtAge(age), b.coarse().countAtAge(age));
+        }
+        assertEquals(a.fine().newestBucket(), b.fine().newestBucket());
+        assertEquals(a.coarse().newestBucket(), b.coarse().newestBucket());
+        assertEquals(a.rawHeat(), b.rawHeat());
+        assertEquals(a.rawHeatAt(), b.rawHeatAt());
+        assertEquals(a.lastAccess(), b.lastAccess());
+        assertEquals(a.rawDecayedRequests(), b.rawDecayedRequests());
+        assertEquals(a.rawRegionBytes(), b.rawRegionBytes());
+        assertEquals(a.holt(), b.holt());
+        assertEquals(a.holtHour(), b.holtHour());
+        assertEquals(a.totalEvents(), b.totalEvents());
+        assertArrayEquals(a.recentIdHashes(), b.recentIdHashes());
+        assertEquals(Activity.REMEMBERED_EVENT_IDS, b.recentIdHashes().length);
+        assertEquals(original.uncharged.regionCount(), copy.uncharged.regionCount());
+        for (int i = 0; i < copy.uncharged.regionCount(); i++) {
+            assertEquals(original.uncharged.region(i), copy.uncharged.region(i));
+            assertEquals(original.uncharged.reads(i), copy.uncharged.reads(i));
+            assertEquals(original.uncharged.bytes(i), copy.uncharged.bytes(i));
+        }
+        assertEquals(3, copy.uncharged.slaMisses());
+        assertArrayEquals(bytes, serde.serializer().serialize("t", copy), "a copy writes the same bytes");
+    }
+
+    @Test
+    void shouldRememberTheRestoredEventIds() {
+        DatasetActivity copy = serde.deserializer().deserialize("t", serde.serializer().serialize("t", busy()));
+        long t = T0 + 3 * H;
+        assertEquals(Activity.Outcome.DUPLICATE,
+                copy.activity.record(t, "GET", 1, "eu", "id-29", TieringPolicy.BUILT_IN, t), "remembered");
+        assertEquals(Activity.Outcome.COUNTED,
+                copy.activity.record(t, "GET", 1, "eu", "id-3", TieringPolicy.BUILT_IN, t), "forgotten: 16 are kept");
+    }
+
+    @Test
+    void shouldRoundTripAnEmptyValueWithNoTierAndThePolicysSla() {
+        DatasetActivity copy = serde.deserializer().deserialize("t",
+                serde.serializer().serialize("t", DatasetActivity.empty()));
+        assertFalse(copy.placed);
+        assertNull(copy.tier);
+        assertTrue(Double.isNaN(copy.slaMs));
+        assertEquals(0, copy.activity.totalEvents());
+        assertEquals(-1, copy.activity.fine().newestBucket());
+        assertEquals(Map.of(), copy.activity.rawRegionBytes());
+        assertTrue(copy.uncharged.isEmpty());
+    }
+
+    @Test
+    void shouldRejectTruncatedAndForeignBytesWithAClearError() {
+        byte[] bytes = serde.serializer().serialize("t", busy());
+        SerializationException truncated = assertThrows(SerializationException.class,
+                () -> serde.deserializer().deserialize("store-changelog", Arrays.copyOf(bytes, bytes.length - 5)));
+        assertTrue(truncated.getMessage().contains("truncated"), truncated.getMessage());
+        byte[] longer = Arrays.copyOf(bytes, bytes.length + 2);
+        assertThrows(SerializationException.class, () -> serde.deserializer().deserialize("t", longer));
+        byte[] otherVersion = bytes.clone();
+        otherVersion[0] = 9;
+        SerializationException version = assertThrows(SerializationException.class,
+                () -> serde.deserializer().deserialize("t", otherVersion));
+        assertTrue(version.getMessage().contains("version 9"), version.getMessage());
+        assertNull(serde.deserializer().deserialize("t", null), "tombstones stay tombstones");
+    }
+
+    /** Thirty reads over three hours from three regions, a spike firing and reads waiting to be charged. */
+    private static DatasetActivity busy() {
+        DatasetActivity value = DatasetActivity.empty();
+        for (int i = 0; i < 30; i++) {
+            long t = T0 + i * 6 * 60_000L;
+            String region = i % 3 == 0 ? "eu-west" : i % 3 == 1 ? "us-east" : "ap-south-1";
+            value.activity.record(t, "GET", 1_000_000L * (i + 1), region, "id-" + i, TieringPolicy.BUILT_IN, t);
+            value.uncharged.add(region, 1_000_000L * (i + 1), i % 10 == 0);
+        }
+        value.placed = true;
+        value.spiking = true;
+        value.tier = Tier.WARM;
+        value.sizeBytes = 123_456_789L;
+        value.slaMs = 28.5;
+        return value;
+    }
+}
