@@ -48,6 +48,10 @@ public final class MigratorMetrics {
             statuses.put(phase, Counter.builder("tierflow.migration.status")
                     .description("Migration statuses written").tag("phase", phase.name()).register(registry));
         }
+        // Every reason exists at zero from the start, so "no failures" is a series of zeros, not a missing metric.
+        for (ErrorCode code : ErrorCode.values()) {
+            failureCounter(code);
+        }
         // Counted as "_total" without a unit suffix, as the dashboards expect tierflow_migration_bytes_moved_total.
         this.bytesMoved = Counter.builder("tierflow.migration.bytes.moved")
                 .description("Bytes copied to a destination site and verified").register(registry);
@@ -80,9 +84,12 @@ public final class MigratorMetrics {
     }
 
     void failed(ErrorCode code) {
-        failures.computeIfAbsent(code.code(), reason -> Counter.builder("tierflow.migration.failures")
-                .description("Commands that ended FAILED, by error code").tag("reason", reason)
-                .register(registry)).increment();
+        failureCounter(code).increment();
+    }
+
+    private Counter failureCounter(ErrorCode code) {
+        return failures.computeIfAbsent(code.code(), reason -> Counter.builder("tierflow.migration.failures")
+                .description("Commands that ended FAILED, by error code").tag("reason", reason).register(registry));
     }
 
     void bytesMoved(long bytes) {
