@@ -42,13 +42,21 @@ final class ControlFollower implements AutoCloseable {
         Thread thread = new Thread(() -> {
             try {
                 while (true) {
-                    for (ConsumerRecord<String, ControlCommand> record : consumer.poll(Duration.ofSeconds(1))) {
+                    org.apache.kafka.clients.consumer.ConsumerRecords<String, ControlCommand> records;
+                    try {
+                        records = consumer.poll(Duration.ofSeconds(1));
+                    } catch (org.apache.kafka.common.errors.RecordDeserializationException e) {
+                        consumer.seek(e.topicPartition(), e.offset() + 1); // not a command anyone can act on
+                        continue;
+                    }
+                    for (ConsumerRecord<String, ControlCommand> record : records) {
                         ControlCommand command = record.value();
                         if (command == null || command.getType() != ControlType.BURST) {
                             continue;
                         }
-                        double rate = number(command, "eventsPerSecond", 50);
-                        long seconds = (long) number(command, "durationSeconds", 60);
+                        // Bounded as the API bounds them, so no command can flood or overflow the schedule.
+                        double rate = Math.min(10_000, Math.max(0, number(command, "eventsPerSecond", 50)));
+                        long seconds = (long) Math.min(86_400, Math.max(0, number(command, "durationSeconds", 60)));
                         List<String> keys = bursts.add(command.getKeys(), rate, Duration.ofSeconds(seconds),
                                 System.nanoTime());
                         log.printf("tierflow produce: operator burst by %s: %s at %.0f events/s for %d s%n",
@@ -58,6 +66,10 @@ final class ControlFollower implements AutoCloseable {
                 }
             } catch (WakeupException e) {
                 // closing
+            } catch (RuntimeException e) {
+                log.println("tierflow produce: stopped following control (" + e + "); traffic goes on without "
+                        + "operator bursts");
+                log.flush();
             } finally {
                 consumer.close();
             }

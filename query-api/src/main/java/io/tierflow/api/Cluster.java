@@ -21,6 +21,7 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import io.tierflow.streams.LocalStateReadiness;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -37,13 +38,16 @@ final class Cluster {
     private static final Duration RETRY_PAUSE = Duration.ofMillis(50);
 
     private final KafkaStreams streams;
+    private final LocalStateReadiness readiness;
     private final HostInfo self;
     private final Duration rebalanceWait;
     private final HttpClient http;
     private final ObjectMapper json;
 
-    Cluster(KafkaStreams streams, HostInfo self, Duration rebalanceWait, ObjectMapper json) {
+    Cluster(KafkaStreams streams, LocalStateReadiness readiness, HostInfo self, Duration rebalanceWait,
+            ObjectMapper json) {
         this.streams = streams;
+        this.readiness = readiness;
         this.self = self;
         this.rebalanceWait = rebalanceWait;
         this.json = json;
@@ -77,6 +81,17 @@ final class Cluster {
     <V> ReadOnlyKeyValueStore<String, V> localStore(String store, int partition) {
         return streams.store(StoreQueryParameters.<ReadOnlyKeyValueStore<String, V>>fromNameAndType(store,
                 QueryableStoreTypes.keyValueStore()).withPartition(partition));
+    }
+
+    /**
+     * Fails (to be retried, then 503) unless this instance's copy of a store partition is settled: right after a
+     * rebalance a store may still be restoring, and a miss there does not mean the key does not exist.
+     */
+    void requireSettled(String store, int partition) {
+        if (!readiness.settled(store, partition)) {
+            throw new InvalidStateStoreException("partition " + partition + " of " + store
+                    + " is being restored after a rebalance");
+        }
     }
 
     /** A global store, complete on every instance. */
@@ -171,6 +186,10 @@ final class Cluster {
         while (true) {
             try {
                 return read.get();
+            } catch (IllegalStateException e) {
+                // Kafka Streams throws this when the client is not running (starting, shutting down, failed).
+                throw ApiException.unavailable("this instance's streams client is " + streams.state()
+                        + "; retry shortly", 1);
             } catch (InvalidStateStoreException e) { // includes StreamsNotStartedException and StreamsRebalancingException
                 if (System.nanoTime() >= deadline) {
                     throw ApiException.unavailable("cannot read " + what + " right now (" + streams.state()

@@ -8,6 +8,7 @@ import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tierflow.streams.LocalStateReadiness;
 import io.tierflow.topics.Topics;
 import java.time.Clock;
 import java.util.HashMap;
@@ -33,6 +34,8 @@ public final class QueryServer implements AutoCloseable {
     public static final String INSTANCE_HEADER = "X-Tierflow-Instance";
     private static final Logger log = LoggerFactory.getLogger(QueryServer.class);
     private static final String INSTANCE_ATTRIBUTE = "tierflow.instance";
+    /** Set once a handler has written its answer (an error included), so Javalin's error pages leave it alone. */
+    static final String ANSWERED_ATTRIBUTE = "tierflow.error";
 
     private final Javalin app;
     private final Producer<String, byte[]> producer;
@@ -40,10 +43,11 @@ public final class QueryServer implements AutoCloseable {
 
     /**
      * @param streams the streams client whose stores are read (not yet started, or running)
+     * @param readiness whether a miss in a local store partition can be trusted (the app's restore tracking)
      * @param kafkaConfig at least {@code bootstrap.servers} and {@code schema.registry.url}, for the writes
      */
-    public QueryServer(KafkaStreams streams, Map<String, ?> kafkaConfig, PrometheusMeterRegistry metrics,
-            ApiSettings settings) {
+    public QueryServer(KafkaStreams streams, LocalStateReadiness readiness, Map<String, ?> kafkaConfig,
+            PrometheusMeterRegistry metrics, ApiSettings settings) {
         this.settings = settings;
         ObjectMapper json = new ObjectMapper();
         Topics topics = Topics.using(kafkaConfig);
@@ -51,7 +55,7 @@ public final class QueryServer implements AutoCloseable {
                 new ByteArraySerializer());
         int partitions = partitionsOf(producer, Topics.ACCESS_EVENTS);
         HostInfo self = new HostInfo(settings.advertisedHost(), settings.port());
-        Cluster cluster = new Cluster(streams, self, settings.rebalanceWait(), json);
+        Cluster cluster = new Cluster(streams, readiness, self, settings.rebalanceWait(), json);
         Clock clock = Clock.systemUTC();
         ReadHandlers reads = new ReadHandlers(cluster, partitions, clock);
         WriteHandlers writes = new WriteHandlers(topics, producer, cluster, json, settings, partitions, clock);
@@ -112,12 +116,12 @@ public final class QueryServer implements AutoCloseable {
             error(ctx, 500, "internal error (" + e.getClass().getSimpleName() + "); the server log has the details");
         });
         app.error(404, ctx -> {
-            if (ctx.attribute("tierflow.error") == null) {
+            if (ctx.attribute(ANSWERED_ATTRIBUTE) == null) {
                 error(ctx, 404, "no endpoint " + ctx.method() + " " + ctx.path() + "; see the README for the API");
             }
         });
         app.error(405, ctx -> {
-            if (ctx.attribute("tierflow.error") == null) {
+            if (ctx.attribute(ANSWERED_ATTRIBUTE) == null) {
                 error(ctx, 405, ctx.method() + " is not allowed on " + ctx.path());
             }
         });
@@ -153,7 +157,7 @@ public final class QueryServer implements AutoCloseable {
     }
 
     private static void error(Context ctx, int status, String message) {
-        ctx.attribute("tierflow.error", true);
+        ctx.attribute(ANSWERED_ATTRIBUTE, true);
         ObjectNode body = new ObjectMapper().createObjectNode();
         body.put("error", HttpStatus.forStatus(status).getMessage());
         body.put("message", message);

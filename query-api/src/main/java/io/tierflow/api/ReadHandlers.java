@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.tierflow.schemas.Alert;
+import io.tierflow.schemas.AlertState;
 import io.tierflow.schemas.CostLedger;
 import io.tierflow.schemas.MigrationPhase;
 import io.tierflow.schemas.Site;
@@ -107,10 +108,12 @@ final class ReadHandlers {
     }
 
     void alerts(Context ctx) {
-        String state = ctx.queryParam("state");
+        AlertState wanted = enumParam(ctx, "state", AlertState.class);
+        String state = wanted == null ? null : wanted.name();
         Function<Set<Integer>, ObjectNode> local = partitions -> {
             ArrayNode items = NODES.arrayNode();
             for (int partition : partitions) {
+                cluster.requireSettled(TieringTopology.ALERTS_STORE, partition);
                 ReadOnlyKeyValueStore<String, Alert> store = cluster.localStore(TieringTopology.ALERTS_STORE, partition);
                 try (KeyValueIterator<String, Alert> all = store.all()) {
                     all.forEachRemaining(kv -> items.add(AvroJson.toJson(kv.value)));
@@ -168,6 +171,8 @@ final class ReadHandlers {
         ObjectNode totals = NODES.objectNode();
         long now = clock.millis();
         for (int partition : partitions) {
+            requireDatasetStoresSettled(partition);
+            cluster.requireSettled(TieringTopology.COST_LEDGER_STORE, partition);
             Function<String, ReadOnlyKeyValueStore<String, ?>> stores = storesOf(partition);
             String after = null;
             while (true) {
@@ -199,7 +204,11 @@ final class ReadHandlers {
                 }
                 return owner;
             }
-            return DatasetViews.get(storesOf(owner.partition()), key, clock.millis());
+            Optional<DatasetView> view = DatasetViews.get(storesOf(owner.partition()), key, clock.millis());
+            if (view.isEmpty()) {
+                requireDatasetStoresSettled(owner.partition()); // a miss in a store still restoring is no answer
+            }
+            return view;
         });
         if (answer instanceof KeyQueryMetadata owner) {
             Cluster.Forwarded reply = cluster.forward(owner.activeHost(), "/datasets/" + encodePath(key) + suffix);
@@ -209,6 +218,8 @@ final class ReadHandlers {
             if (reply.status() == 503) {
                 ctx.header("Retry-After", "1");
             }
+            // The owner's answer stands as it is, errors included (Javalin's own 404/405 pages must not replace it).
+            ctx.attribute(QueryServer.ANSWERED_ATTRIBUTE, true);
             ctx.status(reply.status()).contentType(reply.contentType()).result(reply.body());
             return;
         }
@@ -225,6 +236,7 @@ final class ReadHandlers {
             long now = clock.millis();
             List<JsonNode> items = new ArrayList<>();
             for (int partition : partitions) {
+                requireDatasetStoresSettled(partition);
                 DatasetViews.page(storesOf(partition), cursor, limit + 1, filter, now)
                         .forEach(v -> items.add(shape.apply(v)));
             }
@@ -244,6 +256,12 @@ final class ReadHandlers {
         QueryServer.respond(ctx, body);
     }
 
+    private void requireDatasetStoresSettled(int partition) {
+        for (String store : DatasetViews.STORES) {
+            cluster.requireSettled(store, partition);
+        }
+    }
+
     private static ArrayNode firstByKey(List<JsonNode> items, int limit) {
         ArrayNode page = NODES.arrayNode();
         items.stream().sorted(Comparator.comparing(item -> item.get("key").asText())).limit(limit).forEach(page::add);
@@ -256,7 +274,11 @@ final class ReadHandlers {
      */
     private void gather(String store, Predicate<String> partitionedLike, Context ctx, Function<Set<Integer>, ObjectNode> localShare,
             Consumer<JsonNode> each) {
-        String query = ctx.queryString() == null ? "" : ctx.queryString() + "&";
+        // The client's own parameters go on, except the ones that say which share to answer: those are ours to set.
+        String query = ctx.queryParamMap().entrySet().stream()
+                .filter(e -> !e.getKey().equals("scope") && !e.getKey().equals("partitions"))
+                .flatMap(e -> e.getValue().stream().map(v -> enc(e.getKey()) + "=" + enc(v) + "&"))
+                .collect(Collectors.joining());
         Set<Integer> own = Set.of();
         for (Cluster.Member member : cluster.members(store, partitionedLike, partitions)) {
             if (cluster.isSelf(member.host())) {
@@ -301,6 +323,10 @@ final class ReadHandlers {
 
     private static boolean isLocal(Context ctx) {
         return SCOPE_LOCAL.equals(ctx.queryParam("scope"));
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     static String encodePath(String key) {

@@ -111,8 +111,8 @@ final class WriteHandlers {
         JsonNode body = body(ctx);
         List<String> keys = keys(body, true);
         Map<String, String> parameters = new LinkedHashMap<>();
-        parameters.put("eventsPerSecond", String.valueOf(positive(body, "eventsPerSecond", 50)));
-        parameters.put("durationSeconds", String.valueOf(positive(body, "durationSeconds", 60)));
+        parameters.put("eventsPerSecond", String.valueOf(positive(body, "eventsPerSecond", 50, 10_000)));
+        parameters.put("durationSeconds", String.valueOf(positive(body, "durationSeconds", 60, 86_400)));
         accepted(ctx, List.of(send(topics.control, "*", control(ControlType.BURST, "*", keys, parameters), null)));
     }
 
@@ -194,7 +194,13 @@ final class WriteHandlers {
     }
 
     private <V> RecordMetadata send(Topic<String, V> topic, String key, V value, Integer partition) {
-        byte[] bytes = topic.valueSerde().serializer().serialize(topic.name(), value);
+        byte[] bytes;
+        try {
+            bytes = topic.valueSerde().serializer().serialize(topic.name(), value);
+        } catch (org.apache.kafka.common.errors.SerializationException e) {
+            throw ApiException.unavailable("the schema registry did not take the write to " + topic.name() + " ("
+                    + e.getMessage() + "); retry shortly", 1);
+        }
         try {
             return producer.send(new ProducerRecord<>(topic.name(), partition, key, bytes)).get(10, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
@@ -266,13 +272,13 @@ final class WriteHandlers {
         return result;
     }
 
-    private static long positive(JsonNode body, String field, long dflt) {
+    private static long positive(JsonNode body, String field, long dflt, long max) {
         JsonNode value = body.path(field);
         if (value.isMissingNode()) {
             return dflt;
         }
-        if (!value.isIntegralNumber() || value.asLong() <= 0) {
-            throw ApiException.badRequest("'" + field + "' must be a positive integer");
+        if (!value.isIntegralNumber() || value.asLong() <= 0 || value.asLong() > max) {
+            throw ApiException.badRequest("'" + field + "' must be an integer from 1 to " + max);
         }
         return value.asLong();
     }

@@ -176,9 +176,13 @@ class QueryApiIT {
 
     @Test
     void unknownKeysAndBadParametersAreJsonErrors() throws Exception {
-        Reply missing = get(nodeB, "/datasets/it/no-such-dataset");
-        assertEquals(404, missing.status);
-        assertTrue(missing.body.get("message").asText().contains("it/no-such-dataset"));
+        for (StreamsNode via : List.of(nodeA, nodeB)) { // one of them forwards to the owner
+            Reply missing = get(via, "/datasets/it/no-such-dataset");
+            assertEquals(404, missing.status);
+            assertEquals("no dataset 'it/no-such-dataset'", missing.body.get("message").asText());
+        }
+        assertEquals(400, get(nodeA, "/alerts?state=SLEEPY").status);
+        assertEquals(400, get(nodeA, "/datasets?scope=local").status, "a share needs its partitions named");
         assertEquals(400, get(nodeA, "/datasets?limit=0").status);
         assertEquals(400, get(nodeA, "/datasets?limit=abc").status);
         Reply badTier = get(nodeA, "/datasets?tier=LUKEWARM");
@@ -287,6 +291,8 @@ class QueryApiIT {
         assertEquals(202, send(nodeB, "POST", "/control/sites/gcp/up", "", TOKEN).status);
 
         assertEquals(400, send(nodeA, "POST", "/control/burst", "{\"keys\": []}", TOKEN).status);
+        assertEquals(400, send(nodeA, "POST", "/control/burst",
+                "{\"keys\": [\"it/ds001\"], \"durationSeconds\": 10000000000}", TOKEN).status);
         assertEquals(202, send(nodeA, "POST", "/control/burst",
                 "{\"keys\": [\"it/ds001\"], \"eventsPerSecond\": 10, \"durationSeconds\": 5}", TOKEN).status);
         assertEquals(202, send(nodeA, "POST", "/control/alerts/TRAFFIC_SPIKE:" + BURST_KEY + "/ack", "", TOKEN).status);

@@ -42,6 +42,7 @@ public final class TieringApp implements AutoCloseable {
     public static final Duration DEFAULT_METRICS_REFRESH = Duration.ofSeconds(15);
 
     private final KafkaStreams streams;
+    private final LocalStateReadiness readiness = new LocalStateReadiness(Duration.ofSeconds(2));
     private final PrometheusMeterRegistry registry;
     private final boolean ownsRegistry;
     private final KafkaStreamsMetrics kafkaMetrics;
@@ -108,9 +109,11 @@ public final class TieringApp implements AutoCloseable {
             log.error("stream thread died; shutting the client down", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+        streams.setGlobalStateRestoreListener(readiness);
         streams.setStateListener((newState, oldState) -> {
             log.info("streams state {} -> {}", oldState, newState);
             lastState = newState;
+            readiness.onStateChange(newState);
             if (newState == KafkaStreams.State.ERROR || newState == KafkaStreams.State.NOT_RUNNING) {
                 stopped.countDown();
             }
@@ -157,6 +160,11 @@ public final class TieringApp implements AutoCloseable {
     }
 
     /** The running client, for interactive queries. */
+    /** Whether a store partition here is complete enough to answer "no such key" (see LocalStateReadiness). */
+    public LocalStateReadiness readiness() {
+        return readiness;
+    }
+
     public KafkaStreams streams() {
         return streams;
     }
