@@ -221,7 +221,8 @@ final class WriteHandlers {
             records.addObject().put("topic", metadata.topic()).put("partition", metadata.partition())
                     .put("offset", metadata.offset());
         }
-        ctx.status(202).json(body);
+        ctx.status(202);
+        QueryServer.respond(ctx, body);
     }
 
     private JsonNode body(Context ctx) {
