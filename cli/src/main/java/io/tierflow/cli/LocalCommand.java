@@ -176,7 +176,9 @@ final class LocalCommand implements Callable<Integer> {
                 "--data-dir", stack.dataDir().toString()));
         stack.config().sitePorts().forEach((site, port) -> traffic.addAll(List.of("--site-port", site + "=" + port)));
         if (firstStart) {
-            traffic.addAll(List.of("--upload-to", "aws"));
+            // Marked seeded only once every dataset is uploaded and registered: an interrupted first start seeds again.
+            traffic.addAll(List.of("--upload-to", "aws", "--registered-marker",
+                    stack.dataDir().resolve("seeded").toString()));
         } else {
             traffic.add("--no-register-datasets"); // the datasets exist and may have moved: keep what Kafka knows
         }
@@ -196,9 +198,6 @@ final class LocalCommand implements Callable<Integer> {
         }, "tierflow-local-traffic");
         trafficThread.setDaemon(true);
         trafficThread.start();
-        if (firstStart) {
-            Files.writeString(stack.dataDir().resolve("seeded"), Instant.now() + "\n");
-        }
 
         String base = "http://127.0.0.1:" + node.apiPort();
         out.print(stack.describe());

@@ -185,6 +185,10 @@ final class ProduceCommand implements Callable<Integer> {
             + "commands on the control topic (POST /control/burst), while live traffic runs.")
     boolean followControl;
 
+    @Option(names = "--registered-marker", paramLabel = "FILE", hidden = true,
+            description = "Write FILE once every dataset is registered (and uploaded): tierflow local's first-start mark.")
+    Path registeredMarker;
+
     /** Set by Ctrl-C; the loops check it, then flush and close. */
     private volatile boolean stopRequested;
 
@@ -241,6 +245,14 @@ final class ProduceCommand implements Callable<Integer> {
         if (stopRequested) {
             err.println("tierflow produce: stopped before the traffic started");
             return;
+        }
+        if (registeredMarker != null) {
+            try {
+                java.nio.file.Files.writeString(registeredMarker, Instant.now() + " " + registered.registered()
+                        + " datasets\n");
+            } catch (IOException e) {
+                throw new ProduceException("could not write " + registeredMarker + ": " + e.getMessage(), e);
+            }
         }
         if (start == null) {
             // Registering and uploading took a while: a start taken from the clock is taken again, so live

@@ -171,13 +171,21 @@ public final class QueryServer implements AutoCloseable {
     }
 
     private static Map<String, Object> producerConfig(Map<String, ?> kafkaConfig) {
+        // Every client setting the node has (bootstrap, security.protocol, sasl.*, ssl.*, ...), then our own.
         Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaConfig.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+        kafkaConfig.forEach((key, value) -> {
+            if (ProducerConfig.configNames().contains(key) && value != null) {
+                config.put(key, value);
+            }
+        });
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "tierflow-api");
+        config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        config.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
+        config.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
         return config;
     }
 
