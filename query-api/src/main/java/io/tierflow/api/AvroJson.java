@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.LogicalTypes;
+import org.apache.avro.data.TimeConversions;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -29,6 +30,12 @@ import org.apache.avro.specific.SpecificRecord;
  */
 final class AvroJson {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** Resolves unions of logical types too (a nullable timestamp-millis holds an Instant in generated classes). */
+    private static final GenericData MODEL = new GenericData();
+
+    static {
+        MODEL.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
+    }
 
     private AvroJson() {
     }
@@ -54,7 +61,7 @@ final class AvroJson {
                 return node;
             }
             case UNION -> {
-                int branch = GenericData.get().resolveUnion(schema, value);
+                int branch = MODEL.resolveUnion(schema, value);
                 return toJson(schema.getTypes().get(branch), value);
             }
             case ARRAY -> {

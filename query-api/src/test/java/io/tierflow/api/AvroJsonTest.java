@@ -43,6 +43,18 @@ class AvroJsonTest {
     }
 
     @Test
+    void writesANullableTimestampAsAnInstant() {
+        io.tierflow.schemas.MigrationCommand command = io.tierflow.schemas.MigrationCommand.newBuilder().setId("c")
+                .setKey("k").setAction(io.tierflow.schemas.MigrationAction.RETIRE).setSourceSite("aws")
+                .setDestinationSite("gcp").setStorageClass("STANDARD").setExpectedVersionToken("v")
+                .setExpectedSha256("00").setSizeBytes(1).setIssuedAt(Instant.EPOCH)
+                .setNotBefore(Instant.parse("2026-11-22T01:04:25.952Z")).build();
+        JsonNode json = AvroJson.toJson(command);
+        assertEquals("2026-11-22T01:04:25.952Z", json.get("notBefore").asText());
+        assertEquals(command, AvroJson.fromJson(json, io.tierflow.schemas.MigrationCommand.class));
+    }
+
+    @Test
     void namesTheFieldThatIsMissingUnknownOrOfTheWrongType() throws Exception {
         ApiException missing = assertThrows(ApiException.class,
                 () -> AvroJson.fromJson(JSON.readTree("{\"name\": \"p\"}"), Policy.class));
