@@ -196,22 +196,23 @@ final class ReadHandlers {
         String store = DatasetViews.STORES.get(0);
         boolean forwarded = ctx.header(Cluster.FORWARDED_HEADER) != null;
         // Ownership is resolved again on every retry: a store closed by a rebalance has moved, maybe elsewhere.
-        Object answer = cluster.retrying("dataset '" + key + "'", () -> {
+        Lookup lookup = cluster.retrying("dataset '" + key + "'", () -> {
             KeyQueryMetadata owner = cluster.ownerOf(store, key);
             if (!cluster.isSelf(owner.activeHost())) {
                 if (forwarded) { // the forwarder thinks we own it: metadata is moving; wait for it to settle
                     throw new org.apache.kafka.streams.errors.InvalidStateStoreException("ownership is moving");
                 }
-                return owner;
+                return new Lookup(owner, null);
             }
             Optional<DatasetView> view = DatasetViews.get(storesOf(owner.partition()), key, clock.millis());
             if (view.isEmpty()) {
                 requireDatasetStoresSettled(owner.partition()); // a miss in a store still restoring is no answer
             }
-            return view;
+            return new Lookup(owner, view.orElse(null));
         });
-        if (answer instanceof KeyQueryMetadata owner) {
-            Cluster.Forwarded reply = cluster.forward(owner.activeHost(), "/datasets/" + encodePath(key) + suffix);
+        if (!cluster.isSelf(lookup.owner().activeHost())) {
+            Cluster.Forwarded reply = cluster.forward(lookup.owner().activeHost(),
+                    "/datasets/" + encodePath(key) + suffix);
             if (reply.instance() != null) {
                 ctx.header(QueryServer.INSTANCE_HEADER, reply.instance());
             }
@@ -223,9 +224,14 @@ final class ReadHandlers {
             ctx.status(reply.status()).contentType(reply.contentType()).result(reply.body());
             return;
         }
-        @SuppressWarnings("unchecked")
-        Optional<DatasetView> view = (Optional<DatasetView>) answer;
-        QueryServer.respond(ctx, shape.apply(view.orElseThrow(() -> ApiException.notFound("no dataset '" + key + "'"))));
+        if (lookup.view() == null) {
+            throw ApiException.notFound("no dataset '" + key + "'");
+        }
+        QueryServer.respond(ctx, shape.apply(lookup.view()));
+    }
+
+    /** Who owns a key and, when it is this instance, the dataset (null if there is none). */
+    private record Lookup(KeyQueryMetadata owner, DatasetView view) {
     }
 
     private void answerPage(Context ctx, Predicate<DatasetView> filter, Function<DatasetView, ObjectNode> shape) {
