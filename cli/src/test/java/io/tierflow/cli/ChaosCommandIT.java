@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tierflow.localstack.KafkaTestClients;
+import io.tierflow.localstack.Eventually;
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.LocalStackConfig;
 import io.tierflow.schemas.ControlCommand;
@@ -129,12 +130,8 @@ class ChaosCommandIT {
                 r -> keep.test(r.value()), count, TIMEOUT).stream().map(ConsumerRecord::value).toList();
     }
 
-    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
-            Thread.sleep(50);
-        }
+    private static void awaitTrue(BooleanSupplier condition, String what) throws Exception {
+        Eventually.holds(TIMEOUT, what, condition::getAsBoolean);
     }
 
     private static Run chaos(String... options) {
