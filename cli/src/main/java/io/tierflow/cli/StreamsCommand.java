@@ -48,7 +48,7 @@ final class StreamsCommand implements Callable<Integer> {
     Integer replicationFactor;
 
     @Option(names = "--event-time-clock", description = "Evaluate due datasets at stream time only (for replays), "
-            + "not max(stream time, wall clock).")
+            + "not max(stream time, wall clock); also reads the inputs strictly in timestamp order (max.task.idle.ms=0).")
     boolean eventTimeClock;
 
     @Option(names = "--api-port", description = "Port of this node's HTTP API (default: ${DEFAULT-VALUE}; env "
@@ -75,6 +75,11 @@ final class StreamsCommand implements Callable<Integer> {
                 "http://" + LocalStackConfig.HOST + ":" + local.registryPort() + "/apis/ccompat/v7");
         defaults.put(StreamsConfig.STATE_DIR_CONFIG, local.dataDir().resolve("streams-state").toString());
         defaults.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        if (eventTimeClock) {
+            // A replay should decide as the recorded run did: interleave the inputs strictly by timestamp, waiting for
+            // each to be fetched (the live default, -1, does not wait; see TieringApp.topologyConfig).
+            defaults.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
+        }
         Map<String, Object> flags = new LinkedHashMap<>();
         flags.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         flags.put("schema.registry.url", schemaRegistryUrl);
