@@ -9,6 +9,8 @@ import io.tierflow.topics.Topics;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,7 +62,11 @@ final class TopologyBenchmark {
     }
 
     /** What one tiering run left behind. */
-    record TieringRun(double eventsPerSecond, long changelogBytes, long stateBytes) {
+    record TieringRun(double eventsPerSecond, double cpuUsPerEvent, long changelogBytes, long stateBytes) {
+    }
+
+    /** What one pass-through run measured. */
+    record PassThroughRun(double eventsPerSecond, double cpuUsPerEvent) {
     }
 
     TopologySummary run() throws Exception {
@@ -100,23 +106,29 @@ final class TopologyBenchmark {
         List<Double> tiering = new ArrayList<>();
         List<Double> changelogPerEvent = new ArrayList<>();
         List<Double> statePerDataset = new ArrayList<>();
+        List<Double> passthroughCpu = new ArrayList<>();
+        List<Double> tieringCpu = new ArrayList<>();
         // Tiering first: the first run in this JVM also pays for JIT compilation of the consumer and serde paths,
         // which weighs on a pass-through run of seconds far more than on a tiering run of minutes; this way the
         // warm-up counts against the tiering side, never in its favour.
         for (int run = 1; run <= settings.runs(); run++) {
             TieringRun result = tiering(stack, admin, catchUp, work, run);
             tiering.add(result.eventsPerSecond());
+            tieringCpu.add(result.cpuUsPerEvent());
             changelogPerEvent.add((double) result.changelogBytes() / loaded.events());
             statePerDataset.add((double) result.stateBytes() / loaded.datasets());
-            passthrough.add(passThrough(stack, admin, catchUp, work, run));
+            PassThroughRun reference = passThrough(stack, admin, catchUp, work, run);
+            passthrough.add(reference.eventsPerSecond());
+            passthroughCpu.add(reference.cpuUsPerEvent());
         }
-        TopologySummary summary = new TopologySummary(passthrough, tiering, changelogPerEvent, statePerDataset);
+        TopologySummary summary = new TopologySummary(passthrough, tiering, changelogPerEvent, statePerDataset,
+                passthroughCpu, tieringCpu);
         progress.say("load: %s events/s; pass-through runs %s events/s; tiering runs %s events/s",
                 Progress.count(loaded.eventsPerSecond()), rates(passthrough), rates(tiering));
         return summary;
     }
 
-    private double passThrough(LocalStack stack, Admin admin, CatchUp catchUp, Path work, int run) throws Exception {
+    private PassThroughRun passThrough(LocalStack stack, Admin admin, CatchUp catchUp, Path work, int run) throws Exception {
         String appId = "bench-passthrough-" + run;
         String sink = appId + "-sink";
         admin.createTopics(List.of(new NewTopic(sink, LocalStack.PARTITIONS, (short) 1))).all().get();
@@ -136,23 +148,26 @@ final class TopologyBenchmark {
         });
         String label = "pass-through run " + run + "/" + settings.runs();
         Duration elapsed;
+        long cpuNanos;
         try (Recording recording = startProfile(appId)) {
             runningApp.set(() -> streams.close(CLOSE_TIMEOUT));
             long started = System.nanoTime();
             streams.start();
             elapsed = catchUp.await(label, appId, started, () -> failure.get() != null ? failure.get()
                     : failed(streams.state()), settings.runTimeout());
+            cpuNanos = cpuOfThreadsOf(appId);
             stopProfile(recording);
         } finally {
             streams.close(CLOSE_TIMEOUT);
             runningApp.set(null);
         }
         double eps = catchUp.total() / (elapsed.toNanos() / 1e9);
-        progress.say("%s: %s events in %.1f s = %s events/s", label, Progress.count(catchUp.total()),
-                elapsed.toNanos() / 1e9, Progress.count(eps));
+        double cpuUs = cpuNanos / 1e3 / catchUp.total();
+        progress.say("%s: %s events in %.1f s = %s events/s; its threads used %.2f CPU µs per event", label,
+                Progress.count(catchUp.total()), elapsed.toNanos() / 1e9, Progress.count(eps), cpuUs);
         admin.deleteTopics(List.of(sink)).all().get();
         deleteRecursively(work.resolve("state").resolve(appId));
-        return eps;
+        return new PassThroughRun(eps, cpuUs);
     }
 
     private TieringRun tiering(LocalStack stack, Admin admin, CatchUp catchUp, Path work, int run) throws Exception {
@@ -160,6 +175,7 @@ final class TopologyBenchmark {
         Properties config = streamsConfig(stack, appId, work);
         String label = "tiering run " + run + "/" + settings.runs();
         Duration elapsed;
+        long cpuNanos;
         Map<String, double[]> sent;
         TieringApp app = new TieringApp(config, replaySettings());
         try (Recording recording = startProfile(appId)) {
@@ -167,6 +183,7 @@ final class TopologyBenchmark {
             long started = System.nanoTime();
             app.start();
             elapsed = catchUp.await(label, appId, started, () -> failed(app.streams().state()), settings.runTimeout());
+            cpuNanos = cpuOfThreadsOf(appId);
             stopProfile(recording);
             sent = recordsSentPerTopic(app.streams());
         } finally {
@@ -174,8 +191,9 @@ final class TopologyBenchmark {
             runningApp.set(null);
         }
         double eps = catchUp.total() / (elapsed.toNanos() / 1e9);
-        progress.say("%s: %s events in %.1f s = %s events/s", label, Progress.count(catchUp.total()),
-                elapsed.toNanos() / 1e9, Progress.count(eps));
+        double cpuUs = cpuNanos / 1e3 / catchUp.total();
+        progress.say("%s: %s events in %.1f s = %s events/s; its threads used %.2f CPU µs per event", label,
+                Progress.count(catchUp.total()), elapsed.toNanos() / 1e9, Progress.count(eps), cpuUs);
         sent.forEach((topic, recordsAndBytes) -> progress.say("  %s wrote %s records, %s bytes to %s", appId,
                 Progress.count(recordsAndBytes[0]), Progress.count(recordsAndBytes[1]), topic));
 
@@ -199,7 +217,24 @@ final class TopologyBenchmark {
         }
         admin.deleteTopics(List.copyOf(changelogs.keySet())).all().get();
         deleteRecursively(appState);
-        return new TieringRun(eps, changelogTotal, stateBytes);
+        return new TieringRun(eps, cpuUs, changelogTotal, stateBytes);
+    }
+
+    /**
+     * CPU time so far of the live threads Kafka Streams made for this application (stream, producer, consumer and
+     * global threads are all named after the application id). They start with the app, so this is the run's CPU
+     * time; the broker's work for the app is not in it.
+     */
+    private static long cpuOfThreadsOf(String appId) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().contains(appId)) {
+                long nanos = threads.getThreadCpuTime(thread.getId());
+                total += Math.max(nanos, 0); // -1: the thread ended meanwhile
+            }
+        }
+        return total;
     }
 
     /**
