@@ -161,8 +161,8 @@ public final class CommandExecutor {
         progress.accept(status(command, MigrationPhase.VERIFYING, attempt, written.size()));
         // The write committed only after its bytes hashed to the expected SHA-256 (VerifyingInputStream withholds
         // the last byte otherwise), so the copy is what the command asked for. The source is not looked at again:
-        // a version written there after our GET is the inventory's news (the streams app switches only to a copy
-        // whose SHA-256 is the inventory's), and a second look would only narrow that window, never close it.
+        // a version written there after our GET is the inventory's news (the streams app takes a copy only if its
+        // SHA-256 is the inventory's), and a second look would only narrow that window, never close it.
         ObjectInfo copy;
         if (written.versionToken() != null) {
             copy = new ObjectInfo(written.size(), written.versionToken(), written.sha256(),
