@@ -48,7 +48,7 @@ final class MigratorCommand implements Callable<Integer> {
     Integer concurrency;
 
     @Option(names = "--multipart-threshold", paramLabel = "SIZE", converter = SizeConverter.class,
-            description = "Objects from this size on are written in parts, e.g. 64MiB (default: 64MiB).")
+            description = "Objects from this size on are written in parts, e.g. 256MiB (default: 1GiB).")
     Long multipartThreshold;
 
     @Option(names = "--part-size", paramLabel = "SIZE", converter = SizeConverter.class,

@@ -168,7 +168,7 @@ class WholeLoopIT {
 
     private static String sha256Of(SiteStore store) throws Exception {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = store.open(KEY, null)) {
+        try (InputStream in = store.open(KEY, null).bytes()) {
             byte[] buffer = new byte[1 << 16];
             for (int n; (n = in.read(buffer)) > 0; ) {
                 digest.update(buffer, 0, n);

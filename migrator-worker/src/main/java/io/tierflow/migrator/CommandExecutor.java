@@ -96,6 +96,13 @@ public final class CommandExecutor {
         return status;
     }
 
+    /**
+     * Three requests per object: HEAD the destination (a copy finished by an earlier delivery is recognised there,
+     * and a stale one is replaced only conditionally on the version seen), GET the source with If-Match on the
+     * expected version, PUT (or the multipart calls). What the GET and PUT answer proves what HEADs before and after
+     * used to: the GET serves the expected version or refuses; the bytes must hash to the expected SHA-256 before
+     * the write may commit, and the write's answer carries the new copy's ETag.
+     */
     private Outcome copy(MigrationCommand command, int attempt, Consumer<MigrationStatus> progress)
             throws IOException, MigrationFailure {
         String key = command.getKey();
@@ -105,31 +112,32 @@ public final class CommandExecutor {
         SiteStore destination = store(command.getDestinationSite());
         boolean encrypt = serverSideEncryptionHeaders && destinationSite.getEncrypted();
 
-        ObjectInfo sourceInfo = source.head(key).orElseThrow(() -> new MigrationFailure(ErrorCode.MISSING_SOURCE,
-                key + " is not at site " + source.name()));
-        checkSourceVersion(command, sourceInfo);
-
         if (source.name().equals(destination.name())) {
-            return changeStorageClass(command, attempt, progress, sourceInfo, destination, encrypt);
+            ObjectInfo current = source.head(key).orElseThrow(() -> missingSource(key, source));
+            checkSourceVersion(command, current);
+            return changeStorageClass(command, attempt, progress, current, destination, encrypt);
         }
 
         Optional<ObjectInfo> existing = destination.head(key);
-        if (existing.isPresent() && command.getExpectedSha256().equalsIgnoreCase(existing.get().sha256())
-                && existing.get().size() == command.getSizeBytes()) {
-            // A finished copy from an earlier delivery (its checksum was verified before it became visible).
+        if (existing.isPresent() && isExpectedCopy(command, existing.get())) {
+            // A finished copy from an earlier delivery (its checksum was verified before it became visible): its
+            // bytes are the expected ones whatever the source holds by now.
             log.info("command {}: {} already at site {} with the expected checksum", command.getId(), key,
                     destination.name());
             return completed(command, attempt, existing.get());
         }
 
-        progress.accept(status(command, MigrationPhase.COPYING, attempt, 0));
         long[] reported = {0};
         WriteResult written;
-        try (InputStream in = source.open(key, sourceInfo.versionToken())) {
+        try (ObjectStream in = source.open(key, command.getExpectedVersionToken())) {
+            // Also catches a store that ignores If-Match: its answer names the version it served.
+            checkSourceVersion(command, in.info());
+            progress.accept(status(command, MigrationPhase.COPYING, attempt, 0));
             WriteOptions options = new WriteOptions(command.getStorageClass(), command.getExpectedSha256(), encrypt,
                     existing.map(ObjectInfo::versionToken).orElse(null));
-            written = destination.put(key, in, sourceInfo.size(), options, done -> {
-                if (done - reported[0] >= PROGRESS_EVERY_BYTES && done < sourceInfo.size()) {
+            long size = in.info().size();
+            written = destination.put(key, in.bytes(), size, options, done -> {
+                if (done - reported[0] >= PROGRESS_EVERY_BYTES && done < size) {
                     reported[0] = done;
                     progress.accept(status(command, MigrationPhase.COPYING, attempt, done));
                 }
@@ -143,8 +151,7 @@ public final class CommandExecutor {
                 // The conditional write lost to another writer. If that was another worker finishing this very
                 // copy (a redelivery after a rebalance), the copy is done, not failed.
                 Optional<ObjectInfo> winner = destination.head(key);
-                if (winner.isPresent() && command.getExpectedSha256().equalsIgnoreCase(winner.get().sha256())
-                        && winner.get().size() == command.getSizeBytes()) {
+                if (winner.isPresent() && isExpectedCopy(command, winner.get())) {
                     return completed(command, attempt, winner.get());
                 }
             }
@@ -152,23 +159,28 @@ public final class CommandExecutor {
         }
 
         progress.accept(status(command, MigrationPhase.VERIFYING, attempt, written.size()));
-        Optional<ObjectInfo> sourceAfter = source.head(key);
-        if (sourceAfter.isEmpty() || !sourceAfter.get().versionToken().equals(sourceInfo.versionToken())) {
-            destination.deleteIfVersion(key, null, written.versionToken());
-            throw new MigrationFailure(ErrorCode.VERSION_CONFLICT, key + " changed at site " + source.name()
-                    + " while it was being copied; the copy was removed");
-        }
-        ObjectInfo copy = destination.head(key).orElseThrow(() -> new MigrationFailure(ErrorCode.CHECKSUM_MISMATCH,
-                key + " is not at site " + destination.name() + " right after it was written"));
-        if (copy.size() != command.getSizeBytes() || !command.getExpectedSha256().equalsIgnoreCase(copy.sha256())
-                || !copy.versionToken().equals(written.versionToken())) {
-            destination.deleteIfVersion(key, null, copy.versionToken());
-            throw new MigrationFailure(ErrorCode.CHECKSUM_MISMATCH, "the copy of " + key + " at site "
-                    + destination.name() + " is not what was written (size " + copy.size() + ", sha256 "
-                    + copy.sha256() + "); it was removed");
+        // The write committed only after its bytes hashed to the expected SHA-256 (VerifyingInputStream withholds
+        // the last byte otherwise), so the copy is what the command asked for. The source is not looked at again:
+        // a version written there after our GET is the inventory's news (the streams app takes a copy only if its
+        // SHA-256 is the inventory's), and a second look would only narrow that window, never close it.
+        ObjectInfo copy;
+        if (written.versionToken() != null) {
+            copy = new ObjectInfo(written.size(), written.versionToken(), written.sha256(),
+                    command.getStorageClass());
+        } else { // a store whose write answer carries no ETag
+            copy = destination.head(key).orElseThrow(() -> new MigrationFailure(ErrorCode.CHECKSUM_MISMATCH,
+                    key + " is not at site " + destination.name() + " right after it was written"));
         }
         bytesMoved.accept(written.size());
         return completed(command, attempt, copy);
+    }
+
+    private static boolean isExpectedCopy(MigrationCommand command, ObjectInfo copy) {
+        return command.getExpectedSha256().equalsIgnoreCase(copy.sha256()) && copy.size() == command.getSizeBytes();
+    }
+
+    private static MigrationFailure missingSource(String key, SiteStore source) {
+        return new MigrationFailure(ErrorCode.MISSING_SOURCE, key + " is not at site " + source.name());
     }
 
     /** Same site: a server-side copy onto itself with the new class, so no bytes travel. */
@@ -196,12 +208,21 @@ public final class CommandExecutor {
             throws IOException, MigrationFailure {
         String key = command.getKey();
         SiteStore destination = store(command.getDestinationSite());
-        ObjectInfo copy = destination.head(key).orElseThrow(() -> new MigrationFailure(ErrorCode.MISSING_SOURCE,
-                "no copy of " + key + " at site " + destination.name() + " to switch to"));
+        ObjectStream in;
+        try {
+            in = destination.open(key, null); // one GET: the copy's version and its bytes
+        } catch (MigrationFailure e) {
+            if (e.code() == ErrorCode.MISSING_SOURCE) {
+                throw new MigrationFailure(ErrorCode.MISSING_SOURCE, "no copy of " + key + " at site "
+                        + destination.name() + " to switch to", e);
+            }
+            throw e;
+        }
+        ObjectInfo copy = in.info();
         progress.accept(status(command, MigrationPhase.SWITCHING, attempt, 0));
-        try (InputStream in = new VerifyingInputStream(destination.open(key, copy.versionToken()),
-                command.getSizeBytes(), command.getExpectedSha256())) {
-            in.transferTo(OutputStream.nullOutputStream());
+        try (in; InputStream verifying = new VerifyingInputStream(in.bytes(), command.getSizeBytes(),
+                command.getExpectedSha256())) {
+            verifying.transferTo(OutputStream.nullOutputStream());
         } catch (VerifyingInputStream.ChecksumMismatchException e) {
             destination.deleteIfVersion(key, null, copy.versionToken());
             throw new MigrationFailure(ErrorCode.CHECKSUM_MISMATCH, "the copy of " + key + " at site "

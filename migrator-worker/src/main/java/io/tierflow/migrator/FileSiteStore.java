@@ -58,7 +58,7 @@ public final class FileSiteStore implements SiteStore {
     }
 
     @Override
-    public InputStream open(String key, String versionToken) throws IOException, MigrationFailure {
+    public ObjectStream open(String key, String versionToken) throws IOException, MigrationFailure {
         Optional<ObjectInfo> info = head(key);
         if (info.isEmpty()) {
             throw new MigrationFailure(ErrorCode.MISSING_SOURCE, key + " is not at site " + name);
@@ -68,7 +68,7 @@ public final class FileSiteStore implements SiteStore {
                     + " no longer carries version " + versionToken);
         }
         try {
-            return Files.newInputStream(file(key));
+            return new ObjectStream(info.get(), Files.newInputStream(file(key)));
         } catch (NoSuchFileException e) {
             throw new MigrationFailure(ErrorCode.MISSING_SOURCE, key + " is not at site " + name, e);
         }

@@ -59,7 +59,7 @@ final class GuardedSiteStore implements SiteStore {
     }
 
     @Override
-    public InputStream open(String key, String versionToken) throws IOException, MigrationFailure {
+    public ObjectStream open(String key, String versionToken) throws IOException, MigrationFailure {
         return guard(() -> store.open(key, versionToken));
     }
 

@@ -45,6 +45,16 @@ public record MigratorSettings(String workerId, int concurrency, int maxPending,
     public static final String METRICS_PORT = PREFIX + "metrics-port";
 
     public static final long DEFAULT_PART_SIZE = 64L << 20;
+    /**
+     * One PUT up to 1 GiB (S3 allows 5 GiB). A single PUT streams from the GET with no buffer and carries the whole
+     * object's SHA-256 ({@code x-amz-checksum-sha256}), which S3 verifies on receipt and keeps as a full-object
+     * checksum; a multipart object can only have a composite one, and our parts carry none. It is also one request,
+     * and nothing for the store to assemble (S3Proxy's filesystem store copies every part once more on completion).
+     * What parts buy is parallelism within one object and a smaller unit to resend after a failure: the pool already
+     * copies {@code concurrency} objects at once, and resending up to 1 GiB after a rare failure costs seconds. So
+     * parts only for objects large enough to dominate a batch. (rclone's cutoff is 200 MiB; the AWS CLI's 8 MiB.)
+     */
+    public static final long DEFAULT_MULTIPART_THRESHOLD = 1L << 30;
 
     public MigratorSettings {
         if (concurrency < 1) {
@@ -62,7 +72,7 @@ public record MigratorSettings(String workerId, int concurrency, int maxPending,
                 config.getProperty(WORKER_ID, defaultWorkerId()),
                 Integer.parseInt(config.getProperty(CONCURRENCY, "4")),
                 Integer.parseInt(config.getProperty(MAX_PENDING, "1000")),
-                Long.parseLong(config.getProperty(MULTIPART_THRESHOLD, String.valueOf(DEFAULT_PART_SIZE))),
+                Long.parseLong(config.getProperty(MULTIPART_THRESHOLD, String.valueOf(DEFAULT_MULTIPART_THRESHOLD))),
                 Long.parseLong(config.getProperty(PART_SIZE, String.valueOf(DEFAULT_PART_SIZE))),
                 Integer.parseInt(config.getProperty(PARTS_IN_FLIGHT, "3")),
                 Long.parseLong(config.getProperty(PART_MEMORY, String.valueOf(PartMemory.DEFAULT_BYTES))),

@@ -24,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -32,6 +33,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
@@ -107,11 +109,15 @@ public final class S3SiteStore implements SiteStore {
     }
 
     @Override
-    public InputStream open(String key, String versionToken) throws MigrationFailure {
+    public ObjectStream open(String key, String versionToken) throws MigrationFailure {
         try {
-            // If-Match makes the store refuse if the object changed between our HEAD and this GET.
-            return s3.getObject(b -> b.bucket(bucket).key(key).ifMatch(versionToken == null ? null
-                    : quote(versionToken)));
+            // If-Match makes the store refuse another version (412), so no HEAD is needed first: the GET checks the
+            // version and an S3 GET serves one version's bytes, whose size, ETag and metadata are in its answer.
+            ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key)
+                    .ifMatch(versionToken == null ? null : quote(versionToken)));
+            GetObjectResponse object = in.response();
+            return new ObjectStream(new ObjectInfo(object.contentLength(), unquote(object.eTag()),
+                    object.metadata().get(SHA256_METADATA), object.storageClassAsString()), in);
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
                 throw new MigrationFailure(ErrorCode.MISSING_SOURCE, key + " is not at site " + name, e);

@@ -14,10 +14,11 @@ public interface SiteStore extends AutoCloseable {
     Optional<ObjectInfo> head(String key) throws IOException;
 
     /**
-     * The object's bytes, only if it still carries {@code versionToken} (null: any version). Throws
-     * {@link MigrationFailure} with {@link ErrorCode#VERSION_CONFLICT} or {@link ErrorCode#MISSING_SOURCE}.
+     * The object's bytes with what the store says about them, only if it still carries {@code versionToken} (null:
+     * any version), in one request where the store allows. Throws {@link MigrationFailure} with
+     * {@link ErrorCode#VERSION_CONFLICT} or {@link ErrorCode#MISSING_SOURCE}.
      */
-    InputStream open(String key, String versionToken) throws IOException, MigrationFailure;
+    ObjectStream open(String key, String versionToken) throws IOException, MigrationFailure;
 
     /**
      * Writes {@code size} bytes from {@code data}, streaming, so that either the whole verified object becomes

@@ -215,6 +215,32 @@ class CommandExecutorIT {
     }
 
     @Test
+    void shouldRefuseASourceRewrittenSinceTheCommandWasIssuedAndCopyNothing() throws Exception {
+        String key = "rewritten/" + UUID.randomUUID();
+        byte[] bytes = randomBytes(6_000);
+        MigrationCommand copy = copyCommand(seed("aws", key, bytes), "aws", "azure", "STANDARD");
+        byte[] rewritten = bytes.clone();
+        rewritten[0] ^= 0x01; // same size, another version: only the version check can tell
+        seed("aws", key, rewritten);
+
+        Outcome outcome = executor.execute(copy, 1, status -> { });
+
+        assertFailed(ErrorCode.VERSION_CONFLICT, outcome);
+        assertFalse(exists("azure", key), "nothing copied");
+    }
+
+    @Test
+    void shouldReportAMissingCopyToSwitchTo() {
+        MigrationCommand switchTo = copyCommand(new Seeded("no-copy/" + UUID.randomUUID(), "abc", new byte[1]),
+                "aws", "gcp", "STANDARD");
+        switchTo.setAction(MigrationAction.SWITCH);
+        List<MigrationStatus> progress = new ArrayList<>();
+
+        assertFailed(ErrorCode.MISSING_SOURCE, executor.execute(switchTo, 1, progress::add));
+        assertTrue(progress.isEmpty(), "no switching phase without a copy: " + progress);
+    }
+
+    @Test
     void shouldReportAMissingSource() {
         MigrationCommand copy = copyCommand(new Seeded("missing/" + UUID.randomUUID(), "abc", new byte[0]),
                 "aws", "azure", "STANDARD");

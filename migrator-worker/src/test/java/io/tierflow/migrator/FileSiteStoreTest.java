@@ -41,8 +41,9 @@ class FileSiteStoreTest {
         assertEquals(BYTES.length, info.size());
         assertEquals(sha256(BYTES), info.sha256());
         assertEquals(written.versionToken(), info.versionToken());
-        try (InputStream in = store().open(KEY, info.versionToken())) {
-            assertArrayEquals(BYTES, in.readAllBytes());
+        try (ObjectStream in = store().open(KEY, info.versionToken())) {
+            assertEquals(info, in.info());
+            assertArrayEquals(BYTES, in.bytes().readAllBytes());
         }
     }
 

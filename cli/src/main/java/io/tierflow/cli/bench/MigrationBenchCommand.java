@@ -65,6 +65,12 @@ public final class MigrationBenchCommand implements Callable<Integer> {
             description = "Where the temporary data directory is made (default: the system temp directory).")
     Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
 
+    @Option(names = "--profile-dir", paramLabel = "DIR",
+            description = "Write a JFR recording of every measured run to DIR (migration-tierflow-run-N.jfr, "
+                    + "migration-rclone-run-N.jfr; the benchmark JVM only, so rclone's own process is not in it) "
+                    + "(default: none).")
+    Path profileDir;
+
     @Override
     public Integer call() throws Exception {
         if (runs < 1 || smallObjects < 0 || largeObjects < 0 || smallObjects + largeObjects == 0) {
@@ -73,7 +79,7 @@ public final class MigrationBenchCommand implements Callable<Integer> {
         }
         MigrationBenchmark.Settings settings = new MigrationBenchmark.Settings(smallObjects, smallSize,
                 largeObjects, largeSize, runs, warmupRuns, concurrency, rcloneTransfers, from, to, migratorSettings,
-                workDir);
+                workDir, profileDir);
         MigrationSummary summary = new MigrationBenchmark(settings, System.err).run();
         PrintWriter out = spec.commandLine().getOut();
         out.println(summary.line());

@@ -33,6 +33,8 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -55,7 +57,7 @@ final class MigrationBenchmark {
 
     record Settings(int smallObjects, long smallSize, int largeObjects, long largeSize, int runs, int warmupRuns,
             int concurrency, int rcloneTransfers, String from, String to, Map<String, String> migratorSettings,
-            Path workParent) {
+            Path workParent, Path profileDir) {
         Settings {
             migratorSettings = Map.copyOf(migratorSettings);
         }
@@ -100,8 +102,14 @@ final class MigrationBenchmark {
                 for (int run = 1 - settings.warmupRuns(); run <= settings.runs(); run++) {
                     String label = run <= 0 ? "warm-up " + (run + settings.warmupRuns()) : "run " + run + "/"
                             + settings.runs();
-                    Measured t = tierflowRun(stack, objects, commands, statuses, "tierflow " + label, run);
-                    Measured r = rcloneRun(stack, objects, "rclone " + label);
+                    Measured t;
+                    try (Profile profile = startProfile("tierflow", run)) {
+                        t = tierflowRun(stack, objects, commands, statuses, "tierflow " + label, run);
+                    }
+                    Measured r;
+                    try (Profile profile = startProfile("rclone", run)) {
+                        r = rcloneRun(stack, objects, "rclone " + label);
+                    }
                     if (run > 0) {
                         tierflow.add(t);
                         rclone.add(r);
@@ -128,6 +136,7 @@ final class MigrationBenchmark {
             KafkaConsumer<String, MigrationStatus> statuses, String label, int run) throws Exception {
         clearDestination(stack);
         Set<String> pending = new HashSet<>();
+        ThreadCpu threadsBefore = ThreadCpu.now();
         long cpuBefore = jvmCpuNanos();
         long started = System.nanoTime();
         for (Seeded object : objects) {
@@ -164,7 +173,10 @@ final class MigrationBenchmark {
                 }
             }
         }
-        return report(label, System.nanoTime() - started, jvmCpuNanos() - cpuBefore);
+        long elapsed = System.nanoTime() - started;
+        long cpu = jvmCpuNanos() - cpuBefore;
+        progress.say("%s: CPU by thread: %s", label, ThreadCpu.now().since(threadsBefore, cpu));
+        return report(label, elapsed, cpu);
     }
 
     private Measured rcloneRun(LocalStack stack, List<Seeded> objects, String label) throws Exception {
@@ -177,6 +189,7 @@ final class MigrationBenchmark {
                 settings.to() + ":" + LocalStack.BUCKET + "/" + PREFIX);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         rcloneEnvironment(stack, builder.environment());
+        ThreadCpu threadsBefore = ThreadCpu.now();
         long cpuBefore = jvmCpuNanos();
         long started = System.nanoTime();
         Process process = builder.start();
@@ -187,6 +200,7 @@ final class MigrationBenchmark {
         }
         long elapsed = System.nanoTime() - started;
         long jvmCpu = jvmCpuNanos() - cpuBefore;
+        progress.say("%s: CPU by thread in this JVM: %s", label, ThreadCpu.now().since(threadsBefore, jvmCpu));
         if (process.exitValue() != 0) {
             throw new IllegalStateException(label + " failed (exit " + process.exitValue() + "): " + output);
         }
@@ -196,6 +210,30 @@ final class MigrationBenchmark {
                     + settings.totalBytes());
         }
         return report(label, elapsed, jvmCpu + childCpuNanos(output));
+    }
+
+    /** A JFR recording of one measured run, or nothing (no profile directory, or a warm-up run). */
+    private interface Profile extends AutoCloseable {
+        @Override
+        void close() throws IOException;
+    }
+
+    private Profile startProfile(String tool, int run) throws IOException, java.text.ParseException {
+        if (settings.profileDir() == null || run <= 0) {
+            return () -> { };
+        }
+        Files.createDirectories(settings.profileDir());
+        Recording recording = new Recording(Configuration.getConfiguration("profile"));
+        Path file = settings.profileDir().resolve("migration-" + tool + "-run-" + run + ".jfr");
+        recording.setName(file.getFileName().toString());
+        recording.setToDisk(true);
+        recording.start();
+        return () -> {
+            recording.stop();
+            recording.dump(file);
+            recording.close();
+            progress.say("profile written to %s", file);
+        };
     }
 
     private Measured report(String label, long nanos, long cpuNanos) {
@@ -209,6 +247,44 @@ final class MigrationBenchmark {
     private static long jvmCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /**
+     * CPU time per live thread, to split a run's CPU between the S3Proxy sites, the migrator and the broker. Threads
+     * that ended during the run (e.g. an upload's part threads) are counted under "ended".
+     */
+    private record ThreadCpu(Map<Long, Long> nanos, Map<Long, String> names) {
+        static ThreadCpu now() {
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            Map<Long, Long> nanos = new java.util.HashMap<>();
+            Map<Long, String> names = new java.util.HashMap<>();
+            for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (info != null) {
+                    long cpu = threads.getThreadCpuTime(info.getThreadId());
+                    if (cpu >= 0) {
+                        nanos.put(info.getThreadId(), cpu);
+                        names.put(info.getThreadId(), info.getThreadName());
+                    }
+                }
+            }
+            return new ThreadCpu(nanos, names);
+        }
+
+        /** CPU seconds per thread group (name without digits) since {@code before}, largest first. */
+        String since(ThreadCpu before, long processNanos) {
+            Map<String, Long> groups = new java.util.TreeMap<>();
+            long counted = 0;
+            for (Map.Entry<Long, Long> e : nanos.entrySet()) {
+                long delta = e.getValue() - before.nanos().getOrDefault(e.getKey(), 0L);
+                groups.merge(names.get(e.getKey()).replaceAll("\\d+", "#"), delta, Long::sum);
+                counted += delta;
+            }
+            groups.put("ended or not a thread (GC, JIT)", processNanos - counted);
+            return groups.entrySet().stream().filter(e -> e.getValue() >= 50_000_000L)
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .map(e -> String.format("%s %.2f", e.getKey(), e.getValue() / 1e9))
+                    .collect(java.util.stream.Collectors.joining(", "));
+        }
     }
 
     /** User + system time of the children from bash's {@code times} (its last line, e.g. "0m12.5s 0m3.1s"). */
