@@ -3,6 +3,7 @@ package io.tierflow.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
+import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
@@ -154,6 +155,16 @@ public final class QueryServer implements AutoCloseable {
             body.put("instance", (String) ctx.attribute(INSTANCE_ATTRIBUTE));
         }
         ctx.json(body);
+    }
+
+    /** Writes a JSON answer already in bytes (which names the instance, see {@link #instance}). */
+    static void respond(Context ctx, byte[] json) {
+        ctx.contentType(ContentType.APPLICATION_JSON).result(json);
+    }
+
+    /** The instance (host:port) answering this request. */
+    static String instance(Context ctx) {
+        return ctx.attribute(INSTANCE_ATTRIBUTE);
     }
 
     private static void error(Context ctx, int status, String message) {
