@@ -331,8 +331,8 @@ final class ApiBenchmark {
     }
 
     /**
-     * A node as production runs it: the tiering app's defaults (exactly-once v2, so commit.interval.ms 100 and a
-     * 10 MB record cache, one stream thread) and the default tiering settings (wall-clock re-evaluation every 10 s);
+     * A node as production runs it: the tiering app's defaults (exactly-once v2, commits every second with a 64 MiB
+     * record cache, one stream thread) and the default tiering settings (due datasets evaluated every second);
      * replication factor 1 because the local stack has one broker.
      */
     private StreamsNode node(LocalStack stack, Path work, String name) {
