@@ -1,9 +1,11 @@
 package io.tierflow.api;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -29,7 +31,8 @@ import org.apache.avro.specific.SpecificRecord;
  * field names are as stable as the schemas (which only evolve compatibly).
  */
 final class AvroJson {
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** Reads the token buffers {@link #toJson} writes into trees. */
+    private static final ObjectMapper TREES = new ObjectMapper();
     /** Resolves unions of logical types too (a nullable timestamp-millis holds an Instant in generated classes). */
     private static final GenericData MODEL = new GenericData();
 
@@ -40,69 +43,71 @@ final class AvroJson {
     private AvroJson() {
     }
 
+    /** The record as a JSON tree (for answers that merge or sort records before writing them). */
     static JsonNode toJson(Object value) {
+        TokenBuffer buffer = new TokenBuffer(TREES, false);
+        try {
+            write(buffer, value);
+            return TREES.readTree(buffer.asParser());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot happen: a token buffer is in memory", e);
+        }
+    }
+
+    /** Writes the record as JSON (the API's form, see the class comment). */
+    static void write(JsonGenerator json, Object value) throws IOException {
         if (value instanceof GenericRecord record) {
-            return toJson(record.getSchema(), record);
+            write(json, record.getSchema(), record);
+            return;
         }
         throw new IllegalArgumentException("not an Avro record: " + value);
     }
 
-    static JsonNode toJson(Schema schema, Object value) {
+    private static void write(JsonGenerator json, Schema schema, Object value) throws IOException {
         if (value == null) {
-            return NODES.nullNode();
+            json.writeNull();
+            return;
         }
         switch (schema.getType()) {
             case RECORD -> {
                 GenericRecord record = (GenericRecord) value;
-                ObjectNode node = NODES.objectNode();
+                json.writeStartObject();
                 for (Schema.Field field : schema.getFields()) {
-                    node.set(field.name(), toJson(field.schema(), record.get(field.pos())));
+                    json.writeFieldName(field.name());
+                    write(json, field.schema(), record.get(field.pos()));
                 }
-                return node;
+                json.writeEndObject();
             }
-            case UNION -> {
-                int branch = MODEL.resolveUnion(schema, value);
-                return toJson(schema.getTypes().get(branch), value);
-            }
+            case UNION -> write(json, schema.getTypes().get(MODEL.resolveUnion(schema, value)), value);
             case ARRAY -> {
-                ArrayNode array = NODES.arrayNode();
+                json.writeStartArray();
                 for (Object item : (Collection<?>) value) {
-                    array.add(toJson(schema.getElementType(), item));
+                    write(json, schema.getElementType(), item);
                 }
-                return array;
+                json.writeEndArray();
             }
             case MAP -> {
-                ObjectNode node = NODES.objectNode();
+                json.writeStartObject();
                 for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
-                    node.set(entry.getKey().toString(), toJson(schema.getValueType(), entry.getValue()));
+                    json.writeFieldName(entry.getKey().toString());
+                    write(json, schema.getValueType(), entry.getValue());
                 }
-                return node;
+                json.writeEndObject();
             }
             case LONG -> {
                 if (schema.getLogicalType() instanceof LogicalTypes.TimestampMillis) {
                     long millis = value instanceof Instant instant ? instant.toEpochMilli() : (Long) value;
-                    return NODES.textNode(Instant.ofEpochMilli(millis).toString());
+                    json.writeString(Instant.ofEpochMilli(millis).toString());
+                } else {
+                    json.writeNumber((Long) value);
                 }
-                return NODES.numberNode((Long) value);
             }
-            case INT -> {
-                return NODES.numberNode((Integer) value);
-            }
-            case DOUBLE -> {
-                return NODES.numberNode((Double) value);
-            }
-            case FLOAT -> {
-                return NODES.numberNode((Float) value);
-            }
-            case BOOLEAN -> {
-                return NODES.booleanNode((Boolean) value);
-            }
-            case NULL -> {
-                return NODES.nullNode();
-            }
-            default -> {
-                return NODES.textNode(value.toString()); // strings, enums
-            }
+            case INT -> json.writeNumber((Integer) value);
+            case DOUBLE -> json.writeNumber((Double) value);
+            case FLOAT -> json.writeNumber((Float) value);
+            case BOOLEAN -> json.writeBoolean((Boolean) value);
+            case NULL -> json.writeNull();
+            default -> json.writeString(value.toString()); // strings, enums
         }
     }
 

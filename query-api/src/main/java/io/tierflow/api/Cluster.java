@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
@@ -23,8 +25,12 @@ import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import io.tierflow.streams.LocalStateReadiness;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.internals.StateStoreProvider;
 
 /**
  * Where data lives among the streams instances of one application, and how to reach it: the owner of a key
@@ -42,6 +48,8 @@ final class Cluster {
     private final HostInfo self;
     private final Duration rebalanceWait;
     private final HttpClient http;
+    /** The active stores of this instance's tasks, as found in the client's current stretch of RUNNING. */
+    private final Map<StorePartition, TaskStore> taskStores = new ConcurrentHashMap<>();
     private final ObjectMapper json;
 
     Cluster(KafkaStreams streams, LocalStateReadiness readiness, HostInfo self, Duration rebalanceWait,
@@ -77,10 +85,27 @@ final class Cluster {
         });
     }
 
-    /** This instance's copy of a store for one partition (active only, never a stale standby). */
+    /**
+     * This instance's copy of a store for one partition (active only, never a stale standby). The task's store is
+     * looked up once per stretch of RUNNING and kept: Kafka Streams' own handle looks the task up again on every read,
+     * under a lock the stream thread takes in every loop iteration, so per-read lookups cost the API a tenth of a
+     * read's CPU and make the stream thread wait for the API. A store closed since (its task moved or was closed)
+     * fails its reads, and {@link #retrying} then looks again.
+     */
     <V> ReadOnlyKeyValueStore<String, V> localStore(String store, int partition) {
-        return streams.store(StoreQueryParameters.<ReadOnlyKeyValueStore<String, V>>fromNameAndType(store,
-                QueryableStoreTypes.keyValueStore()).withPartition(partition));
+        long period = readiness.runningPeriod();
+        StorePartition key = new StorePartition(store, partition);
+        TaskStore kept = taskStores.get(key);
+        if (kept == null || kept.runningPeriod() != period || period < 0) {
+            kept = new TaskStore(period, streams.store(StoreQueryParameters.fromNameAndType(store,
+                    TaskKeyValueStore.TYPE).withPartition(partition)));
+            if (period >= 0) {
+                taskStores.put(key, kept);
+            }
+        }
+        @SuppressWarnings("unchecked") // the topology's dataset, ledger and alert stores are keyed by String
+        ReadOnlyKeyValueStore<String, V> typed = (ReadOnlyKeyValueStore<String, V>) kept.store();
+        return typed;
     }
 
     /**
@@ -191,6 +216,7 @@ final class Cluster {
                 throw ApiException.unavailable("this instance's streams client is " + streams.state()
                         + "; retry shortly", 1);
             } catch (InvalidStateStoreException e) { // includes StreamsNotStartedException and StreamsRebalancingException
+                taskStores.clear(); // a kept store may be the one that closed: look every store up again
                 if (System.nanoTime() >= deadline) {
                     throw ApiException.unavailable("cannot read " + what + " right now (" + streams.state()
                             + ": " + e.getMessage() + "); retry shortly", 1);
@@ -202,6 +228,37 @@ final class Cluster {
                     throw ApiException.unavailable("interrupted while waiting for a rebalance", 1);
                 }
             }
+        }
+    }
+
+    private record StorePartition(String store, int partition) {
+    }
+
+    /** A task's store and the stretch of RUNNING it was looked up in. */
+    private record TaskStore(long runningPeriod, ReadOnlyKeyValueStore<?, ?> store) {
+    }
+
+    /**
+     * Hands back the task's own key-value store instead of Kafka Streams' usual wrapper, which finds the task again on
+     * every read. Plain key-value stores only: a timestamped one's values would need unwrapping.
+     */
+    private static final class TaskKeyValueStore implements QueryableStoreType<ReadOnlyKeyValueStore<?, ?>> {
+        static final TaskKeyValueStore TYPE = new TaskKeyValueStore();
+
+        @Override
+        public boolean accepts(StateStore store) {
+            return store instanceof ReadOnlyKeyValueStore && !(store instanceof TimestampedKeyValueStore);
+        }
+
+        @Override
+        public ReadOnlyKeyValueStore<?, ?> create(StateStoreProvider provider, String storeName) {
+            // The query names one partition, so there is exactly one store (none: the provider throws).
+            List<ReadOnlyKeyValueStore<?, ?>> stores = provider.stores(storeName, this);
+            if (stores.size() != 1) {
+                throw new InvalidStateStoreException("expected one active store " + storeName + " for the partition, "
+                        + "found " + stores.size());
+            }
+            return stores.get(0);
         }
     }
 

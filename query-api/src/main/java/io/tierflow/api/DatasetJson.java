@@ -1,113 +1,209 @@
 package io.tierflow.api;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import io.tierflow.schemas.Placement;
 import io.tierflow.streams.ActivityView;
 import io.tierflow.streams.DatasetView;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
-/** The JSON shapes of a dataset: whole ({@code /datasets/{key}}), a list item, its explanation, a migration. */
+/**
+ * The JSON shapes of a dataset: whole ({@code /datasets/{key}}), a list item, its explanation, a migration. Each shape
+ * is written field by field with a streaming generator: a single dataset's answer goes straight to UTF-8 bytes (the
+ * API's most frequent request builds no tree and no String), and list items become trees only because lists are
+ * merged and sorted across instances before they are written.
+ */
 final class DatasetJson {
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final ObjectMapper TREES = new ObjectMapper();
+    private static final JsonFactory FACTORY = TREES.getFactory();
+    /** A single dataset's answer is about 1.5 KB; most fit without growing the buffer. */
+    private static final int ANSWER_BUFFER_BYTES = 2048;
+
+    /** The fields of one shape of a dataset, written into a JSON object the caller has opened. */
+    @FunctionalInterface
+    interface Shape {
+        void writeFields(JsonGenerator json, DatasetView view) throws IOException;
+    }
+
+    static final Shape FULL = DatasetJson::full;
+    static final Shape EXPLAIN = DatasetJson::explain;
+    static final Shape SUMMARY = DatasetJson::summary;
+    static final Shape MIGRATION_ITEM = DatasetJson::migrationItem;
 
     private DatasetJson() {
     }
 
-    static ObjectNode full(DatasetView view) {
-        ObjectNode node = NODES.objectNode();
-        node.put("key", view.key());
-        node.put("tier", view.tier() == null ? null : view.tier().name());
-        node.set("inventory", view.inventory() == null ? NODES.nullNode() : AvroJson.toJson(view.inventory()));
-        node.set("activity", activity(view.activity()));
-        node.set("actual", actual(view));
-        node.set("desired", desired(view.lastDecision()));
-        node.set("migration", migration(view));
-        node.put("lastFailure", view.lastFailure());
-        node.put("nextEvaluationAt", instant(view.dueAt()));
-        node.put("lastMoveAt", instant(view.lastMoveAt()));
-        return node;
-    }
-
-    static ObjectNode summary(DatasetView view) {
-        ObjectNode node = NODES.objectNode();
-        node.put("key", view.key());
-        node.put("tier", view.tier() == null ? null : view.tier().name());
-        node.put("sizeBytes", view.inventory() == null ? null : view.inventory().getSizeBytes());
-        node.put("primarySite", view.primarySite());
-        node.set("replicaSites", NODES.pojoNode(view.replicaSites()));
-        node.put("heat", view.activity().heat());
-        node.put("count1h", view.activity().count1h());
-        node.put("count24h", view.activity().count24h());
-        node.put("migrationPhase", view.inFlight() == null ? null : phase(view));
-        return node;
-    }
-
-    static ObjectNode explain(DatasetView view) {
-        ObjectNode node = NODES.objectNode();
-        node.put("key", view.key());
-        node.set("actual", actual(view));
-        Placement decision = view.lastDecision();
-        node.set("decision", decision == null ? NODES.nullNode() : AvroJson.toJson(decision));
-        if (decision == null) {
-            node.put("reason", "not evaluated yet: a dataset is placed once its inventory entry and a site "
-                    + "catalogue are known");
+    /** A single dataset's answer: the shape's fields and the instance that answered, as UTF-8 JSON. */
+    static byte[] answer(Shape shape, DatasetView view, String instance) {
+        ByteArrayBuilder bytes = new ByteArrayBuilder(ANSWER_BUFFER_BYTES);
+        try (JsonGenerator json = FACTORY.createGenerator(bytes, JsonEncoding.UTF8)) {
+            json.writeStartObject();
+            shape.writeFields(json, view);
+            json.writeStringField("instance", instance);
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot happen: the answer is written to memory", e);
         }
-        return node;
+        return bytes.toByteArray();
+    }
+
+    /** The shape as a tree, for lists (merged and sorted before they are written). */
+    static ObjectNode tree(Shape shape, DatasetView view) {
+        TokenBuffer buffer = new TokenBuffer(TREES, false);
+        try {
+            buffer.writeStartObject();
+            shape.writeFields(buffer, view);
+            buffer.writeEndObject();
+            return TREES.readTree(buffer.asParser());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot happen: a token buffer is in memory", e);
+        }
+    }
+
+    private static void full(JsonGenerator json, DatasetView view) throws IOException {
+        json.writeStringField("key", view.key());
+        json.writeStringField("tier", view.tier() == null ? null : view.tier().name());
+        json.writeFieldName("inventory");
+        if (view.inventory() == null) {
+            json.writeNull();
+        } else {
+            AvroJson.write(json, view.inventory());
+        }
+        json.writeFieldName("activity");
+        activity(json, view.activity());
+        json.writeFieldName("actual");
+        actual(json, view);
+        json.writeFieldName("desired");
+        desired(json, view.lastDecision());
+        json.writeFieldName("migration");
+        migration(json, view);
+        json.writeStringField("lastFailure", view.lastFailure());
+        json.writeStringField("nextEvaluationAt", instant(view.dueAt()));
+        json.writeStringField("lastMoveAt", instant(view.lastMoveAt()));
+    }
+
+    private static void summary(JsonGenerator json, DatasetView view) throws IOException {
+        json.writeStringField("key", view.key());
+        json.writeStringField("tier", view.tier() == null ? null : view.tier().name());
+        json.writeFieldName("sizeBytes");
+        if (view.inventory() == null) {
+            json.writeNull();
+        } else {
+            json.writeNumber(view.inventory().getSizeBytes());
+        }
+        json.writeStringField("primarySite", view.primarySite());
+        json.writeFieldName("replicaSites");
+        strings(json, view.replicaSites());
+        json.writeNumberField("heat", view.activity().heat());
+        json.writeNumberField("count1h", view.activity().count1h());
+        json.writeNumberField("count24h", view.activity().count24h());
+        json.writeStringField("migrationPhase", view.inFlight() == null ? null : phase(view));
+    }
+
+    private static void explain(JsonGenerator json, DatasetView view) throws IOException {
+        json.writeStringField("key", view.key());
+        json.writeFieldName("actual");
+        actual(json, view);
+        Placement decision = view.lastDecision();
+        json.writeFieldName("decision");
+        if (decision == null) {
+            json.writeNull();
+            json.writeStringField("reason", "not evaluated yet: a dataset is placed once its inventory entry and a "
+                    + "site catalogue are known");
+        } else {
+            AvroJson.write(json, decision);
+        }
     }
 
     /** A dataset with a migration in flight, or whose last migration failed (phase FAILED, no command). */
-    static ObjectNode migrationItem(DatasetView view) {
-        ObjectNode node = view.inFlight() != null ? migration(view) : NODES.objectNode().put("phase", "FAILED");
-        node.put("key", view.key());
-        node.put("lastFailure", view.lastFailure());
-        return node;
+    private static void migrationItem(JsonGenerator json, DatasetView view) throws IOException {
+        if (view.inFlight() != null) {
+            migrationFields(json, view);
+        } else {
+            json.writeStringField("phase", "FAILED");
+        }
+        json.writeStringField("key", view.key());
+        json.writeStringField("lastFailure", view.lastFailure());
     }
 
-    private static ObjectNode activity(ActivityView activity) {
-        ObjectNode node = NODES.objectNode();
-        node.put("count1h", activity.count1h());
-        node.put("count24h", activity.count24h());
-        node.put("heat", activity.heat());
-        node.put("heatAt", instant(activity.heatAt()));
-        node.put("lastAccess", instant(activity.lastAccess()));
-        ObjectNode regions = node.putObject("regionDemandBytes");
-        activity.regionDemand().forEach(regions::put);
-        node.put("forecastHourlyRate", activity.forecastHourlyRate());
-        node.put("totalEvents", activity.totalEvents());
-        return node;
+    private static void activity(JsonGenerator json, ActivityView activity) throws IOException {
+        json.writeStartObject();
+        json.writeNumberField("count1h", activity.count1h());
+        json.writeNumberField("count24h", activity.count24h());
+        json.writeNumberField("heat", activity.heat());
+        json.writeStringField("heatAt", instant(activity.heatAt()));
+        json.writeStringField("lastAccess", instant(activity.lastAccess()));
+        json.writeObjectFieldStart("regionDemandBytes");
+        for (Map.Entry<String, Double> region : activity.regionDemand().entrySet()) {
+            json.writeFieldName(region.getKey());
+            if (region.getValue() == null) {
+                json.writeNull();
+            } else {
+                json.writeNumber(region.getValue());
+            }
+        }
+        json.writeEndObject();
+        json.writeNumberField("forecastHourlyRate", activity.forecastHourlyRate());
+        json.writeNumberField("totalEvents", activity.totalEvents());
+        json.writeEndObject();
     }
 
-    private static ObjectNode actual(DatasetView view) {
-        ObjectNode node = NODES.objectNode();
-        node.put("primarySite", view.primarySite());
-        node.set("replicaSites", NODES.pojoNode(view.replicaSites()));
-        node.put("storageClass", view.storageClass());
-        return node;
+    private static void actual(JsonGenerator json, DatasetView view) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("primarySite", view.primarySite());
+        json.writeFieldName("replicaSites");
+        strings(json, view.replicaSites());
+        json.writeStringField("storageClass", view.storageClass());
+        json.writeEndObject();
     }
 
-    private static ObjectNode desired(Placement decision) {
+    private static void desired(JsonGenerator json, Placement decision) throws IOException {
         if (decision == null) {
-            return null;
+            json.writeNull();
+            return;
         }
-        ObjectNode node = NODES.objectNode();
-        node.put("tier", decision.getTier().name());
-        node.put("primarySite", decision.getPrimarySite());
-        node.set("replicaSites", NODES.pojoNode(decision.getReplicaSites()));
-        node.put("storageClass", decision.getStorageClass());
-        node.put("objectiveUsdPerMonth", decision.getObjectiveUsdPerMonth());
-        node.put("decidedAt", decision.getDecidedAt().toString());
-        return node;
+        json.writeStartObject();
+        json.writeStringField("tier", decision.getTier().name());
+        json.writeStringField("primarySite", decision.getPrimarySite());
+        json.writeFieldName("replicaSites");
+        strings(json, decision.getReplicaSites());
+        json.writeStringField("storageClass", decision.getStorageClass());
+        json.writeNumberField("objectiveUsdPerMonth", decision.getObjectiveUsdPerMonth());
+        json.writeStringField("decidedAt", decision.getDecidedAt().toString());
+        json.writeEndObject();
     }
 
-    private static ObjectNode migration(DatasetView view) {
+    private static void migration(JsonGenerator json, DatasetView view) throws IOException {
         if (view.inFlight() == null) {
-            return null;
+            json.writeNull();
+            return;
         }
-        ObjectNode node = NODES.objectNode();
-        node.put("phase", phase(view));
-        node.set("command", AvroJson.toJson(view.inFlight()));
-        return node;
+        json.writeStartObject();
+        migrationFields(json, view);
+        json.writeEndObject();
+    }
+
+    private static void migrationFields(JsonGenerator json, DatasetView view) throws IOException {
+        json.writeStringField("phase", phase(view));
+        json.writeFieldName("command");
+        AvroJson.write(json, view.inFlight());
+    }
+
+    private static void strings(JsonGenerator json, List<String> values) throws IOException {
+        json.writeStartArray();
+        for (String value : values) {
+            json.writeString(value);
+        }
+        json.writeEndArray();
     }
 
     /** The phase of the in-flight command; ISSUED before the migrator has reported anything. */

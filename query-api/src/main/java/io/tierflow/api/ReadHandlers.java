@@ -75,11 +75,11 @@ final class ReadHandlers {
     }
 
     void dataset(Context ctx) {
-        answerForKey(ctx, ctx.pathParam("key"), "", DatasetJson::full);
+        answerForKey(ctx, ctx.pathParam("key"), "", DatasetJson.FULL);
     }
 
     void explain(Context ctx) {
-        answerForKey(ctx, ctx.pathParam("key"), "/explain", DatasetJson::explain);
+        answerForKey(ctx, ctx.pathParam("key"), "/explain", DatasetJson.EXPLAIN);
     }
 
     void datasets(Context ctx) {
@@ -87,7 +87,7 @@ final class ReadHandlers {
         String site = ctx.queryParam("site");
         Predicate<DatasetView> filter = view -> (tier == null || tier == view.tier())
                 && (site == null || site.equals(view.primarySite()) || view.replicaSites().contains(site));
-        answerPage(ctx, filter, DatasetJson::summary);
+        answerPage(ctx, filter, DatasetJson.SUMMARY);
     }
 
     void migrations(Context ctx) {
@@ -104,7 +104,7 @@ final class ReadHandlers {
             }
             filter = view -> view.inFlight() != null && DatasetJson.phase(view).equals(wanted);
         }
-        answerPage(ctx, filter, DatasetJson::migrationItem);
+        answerPage(ctx, filter, DatasetJson.MIGRATION_ITEM);
     }
 
     void alerts(Context ctx) {
@@ -192,7 +192,7 @@ final class ReadHandlers {
         return totals;
     }
 
-    private void answerForKey(Context ctx, String key, String suffix, Function<DatasetView, ObjectNode> shape) {
+    private void answerForKey(Context ctx, String key, String suffix, DatasetJson.Shape shape) {
         String store = DatasetViews.STORES.get(0);
         boolean forwarded = ctx.header(Cluster.FORWARDED_HEADER) != null;
         // Ownership is resolved again on every retry: a store closed by a rebalance has moved, maybe elsewhere.
@@ -227,14 +227,14 @@ final class ReadHandlers {
         if (lookup.view() == null) {
             throw ApiException.notFound("no dataset '" + key + "'");
         }
-        QueryServer.respond(ctx, shape.apply(lookup.view()));
+        QueryServer.respond(ctx, DatasetJson.answer(shape, lookup.view(), QueryServer.instance(ctx)));
     }
 
     /** Who owns a key and, when it is this instance, the dataset (null if there is none). */
     private record Lookup(KeyQueryMetadata owner, DatasetView view) {
     }
 
-    private void answerPage(Context ctx, Predicate<DatasetView> filter, Function<DatasetView, ObjectNode> shape) {
+    private void answerPage(Context ctx, Predicate<DatasetView> filter, DatasetJson.Shape shape) {
         int limit = intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         String cursor = ctx.queryParam("cursor");
         // Each share holds up to limit + 1 items, so the merged list is longer than a page exactly when more exist.
@@ -244,7 +244,7 @@ final class ReadHandlers {
             for (int partition : partitions) {
                 requireDatasetStoresSettled(partition);
                 DatasetViews.page(storesOf(partition), cursor, limit + 1, filter, now)
-                        .forEach(v -> items.add(shape.apply(v)));
+                        .forEach(v -> items.add(DatasetJson.tree(shape, v)));
             }
             return NODES.objectNode().set("items", firstByKey(items, limit + 1));
         };

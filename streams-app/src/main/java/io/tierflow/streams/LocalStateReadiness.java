@@ -30,6 +30,15 @@ public final class LocalStateReadiness implements StateRestoreListener {
         return since >= 0 && System.nanoTime() - since >= grace.toNanos() && !restoring.contains(store + "#" + partition);
     }
 
+    /**
+     * Identifies the client's current stretch of RUNNING (a new value every time it enters RUNNING), or -1 while it
+     * is not RUNNING. Task assignments change only while the client is not RUNNING (rebalancing), so what was true
+     * of this instance's tasks during one stretch stays true until the value changes.
+     */
+    public long runningPeriod() {
+        return runningSinceNanos;
+    }
+
     void onStateChange(KafkaStreams.State newState) {
         runningSinceNanos = newState == KafkaStreams.State.RUNNING ? System.nanoTime() : -1;
     }

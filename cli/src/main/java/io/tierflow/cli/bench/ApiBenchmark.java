@@ -56,6 +56,8 @@ final class ApiBenchmark {
     /** Freshness is also shown per window of this many seconds of sending, to tell lag from delay. */
     private static final int FRESHNESS_WINDOW_SECONDS = 5;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
     private final ApiBenchSettings settings;
     private final Progress progress;
@@ -138,10 +140,9 @@ final class ApiBenchmark {
         Wrk.Result localResult;
         Wrk.Result forwardedResult;
         try (Recording recording = startProfile("api-wrk")) {
-            health = checked("reference: /health", wrk.run("reference: /health", baseA, healthPaths, settings.load()));
-            localResult = checked("local keys", wrk.run("local keys", baseA, localPaths, settings.load()));
-            forwardedResult = checked("forwarded keys", wrk.run("forwarded keys", baseA, forwardedPaths,
-                    settings.load()));
+            health = measured(wrk, "reference: /health", baseA, healthPaths);
+            localResult = measured(wrk, "local keys", baseA, localPaths);
+            forwardedResult = measured(wrk, "forwarded keys", baseA, forwardedPaths);
             if (recording != null) {
                 recording.stop();
                 progress.say("profile of the wrk runs written to %s", recording.getDestination());
@@ -158,6 +159,17 @@ final class ApiBenchmark {
             }
         }
         List<Double> latencies = freshness.latenciesMs();
+        if (settings.profileDir() != null) {
+            // Every probe, to line the slow ones up with the profile's timeline (GC pauses, commits, punctuations).
+            Path probes = settings.profileDir().resolve("api-freshness-probes.csv");
+            List<String> lines = new ArrayList<>(List.of("sent_at_s,latency_ms"));
+            for (int i = 0; i < latencies.size(); i++) {
+                lines.add(String.format(java.util.Locale.ROOT, "%.3f,%.1f", freshness.sentAtSeconds().get(i),
+                        latencies.get(i)));
+            }
+            Files.write(probes, lines);
+            progress.say("every probe's send time and freshness written to %s", probes);
+        }
         progress.say("freshness: %d probes over %s events (%s events/s achieved, %d skipped while their previous "
                 + "probe was in flight), %s polls/s; ms p50 %.1f, p90 %.1f, p99 %.1f, max %.1f", latencies.size(),
                 Progress.count(freshness.events()), Progress.count(freshness.achievedRate()), freshness.skipped(),
@@ -165,6 +177,8 @@ final class ApiBenchmark {
                 ApiSummary.percentile(latencies, 90), ApiSummary.percentile(latencies, 99),
                 ApiSummary.percentile(latencies, 100));
         freshness.byWindow(FRESHNESS_WINDOW_SECONDS).forEach(line -> progress.say("  %s", line));
+        progress.say("freshness: where a stall could come from: node A %s; node B %s", worstStalls(nodeA),
+                worstStalls(nodeB));
         if (freshness.achievedRate() < 0.95 * settings.freshness().eventsPerSecond()) {
             throw new IllegalStateException("the producer reached only " + Math.round(freshness.achievedRate())
                     + " events/s of " + settings.freshness().eventsPerSecond() + ": freshness was not measured at "
@@ -193,6 +207,55 @@ final class ApiBenchmark {
                 () -> failed(nodeA).or(() -> failed(nodeB)).orElse(null), settings.catchUpTimeout());
         progress.say("both nodes processed %s records (datasets and events) %.1f s after loading began",
                 Progress.count(catchUp.total()), elapsed.toNanos() / 1e9);
+    }
+
+    /**
+     * CPU time so far of each thread that serves or forwards requests (Jetty's pool, the JDK HTTP client's), by
+     * thread id: the cost of a request without the stream threads', broker's and census' work around it.
+     */
+    private static Map<Long, Long> requestThreadsCpu() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<Long, Long> cpu = new HashMap<>();
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && (info.getThreadName().startsWith("JettyServerThreadPool")
+                    || info.getThreadName().startsWith("HttpClient-"))) {
+                long nanos = threads.getThreadCpuTime(info.getThreadId());
+                if (nanos >= 0) {
+                    cpu.put(info.getThreadId(), nanos);
+                }
+            }
+        }
+        return cpu;
+    }
+
+    /**
+     * The longest commit, punctuation, record and poll of the node's stream threads in Kafka's metric window (the
+     * last minute or so), the longest GC pause of this JVM (Micrometer's window, about two minutes) and the node's
+     * last census of its state: which of them can make a probe wait for seconds.
+     */
+    private static String worstStalls(StreamsNode node) {
+        Map<String, Double> worst = new java.util.TreeMap<>();
+        double[] producerRetries = {0};
+        node.app().streams().metrics().forEach((name, metric) -> {
+            if (name.group().equals("stream-thread-metrics") && name.name().endsWith("-latency-max")
+                    && metric.metricValue() instanceof Double value && !value.isNaN()) {
+                worst.merge(name.name().replace("-latency-max", ""), value, Math::max);
+            }
+            // A transactional send retried (e.g. the previous commit's markers not written yet) holds up the next
+            // commit, which waits for every send of its transaction.
+            if (name.group().equals("producer-metrics") && name.name().equals("record-retry-total")
+                    && metric.metricValue() instanceof Double value) {
+                producerRetries[0] += value;
+            }
+        });
+        double gcPauseMs = node.app().meterRegistry().find("jvm.gc.pause").timers().stream()
+                .mapToDouble(t -> t.max(java.util.concurrent.TimeUnit.MILLISECONDS)).max().orElse(Double.NaN);
+        io.micrometer.core.instrument.Gauge census = node.app().meterRegistry().find("tierflow.census.duration")
+                .gauge();
+        return String.format(java.util.Locale.ROOT, "%s ms; GC pause %.0f ms; census %.2f s; %.0f sends retried",
+                worst.entrySet().stream().map(e -> String.format(java.util.Locale.ROOT, "%s %.0f", e.getKey(),
+                        e.getValue())).collect(Collectors.joining(", ")), gcPauseMs,
+                census == null ? Double.NaN : census.value(), producerRetries[0]);
     }
 
     /** Keys owned by node A (true) and by node B (false), as node A's streams client sees the ownership. */
@@ -230,11 +293,25 @@ final class ApiBenchmark {
                 expectedInstance);
     }
 
-    /** A wrk run that had errors (non-2xx, timeouts, broken connections) measured something else: fail. */
-    private Wrk.Result checked(String label, Wrk.Result result) {
-        progress.say("%s: %s requests/s, latency ms p50 %.2f, p90 %.2f, p99 %.2f, max %.2f", label,
+    /**
+     * One measured wrk run, with the CPU time this JVM (both nodes, the broker) spent per request during it: on a
+     * shared machine the rate says how much CPU the JVM got, the CPU per request what a request costs. A run that had
+     * errors (non-2xx, timeouts, broken connections) measured something else: fail.
+     */
+    private Wrk.Result measured(Wrk wrk, String label, String base, Path paths) throws Exception {
+        long cpuBefore = PROCESS.getProcessCpuTime();
+        Map<Long, Long> requestThreadsBefore = requestThreadsCpu();
+        Wrk.Result result = wrk.run(label, base, paths, settings.load());
+        long requests = Math.max(1, result.requests());
+        double cpuMicrosPerRequest = (PROCESS.getProcessCpuTime() - cpuBefore) / 1e3 / requests;
+        long requestThreadsNanos = 0;
+        for (Map.Entry<Long, Long> thread : requestThreadsCpu().entrySet()) {
+            requestThreadsNanos += thread.getValue() - requestThreadsBefore.getOrDefault(thread.getKey(), 0L);
+        }
+        progress.say("%s: %s requests/s, latency ms p50 %.2f, p90 %.2f, p99 %.2f, max %.2f; CPU per request: "
+                + "%.0f us in the HTTP servers' and clients' threads, %.0f us in the whole JVM", label,
                 Progress.count(result.requestsPerSecond()), result.p50Ms(), result.p90Ms(), result.p99Ms(),
-                result.maxMs());
+                result.maxMs(), requestThreadsNanos / 1e3 / requests, cpuMicrosPerRequest);
         if (result.errorCount() > 0) {
             throw new IllegalStateException(label + ": wrk saw errors " + result.errors() + " in "
                     + result.requests() + " requests");
@@ -254,8 +331,8 @@ final class ApiBenchmark {
     }
 
     /**
-     * A node as production runs it: the tiering app's defaults (exactly-once v2, so commit.interval.ms 100 and a
-     * 10 MB record cache, one stream thread) and the default tiering settings (wall-clock re-evaluation every 10 s);
+     * A node as production runs it: the tiering app's defaults (exactly-once v2, commits every second with a 64 MiB
+     * record cache, one stream thread) and the default tiering settings (due datasets evaluated every second);
      * replication factor 1 because the local stack has one broker.
      */
     private StreamsNode node(LocalStack stack, Path work, String name) {

@@ -197,6 +197,7 @@ final class Freshness {
         try {
             try (KafkaProducer<String, AccessEvent> producer = producer(topics.accessEvents)) {
                 started = System.nanoTime();
+                progress.say("freshness: sending from %s (probe send times count from here)", Instant.now());
                 Poller poller = new Poller(http, scheduler, apiBaseUrl, inFlight, latencies, failure, polls,
                         started);
                 long nextReport = started + Progress.EVERY_NANOS;
