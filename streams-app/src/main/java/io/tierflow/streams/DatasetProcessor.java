@@ -435,9 +435,17 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
             }
             state.setDueAt(-1L);
             if (state.getInventory() != null) {
-                DatasetActivity activity = activityOf(key, state);
+                DatasetActivity stored = loadActivity(key);
+                DatasetActivity activity = stored != null ? stored : restore(state);
+                boolean readsToCharge = !activity.uncharged.isEmpty();
+                Tier tierBefore = activity.tier;
                 evaluate(state, activity, now);
-                saveActivity(key, activity);
+                // Most due datasets are idle: their look changes the dataset record only. The activity value is
+                // written when the look changed it (reads charged and cleared, a new tier) or it is new, which
+                // spares most due evaluations a serialization and a record-cache write.
+                if (stored == null || readsToCharge || activity.tier != tierBefore) {
+                    saveActivity(key, activity);
+                }
             }
             states.put(key, state);
         }

@@ -138,6 +138,8 @@ class TieringTopologyTest {
         List<Tier> tiers = fixture.placementsFor("idle").stream().map(Placement::getTier).toList();
         assertEquals(List.of(Tier.WARM, Tier.COLD), tiers, "demoted step by step as the heat decays");
         assertEquals(Tier.COLD, fixture.state("idle").getTier());
+        assertEquals(io.tierflow.streams.domain.Tier.COLD, fixture.activity("idle").tier,
+                "the activity value (read from its store) knows too");
         MigrationCommand demote = fixture.commands.readValue();
         assertEquals(MigrationAction.COPY, demote.getAction());
         assertNotEquals("STANDARD", demote.getStorageClass(), "a cooler storage class");
