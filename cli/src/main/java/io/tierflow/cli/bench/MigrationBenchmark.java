@@ -27,6 +27,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -69,6 +70,10 @@ final class MigrationBenchmark {
 
     /** One measured copy: throughput and the CPU it took (this JVM's, plus rclone's own for rclone runs). */
     record Measured(double mbps, double cpuSeconds) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%.1f MB/s (%.1f CPU s)", mbps, cpuSeconds);
+        }
     }
 
     /** An object put on the source site. */
