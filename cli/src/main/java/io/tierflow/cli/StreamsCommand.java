@@ -68,18 +68,7 @@ final class StreamsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LocalStackConfig local = LocalStackConfig.defaults();
-        Map<String, Object> defaults = new LinkedHashMap<>();
-        defaults.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, LocalStackConfig.HOST + ":" + local.kafkaPort());
-        defaults.put("schema.registry.url",
-                "http://" + LocalStackConfig.HOST + ":" + local.registryPort() + "/apis/ccompat/v7");
-        defaults.put(StreamsConfig.STATE_DIR_CONFIG, local.dataDir().resolve("streams-state").toString());
-        defaults.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-        if (eventTimeClock) {
-            // A replay should decide as the recorded run did: interleave the inputs strictly by timestamp, waiting for
-            // each to be fetched (the live default, -1, does not wait; see TieringApp.topologyConfig).
-            defaults.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
-        }
+        Map<String, Object> defaults = defaults(LocalStackConfig.defaults(), eventTimeClock);
         Map<String, Object> flags = new LinkedHashMap<>();
         flags.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         flags.put("schema.registry.url", schemaRegistryUrl);
@@ -105,4 +94,22 @@ final class StreamsCommand implements Callable<Integer> {
         return node.awaitTermination();
     }
 
+    /**
+     * Settings under the config file, environment and flags: the local stack's addresses, and for a replay
+     * ({@code --event-time-clock}) inputs read strictly in timestamp order.
+     */
+    static Map<String, Object> defaults(LocalStackConfig local, boolean eventTimeClock) {
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        defaults.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, LocalStackConfig.HOST + ":" + local.kafkaPort());
+        defaults.put("schema.registry.url",
+                "http://" + LocalStackConfig.HOST + ":" + local.registryPort() + "/apis/ccompat/v7");
+        defaults.put(StreamsConfig.STATE_DIR_CONFIG, local.dataDir().resolve("streams-state").toString());
+        defaults.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        if (eventTimeClock) {
+            // A replay should decide as the recorded run did: interleave the inputs strictly by timestamp, waiting for
+            // each to be fetched (the live default, -1, does not wait; see TieringApp.topologyConfig).
+            defaults.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
+        }
+        return defaults;
+    }
 }
