@@ -14,23 +14,22 @@ import org.junit.jupiter.api.Test;
 class StreamsCommandTest {
     @Test
     void shouldReadInputsInTimestampOrderOnlyForAReplay() throws IOException {
-        assertEquals("-1", maxTaskIdleMs(effective(false)), "live: process what is buffered");
-        assertEquals("0", maxTaskIdleMs(effective(true)), "--event-time-clock: wait for every input to be fetched");
+        assertEquals("-1", maxTaskIdleMs(effective(false, Map.of())), "live: process what is buffered");
+        assertEquals("0", maxTaskIdleMs(effective(true, Map.of())),
+                "--event-time-clock: wait for every input to be fetched");
     }
 
     @Test
     void shouldLetTheEnvironmentOverrideTheReplayOrdering() throws IOException {
-        Map<Object, Object> config = new HashMap<>(TieringApp.topologyConfig());
-        config.putAll(LayeredConfig.resolve(StreamsCommand.defaults(LocalStackConfig.defaults(), true), null,
-                Map.of("KAFKA_MAX_TASK_IDLE_MS", "500"), Map.of()));
-        assertEquals("500", maxTaskIdleMs(config));
+        assertEquals("500", maxTaskIdleMs(effective(true, Map.of("KAFKA_MAX_TASK_IDLE_MS", "500"))));
     }
 
     /** What the app runs with: its own defaults under what the command resolves (as TieringApp merges them). */
-    private static Map<Object, Object> effective(boolean eventTimeClock) throws IOException {
+    private static Map<Object, Object> effective(boolean eventTimeClock, Map<String, String> environment)
+            throws IOException {
         Map<Object, Object> config = new HashMap<>(TieringApp.topologyConfig());
         config.putAll(LayeredConfig.resolve(StreamsCommand.defaults(LocalStackConfig.defaults(), eventTimeClock), null,
-                Map.of(), Map.of()));
+                environment, Map.of()));
         return config;
     }
 
