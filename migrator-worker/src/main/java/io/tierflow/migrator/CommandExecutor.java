@@ -97,11 +97,12 @@ public final class CommandExecutor {
     }
 
     /**
-     * Three requests per object: HEAD the destination (a copy finished by an earlier delivery is recognised there,
+     * Four requests per object: HEAD the destination (a copy finished by an earlier delivery is recognised there,
      * and a stale one is replaced only conditionally on the version seen), GET the source with If-Match on the
-     * expected version, PUT (or the multipart calls). What the GET and PUT answer proves what HEADs before and after
-     * used to: the GET serves the expected version or refuses; the bytes must hash to the expected SHA-256 before
-     * the write may commit, and the write's answer carries the new copy's ETag.
+     * expected version (the check before: it serves that version or refuses), PUT (or the multipart calls), HEAD the
+     * source (the check after: a source rewritten while it was copied aborts the move). The bytes must hash to the
+     * expected SHA-256 before the write may commit, and the write's answer carries the new copy's ETag, so the copy
+     * needs no HEAD of its own.
      */
     private Outcome copy(MigrationCommand command, int attempt, Consumer<MigrationStatus> progress)
             throws IOException, MigrationFailure {
@@ -129,9 +130,11 @@ public final class CommandExecutor {
 
         long[] reported = {0};
         WriteResult written;
+        String copiedVersion;
         try (ObjectStream in = source.open(key, command.getExpectedVersionToken())) {
             // Also catches a store that ignores If-Match: its answer names the version it served.
             checkSourceVersion(command, in.info());
+            copiedVersion = in.info().versionToken();
             progress.accept(status(command, MigrationPhase.COPYING, attempt, 0));
             WriteOptions options = new WriteOptions(command.getStorageClass(), command.getExpectedSha256(), encrypt,
                     existing.map(ObjectInfo::versionToken).orElse(null));
@@ -159,10 +162,16 @@ public final class CommandExecutor {
         }
 
         progress.accept(status(command, MigrationPhase.VERIFYING, attempt, written.size()));
+        // A source rewritten while it was being copied makes the move moot: the copy holds a version the owner has
+        // replaced, so it is removed again and the move fails (the streams app decides anew from the new inventory).
+        Optional<ObjectInfo> sourceAfter = source.head(key);
+        if (sourceAfter.isEmpty() || !sourceAfter.get().versionToken().equals(copiedVersion)) {
+            destination.deleteIfVersion(key, null, written.versionToken());
+            throw new MigrationFailure(ErrorCode.VERSION_CONFLICT, key + " changed at site " + source.name()
+                    + " while it was being copied; the copy was removed");
+        }
         // The write committed only after its bytes hashed to the expected SHA-256 (VerifyingInputStream withholds
-        // the last byte otherwise), so the copy is what the command asked for. The source is not looked at again:
-        // a version written there after our GET is the inventory's news (the streams app takes a copy only if its
-        // SHA-256 is the inventory's), and a second look would only narrow that window, never close it.
+        // the last byte otherwise), so the copy is what the command asked for.
         ObjectInfo copy;
         if (written.versionToken() != null) {
             copy = new ObjectInfo(written.size(), written.versionToken(), written.sha256(),

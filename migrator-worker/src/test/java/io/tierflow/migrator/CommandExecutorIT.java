@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -227,6 +228,28 @@ class CommandExecutorIT {
 
         assertFailed(ErrorCode.VERSION_CONFLICT, outcome);
         assertFalse(exists("azure", key), "nothing copied");
+    }
+
+    @Test
+    void shouldAbortAndRemoveTheCopyWhenTheSourceIsRewrittenWhileItIsCopied() throws Exception {
+        String key = "rewritten-during/" + UUID.randomUUID();
+        byte[] bytes = randomBytes(6_000);
+        MigrationCommand copy = copyCommand(seed("aws", key, bytes), "aws", "azure", "STANDARD");
+        byte[] rewritten = bytes.clone();
+        rewritten[0] ^= 0x01;
+        AtomicBoolean rewrote = new AtomicBoolean();
+
+        Outcome outcome = executor.execute(copy, 1, status -> {
+            // COPYING is reported once the source's GET has been answered: the owner rewrites it mid-copy.
+            if (status.getPhase() == MigrationPhase.COPYING && rewrote.compareAndSet(false, true)) {
+                seed("aws", key, rewritten);
+            }
+        });
+
+        assertTrue(rewrote.get(), "the source was rewritten during the copy");
+        assertFailed(ErrorCode.VERSION_CONFLICT, outcome);
+        assertFalse(exists("azure", key), "the copy of the replaced version was removed");
+        assertArrayEquals(rewritten, read("aws", key), "the source keeps its new version");
     }
 
     @Test
