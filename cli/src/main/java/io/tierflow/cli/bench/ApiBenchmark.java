@@ -209,23 +209,9 @@ final class ApiBenchmark {
                 Progress.count(catchUp.total()), elapsed.toNanos() / 1e9);
     }
 
-    /**
-     * CPU time so far of each thread that serves or forwards requests (Jetty's pool, the JDK HTTP client's), by
-     * thread id: the cost of a request without the stream threads', broker's and census' work around it.
-     */
-    private static Map<Long, Long> requestThreadsCpu() {
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        Map<Long, Long> cpu = new HashMap<>();
-        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info != null && (info.getThreadName().startsWith("JettyServerThreadPool")
-                    || info.getThreadName().startsWith("HttpClient-"))) {
-                long nanos = threads.getThreadCpuTime(info.getThreadId());
-                if (nanos >= 0) {
-                    cpu.put(info.getThreadId(), nanos);
-                }
-            }
-        }
-        return cpu;
+    /** The threads that serve or forward requests (Jetty's pool, the JDK HTTP client's): a request's own cost. */
+    private static boolean requestThread(String name) {
+        return name.startsWith("JettyServerThreadPool") || name.startsWith("HttpClient-");
     }
 
     /**
@@ -300,14 +286,11 @@ final class ApiBenchmark {
      */
     private Wrk.Result measured(Wrk wrk, String label, String base, Path paths) throws Exception {
         long cpuBefore = PROCESS.getProcessCpuTime();
-        Map<Long, Long> requestThreadsBefore = requestThreadsCpu();
+        ThreadCpu requestThreadsBefore = ThreadCpu.of(ApiBenchmark::requestThread);
         Wrk.Result result = wrk.run(label, base, paths, settings.load());
         long requests = Math.max(1, result.requests());
         double cpuMicrosPerRequest = (PROCESS.getProcessCpuTime() - cpuBefore) / 1e3 / requests;
-        long requestThreadsNanos = 0;
-        for (Map.Entry<Long, Long> thread : requestThreadsCpu().entrySet()) {
-            requestThreadsNanos += thread.getValue() - requestThreadsBefore.getOrDefault(thread.getKey(), 0L);
-        }
+        long requestThreadsNanos = ThreadCpu.of(ApiBenchmark::requestThread).nanosSince(requestThreadsBefore);
         progress.say("%s: %s requests/s, latency ms p50 %.2f, p90 %.2f, p99 %.2f, max %.2f; CPU per request: "
                 + "%.0f us in the HTTP servers' and clients' threads, %.0f us in the whole JVM", label,
                 Progress.count(result.requestsPerSecond()), result.p50Ms(), result.p90Ms(), result.p99Ms(),

@@ -254,44 +254,6 @@ final class MigrationBenchmark {
                 .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    /**
-     * CPU time per live thread, to split a run's CPU between the S3Proxy sites, the migrator and the broker. Threads
-     * that ended during the run (e.g. an upload's part threads) are counted under "ended".
-     */
-    private record ThreadCpu(Map<Long, Long> nanos, Map<Long, String> names) {
-        static ThreadCpu now() {
-            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-            Map<Long, Long> nanos = new java.util.HashMap<>();
-            Map<Long, String> names = new java.util.HashMap<>();
-            for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-                if (info != null) {
-                    long cpu = threads.getThreadCpuTime(info.getThreadId());
-                    if (cpu >= 0) {
-                        nanos.put(info.getThreadId(), cpu);
-                        names.put(info.getThreadId(), info.getThreadName());
-                    }
-                }
-            }
-            return new ThreadCpu(nanos, names);
-        }
-
-        /** CPU seconds per thread group (name without digits) since {@code before}, largest first. */
-        String since(ThreadCpu before, long processNanos) {
-            Map<String, Long> groups = new java.util.TreeMap<>();
-            long counted = 0;
-            for (Map.Entry<Long, Long> e : nanos.entrySet()) {
-                long delta = e.getValue() - before.nanos().getOrDefault(e.getKey(), 0L);
-                groups.merge(names.get(e.getKey()).replaceAll("\\d+", "#"), delta, Long::sum);
-                counted += delta;
-            }
-            groups.put("ended or not a thread (GC, JIT)", processNanos - counted);
-            return groups.entrySet().stream().filter(e -> e.getValue() >= 50_000_000L)
-                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                    .map(e -> String.format("%s %.2f", e.getKey(), e.getValue() / 1e9))
-                    .collect(java.util.stream.Collectors.joining(", "));
-        }
-    }
-
     /** User + system time of the children from bash's {@code times} (its last line, e.g. "0m12.5s 0m3.1s"). */
     static long childCpuNanos(String output) {
         String[] lines = output.strip().split("\n");

@@ -9,8 +9,6 @@ import io.tierflow.topics.Topics;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -221,20 +219,12 @@ final class TopologyBenchmark {
     }
 
     /**
-     * CPU time so far of the live threads Kafka Streams made for this application (stream, producer, consumer and
-     * global threads are all named after the application id). They start with the app, so this is the run's CPU
-     * time; the broker's work for the app is not in it.
+     * CPU time so far of the threads Kafka Streams made for this application (stream, producer, consumer and global
+     * threads are all named after the application id). They start with the app, so this is the run's CPU time; the
+     * broker's work for the app is not in it.
      */
     private static long cpuOfThreadsOf(String appId) {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long total = 0;
-        for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            if (thread.getName().contains(appId)) {
-                long nanos = threads.getThreadCpuTime(thread.getId());
-                total += Math.max(nanos, 0); // -1: the thread ended meanwhile
-            }
-        }
-        return total;
+        return ThreadCpu.of(name -> name.contains(appId)).total();
     }
 
     /**
