@@ -28,6 +28,17 @@ final class DatasetActivity {
         this.uncharged = uncharged;
     }
 
+    /** An independent copy: changing either leaves the other as it was. */
+    DatasetActivity copy() {
+        DatasetActivity copy = new DatasetActivity(activity.copy(), uncharged.copy());
+        copy.placed = placed;
+        copy.sizeBytes = sizeBytes;
+        copy.slaMs = slaMs;
+        copy.tier = tier;
+        copy.spiking = spiking;
+        return copy;
+    }
+
     static DatasetActivity empty() {
         return new DatasetActivity(new Activity(), new ReadTally());
     }

@@ -59,27 +59,12 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     /** Control target meaning every dataset. */
     static final String ALL = "*";
     private static final String SPIKE_PREFIX = "TRAFFIC_SPIKE:";
-    /** Activity values kept as objects per task: about 1 KB of heap each. */
-    static final int RECENT_ACTIVITIES = 20_000;
     private final TieringSettings settings;
     private final TieringMetrics metrics;
     private ProcessorContext<String, TieringOutput> context;
     private final java.util.Map<String, Boolean> siteUp = new java.util.HashMap<>();
     private KeyValueStore<String, DatasetState> states;
     private KeyValueStore<String, DatasetActivity> activities;
-    /**
-     * The activity values of the datasets this task touched most recently, as last written to {@code activities}:
-     * popular datasets' values are then read without a store lookup and deserialization. Safe because every change
-     * to a value is written through to the store before the next record (or the cache is dropped when processing
-     * fails half-way), this processor is the store's only writer, and a task whose stores are reset is initialised
-     * anew, which empties the cache.
-     */
-    private final Map<String, DatasetActivity> recent = new LinkedHashMap<>(RECENT_ACTIVITIES * 4 / 3, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, DatasetActivity> eldest) {
-            return size() > RECENT_ACTIVITIES;
-        }
-    };
     private KeyValueStore<String, String> dueIndex;
     private Catalogue catalogue;
     private CostLedgerWriter costs;
@@ -92,7 +77,6 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     @Override
     public void init(ProcessorContext<String, TieringOutput> context) {
         this.context = context;
-        recent.clear(); // re-initialised after its stores were reset (e.g. an aborted transaction): forget
         states = context.getStateStore(TieringTopology.DATASET_STATE_STORE);
         activities = context.getStateStore(TieringTopology.DATASET_ACTIVITY_STORE);
         dueIndex = context.getStateStore(TieringTopology.DUE_INDEX_STORE);
@@ -104,32 +88,15 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         costs = new CostLedgerWriter(context.getStateStore(TieringTopology.COST_LEDGER_STORE), catalogue);
         // Wall-clock punctuation: it must fire on partitions that receive nothing (cold data gets no events).
         // Which time it evaluates at is the clock setting's choice (see TieringSettings.eventTimeClock).
-        context.schedule(settings.evaluationInterval(), PunctuationType.WALL_CLOCK_TIME, wallClockMs -> {
-            try {
-                evaluateDue(wallClockMs);
-            } catch (RuntimeException e) {
-                recent.clear(); // as in process()
-                throw e;
-            }
-        });
+        context.schedule(settings.evaluationInterval(), PunctuationType.WALL_CLOCK_TIME, this::evaluateDue);
     }
 
+    /**
+     * A record that fails half-way changes nothing in {@code dataset-activity}: its store hands out copies, and a
+     * changed copy is only seen once it is put back (see {@link DatasetActivityStore}).
+     */
     @Override
     public void process(Record<String, Object> record) {
-        try {
-            dispatch(record);
-        } catch (RuntimeException e) {
-            recent.clear(); // a value may have changed without being written: read them from the store again
-            throw e;
-        }
-    }
-
-    @Override
-    public void close() {
-        recent.clear();
-    }
-
-    private void dispatch(Record<String, Object> record) {
         String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
         if (record.key() == null) {
             throw new IllegalArgumentException("record without a dataset key on " + topic);
@@ -211,25 +178,18 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         }
     }
 
+    /** A copy of the dataset's activity value, to change and {@link #saveActivity save}; null if it has none. */
     private DatasetActivity loadActivity(String key) {
-        DatasetActivity activity = recent.get(key);
-        if (activity == null) {
-            activity = activities.get(key);
-            if (activity != null) {
-                recent.put(key, activity);
-            }
-        }
-        return activity;
+        return activities.get(key);
     }
 
+    /** Saves a changed activity value; the value must not be changed afterwards (load a new copy instead). */
     private void saveActivity(String key, DatasetActivity activity) {
         activities.put(key, activity);
-        recent.put(key, activity);
     }
 
     private void deleteActivity(String key) {
         activities.delete(key);
-        recent.remove(key);
     }
 
     /** The dataset's activity value, from its store or, for state that predates it, from the dataset record. */

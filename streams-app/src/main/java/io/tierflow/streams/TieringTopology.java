@@ -56,6 +56,8 @@ public final class TieringTopology {
     /** Name of the internal topic operator commands for alerts travel on ({@code <application.id>-alert-control-repartition}). */
     public static final String ALERT_CONTROL = "alert-control";
 
+    /** Activity values a task keeps as objects beyond those written since its last commit: about 1 KB of heap each. */
+    static final int ACTIVITIES_HELD_PER_TASK = 20_000;
     static final String DATASET_PROCESSOR = "dataset-processor";
     static final String ALERT_MANAGER = "alert-manager";
 
@@ -74,10 +76,10 @@ public final class TieringTopology {
         addGlobalStore(builder, topics.policies, POLICIES_STORE);
         addGlobalStore(builder, topics.models, MODELS_STORE);
 
-        // Read and written on every access event, and popularity is skewed: the record cache turns a popular
-        // dataset's many writes between two commits into one RocksDB write and one changelog record.
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DATASET_ACTIVITY_STORE),
-                Serdes.String(), new DatasetActivitySerde()).withCachingEnabled());
+        // Read and written on every access event, and popularity is skewed: the store holds the values written since
+        // the last commit as objects, so a popular dataset's many writes between two commits cost one serialization,
+        // one RocksDB write and one changelog record (see DatasetActivityStore).
+        builder.addStateStore(DatasetActivityStore.builder(DATASET_ACTIVITY_STORE, ACTIVITIES_HELD_PER_TASK));
         // Read and written only when a dataset is evaluated or its inventory or migration changes, rarely twice between
         // two commits: no record cache, which leaves the thread's cache to the activity values that it does help.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DATASET_STATE_STORE),

@@ -77,6 +77,28 @@ public final class Activity {
         this.totalEvents = totalEvents;
     }
 
+    private Activity(Activity original) {
+        this.fine = original.fine.copy();
+        this.coarse = original.coarse.copy();
+        this.heat = original.heat;
+        this.heatAt = original.heatAt;
+        this.lastAccess = original.lastAccess;
+        this.regions = original.regions.clone();
+        this.regionBytes = original.regionBytes.clone();
+        this.regionCount = original.regionCount;
+        this.decayedRequests = original.decayedRequests;
+        this.holt = original.holt; // immutable
+        this.holtHour = original.holtHour;
+        this.recentIds = original.recentIds.clone();
+        this.recentCount = original.recentCount;
+        this.totalEvents = original.totalEvents;
+    }
+
+    /** An independent copy: changing either leaves the other as it was. */
+    public Activity copy() {
+        return new Activity(this);
+    }
+
     /**
      * The 64-bit hash an event id is remembered by: FNV-1a over the id's chars, then MurmurHash3's 64-bit finaliser to
      * spread it. Hand-rolled because it is six lines and the domain has no dependencies; with 16 ids remembered, two

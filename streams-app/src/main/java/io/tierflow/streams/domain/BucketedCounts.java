@@ -36,6 +36,11 @@ public final class BucketedCounts {
         return restored;
     }
 
+    /** An independent copy: changing either leaves the other as it was. */
+    public BucketedCounts copy() {
+        return restore(bucketMillis, newestBucket, counts);
+    }
+
     /** Number of buckets. */
     public int buckets() {
         return counts.length;

@@ -21,6 +21,17 @@ public final class ReadTally {
         bytes = new long[4];
     }
 
+    /** An independent copy: changing either leaves the other as it was. */
+    public ReadTally copy() {
+        ReadTally copy = new ReadTally();
+        copy.regions = regions.clone();
+        copy.reads = reads.clone();
+        copy.bytes = bytes.clone();
+        copy.regionCount = regionCount;
+        copy.slaMisses = slaMisses;
+        return copy;
+    }
+
     /** Counts one read from {@code region} of {@code readBytes}; {@code slaMiss} if it was too slow for a hot dataset. */
     public void add(String region, long readBytes, boolean slaMiss) {
         add(region, 1, readBytes);

@@ -1,0 +1,378 @@
+package io.tierflow.streams;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.internals.CacheFlushListener;
+import org.apache.kafka.streams.state.internals.CachedStateStore;
+
+/**
+ * The {@code dataset-activity} store: a RocksDB store with a changelog, in front of which the values written since
+ * the last commit (and the most recently used others) are held as objects.
+ *
+ * <p><b>Why not Kafka Streams' record cache.</b> An access event reads and writes its dataset's activity value. With
+ * the record cache every write serialized the value (~250 bytes) and put the bytes in the cache's sorted map, which
+ * deduplicates popular keys between commits but costs the serialization and the map work on every event: about a
+ * quarter of the stream thread in the JFR of {@code scripts/bench topology}. Here a write is a map entry update; a
+ * value is serialized once per commit, when it goes to RocksDB and the changelog.
+ *
+ * <p><b>Commit.</b> Kafka Streams flushes caches before it flushes the producer and commits the transaction only for
+ * stores that implement its {@link CachedStateStore} interface (internal: {@code ProcessorStateManager.flushCache} in
+ * Kafka Streams 4.3.1); {@link StateStore#commit} comes after the transaction. So this store implements it, and
+ * {@link #flushCache()} writes the held values through the logged store: their changelog records are in the same
+ * transaction as the input offsets they account for. {@code DatasetActivityStoreTest} checks that a committed
+ * transaction carries the changelog record of the value written before it; a Kafka Streams upgrade that changes when
+ * caches are flushed fails it.
+ *
+ * <p><b>Sharing.</b> {@link #get} returns a copy, which the caller may change and {@link #put} back; the store keeps
+ * the object it is given, which the caller must not change after the put. Held objects are thus never changed, so
+ * interactive queries (other threads) read them without locks, and a record whose processing fails half-way leaves
+ * the store as it was. The stream thread is the only writer.
+ *
+ * <p><b>Memory.</b> Values written since the last commit are always held. After a commit, if more than
+ * {@code maxHeld} values are held, those not read or written since the commit before are dropped (the next read takes
+ * them from RocksDB again).
+ */
+final class DatasetActivityStore implements KeyValueStore<String, DatasetActivity>,
+        CachedStateStore<String, DatasetActivity> {
+    /** Order of the stored keys: RocksDB's, by UTF-8 bytes. */
+    private static final Comparator<String> STORED_ORDER = DatasetViews::compareAsStored;
+
+    private final KeyValueStore<String, DatasetActivity> stored;
+    private final int maxHeld;
+    private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
+    /** Held values not yet written to {@link #stored}; the stream thread's only. */
+    private final List<Held> unwritten = new ArrayList<>();
+
+    private static final class Held {
+        final String key;
+        /** Never changed once set here (see the class comment); volatile so readers see it whole. */
+        volatile DatasetActivity value;
+        /** Not yet in {@link #stored}: read by interactive queries' range scans. */
+        volatile boolean unwritten;
+        /** Read or written since the last commit (stream thread only). */
+        boolean used;
+
+        Held(String key, DatasetActivity value) {
+            this.key = key;
+            this.value = value;
+        }
+    }
+
+    DatasetActivityStore(KeyValueStore<String, DatasetActivity> stored, int maxHeld) {
+        this.stored = stored;
+        this.maxHeld = maxHeld;
+    }
+
+    /** A builder of the store named {@code name}, logged and without a record cache (the store holds values itself). */
+    static StoreBuilder<DatasetActivityStore> builder(String name, int maxHeld) {
+        return new Builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
+                new DatasetActivitySerde()).withCachingDisabled(), maxHeld);
+    }
+
+    @Override
+    public String name() {
+        return stored.name();
+    }
+
+    @Override
+    public void init(StateStoreContext context, StateStore root) {
+        forget();
+        stored.init(context, root);
+    }
+
+    @Override
+    public DatasetActivity get(String key) {
+        Held entry = held.get(key);
+        if (entry != null) {
+            entry.used = true; // racy when a reader sets it: only a hint for eviction
+            return entry.value.copy();
+        }
+        return stored.get(key);
+    }
+
+    /** Keeps {@code value} (not a copy): it must not be changed after this call. */
+    @Override
+    public void put(String key, DatasetActivity value) {
+        if (value == null) {
+            delete(key);
+            return;
+        }
+        Held entry = held.get(key);
+        if (entry == null) {
+            entry = new Held(key, value); // whole before readers can see it
+            held.put(key, entry);
+        } else {
+            entry.value = value;
+        }
+        entry.used = true;
+        if (!entry.unwritten) {
+            entry.unwritten = true;
+            unwritten.add(entry);
+        }
+    }
+
+    @Override
+    public DatasetActivity putIfAbsent(String key, DatasetActivity value) {
+        DatasetActivity existing = get(key);
+        if (existing == null) {
+            put(key, value);
+        }
+        return existing;
+    }
+
+    @Override
+    public void putAll(List<KeyValue<String, DatasetActivity>> entries) {
+        entries.forEach(entry -> put(entry.key, entry.value));
+    }
+
+    /** Deletes at once (rare: a dataset's tombstone), so range scans need no record of deletions. */
+    @Override
+    public DatasetActivity delete(String key) {
+        Held entry = held.remove(key);
+        if (entry != null && entry.unwritten) {
+            unwritten.remove(entry);
+        }
+        DatasetActivity before = stored.delete(key);
+        return entry != null ? entry.value.copy() : before;
+    }
+
+    @Override
+    public KeyValueIterator<String, DatasetActivity> range(String from, String to) {
+        // The held values first, then the iterator: a value written through in between is in the iterator.
+        List<KeyValue<String, DatasetActivity>> newer = unwrittenBetween(from, to);
+        return new Merged(newer.iterator(), stored.range(from, to));
+    }
+
+    @Override
+    public KeyValueIterator<String, DatasetActivity> all() {
+        List<KeyValue<String, DatasetActivity>> newer = unwrittenBetween(null, null);
+        return new Merged(newer.iterator(), stored.all());
+    }
+
+    @Override
+    public long approximateNumEntries() {
+        return stored.approximateNumEntries();
+    }
+
+    /** Writes the values held since the last commit through to RocksDB and the changelog (see the class comment). */
+    @Override
+    public void flushCache() {
+        for (Held entry : unwritten) {
+            stored.put(entry.key, entry.value);
+            entry.unwritten = false;
+        }
+        unwritten.clear();
+        if (held.size() > maxHeld) {
+            held.values().removeIf(entry -> !entry.used && !entry.unwritten);
+        }
+        held.values().forEach(entry -> entry.used = false);
+    }
+
+    /** Drops what is held without writing it: Kafka Streams calls it when the stored values are reset under us. */
+    @Override
+    public void clearCache() {
+        forget();
+    }
+
+    @Override
+    public boolean setFlushListener(CacheFlushListener<String, DatasetActivity> listener, boolean sendOldValues) {
+        return false; // nothing is forwarded downstream from this store
+    }
+
+    @Override
+    public void commit(Map<TopicPartition, Long> changelogOffsets) {
+        flushCache(); // normally a no-op: Kafka Streams flushed this store before the transaction
+        stored.commit(changelogOffsets);
+    }
+
+    @Override
+    @SuppressWarnings("deprecation")
+    public void flush() {
+        flushCache();
+        stored.flush();
+    }
+
+    @Override
+    public Long committedOffset(TopicPartition partition) {
+        return stored.committedOffset(partition);
+    }
+
+    @Override
+    public boolean managesOffsets() {
+        return stored.managesOffsets();
+    }
+
+    /** Closing never writes: a clean close has committed first, and a dirty close must drop what is held. */
+    @Override
+    public void close() {
+        forget();
+        stored.close();
+    }
+
+    @Override
+    public boolean persistent() {
+        return stored.persistent();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return stored.isOpen();
+    }
+
+    @Override
+    public Position getPosition() {
+        return stored.getPosition();
+    }
+
+    /** How many values are held as objects (for tests of the bound). */
+    int held() {
+        return held.size();
+    }
+
+    private void forget() {
+        held.clear();
+        unwritten.clear();
+    }
+
+    /** Values not yet written, with keys in [from, to] (null: unbounded), in stored order. */
+    private List<KeyValue<String, DatasetActivity>> unwrittenBetween(String from, String to) {
+        List<KeyValue<String, DatasetActivity>> newer = new ArrayList<>();
+        for (Held entry : held.values()) {
+            if (entry.unwritten && (from == null || STORED_ORDER.compare(entry.key, from) >= 0)
+                    && (to == null || STORED_ORDER.compare(entry.key, to) <= 0)) {
+                newer.add(KeyValue.pair(entry.key, entry.value));
+            }
+        }
+        newer.sort((left, right) -> STORED_ORDER.compare(left.key, right.key));
+        return newer;
+    }
+
+    /** The stored entries with the newer held values in their place (or added), in stored order; values are copies. */
+    private static final class Merged implements KeyValueIterator<String, DatasetActivity> {
+        private final Iterator<KeyValue<String, DatasetActivity>> newer;
+        private final KeyValueIterator<String, DatasetActivity> stored;
+        private KeyValue<String, DatasetActivity> nextNewer;
+        private KeyValue<String, DatasetActivity> nextStored;
+
+        Merged(Iterator<KeyValue<String, DatasetActivity>> newer, KeyValueIterator<String, DatasetActivity> stored) {
+            this.newer = newer;
+            this.stored = stored;
+            nextNewer = newer.hasNext() ? newer.next() : null;
+            nextStored = stored.hasNext() ? stored.next() : null;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return nextNewer != null || nextStored != null;
+        }
+
+        @Override
+        public KeyValue<String, DatasetActivity> next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            int order = nextNewer == null ? 1 : nextStored == null ? -1 : STORED_ORDER.compare(nextNewer.key,
+                    nextStored.key);
+            KeyValue<String, DatasetActivity> result;
+            if (order <= 0) {
+                result = KeyValue.pair(nextNewer.key, nextNewer.value.copy());
+                nextNewer = newer.hasNext() ? newer.next() : null;
+                if (order == 0) {
+                    nextStored = stored.hasNext() ? stored.next() : null;
+                }
+            } else {
+                result = nextStored;
+                nextStored = stored.hasNext() ? stored.next() : null;
+            }
+            return result;
+        }
+
+        @Override
+        public String peekNextKey() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            if (nextNewer == null) {
+                return nextStored.key;
+            }
+            if (nextStored == null) {
+                return nextNewer.key;
+            }
+            return STORED_ORDER.compare(nextNewer.key, nextStored.key) <= 0 ? nextNewer.key : nextStored.key;
+        }
+
+        @Override
+        public void close() {
+            stored.close();
+        }
+    }
+
+    private static final class Builder implements StoreBuilder<DatasetActivityStore> {
+        private final StoreBuilder<KeyValueStore<String, DatasetActivity>> stored;
+        private final int maxHeld;
+
+        Builder(StoreBuilder<KeyValueStore<String, DatasetActivity>> stored, int maxHeld) {
+            this.stored = stored;
+            this.maxHeld = maxHeld;
+        }
+
+        /** Refused: the store holds its values itself, and a record cache behind it would only copy them again. */
+        @Override
+        public StoreBuilder<DatasetActivityStore> withCachingEnabled() {
+            throw new UnsupportedOperationException("the " + name() + " store holds its values itself; a record "
+                    + "cache cannot be added");
+        }
+
+        @Override
+        public StoreBuilder<DatasetActivityStore> withCachingDisabled() {
+            return this;
+        }
+
+        @Override
+        public StoreBuilder<DatasetActivityStore> withLoggingEnabled(Map<String, String> config) {
+            stored.withLoggingEnabled(config);
+            return this;
+        }
+
+        @Override
+        public StoreBuilder<DatasetActivityStore> withLoggingDisabled() {
+            stored.withLoggingDisabled();
+            return this;
+        }
+
+        @Override
+        public DatasetActivityStore build() {
+            return new DatasetActivityStore(stored.build(), maxHeld);
+        }
+
+        @Override
+        public Map<String, String> logConfig() {
+            return stored.logConfig();
+        }
+
+        @Override
+        public boolean loggingEnabled() {
+            return stored.loggingEnabled();
+        }
+
+        @Override
+        public String name() {
+            return stored.name();
+        }
+    }
+}
