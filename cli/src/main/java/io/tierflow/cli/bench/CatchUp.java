@@ -42,6 +42,12 @@ final class CatchUp {
      */
     Duration await(String label, String groupId, long startNanos, Supplier<String> failure, Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
+        return await(label, groupId, startNanos, failure, timeout, total);
+    }
+
+    /** As {@link #await(String, String, long, Supplier, Duration)}, until {@code target} events are committed. */
+    Duration await(String label, String groupId, long startNanos, Supplier<String> failure, Duration timeout,
+            long target) throws InterruptedException, ExecutionException, TimeoutException {
         long deadline = startNanos + timeout.toNanos();
         long nextReport = startNanos + Progress.EVERY_NANOS;
         long reportedDone = 0;
@@ -49,21 +55,21 @@ final class CatchUp {
         while (true) {
             long done = committed(groupId);
             long now = System.nanoTime();
-            if (done >= total) {
+            if (done >= target) {
                 return Duration.ofNanos(now - startNanos);
             }
             String why = failure.get();
             if (why != null) {
-                throw new IllegalStateException(label + " stopped before catching up (" + done + " of " + total
+                throw new IllegalStateException(label + " stopped before catching up (" + done + " of " + target
                         + " events): " + why);
             }
             if (now - deadline > 0) {
                 throw new TimeoutException(label + " did not catch up within " + timeout + ": " + done + " of "
-                        + total + " events");
+                        + target + " events");
             }
             if (now >= nextReport) {
                 progress.say("  %s: %s / %s events (%.0f%%), %s events/s now, %s events/s since start", label,
-                        Progress.count(done), Progress.count(total), 100.0 * done / total,
+                        Progress.count(done), Progress.count(target), 100.0 * done / target,
                         Progress.count((done - reportedDone) / ((now - reportedAt) / 1e9)),
                         Progress.count(done / ((now - startNanos) / 1e9)));
                 reportedDone = done;

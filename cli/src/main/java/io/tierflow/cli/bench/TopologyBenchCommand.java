@@ -32,6 +32,11 @@ final class TopologyBenchCommand implements Callable<Integer> {
             description = "Measured runs of each topology, alternating (default: ${DEFAULT-VALUE}).")
     int runs = 2;
 
+    @Option(names = "--warmup-events", paramLabel = "N",
+            description = "Before the measured runs, run each topology once over the first N events, unmeasured, so "
+                    + "that JIT compilation is not measured; 0 for none (default: ${DEFAULT-VALUE}).")
+    long warmupEvents = 1_000_000;
+
     @Option(names = "--simulated-hours", paramLabel = "H",
             description = "Event time the events are spread over, in hours (default: ${DEFAULT-VALUE}).")
     double simulatedHours = 4;
@@ -72,7 +77,7 @@ final class TopologyBenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TopologyBenchSettings settings;
         try {
-            settings = new TopologyBenchSettings(events, datasets, runs,
+            settings = new TopologyBenchSettings(events, datasets, runs, warmupEvents,
                     Duration.ofMillis(Math.round(simulatedHours * 3_600_000)), start, seed, zipfExponent,
                     streamThreads, Duration.ofMinutes(runTimeoutMinutes), workDir, profileDir, streamsConfig);
         } catch (IllegalArgumentException e) {

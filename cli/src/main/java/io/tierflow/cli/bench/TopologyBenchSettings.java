@@ -10,6 +10,8 @@ import java.time.Instant;
  * @param events access events to load (issue 3: at least 5 M)
  * @param datasets datasets in the inventory, with Zipf popularity over them (issue 3: at least 100 k)
  * @param runs measured runs of each topology, alternating pass-through and tiering; the summary reports medians
+ * @param warmupEvents before the measured runs, each topology runs once over this many events, unmeasured, so the
+ *     measured runs do not include the JVM's JIT compilation (0: no warm-up)
  * @param simulatedSpan event time the events are spread over, at the mean rate; the diurnal cycle stretches or
  *     shrinks it a little
  * @param start event time of the first event
@@ -21,7 +23,7 @@ import java.time.Instant;
  * @param profileDir if not null, a JFR recording of each measured run is written here
  * @param streamsConfig Kafka Streams settings applied to both apps over their defaults (experiments)
  */
-record TopologyBenchSettings(long events, int datasets, int runs, Duration simulatedSpan, Instant start, long seed,
+record TopologyBenchSettings(long events, int datasets, int runs, long warmupEvents, Duration simulatedSpan, Instant start, long seed,
         double zipfExponent, int streamThreads, Duration runTimeout, Path workParent, Path profileDir,
         java.util.Map<String, String> streamsConfig) {
 
@@ -34,6 +36,9 @@ record TopologyBenchSettings(long events, int datasets, int runs, Duration simul
         }
         if (runs < 1) {
             throw new IllegalArgumentException("need at least one run of each topology, got " + runs);
+        }
+        if (warmupEvents < 0) {
+            throw new IllegalArgumentException("warm-up events cannot be negative, got " + warmupEvents);
         }
         if (simulatedSpan.isNegative() || simulatedSpan.isZero()) {
             throw new IllegalArgumentException("the simulated span must be positive, got " + simulatedSpan);

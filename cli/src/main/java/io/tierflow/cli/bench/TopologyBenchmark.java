@@ -106,9 +106,9 @@ final class TopologyBenchmark {
         List<Double> statePerDataset = new ArrayList<>();
         List<Double> passthroughCpu = new ArrayList<>();
         List<Double> tieringCpu = new ArrayList<>();
-        // Tiering first: the first run in this JVM also pays for JIT compilation of the consumer and serde paths,
-        // which weighs on a pass-through run of seconds far more than on a tiering run of minutes; this way the
-        // warm-up counts against the tiering side, never in its favour.
+        warmUp(stack, admin, catchUp, work);
+        // Tiering first: if there was no warm-up, the first run in this JVM also pays for JIT compilation, and this
+        // way it counts against the tiering side, never in its favour.
         for (int run = 1; run <= settings.runs(); run++) {
             TieringRun result = tiering(stack, admin, catchUp, work, run);
             tiering.add(result.eventsPerSecond());
@@ -126,8 +126,33 @@ final class TopologyBenchmark {
         return summary;
     }
 
+    /**
+     * Runs each topology once over the first {@code --warmup-events} events, unmeasured: the JVM compiles the code
+     * both apps run (Kafka clients, serdes, the topology) while they start, and on two cores the C2 compiler thread
+     * took as much CPU as the stream thread during the first 45 s of a cold tiering run (JFR thread CPU load). That
+     * is the JVM's start-up, paid once per process, not the topology's throughput. The measured runs still start
+     * from nothing (fresh application id, state and changelogs) and run until caught up.
+     */
+    private void warmUp(LocalStack stack, Admin admin, CatchUp catchUp, Path work) throws Exception {
+        long events = Math.min(settings.warmupEvents(), catchUp.total());
+        if (events == 0) {
+            return;
+        }
+        progress.say("warming up the JVM: each topology over the first %s events, not measured ...",
+                Progress.count(events));
+        tiering(stack, admin, catchUp, work, "bench-warmup-tiering", "warm-up, tiering", events);
+        passThrough(stack, admin, catchUp, work, "bench-warmup-passthrough", "warm-up, pass-through", events);
+    }
+
     private PassThroughRun passThrough(LocalStack stack, Admin admin, CatchUp catchUp, Path work, int run) throws Exception {
-        String appId = "bench-passthrough-" + run;
+        return passThrough(stack, admin, catchUp, work, "bench-passthrough-" + run,
+                "pass-through run " + run + "/" + settings.runs(), catchUp.total());
+    }
+
+    /** A pass-through run until {@code events} are committed; measured (profile, report) if that is all of them. */
+    private PassThroughRun passThrough(LocalStack stack, Admin admin, CatchUp catchUp, Path work, String appId,
+            String label, long events) throws Exception {
+        boolean measured = events == catchUp.total();
         String sink = appId + "-sink";
         admin.createTopics(List.of(new NewTopic(sink, LocalStack.PARTITIONS, (short) 1))).all().get();
         Properties config = streamsConfig(stack, appId, work);
@@ -144,43 +169,52 @@ final class TopologyBenchmark {
             failure.compareAndSet(null, e.toString());
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
-        String label = "pass-through run " + run + "/" + settings.runs();
         Duration elapsed;
         long cpuNanos;
-        try (Recording recording = startProfile(appId)) {
+        try (Recording recording = measured ? startProfile(appId) : null) {
             runningApp.set(() -> streams.close(CLOSE_TIMEOUT));
             long started = System.nanoTime();
             streams.start();
             elapsed = catchUp.await(label, appId, started, () -> failure.get() != null ? failure.get()
-                    : failed(streams.state()), settings.runTimeout());
+                    : failed(streams.state()), settings.runTimeout(), events);
             cpuNanos = cpuOfThreadsOf(appId);
             stopProfile(recording);
         } finally {
             streams.close(CLOSE_TIMEOUT);
             runningApp.set(null);
         }
-        double eps = catchUp.total() / (elapsed.toNanos() / 1e9);
-        double cpuUs = cpuNanos / 1e3 / catchUp.total();
+        double eps = events / (elapsed.toNanos() / 1e9);
+        double cpuUs = cpuNanos / 1e3 / events;
         progress.say("%s: %s events in %.1f s = %s events/s; its threads used %.2f CPU µs per event", label,
-                Progress.count(catchUp.total()), elapsed.toNanos() / 1e9, Progress.count(eps), cpuUs);
+                Progress.count(events), elapsed.toNanos() / 1e9, Progress.count(eps), cpuUs);
         admin.deleteTopics(List.of(sink)).all().get();
         deleteRecursively(work.resolve("state").resolve(appId));
         return new PassThroughRun(eps, cpuUs);
     }
 
     private TieringRun tiering(LocalStack stack, Admin admin, CatchUp catchUp, Path work, int run) throws Exception {
-        String appId = "bench-tiering-" + run;
+        return tiering(stack, admin, catchUp, work, "bench-tiering-" + run, "tiering run " + run + "/"
+                + settings.runs(), catchUp.total());
+    }
+
+    /**
+     * A tiering run until {@code events} are committed; if that is all of them it is measured (profile, report,
+     * footprint), otherwise (warm-up) it returns null.
+     */
+    private TieringRun tiering(LocalStack stack, Admin admin, CatchUp catchUp, Path work, String appId, String label,
+            long events) throws Exception {
+        boolean measured = events == catchUp.total();
         Properties config = streamsConfig(stack, appId, work);
-        String label = "tiering run " + run + "/" + settings.runs();
         Duration elapsed;
         long cpuNanos;
         Map<String, double[]> sent;
         TieringApp app = new TieringApp(config, replaySettings());
-        try (Recording recording = startProfile(appId)) {
+        try (Recording recording = measured ? startProfile(appId) : null) {
             runningApp.set(app);
             long started = System.nanoTime();
             app.start();
-            elapsed = catchUp.await(label, appId, started, () -> failed(app.streams().state()), settings.runTimeout());
+            elapsed = catchUp.await(label, appId, started, () -> failed(app.streams().state()), settings.runTimeout(),
+                    events);
             cpuNanos = cpuOfThreadsOf(appId);
             stopProfile(recording);
             sent = recordsSentPerTopic(app.streams());
@@ -188,14 +222,20 @@ final class TopologyBenchmark {
             app.close(); // flushes the stores, so what is on disk afterwards is the state
             runningApp.set(null);
         }
-        double eps = catchUp.total() / (elapsed.toNanos() / 1e9);
-        double cpuUs = cpuNanos / 1e3 / catchUp.total();
+        double eps = events / (elapsed.toNanos() / 1e9);
+        double cpuUs = cpuNanos / 1e3 / events;
         progress.say("%s: %s events in %.1f s = %s events/s; its threads used %.2f CPU µs per event", label,
-                Progress.count(catchUp.total()), elapsed.toNanos() / 1e9, Progress.count(eps), cpuUs);
+                Progress.count(events), elapsed.toNanos() / 1e9, Progress.count(eps), cpuUs);
+        Map<String, Long> changelogs = changelogBytes(admin, appId);
+        Path appState = work.resolve("state").resolve(appId);
+        if (!measured) {
+            admin.deleteTopics(List.copyOf(changelogs.keySet())).all().get();
+            deleteRecursively(appState);
+            return null;
+        }
         sent.forEach((topic, recordsAndBytes) -> progress.say("  %s wrote %s records, %s bytes to %s", appId,
                 Progress.count(recordsAndBytes[0]), Progress.count(recordsAndBytes[1]), topic));
 
-        Map<String, Long> changelogs = changelogBytes(admin, appId);
         long changelogTotal = changelogs.values().stream().mapToLong(Long::longValue).sum();
         changelogs.forEach((topic, bytes) -> progress.say("  %s: %s bytes held by the broker", topic,
                 Progress.count(bytes)));
@@ -205,7 +245,6 @@ final class TopologyBenchmark {
         // well below what was written; both are shown, the summary line reports what is held.
         progress.say("  changelogs: %.1f bytes per event held, %.1f bytes per event written",
                 (double) changelogTotal / catchUp.total(), written / catchUp.total());
-        Path appState = work.resolve("state").resolve(appId);
         long stateBytes = 0;
         for (String store : DatasetViews.STORES) { // the stores that hold per-dataset state
             long bytes = storeBytes(appState, store, false);
