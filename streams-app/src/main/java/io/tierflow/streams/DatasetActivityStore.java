@@ -43,9 +43,11 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * interactive queries (other threads) read them without locks, and a record whose processing fails half-way leaves
  * the store as it was. The stream thread is the only writer.
  *
- * <p><b>Memory.</b> Values written since the last commit are always held. After a commit, if more than
- * {@code maxHeld} values are held, those not read or written since the commit before are dropped (the next read takes
- * them from RocksDB again).
+ * <p><b>Memory.</b> Held values are in two generations: values are written into the current one, read from either.
+ * At a commit, once the current generation holds {@code maxHeld} values, it becomes the previous one and the previous
+ * one is dropped; a value not written for two generations is then read from RocksDB again. So at most about twice
+ * {@code maxHeld} values are held (plus those written since the last commit, which are always held), and no commit
+ * has to walk the held values to decide what to drop.
  */
 final class DatasetActivityStore implements KeyValueStore<String, DatasetActivity>,
         CachedStateStore<String, DatasetActivity> {
@@ -54,7 +56,10 @@ final class DatasetActivityStore implements KeyValueStore<String, DatasetActivit
 
     private final KeyValueStore<String, DatasetActivity> stored;
     private final int maxHeld;
-    private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
+    /** Values written in this generation (volatile: readers on other threads see a new generation whole). */
+    private volatile Map<String, Held> current = new ConcurrentHashMap<>();
+    /** Values written in the generation before, and not since. */
+    private volatile Map<String, Held> previous = new ConcurrentHashMap<>();
     /** Held values not yet written to {@link #stored}; the stream thread's only. */
     private final List<Held> unwritten = new ArrayList<>();
 
@@ -64,8 +69,6 @@ final class DatasetActivityStore implements KeyValueStore<String, DatasetActivit
         volatile DatasetActivity value;
         /** Not yet in {@link #stored}: read by interactive queries' range scans. */
         volatile boolean unwritten;
-        /** Read or written since the last commit (stream thread only). */
-        boolean used;
 
         Held(String key, DatasetActivity value) {
             this.key = key;
@@ -97,12 +100,13 @@ final class DatasetActivityStore implements KeyValueStore<String, DatasetActivit
 
     @Override
     public DatasetActivity get(String key) {
-        Held entry = held.get(key);
-        if (entry != null) {
-            entry.used = true; // racy when a reader sets it: only a hint for eviction
-            return entry.value.copy();
+        // Current generation first: a value written in both is newer there. A reader that misses both while the
+        // generations turn finds the value in RocksDB, since only written values are ever dropped.
+        Held entry = current.get(key);
+        if (entry == null) {
+            entry = previous.get(key);
         }
-        return stored.get(key);
+        return entry != null ? entry.value.copy() : stored.get(key);
     }
 
     /** Keeps {@code value} (not a copy): it must not be changed after this call. */
@@ -112,14 +116,13 @@ final class DatasetActivityStore implements KeyValueStore<String, DatasetActivit
             delete(key);
             return;
         }
-        Held entry = held.get(key);
+        Held entry = current.get(key);
         if (entry == null) {
             entry = new Held(key, value); // whole before readers can see it
-            held.put(key, entry);
+            current.put(key, entry);
         } else {
             entry.value = value;
         }
-        entry.used = true;
         if (!entry.unwritten) {
             entry.unwritten = true;
             unwritten.add(entry);
@@ -143,12 +146,13 @@ final class DatasetActivityStore implements KeyValueStore<String, DatasetActivit
     /** Deletes at once (rare: a dataset's tombstone), so range scans need no record of deletions. */
     @Override
     public DatasetActivity delete(String key) {
-        Held entry = held.remove(key);
+        Held entry = current.remove(key);
         if (entry != null && entry.unwritten) {
             unwritten.remove(entry);
         }
+        Held older = previous.remove(key);
         DatasetActivity before = stored.delete(key);
-        return entry != null ? entry.value.copy() : before;
+        return entry != null ? entry.value.copy() : older != null ? older.value.copy() : before;
     }
 
     @Override
@@ -177,10 +181,10 @@ final class DatasetActivityStore implements KeyValueStore<String, DatasetActivit
             entry.unwritten = false;
         }
         unwritten.clear();
-        if (held.size() > maxHeld) {
-            held.values().removeIf(entry -> !entry.used && !entry.unwritten);
+        if (current.size() >= maxHeld) {
+            previous = current;
+            current = new ConcurrentHashMap<>();
         }
-        held.values().forEach(entry -> entry.used = false);
     }
 
     /** Drops what is held without writing it: Kafka Streams calls it when the stored values are reset under us. */
@@ -239,20 +243,21 @@ final class DatasetActivityStore implements KeyValueStore<String, DatasetActivit
         return stored.getPosition();
     }
 
-    /** How many values are held as objects (for tests of the bound). */
+    /** How many values are held as objects (for tests of the bound; a value in both generations counts twice). */
     int held() {
-        return held.size();
+        return current.size() + previous.size();
     }
 
     private void forget() {
-        held.clear();
+        current = new ConcurrentHashMap<>();
+        previous = new ConcurrentHashMap<>();
         unwritten.clear();
     }
 
     /** Values not yet written, with keys in [from, to] (null: unbounded), in stored order. */
     private List<KeyValue<String, DatasetActivity>> unwrittenBetween(String from, String to) {
         List<KeyValue<String, DatasetActivity>> newer = new ArrayList<>();
-        for (Held entry : held.values()) {
+        for (Held entry : current.values()) { // values are only written into the current generation
             if (entry.unwritten && (from == null || STORED_ORDER.compare(entry.key, from) >= 0)
                     && (to == null || STORED_ORDER.compare(entry.key, to) <= 0)) {
                 newer.add(KeyValue.pair(entry.key, entry.value));

@@ -56,7 +56,10 @@ public final class TieringTopology {
     /** Name of the internal topic operator commands for alerts travel on ({@code <application.id>-alert-control-repartition}). */
     public static final String ALERT_CONTROL = "alert-control";
 
-    /** Activity values a task keeps as objects beyond those written since its last commit: about 1 KB of heap each. */
+    /**
+     * Size of a generation of the activity values a task holds as objects (at most two generations, plus the values
+     * written since the last commit): about 1 KB of heap each, so up to about 40 MB per task.
+     */
     static final int ACTIVITIES_HELD_PER_TASK = 20_000;
     static final String DATASET_PROCESSOR = "dataset-processor";
     static final String ALERT_MANAGER = "alert-manager";
@@ -90,8 +93,10 @@ public final class TieringTopology {
         // key per commit.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COST_LEDGER_STORE),
                 Serdes.String(), topics.valueSerde(CostLedger.class)).withCachingEnabled());
+        // The migration-backlog alert is one key updated by every command issued and every step finished (a running
+        // count): the record cache makes that one write per commit instead of one per command.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERTS_STORE),
-                Serdes.String(), topics.valueSerde(Alert.class)));
+                Serdes.String(), topics.valueSerde(Alert.class)).withCachingEnabled());
 
         KStream<String, Object> access = builder.stream(Topics.ACCESS_EVENTS,
                         Consumed.with(Serdes.String(), topics.accessEvents.valueSerde())

@@ -115,7 +115,7 @@ class DatasetActivityStoreTest {
     }
 
     @Test
-    void aCommitWritesHeldValuesThroughAndTheBoundDropsTheUnusedOnes() {
+    void aCommitWritesHeldValuesThroughAndTheBoundDropsValuesNotWrittenForTwoGenerations() {
         KeyValueStore<String, DatasetActivity> stored = inMemory();
         DatasetActivityStore store = new DatasetActivityStore(stored, 2);
         init(store);
@@ -129,14 +129,17 @@ class DatasetActivityStoreTest {
         for (int i = 0; i < 5; i++) {
             assertEquals(i + 1, stored.get("k" + i).activity.totalEvents(), "written through at the commit");
         }
-        assertEquals(5, store.held(), "all were used since the commit before");
+        assertEquals(5, store.held(), "the full generation became the previous one");
 
-        store.get("k3");
+        store.put("k3", counted(30));
         store.flushCache();
-        assertEquals(1, store.held(), "beyond the bound only the value used since the last commit stays");
-        for (int i = 0; i < 5; i++) {
-            assertEquals(i + 1, store.get("k" + i).activity.totalEvents(), "dropped values are read from RocksDB");
-        }
+        assertEquals(6, store.held(), "a generation below the bound is kept");
+        store.put("k4", counted(40));
+        store.flushCache();
+        assertEquals(2, store.held(), "the generation before last is dropped: only k3 and k4 stay");
+        assertEquals(List.of(1, 2, 3, 30, 40), java.util.stream.IntStream.range(0, 5)
+                .mapToObj(i -> (int) store.get("k" + i).activity.totalEvents()).toList(),
+                "dropped values are read from RocksDB, held ones from the newest generation");
     }
 
     @Test
