@@ -93,7 +93,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
 
     /**
      * A record that fails half-way changes nothing in {@code dataset-activity}: its store hands out copies, and a
-     * changed copy is only seen once it is put back (see {@link DatasetActivityStore}).
+     * changed copy is only seen once it is put back (see {@link WriteBehindStore}).
      */
     @Override
     public void process(Record<String, Object> record) {

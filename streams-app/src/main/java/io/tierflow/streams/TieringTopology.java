@@ -61,6 +61,8 @@ public final class TieringTopology {
      * written since the last commit): about 1 KB of heap each, so up to about 40 MB per task.
      */
     static final int ACTIVITIES_HELD_PER_TASK = 20_000;
+    /** Cost-ledger entries held per generation: there are a few per site and tier, so in practice all of them. */
+    static final int LEDGER_ENTRIES_HELD_PER_TASK = 1_000;
     static final String DATASET_PROCESSOR = "dataset-processor";
     static final String ALERT_MANAGER = "alert-manager";
 
@@ -81,20 +83,18 @@ public final class TieringTopology {
 
         // Read and written on every access event, and popularity is skewed: the store holds the values written since
         // the last commit as objects, so a popular dataset's many writes between two commits cost one serialization,
-        // one RocksDB write and one changelog record (see DatasetActivityStore).
-        builder.addStateStore(DatasetActivityStore.builder(DATASET_ACTIVITY_STORE, ACTIVITIES_HELD_PER_TASK));
+        // one RocksDB write and one changelog record (see WriteBehindStore).
+        builder.addStateStore(WriteBehindStore.builder(DATASET_ACTIVITY_STORE, new DatasetActivitySerde(),
+                DatasetActivity::copy, ACTIVITIES_HELD_PER_TASK));
         // Read and written only when a dataset is evaluated or its inventory or migration changes, rarely twice between
         // two commits: no record cache, which leaves the thread's cache to the activity values that it does help.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DATASET_STATE_STORE),
                 Serdes.String(), topics.valueSerde(DatasetState.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DUE_INDEX_STORE),
                 Serdes.String(), Serdes.String()));
-        // A handful of keys updated at every evaluation: the record cache turns those updates into one write per
-        // key per commit.
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COST_LEDGER_STORE),
-                Serdes.String(), topics.valueSerde(CostLedger.class)).withCachingEnabled());
-        // The migration-backlog alert is one key updated by every command issued and every step finished (a running
-        // count): the record cache makes that one write per commit instead of one per command.
+        // A handful of keys (site and tier) updated at every evaluation: held as objects between commits too.
+        builder.addStateStore(WriteBehindStore.builder(COST_LEDGER_STORE, topics.valueSerde(CostLedger.class),
+                ledger -> CostLedger.newBuilder(ledger).build(), LEDGER_ENTRIES_HELD_PER_TASK));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERTS_STORE),
                 Serdes.String(), topics.valueSerde(Alert.class)).withCachingEnabled());
 

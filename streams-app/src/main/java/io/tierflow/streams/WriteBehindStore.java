@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
@@ -21,20 +23,20 @@ import org.apache.kafka.streams.state.internals.CacheFlushListener;
 import org.apache.kafka.streams.state.internals.CachedStateStore;
 
 /**
- * The {@code dataset-activity} store: a RocksDB store with a changelog, in front of which the values written since
- * the last commit (and the most recently used others) are held as objects.
+ * A key-value store for values read and written often between two commits: a RocksDB store with a changelog, in front
+ * of which the values written since the last commit (and recently written others) are held as objects. Used for
+ * {@code dataset-activity} (every access event) and {@code cost-ledger} (every evaluation).
  *
- * <p><b>Why not Kafka Streams' record cache.</b> An access event reads and writes its dataset's activity value. With
- * the record cache every write serialized the value (~250 bytes) and put the bytes in the cache's sorted map, which
- * deduplicates popular keys between commits but costs the serialization and the map work on every event: about a
- * quarter of the stream thread in the JFR of {@code scripts/bench topology}. Here a write is a map entry update; a
- * value is serialized once per commit, when it goes to RocksDB and the changelog.
+ * <p><b>Why not Kafka Streams' record cache.</b> The record cache holds serialized values: every write serializes the
+ * value and puts the bytes in the cache's sorted map, every read deserializes them. For {@code dataset-activity} that
+ * was about a quarter of the stream thread in the JFR of {@code scripts/bench topology}. Here a write is a map entry
+ * update, a read a copy; a value is serialized once per commit, when it goes to RocksDB and the changelog.
  *
  * <p><b>Commit.</b> Kafka Streams flushes caches before it flushes the producer and commits the transaction only for
  * stores that implement its {@link CachedStateStore} interface (internal: {@code ProcessorStateManager.flushCache} in
  * Kafka Streams 4.3.1); {@link StateStore#commit} comes after the transaction. So this store implements it, and
  * {@link #flushCache()} writes the held values through the logged store: their changelog records are in the same
- * transaction as the input offsets they account for. {@code DatasetActivityStoreTest} checks that a committed
+ * transaction as the input offsets they account for. {@code WriteBehindStoreTest} checks that a committed
  * transaction carries the changelog record of the value written before it; a Kafka Streams upgrade that changes when
  * caches are flushed fails it.
  *
@@ -49,12 +51,12 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * {@code maxHeld} values are held (plus those written since the last commit, which are always held), and no commit
  * has to walk the held values to decide what to drop.
  */
-final class DatasetActivityStore implements KeyValueStore<String, DatasetActivity>,
-        CachedStateStore<String, DatasetActivity> {
+final class WriteBehindStore<V> implements KeyValueStore<String, V>, CachedStateStore<String, V> {
     /** Order of the stored keys: RocksDB's, by UTF-8 bytes. */
     private static final Comparator<String> STORED_ORDER = DatasetViews::compareAsStored;
 
-    private final KeyValueStore<String, DatasetActivity> stored;
+    private final KeyValueStore<String, V> stored;
+    private final UnaryOperator<V> copy;
     private final int maxHeld;
     /** Values written in this generation (volatile: readers on other threads see a new generation whole). */
     private volatile Map<String, Held> current = new ConcurrentHashMap<>();
@@ -63,28 +65,38 @@ final class DatasetActivityStore implements KeyValueStore<String, DatasetActivit
     /** Held values not yet written to {@link #stored}; the stream thread's only. */
     private final List<Held> unwritten = new ArrayList<>();
 
-    private static final class Held {
+    private final class Held {
         final String key;
         /** Never changed once set here (see the class comment); volatile so readers see it whole. */
-        volatile DatasetActivity value;
+        volatile V value;
         /** Not yet in {@link #stored}: read by interactive queries' range scans. */
         volatile boolean unwritten;
 
-        Held(String key, DatasetActivity value) {
+        Held(String key, V value) {
             this.key = key;
             this.value = value;
         }
     }
 
-    DatasetActivityStore(KeyValueStore<String, DatasetActivity> stored, int maxHeld) {
+    /**
+     * @param stored the logged store behind, without a record cache
+     * @param copy makes an independent copy of a value (deep: changing either leaves the other as it was)
+     * @param maxHeld values per generation (see the class comment)
+     */
+    WriteBehindStore(KeyValueStore<String, V> stored, UnaryOperator<V> copy, int maxHeld) {
         this.stored = stored;
+        this.copy = copy;
         this.maxHeld = maxHeld;
     }
 
-    /** A builder of the store named {@code name}, logged and without a record cache (the store holds values itself). */
-    static StoreBuilder<DatasetActivityStore> builder(String name, int maxHeld) {
-        return new Builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
-                new DatasetActivitySerde()).withCachingDisabled(), maxHeld);
+    /**
+     * A builder of a persistent store named {@code name} with a changelog, whose values {@code copy} copies; a record
+     * cache cannot be added (the store holds values itself).
+     */
+    static <V> StoreBuilder<WriteBehindStore<V>> builder(String name, Serde<V> valueSerde, UnaryOperator<V> copy,
+            int maxHeld) {
+        return new Builder<>(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
+                valueSerde).withCachingDisabled(), copy, maxHeld);
     }
 
     @Override
@@ -99,19 +111,19 @@ final class DatasetActivityStore implements KeyValueStore<String, DatasetActivit
     }
 
     @Override
-    public DatasetActivity get(String key) {
+    public V get(String key) {
         // Current generation first: a value written in both is newer there. A reader that misses both while the
         // generations turn finds the value in RocksDB, since only written values are ever dropped.
         Held entry = current.get(key);
         if (entry == null) {
             entry = previous.get(key);
         }
-        return entry != null ? entry.value.copy() : stored.get(key);
+        return entry != null ? copy.apply(entry.value) : stored.get(key);
     }
 
     /** Keeps {@code value} (not a copy): it must not be changed after this call. */
     @Override
-    public void put(String key, DatasetActivity value) {
+    public void put(String key, V value) {
         if (value == null) {
             delete(key);
             return;
@@ -130,8 +142,8 @@ final class DatasetActivityStore implements KeyValueStore<String, DatasetActivit
     }
 
     @Override
-    public DatasetActivity putIfAbsent(String key, DatasetActivity value) {
-        DatasetActivity existing = get(key);
+    public V putIfAbsent(String key, V value) {
+        V existing = get(key);
         if (existing == null) {
             put(key, value);
         }
@@ -139,32 +151,32 @@ final class DatasetActivityStore implements KeyValueStore<String, DatasetActivit
     }
 
     @Override
-    public void putAll(List<KeyValue<String, DatasetActivity>> entries) {
+    public void putAll(List<KeyValue<String, V>> entries) {
         entries.forEach(entry -> put(entry.key, entry.value));
     }
 
     /** Deletes at once (rare: a dataset's tombstone), so range scans need no record of deletions. */
     @Override
-    public DatasetActivity delete(String key) {
+    public V delete(String key) {
         Held entry = current.remove(key);
         if (entry != null && entry.unwritten) {
             unwritten.remove(entry);
         }
         Held older = previous.remove(key);
-        DatasetActivity before = stored.delete(key);
-        return entry != null ? entry.value.copy() : older != null ? older.value.copy() : before;
+        V before = stored.delete(key);
+        return entry != null ? copy.apply(entry.value) : older != null ? copy.apply(older.value) : before;
     }
 
     @Override
-    public KeyValueIterator<String, DatasetActivity> range(String from, String to) {
+    public KeyValueIterator<String, V> range(String from, String to) {
         // The held values first, then the iterator: a value written through in between is in the iterator.
-        List<KeyValue<String, DatasetActivity>> newer = unwrittenBetween(from, to);
+        List<KeyValue<String, V>> newer = unwrittenBetween(from, to);
         return new Merged(newer.iterator(), stored.range(from, to));
     }
 
     @Override
-    public KeyValueIterator<String, DatasetActivity> all() {
-        List<KeyValue<String, DatasetActivity>> newer = unwrittenBetween(null, null);
+    public KeyValueIterator<String, V> all() {
+        List<KeyValue<String, V>> newer = unwrittenBetween(null, null);
         return new Merged(newer.iterator(), stored.all());
     }
 
@@ -194,7 +206,7 @@ final class DatasetActivityStore implements KeyValueStore<String, DatasetActivit
     }
 
     @Override
-    public boolean setFlushListener(CacheFlushListener<String, DatasetActivity> listener, boolean sendOldValues) {
+    public boolean setFlushListener(CacheFlushListener<String, V> listener, boolean sendOldValues) {
         return false; // nothing is forwarded downstream from this store
     }
 
@@ -255,8 +267,8 @@ final class DatasetActivityStore implements KeyValueStore<String, DatasetActivit
     }
 
     /** Values not yet written, with keys in [from, to] (null: unbounded), in stored order. */
-    private List<KeyValue<String, DatasetActivity>> unwrittenBetween(String from, String to) {
-        List<KeyValue<String, DatasetActivity>> newer = new ArrayList<>();
+    private List<KeyValue<String, V>> unwrittenBetween(String from, String to) {
+        List<KeyValue<String, V>> newer = new ArrayList<>();
         for (Held entry : current.values()) { // values are only written into the current generation
             if (entry.unwritten && (from == null || STORED_ORDER.compare(entry.key, from) >= 0)
                     && (to == null || STORED_ORDER.compare(entry.key, to) <= 0)) {
@@ -268,13 +280,13 @@ final class DatasetActivityStore implements KeyValueStore<String, DatasetActivit
     }
 
     /** The stored entries with the newer held values in their place (or added), in stored order; values are copies. */
-    private static final class Merged implements KeyValueIterator<String, DatasetActivity> {
-        private final Iterator<KeyValue<String, DatasetActivity>> newer;
-        private final KeyValueIterator<String, DatasetActivity> stored;
-        private KeyValue<String, DatasetActivity> nextNewer;
-        private KeyValue<String, DatasetActivity> nextStored;
+    private final class Merged implements KeyValueIterator<String, V> {
+        private final Iterator<KeyValue<String, V>> newer;
+        private final KeyValueIterator<String, V> stored;
+        private KeyValue<String, V> nextNewer;
+        private KeyValue<String, V> nextStored;
 
-        Merged(Iterator<KeyValue<String, DatasetActivity>> newer, KeyValueIterator<String, DatasetActivity> stored) {
+        Merged(Iterator<KeyValue<String, V>> newer, KeyValueIterator<String, V> stored) {
             this.newer = newer;
             this.stored = stored;
             nextNewer = newer.hasNext() ? newer.next() : null;
@@ -287,15 +299,15 @@ final class DatasetActivityStore implements KeyValueStore<String, DatasetActivit
         }
 
         @Override
-        public KeyValue<String, DatasetActivity> next() {
+        public KeyValue<String, V> next() {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
             int order = nextNewer == null ? 1 : nextStored == null ? -1 : STORED_ORDER.compare(nextNewer.key,
                     nextStored.key);
-            KeyValue<String, DatasetActivity> result;
+            KeyValue<String, V> result;
             if (order <= 0) {
-                result = KeyValue.pair(nextNewer.key, nextNewer.value.copy());
+                result = KeyValue.pair(nextNewer.key, copy.apply(nextNewer.value));
                 nextNewer = newer.hasNext() ? newer.next() : null;
                 if (order == 0) {
                     nextStored = stored.hasNext() ? stored.next() : null;
@@ -327,42 +339,44 @@ final class DatasetActivityStore implements KeyValueStore<String, DatasetActivit
         }
     }
 
-    private static final class Builder implements StoreBuilder<DatasetActivityStore> {
-        private final StoreBuilder<KeyValueStore<String, DatasetActivity>> stored;
+    private static final class Builder<V> implements StoreBuilder<WriteBehindStore<V>> {
+        private final StoreBuilder<KeyValueStore<String, V>> stored;
+        private final UnaryOperator<V> copy;
         private final int maxHeld;
 
-        Builder(StoreBuilder<KeyValueStore<String, DatasetActivity>> stored, int maxHeld) {
+        Builder(StoreBuilder<KeyValueStore<String, V>> stored, UnaryOperator<V> copy, int maxHeld) {
             this.stored = stored;
+            this.copy = copy;
             this.maxHeld = maxHeld;
         }
 
         /** Refused: the store holds its values itself, and a record cache behind it would only copy them again. */
         @Override
-        public StoreBuilder<DatasetActivityStore> withCachingEnabled() {
+        public StoreBuilder<WriteBehindStore<V>> withCachingEnabled() {
             throw new UnsupportedOperationException("the " + name() + " store holds its values itself; a record "
                     + "cache cannot be added");
         }
 
         @Override
-        public StoreBuilder<DatasetActivityStore> withCachingDisabled() {
+        public StoreBuilder<WriteBehindStore<V>> withCachingDisabled() {
             return this;
         }
 
         @Override
-        public StoreBuilder<DatasetActivityStore> withLoggingEnabled(Map<String, String> config) {
+        public StoreBuilder<WriteBehindStore<V>> withLoggingEnabled(Map<String, String> config) {
             stored.withLoggingEnabled(config);
             return this;
         }
 
         @Override
-        public StoreBuilder<DatasetActivityStore> withLoggingDisabled() {
+        public StoreBuilder<WriteBehindStore<V>> withLoggingDisabled() {
             stored.withLoggingDisabled();
             return this;
         }
 
         @Override
-        public DatasetActivityStore build() {
-            return new DatasetActivityStore(stored.build(), maxHeld);
+        public WriteBehindStore<V> build() {
+            return new WriteBehindStore<>(stored.build(), copy, maxHeld);
         }
 
         @Override

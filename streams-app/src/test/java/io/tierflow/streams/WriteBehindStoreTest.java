@@ -32,7 +32,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class DatasetActivityStoreTest {
+class WriteBehindStoreTest {
     private static final long T0 = 1_780_000_000_000L;
     private static final String STORE = "dataset-activity";
     private final DatasetActivitySerde serde = new DatasetActivitySerde();
@@ -54,7 +54,7 @@ class DatasetActivityStoreTest {
     @Test
     void aCommittedTransactionCarriesTheChangelogRecordsOfTheValuesWrittenBeforeIt(@TempDir Path stateDir) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(DatasetActivityStore.builder(STORE, 10));
+        builder.addStateStore(WriteBehindStore.builder(STORE, new DatasetActivitySerde(), DatasetActivity::copy, 10));
         builder.stream("events", Consumed.with(Serdes.String(), Serdes.String()).withName("events-source"))
                 .process(CountingProcessor::new, Named.as("counter"), STORE);
         Properties props = new Properties();
@@ -84,7 +84,7 @@ class DatasetActivityStoreTest {
 
     @Test
     void getHandsOutCopiesSoAChangeIsSeenOnlyOncePutBack() {
-        DatasetActivityStore store = store(10);
+        WriteBehindStore<DatasetActivity> store = store(10);
         store.put("a", counted(1));
 
         DatasetActivity copy = store.get("a");
@@ -117,7 +117,7 @@ class DatasetActivityStoreTest {
     @Test
     void aCommitWritesHeldValuesThroughAndTheBoundDropsValuesNotWrittenForTwoGenerations() {
         KeyValueStore<String, DatasetActivity> stored = inMemory();
-        DatasetActivityStore store = new DatasetActivityStore(stored, 2);
+        WriteBehindStore<DatasetActivity> store = new WriteBehindStore<>(stored, DatasetActivity::copy, 2);
         init(store);
         for (int i = 0; i < 5; i++) {
             store.put("k" + i, counted(i + 1));
@@ -144,7 +144,7 @@ class DatasetActivityStoreTest {
 
     @Test
     void rangesShowUnwrittenValuesInStoredOrder() {
-        DatasetActivityStore store = store(10);
+        WriteBehindStore<DatasetActivity> store = store(10);
         store.put("a", counted(1));
         store.put("c", counted(3));
         store.put("é", counted(4)); // after every ASCII key in UTF-8 order
@@ -159,7 +159,7 @@ class DatasetActivityStoreTest {
 
     @Test
     void clearingTheCacheDropsUnwrittenValuesAndDeleteRemovesBothCopies() {
-        DatasetActivityStore store = store(10);
+        WriteBehindStore<DatasetActivity> store = store(10);
         store.put("a", counted(1));
         store.flushCache();
         store.put("a", counted(2));
@@ -182,8 +182,8 @@ class DatasetActivityStoreTest {
         return entries;
     }
 
-    private DatasetActivityStore store(int maxHeld) {
-        DatasetActivityStore store = new DatasetActivityStore(inMemory(), maxHeld);
+    private WriteBehindStore<DatasetActivity> store(int maxHeld) {
+        WriteBehindStore<DatasetActivity> store = new WriteBehindStore<>(inMemory(), DatasetActivity::copy, maxHeld);
         init(store);
         return store;
     }
@@ -193,7 +193,7 @@ class DatasetActivityStoreTest {
                 .withLoggingDisabled().withCachingDisabled().build();
     }
 
-    private void init(DatasetActivityStore store) {
+    private void init(WriteBehindStore<DatasetActivity> store) {
         MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
         store.init(context.getStateStoreContext(), store);
         open.add(store::close);
