@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tierflow.localstack.Eventually;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.LocalStackConfig;
@@ -28,7 +29,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -132,6 +137,68 @@ class TieringTopologyIT {
                 assertTrue(scrape.lines().anyMatch(l -> l.startsWith("kafka_consumer_fetch_manager_records_lag{")
                         && l.contains("topic=\"access-events\"")), "consumer lag per input partition");
             }
+        }
+    }
+
+    /**
+     * The activity store holds values as objects between commits and writes them to its changelog at the commit
+     * (WriteBehindStore): a node that starts with an empty state directory must restore every counted event from
+     * that changelog, and go on counting from there without counting a redelivered event twice.
+     */
+    @Test
+    void shouldRestoreTheActivityFromItsChangelogIntoAnEmptyStateDirectory() throws Exception {
+        try (LocalStack stack = LocalStack.start(LocalStackConfig.onFreePorts(dir.resolve("stack")))) {
+            Topics topics = stack.topics();
+            Instant now = Instant.now();
+            produceAccesses(stack, topics, now, 0, 25);
+            try (TieringApp first = new TieringApp(restoreConfig(stack, "state-first"), TieringSettings.DEFAULTS)) {
+                first.start();
+                Eventually.holds(TIMEOUT, "25 events counted by the first node", () -> eventsCounted(first) == 25);
+            } // a clean close: its last commit writes what the store holds
+
+            try (TieringApp second = new TieringApp(restoreConfig(stack, "state-second"), TieringSettings.DEFAULTS)) {
+                second.start();
+                Eventually.holds(TIMEOUT, "the second node restored 25 events", () -> eventsCounted(second) == 25);
+                produceAccesses(stack, topics, now, 20, 30); // events 20-24 again (redelivered), then 25-29
+                Eventually.holds(TIMEOUT, "30 events counted after the restore",
+                        () -> eventsCounted(second) == 30);
+                assertEquals(30, eventsCounted(second), "a redelivered event counted twice");
+            }
+        }
+    }
+
+    private Properties restoreConfig(LocalStack stack, String stateDir) {
+        Properties config = new Properties();
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        config.put("schema.registry.url", stack.schemaRegistryUrl());
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "tierflow-restore-it");
+        config.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve(stateDir).toString());
+        config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        return config;
+    }
+
+    private static void produceAccesses(LocalStack stack, Topics topics, Instant start, int from, int to)
+            throws Exception {
+        List<ProducerRecord<String, AccessEvent>> events = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            AccessEvent event = AccessEvent.newBuilder().setKey("it/restore").setOp(AccessOp.GET).setBytes(1_000)
+                    .setServedFrom("aws").setClientRegion("eu-west").setLatencyMs(20)
+                    .setEventTime(start.plusSeconds(i)).setEventId("restore-" + i).build();
+            events.add(new ProducerRecord<>(Topics.ACCESS_EVENTS, event.getKey(), event));
+        }
+        KafkaTestClients.produce(stack.bootstrapServers(), Topics.ACCESS_EVENTS, Serdes.String().serializer(),
+                topics.accessEvents.valueSerde().serializer(), events);
+    }
+
+    /** Events counted for the test's dataset, read through interactive queries; -1 while the store is not readable. */
+    private static long eventsCounted(TieringApp app) {
+        try {
+            ReadOnlyKeyValueStore<String, DatasetActivity> store = app.streams().store(StoreQueryParameters
+                    .fromNameAndType(TieringTopology.DATASET_ACTIVITY_STORE, QueryableStoreTypes.keyValueStore()));
+            DatasetActivity activity = store.get("it/restore");
+            return activity == null ? 0 : activity.activity.totalEvents();
+        } catch (InvalidStateStoreException e) {
+            return -1; // starting, restoring or rebalancing
         }
     }
 }
