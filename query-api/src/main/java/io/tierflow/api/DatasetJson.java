@@ -12,7 +12,6 @@ import io.tierflow.streams.ActivityView;
 import io.tierflow.streams.DatasetView;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -87,8 +86,8 @@ final class DatasetJson {
         json.writeFieldName("migration");
         migration(json, view);
         json.writeStringField("lastFailure", view.lastFailure());
-        json.writeStringField("nextEvaluationAt", instant(view.dueAt()));
-        json.writeStringField("lastMoveAt", instant(view.lastMoveAt()));
+        instantField(json, "nextEvaluationAt", view.dueAt());
+        instantField(json, "lastMoveAt", view.lastMoveAt());
     }
 
     private static void summary(JsonGenerator json, DatasetView view) throws IOException {
@@ -140,8 +139,8 @@ final class DatasetJson {
         json.writeNumberField("count1h", activity.count1h());
         json.writeNumberField("count24h", activity.count24h());
         json.writeNumberField("heat", activity.heat());
-        json.writeStringField("heatAt", instant(activity.heatAt()));
-        json.writeStringField("lastAccess", instant(activity.lastAccess()));
+        instantField(json, "heatAt", activity.heatAt());
+        instantField(json, "lastAccess", activity.lastAccess());
         json.writeObjectFieldStart("regionDemandBytes");
         for (Map.Entry<String, Double> region : activity.regionDemand().entrySet()) {
             json.writeFieldName(region.getKey());
@@ -178,7 +177,8 @@ final class DatasetJson {
         strings(json, decision.getReplicaSites());
         json.writeStringField("storageClass", decision.getStorageClass());
         json.writeNumberField("objectiveUsdPerMonth", decision.getObjectiveUsdPerMonth());
-        json.writeStringField("decidedAt", decision.getDecidedAt().toString());
+        json.writeFieldName("decidedAt");
+        IsoInstants.write(json, decision.getDecidedAt());
         json.writeEndObject();
     }
 
@@ -211,7 +211,13 @@ final class DatasetJson {
         return view.inFlightPhase() == null ? "ISSUED" : view.inFlightPhase().name();
     }
 
-    private static String instant(long epochMillis) {
-        return epochMillis <= 0 ? null : Instant.ofEpochMilli(epochMillis).toString();
+    /** An instant field; 0 or less means "never" and is written as null. */
+    private static void instantField(JsonGenerator json, String name, long epochMillis) throws IOException {
+        json.writeFieldName(name);
+        if (epochMillis <= 0) {
+            json.writeNull();
+        } else {
+            IsoInstants.write(json, epochMillis);
+        }
     }
 }

@@ -247,9 +247,14 @@ class QueryApiIT {
         JsonNode sites = get(nodeA, "/sites").body.get("items");
         assertEquals(Set.of("aws", "azure", "gcp", "onprem"), new HashSet<>(names(sites)));
         assertEquals(200, get(nodeA, "/alerts").status);
+        assertEquals(200, get(nodeA, "/datasets/" + BURST_KEY).status);
+        assertEquals(200, get(nodeA, "/datasets/" + BURST_KEY + "/explain").status);
         Reply metrics = getText(nodeA, "/metrics");
         assertEquals(200, metrics.status);
         assertTrue(metrics.text.contains("tierflow_api_requests_seconds_count"), "request metrics are exported");
+        // A dataset and its explanation share a route in the server; the metrics still tell them apart.
+        assertTrue(metrics.text.contains("route=\"/datasets/<key>\""), "datasets counted under their route");
+        assertTrue(metrics.text.contains("route=\"/datasets/<key>/explain\""), "explanations under theirs");
     }
 
     @Test
@@ -260,6 +265,10 @@ class QueryApiIT {
         Reply noToken = send(nodeA, "PUT", "/policies/it-policy", policy, null);
         assertEquals(401, noToken.status);
         assertEquals("Bearer", noToken.wwwAuthenticate);
+        // Everything under the write prefixes needs the token, even paths that serve nothing; reads do not.
+        assertEquals(401, send(nodeA, "POST", "/control/nothing-here", "", null).status);
+        assertEquals(401, send(nodeA, "GET", "/sites/aws", null, null).status);
+        assertEquals(200, get(nodeA, "/sites").status);
         assertEquals(403, send(nodeA, "PUT", "/policies/it-policy", policy, "wrong").status);
 
         Reply accepted = send(nodeA, "PUT", "/policies/it-policy", policy, TOKEN);
