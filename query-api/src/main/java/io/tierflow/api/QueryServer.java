@@ -9,6 +9,7 @@ import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tierflow.streams.DatasetView;
 import io.tierflow.streams.LocalStateReadiness;
 import io.tierflow.topics.Topics;
 import java.time.Clock;
@@ -171,6 +172,16 @@ public final class QueryServer implements AutoCloseable {
             body.put("instance", (String) ctx.attribute(INSTANCE_ATTRIBUTE));
         }
         ctx.json(body);
+    }
+
+    /**
+     * Writes a dataset's answer straight into the response (through Javalin's output stream, so compression is decided
+     * as for any result). A result handed to Javalin as bytes is copied into the response through a buffer Javalin
+     * allocates per request: with the answer's own buffer and its copy, about a fifth of an owned GET's allocations.
+     */
+    static void respond(Context ctx, DatasetJson.Shape shape, DatasetView view) {
+        ctx.contentType(ContentType.APPLICATION_JSON);
+        DatasetJson.write(ctx.outputStream(), shape, view, instance(ctx));
     }
 
     /** Writes a JSON answer already in bytes (which names the instance, see {@link #instance}). */

@@ -237,7 +237,7 @@ final class ReadHandlers {
         if (lookup.view() == null) {
             throw ApiException.notFound("no dataset '" + key + "'");
         }
-        QueryServer.respond(ctx, DatasetJson.answer(shape, lookup.view(), QueryServer.instance(ctx)));
+        QueryServer.respond(ctx, shape, lookup.view());
     }
 
     /** Who owns a key and, when it is this instance, the dataset (null if there is none). */

@@ -249,6 +249,16 @@ class QueryApiIT {
         assertEquals(200, get(nodeA, "/alerts").status);
         assertEquals(200, get(nodeA, "/datasets/" + BURST_KEY).status);
         assertEquals(200, get(nodeA, "/datasets/" + BURST_KEY + "/explain").status);
+        // A dataset's answer is streamed into the response, yet goes out whole, with its length (not chunked).
+        for (StreamsNode node : List.of(nodeA, nodeB)) {
+            HttpResponse<byte[]> whole = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + node.apiPort() + "/datasets/" + BURST_KEY)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, whole.statusCode());
+            assertEquals(String.valueOf(whole.body().length), whole.headers().firstValue("Content-Length").orElse(
+                    "none"), "Content-Length of the answer through port " + node.apiPort());
+            assertTrue(whole.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+            assertEquals(BURST_KEY, JSON.readTree(whole.body()).get("key").asText());
+        }
         Reply metrics = getText(nodeA, "/metrics");
         assertEquals(200, metrics.status);
         assertTrue(metrics.text.contains("tierflow_api_requests_seconds_count"), "request metrics are exported");
