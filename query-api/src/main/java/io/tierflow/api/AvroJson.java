@@ -96,8 +96,11 @@ final class AvroJson {
             }
             case LONG -> {
                 if (schema.getLogicalType() instanceof LogicalTypes.TimestampMillis) {
-                    long millis = value instanceof Instant instant ? instant.toEpochMilli() : (Long) value;
-                    json.writeString(Instant.ofEpochMilli(millis).toString());
+                    if (value instanceof Instant instant) {
+                        IsoInstants.write(json, instant);
+                    } else {
+                        IsoInstants.write(json, (Long) value);
+                    }
                 } else {
                     json.writeNumber((Long) value);
                 }

@@ -3,7 +3,7 @@ package io.tierflow.api;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
@@ -11,22 +11,22 @@ import io.tierflow.schemas.Placement;
 import io.tierflow.streams.ActivityView;
 import io.tierflow.streams.DatasetView;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The JSON shapes of a dataset: whole ({@code /datasets/{key}}), a list item, its explanation, a migration. Each shape
- * is written field by field with a streaming generator: a single dataset's answer goes straight to UTF-8 bytes (the
- * API's most frequent request builds no tree and no String), and list items become trees only because lists are
+ * is written field by field with a streaming generator: a single dataset's answer goes straight into the response (the
+ * API's most frequent request builds no tree, no String and no byte array), and list items become trees only because lists are
  * merged and sorted across instances before they are written.
  */
 final class DatasetJson {
     private static final ObjectMapper TREES = new ObjectMapper();
-    private static final JsonFactory FACTORY = TREES.getFactory();
-    /** A single dataset's answer is about 1.5 KB; most fit without growing the buffer. */
-    private static final int ANSWER_BUFFER_BYTES = 2048;
+    /** Generators that leave their target open and unflushed (see {@link #write}). */
+    private static final JsonFactory STREAMING = JsonFactory.builder()
+            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET).disable(StreamWriteFeature.FLUSH_PASSED_TO_STREAM).build();
 
     /** The fields of one shape of a dataset, written into a JSON object the caller has opened. */
     @FunctionalInterface
@@ -42,18 +42,20 @@ final class DatasetJson {
     private DatasetJson() {
     }
 
-    /** A single dataset's answer: the shape's fields and the instance that answered, as UTF-8 JSON. */
-    static byte[] answer(Shape shape, DatasetView view, String instance) {
-        ByteArrayBuilder bytes = new ByteArrayBuilder(ANSWER_BUFFER_BYTES);
-        try (JsonGenerator json = FACTORY.createGenerator(bytes, JsonEncoding.UTF8)) {
+    /**
+     * Writes a single dataset's answer, the shape's fields and the instance that answered, as UTF-8 JSON into
+     * {@code out}, which it neither flushes nor closes: a flush would commit an HTTP response before it is complete
+     * (so it would go out chunked, without a Content-Length), and the server closes it.
+     */
+    static void write(OutputStream out, Shape shape, DatasetView view, String instance) {
+        try (JsonGenerator json = STREAMING.createGenerator(out, JsonEncoding.UTF8)) {
             json.writeStartObject();
             shape.writeFields(json, view);
             json.writeStringField("instance", instance);
             json.writeEndObject();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot happen: the answer is written to memory", e);
+            throw new UncheckedIOException("could not write the answer", e);
         }
-        return bytes.toByteArray();
     }
 
     /** The shape as a tree, for lists (merged and sorted before they are written). */
@@ -87,8 +89,8 @@ final class DatasetJson {
         json.writeFieldName("migration");
         migration(json, view);
         json.writeStringField("lastFailure", view.lastFailure());
-        json.writeStringField("nextEvaluationAt", instant(view.dueAt()));
-        json.writeStringField("lastMoveAt", instant(view.lastMoveAt()));
+        instantField(json, "nextEvaluationAt", view.dueAt());
+        instantField(json, "lastMoveAt", view.lastMoveAt());
     }
 
     private static void summary(JsonGenerator json, DatasetView view) throws IOException {
@@ -140,8 +142,8 @@ final class DatasetJson {
         json.writeNumberField("count1h", activity.count1h());
         json.writeNumberField("count24h", activity.count24h());
         json.writeNumberField("heat", activity.heat());
-        json.writeStringField("heatAt", instant(activity.heatAt()));
-        json.writeStringField("lastAccess", instant(activity.lastAccess()));
+        instantField(json, "heatAt", activity.heatAt());
+        instantField(json, "lastAccess", activity.lastAccess());
         json.writeObjectFieldStart("regionDemandBytes");
         for (Map.Entry<String, Double> region : activity.regionDemand().entrySet()) {
             json.writeFieldName(region.getKey());
@@ -178,7 +180,8 @@ final class DatasetJson {
         strings(json, decision.getReplicaSites());
         json.writeStringField("storageClass", decision.getStorageClass());
         json.writeNumberField("objectiveUsdPerMonth", decision.getObjectiveUsdPerMonth());
-        json.writeStringField("decidedAt", decision.getDecidedAt().toString());
+        json.writeFieldName("decidedAt");
+        IsoInstants.write(json, decision.getDecidedAt());
         json.writeEndObject();
     }
 
@@ -211,7 +214,13 @@ final class DatasetJson {
         return view.inFlightPhase() == null ? "ISSUED" : view.inFlightPhase().name();
     }
 
-    private static String instant(long epochMillis) {
-        return epochMillis <= 0 ? null : Instant.ofEpochMilli(epochMillis).toString();
+    /** An instant field; 0 or less means "never" and is written as null. */
+    private static void instantField(JsonGenerator json, String name, long epochMillis) throws IOException {
+        json.writeFieldName(name);
+        if (epochMillis <= 0) {
+            json.writeNull();
+        } else {
+            IsoInstants.write(json, epochMillis);
+        }
     }
 }

@@ -42,6 +42,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 final class ReadHandlers {
     static final String SCOPE_LOCAL = "local";
+    private static final String EXPLAIN_SUFFIX = "/explain";
+    /** What explanations are counted under in the request metrics (the route they had of their own). */
+    private static final String EXPLAIN_ROUTE = "/datasets/<key>/explain";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final int DEFAULT_LIMIT = 100;
     private static final int MAX_LIMIT = 1000;
@@ -74,12 +77,19 @@ final class ReadHandlers {
         QueryServer.respond(ctx, body);
     }
 
-    void dataset(Context ctx) {
-        answerForKey(ctx, ctx.pathParam("key"), "", DatasetJson.FULL);
-    }
-
-    void explain(Context ctx) {
-        answerForKey(ctx, ctx.pathParam("key"), "/explain", DatasetJson.EXPLAIN);
+    /**
+     * {@code /datasets/{key}} and {@code /datasets/{key}/explain} (one route: see {@code QueryServer}). A key ending
+     * in {@code /explain} is always read as an explanation, as it was when each had a route of its own.
+     */
+    void datasetOrExplanation(Context ctx) {
+        String key = ctx.pathParam("key");
+        if (key.length() > EXPLAIN_SUFFIX.length() && key.endsWith(EXPLAIN_SUFFIX)) {
+            ctx.attribute(QueryServer.ROUTE_ATTRIBUTE, EXPLAIN_ROUTE);
+            answerForKey(ctx, key.substring(0, key.length() - EXPLAIN_SUFFIX.length()), EXPLAIN_SUFFIX,
+                    DatasetJson.EXPLAIN);
+        } else {
+            answerForKey(ctx, key, "", DatasetJson.FULL);
+        }
     }
 
     void datasets(Context ctx) {
@@ -197,7 +207,7 @@ final class ReadHandlers {
         boolean forwarded = ctx.header(Cluster.FORWARDED_HEADER) != null;
         // Ownership is resolved again on every retry: a store closed by a rebalance has moved, maybe elsewhere.
         Lookup lookup = cluster.retrying("dataset '" + key + "'", () -> {
-            KeyQueryMetadata owner = cluster.ownerOf(store, key);
+            KeyQueryMetadata owner = cluster.ownerOf(store, key, partitions);
             if (!cluster.isSelf(owner.activeHost())) {
                 if (forwarded) { // the forwarder thinks we own it: metadata is moving; wait for it to settle
                     throw new org.apache.kafka.streams.errors.InvalidStateStoreException("ownership is moving");
@@ -227,7 +237,7 @@ final class ReadHandlers {
         if (lookup.view() == null) {
             throw ApiException.notFound("no dataset '" + key + "'");
         }
-        QueryServer.respond(ctx, DatasetJson.answer(shape, lookup.view(), QueryServer.instance(ctx)));
+        QueryServer.respond(ctx, shape, lookup.view());
     }
 
     /** Who owns a key and, when it is this instance, the dataset (null if there is none). */

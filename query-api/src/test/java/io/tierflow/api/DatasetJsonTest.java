@@ -62,6 +62,13 @@ class DatasetJsonTest {
     }
 
     /** The answers as the API wrote them before the shapes were streamed (a tree per answer), byte for byte. */
+    /** A single dataset's answer as the server writes it into a response. */
+    private static String answer(DatasetJson.Shape shape, DatasetView view, String instance) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        DatasetJson.write(out, shape, view, instance);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
     @Test
     void shouldWriteEveryShapeAsBefore() throws Exception {
         DatasetView everything = everythingKnown();
@@ -80,7 +87,7 @@ class DatasetJsonTest {
                 + "babababababababab\",\"sizeBytes\":123456789,\"notBefore\":null,\"reason\":\"tier WARM\",\"requireEncryptio"
                 + "n\":false,\"issuedAt\":\"2026-11-21T11:00:00.001Z\"}},\"lastFailure\":\"checksum_mismatch\",\"nextEvaluati"
                 + "onAt\":\"2026-11-21T12:00:00Z\",\"lastMoveAt\":\"2026-11-21T09:00:00Z\",\"instance\":\"127.0.0.1:1\"}",
-                utf8(DatasetJson.answer(DatasetJson.FULL, everything, "127.0.0.1:1")));
+                answer(DatasetJson.FULL, everything, "127.0.0.1:1"));
         assertEquals("{\"key\":\"logs/2026/11/a b.parquet\",\"actual\":{\"primarySite\":\"aws\",\"replicaSites\":[\"gcp\"],\"storageC"
                 + "lass\":\"STANDARD\"},\"decision\":{\"key\":\"logs/2026/11/a b.parquet\",\"tier\":\"WARM\",\"primarySite\":\"gcp\""
                 + ",\"replicaSites\":[\"aws\",\"azure\"],\"storageClass\":\"NEARLINE\",\"objectiveUsdPerMonth\":0.00125,\"explan"
@@ -90,7 +97,7 @@ class DatasetJsonTest {
                 + "\":null},{\"site\":\"onprem\",\"storageUsdPerMonth\":0.0,\"egressUsdPerMonth\":1.0,\"moveUsd\":0.5,\"feasibl"
                 + "e\":false,\"rejectedBecause\":\"latency_sla\"}]},\"decidedAt\":\"2026-11-21T11:00:00Z\"},\"instance\":\"127."
                 + "0.0.1:1\"}",
-                utf8(DatasetJson.answer(DatasetJson.EXPLAIN, everything, "127.0.0.1:1")));
+                answer(DatasetJson.EXPLAIN, everything, "127.0.0.1:1"));
         assertEquals("{\"key\":\"logs/2026/11/a b.parquet\",\"tier\":\"HOT\",\"sizeBytes\":123456789,\"primarySite\":\"aws\",\"replic"
                 + "aSites\":[\"gcp\"],\"heat\":3.5,\"count1h\":12,\"count24h\":345,\"migrationPhase\":\"COPYING\"}",
                 JSON.writeValueAsString(DatasetJson.tree(DatasetJson.SUMMARY, everything)));
@@ -110,19 +117,15 @@ class DatasetJsonTest {
                 + "lyRate\":0.0,\"totalEvents\":1},\"actual\":{\"primarySite\":null,\"replicaSites\":[],\"storageClass\":null}"
                 + ",\"desired\":null,\"migration\":null,\"lastFailure\":null,\"nextEvaluationAt\":null,\"lastMoveAt\":null,\"i"
                 + "nstance\":\"127.0.0.1:1\"}",
-                utf8(DatasetJson.answer(DatasetJson.FULL, events, "127.0.0.1:1")));
+                answer(DatasetJson.FULL, events, "127.0.0.1:1"));
         assertEquals("{\"key\":\"k\",\"actual\":{\"primarySite\":null,\"replicaSites\":[],\"storageClass\":null},\"decision\":null,\""
                 + "reason\":\"not evaluated yet: a dataset is placed once its inventory entry and a site catalogue ar"
                 + "e known\",\"instance\":\"127.0.0.1:1\"}",
-                utf8(DatasetJson.answer(DatasetJson.EXPLAIN, events, "127.0.0.1:1")));
+                answer(DatasetJson.EXPLAIN, events, "127.0.0.1:1"));
         assertEquals("{\"key\":\"k\",\"tier\":null,\"sizeBytes\":null,\"primarySite\":null,\"replicaSites\":[],\"heat\":1.0,\"count1h"
                 + "\":1,\"count24h\":1,\"migrationPhase\":null}",
                 JSON.writeValueAsString(DatasetJson.tree(DatasetJson.SUMMARY, events)));
         assertEquals("{\"phase\":\"FAILED\",\"key\":\"k\",\"lastFailure\":null}",
                 JSON.writeValueAsString(DatasetJson.tree(DatasetJson.MIGRATION_ITEM, events)));
-    }
-
-    private static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

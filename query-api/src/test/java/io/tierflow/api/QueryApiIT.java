@@ -247,9 +247,24 @@ class QueryApiIT {
         JsonNode sites = get(nodeA, "/sites").body.get("items");
         assertEquals(Set.of("aws", "azure", "gcp", "onprem"), new HashSet<>(names(sites)));
         assertEquals(200, get(nodeA, "/alerts").status);
+        assertEquals(200, get(nodeA, "/datasets/" + BURST_KEY).status);
+        assertEquals(200, get(nodeA, "/datasets/" + BURST_KEY + "/explain").status);
+        // A dataset's answer is streamed into the response, yet goes out whole, with its length (not chunked).
+        for (StreamsNode node : List.of(nodeA, nodeB)) {
+            HttpResponse<byte[]> whole = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + node.apiPort() + "/datasets/" + BURST_KEY)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, whole.statusCode());
+            assertEquals(String.valueOf(whole.body().length), whole.headers().firstValue("Content-Length").orElse(
+                    "none"), "Content-Length of the answer through port " + node.apiPort());
+            assertTrue(whole.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+            assertEquals(BURST_KEY, JSON.readTree(whole.body()).get("key").asText());
+        }
         Reply metrics = getText(nodeA, "/metrics");
         assertEquals(200, metrics.status);
         assertTrue(metrics.text.contains("tierflow_api_requests_seconds_count"), "request metrics are exported");
+        // A dataset and its explanation share a route in the server; the metrics still tell them apart.
+        assertTrue(metrics.text.contains("route=\"/datasets/<key>\""), "datasets counted under their route");
+        assertTrue(metrics.text.contains("route=\"/datasets/<key>/explain\""), "explanations under theirs");
     }
 
     @Test
@@ -260,6 +275,10 @@ class QueryApiIT {
         Reply noToken = send(nodeA, "PUT", "/policies/it-policy", policy, null);
         assertEquals(401, noToken.status);
         assertEquals("Bearer", noToken.wwwAuthenticate);
+        // Everything under the write prefixes needs the token, even paths that serve nothing; reads do not.
+        assertEquals(401, send(nodeA, "POST", "/control/nothing-here", "", null).status);
+        assertEquals(401, send(nodeA, "GET", "/sites/aws", null, null).status);
+        assertEquals(200, get(nodeA, "/sites").status);
         assertEquals(403, send(nodeA, "PUT", "/policies/it-policy", policy, "wrong").status);
 
         Reply accepted = send(nodeA, "PUT", "/policies/it-policy", policy, TOKEN);

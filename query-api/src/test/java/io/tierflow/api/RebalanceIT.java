@@ -30,7 +30,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
+import io.tierflow.streams.TieringTopology;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,9 +97,13 @@ class RebalanceIT {
                             && b.app().streams().metadataForLocalThreads().stream()
                                     .anyMatch(t -> !t.activeTasks().isEmpty()), "node b owning partitions");
                     awaitTrue(() -> status(b, "/datasets/" + keys.get(0)) == 200, "node b serving");
+                    // The API keeps each partition's owner between rebalances: the answers must follow the move.
+                    awaitTrue(() -> answeredByOwner(a, keys), "every key answered by its new owner through a");
+                    awaitTrue(() -> answeredByOwner(b, keys), "every key answered by its new owner through b");
                 }
                 awaitTrue(() -> a.app().streams().state() == KafkaStreams.State.RUNNING
                         && status(a, "/datasets/" + keys.get(0)) == 200, "node a alone again");
+                awaitTrue(() -> answeredByOwner(a, keys), "every key answered by a again once b has left");
                 awaitTrue(() -> listsChecked.get() > 20, "lists read across both rebalances");
                 running.set(false);
                 reader.join();
@@ -123,6 +130,28 @@ class RebalanceIT {
         } else if (response.statusCode() != 200 && response.statusCode() != 503) {
             wrong.add(path + " answered " + response.statusCode() + ": " + response.body());
         }
+    }
+
+    /**
+     * Whether every key asked through this node answers 200 from the instance Kafka Streams names as its owner (both
+     * nodes must agree on who owns what, so the check is repeated until they do).
+     */
+    private static boolean answeredByOwner(StreamsNode node, List<String> keys) throws Exception {
+        for (String key : keys) {
+            KeyQueryMetadata owner = node.app().streams().queryMetadataForKey(TieringTopology.DATASET_STATE_STORE, key,
+                    Serdes.String().serializer());
+            if (owner == null || owner.activeHost() == null || owner.activeHost().equals(HostInfo.unavailable())) {
+                return false;
+            }
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + node.apiPort() + "/datasets/" + key)).build(), HttpResponse.BodyHandlers.ofString());
+            String instance = response.headers().firstValue(QueryServer.INSTANCE_HEADER).orElse("");
+            if (response.statusCode() != 200
+                    || !instance.equals(owner.activeHost().host() + ":" + owner.activeHost().port())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static TreeSet<String> listKeys(JsonNode body) {

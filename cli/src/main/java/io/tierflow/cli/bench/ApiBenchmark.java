@@ -292,9 +292,10 @@ final class ApiBenchmark {
         double cpuMicrosPerRequest = (PROCESS.getProcessCpuTime() - cpuBefore) / 1e3 / requests;
         long requestThreadsNanos = ThreadCpu.of(ApiBenchmark::requestThread).nanosSince(requestThreadsBefore);
         progress.say("%s: %s requests/s, latency ms p50 %.2f, p90 %.2f, p99 %.2f, max %.2f; CPU per request: "
-                + "%.0f us in the HTTP servers' and clients' threads, %.0f us in the whole JVM", label,
-                Progress.count(result.requestsPerSecond()), result.p50Ms(), result.p90Ms(), result.p99Ms(),
-                result.maxMs(), requestThreadsNanos / 1e3 / requests, cpuMicrosPerRequest);
+                + "%.0f us in the HTTP servers' and clients' threads, %.0f us in the whole JVM, %.0f us in wrk; "
+                + "load average %s", label, Progress.count(result.requestsPerSecond()), result.p50Ms(),
+                result.p90Ms(), result.p99Ms(), result.maxMs(), requestThreadsNanos / 1e3 / requests,
+                cpuMicrosPerRequest, result.cpuNanos() / 1e3 / requests, loadAverage());
         if (result.errorCount() > 0) {
             throw new IllegalStateException(label + ": wrk saw errors " + result.errors() + " in "
                     + result.requests() + " requests");

@@ -259,7 +259,7 @@ final class MigrationBenchmark {
         String[] lines = output.strip().split("\n");
         String[] fields = lines[lines.length - 1].strip().split("\\s+");
         if (fields.length != 2) {
-            throw new IllegalStateException("no CPU times at the end of rclone's output: " + output);
+            throw new IllegalStateException("no CPU times at the end of the command's output: " + output);
         }
         long total = 0;
         for (String field : fields) {

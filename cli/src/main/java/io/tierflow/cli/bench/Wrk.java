@@ -36,11 +36,16 @@ final class Wrk {
      * @param requests requests completed
      * @param durationMicros how long wrk ran
      * @param errors counts of connect, read, write, status (non-2xx/3xx) and timeout errors
+     * @param cpuNanos CPU time (user + system) wrk itself used, or -1 if not known
      */
     record Result(long requests, long durationMicros, double p50Ms, double p90Ms, double p99Ms, double maxMs,
-            Map<String, Long> errors) {
+            Map<String, Long> errors, long cpuNanos) {
         Result {
             errors = Map.copyOf(errors);
+        }
+
+        Result withCpuNanos(long nanos) {
+            return new Result(requests, durationMicros, p50Ms, p90Ms, p99Ms, maxMs, errors, nanos);
         }
 
         double requestsPerSecond() {
@@ -112,11 +117,15 @@ final class Wrk {
 
     /** Drives {@code baseUrl} with GETs of the paths in {@code pathsFile} and returns what wrk measured. */
     Result run(String label, String baseUrl, Path pathsFile, Load load) throws IOException, InterruptedException {
-        List<String> command = List.of(executable.toString(), "--threads", String.valueOf(load.threads()),
+        List<String> wrkCommand = List.of(executable.toString(), "--threads", String.valueOf(load.threads()),
                 "--connections", String.valueOf(load.connections()), "--duration", load.duration().toSeconds() + "s",
                 "--timeout", REQUEST_TIMEOUT, "--latency", "--script", script.toString(), baseUrl, "--",
                 pathsFile.toString());
-        progress.say("%s: %s", label, String.join(" ", command));
+        progress.say("%s: %s", label, String.join(" ", wrkCommand));
+        // Through bash for its `times` built-in, which prints wrk's CPU time when it ends: the load generator shares
+        // the machine's cores with the server, so what it costs per request is part of reading the figures.
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "\"$0\" \"$@\"; status=$?; times; exit $status"));
+        command.addAll(wrkCommand);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<String> output = new ArrayList<>();
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
@@ -127,16 +136,20 @@ final class Wrk {
             }
         }
         if (!process.waitFor(load.duration().toSeconds() + 60, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly); // wrk, under bash
             process.destroyForcibly();
             throw new IllegalStateException(label + ": wrk did not exit");
         }
-        output.stream().filter(line -> !line.startsWith(RESULT_PREFIX)).forEach(line -> progress.say("  %s", line));
+        // bash's `times` prints two lines: its own CPU times, then its children's (wrk's).
+        List<String> wrkOutput = output.size() >= 2 ? output.subList(0, output.size() - 2) : output;
+        wrkOutput.stream().filter(line -> !line.startsWith(RESULT_PREFIX)).forEach(line -> progress.say("  %s", line));
         if (process.exitValue() != 0) {
             throw new IllegalStateException(label + ": wrk exited with " + process.exitValue() + ": "
                     + String.join(" / ", output));
         }
-        return parse(output).orElseThrow(() -> new IllegalStateException(label + ": wrk printed no result line "
-                + "(was the script's done() run?): " + String.join(" / ", output)));
+        Result result = parse(wrkOutput).orElseThrow(() -> new IllegalStateException(label + ": wrk printed no "
+                + "result line (was the script's done() run?): " + String.join(" / ", output)));
+        return result.withCpuNanos(MigrationBenchmark.childCpuNanos(String.join("\n", output)));
     }
 
     /** The result line the script prints, among wrk's own output. */
@@ -159,7 +172,7 @@ final class Wrk {
             }
             return Optional.of(new Result(field(fields, "requests", line), field(fields, "duration_us", line),
                     field(fields, "p50_us", line) / 1000.0, field(fields, "p90_us", line) / 1000.0,
-                    field(fields, "p99_us", line) / 1000.0, field(fields, "max_us", line) / 1000.0, errors));
+                    field(fields, "p99_us", line) / 1000.0, field(fields, "max_us", line) / 1000.0, errors, -1));
         }
         return Optional.empty();
     }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class ApiSummaryTest {
     private static Wrk.Result wrk(long requests, double p99Ms) {
-        return new Wrk.Result(requests, 15_000_000, 1, 2, p99Ms, 20, Map.of("status", 0L));
+        return new Wrk.Result(requests, 15_000_000, 1, 2, p99Ms, 20, Map.of("status", 0L), -1);
     }
 
     @Test
