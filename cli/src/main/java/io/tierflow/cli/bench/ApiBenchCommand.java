@@ -45,7 +45,9 @@ final class ApiBenchCommand implements Callable<Integer> {
 
     @Option(names = "--warmup-seconds", paramLabel = "S",
             description = "Unmeasured wrk run of each kind first, for the JIT; 0 for none (default: ${DEFAULT-VALUE}).")
-    int warmupSeconds = 5;
+    // 20 s: the JFR of wrk runs after a 5 s warm-up showed C2 still compiling the request path up to 45 s after the
+    // warm-up started, so the measured runs carried part of the JVM's start-up (docs/benchmarks.md, "api").
+    int warmupSeconds = 20;
 
     @Option(names = "--freshness-rate", paramLabel = "N",
             description = "Events per second while freshness is measured (default: ${DEFAULT-VALUE}).")
