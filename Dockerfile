@@ -19,5 +19,6 @@ RUN useradd --system --home-dir /var/lib/tierflow --create-home tierflow
 COPY --from=build /src/cli/target/tierflow.jar /opt/tierflow/tierflow.jar
 USER tierflow
 WORKDIR /var/lib/tierflow
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=60", "-jar", "/opt/tierflow/tierflow.jar"]
+# G1 with a 20 ms pause-time goal, as scripts/tierflow: the streams service serves the query API (p99 latency).
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=60", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-jar", "/opt/tierflow/tierflow.jar"]
 CMD ["--help"]
