@@ -32,8 +32,8 @@ import io.tierflow.streams.domain.TieringPolicy;
 import io.tierflow.topics.Topics;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -62,7 +62,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     private final TieringSettings settings;
     private final TieringMetrics metrics;
     private ProcessorContext<String, TieringOutput> context;
-    private final java.util.Map<String, Boolean> siteUp = new java.util.HashMap<>();
+    private final Map<String, Boolean> siteUp = new HashMap<>();
     private KeyValueStore<String, DatasetState> states;
     private KeyValueStore<String, DatasetActivity> activities;
     private KeyValueStore<String, String> dueIndex;
