@@ -322,18 +322,20 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
             }
         } else if (ALL.equals(command.getTarget())) {
             // An operator action, rare by nature: a scan of the partition's datasets is acceptable here. Only the due
-            // index changes, so the evaluations themselves are spread over the next punctuations.
-            List<DatasetState> placed = new ArrayList<>();
+            // index changes, so the evaluations themselves are spread over the next punctuations. The scan keeps keys
+            // only (not records of a kilobyte each); each record is read again when it is rescheduled.
+            List<String> placed = new ArrayList<>();
             try (KeyValueIterator<String, DatasetState> all = states.all()) {
                 all.forEachRemaining(entry -> {
                     if (entry.value.getInventory() != null) {
-                        placed.add(entry.value);
+                        placed.add(entry.key);
                     }
                 });
             }
-            for (DatasetState state : placed) { // written after the scan: a store is not changed under its iterator
+            for (String key : placed) { // written after the scan: a store is not changed under its iterator
+                DatasetState state = states.get(key);
                 schedule(state, now);
-                states.put(state.getKey(), state);
+                states.put(key, state);
             }
         } else {
             throw new IllegalArgumentException("REOPTIMIZE needs dataset keys, or target '" + ALL
