@@ -131,7 +131,8 @@ public final class CommandExecutor {
         long[] reported = {0};
         WriteResult written;
         String copiedVersion;
-        try (ObjectStream in = source.open(key, command.getExpectedVersionToken())) {
+        // Bare, as stores report versions: an inventory carries the ETag as S3 sends it, in quotes.
+        try (ObjectStream in = source.open(key, S3SiteStore.unquote(command.getExpectedVersionToken()))) {
             // Also catches a store that ignores If-Match: its answer names the version it served.
             checkSourceVersion(command, in.info());
             copiedVersion = in.info().versionToken();

@@ -14,8 +14,9 @@ public interface SiteStore extends AutoCloseable {
     Optional<ObjectInfo> head(String key) throws IOException;
 
     /**
-     * The object's bytes with what the store says about them, only if it still carries {@code versionToken} (null:
-     * any version), in one request where the store allows. Throws {@link MigrationFailure} with
+     * The object's bytes with what the store says about them, only if it still carries {@code versionToken} (bare,
+     * as in {@link ObjectInfo}, without the quotes of an S3 ETag header; null: any version), in one request where the
+     * store allows. Throws {@link MigrationFailure} with
      * {@link ErrorCode#VERSION_CONFLICT} or {@link ErrorCode#MISSING_SOURCE}.
      */
     ObjectStream open(String key, String versionToken) throws IOException, MigrationFailure;

@@ -157,6 +157,24 @@ class CommandExecutorIT {
         assertArrayEquals(bytes, Files.readAllBytes(stack.onPremDirectory().resolve(key)));
     }
 
+    /**
+     * An inventory carries the ETag as S3 sends it, in quotes; a file:// site's version is the bare MD5. A dataset moved
+     * to a file site must move on from there with the same command fields (the whole loop once stopped at this).
+     */
+    @Test
+    void shouldMoveOnFromAFileSiteWithTheQuotedETagOfTheInventory() throws Exception {
+        byte[] bytes = randomBytes(4_000);
+        Seeded seeded = seed("aws", "quoted/" + UUID.randomUUID(), bytes);
+        Seeded asInventoried = new Seeded(seeded.key(), "\"" + seeded.etag() + "\"", bytes);
+
+        completed(executor.execute(copyCommand(asInventoried, "aws", "onprem", "STANDARD"), 1, status -> { }));
+        MigrationStatus onward = completed(executor.execute(copyCommand(asInventoried, "onprem", "gcp", "STANDARD"),
+                1, status -> { }));
+
+        assertEquals(FileSiteStoreTest.sha256(bytes), onward.getSha256());
+        assertArrayEquals(bytes, read("gcp", seeded.key()));
+    }
+
     @Test
     void shouldReplaceAStaleCopyItHasSeenAtTheDestination() throws Exception {
         String key = "stale/" + UUID.randomUUID();
