@@ -126,6 +126,7 @@ final class LocalCommand implements Callable<Integer> {
         }, "tierflow-local-stop"));
         LocalStack stack = LocalStack.start(config);
         running.add(stack);
+        stack.leaveStoppingToOwner(); // the hook above stops it, after the apps that use it
         if (stackOnly) {
             out.println("tierflow local: ready.");
             out.print(stack.describe());

@@ -191,6 +191,19 @@ public final class LocalStack implements AutoCloseable {
         return text.toString();
     }
 
+    /**
+     * For a process that stops the stack itself from its own shutdown hook, after the applications that use it.
+     * Without this, the stack's hook would stop the broker at the same time (the JVM runs shutdown hooks
+     * concurrently), and an exactly-once streams app closing in the other hook would wait on a broker that is gone.
+     */
+    public void leaveStoppingToOwner() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // already shutting down: the hook is running, as before this call
+        }
+    }
+
     /** Stops everything, sites first, and waits for each part to finish. State stays on disk. */
     @Override
     public void close() {
