@@ -59,10 +59,14 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     /** Control target meaning every dataset. */
     static final String ALL = "*";
     private static final String SPIKE_PREFIX = "TRAFFIC_SPIKE:";
+    /** Client regions are a handful; the bound keeps a stream of made-up names from growing the map without end. */
+    private static final int MAX_REGION_NAMES = 1_024;
     private final TieringSettings settings;
     private final TieringMetrics metrics;
     private ProcessorContext<String, TieringOutput> context;
     private final Map<String, Boolean> siteUp = new HashMap<>();
+    /** One instance per client region name, which the activity compares by reference (see Activity.regionIndex). */
+    private final Map<String, String> regionNames = new HashMap<>();
     private KeyValueStore<String, DatasetState> states;
     private KeyValueStore<String, DatasetActivity> activities;
     private KeyValueStore<String, String> dueIndex;
@@ -123,8 +127,9 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         }
         TieringPolicy policy = catalogue.policy();
         long streamTime = context.currentStreamTimeMs();
+        String region = regionName(event.getClientRegion());
         Activity.Outcome outcome = activity.activity.record(eventTime, event.getOp().name(), event.getBytes(),
-                event.getClientRegion(), event.getEventId(), policy, streamTime);
+                region, event.getEventId(), policy, streamTime);
         metrics.accessEvent(outcome);
         if (outcome != Activity.Outcome.COUNTED) {
             return; // duplicate or beyond the lateness bound: nothing changes
@@ -132,7 +137,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         if (activity.placed) {
             if (event.getOp() == AccessOp.GET) {
                 double sla = Double.isNaN(activity.slaMs) ? policy.defaultSlaMs() : activity.slaMs;
-                activity.uncharged.add(event.getClientRegion(), event.getBytes(),
+                activity.uncharged.add(region, event.getBytes(),
                         activity.tier == Tier.HOT && event.getLatencyMs() > sla);
             }
             long now = Math.max(eventTime, streamTime);
@@ -176,6 +181,18 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
                     AlertRules.SPIKE_FACTOR * Math.max(forecast, 1.0), String.format(
                             "%d accesses in the last hour against a forecast of %.1f", reads1h, forecast), now);
         }
+    }
+
+    /** The one instance of this region name (the name itself while the map is full). */
+    private String regionName(String region) {
+        String known = regionNames.get(region);
+        if (known != null) {
+            return known;
+        }
+        if (regionNames.size() < MAX_REGION_NAMES) {
+            regionNames.put(region, region);
+        }
+        return region;
     }
 
     /** A copy of the dataset's activity value, to change and {@link #saveActivity save}; null if it has none. */

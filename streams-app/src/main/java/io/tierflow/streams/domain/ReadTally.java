@@ -98,9 +98,16 @@ public final class ReadTally {
         slaMisses = 0;
     }
 
+    /** Index of the region's slot, added if new; by reference first, as {@code Activity} does (see there). */
     private int indexOf(String region) {
         for (int i = 0; i < regionCount; i++) {
+            if (regions[i] == region) {
+                return i;
+            }
+        }
+        for (int i = 0; i < regionCount; i++) {
             if (regions[i].equals(region)) {
+                regions[i] = region;
                 return i;
             }
         }

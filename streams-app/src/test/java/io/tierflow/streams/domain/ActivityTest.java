@@ -92,6 +92,26 @@ class ActivityTest {
     }
 
     @Test
+    void shouldKeepOneSlotPerRegionNameWhateverStringInstanceNamesIt() {
+        // Restored from storage (its own String instances), then fed by events whose names are other instances.
+        Activity activity = new Activity(new BucketedCounts(Activity.FINE_BUCKET_MS, Activity.FINE_BUCKETS),
+                new BucketedCounts(Activity.COARSE_BUCKET_MS, Activity.COARSE_BUCKETS), 0, T0, T0,
+                Map.of(new String("eu"), 100.0, new String("us"), 50.0), 0, HoltForecast.EMPTY, -1, new long[0], 0);
+        activity.record(T0, "GET", 10, new String("us"), null, POLICY, T0);
+        activity.record(T0, "GET", 10, new String("us"), null, POLICY, T0);
+        activity.record(T0, "GET", 5, new String("ap"), null, POLICY, T0);
+        activity.record(T0, "GET", 5, new String("ap"), null, POLICY, T0);
+        assertEquals(Map.of("eu", 100.0, "us", 70.0, "ap", 10.0), activity.rawRegionBytes());
+
+        ReadTally tally = new ReadTally();
+        tally.add(new String("eu"), 3, false);
+        tally.add(new String("eu"), 4, true);
+        assertEquals(1, tally.regionCount());
+        assertEquals(2, tally.reads(0));
+        assertEquals(7, tally.bytes(0));
+    }
+
+    @Test
     void shouldExtrapolateMonthlyDemandPerRegionFromASteadyRate() {
         Activity activity = new Activity();
         long halfLife = POLICY.halfLifeMs();
