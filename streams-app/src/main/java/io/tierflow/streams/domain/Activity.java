@@ -151,7 +151,10 @@ public final class Activity {
             decayedRequests *= factor;
             heatAt = eventTimeMs;
             if (read) {
-                regionBytes[regionIndex(region)] += bytes;
+                // The index first: adding a region may replace the array (in one expression Java would take the
+                // array before the index, and write to the old one).
+                int slot = regionIndex(region);
+                regionBytes[slot] += bytes;
                 decayedRequests += 1;
             }
         } else {
@@ -159,7 +162,8 @@ public final class Activity {
             double factor = DecayedHeat.decay(1.0, eventTimeMs, heatAt, halfLife);
             heat += weight * factor;
             if (read) {
-                regionBytes[regionIndex(region)] += bytes * factor;
+                int slot = regionIndex(region); // before the array: see above
+                regionBytes[slot] += bytes * factor;
                 decayedRequests += factor;
             }
         }
@@ -312,7 +316,8 @@ public final class Activity {
 
     /** Restores one region's decayed bytes (the inverse of {@link #region} and {@link #regionBytes}). */
     public void restoreRegion(String region, double bytes) {
-        regionBytes[regionIndex(region)] = bytes;
+        int slot = regionIndex(region); // before the array, which adding a region may replace
+        regionBytes[slot] = bytes;
     }
 
     public double rawDecayedRequests() {

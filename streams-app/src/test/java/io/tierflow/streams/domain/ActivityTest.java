@@ -103,6 +103,16 @@ class ActivityTest {
         activity.record(T0, "GET", 5, new String("ap"), null, POLICY, T0);
         assertEquals(Map.of("eu", 100.0, "us", 70.0, "ap", 10.0), activity.rawRegionBytes());
 
+        // More regions than the slots it started with (4): the arrays grow, and every read lands in its region.
+        for (String region : List.of("sa", "af", "me", "oc")) {
+            activity.record(T0, "GET", 1, region, null, POLICY, T0);
+        }
+        assertEquals(7, activity.regionCount());
+        assertEquals(1.0, activity.rawRegionBytes().get("oc"));
+        Activity restored = new Activity();
+        activity.rawRegionBytes().forEach(restored::restoreRegion);
+        assertEquals(activity.rawRegionBytes(), restored.rawRegionBytes(), "restored region by region");
+
         ReadTally tally = new ReadTally();
         tally.add(new String("eu"), 3, false);
         tally.add(new String("eu"), 4, true);
