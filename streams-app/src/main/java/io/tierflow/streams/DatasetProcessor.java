@@ -40,11 +40,13 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
  * The per-dataset state machine: access events update activity, inventory records and migration statuses update
@@ -68,7 +70,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     /** One instance per client region name, which the activity compares by reference (see Activity.regionIndex). */
     private final Map<String, String> regionNames = new HashMap<>();
     private KeyValueStore<String, DatasetState> states;
-    private KeyValueStore<String, DatasetActivity> activities;
+    private WriteBehindStore<DatasetActivity> activities;
     private KeyValueStore<String, String> dueIndex;
     private Catalogue catalogue;
     private CostLedgerWriter costs;
@@ -82,7 +84,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     public void init(ProcessorContext<String, TieringOutput> context) {
         this.context = context;
         states = context.getStateStore(TieringTopology.DATASET_STATE_STORE);
-        activities = context.getStateStore(TieringTopology.DATASET_ACTIVITY_STORE);
+        activities = writeBehindStore(context.getStateStore(TieringTopology.DATASET_ACTIVITY_STORE));
         dueIndex = context.getStateStore(TieringTopology.DUE_INDEX_STORE);
         KeyValueStore<String, Policy> policies = context.getStateStore(TieringTopology.POLICIES_STORE);
         KeyValueStore<String, Model> models = context.getStateStore(TieringTopology.MODELS_STORE);
@@ -92,12 +94,18 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         costs = new CostLedgerWriter(context.getStateStore(TieringTopology.COST_LEDGER_STORE), catalogue);
         // Wall-clock punctuation: it must fire on partitions that receive nothing (cold data gets no events).
         // Which time it evaluates at is the clock setting's choice (see TieringSettings.eventTimeClock).
-        context.schedule(settings.evaluationInterval(), PunctuationType.WALL_CLOCK_TIME, this::evaluateDue);
+        context.schedule(settings.evaluationInterval(), PunctuationType.WALL_CLOCK_TIME, wallClockMs -> {
+            try {
+                evaluateDue(wallClockMs);
+            } finally {
+                activities.finishUpdates();
+            }
+        });
     }
 
     /**
-     * A record that fails half-way changes nothing in {@code dataset-activity}: its store hands out copies, and a
-     * changed copy is only seen once it is put back (see {@link WriteBehindStore}).
+     * The activity value is changed in place (see {@link WriteBehindStore#getForUpdate}): a record whose processing
+     * fails after its access was counted (while deciding, say) leaves the count, and goes to {@code dead-letters}.
      */
     @Override
     public void process(Record<String, Object> record) {
@@ -105,13 +113,31 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         if (record.key() == null) {
             throw new IllegalArgumentException("record without a dataset key on " + topic);
         }
-        switch (topic) {
-            case Topics.ACCESS_EVENTS -> onAccess(record.key(), (AccessEvent) record.value(), record.timestamp());
-            case Topics.DATASETS -> onInventory(record.key(), (Dataset) record.value(), record.timestamp());
-            case Topics.MIGRATION_STATUS -> onStatus(record.key(), (MigrationStatus) record.value(), record.timestamp());
-            case Topics.CONTROL -> onReoptimize((ControlCommand) record.value(), record.timestamp());
-            default -> throw new IllegalStateException("dataset processor is not wired to topic " + topic);
+        try {
+            switch (topic) {
+                case Topics.ACCESS_EVENTS -> onAccess(record.key(), (AccessEvent) record.value(), record.timestamp());
+                case Topics.DATASETS -> onInventory(record.key(), (Dataset) record.value(), record.timestamp());
+                case Topics.MIGRATION_STATUS -> onStatus(record.key(), (MigrationStatus) record.value(),
+                        record.timestamp());
+                case Topics.CONTROL -> onReoptimize((ControlCommand) record.value(), record.timestamp());
+                default -> throw new IllegalStateException("dataset processor is not wired to topic " + topic);
+            }
+        } finally {
+            activities.finishUpdates();
         }
+    }
+
+    /** The store behind Kafka Streams' read-write decorator: its in-place updates are not part of KeyValueStore. */
+    @SuppressWarnings("unchecked")
+    private static WriteBehindStore<DatasetActivity> writeBehindStore(StateStore store) {
+        StateStore inner = store;
+        while (!(inner instanceof WriteBehindStore) && inner instanceof WrappedStateStore<?, ?, ?> wrapper) {
+            inner = wrapper.wrapped();
+        }
+        if (inner instanceof WriteBehindStore<?> writeBehind) {
+            return (WriteBehindStore<DatasetActivity>) writeBehind;
+        }
+        throw new IllegalStateException("store " + store.name() + " is not a WriteBehindStore: " + store.getClass());
     }
 
     private void onAccess(String key, AccessEvent event, long eventTime) {
@@ -195,12 +221,15 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         return region;
     }
 
-    /** A copy of the dataset's activity value, to change and {@link #saveActivity save}; null if it has none. */
+    /**
+     * The dataset's activity value itself, to change in place and {@link #saveActivity save}; null if it has none. A
+     * change not saved is seen in memory but never written (see {@link WriteBehindStore#getForUpdate}).
+     */
     private DatasetActivity loadActivity(String key) {
-        return activities.get(key);
+        return activities.getForUpdate(key);
     }
 
-    /** Saves a changed activity value; the value must not be changed afterwards (load a new copy instead). */
+    /** Saves a changed activity value: it is written at the next commit. */
     private void saveActivity(String key, DatasetActivity activity) {
         activities.put(key, activity);
     }
@@ -425,6 +454,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
                 if (stored == null || readsToCharge || activity.tier != tierBefore) {
                     saveActivity(key, activity);
                 }
+                activities.finishUpdates(); // readers may copy it again before the next dataset is looked at
             }
             states.put(key, state);
         }

@@ -3,6 +3,8 @@ package io.tierflow.streams;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tierflow.streams.domain.Tier;
@@ -12,6 +14,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -93,6 +101,79 @@ class WriteBehindStoreTest {
 
         store.put("a", copy);
         assertEquals(6, store.get("a").activity.totalEvents());
+    }
+
+    @Test
+    void anUpdateInPlaceIsSeenAtOnceAndWrittenAtTheNextCommitOncePutBack() {
+        KeyValueStore<String, DatasetActivity> stored = inMemory();
+        WriteBehindStore<DatasetActivity> store = new WriteBehindStore<>(stored, DatasetActivity::copy, 10);
+        init(store);
+        store.put("a", counted(1));
+        store.flushCache();
+
+        DatasetActivity held = store.getForUpdate("a");
+        assertSame(held, store.getForUpdate("a"), "the held value itself, not a copy");
+        record(held, 5);
+        store.finishUpdates();
+        assertEquals(6, store.get("a").activity.totalEvents(), "changed in place");
+        store.flushCache();
+        assertEquals(1, stored.get("a").activity.totalEvents(), "not put back: not written");
+
+        record(store.getForUpdate("a"), 1);
+        store.put("a", held);
+        store.finishUpdates();
+        store.flushCache();
+        assertEquals(7, stored.get("a").activity.totalEvents(), "put back: written at the commit");
+        assertNull(store.getForUpdate("b"));
+    }
+
+    /**
+     * Interactive queries copy held values on their own threads while the stream thread changes them in place: a
+     * reader that comes during an update waits for it and sees the value whole, never half-changed.
+     */
+    @Test
+    void aReaderOnAnotherThreadSeesAValueBeforeOrAfterAnUpdateNeverDuring() throws Exception {
+        WriteBehindStore<DatasetActivity> store = store(10);
+        store.put("a", counted(1));
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try {
+            DatasetActivity held = store.getForUpdate("a");
+            held.activity.record(T0 + 60_000, "GET", 1, "eu-west", "during", TieringPolicy.BUILT_IN, T0);
+            Future<DatasetActivity> read = reader.submit(() -> store.get("a"));
+            // Half-way: counted, but not yet charged. A reader must not see this state.
+            assertThrows(TimeoutException.class, () -> read.get(200, TimeUnit.MILLISECONDS),
+                    "the reader waits while the value is changed");
+            held.uncharged.add("eu-west", 1, false);
+            store.put("a", held);
+            store.finishUpdates();
+            DatasetActivity seen = read.get(10, TimeUnit.SECONDS);
+            assertEquals(2, seen.activity.totalEvents());
+            assertEquals(1, seen.uncharged.totalReads(), "the whole update, both of its changes");
+
+            // Concurrent copies while the writer keeps changing: every copy is whole (events counted = reads tallied).
+            AtomicBoolean stop = new AtomicBoolean();
+            Future<Integer> copies = reader.submit(() -> {
+                int n = 0;
+                while (!stop.get()) {
+                    DatasetActivity copy = store.get("a");
+                    assertEquals(copy.activity.totalEvents() - 1, copy.uncharged.totalReads(), "a torn copy");
+                    n++;
+                }
+                return n;
+            });
+            for (int i = 0; i < 20_000; i++) {
+                DatasetActivity value = store.getForUpdate("a");
+                value.activity.record(T0 + 120_000 + i, "GET", 1, "region-" + i % 7, "e" + i, TieringPolicy.BUILT_IN,
+                        T0);
+                value.uncharged.add("region-" + i % 7, 1, false);
+                store.put("a", value);
+                store.finishUpdates();
+            }
+            stop.set(true);
+            assertTrue(copies.get(10, TimeUnit.SECONDS) > 0);
+        } finally {
+            reader.shutdownNow();
+        }
     }
 
     @Test
