@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -68,11 +69,19 @@ public final class TieringApp implements AutoCloseable {
         // Bad records in the global tables (sites, policies, models) are dead-lettered too, not fatal.
         config.put("processing.exception.handler.global.enabled", true);
         // Decisions work on minutes to hours, so outputs may wait a second for their transaction: committing every
-        // second rather than every 100 ms (the exactly-once default) lets the record cache merge a popular dataset's
-        // activity updates over a second before they reach RocksDB and the changelog, and cuts transactions tenfold.
+        // second rather than every 100 ms (the exactly-once default) lets a popular dataset's activity updates merge
+        // over a second before they reach RocksDB and the changelog (see WriteBehindStore), and cuts transactions
+        // tenfold.
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1_000);
-        // Room for a second of dirty activity values (a few hundred bytes each) and the hot datasets' clean ones.
+        // The record cache now serves alerts-store alone (a few keys); the activity and cost-ledger stores hold their
+        // values themselves. Left at this size for stores a deployment adds.
         config.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
+        // Start-up: restoring a global store (sites, policies, models) asks for each partition's offsets while the
+        // fetch of the partition before is still parked at the broker, which answers a connection's requests in order,
+        // so each partition after the first waited out fetch.max.wait.ms (500 ms): a second of a three-second start.
+        // The global and restore consumers read short backlogs and then sit at their end, where 50 ms costs nothing.
+        config.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);
+        config.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);
         // Process what is buffered without first waiting for every input to be fetched. The dataset task reads four
         // topics, three of them (datasets, migration-status, control) empty nearly all the time, and with any other
         // value Kafka Streams 4.3.1 formats a (never logged) message per empty partition before every record
