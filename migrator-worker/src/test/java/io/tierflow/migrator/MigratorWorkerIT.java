@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tierflow.localstack.Eventually;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.LocalStackConfig;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -169,28 +171,31 @@ class MigratorWorkerIT {
         expected.put("tierflow_migration_site_up{site=\"aws\"}", 1.0);
         expected.put("tierflow_migration_site_up{site=\"onprem\"}", 1.0);
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (true) {
-            java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create(endpoint.url())).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, response.statusCode());
-            assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
-            Map<String, Double> samples = samples(response.body());
-            Map<String, Double> actual = new java.util.LinkedHashMap<>();
-            expected.keySet().forEach(name -> actual.put(name, samples.get(name)));
-            if (actual.equals(expected)) {
-                String body = response.body();
-                assertTrue(samples.keySet().stream().anyMatch(n -> n.startsWith(
-                        "tierflow_migration_transfer_seconds_bucket{action=\"COPY\",le=")), "a histogram");
-                for (String family : List.of("jvm_memory_used_bytes", "jvm_threads_live_threads",
-                        "process_cpu_usage", "kafka_consumer_fetch_manager_records_consumed_total",
-                        "kafka_producer_record_send_total")) {
-                    assertTrue(body.contains("\n" + family), family + " is exposed");
-                }
-                return;
-            }
-            assertTrue(System.nanoTime() < deadline, "metrics " + actual + ", expected " + expected);
-            Thread.sleep(200); // statuses are counted on the broker's acknowledgement, just after they are readable
+        AtomicReference<java.net.http.HttpResponse<String>> last = new AtomicReference<>();
+        Map<String, Double> actual = new java.util.LinkedHashMap<>();
+        // Statuses are counted on the broker's acknowledgement, just after they are readable: ask until they show.
+        try {
+            Eventually.holds(TIMEOUT, "metrics " + expected, () -> {
+                java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(endpoint.url())).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                last.set(response);
+                Map<String, Double> samples = samples(response.body());
+                expected.keySet().forEach(name -> actual.put(name, samples.get(name)));
+                return actual.equals(expected);
+            });
+        } catch (AssertionError timedOut) {
+            throw new AssertionError("metrics " + actual + ", expected " + expected, timedOut);
+        }
+        java.net.http.HttpResponse<String> response = last.get();
+        assertEquals(200, response.statusCode());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+        String body = response.body();
+        assertTrue(samples(body).keySet().stream().anyMatch(n -> n.startsWith(
+                "tierflow_migration_transfer_seconds_bucket{action=\"COPY\",le=")), "a histogram");
+        for (String family : List.of("jvm_memory_used_bytes", "jvm_threads_live_threads",
+                "process_cpu_usage", "kafka_consumer_fetch_manager_records_consumed_total",
+                "kafka_producer_record_send_total")) {
+            assertTrue(body.contains("\n" + family), family + " is exposed");
         }
     }
 
@@ -229,22 +234,21 @@ class MigratorWorkerIT {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(props)) {
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (true) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
-                        MigratorWorker.GROUP_ID).partitionsToOffsetAndMetadata().get();
-                Set<TopicPartition> partitions = committed.keySet();
-                Map<TopicPartition, Long> end = admin.listOffsets(partitions.stream()
-                                .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()))).all().get()
-                        .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-                boolean allCommitted = !partitions.isEmpty() && end.values().stream().mapToLong(Long::longValue).sum()
-                        == 4 && partitions.stream().allMatch(p -> committed.get(p).offset() == end.get(p));
-                if (allCommitted) {
-                    return;
-                }
-                assertTrue(System.nanoTime() < deadline, "offsets not committed to the end: " + committed
-                        + " vs " + end);
-                Thread.sleep(200);
+            AtomicReference<String> seen = new AtomicReference<>("nothing yet");
+            try {
+                Eventually.holds(TIMEOUT, "the group's offsets at the end of every partition", () -> {
+                    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
+                            MigratorWorker.GROUP_ID).partitionsToOffsetAndMetadata().get();
+                    Set<TopicPartition> partitions = committed.keySet();
+                    Map<TopicPartition, Long> end = admin.listOffsets(partitions.stream()
+                                    .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()))).all().get()
+                            .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+                    seen.set(committed + " vs " + end);
+                    return !partitions.isEmpty() && end.values().stream().mapToLong(Long::longValue).sum() == 4
+                            && partitions.stream().allMatch(p -> committed.get(p).offset() == end.get(p));
+                });
+            } catch (AssertionError timedOut) {
+                throw new AssertionError("offsets not committed to the end: " + seen.get(), timedOut);
             }
         }
     }

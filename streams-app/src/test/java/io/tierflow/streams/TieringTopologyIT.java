@@ -46,18 +46,19 @@ class TieringTopologyIT {
 
     /** Waits for the census (every 500 ms here) to show {@code expected}. */
     private static void awaitGauge(PrometheusMeterRegistry registry, String name, double expected, String... tags)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        double value = Double.NaN;
-        while (System.nanoTime() < deadline) {
-            var gauge = registry.find(name).tags(tags).gauge();
-            value = gauge == null ? Double.NaN : gauge.value();
-            if (value == expected) {
-                return;
-            }
-            Thread.sleep(100);
+            throws Exception {
+        String what = name + " " + String.join(",", tags) + " = " + expected;
+        try {
+            Eventually.holds(TIMEOUT, what, () -> gaugeValue(registry, name, tags) == expected);
+        } catch (AssertionError timedOut) {
+            assertEquals(expected, gaugeValue(registry, name, tags), what); // says what it was instead
+            throw timedOut;
         }
-        assertEquals(expected, value, name + " " + String.join(",", tags));
+    }
+
+    private static double gaugeValue(PrometheusMeterRegistry registry, String name, String... tags) {
+        var gauge = registry.find(name).tags(tags).gauge();
+        return gauge == null ? Double.NaN : gauge.value();
     }
 
     @Test
