@@ -189,23 +189,11 @@ public final class Activity {
         recentIds[recentCount++] = idHash;
     }
 
-    /**
-     * Index of the region's slot, added if new. Callers pass canonical region strings (one instance per name), so the
-     * first pass compares references only; a slot restored from storage holds a copy, which the second pass finds and
-     * replaces with the canonical instance. Comparing contents every time was 5 % of the stream thread in a profile:
-     * the stored strings are scattered over the heap, each a cache miss.
-     */
+    /** Index of the region's slot, added if new (see {@link RegionSlots} for how it is found). */
     private int regionIndex(String region) {
-        for (int i = 0; i < regionCount; i++) {
-            if (regions[i] == region) {
-                return i;
-            }
-        }
-        for (int i = 0; i < regionCount; i++) {
-            if (regions[i].equals(region)) {
-                regions[i] = region;
-                return i;
-            }
+        int found = RegionSlots.find(regions, regionCount, region);
+        if (found >= 0) {
+            return found;
         }
         if (regionCount == regions.length) {
             regions = Arrays.copyOf(regions, regionCount * 2);

@@ -98,18 +98,11 @@ public final class ReadTally {
         slaMisses = 0;
     }
 
-    /** Index of the region's slot, added if new; by reference first, as {@code Activity} does (see there). */
+    /** Index of the region's slot, added if new (see {@link RegionSlots} for how it is found). */
     private int indexOf(String region) {
-        for (int i = 0; i < regionCount; i++) {
-            if (regions[i] == region) {
-                return i;
-            }
-        }
-        for (int i = 0; i < regionCount; i++) {
-            if (regions[i].equals(region)) {
-                regions[i] = region;
-                return i;
-            }
+        int found = RegionSlots.find(regions, regionCount, region);
+        if (found >= 0) {
+            return found;
         }
         if (regionCount == regions.length) {
             regions = Arrays.copyOf(regions, regionCount * 2);
