@@ -193,11 +193,8 @@ class WholeLoopIT {
     private static JsonNode await(int port, java.util.function.Predicate<JsonNode> condition, String what)
             throws Exception {
         JsonNode[] last = new JsonNode[1];
-        try {
-            awaitTrue(() -> condition.test(last[0] = get(port, "/datasets/" + KEY)), what);
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; last answer: " + last[0], e);
-        }
+        Eventually.holds(TIMEOUT, () -> what + "; last answer: " + last[0],
+                () -> condition.test(last[0] = get(port, "/datasets/" + KEY)));
         return last[0];
     }
 

@@ -1,6 +1,7 @@
 package io.tierflow.localstack;
 
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /** Waits for a condition of an asynchronous system (a topology, a migrator, an API) by polling it. */
 public final class Eventually {
@@ -17,10 +18,18 @@ public final class Eventually {
 
     /** Returns once the condition holds; fails naming {@code what} when it has not within the timeout. */
     public static void holds(Duration timeout, String what, Condition condition) throws Exception {
+        holds(timeout, () -> what, condition);
+    }
+
+    /**
+     * As {@link #holds(Duration, String, Condition)}, with {@code what} asked for only when the wait fails, so it can
+     * tell what the condition last saw.
+     */
+    public static void holds(Duration timeout, Supplier<String> what, Condition condition) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.holds()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what.get());
             }
             Thread.sleep(POLL_MILLIS); // the polling interval of a condition wait, not a fixed delay
         }

@@ -174,18 +174,14 @@ class MigratorWorkerIT {
         AtomicReference<java.net.http.HttpResponse<String>> last = new AtomicReference<>();
         Map<String, Double> actual = new java.util.LinkedHashMap<>();
         // Statuses are counted on the broker's acknowledgement, just after they are readable: ask until they show.
-        try {
-            Eventually.holds(TIMEOUT, "metrics " + expected, () -> {
-                java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(endpoint.url())).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-                last.set(response);
-                Map<String, Double> samples = samples(response.body());
-                expected.keySet().forEach(name -> actual.put(name, samples.get(name)));
-                return actual.equals(expected);
-            });
-        } catch (AssertionError timedOut) {
-            throw new AssertionError("metrics " + actual + ", expected " + expected, timedOut);
-        }
+        Eventually.holds(TIMEOUT, () -> "metrics " + expected + ", were " + actual, () -> {
+            java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(endpoint.url())).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            last.set(response);
+            Map<String, Double> samples = samples(response.body());
+            expected.keySet().forEach(name -> actual.put(name, samples.get(name)));
+            return actual.equals(expected);
+        });
         java.net.http.HttpResponse<String> response = last.get();
         assertEquals(200, response.statusCode());
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
@@ -235,21 +231,17 @@ class MigratorWorkerIT {
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(props)) {
             AtomicReference<String> seen = new AtomicReference<>("nothing yet");
-            try {
-                Eventually.holds(TIMEOUT, "the group's offsets at the end of every partition", () -> {
-                    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
-                            MigratorWorker.GROUP_ID).partitionsToOffsetAndMetadata().get();
-                    Set<TopicPartition> partitions = committed.keySet();
-                    Map<TopicPartition, Long> end = admin.listOffsets(partitions.stream()
-                                    .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()))).all().get()
-                            .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-                    seen.set(committed + " vs " + end);
-                    return !partitions.isEmpty() && end.values().stream().mapToLong(Long::longValue).sum() == 4
-                            && partitions.stream().allMatch(p -> committed.get(p).offset() == end.get(p));
-                });
-            } catch (AssertionError timedOut) {
-                throw new AssertionError("offsets not committed to the end: " + seen.get(), timedOut);
-            }
+            Eventually.holds(TIMEOUT, () -> "the group's offsets at the end of every partition: " + seen.get(), () -> {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
+                        MigratorWorker.GROUP_ID).partitionsToOffsetAndMetadata().get();
+                Set<TopicPartition> partitions = committed.keySet();
+                Map<TopicPartition, Long> end = admin.listOffsets(partitions.stream()
+                                .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()))).all().get()
+                        .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+                seen.set(committed + " vs " + end);
+                return !partitions.isEmpty() && end.values().stream().mapToLong(Long::longValue).sum() == 4
+                        && partitions.stream().allMatch(p -> committed.get(p).offset() == end.get(p));
+            });
         }
     }
 }

@@ -47,13 +47,8 @@ class TieringTopologyIT {
     /** Waits for the census (every 500 ms here) to show {@code expected}. */
     private static void awaitGauge(PrometheusMeterRegistry registry, String name, double expected, String... tags)
             throws Exception {
-        String what = name + " " + String.join(",", tags) + " = " + expected;
-        try {
-            Eventually.holds(TIMEOUT, what, () -> gaugeValue(registry, name, tags) == expected);
-        } catch (AssertionError timedOut) {
-            assertEquals(expected, gaugeValue(registry, name, tags), what); // says what it was instead
-            throw timedOut;
-        }
+        Eventually.holds(TIMEOUT, () -> name + " " + String.join(",", tags) + " = " + expected + ", was "
+                + gaugeValue(registry, name, tags), () -> gaugeValue(registry, name, tags) == expected);
     }
 
     private static double gaugeValue(PrometheusMeterRegistry registry, String name, String... tags) {
