@@ -250,8 +250,7 @@ final class MigrationBenchmark {
 
     /** CPU time of this JVM so far: the sites (both S3Proxy servers), the broker, and the migrator when it runs. */
     private static long jvmCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime();
+        return ThreadCpu.processNanos();
     }
 
     /** User + system time of the children from bash's {@code times} (its last line, e.g. "0m12.5s 0m3.1s"). */

@@ -41,6 +41,12 @@ record ThreadCpu(Map<Long, Long> nanos, Map<Long, String> names) {
         return new ThreadCpu(nanos, names);
     }
 
+    /** CPU time of this whole JVM so far, threads that ended, GC and JIT included. */
+    static long processNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
     /** CPU nanoseconds of all these threads. */
     long total() {
         return nanos.values().stream().mapToLong(Long::longValue).sum();

@@ -1,5 +1,6 @@
 package io.tierflow.cli.bench;
 
+import io.micrometer.core.instrument.Timer;
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.LocalStackConfig;
 import io.tierflow.streams.DatasetViews;
@@ -9,6 +10,8 @@ import io.tierflow.topics.Topics;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import jdk.jfr.Configuration;
@@ -173,12 +177,18 @@ final class TopologyBenchmark {
         long cpuNanos;
         try (Recording recording = measured ? startProfile(appId) : null) {
             runningApp.set(() -> streams.close(CLOSE_TIMEOUT));
+            long gcBefore = gcMillis();
+            ThreadCpu threadsBefore = ThreadCpu.now();
+            long processBefore = ThreadCpu.processNanos();
             long started = System.nanoTime();
             streams.start();
             elapsed = catchUp.await(label, appId, started, () -> failure.get() != null ? failure.get()
                     : failed(streams.state()), settings.runTimeout(), events);
             cpuNanos = cpuOfThreadsOf(appId);
             stopProfile(recording);
+            sayWaits(streams, elapsed, gcMillis() - gcBefore);
+            progress.say("  CPU s by thread in this JVM: %s", ThreadCpu.now().since(threadsBefore,
+                    ThreadCpu.processNanos() - processBefore));
         } finally {
             streams.close(CLOSE_TIMEOUT);
             runningApp.set(null);
@@ -211,12 +221,19 @@ final class TopologyBenchmark {
         TieringApp app = new TieringApp(config, replaySettings());
         try (Recording recording = measured ? startProfile(appId) : null) {
             runningApp.set(app);
+            long gcBefore = gcMillis();
+            ThreadCpu threadsBefore = ThreadCpu.now();
+            long processBefore = ThreadCpu.processNanos();
             long started = System.nanoTime();
             app.start();
             elapsed = catchUp.await(label, appId, started, () -> failed(app.streams().state()), settings.runTimeout(),
                     events);
             cpuNanos = cpuOfThreadsOf(appId);
             stopProfile(recording);
+            sayWaits(app.streams(), elapsed, gcMillis() - gcBefore);
+            progress.say("  CPU s by thread in this JVM: %s", ThreadCpu.now().since(threadsBefore,
+                    ThreadCpu.processNanos() - processBefore));
+            sayEvaluations(app);
             sent = recordsSentPerTopic(app.streams());
         } finally {
             app.close(); // flushes the stores, so what is on disk afterwards is the state
@@ -295,6 +312,48 @@ final class TopologyBenchmark {
             case ERROR, PENDING_ERROR, NOT_RUNNING, PENDING_SHUTDOWN -> "the streams client is " + state;
             default -> null;
         };
+    }
+
+    /**
+     * Where the stream threads waited rather than computed, from the clients' cumulative {@code *-time-ns-total}
+     * metrics (KIP-761): the exactly-once commit's flush, offsets and commit round trips, and the consumer's waits for
+     * fetches. With the CPU figures this accounts for a run's wall time.
+     */
+    private void sayWaits(KafkaStreams streams, Duration elapsed, long gcMillis) {
+        Map<String, Double> seconds = new TreeMap<>();
+        for (Map.Entry<MetricName, ? extends Metric> metric : streams.metrics().entrySet()) {
+            MetricName name = metric.getKey();
+            String client = name.tags().getOrDefault("client-id", "");
+            boolean streamThreadClient = client.matches(".*-StreamThread-\\d+-(consumer|producer)");
+            if (streamThreadClient && name.name().endsWith("-time-ns-total")
+                    && (name.group().equals("producer-metrics") || name.group().equals("consumer-metrics"))
+                    && metric.getValue().metricValue() instanceof Double value && value > 0) {
+                String role = client.endsWith("-consumer") ? "consumer " : "producer ";
+                seconds.merge(role + name.name().replace("-time-ns-total", ""), value / 1e9, Double::sum);
+            } else if (name.group().equals("stream-thread-metrics") && name.name().equals("blocked-time-ns-total")
+                    && metric.getValue().metricValue() instanceof Double value) {
+                seconds.merge("stream threads blocked", value / 1e9, Double::sum);
+            }
+        }
+        StringBuilder line = new StringBuilder();
+        seconds.forEach((what, s) -> line.append(line.isEmpty() ? "" : ", ").append(String.format("%s %.1f s", what, s)));
+        progress.say("  waits over %.1f s: %s; garbage collection (all threads of this JVM) %.1f s",
+                elapsed.toNanos() / 1e9, line, gcMillis / 1e3);
+    }
+
+    /** Time the JVM's collectors have taken so far (G1: pauses and concurrent cycles' pauses). */
+    private static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(GarbageCollectorMXBean::getCollectionTime).filter(t -> t > 0).sum();
+    }
+
+    /** How many placement evaluations the run made and their time, from the app's own timer. */
+    private void sayEvaluations(TieringApp app) {
+        Timer evaluations = app.meterRegistry().find("tierflow.placement.evaluation").timer();
+        if (evaluations != null && evaluations.count() > 0) {
+            progress.say("  evaluations: %s, %.1f s in all, %.1f µs each", Progress.count(evaluations.count()),
+                    evaluations.totalTime(TimeUnit.SECONDS), evaluations.mean(TimeUnit.MICROSECONDS));
+        }
     }
 
     /**
