@@ -1,12 +1,10 @@
 package io.tierflow.streams.domain;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 
 /**
  * Chooses primary + replicas for one dataset by exhaustive search over the candidate sets (a handful of sites, so
@@ -27,45 +25,88 @@ public final class PlacementOptimizer {
     }
 
     public static PlacementDecision optimize(PlacementRequest request, List<SiteOffer> sites) {
-        List<SiteOffer> ordered = sites.stream().sorted(Comparator.comparing(SiteOffer::name)).toList();
-        Map<String, SiteOffer> byName = new java.util.HashMap<>();
-        ordered.forEach(s -> byName.put(s.name(), s));
-        double moveEgressPerGb = Optional.ofNullable(request.currentPrimary()).map(byName::get)
-                .map(SiteOffer::egressPerGb).orElse(0.0);
-
-        List<PlacementDecision.SiteEvaluation> evaluations = new ArrayList<>();
-        List<SiteOffer> replicaCandidates = new ArrayList<>();
-        List<SiteOffer> primaryCandidates = new ArrayList<>();
-        for (SiteOffer site : ordered) {
-            String rejected = rejectionAsCopyHolder(request, site);
-            String rejectedAsPrimary = rejected != null ? rejected : rejectionAsPrimary(request, site);
-            evaluations.add(evaluate(request, site, moveEgressPerGb, rejectedAsPrimary));
-            if (rejected == null) {
-                replicaCandidates.add(site);
-                if (rejectedAsPrimary == null) {
-                    primaryCandidates.add(site);
+        // Runs at every evaluation (hundreds of thousands when an inventory arrives): arrays and loops rather than
+        // streams and per-combination lists, and each site's costs computed once rather than once per candidate set.
+        // ExhaustivePlacementSearch in the tests is the plain version this must agree with.
+        SiteOffer[] ordered = sites.toArray(new SiteOffer[0]);
+        Arrays.sort(ordered, BY_NAME);
+        int n = ordered.length;
+        double moveEgressPerGb = 0.0;
+        if (request.currentPrimary() != null) {
+            for (SiteOffer site : ordered) {
+                if (site.name().equals(request.currentPrimary())) {
+                    moveEgressPerGb = site.egressPerGb();
                 }
             }
         }
 
-        Candidate best = null;
+        List<PlacementDecision.SiteEvaluation> evaluations = new ArrayList<>(n);
+        boolean[] replicaCandidate = new boolean[n];
+        boolean[] primaryCandidate = new boolean[n];
+        double[] copyCost = new double[n]; // storage + move, as any copy
+        double[] primaryCost = new double[n]; // as the primary: plus the reads it serves
+        SiteOffer.StorageClassOffer[] storageClass = new SiteOffer.StorageClassOffer[n];
+        for (int i = 0; i < n; i++) {
+            SiteOffer site = ordered[i];
+            storageClass[i] = site.classFor(request.tier()).orElse(null);
+            String rejected = rejectionAsCopyHolder(request, site);
+            String rejectedAsPrimary = rejected != null ? rejected : rejectionAsPrimary(request, site);
+            if (storageClass[i] == null) {
+                evaluations.add(new PlacementDecision.SiteEvaluation(site.name(), Double.NaN, Double.NaN, Double.NaN,
+                        false, NO_STORAGE_CLASS));
+                continue;
+            }
+            double storage = request.sizeGb() * storageClass[i].storagePerGbMonth();
+            double move = moveCost(request, site, moveEgressPerGb);
+            double egress = egressCost(request, site, storageClass[i]);
+            evaluations.add(new PlacementDecision.SiteEvaluation(site.name(), storage, egress, move,
+                    rejectedAsPrimary == null, rejectedAsPrimary));
+            copyCost[i] = storage + move;
+            primaryCost[i] = copyCost[i] + egress;
+            replicaCandidate[i] = rejected == null;
+            primaryCandidate[i] = rejectedAsPrimary == null;
+        }
+
         int copies = Math.max(1, request.replicationFactor());
-        for (SiteOffer primary : primaryCandidates) {
-            List<SiteOffer> others = replicaCandidates.stream()
-                    .filter(s -> !s.name().equals(primary.name()) && !s.provider().equals(primary.provider()))
-                    .toList();
-            int replicas = Math.min(copies - 1, distinctProviders(others));
-            for (List<SiteOffer> set : combinations(others, replicas)) {
-                if (!distinctProviders(set, primary)) {
-                    continue;
+        int[] others = new int[n];
+        int[] set = new int[n];
+        int[] best = null;
+        int bestPrimary = -1;
+        double bestObjective = Double.NaN;
+        for (int p = 0; p < n; p++) {
+            if (!primaryCandidate[p]) {
+                continue;
+            }
+            int otherCount = 0;
+            for (int i = 0; i < n; i++) {
+                if (i != p && replicaCandidate[i] && !ordered[i].name().equals(ordered[p].name())
+                        && !ordered[i].provider().equals(ordered[p].provider())) {
+                    others[otherCount++] = i;
                 }
-                double objective = primaryCost(request, primary, moveEgressPerGb);
-                for (SiteOffer replica : set) {
-                    objective += copyCost(request, replica, moveEgressPerGb);
+            }
+            int replicas = Math.min(copies - 1, distinctProviders(ordered, others, otherCount));
+            // Every replicas-sized subset of others, in lexicographic order of positions (as the reference does).
+            for (int i = 0; i < replicas; i++) {
+                set[i] = i;
+            }
+            while (true) {
+                if (distinctProviders(ordered, others, set, replicas)) {
+                    double objective = primaryCost[p];
+                    for (int i = 0; i < replicas; i++) {
+                        objective += copyCost[others[set[i]]];
+                    }
+                    if (best == null || better(replicas, objective, ordered, p, others, set, best.length, bestObjective,
+                            bestPrimary, best)) {
+                        best = new int[replicas];
+                        for (int i = 0; i < replicas; i++) {
+                            best[i] = others[set[i]];
+                        }
+                        bestPrimary = p;
+                        bestObjective = objective;
+                    }
                 }
-                Candidate candidate = new Candidate(primary, set, objective, replicas);
-                if (best == null || candidate.betterThan(best)) {
-                    best = candidate;
+                if (!nextSubset(set, replicas, otherCount)) {
+                    break;
                 }
             }
         }
@@ -73,13 +114,57 @@ public final class PlacementOptimizer {
             return new PlacementDecision(request.tier(), null, List.of(), null, Double.NaN, NO_FEASIBLE_SITE,
                     evaluations);
         }
-        String binding = bindingConstraint(evaluations, best);
-        if (binding == null && best.replicas.size() < copies - 1) {
+        String binding = bindingConstraint(evaluations, ordered[bestPrimary].name());
+        if (binding == null && best.length < copies - 1) {
             binding = REPLICATION;
         }
-        return new PlacementDecision(request.tier(), best.primary.name(),
-                best.replicas.stream().map(SiteOffer::name).toList(),
-                best.primary.classFor(request.tier()).orElseThrow().name(), best.objective, binding, evaluations);
+        List<String> replicaNames = new ArrayList<>(best.length);
+        for (int i : best) {
+            replicaNames.add(ordered[i].name());
+        }
+        return new PlacementDecision(request.tier(), ordered[bestPrimary].name(), List.copyOf(replicaNames),
+                storageClass[bestPrimary].name(), bestObjective, binding, evaluations);
+    }
+
+    private static final Comparator<SiteOffer> BY_NAME = Comparator.comparing(SiteOffer::name);
+
+    /** Advances {@code set} (size positions out of {@code from}, ascending) to the next subset; false after the last. */
+    private static boolean nextSubset(int[] set, int size, int from) {
+        int i = size - 1;
+        while (i >= 0 && set[i] == from - size + i) {
+            i--;
+        }
+        if (i < 0) {
+            return false;
+        }
+        set[i]++;
+        for (int j = i + 1; j < size; j++) {
+            set[j] = set[j - 1] + 1;
+        }
+        return true;
+    }
+
+    /**
+     * Whether the candidate (primary p, replicas others[set[..]]) beats the best so far: more copies first (as close
+     * to the replication factor as possible), then cheaper, then by the names "primary,replica,..." in order.
+     */
+    private static boolean better(int replicas, double objective, SiteOffer[] sites, int p, int[] others, int[] set,
+            int bestReplicas, double bestObjective, int bestPrimary, int[] best) {
+        if (replicas != bestReplicas) {
+            return replicas > bestReplicas;
+        }
+        if (Math.abs(objective - bestObjective) > 1e-12) {
+            return objective < bestObjective;
+        }
+        StringBuilder key = new StringBuilder(sites[p].name());
+        for (int i = 0; i < replicas; i++) {
+            key.append(',').append(sites[others[set[i]]].name());
+        }
+        StringBuilder bestKey = new StringBuilder(sites[bestPrimary].name());
+        for (int i : best) {
+            bestKey.append(',').append(sites[i].name());
+        }
+        return key.toString().compareTo(bestKey.toString()) < 0;
     }
 
     /** Monthly cost of a given placement under this request; NaN if a site cannot hold the tier. */
@@ -126,18 +211,6 @@ public final class PlacementOptimizer {
         return null;
     }
 
-    private static PlacementDecision.SiteEvaluation evaluate(PlacementRequest request, SiteOffer site,
-            double moveEgressPerGb, String rejected) {
-        Optional<SiteOffer.StorageClassOffer> storageClass = site.classFor(request.tier());
-        if (storageClass.isEmpty()) {
-            return new PlacementDecision.SiteEvaluation(site.name(), Double.NaN, Double.NaN, Double.NaN, false,
-                    NO_STORAGE_CLASS);
-        }
-        double storage = request.sizeGb() * storageClass.get().storagePerGbMonth();
-        return new PlacementDecision.SiteEvaluation(site.name(), storage, egressCost(request, site),
-                moveCost(request, site, moveEgressPerGb), rejected == null, rejected);
-    }
-
     private static double primaryCost(PlacementRequest request, SiteOffer site, double moveEgressPerGb) {
         return copyCost(request, site, moveEgressPerGb) + egressCost(request, site);
     }
@@ -149,7 +222,11 @@ public final class PlacementOptimizer {
 
     /** Reads are served by the primary: egress to other regions, retrieval fees and request charges. */
     static double egressCost(PlacementRequest request, SiteOffer site) {
-        SiteOffer.StorageClassOffer storageClass = site.classFor(request.tier()).orElseThrow();
+        return egressCost(request, site, site.classFor(request.tier()).orElseThrow());
+    }
+
+    private static double egressCost(PlacementRequest request, SiteOffer site,
+            SiteOffer.StorageClassOffer storageClass) {
         double cost = 0.0;
         double totalGb = 0.0;
         for (Map.Entry<String, Double> demand : request.monthlyGbByRegion().entrySet()) {
@@ -171,68 +248,47 @@ public final class PlacementOptimizer {
     }
 
     /** The rejection reason of the cheapest site that was cheaper than the chosen primary, if any. */
-    private static String bindingConstraint(List<PlacementDecision.SiteEvaluation> evaluations, Candidate best) {
-        double chosen = evaluations.stream().filter(e -> e.site().equals(best.primary.name())).findFirst()
-                .orElseThrow().total();
-        return evaluations.stream()
-                .filter(e -> !e.feasible() && !Double.isNaN(e.total()) && e.total() < chosen - 1e-12)
-                .min(Comparator.comparingDouble(PlacementDecision.SiteEvaluation::total)
-                        .thenComparing(PlacementDecision.SiteEvaluation::site))
-                .map(PlacementDecision.SiteEvaluation::rejectedBecause).orElse(null);
+    private static String bindingConstraint(List<PlacementDecision.SiteEvaluation> evaluations, String primary) {
+        double chosen = Double.NaN;
+        for (PlacementDecision.SiteEvaluation e : evaluations) {
+            if (e.site().equals(primary)) {
+                chosen = e.total();
+                break;
+            }
+        }
+        PlacementDecision.SiteEvaluation cheapest = null;
+        for (PlacementDecision.SiteEvaluation e : evaluations) {
+            if (!e.feasible() && !Double.isNaN(e.total()) && e.total() < chosen - 1e-12 && (cheapest == null
+                    || e.total() < cheapest.total()
+                    || e.total() == cheapest.total() && e.site().compareTo(cheapest.site()) < 0)) {
+                cheapest = e;
+            }
+        }
+        return cheapest == null ? null : cheapest.rejectedBecause();
     }
 
-    private static int distinctProviders(List<SiteOffer> sites) {
-        Set<String> providers = new HashSet<>();
-        sites.forEach(s -> providers.add(s.provider()));
-        return providers.size();
+    /** How many providers the first {@code count} sites of {@code sites[positions]} are on. */
+    private static int distinctProviders(SiteOffer[] sites, int[] positions, int count) {
+        int distinct = 0;
+        for (int i = 0; i < count; i++) {
+            boolean seen = false;
+            for (int j = 0; j < i && !seen; j++) {
+                seen = sites[positions[j]].provider().equals(sites[positions[i]].provider());
+            }
+            distinct += seen ? 0 : 1;
+        }
+        return distinct;
     }
 
-    private static boolean distinctProviders(List<SiteOffer> replicas, SiteOffer primary) {
-        Set<String> providers = new HashSet<>();
-        providers.add(primary.provider());
-        for (SiteOffer replica : replicas) {
-            if (!providers.add(replica.provider())) {
-                return false;
+    /** Whether the replicas {@code sites[others[set[..size]]]} are on distinct providers (none is the primary's). */
+    private static boolean distinctProviders(SiteOffer[] sites, int[] others, int[] set, int size) {
+        for (int i = 0; i < size; i++) {
+            for (int j = 0; j < i; j++) {
+                if (sites[others[set[i]]].provider().equals(sites[others[set[j]]].provider())) {
+                    return false;
+                }
             }
         }
         return true;
-    }
-
-    private static List<List<SiteOffer>> combinations(List<SiteOffer> from, int size) {
-        List<List<SiteOffer>> result = new ArrayList<>();
-        combine(from, size, 0, new ArrayList<>(), result);
-        return result;
-    }
-
-    private static void combine(List<SiteOffer> from, int size, int start, List<SiteOffer> current,
-            List<List<SiteOffer>> result) {
-        if (current.size() == size) {
-            result.add(List.copyOf(current));
-            return;
-        }
-        for (int i = start; i < from.size(); i++) {
-            current.add(from.get(i));
-            combine(from, size, i + 1, current, result);
-            current.remove(current.size() - 1);
-        }
-    }
-
-    private record Candidate(SiteOffer primary, List<SiteOffer> replicas, double objective, int replicaCount) {
-        /** More copies first (as close to the replication factor as possible), then cheaper, then by name. */
-        boolean betterThan(Candidate other) {
-            if (replicaCount != other.replicaCount) {
-                return replicaCount > other.replicaCount;
-            }
-            if (Math.abs(objective - other.objective) > 1e-12) {
-                return objective < other.objective;
-            }
-            return key().compareTo(other.key()) < 0;
-        }
-
-        private String key() {
-            StringBuilder key = new StringBuilder(primary.name());
-            replicas.forEach(r -> key.append(',').append(r.name()));
-            return key.toString();
-        }
     }
 }
