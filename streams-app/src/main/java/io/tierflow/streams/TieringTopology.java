@@ -25,7 +25,7 @@ import org.apache.kafka.streams.state.Stores;
  * The tiering topology of DESIGN.md, built in one place and used by the app, the tests and what-if alike.
  *
  * <pre>
- * access-events ──┐                                       ┌─▶ placements
+ * access-events ──┐ (one source)                          ┌─▶ placements
  * datasets ───────┤                                       ├─▶ migration-commands
  * migration-status┼─▶ dataset-processor ──(by output)─────┴─▶ alert-signals (repartition by alert id)
  * control ──┬─────┘   dataset-activity, dataset-state,                  │
@@ -100,17 +100,11 @@ public final class TieringTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERTS_STORE),
                 Serdes.String(), topics.valueSerde(Alert.class)).withCachingEnabled());
 
-        KStream<String, Object> access = builder.stream(Topics.ACCESS_EVENTS,
-                        Consumed.with(Serdes.String(), topics.accessEvents.valueSerde())
-                                .withTimestampExtractor(new AccessEventTimestamps()).withName("access-events-source"))
-                .mapValues(v -> (Object) v, Named.as("access-events-input"));
-        KStream<String, Object> datasets = builder.stream(Topics.DATASETS,
-                        Consumed.with(Serdes.String(), topics.datasets.valueSerde()).withName("datasets-source"))
-                .mapValues(v -> (Object) v, Named.as("datasets-input"));
-        KStream<String, Object> statuses = builder.stream(Topics.MIGRATION_STATUS,
-                        Consumed.with(Serdes.String(), topics.migrationStatus.valueSerde())
-                                .withName("migration-status-source"))
-                .mapValues(v -> (Object) v, Named.as("migration-status-input"));
+        // One source for the three topics keyed by dataset (see DatasetInputs for why). The access events' own time is
+        // their event time; the other two keep their record timestamps (AccessEventTimestamps falls back to them).
+        KStream<String, Object> inputs = builder.stream(DatasetInputs.TOPICS,
+                Consumed.with(Serdes.String(), DatasetInputs.valueSerde(topics))
+                        .withTimestampExtractor(new AccessEventTimestamps()).withName("dataset-inputs-source"));
         // A topic has one source node, so control is split by type: re-optimisation requests (keyed by dataset key,
         // or '*' for a whole partition) go to the dataset processor, everything else (acknowledgements, keyed by
         // alert id) to the alert manager. Acknowledgements travel through their own repartition topic so the alert
@@ -122,9 +116,7 @@ public final class TieringTopology {
                 .filter((k, c) -> c != null && c.getType() == ControlType.REOPTIMIZE, Named.as("control-reoptimize"))
                 .mapValues(v -> (Object) v, Named.as("reoptimize-input"));
 
-        KStream<String, TieringOutput> outputs = access
-                .merge(datasets, Named.as("merge-datasets"))
-                .merge(statuses, Named.as("merge-migration-status"))
+        KStream<String, TieringOutput> outputs = inputs
                 .merge(reoptimize, Named.as("merge-reoptimize"))
                 .process(() -> new DatasetProcessor(settings, metrics), Named.as(DATASET_PROCESSOR),
                         DATASET_ACTIVITY_STORE, DATASET_STATE_STORE, DUE_INDEX_STORE, COST_LEDGER_STORE);

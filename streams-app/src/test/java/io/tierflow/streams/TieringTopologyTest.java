@@ -18,11 +18,13 @@ import io.tierflow.schemas.Placement;
 import io.tierflow.schemas.Site;
 import io.tierflow.schemas.SiteScore;
 import io.tierflow.schemas.Tier;
+import io.tierflow.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
@@ -277,6 +279,21 @@ class TieringTopologyTest {
         assertEquals(6, letter.value.getValue().remaining(), "the raw bytes are kept");
         assertTrue(fixture.deadLetters.isEmpty());
         assertEquals(1, fixture.activity("ok").activity.totalEvents(), "the next record was processed");
+    }
+
+    @Test
+    void shouldDeadLetterUnreadableInventoryAndStatusWithTheirOwnTopic() {
+        // The three dataset inputs share one source whose deserializer is chosen by topic (DatasetInputs).
+        for (String topic : List.of(Topics.DATASETS, Topics.MIGRATION_STATUS)) {
+            fixture.driver.createInputTopic(topic, Serdes.String().serializer(), Serdes.ByteArray().serializer())
+                    .pipeInput("bad", new byte[] {9, 9, 9}, START);
+            DeadLetter letter = fixture.deadLetters.readValue();
+            assertEquals(topic, letter.getSourceTopic());
+            assertEquals("deserialization", letter.getStage());
+        }
+        fixture.datasets.pipeInput("ok", TopologyFixture.dataset("ok", "aws", "STANDARD", GB), START.plusSeconds(1));
+        assertEquals("ok", fixture.placements.readKeyValue().key, "the next inventory record was decided");
+        assertTrue(fixture.deadLetters.isEmpty());
     }
 
     @Test
