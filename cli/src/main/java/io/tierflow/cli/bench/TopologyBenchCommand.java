@@ -34,8 +34,8 @@ final class TopologyBenchCommand implements Callable<Integer> {
 
     @Option(names = "--warmup-events", paramLabel = "N",
             description = "Before the measured runs, run each topology once over the first N events, unmeasured, so "
-                    + "that JIT compilation is not measured; 0 for none (default: ${DEFAULT-VALUE}).")
-    long warmupEvents = 1_000_000;
+                    + "that JIT compilation is not measured; 0 for none (default: all of them).")
+    long warmupEvents = Long.MAX_VALUE;
 
     @Option(names = "--simulated-hours", paramLabel = "H",
             description = "Event time the events are spread over, in hours (default: ${DEFAULT-VALUE}).")
