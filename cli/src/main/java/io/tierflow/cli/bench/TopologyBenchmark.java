@@ -150,19 +150,18 @@ final class TopologyBenchmark {
         }
         progress.say("warming up the JVM: each topology over the first %s events, not measured ...",
                 Progress.count(events));
-        tiering(stack, admin, catchUp, work, "bench-warmup-tiering", "warm-up, tiering", events);
-        passThrough(stack, admin, catchUp, work, "bench-warmup-passthrough", "warm-up, pass-through", events);
+        tiering(stack, admin, catchUp, work, "bench-warmup-tiering", "warm-up, tiering", events, false);
+        passThrough(stack, admin, catchUp, work, "bench-warmup-passthrough", "warm-up, pass-through", events, false);
     }
 
     private PassThroughRun passThrough(LocalStack stack, Admin admin, CatchUp catchUp, Path work, int run) throws Exception {
         return passThrough(stack, admin, catchUp, work, "bench-passthrough-" + run,
-                "pass-through run " + run + "/" + settings.runs(), catchUp.total());
+                "pass-through run " + run + "/" + settings.runs(), catchUp.total(), true);
     }
 
-    /** A pass-through run until {@code events} are committed; measured (profile, report) if that is all of them. */
+    /** A pass-through run until {@code events} are committed; profiled if {@code measured} (not a warm-up). */
     private PassThroughRun passThrough(LocalStack stack, Admin admin, CatchUp catchUp, Path work, String appId,
-            String label, long events) throws Exception {
-        boolean measured = events == catchUp.total();
+            String label, long events, boolean measured) throws Exception {
         String sink = appId + "-sink";
         admin.createTopics(List.of(new NewTopic(sink, LocalStack.PARTITIONS, (short) 1))).all().get();
         Properties config = streamsConfig(stack, appId, work);
@@ -210,16 +209,15 @@ final class TopologyBenchmark {
 
     private TieringRun tiering(LocalStack stack, Admin admin, CatchUp catchUp, Path work, int run) throws Exception {
         return tiering(stack, admin, catchUp, work, "bench-tiering-" + run, "tiering run " + run + "/"
-                + settings.runs(), catchUp.total());
+                + settings.runs(), catchUp.total(), true);
     }
 
     /**
-     * A tiering run until {@code events} are committed; if that is all of them it is measured (profile, report,
-     * footprint), otherwise (warm-up) it returns null.
+     * A tiering run until {@code events} are committed; if {@code measured} it is profiled and its footprint reported,
+     * otherwise (a warm-up, which may read all the events too) it returns null.
      */
     private TieringRun tiering(LocalStack stack, Admin admin, CatchUp catchUp, Path work, String appId, String label,
-            long events) throws Exception {
-        boolean measured = events == catchUp.total();
+            long events, boolean measured) throws Exception {
         Properties config = streamsConfig(stack, appId, work);
         Duration elapsed;
         long cpuNanos;
