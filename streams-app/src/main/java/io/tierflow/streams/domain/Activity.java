@@ -38,8 +38,10 @@ public final class Activity {
     HoltForecast holt;
     long holtHour;
     /** Hashes of the last {@link #REMEMBERED_EVENT_IDS} event ids, oldest first. */
+    /** A ring: the next id goes to {@code recentNext}, over the oldest once all slots are used. */
     final long[] recentIds;
     int recentCount;
+    int recentNext;
     long totalEvents;
 
     public Activity() {
@@ -74,6 +76,7 @@ public final class Activity {
         int keep = Math.min(REMEMBERED_EVENT_IDS, recentIdHashes.length);
         System.arraycopy(recentIdHashes, recentIdHashes.length - keep, recentIds, 0, keep);
         this.recentCount = keep;
+        this.recentNext = keep % REMEMBERED_EVENT_IDS;
         this.totalEvents = totalEvents;
     }
 
@@ -91,6 +94,7 @@ public final class Activity {
         this.holtHour = original.holtHour;
         this.recentIds = original.recentIds.clone();
         this.recentCount = original.recentCount;
+        this.recentNext = original.recentNext;
         this.totalEvents = original.totalEvents;
     }
 
@@ -182,11 +186,9 @@ public final class Activity {
     }
 
     private void remember(long idHash) {
-        if (recentCount == recentIds.length) {
-            System.arraycopy(recentIds, 1, recentIds, 0, recentIds.length - 1);
-            recentCount--;
-        }
-        recentIds[recentCount++] = idHash;
+        recentIds[recentNext] = idHash;
+        recentNext = (recentNext + 1) % recentIds.length;
+        recentCount = Math.min(recentCount + 1, recentIds.length);
     }
 
     /** Index of the region's slot, added if new (see {@link RegionSlots} for how it is found). */
@@ -322,6 +324,11 @@ public final class Activity {
 
     /** Hashes of the remembered event ids, oldest first. */
     public long[] recentIdHashes() {
-        return Arrays.copyOf(recentIds, recentCount);
+        long[] oldestFirst = new long[recentCount];
+        int oldest = recentCount < recentIds.length ? 0 : recentNext;
+        for (int i = 0; i < recentCount; i++) {
+            oldestFirst[i] = recentIds[(oldest + i) % recentIds.length];
+        }
+        return oldestFirst;
     }
 }

@@ -1,5 +1,6 @@
 package io.tierflow.streams.domain;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,6 +74,32 @@ class ActivityTest {
         assertEquals(Activity.Outcome.COUNTED,
                 activity.record(streamTime - POLICY.latenessMs() + 1, "GET", 1, "eu", "c", POLICY, streamTime));
         assertEquals(2, activity.totalEvents());
+    }
+
+    @Test
+    void shouldRememberTheLatestEventIdsOldestFirstAndForgetOlderOnes() {
+        Activity activity = new Activity();
+        int ids = Activity.REMEMBERED_EVENT_IDS + 5;
+        for (int i = 0; i < ids; i++) {
+            assertEquals(Activity.Outcome.COUNTED, activity.record(T0 + i, "GET", 1, "eu", "id-" + i, POLICY, T0 + i));
+        }
+        long[] expected = new long[Activity.REMEMBERED_EVENT_IDS];
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = Activity.eventIdHash("id-" + (ids - expected.length + i));
+        }
+        assertArrayEquals(expected, activity.recentIdHashes(), "the latest ids, oldest first");
+
+        // Restored from what a serde writes, and the original itself, both still know the latest ids, not the older.
+        Activity restored = new Activity(new BucketedCounts(Activity.FINE_BUCKET_MS, Activity.FINE_BUCKETS),
+                new BucketedCounts(Activity.COARSE_BUCKET_MS, Activity.COARSE_BUCKETS), 0, 0, 0, Map.of(), 0,
+                HoltForecast.EMPTY, 0, activity.recentIdHashes(), activity.totalEvents());
+        for (Activity a : List.of(activity, restored)) {
+            long t = T0 + ids;
+            assertEquals(Activity.Outcome.DUPLICATE, a.record(t, "GET", 1, "eu", "id-" + (ids - 1), POLICY, t));
+            assertEquals(Activity.Outcome.DUPLICATE, a.record(t, "GET", 1, "eu", "id-5", POLICY, t));
+            assertEquals(Activity.Outcome.COUNTED, a.record(t, "GET", 1, "eu", "id-4", POLICY, t), "forgotten");
+        }
+        assertEquals(ids + 1, activity.totalEvents());
     }
 
     @Test
