@@ -39,6 +39,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -92,6 +93,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         catalogue = new Catalogue(policies, models, sites);
         catalogue.refresh();
         costs = new CostLedgerWriter(context.getStateStore(TieringTopology.COST_LEDGER_STORE), catalogue);
+        rebuildDueIndex();
         // Wall-clock punctuation: it must fire on partitions that receive nothing (cold data gets no events).
         // Which time it evaluates at is the clock setting's choice (see TieringSettings.eventTimeClock).
         context.schedule(settings.evaluationInterval(), PunctuationType.WALL_CLOCK_TIME, wallClockMs -> {
@@ -101,6 +103,23 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
                 activities.finishUpdates();
             }
         });
+    }
+
+    /**
+     * Puts every dataset with a due time into the due index, which is kept in memory only (see TieringTopology): init
+     * runs once the task's stores are restored, and whenever the task starts again here (after a rebalance, or after
+     * an aborted transaction), with the index empty.
+     */
+    private void rebuildDueIndex() {
+        List<KeyValue<String, String>> entries = new ArrayList<>();
+        try (KeyValueIterator<String, DatasetState> all = states.all()) {
+            all.forEachRemaining(entry -> {
+                if (entry.value.getDueAt() >= 0) {
+                    entries.add(KeyValue.pair(DueIndex.entry(entry.value.getDueAt(), entry.key), entry.key));
+                }
+            });
+        }
+        dueIndex.putAll(entries);
     }
 
     /**

@@ -142,10 +142,17 @@ class TieringTopologyIT {
      * that changelog, and go on counting from there without counting a redelivered event twice.
      */
     @Test
-    void shouldRestoreTheActivityFromItsChangelogIntoAnEmptyStateDirectory() throws Exception {
+    void shouldRestoreFromTheChangelogsIntoAnEmptyStateDirectoryAndRebuildTheDueIndex() throws Exception {
         try (LocalStack stack = LocalStack.start(LocalStackConfig.onFreePorts(dir.resolve("stack")))) {
             Topics topics = stack.topics();
             Instant now = Instant.now();
+            Dataset inventory = Dataset.newBuilder().setKey("it/restore").setSizeBytes(1_000_000L)
+                    .setContentType("application/octet-stream").setOwner("it").setVersionToken("\"v1\"")
+                    .setSha256("cd".repeat(32)).setPrimarySite("azure").setStorageClass("GLACIER_IR")
+                    .setUpdatedAt(now).build();
+            KafkaTestClients.produce(stack.bootstrapServers(), Topics.DATASETS, Serdes.String().serializer(),
+                    topics.datasets.valueSerde().serializer(),
+                    List.of(new ProducerRecord<>(Topics.DATASETS, inventory.getKey(), inventory)));
             produceAccesses(stack, topics, now, 0, 25);
             try (TieringApp first = new TieringApp(restoreConfig(stack, "state-first"), TieringSettings.DEFAULTS)) {
                 first.start();
@@ -159,6 +166,15 @@ class TieringTopologyIT {
                 Eventually.holds(TIMEOUT, "30 events counted after the restore",
                         () -> eventsCounted(second) == 30);
                 assertEquals(30, eventsCounted(second), "a redelivered event counted twice");
+                // The due index has no changelog: the restored node rebuilt it from the dataset records.
+                long dueAt = store(second, TieringTopology.DATASET_STATE_STORE).get("it/restore") instanceof
+                        io.tierflow.schemas.DatasetState state ? state.getDueAt() : -1;
+                assertTrue(dueAt > 0, "the dataset was decided, so it is due again some time");
+                List<String> entries = new ArrayList<>();
+                try (var all = store(second, TieringTopology.DUE_INDEX_STORE).all()) {
+                    all.forEachRemaining(entry -> entries.add(entry.key));
+                }
+                assertEquals(List.of(DueIndex.entry(dueAt, "it/restore")), entries);
             }
         }
     }
@@ -184,6 +200,10 @@ class TieringTopologyIT {
         }
         KafkaTestClients.produce(stack.bootstrapServers(), Topics.ACCESS_EVENTS, Serdes.String().serializer(),
                 topics.accessEvents.valueSerde().serializer(), events);
+    }
+
+    private static ReadOnlyKeyValueStore<String, Object> store(TieringApp app, String name) {
+        return app.streams().store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
     }
 
     /** Events counted for the test's dataset, read through interactive queries; -1 while the store is not readable. */
