@@ -53,8 +53,9 @@ final class TopologyBenchCommand implements Callable<Integer> {
     double zipfExponent = ZipfSampler.DEFAULT_EXPONENT;
 
     @Option(names = "--stream-threads", paramLabel = "N",
-            description = "Stream threads of both apps (default: ${DEFAULT-VALUE}).")
-    int streamThreads = 1;
+            description = "Stream threads of both apps (default: one per core, the tiering app's own default; "
+                    + "here ${DEFAULT-VALUE}).")
+    int streamThreads = Runtime.getRuntime().availableProcessors();
 
     @Option(names = "--run-timeout-minutes", paramLabel = "M",
             description = "Fail if a run has not caught up after M minutes (default: ${DEFAULT-VALUE}).")
