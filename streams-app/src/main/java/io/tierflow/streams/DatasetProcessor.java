@@ -303,6 +303,11 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
                 costs.accrue(state, activity.uncharged, now);
                 unschedule(state);
                 states.delete(key);
+                if (state.getInFlight() != null) {
+                    // Its status, if one comes, finds no record and is dropped: the command leaves the backlog now.
+                    signal(BACKLOG_ALERT, AlertType.MIGRATION_BACKLOG, Severity.WARNING, "global", false, -1, 0,
+                            AlertRules.BACKLOG_LIMIT, "migration commands in flight", now);
+                }
             }
             if (stored != null) {
                 deleteActivity(key);

@@ -7,21 +7,28 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tierflow.schemas.Alert;
+import io.tierflow.schemas.AlertState;
+import io.tierflow.schemas.AlertType;
 import io.tierflow.schemas.Dataset;
 import io.tierflow.schemas.DatasetState;
 import io.tierflow.schemas.DeadLetter;
 import io.tierflow.schemas.FeatureWeight;
 import io.tierflow.schemas.MigrationAction;
 import io.tierflow.schemas.MigrationCommand;
+import io.tierflow.schemas.MigrationPhase;
+import io.tierflow.schemas.MigrationStatus;
 import io.tierflow.schemas.Model;
 import io.tierflow.schemas.Placement;
 import io.tierflow.schemas.Site;
 import io.tierflow.schemas.SiteScore;
 import io.tierflow.schemas.Tier;
+import io.tierflow.streams.domain.AlertRules;
 import io.tierflow.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
@@ -262,6 +269,45 @@ class TieringTopologyTest {
         KeyValue<String, Placement> tombstone = fixture.placements.readKeyValue();
         assertEquals("gone", tombstone.key);
         assertNull(tombstone.value);
+    }
+
+    @Test
+    void shouldCountCommandsInFlightForTheBacklogAlert() {
+        int datasets = (int) AlertRules.BACKLOG_LIMIT;
+        List<MigrationCommand> copies = new ArrayList<>();
+        for (int i = 0; i < datasets; i++) {
+            String key = "b" + i;
+            fixture.datasets.pipeInput(key, TopologyFixture.dataset(key, "aws", "STANDARD", GB), START);
+            copies.add(fixture.state(key).getInFlight());
+        }
+        assertTrue(copies.stream().allMatch(c -> c != null && c.getAction() == MigrationAction.COPY),
+                "every new dataset gets a command (moved to a cold class)");
+        Alert fired = fixture.alerts.readValue();
+        assertEquals(AlertType.MIGRATION_BACKLOG, fired.getType());
+        assertEquals(AlertState.FIRING, fired.getState());
+        assertEquals(datasets, fired.getValue(), 0.0);
+
+        // A deleted dataset's command leaves the backlog: its status, if one comes, finds no record.
+        for (int i = 0; i < 30; i++) {
+            fixture.datasets.pipeInput("b" + i, null, START.plusSeconds(1));
+        }
+        assertEquals(datasets - 30, backlog().getValue(), 0.0);
+        assertTrue(fixture.alerts.isEmpty(), "still above half the limit: still firing, nothing new to publish");
+
+        // Failed commands leave it too; at half the limit it resolves.
+        for (int i = 30; i < 50; i++) {
+            MigrationStatus failed = MigrationStatus.newBuilder(fixture.completed(copies.get(i), null))
+                    .setPhase(MigrationPhase.FAILED).setErrorCode("test").build();
+            fixture.statuses.pipeInput("b" + i, failed, START.plusSeconds(2));
+        }
+        Alert resolved = fixture.alerts.readValue();
+        assertEquals(AlertState.RESOLVED, resolved.getState());
+        assertEquals(datasets / 2, resolved.getValue(), 0.0);
+    }
+
+    private Alert backlog() {
+        KeyValueStore<String, Alert> alerts = fixture.driver.getKeyValueStore(TieringTopology.ALERTS_STORE);
+        return alerts.get(DatasetProcessor.BACKLOG_ALERT);
     }
 
     @Test
