@@ -316,7 +316,7 @@ final class ApiBenchmark {
 
     /**
      * A node as production runs it: the tiering app's defaults (exactly-once v2, commits every second with a 64 MiB
-     * record cache, one stream thread) and the default tiering settings (due datasets evaluated every second);
+     * record cache, one stream thread per core) and the default tiering settings (due datasets evaluated every second);
      * replication factor 1 because the local stack has one broker.
      */
     private StreamsNode node(LocalStack stack, Path work, String name) {

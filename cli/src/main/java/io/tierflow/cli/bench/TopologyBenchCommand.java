@@ -29,8 +29,10 @@ final class TopologyBenchCommand implements Callable<Integer> {
     int datasets = 100_000;
 
     @Option(names = "--runs", paramLabel = "N",
-            description = "Measured runs of each topology, alternating (default: ${DEFAULT-VALUE}).")
-    int runs = 2;
+            description = "Measured runs of each topology, alternating; the summary has their medians (default: "
+                    + "${DEFAULT-VALUE}: with two stream threads sharing three tasks, a run's rate depends on which "
+                    + "tasks share a thread).")
+    int runs = 3;
 
     @Option(names = "--warmup-events", paramLabel = "N",
             description = "Before the measured runs, run each topology once over the first N events, unmeasured, so "
