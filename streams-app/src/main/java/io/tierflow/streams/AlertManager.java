@@ -9,9 +9,11 @@ import io.tierflow.schemas.ControlType;
 import io.tierflow.streams.domain.AlertRules;
 import java.time.Instant;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -23,6 +25,8 @@ final class AlertManager implements Processor<String, SpecificRecord, String, Al
     private final TieringMetrics metrics;
     private ProcessorContext<String, Alert> context;
     private KeyValueStore<String, Alert> alerts;
+    /** Counted conditions' counts per reporting task, keyed {@code <alert id>|<task id>}. */
+    private KeyValueStore<String, Long> counts;
 
     AlertManager(TieringMetrics metrics) {
         this.metrics = metrics;
@@ -32,6 +36,7 @@ final class AlertManager implements Processor<String, SpecificRecord, String, Al
     public void init(ProcessorContext<String, Alert> context) {
         this.context = context;
         alerts = context.getStateStore(TieringTopology.ALERTS_STORE);
+        counts = context.getStateStore(TieringTopology.ALERT_COUNTS_STORE);
     }
 
     @Override
@@ -51,15 +56,25 @@ final class AlertManager implements Processor<String, SpecificRecord, String, Al
         boolean active = current != null && current.getState() != AlertState.RESOLVED;
         boolean firing = signal.getFiring();
         double value = signal.getValue();
+        String subject = signal.getSubject();
         if (signal.getType() == AlertType.MIGRATION_BACKLOG) {
-            // A counted condition: signals carry +1 / -1 and the alert's value is the running count.
-            value = Math.max(0, (current == null ? 0 : current.getValue()) + signal.getDelta());
-            firing = AlertRules.backlog((long) value, active);
+            // A counted condition: each task of the dataset processor reports its own count (subject: the task id) and
+            // the alert's value is their sum. A signal of the earlier +1 / -1 protocol reports 0 for "global".
+            counts.put(id + "|" + signal.getSubject(), (long) signal.getValue());
+            long sum = 0;
+            try (KeyValueIterator<String, Long> perTask = counts.prefixScan(id + "|", new StringSerializer())) {
+                while (perTask.hasNext()) {
+                    sum += perTask.next().value;
+                }
+            }
+            value = sum;
+            firing = AlertRules.backlog(sum, active);
+            subject = "global";
         }
         Instant at = Instant.ofEpochMilli(signal.getAt());
         if (firing && !active) {
             publish(id, Alert.newBuilder().setId(id).setType(signal.getType()).setSeverity(signal.getSeverity())
-                    .setState(AlertState.FIRING).setSubject(signal.getSubject()).setMessage(signal.getMessage())
+                    .setState(AlertState.FIRING).setSubject(subject).setMessage(signal.getMessage())
                     .setValue(value).setThreshold(signal.getThreshold()).setRaisedAt(at).setUpdatedAt(at)
                     .setAcknowledgedBy(null).build(), timestamp);
         } else if (!firing && active) {
@@ -70,7 +85,7 @@ final class AlertManager implements Processor<String, SpecificRecord, String, Al
             alerts.put(id, Alert.newBuilder(current).setValue(value).build());
         } else if (current == null && signal.getType() == AlertType.MIGRATION_BACKLOG) {
             alerts.put(id, Alert.newBuilder().setId(id).setType(signal.getType()).setSeverity(signal.getSeverity())
-                    .setState(AlertState.RESOLVED).setSubject(signal.getSubject()).setMessage(signal.getMessage())
+                    .setState(AlertState.RESOLVED).setSubject(subject).setMessage(signal.getMessage())
                     .setValue(value).setThreshold(signal.getThreshold()).setRaisedAt(at).setUpdatedAt(at).build());
         }
     }

@@ -75,6 +75,13 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     private KeyValueStore<String, String> dueIndex;
     private Catalogue catalogue;
     private CostLedgerWriter costs;
+    /**
+     * This task's datasets with a command in flight: counted from the dataset records when the processor starts, then
+     * kept as commands are issued and end. The punctuator reports it when it changed (see {@link #reportBacklog}).
+     */
+    private long commandsInFlight;
+    /** The count last reported, or -1 if none since the processor started. */
+    private long inFlightReported;
 
     DatasetProcessor(TieringSettings settings, TieringMetrics metrics) {
         this.settings = settings;
@@ -93,7 +100,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         catalogue = new Catalogue(policies, models, sites);
         catalogue.refresh();
         costs = new CostLedgerWriter(context.getStateStore(TieringTopology.COST_LEDGER_STORE), catalogue);
-        rebuildDueIndex();
+        rebuildFromDatasetRecords();
         // Wall-clock punctuation: it must fire on partitions that receive nothing (cold data gets no events).
         // Which time it evaluates at is the clock setting's choice (see TieringSettings.eventTimeClock).
         context.schedule(settings.evaluationInterval(), PunctuationType.WALL_CLOCK_TIME, wallClockMs -> {
@@ -106,16 +113,21 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     }
 
     /**
-     * Puts every dataset with a due time into the due index, which is kept in memory only (see TieringTopology): init
-     * runs once the task's stores are restored, and whenever the task starts again here (after a rebalance, or after
-     * an aborted transaction), with the index empty.
+     * Puts every dataset with a due time into the due index, which is kept in memory only (see TieringTopology), and
+     * counts the commands in flight. Init runs once the task's stores are restored, and whenever the task starts again
+     * here (after a rebalance, or after an aborted transaction), with the index empty.
      */
-    private void rebuildDueIndex() {
+    private void rebuildFromDatasetRecords() {
         List<KeyValue<String, String>> entries = new ArrayList<>();
+        commandsInFlight = 0;
+        inFlightReported = -1;
         try (KeyValueIterator<String, DatasetState> all = states.all()) {
             all.forEachRemaining(entry -> {
                 if (entry.value.getDueAt() >= 0) {
                     entries.add(KeyValue.pair(DueIndex.entry(entry.value.getDueAt(), entry.key), entry.key));
+                }
+                if (entry.value.getInFlight() != null) {
+                    commandsInFlight++;
                 }
             });
         }
@@ -304,9 +316,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
                 unschedule(state);
                 states.delete(key);
                 if (state.getInFlight() != null) {
-                    // Its status, if one comes, finds no record and is dropped: the command leaves the backlog now.
-                    signal(BACKLOG_ALERT, AlertType.MIGRATION_BACKLOG, Severity.WARNING, "global", false, -1, 0,
-                            AlertRules.BACKLOG_LIMIT, "migration commands in flight", now);
+                    commandsInFlight--; // its status, if one comes, finds no record and is dropped
                 }
             }
             if (stored != null) {
@@ -343,8 +353,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         long now = Math.max(timestamp, context.currentStreamTimeMs());
         if (status.getPhase() == io.tierflow.schemas.MigrationPhase.COMPLETED
                 || status.getPhase() == io.tierflow.schemas.MigrationPhase.FAILED) {
-            signal(BACKLOG_ALERT, AlertType.MIGRATION_BACKLOG, Severity.WARNING, "global", false, -1, 0,
-                    AlertRules.BACKLOG_LIMIT, "migration commands in flight", now);
+            commandsInFlight--;
         }
         switch (status.getPhase()) {
             case COMPLETED -> {
@@ -452,6 +461,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
             return;
         }
         signalSiteChanges(now);
+        reportBacklog(now);
         List<String> due = new ArrayList<>();
         try (KeyValueIterator<String, String> entries = dueIndex.range(null, DueIndex.upperBound(now))) {
             while (entries.hasNext() && due.size() < settings.maxEvaluationsPerPunctuation()) {
@@ -482,6 +492,23 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
             }
             states.put(key, state);
         }
+    }
+
+    /**
+     * Tells the alert manager this task's count of commands in flight, when it changed since the last report: the
+     * MIGRATION_BACKLOG alert's value is the sum over the tasks. A count, not a signal per command: a report lost with
+     * an aborted transaction is made again when the task starts again (it counts from its records), where a lost or
+     * repeated +1 / -1 would have shifted the sum for good; and a burst of commands (a whole inventory arriving) is one
+     * report a second per task rather than one record per command through the repartition topic.
+     */
+    private void reportBacklog(long now) {
+        if (commandsInFlight == inFlightReported) {
+            return;
+        }
+        signal(BACKLOG_ALERT, AlertType.MIGRATION_BACKLOG, Severity.WARNING, context.taskId().toString(),
+                commandsInFlight >= AlertRules.BACKLOG_LIMIT, 0, commandsInFlight, AlertRules.BACKLOG_LIMIT,
+                "migration commands in flight", now);
+        inFlightReported = commandsInFlight;
     }
 
     /** Every task sees the catalogue; each reports changes, and the alert manager publishes a change once. */
@@ -612,8 +639,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         state.setLastMoveAt(now);
         context.forward(new Record<>(state.getKey(), TieringOutput.command(command), now));
         metrics.commandIssued(command.getAction());
-        signal(BACKLOG_ALERT, AlertType.MIGRATION_BACKLOG, Severity.WARNING, "global", true, 1, 0,
-                AlertRules.BACKLOG_LIMIT, "migration commands in flight", now);
+        commandsInFlight++;
     }
 
     private void schedule(DatasetState state, long dueAt) {

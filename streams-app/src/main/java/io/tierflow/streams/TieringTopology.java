@@ -30,7 +30,7 @@ import org.apache.kafka.streams.state.Stores;
  * migration-status┼─▶ dataset-processor ──(by output)─────┴─▶ alert-signals (repartition by alert id)
  * control ──┬─────┘   dataset-activity, dataset-state,                  │
  *  REOPTIMIZE         dataset-due-index, cost-ledger                    ▼
- *           └── other types ─▶ alert-control (repartition) ─▶ alert-manager (alerts-store) ─▶ alerts
+ *           └── other types ─▶ alert-control (repartition) ─▶ alert-manager (alerts-store, alert-counts) ─▶ alerts
  * sites, policies, models ─▶ global stores read by dataset-processor
  * </pre>
  * The dataset inputs (and control's re-optimisation requests) are co-partitioned by dataset key, so one processor
@@ -43,6 +43,8 @@ public final class TieringTopology {
     public static final String DUE_INDEX_STORE = "dataset-due-index";
     public static final String COST_LEDGER_STORE = "cost-ledger";
     public static final String ALERTS_STORE = "alerts-store";
+    /** Counted alerts' counts per reporting task (MIGRATION_BACKLOG: commands in flight per dataset-processor task). */
+    public static final String ALERT_COUNTS_STORE = "alert-counts";
     public static final String SITES_STORE = "sites-store";
     public static final String POLICIES_STORE = "policies-store";
     public static final String MODELS_STORE = "models-store";
@@ -103,6 +105,8 @@ public final class TieringTopology {
                 ledger -> CostLedger.newBuilder(ledger).build(), LEDGER_ENTRIES_HELD_PER_TASK));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERTS_STORE),
                 Serdes.String(), topics.valueSerde(Alert.class)).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERT_COUNTS_STORE),
+                Serdes.String(), Serdes.Long()));
 
         // One source for the three topics keyed by dataset (see DatasetInputs for why). The access events' own time is
         // their event time; the other two keep their record timestamps (AccessEventTimestamps falls back to them).
@@ -145,7 +149,7 @@ public final class TieringTopology {
                 .repartition(Repartitioned.with(Serdes.String(), topics.control.valueSerde()).withName(ALERT_CONTROL))
                 .mapValues(v -> (SpecificRecord) v, Named.as("alert-control-input"));
         signals.merge(acknowledgements, Named.as("merge-control"))
-                .process(() -> new AlertManager(metrics), Named.as(ALERT_MANAGER), ALERTS_STORE)
+                .process(() -> new AlertManager(metrics), Named.as(ALERT_MANAGER), ALERTS_STORE, ALERT_COUNTS_STORE)
                 .to(Topics.ALERTS, Produced.with(Serdes.String(), topics.alerts.valueSerde()).withName("alerts-sink"));
         return builder.build();
     }

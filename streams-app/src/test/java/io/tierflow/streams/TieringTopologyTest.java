@@ -282,15 +282,19 @@ class TieringTopologyTest {
         }
         assertTrue(copies.stream().allMatch(c -> c != null && c.getAction() == MigrationAction.COPY),
                 "every new dataset gets a command (moved to a cold class)");
+        assertTrue(fixture.alerts.isEmpty(), "the count is reported by the punctuator, once a second");
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(1));
         Alert fired = fixture.alerts.readValue();
         assertEquals(AlertType.MIGRATION_BACKLOG, fired.getType());
         assertEquals(AlertState.FIRING, fired.getState());
+        assertEquals("global", fired.getSubject());
         assertEquals(datasets, fired.getValue(), 0.0);
 
         // A deleted dataset's command leaves the backlog: its status, if one comes, finds no record.
         for (int i = 0; i < 30; i++) {
             fixture.datasets.pipeInput("b" + i, null, START.plusSeconds(1));
         }
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(1));
         assertEquals(datasets - 30, backlog().getValue(), 0.0);
         assertTrue(fixture.alerts.isEmpty(), "still above half the limit: still firing, nothing new to publish");
 
@@ -300,9 +304,11 @@ class TieringTopologyTest {
                     .setPhase(MigrationPhase.FAILED).setErrorCode("test").build();
             fixture.statuses.pipeInput("b" + i, failed, START.plusSeconds(2));
         }
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(1));
         Alert resolved = fixture.alerts.readValue();
         assertEquals(AlertState.RESOLVED, resolved.getState());
         assertEquals(datasets / 2, resolved.getValue(), 0.0);
+        assertTrue(fixture.alerts.isEmpty());
     }
 
     private Alert backlog() {
