@@ -13,6 +13,7 @@ import io.tierflow.localstack.LocalStackConfig;
 import io.tierflow.schemas.AccessEvent;
 import io.tierflow.schemas.AccessOp;
 import io.tierflow.schemas.Dataset;
+import io.tierflow.schemas.DatasetState;
 import io.tierflow.schemas.DeadLetter;
 import io.tierflow.schemas.MigrationAction;
 import io.tierflow.schemas.MigrationCommand;
@@ -167,8 +168,9 @@ class TieringTopologyIT {
                         () -> eventsCounted(second) == 30);
                 assertEquals(30, eventsCounted(second), "a redelivered event counted twice");
                 // The due index has no changelog: the restored node rebuilt it from the dataset records.
-                long dueAt = store(second, TieringTopology.DATASET_STATE_STORE).get("it/restore") instanceof
-                        io.tierflow.schemas.DatasetState state ? state.getDueAt() : -1;
+                DatasetState restored = (DatasetState) store(second, TieringTopology.DATASET_STATE_STORE)
+                        .get("it/restore");
+                long dueAt = restored.getDueAt();
                 assertTrue(dueAt > 0, "the dataset was decided, so it is due again some time");
                 List<String> entries = new ArrayList<>();
                 try (var all = store(second, TieringTopology.DUE_INDEX_STORE).all()) {
