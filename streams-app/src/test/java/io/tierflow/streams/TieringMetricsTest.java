@@ -68,6 +68,15 @@ class TieringMetricsTest {
     }
 
     @Test
+    void shouldRecountTheCensusLessOftenWhenItTakesLong() {
+        Duration refresh = Duration.ofSeconds(15);
+        assertEquals(15_000, TieringApp.nextCensusDelayMs(refresh, 300), "a quick census: every refresh interval");
+        assertEquals(15_000, TieringApp.nextCensusDelayMs(refresh, 15_000 / TieringApp.CENSUS_IDLE_PER_BUSY));
+        // A census of 4 s (a million datasets): busy 4 s, then idle 76 s, a twentieth of a core.
+        assertEquals(76_000, TieringApp.nextCensusDelayMs(refresh, 4_000));
+    }
+
+    @Test
     void shouldCountDeadLettersByStage() {
         fixture.datasets.pipeInput("ok", TopologyFixture.dataset("ok", "aws", "STANDARD", GB), START);
         fixture.rawAccessEvents.pipeInput("ok", new byte[] {1, 2, 3}, START.plusSeconds(1));
