@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -182,12 +183,12 @@ public final class TieringApp implements AutoCloseable {
         } catch (RuntimeException e) {
             // A census is best effort; the next one retries. It must not kill the scheduler thread.
             log.warn("census of the local state failed", e);
-        } finally {
-            if (!metricsThread.isShutdown()) {
-                metricsThread.schedule(this::takeCensus,
-                        nextCensusDelayMs(metricsRefresh, (System.nanoTime() - started) / 1_000_000),
-                        TimeUnit.MILLISECONDS);
-            }
+        }
+        try {
+            metricsThread.schedule(this::takeCensus,
+                    nextCensusDelayMs(metricsRefresh, (System.nanoTime() - started) / 1_000_000), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+            // close() shut the metrics thread down meanwhile: no next census
         }
     }
 
