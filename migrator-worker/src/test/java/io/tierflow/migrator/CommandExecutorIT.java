@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tierflow.localstack.Eventually;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.LocalStackConfig;
@@ -297,7 +298,9 @@ class CommandExecutorIT {
         MigrationStatus first = completed(executor.execute(copy, 1, status -> { }));
         Instant writtenAt = head("aws", copy.getKey()).lastModified();
         List<MigrationStatus> progress = new ArrayList<>();
-        Thread.sleep(1_100); // Last-Modified has one-second resolution: a second PUT would show
+        // Last-Modified has one-second resolution: once a second has passed since it, a second PUT would show.
+        Eventually.holds(Duration.ofSeconds(5), "a second after the first PUT",
+                () -> Instant.now().isAfter(writtenAt.plusSeconds(1)));
 
         MigrationStatus second = completed(executor.execute(copy, 1, progress::add));
 

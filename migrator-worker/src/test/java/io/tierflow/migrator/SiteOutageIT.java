@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tierflow.localstack.Eventually;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.LocalStackConfig;
@@ -87,7 +88,8 @@ class SiteOutageIT {
             } finally {
                 stack.startSite("azure");
             }
-            Thread.sleep(1_100); // the breaker's open period
+            Eventually.holds(Duration.ofSeconds(10), "the breaker's open period ends",
+                    () -> sites.breaker("azure").state() == CircuitBreaker.State.HALF_OPEN);
 
             Outcome done = executor.execute(copy, 4, status -> { });
 
