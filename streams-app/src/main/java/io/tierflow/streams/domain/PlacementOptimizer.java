@@ -56,7 +56,7 @@ public final class PlacementOptimizer {
                         false, NO_STORAGE_CLASS));
                 continue;
             }
-            double storage = request.sizeGb() * storageClass[i].storagePerGbMonth();
+            double storage = storageCost(request, storageClass[i]);
             double move = moveCost(request, site, moveEgressPerGb);
             double egress = egressCost(request, site, storageClass[i]);
             evaluations.add(new PlacementDecision.SiteEvaluation(site.name(), storage, egress, move,
@@ -79,7 +79,7 @@ public final class PlacementOptimizer {
             }
             int otherCount = 0;
             for (int i = 0; i < n; i++) {
-                if (i != p && replicaCandidate[i] && !ordered[i].name().equals(ordered[p].name())
+                if (replicaCandidate[i] && !ordered[i].name().equals(ordered[p].name())
                         && !ordered[i].provider().equals(ordered[p].provider())) {
                     others[otherCount++] = i;
                 }
@@ -128,7 +128,7 @@ public final class PlacementOptimizer {
 
     private static final Comparator<SiteOffer> BY_NAME = Comparator.comparing(SiteOffer::name);
 
-    /** Advances {@code set} (size positions out of {@code from}, ascending) to the next subset; false after the last. */
+    /** Advances {@code set} (size positions out of from, ascending) to the next subset; false after the last. */
     private static boolean nextSubset(int[] set, int size, int from) {
         int i = size - 1;
         while (i >= 0 && set[i] == from - size + i) {
@@ -216,8 +216,12 @@ public final class PlacementOptimizer {
     }
 
     private static double copyCost(PlacementRequest request, SiteOffer site, double moveEgressPerGb) {
-        double storage = request.sizeGb() * site.classFor(request.tier()).orElseThrow().storagePerGbMonth();
-        return storage + moveCost(request, site, moveEgressPerGb);
+        return storageCost(request, site.classFor(request.tier()).orElseThrow())
+                + moveCost(request, site, moveEgressPerGb);
+    }
+
+    private static double storageCost(PlacementRequest request, SiteOffer.StorageClassOffer storageClass) {
+        return request.sizeGb() * storageClass.storagePerGbMonth();
     }
 
     /** Reads are served by the primary: egress to other regions, retrieval fees and request charges. */
