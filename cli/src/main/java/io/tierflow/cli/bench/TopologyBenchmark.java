@@ -182,18 +182,14 @@ final class TopologyBenchmark {
         long cpuNanos;
         try (Recording recording = measured ? startProfile(appId) : null) {
             runningApp.set(() -> streams.close(CLOSE_TIMEOUT));
-            long gcBefore = gcMillis();
-            ThreadCpu threadsBefore = ThreadCpu.now();
-            long processBefore = ThreadCpu.processNanos();
+            RunStart runStart = RunStart.now();
             long started = System.nanoTime();
             streams.start();
             elapsed = catchUp.await(label, appId, started, () -> failure.get() != null ? failure.get()
                     : failed(streams.state()), settings.runTimeout(), events);
             cpuNanos = cpuOfThreadsOf(appId);
             stopProfile(recording);
-            sayWaits(streams, elapsed, gcMillis() - gcBefore);
-            progress.say("  CPU s by thread in this JVM: %s", ThreadCpu.now().since(threadsBefore,
-                    ThreadCpu.processNanos() - processBefore));
+            sayWhereTimeWent(streams, elapsed, runStart);
         } finally {
             streams.close(CLOSE_TIMEOUT);
             runningApp.set(null);
@@ -225,18 +221,14 @@ final class TopologyBenchmark {
         TieringApp app = new TieringApp(config, replaySettings());
         try (Recording recording = measured ? startProfile(appId) : null) {
             runningApp.set(app);
-            long gcBefore = gcMillis();
-            ThreadCpu threadsBefore = ThreadCpu.now();
-            long processBefore = ThreadCpu.processNanos();
+            RunStart runStart = RunStart.now();
             long started = System.nanoTime();
             app.start();
             elapsed = catchUp.await(label, appId, started, () -> failed(app.streams().state()), settings.runTimeout(),
                     events);
             cpuNanos = cpuOfThreadsOf(appId);
             stopProfile(recording);
-            sayWaits(app.streams(), elapsed, gcMillis() - gcBefore);
-            progress.say("  CPU s by thread in this JVM: %s", ThreadCpu.now().since(threadsBefore,
-                    ThreadCpu.processNanos() - processBefore));
+            sayWhereTimeWent(app.streams(), elapsed, runStart);
             sayEvaluations(app);
             sent = recordsSentPerTopic(app.streams());
         } finally {
@@ -316,6 +308,19 @@ final class TopologyBenchmark {
             case ERROR, PENDING_ERROR, NOT_RUNNING, PENDING_SHUTDOWN -> "the streams client is " + state;
             default -> null;
         };
+    }
+
+    /** The JVM's GC time and per-thread CPU when a run starts, to report what the run used. */
+    private record RunStart(long gcMillis, ThreadCpu threads, long processNanos) {
+        static RunStart now() {
+            return new RunStart(TopologyBenchmark.gcMillis(), ThreadCpu.now(), ThreadCpu.processNanos());
+        }
+    }
+
+    private void sayWhereTimeWent(KafkaStreams streams, Duration elapsed, RunStart start) {
+        sayWaits(streams, elapsed, gcMillis() - start.gcMillis());
+        progress.say("  CPU s by thread in this JVM: %s", ThreadCpu.now().since(start.threads(),
+                ThreadCpu.processNanos() - start.processNanos()));
     }
 
     /**
