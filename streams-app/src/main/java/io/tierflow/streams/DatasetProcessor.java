@@ -597,7 +597,9 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         }
         state.setLastPlacement(placement);
         state.setTier(StateMapper.tier(tier));
-        dataset.tier = tier;
+        if (dataset.tier != tier) {
+            dataset.tier = tier; // only if it changes: see WriteBehindStore.put on why
+        }
 
         if (state.getInFlight() == null) {
             MigrationPlanner.Actual actual = new MigrationPlanner.Actual(state.getPrimarySite(),

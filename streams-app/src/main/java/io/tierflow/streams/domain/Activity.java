@@ -35,7 +35,14 @@ public final class Activity {
     double[] regionBytes;
     int regionCount;
     double decayedRequests;
-    HoltForecast holt;
+    /**
+     * The forecast's state as numbers rather than a {@link HoltForecast}: it changes every hour for every dataset, and
+     * a new object each time, referenced from this long-lived one, is work for the garbage collector (see
+     * WriteBehindStore.put).
+     */
+    double holtLevel;
+    double holtTrend;
+    long holtObservations;
     long holtHour;
     /** Hashes of the last {@link #REMEMBERED_EVENT_IDS} event ids, oldest first. */
     /** A ring: the next id goes to {@code recentNext}, over the oldest once all slots are used. */
@@ -70,7 +77,7 @@ public final class Activity {
             this.regionBytes[i] = bytes;
         });
         this.decayedRequests = decayedRequests;
-        this.holt = holt;
+        setHolt(holt);
         this.holtHour = holtHour;
         this.recentIds = new long[REMEMBERED_EVENT_IDS];
         int keep = Math.min(REMEMBERED_EVENT_IDS, recentIdHashes.length);
@@ -90,7 +97,9 @@ public final class Activity {
         this.regionBytes = original.regionBytes.clone();
         this.regionCount = original.regionCount;
         this.decayedRequests = original.decayedRequests;
-        this.holt = original.holt; // immutable
+        this.holtLevel = original.holtLevel;
+        this.holtTrend = original.holtTrend;
+        this.holtObservations = original.holtObservations;
         this.holtHour = original.holtHour;
         this.recentIds = original.recentIds.clone();
         this.recentCount = original.recentCount;
@@ -213,9 +222,11 @@ public final class Activity {
             return;
         }
         long from = Math.max(holtHour + 1, Math.max(previousNewestHour, newestHour - COARSE_BUCKETS + 1));
+        HoltForecast holt = holt();
         for (long hour = from; hour < newestHour; hour++) {
             holt = holt.observe(coarse.countOf(hour));
         }
+        setHolt(holt);
         holtHour = newestHour - 1;
     }
 
@@ -245,7 +256,7 @@ public final class Activity {
         int hourOfDay = (int) Math.floorMod(hours, 24L);
         int dayOfWeek = (int) Math.floorMod(Math.floorDiv(hours, 24L) + 3, 7L) + 1;
         return new Features(fine.total(nowMs), coarse.total(nowMs), recency, Math.log10(sizeBytes + 1.0),
-                hourOfDay, dayOfWeek, heatAt(nowMs, halfLifeMs), holt.nextHour());
+                hourOfDay, dayOfWeek, heatAt(nowMs, halfLifeMs), holt().nextHour());
     }
 
     public long count1h(long nowMs) {
@@ -315,7 +326,13 @@ public final class Activity {
     }
 
     public HoltForecast holt() {
-        return holt;
+        return new HoltForecast(holtLevel, holtTrend, holtObservations);
+    }
+
+    private void setHolt(HoltForecast holt) {
+        holtLevel = holt.level();
+        holtTrend = holt.trend();
+        holtObservations = holt.observations();
     }
 
     public long holtHour() {

@@ -91,9 +91,12 @@ public final class ReadTally {
         return regionCount == 0 && slaMisses == 0;
     }
 
-    /** Forgets everything: the reads have been charged. */
+    /**
+     * Forgets everything: the reads have been charged. The region names stay in their slots (there are a handful, one
+     * instance each), so the next reads from the same regions store no reference into this long-lived object (see
+     * {@link #indexOf}).
+     */
     public void clear() {
-        Arrays.fill(regions, 0, regionCount, null);
         regionCount = 0;
         slaMisses = 0;
     }
@@ -109,7 +112,9 @@ public final class ReadTally {
             reads = Arrays.copyOf(reads, regionCount * 2);
             bytes = Arrays.copyOf(bytes, regionCount * 2);
         }
-        regions[regionCount] = region;
+        if (regions[regionCount] != region) {
+            regions[regionCount] = region; // only if it changes: see WriteBehindStore.put on why
+        }
         reads[regionCount] = 0;
         bytes[regionCount] = 0;
         return regionCount++;

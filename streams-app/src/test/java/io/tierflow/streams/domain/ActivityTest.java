@@ -149,6 +149,30 @@ class ActivityTest {
     }
 
     @Test
+    void shouldTallyAfreshAfterClearingWhateverRegionsCameBefore() {
+        ReadTally tally = new ReadTally();
+        tally.add("eu", 10, true);
+        tally.add("us", 20, false);
+        ReadTally charged = tally.copy();
+        tally.clear();
+        assertTrue(tally.isEmpty());
+        assertEquals(0, tally.totalReads());
+
+        // The slots keep their old names after a clear; reads from other regions, in another order, must not be
+        // counted under them.
+        tally.add("ap", 5, false);
+        tally.add("eu", 7, false);
+        tally.add("ap", 1, false);
+        assertEquals(2, tally.regionCount());
+        assertEquals(List.of("ap", "eu"), List.of(tally.region(0), tally.region(1)));
+        assertEquals(List.of(2L, 1L), List.of(tally.reads(0), tally.reads(1)));
+        assertEquals(List.of(6L, 7L), List.of(tally.bytes(0), tally.bytes(1)));
+        assertEquals(0, tally.slaMisses());
+        assertEquals(30, charged.totalBytes(), "the copy taken before the clear is untouched");
+        assertEquals(1, charged.slaMisses());
+    }
+
+    @Test
     void shouldExtrapolateMonthlyDemandPerRegionFromASteadyRate() {
         Activity activity = new Activity();
         long halfLife = POLICY.halfLifeMs();
