@@ -408,6 +408,13 @@ class TieringTopologyTest {
     }
 
     @Test
+    void shouldShowAlertValuesWithOneDecimalAsPrintfWould() {
+        for (double value : new double[] {0, 0.04, 0.96, 1, 12.34, 12.36, 99.99, 1234567.8}) {
+            assertEquals(String.format(java.util.Locale.ROOT, "%.1f", value), DatasetProcessor.oneDecimal(value));
+        }
+    }
+
+    @Test
     void shouldRaiseATrafficSpikeAlertThatAnOperatorCanAcknowledge() {
         fixture.datasets.pipeInput("spiky", TopologyFixture.dataset("spiky", "aws", "STANDARD", GB), START);
         fixture.burst("spiky", START.plusSeconds(10), 60, Duration.ofMinutes(10));
@@ -416,6 +423,8 @@ class TieringTopologyTest {
         assertEquals(1, raised.size(), "raised once, not once per event");
         assertEquals("TRAFFIC_SPIKE:spiky", raised.get(0).getId());
         assertEquals(io.tierflow.schemas.AlertState.FIRING, raised.get(0).getState());
+        assertTrue(raised.get(0).getMessage().matches("\\d+ accesses in the last hour against a forecast of \\d+\\.\\d"),
+                raised.get(0).getMessage());
 
         fixture.control.pipeInput("TRAFFIC_SPIKE:spiky", io.tierflow.schemas.ControlCommand.newBuilder()
                 .setType(io.tierflow.schemas.ControlType.ACK_ALERT).setTarget("TRAFFIC_SPIKE:spiky")

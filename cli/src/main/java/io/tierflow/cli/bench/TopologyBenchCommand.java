@@ -35,9 +35,14 @@ final class TopologyBenchCommand implements Callable<Integer> {
     int runs = 3;
 
     @Option(names = "--warmup-events", paramLabel = "N",
-            description = "Before the measured runs, run each topology once over the first N events, unmeasured, so "
+            description = "Before the measured runs, run each topology over the first N events, unmeasured, so "
                     + "that JIT compilation is not measured; 0 for none (default: all of them).")
     long warmupEvents = Long.MAX_VALUE;
+
+    @Option(names = "--warmup-rounds", paramLabel = "N",
+            description = "How many times each topology runs over the warm-up events (default: ${DEFAULT-VALUE}: "
+                    + "after one, the JIT compiler still took 3-6 s of CPU in the first measured tiering run).")
+    int warmupRounds = 2;
 
     @Option(names = "--simulated-hours", paramLabel = "H",
             description = "Event time the events are spread over, in hours (default: ${DEFAULT-VALUE}).")
@@ -80,7 +85,7 @@ final class TopologyBenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TopologyBenchSettings settings;
         try {
-            settings = new TopologyBenchSettings(events, datasets, runs, warmupEvents,
+            settings = new TopologyBenchSettings(events, datasets, runs, warmupEvents, warmupRounds,
                     Duration.ofMillis(Math.round(simulatedHours * 3_600_000)), start, seed, zipfExponent,
                     streamThreads, Duration.ofMinutes(runTimeoutMinutes), workDir, profileDir, streamsConfig);
         } catch (IllegalArgumentException e) {

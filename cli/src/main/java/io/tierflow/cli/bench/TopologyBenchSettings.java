@@ -10,8 +10,9 @@ import java.time.Instant;
  * @param events access events to load (issue 3: at least 5 M)
  * @param datasets datasets in the inventory, with Zipf popularity over them (issue 3: at least 100 k)
  * @param runs measured runs of each topology, alternating pass-through and tiering; the summary reports medians
- * @param warmupEvents before the measured runs, each topology runs once over this many events, unmeasured, so the
+ * @param warmupEvents before the measured runs, each topology runs over this many events, unmeasured, so the
  *     measured runs do not include the JVM's JIT compilation (0: no warm-up)
+ * @param warmupRounds how many times each topology runs over the warm-up events
  * @param simulatedSpan event time the events are spread over, at the mean rate; the diurnal cycle stretches or
  *     shrinks it a little
  * @param start event time of the first event
@@ -23,7 +24,8 @@ import java.time.Instant;
  * @param profileDir if not null, a JFR recording of each measured run is written here
  * @param streamsConfig Kafka Streams settings applied to both apps over their defaults (experiments)
  */
-record TopologyBenchSettings(long events, int datasets, int runs, long warmupEvents, Duration simulatedSpan, Instant start, long seed,
+record TopologyBenchSettings(long events, int datasets, int runs, long warmupEvents, int warmupRounds,
+        Duration simulatedSpan, Instant start, long seed,
         double zipfExponent, int streamThreads, Duration runTimeout, Path workParent, Path profileDir,
         java.util.Map<String, String> streamsConfig) {
 
@@ -39,6 +41,9 @@ record TopologyBenchSettings(long events, int datasets, int runs, long warmupEve
         }
         if (warmupEvents < 0) {
             throw new IllegalArgumentException("warm-up events cannot be negative, got " + warmupEvents);
+        }
+        if (warmupRounds < 0) {
+            throw new IllegalArgumentException("warm-up rounds cannot be negative, got " + warmupRounds);
         }
         if (simulatedSpan.isNegative() || simulatedSpan.isZero()) {
             throw new IllegalArgumentException("the simulated span must be positive, got " + simulatedSpan);

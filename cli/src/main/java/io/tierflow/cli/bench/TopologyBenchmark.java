@@ -10,6 +10,7 @@ import io.tierflow.topics.Topics;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -142,16 +143,27 @@ final class TopologyBenchmark {
      * second for 2.5 s: the later event hours take paths the first 35 minutes of event time never did (the hourly
      * looks of due datasets, demotions, the alerts' other branches), and C2 compiled them, and recompiled the methods
      * that inline them, during the first measured run.
+     *
+     * <p>Two rounds by default. After one round over all the events, C2 still used 5.3, 3.5 and 1.6 s of CPU in the
+     * three measured tiering runs that followed (of about 65 s of CPU each; per-thread CPU from /proc, 2026-11-22):
+     * HotSpot drops a queued compilation when its method goes quiet for a moment (the first decisions come in one burst
+     * as the inventory arrives), so code that bursts gets compiled only after being hot a few times. Each run now
+     * reports the JIT's compilation time, so a run that still compiles is visible.
      */
     private void warmUp(LocalStack stack, Admin admin, CatchUp catchUp, Path work) throws Exception {
         long events = Math.min(settings.warmupEvents(), catchUp.total());
-        if (events == 0) {
+        if (events == 0 || settings.warmupRounds() == 0) {
             return;
         }
-        progress.say("warming up the JVM: each topology over the first %s events, not measured ...",
-                Progress.count(events));
-        tiering(stack, admin, catchUp, work, "bench-warmup-tiering", "warm-up, tiering", events, false);
-        passThrough(stack, admin, catchUp, work, "bench-warmup-passthrough", "warm-up, pass-through", events, false);
+        progress.say("warming up the JVM: each topology over the first %s events, %d time(s), not measured ...",
+                Progress.count(events), settings.warmupRounds());
+        for (int round = 1; round <= settings.warmupRounds(); round++) {
+            String of = settings.warmupRounds() == 1 ? "" : " " + round + "/" + settings.warmupRounds();
+            tiering(stack, admin, catchUp, work, "bench-warmup-tiering-" + round, "warm-up" + of + ", tiering", events,
+                    false);
+            passThrough(stack, admin, catchUp, work, "bench-warmup-passthrough-" + round,
+                    "warm-up" + of + ", pass-through", events, false);
+        }
     }
 
     private PassThroughRun passThrough(LocalStack stack, Admin admin, CatchUp catchUp, Path work, int run) throws Exception {
@@ -310,15 +322,16 @@ final class TopologyBenchmark {
         };
     }
 
-    /** The JVM's GC time and per-thread CPU when a run starts, to report what the run used. */
-    private record RunStart(long gcMillis, ThreadCpu threads, long processNanos) {
+    /** The JVM's GC and JIT time and per-thread CPU when a run starts, to report what the run used. */
+    private record RunStart(long gcMillis, long jitMillis, ThreadCpu threads, long processNanos) {
         static RunStart now() {
-            return new RunStart(TopologyBenchmark.gcMillis(), ThreadCpu.now(), ThreadCpu.processNanos());
+            return new RunStart(TopologyBenchmark.gcMillis(), TopologyBenchmark.jitMillis(), ThreadCpu.now(),
+                    ThreadCpu.processNanos());
         }
     }
 
     private void sayWhereTimeWent(KafkaStreams streams, Duration elapsed, RunStart start) {
-        sayWaits(streams, elapsed, gcMillis() - start.gcMillis());
+        sayWaits(streams, elapsed, gcMillis() - start.gcMillis(), jitMillis() - start.jitMillis());
         progress.say("  CPU s by thread in this JVM: %s", ThreadCpu.now().since(start.threads(),
                 ThreadCpu.processNanos() - start.processNanos()));
     }
@@ -328,7 +341,7 @@ final class TopologyBenchmark {
      * metrics (KIP-761): the exactly-once commit's flush, offsets and commit round trips, and the consumer's waits for
      * fetches. With the CPU figures this accounts for a run's wall time.
      */
-    private void sayWaits(KafkaStreams streams, Duration elapsed, long gcMillis) {
+    private void sayWaits(KafkaStreams streams, Duration elapsed, long gcMillis, long jitMillis) {
         Map<String, Double> seconds = new TreeMap<>();
         for (Map.Entry<MetricName, ? extends Metric> metric : streams.metrics().entrySet()) {
             MetricName name = metric.getKey();
@@ -346,14 +359,20 @@ final class TopologyBenchmark {
         }
         StringBuilder line = new StringBuilder();
         seconds.forEach((what, s) -> line.append(line.isEmpty() ? "" : ", ").append(String.format("%s %.1f s", what, s)));
-        progress.say("  waits over %.1f s: %s; garbage collection (all threads of this JVM) %.1f s",
-                elapsed.toNanos() / 1e9, line, gcMillis / 1e3);
+        progress.say("  waits over %.1f s: %s; garbage collection (all threads of this JVM) %.1f s; JIT compilation "
+                + "%.1f s", elapsed.toNanos() / 1e9, line, gcMillis / 1e3, jitMillis / 1e3);
     }
 
     /** Time the JVM's collectors have taken so far (G1: pauses and concurrent cycles' pauses). */
     private static long gcMillis() {
         return ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .mapToLong(GarbageCollectorMXBean::getCollectionTime).filter(t -> t > 0).sum();
+    }
+
+    /** Time the JVM's JIT compiler threads have spent compiling so far (0 if the JVM does not tell). */
+    private static long jitMillis() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }
 
     /** How many placement evaluations the run made and their time, from the app's own timer. */
