@@ -39,7 +39,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -72,7 +71,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     private final Map<String, String> regionNames = new HashMap<>();
     private KeyValueStore<String, DatasetState> states;
     private WriteBehindStore<DatasetActivity> activities;
-    private KeyValueStore<String, String> dueIndex;
+    private DueIndex dueIndex;
     private Catalogue catalogue;
     private CostLedgerWriter costs;
     /**
@@ -93,7 +92,6 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         this.context = context;
         states = context.getStateStore(TieringTopology.DATASET_STATE_STORE);
         activities = writeBehindStore(context.getStateStore(TieringTopology.DATASET_ACTIVITY_STORE));
-        dueIndex = context.getStateStore(TieringTopology.DUE_INDEX_STORE);
         KeyValueStore<String, Policy> policies = context.getStateStore(TieringTopology.POLICIES_STORE);
         KeyValueStore<String, Model> models = context.getStateStore(TieringTopology.MODELS_STORE);
         KeyValueStore<String, Site> sites = context.getStateStore(TieringTopology.SITES_STORE);
@@ -113,25 +111,35 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     }
 
     /**
-     * Puts every dataset with a due time into the due index, which is kept in memory only (see TieringTopology), and
-     * counts the commands in flight. Init runs once the task's stores are restored, and whenever the task starts again
-     * here (after a rebalance, or after an aborted transaction), with the index empty.
+     * Builds the due index, which is kept in memory only (see {@link DueIndex}), from the dataset records, and counts
+     * the commands in flight. Init runs once the task's stores are restored, and whenever the task starts again here
+     * (after a rebalance, or after an aborted transaction).
      */
     private void rebuildFromDatasetRecords() {
-        List<KeyValue<String, String>> entries = new ArrayList<>();
+        if (dueIndex != null) {
+            metrics.untrack(dueIndex);
+        }
+        dueIndex = new DueIndex();
         commandsInFlight = 0;
         inFlightReported = -1;
         try (KeyValueIterator<String, DatasetState> all = states.all()) {
             all.forEachRemaining(entry -> {
                 if (entry.value.getDueAt() >= 0) {
-                    entries.add(KeyValue.pair(DueIndex.entry(entry.value.getDueAt(), entry.key), entry.key));
+                    dueIndex.add(entry.value.getDueAt(), entry.key);
                 }
                 if (entry.value.getInFlight() != null) {
                     commandsInFlight++;
                 }
             });
         }
-        dueIndex.putAll(entries);
+        metrics.track(dueIndex);
+    }
+
+    @Override
+    public void close() {
+        if (dueIndex != null) {
+            metrics.untrack(dueIndex);
+        }
     }
 
     /**
@@ -464,18 +472,11 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         }
         signalSiteChanges(now);
         reportBacklog(now);
-        List<String> due = new ArrayList<>();
-        try (KeyValueIterator<String, String> entries = dueIndex.range(null, DueIndex.upperBound(now))) {
-            while (entries.hasNext() && due.size() < settings.maxEvaluationsPerPunctuation()) {
-                due.add(entries.next().key);
-            }
-        }
-        for (String entry : due) {
-            dueIndex.delete(entry);
-            String key = DueIndex.datasetKey(entry);
+        for (DueIndex.Due due : dueIndex.takeDue(now, settings.maxEvaluationsPerPunctuation())) {
+            String key = due.key();
             DatasetState state = states.get(key);
-            if (state == null || state.getDueAt() != DueIndex.dueAt(entry)) {
-                continue; // rescheduled or deleted since: the entry is stale
+            if (state == null || state.getDueAt() != due.at()) {
+                continue; // cannot happen while the index follows every record; if it did, the record is right
             }
             state.setDueAt(-1L);
             if (state.getInventory() != null) {
@@ -648,13 +649,13 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
 
     private void schedule(DatasetState state, long dueAt) {
         unschedule(state);
-        dueIndex.put(DueIndex.entry(dueAt, state.getKey()), state.getKey());
+        dueIndex.add(dueAt, state.getKey());
         state.setDueAt(dueAt);
     }
 
     private void unschedule(DatasetState state) {
         if (state.getDueAt() >= 0) {
-            dueIndex.delete(DueIndex.entry(state.getDueAt(), state.getKey()));
+            dueIndex.remove(state.getDueAt(), state.getKey());
             state.setDueAt(-1L);
         }
     }

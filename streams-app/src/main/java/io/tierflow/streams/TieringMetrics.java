@@ -2,6 +2,7 @@ package io.tierflow.streams;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -12,6 +13,8 @@ import io.tierflow.streams.domain.Activity;
 import io.tierflow.streams.domain.Tier;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,6 +37,8 @@ public final class TieringMetrics {
     private final Counter[][] alertTransitions = new Counter[AlertType.values().length][AlertState.values().length];
     private final Timer evaluationTime;
     private final DistributionSummary heat;
+    /** The due indexes of this instance's dataset-processor tasks. */
+    private final Set<DueIndex> dueIndexes = ConcurrentHashMap.newKeySet();
 
     public TieringMetrics(MeterRegistry registry) {
         for (Activity.Outcome outcome : Activity.Outcome.values()) {
@@ -72,6 +77,10 @@ public final class TieringMetrics {
                 .description("Decayed heat of datasets at their evaluations (decayed accesses, weighted by operation)")
                 .serviceLevelObjectives(HEAT_BUCKETS)
                 .register(registry);
+        Gauge.builder("tierflow.datasets.scheduled", dueIndexes,
+                        indexes -> indexes.stream().mapToInt(DueIndex::size).sum())
+                .description("Datasets of this instance's tasks with a next evaluation scheduled (the due indexes)")
+                .register(registry);
     }
 
     /** Meters that go nowhere: for topology tests and tools that do not export metrics. */
@@ -89,6 +98,15 @@ public final class TieringMetrics {
         evaluations[tier.ordinal()].increment();
         evaluationTime.record(nanos, TimeUnit.NANOSECONDS);
         this.heat.record(heat);
+    }
+
+    /** Counts the datasets {@code index} holds in the scheduled-datasets gauge, until {@link #untrack}. */
+    void track(DueIndex index) {
+        dueIndexes.add(index);
+    }
+
+    void untrack(DueIndex index) {
+        dueIndexes.remove(index);
     }
 
     void commandIssued(MigrationAction action) {

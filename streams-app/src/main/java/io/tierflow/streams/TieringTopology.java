@@ -29,7 +29,7 @@ import org.apache.kafka.streams.state.Stores;
  * datasets ───────┤                                       ├─▶ migration-commands
  * migration-status┼─▶ dataset-processor ──(by output)─────┴─▶ alert-signals (repartition by alert id)
  * control ──┬─────┘   dataset-activity, dataset-state,                  │
- *  REOPTIMIZE         dataset-due-index, cost-ledger                    ▼
+ *  REOPTIMIZE         cost-ledger (and an in-memory due index)          ▼
  *           └── other types ─▶ alert-control (repartition) ─▶ alert-manager (alerts-store, alert-counts) ─▶ alerts
  * sites, policies, models ─▶ global stores read by dataset-processor
  * </pre>
@@ -40,7 +40,6 @@ import org.apache.kafka.streams.state.Stores;
 public final class TieringTopology {
     public static final String DATASET_STATE_STORE = "dataset-state";
     public static final String DATASET_ACTIVITY_STORE = "dataset-activity";
-    public static final String DUE_INDEX_STORE = "dataset-due-index";
     public static final String COST_LEDGER_STORE = "cost-ledger";
     public static final String ALERTS_STORE = "alerts-store";
     /** Counted alerts' counts per reporting task (MIGRATION_BACKLOG: commands in flight per dataset-processor task). */
@@ -94,12 +93,6 @@ public final class TieringTopology {
         // two commits: no record cache, which leaves the thread's cache to the activity values that it does help.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DATASET_STATE_STORE),
                 Serdes.String(), topics.valueSerde(DatasetState.class)));
-        // Derived from dataset-state (each record carries its due time), so it is kept in memory without a changelog
-        // and rebuilt from dataset-state when the processor starts (DatasetProcessor.init). Every evaluation moves a
-        // dataset's entry: as a logged RocksDB store that was a RocksDB delete and put and two changelog records per
-        // evaluation, 640 k records per run of the benchmark.
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DUE_INDEX_STORE),
-                Serdes.String(), Serdes.String()).withLoggingDisabled());
         // A handful of keys (site and tier) updated at every evaluation: held as objects between commits too.
         builder.addStateStore(WriteBehindStore.builder(COST_LEDGER_STORE, topics.valueSerde(CostLedger.class),
                 ledger -> CostLedger.newBuilder(ledger).build(), LEDGER_ENTRIES_HELD_PER_TASK));
@@ -127,7 +120,7 @@ public final class TieringTopology {
         KStream<String, TieringOutput> outputs = inputs
                 .merge(reoptimize, Named.as("merge-reoptimize"))
                 .process(() -> new DatasetProcessor(settings, metrics), Named.as(DATASET_PROCESSOR),
-                        DATASET_ACTIVITY_STORE, DATASET_STATE_STORE, DUE_INDEX_STORE, COST_LEDGER_STORE);
+                        DATASET_ACTIVITY_STORE, DATASET_STATE_STORE, COST_LEDGER_STORE);
 
         outputs.filter((k, o) -> o.kind() == TieringOutput.Kind.PLACEMENT, Named.as("placements-only"))
                 .mapValues(TieringOutput::placement, Named.as("placement-value"))

@@ -137,13 +137,10 @@ class DatasetViewsTest {
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
                 () -> DatasetViews.get(name -> null, "a", 0));
         assertTrue(missing.getMessage().contains(DatasetViews.STORES.get(0)), missing.getMessage());
-        ReadOnlyKeyValueStore<String, ?> dueIndex = fixture.driver.getKeyValueStore(TieringTopology.DUE_INDEX_STORE);
-        String entry;
-        try (var all = dueIndex.all()) {
-            entry = all.next().key;
-        }
-        assertThrows(IllegalArgumentException.class, () -> DatasetViews.get(name -> dueIndex, entry, 0),
-                "a store of other values under the dataset stores' names");
+        ReadOnlyKeyValueStore<String, ?> activities =
+                fixture.driver.getKeyValueStore(TieringTopology.DATASET_ACTIVITY_STORE);
+        assertThrows(IllegalArgumentException.class, () -> DatasetViews.get(name -> activities, "a", 0),
+                "a store of other values (activities) under the dataset records' name");
         assertNotNull(DatasetViews.get(stores, "a", 0).orElseThrow().inventory());
     }
 
