@@ -42,7 +42,7 @@ final class InitCommand implements Callable<Integer> {
     String schemaRegistryUrl;
 
     @Option(names = "--partitions", description = "Partitions of every topic (default: ${DEFAULT-VALUE}).")
-    int partitions = 3;
+    int partitions = Topics.DEFAULT_PARTITIONS;
 
     @Option(names = "--replication-factor", description = "Replication of every topic (default: ${DEFAULT-VALUE}).")
     short replicationFactor = 1;

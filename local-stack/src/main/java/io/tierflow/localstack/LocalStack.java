@@ -33,7 +33,7 @@ public final class LocalStack implements AutoCloseable {
     /** Bucket (or subdirectory of the on-prem site) that holds Tierflow's objects on every local site. */
     public static final String BUCKET = "tierflow";
     /** Partitions of every Tierflow topic on the local broker. */
-    public static final int PARTITIONS = 3;
+    public static final int PARTITIONS = Topics.DEFAULT_PARTITIONS;
 
     private final LocalStackConfig config;
     private final KafkaBroker broker;

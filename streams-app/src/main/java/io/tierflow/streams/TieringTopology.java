@@ -59,11 +59,12 @@ public final class TieringTopology {
 
     /**
      * Size of a generation of the activity values a task holds as objects (at most two generations, plus the values
-     * written since the last commit): about 1 KB of heap each, so up to about 120 MB per task. A task with fewer
-     * datasets than this holds all of them, and an access event never reads RocksDB: with 20 000, a task of the
-     * benchmark's 33 k datasets read a tenth of its events' values from RocksDB, 12 % of the stream thread.
+     * written since the last commit): about 1 KB of heap each, so up to about 60 MB per task, 360 MB for the six
+     * partitions of a topic created with the defaults. A task with fewer datasets than this holds all of them, and an
+     * access event never reads RocksDB: with 20 000, a task of 33 k datasets (the benchmark's, on three partitions)
+     * read a tenth of its events' values from RocksDB, 12 % of the stream thread.
      */
-    static final int ACTIVITIES_HELD_PER_TASK = 60_000;
+    static final int ACTIVITIES_HELD_PER_TASK = 30_000;
     /** Cost-ledger entries held per generation: there are a few per site and tier, so in practice all of them. */
     static final int LEDGER_ENTRIES_HELD_PER_TASK = 1_000;
     static final String DATASET_PROCESSOR = "dataset-processor";
