@@ -39,10 +39,9 @@ public final class Topics {
     public static final String DEAD_LETTERS = "dead-letters";
     /**
      * Partitions of every topic unless told otherwise (the local stack's, and {@code tierflow init}'s default). Six: a
-     * multiple of one, two and three stream threads, so every thread gets the same number of tasks. With three, two
-     * stream threads shared three tasks 2 + 1, and the thread with one finished its partitions early and then idled:
-     * in the tiering runs of {@code scripts/bench topology} it used 10 s of CPU against the other's 16 s, and the last
-     * fifth of each run went at one thread's pace (docs/benchmarks.md, sixth session).
+     * multiple of one, two and three stream threads, so every thread of a node gets the same number of tasks. With
+     * three, a node's two stream threads (one per core, the default) shared three tasks 2 + 1, and the thread with one
+     * finished early and idled while the other worked on (docs/benchmarks.md, topology, sixth session).
      */
     public static final int DEFAULT_PARTITIONS = 6;
 
