@@ -44,8 +44,10 @@ public final class Activity {
     double holtTrend;
     long holtObservations;
     long holtHour;
-    /** Hashes of the last {@link #REMEMBERED_EVENT_IDS} event ids, oldest first. */
-    /** A ring: the next id goes to {@code recentNext}, over the oldest once all slots are used. */
+    /**
+     * Hashes of the last {@link #REMEMBERED_EVENT_IDS} event ids, as a ring: the next goes to {@code recentNext}, over
+     * the oldest once all slots are used ({@link #recentIdHashes} lists them oldest first).
+     */
     final long[] recentIds;
     int recentCount;
     int recentNext;

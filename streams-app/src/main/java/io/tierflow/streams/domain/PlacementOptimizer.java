@@ -128,7 +128,10 @@ public final class PlacementOptimizer {
 
     private static final Comparator<SiteOffer> BY_NAME = Comparator.comparing(SiteOffer::name);
 
-    /** Advances {@code set} (size positions out of from, ascending) to the next subset; false after the last. */
+    /**
+     * Advances {@code set} ({@code size} positions out of {@code from}, ascending) to the next subset; false after the
+     * last.
+     */
     private static boolean nextSubset(int[] set, int size, int from) {
         int i = size - 1;
         while (i >= 0 && set[i] == from - size + i) {
