@@ -1,5 +1,6 @@
 package io.tierflow.serde;
 
+import io.tierflow.schemas.DatasetState;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -104,10 +105,16 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
         }
     }
 
+    @SuppressWarnings("unchecked")
     static <T> DatumWriter<T> writerFor(Schema schema) {
         Class<?> generated = SpecificData.get().getClass(schema);
         if (generated != null && SpecificRecord.class.isAssignableFrom(generated)) {
-            return new SpecificDatumWriter<>(schema, customCodersModel(SpecificData.getForSchema(schema)));
+            DatumWriter<T> avro = new SpecificDatumWriter<>(schema,
+                    customCodersModel(SpecificData.getForSchema(schema)));
+            // The generated class's own schema object: records of it are DatasetStates (a generic record carries
+            // a schema of its own, even if equal).
+            return schema == DatasetState.getClassSchema()
+                    ? (DatumWriter<T>) new DatasetStateWriter((DatumWriter<DatasetState>) avro) : avro;
         }
         return new GenericDatumWriter<>(schema);
     }
