@@ -10,7 +10,6 @@ import io.tierflow.streams.domain.Tier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Charges costs to the cost ledger: storage over time, and the reads a dataset's activity tallied since the last
@@ -19,10 +18,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class CostLedgerWriter {
     static final String BASELINE = "baseline";
-    private final KeyValueStore<String, CostLedger> ledger;
+    private final WriteBehindStore<CostLedger> ledger;
     private final Catalogue catalogue;
 
-    CostLedgerWriter(KeyValueStore<String, CostLedger> ledger, Catalogue catalogue) {
+    /**
+     * @param ledger the cost-ledger store: its entries are changed in place ({@link WriteBehindStore#getForUpdate}),
+     *     so the caller ends each record's changes with {@link #finishUpdates}
+     */
+    CostLedgerWriter(WriteBehindStore<CostLedger> ledger, Catalogue catalogue) {
         this.ledger = ledger;
         this.catalogue = catalogue;
     }
@@ -143,9 +146,18 @@ final class CostLedgerWriter {
         entry.setSlaMisses(entry.getSlaMisses() + reads.slaMisses());
     }
 
+    /** Ends the in-place changes of the entries charged since the last call: readers copy them again. */
+    void finishUpdates() {
+        ledger.finishUpdates();
+    }
+
+    /**
+     * The entry itself, to change in place and put back: every evaluation charges two or three entries, and a copy of
+     * each (what {@code get} gives) was the ledger's largest cost in the benchmark's profile.
+     */
     private CostLedger entry(String site, Tier tier, boolean baseline, long now) {
         String key = baseline ? BASELINE + "|" + tier.name() : key(site, tier);
-        CostLedger entry = ledger.get(key);
+        CostLedger entry = ledger.getForUpdate(key);
         if (entry == null) {
             entry = CostLedger.newBuilder().setSite(site).setTier(StateMapper.tier(tier)).setBaseline(baseline).build();
         }

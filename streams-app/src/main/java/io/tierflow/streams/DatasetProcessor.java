@@ -97,7 +97,8 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         KeyValueStore<String, Site> sites = context.getStateStore(TieringTopology.SITES_STORE);
         catalogue = new Catalogue(policies, models, sites);
         catalogue.refresh();
-        costs = new CostLedgerWriter(context.getStateStore(TieringTopology.COST_LEDGER_STORE), catalogue);
+        costs = new CostLedgerWriter(writeBehindStore(context.getStateStore(TieringTopology.COST_LEDGER_STORE)),
+                catalogue);
         rebuildFromDatasetRecords();
         // Wall-clock punctuation: it must fire on partitions that receive nothing (cold data gets no events).
         // Which time it evaluates at is the clock setting's choice (see TieringSettings.eventTimeClock).
@@ -105,7 +106,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
             try {
                 evaluateDue(wallClockMs);
             } finally {
-                activities.finishUpdates();
+                finishUpdates();
             }
         });
     }
@@ -162,19 +163,25 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
                 default -> throw new IllegalStateException("dataset processor is not wired to topic " + topic);
             }
         } finally {
-            activities.finishUpdates();
+            finishUpdates();
         }
+    }
+
+    /** Ends the in-place changes of held values (activity, cost-ledger entries): readers copy them again. */
+    private void finishUpdates() {
+        activities.finishUpdates();
+        costs.finishUpdates();
     }
 
     /** The store behind Kafka Streams' read-write decorator: its in-place updates are not part of KeyValueStore. */
     @SuppressWarnings("unchecked")
-    private static WriteBehindStore<DatasetActivity> writeBehindStore(StateStore store) {
+    private static <V> WriteBehindStore<V> writeBehindStore(StateStore store) {
         StateStore inner = store;
         while (!(inner instanceof WriteBehindStore) && inner instanceof WrappedStateStore<?, ?, ?> wrapper) {
             inner = wrapper.wrapped();
         }
         if (inner instanceof WriteBehindStore<?> writeBehind) {
-            return (WriteBehindStore<DatasetActivity>) writeBehind;
+            return (WriteBehindStore<V>) writeBehind;
         }
         throw new IllegalStateException("store " + store.name() + " is not a WriteBehindStore: " + store.getClass());
     }
@@ -491,7 +498,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
                 if (stored == null || readsToCharge || activity.tier != tierBefore) {
                     saveActivity(key, activity);
                 }
-                activities.finishUpdates(); // readers may copy it again before the next dataset is looked at
+                finishUpdates(); // readers may copy them again before the next dataset is looked at
             }
             states.put(key, state);
         }
