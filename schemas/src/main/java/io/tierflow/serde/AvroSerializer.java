@@ -1,6 +1,5 @@
 package io.tierflow.serde;
 
-import io.tierflow.schemas.DatasetState;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -105,16 +104,11 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
         }
     }
 
-    @SuppressWarnings("unchecked")
     static <T> DatumWriter<T> writerFor(Schema schema) {
         Class<?> generated = SpecificData.get().getClass(schema);
         if (generated != null && SpecificRecord.class.isAssignableFrom(generated)) {
-            DatumWriter<T> avro = new SpecificDatumWriter<>(schema,
-                    customCodersModel(SpecificData.getForSchema(schema)));
-            // The generated class's own schema object: records of it are DatasetStates (a generic record carries
-            // a schema of its own, even if equal).
-            return schema == DatasetState.getClassSchema()
-                    ? (DatumWriter<T>) new DatasetStateWriter((DatumWriter<DatasetState>) avro) : avro;
+            return HandWrittenEncoders.writerFor(schema,
+                    new SpecificDatumWriter<>(schema, customCodersModel(SpecificData.getForSchema(schema))));
         }
         return new GenericDatumWriter<>(schema);
     }

@@ -12,46 +12,81 @@ import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.Encoder;
 
 /**
- * Writes a {@link DatasetState} in Avro's binary encoding, field by field in schema order: the same bytes as Avro's
- * own writer, in well under half the time.
+ * Writers of the records the tiering topology writes at every decision (the dataset record, the placement, the
+ * migration command) in Avro's binary encoding, field by field in schema order: the same bytes as Avro's own writer,
+ * in well under half the time.
  *
  * <p>Why by hand: the dataset record is written at every evaluation of a dataset (hundreds of thousands in a run of
- * {@code scripts/bench topology}), and Avro generates its fast encoders ({@code customEncode}) only for records
- * without logical types. This record embeds the inventory, the command in flight and the last placement, which all
- * carry timestamps, so Avro writes it through its generic path: a field lookup, a boxed value and a union resolution
- * per field. That was 7.7 % of the tiering app's stream thread in the benchmark's JFR profile; measured alone, this
- * writer takes 0.7-1.0 µs for a 770-byte record where Avro's takes 1.9-2.4 µs. The records inside that have Avro's
- * encoders (the explanation with its site scores, the pending cost) are written with them.
+ * {@code scripts/bench topology}), with a placement and often a command, and Avro generates its fast encoders
+ * ({@code customEncode}) only for records without logical types. These records carry timestamps (and the dataset
+ * record embeds the other two and the inventory), so Avro writes them through its generic path: a field lookup, a
+ * boxed value and a union resolution per field. Writing the dataset record was 7.7 % of the tiering app's stream
+ * thread in the benchmark's JFR profile; measured alone, this writer takes 0.7-1.0 µs for a 770-byte record where
+ * Avro's takes 1.9-2.4 µs. The records inside that have Avro's encoders (the explanation with its site scores, the
+ * pending cost) are written with them.
  *
- * <p>A record that still carries the activity of an old version (state written before the activity store existed)
- * is written by Avro's writer: it is rare and its layout is not worth repeating here. {@code DatasetStateWriterTest}
- * checks the bytes against Avro's writer for random records of the schema, so a schema change that this class does
- * not follow fails it.
+ * <p>A dataset record that still carries the activity of an old version (state written before the activity store
+ * existed) is written by Avro's writer: it is rare and its layout is not worth repeating here.
+ * {@code HandWrittenEncodersTest} checks the bytes against Avro's writer for random records of each schema, so a
+ * schema change that this class does not follow fails it.
  */
-final class DatasetStateWriter implements DatumWriter<DatasetState> {
-    private final DatumWriter<DatasetState> avro;
-
-    /** @param avro Avro's writer of the schema, for records that still carry an activity */
-    DatasetStateWriter(DatumWriter<DatasetState> avro) {
-        this.avro = avro;
+final class HandWrittenEncoders {
+    private HandWrittenEncoders() {
     }
 
-    @Override
-    public void setSchema(Schema schema) {
-        avro.setSchema(schema);
-    }
-
-    @Override
-    public void write(DatasetState state, Encoder out) throws IOException {
-        if (state.getActivity() != null) {
-            avro.write(state, out);
-            return;
+    /**
+     * A hand-written writer for {@code schema} if it is one of the generated classes' own schema objects written here
+     * (records of such a schema are instances of the class; a generic record carries a schema of its own, even if
+     * equal), else {@code avro}.
+     *
+     * @param avro Avro's writer of the schema: returned for other schemas, and used for old dataset records
+     */
+    @SuppressWarnings("unchecked")
+    static <T> DatumWriter<T> writerFor(Schema schema, DatumWriter<T> avro) {
+        if (schema == DatasetState.getClassSchema()) {
+            return (DatumWriter<T>) new Writer<DatasetState>(schema, (state, out) -> {
+                if (state.getActivity() != null) {
+                    ((DatumWriter<DatasetState>) avro).write(state, out);
+                } else {
+                    datasetState(state, out);
+                }
+            });
         }
+        if (schema == Placement.getClassSchema()) {
+            return (DatumWriter<T>) new Writer<>(schema, HandWrittenEncoders::placement);
+        }
+        if (schema == MigrationCommand.getClassSchema()) {
+            return (DatumWriter<T>) new Writer<>(schema, HandWrittenEncoders::command);
+        }
+        return avro;
+    }
+
+    private interface Encoding<T> {
+        void write(T record, Encoder out) throws IOException;
+    }
+
+    /** A writer of one schema only: it is chosen for that schema object, so {@link #setSchema} may not change it. */
+    private record Writer<T>(Schema schema, Encoding<T> encoding) implements DatumWriter<T> {
+        @Override
+        public void setSchema(Schema other) {
+            if (other != schema) {
+                throw new IllegalArgumentException("a writer of " + schema.getFullName() + " cannot write "
+                        + other.getFullName());
+            }
+        }
+
+        @Override
+        public void write(T record, Encoder out) throws IOException {
+            encoding.write(record, out);
+        }
+    }
+
+    private static void datasetState(DatasetState state, Encoder out) throws IOException {
         out.writeString(state.getKey());
         if (present(out, state.getInventory())) {
             dataset(state.getInventory(), out);
         }
-        present(out, null); // activity
+        present(out, null); // activity: only records of old versions have one, and Avro writes those
         if (present(out, state.getTier())) {
             out.writeEnum(state.getTier().ordinal());
         }
