@@ -106,7 +106,8 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     private DatumReader<T> readerFor(int id) {
         Schema writer = registry.byId(id);
         if (readerSchema != null) {
-            return TrustedAvro.specificReader(writer, readerSchema);
+            return HandWrittenDecoders.readerFor(writer, readerSchema,
+                    TrustedAvro.specificReader(writer, readerSchema));
         }
         if (specificReader) {
             Class<?> generated = SpecificData.get().getClass(writer);
