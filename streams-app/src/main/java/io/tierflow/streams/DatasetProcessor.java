@@ -343,7 +343,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
             return;
         }
         if (state == null) {
-            state = DatasetState.newBuilder().setKey(key).build();
+            state = StateMapper.newDatasetState(key);
         }
         state.setInventory(dataset);
         if (state.getPrimarySite() == null) {

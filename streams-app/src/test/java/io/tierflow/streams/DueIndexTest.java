@@ -37,5 +37,32 @@ class DueIndexTest {
         assertEquals(List.of(new DueIndex.Due(100, "b"), new DueIndex.Due(500, "a")), index.all());
         assertEquals(2, index.size());
         assertThrows(IllegalArgumentException.class, () -> index.add(-1, "x"));
+        assertEquals(List.of(new DueIndex.Due(100, "b")), index.takeDue(499, 10),
+                "a's old time is not handed out");
+        assertEquals(List.of(new DueIndex.Due(500, "a")), index.takeDue(500, 10));
+        assertEquals(0, index.size());
+    }
+
+    @Test
+    void shouldKeepOneDueTimePerDataset() {
+        DueIndex index = new DueIndex();
+        index.add(100, "a");
+        index.add(300, "a"); // scheduled again without being unscheduled: the new time replaces the old
+        index.add(200, "b");
+        assertEquals(List.of(new DueIndex.Due(200, "b"), new DueIndex.Due(300, "a")), index.all());
+        assertEquals(List.of(new DueIndex.Due(200, "b")), index.takeDue(250, 10));
+        index.remove(100, "a"); // its old time: nothing to remove
+        assertEquals(List.of(new DueIndex.Due(300, "a")), index.takeDue(300, 1));
+        assertEquals(List.of(), index.all());
+    }
+
+    @Test
+    void shouldCountTheBoundInDatasetsHandedOutNotInStaleEntries() {
+        DueIndex index = new DueIndex();
+        for (int i = 0; i < 5; i++) {
+            index.add(10 + i, "a"); // four stale entries of "a" before the current one
+        }
+        index.add(20, "b");
+        assertEquals(List.of(new DueIndex.Due(14, "a"), new DueIndex.Due(20, "b")), index.takeDue(100, 2));
     }
 }
