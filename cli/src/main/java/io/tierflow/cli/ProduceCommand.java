@@ -241,29 +241,34 @@ final class ProduceCommand implements Callable<Integer> {
         warnIfAheadOfTheBroker(traffic);
 
         long started = System.nanoTime();
-        DatasetSummary registered = registerDatasets(topics, inventory, uploader, traffic.start());
-        if (stopRequested) {
-            err.println("tierflow produce: stopped before the traffic started");
-            return;
-        }
-        if (registeredMarker != null) {
-            try {
-                java.nio.file.Files.writeString(registeredMarker, Instant.now() + " " + registered.registered()
-                        + " datasets\n");
-            } catch (IOException e) {
-                throw new ProduceException("could not write " + registeredMarker + ": " + e.getMessage(), e);
-            }
-        }
-        if (start == null) {
-            // Registering and uploading took a while: a start taken from the clock is taken again, so live
-            // traffic carries the time it is sent at.
-            traffic = trafficConfig(Instant.now());
-        }
-        TrafficGenerator generator = new TrafficGenerator(traffic, inventory);
         OperatorBursts bursts = new OperatorBursts(inventory);
+        DatasetSummary registered;
+        TrafficGenerator generator;
         TrafficSummary sent;
+        // Control is followed from before the registration, which takes a minute or more on a fresh local stack (the
+        // objects are uploaded): a burst asked for meanwhile starts when it is asked for and is caught up with when
+        // the traffic starts, where a follower started afterwards would begin after it and never see it.
         try (ControlFollower follower = followControl
                 ? ControlFollower.start(bootstrapServers, topics, bursts, err) : null) {
+            registered = registerDatasets(topics, inventory, uploader, traffic.start());
+            if (stopRequested) {
+                err.println("tierflow produce: stopped before the traffic started");
+                return;
+            }
+            if (registeredMarker != null) {
+                try {
+                    java.nio.file.Files.writeString(registeredMarker, Instant.now() + " " + registered.registered()
+                            + " datasets\n");
+                } catch (IOException e) {
+                    throw new ProduceException("could not write " + registeredMarker + ": " + e.getMessage(), e);
+                }
+            }
+            if (start == null) {
+                // Registering and uploading took a while: a start taken from the clock is taken again, so live
+                // traffic carries the time it is sent at.
+                traffic = trafficConfig(Instant.now());
+            }
+            generator = new TrafficGenerator(traffic, inventory);
             sent = produceTraffic(topics, generator, bursts);
         }
         printSummary(traffic, generator, registered, sent, System.nanoTime() - started);
