@@ -330,7 +330,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         if (dataset == null) {
             if (state != null) {
                 costs.accrue(state, activity.uncharged, now);
-                unschedule(state);
+                dueIndex.remove(key);
                 states.delete(key);
                 if (state.getInFlight() != null) {
                     commandsInFlight--; // its status, if one comes, finds no record and is dropped
@@ -654,17 +654,10 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         commandsInFlight++;
     }
 
+    /** Schedules the dataset's next look at {@code dueAt}, instead of any it had. */
     private void schedule(DatasetState state, long dueAt) {
-        unschedule(state);
         dueIndex.add(dueAt, state.getKey());
         state.setDueAt(dueAt);
-    }
-
-    private void unschedule(DatasetState state) {
-        if (state.getDueAt() >= 0) {
-            dueIndex.remove(state.getDueAt(), state.getKey());
-            state.setDueAt(-1L);
-        }
     }
 
     private static Placement placement(DatasetState state, PlacementDecision decision, double heat, double pHotSoon,

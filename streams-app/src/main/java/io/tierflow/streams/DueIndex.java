@@ -1,11 +1,10 @@
 package io.tierflow.streams;
 
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 
 /**
  * One task's datasets by the time their next evaluation is due, so the punctuator finds what is due without a scan of
@@ -18,13 +17,18 @@ import java.util.PriorityQueue;
  * the stream thread in the JFR profile of {@code scripts/bench topology}, for an index that never left the task. The
  * number of scheduled datasets is exported instead ({@code tierflow_datasets_scheduled}).
  *
- * <p>A dataset has one due time: {@link #dueAt} holds it, and a heap orders the entries by time. Rescheduling (every
- * evaluation does) changes the map and adds an entry; the entry of the old time stays in the heap, stale, and is
- * dropped when it comes to the top. A sorted set moved the entry instead, two walks down a red-black tree of every
- * scheduled dataset of the task (3 % of the stream thread in the benchmark's profile); the heap's insertion rarely
- * climbs more than a level or two, since a new due time is usually later than most.
+ * <p>An indexed binary heap over primitive arrays, written here because neither the JDK nor the libraries we use has
+ * one whose entries can be moved: each dataset gets a slot once (its key in {@link #slotOf}), and a slot's due time,
+ * key and place in the heap live in arrays. Every evaluation reschedules its dataset, so this is on the evaluation's
+ * path: moving the slot to its new place allocates nothing and stores no reference. Before, a {@code PriorityQueue} of
+ * entries with stale ones dropped at the top allocated an entry and a boxed time per rescheduling, kept each for as long
+ * as its old due time was ahead (seconds to minutes of the benchmark), and stored references into long-lived arrays
+ * and map nodes: objects that G1 copied at every young collection until they were old, and cards it scanned.
  *
- * <p>Only the task's stream thread changes it; {@link #size()} may be read from any thread.
+ * <p>A slot stays with its dataset after the dataset is handed out by {@link #takeDue} (it is nearly always scheduled
+ * again at once, by the evaluation that follows) and when it is rescheduled; {@link #remove}, for a dataset that is
+ * gone, frees it. Only the task's stream thread changes the
+ * index; {@link #size()} may be read from any thread.
  */
 final class DueIndex {
     /** A dataset due at {@code at} (epoch ms). Ordered by time, then key, so two datasets may share a due time. */
@@ -36,10 +40,24 @@ final class DueIndex {
         }
     }
 
-    /** Each scheduled dataset's due time. */
-    private final Map<String, Long> dueAt = new HashMap<>();
-    /** An entry per scheduling, earliest on top; those whose time is no longer the dataset's are stale. */
-    private final PriorityQueue<Due> byTime = new PriorityQueue<>();
+    private static final int NOT_SCHEDULED = -1;
+    private static final int INITIAL_SLOTS = 1_024;
+
+    /** Each dataset's slot, from its first scheduling until {@link #remove}. */
+    private final Map<String, Integer> slotOf = new HashMap<>();
+    /** By slot: the dataset's key (null for a free slot). */
+    private String[] keys = new String[INITIAL_SLOTS];
+    /** By slot: the due time, valid while the slot is in the heap. */
+    private long[] dueAt = new long[INITIAL_SLOTS];
+    /** By slot: its index in {@link #heap}, or {@link #NOT_SCHEDULED}. */
+    private int[] heapIndex = new int[INITIAL_SLOTS];
+    /** Slots in heap order: each no later (by time, then key) than its two children; the earliest at 0. */
+    private int[] heap = new int[INITIAL_SLOTS];
+    private int heapSize;
+    /** Slots freed by {@link #remove}, reused before new ones. */
+    private int[] freeSlots = new int[16];
+    private int freeCount;
+    private int slotsUsed;
     /** Written by the stream thread after each change, for gauges read by other threads. */
     private volatile int size;
 
@@ -48,48 +66,147 @@ final class DueIndex {
         if (at < 0) {
             throw new IllegalArgumentException("due time before the epoch: " + at + " for " + key);
         }
-        dueAt.put(key, at);
-        byTime.add(new Due(at, key));
-        size = dueAt.size();
+        Integer known = slotOf.get(key);
+        int slot = known != null ? known : newSlot(key);
+        int index = heapIndex[slot];
+        if (index == NOT_SCHEDULED) {
+            dueAt[slot] = at;
+            heap[heapSize] = slot;
+            heapIndex[slot] = heapSize;
+            siftUp(heapSize++);
+        } else {
+            long before = dueAt[slot];
+            dueAt[slot] = at;
+            if (at < before) {
+                siftUp(index);
+            } else if (at > before) {
+                siftDown(index);
+            }
+        }
+        size = heapSize;
     }
 
-    /** Unschedules {@code key} if it is due at {@code at}. */
-    void remove(long at, String key) {
-        Long current = dueAt.get(key);
-        if (current != null && current == at) {
-            dueAt.remove(key);
-            size = dueAt.size();
+    /** Unschedules {@code key} (a dataset that is gone) and frees its slot. */
+    void remove(String key) {
+        Integer slot = slotOf.remove(key);
+        if (slot == null) {
+            return;
         }
+        if (heapIndex[slot] != NOT_SCHEDULED) {
+            removeAt(heapIndex[slot]);
+        }
+        keys[slot] = null;
+        if (freeCount == freeSlots.length) {
+            freeSlots = Arrays.copyOf(freeSlots, freeCount * 2);
+        }
+        freeSlots[freeCount++] = slot;
+        size = heapSize;
     }
 
     /** Removes and returns the datasets due at or before {@code now}, earliest first, at most {@code max} of them. */
     List<Due> takeDue(long now, int max) {
         List<Due> due = new ArrayList<>();
-        while (due.size() < max && !byTime.isEmpty() && byTime.peek().at() <= now) {
-            Due next = byTime.poll();
-            if (isCurrent(next)) {
-                dueAt.remove(next.key());
-                due.add(next);
-            }
+        while (due.size() < max && heapSize > 0 && dueAt[heap[0]] <= now) {
+            int slot = heap[0];
+            due.add(new Due(dueAt[slot], keys[slot]));
+            removeAt(0);
         }
-        size = dueAt.size();
+        size = heapSize;
         return due;
-    }
-
-    private boolean isCurrent(Due entry) {
-        Long current = dueAt.get(entry.key());
-        return current != null && current == entry.at();
     }
 
     /** Every scheduled dataset, earliest first (for tests and diagnostics: a copy). */
     List<Due> all() {
         List<Due> all = new ArrayList<>();
-        dueAt.forEach((key, at) -> all.add(new Due(at, key)));
-        Collections.sort(all);
+        for (int i = 0; i < heapSize; i++) {
+            all.add(new Due(dueAt[heap[i]], keys[heap[i]]));
+        }
+        all.sort(null);
         return all;
     }
 
     int size() {
         return size;
+    }
+
+    private int newSlot(String key) {
+        int slot;
+        if (freeCount > 0) {
+            slot = freeSlots[--freeCount];
+        } else {
+            if (slotsUsed == keys.length) {
+                int grown = keys.length * 2;
+                keys = Arrays.copyOf(keys, grown);
+                dueAt = Arrays.copyOf(dueAt, grown);
+                heapIndex = Arrays.copyOf(heapIndex, grown);
+                heap = Arrays.copyOf(heap, grown);
+            }
+            slot = slotsUsed++;
+        }
+        keys[slot] = key;
+        heapIndex[slot] = NOT_SCHEDULED;
+        slotOf.put(key, slot);
+        return slot;
+    }
+
+    /** Takes the slot at heap index {@code index} out of the heap; its slot stays its dataset's. */
+    private void removeAt(int index) {
+        int slot = heap[index];
+        heapIndex[slot] = NOT_SCHEDULED;
+        int last = heap[--heapSize];
+        if (index == heapSize) {
+            return;
+        }
+        heap[index] = last;
+        heapIndex[last] = index;
+        siftDown(index);
+        if (heap[index] == last) {
+            siftUp(index);
+        }
+    }
+
+    private void siftUp(int index) {
+        int slot = heap[index];
+        while (index > 0) {
+            int parent = (index - 1) >>> 1;
+            int parentSlot = heap[parent];
+            if (!earlier(slot, parentSlot)) {
+                break;
+            }
+            heap[index] = parentSlot;
+            heapIndex[parentSlot] = index;
+            index = parent;
+        }
+        heap[index] = slot;
+        heapIndex[slot] = index;
+    }
+
+    private void siftDown(int index) {
+        int slot = heap[index];
+        int half = heapSize >>> 1;
+        while (index < half) {
+            int child = 2 * index + 1;
+            int childSlot = heap[child];
+            int right = child + 1;
+            if (right < heapSize && earlier(heap[right], childSlot)) {
+                child = right;
+                childSlot = heap[right];
+            }
+            if (!earlier(childSlot, slot)) {
+                break;
+            }
+            heap[index] = childSlot;
+            heapIndex[childSlot] = index;
+            index = child;
+        }
+        heap[index] = slot;
+        heapIndex[slot] = index;
+    }
+
+    /** Whether slot {@code a} comes before slot {@code b}: by due time, then by key (a deterministic order). */
+    private boolean earlier(int a, int b) {
+        long at = dueAt[a];
+        long bt = dueAt[b];
+        return at != bt ? at < bt : keys[a].compareTo(keys[b]) < 0;
     }
 }

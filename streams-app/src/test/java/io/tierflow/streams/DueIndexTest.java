@@ -3,7 +3,12 @@ package io.tierflow.streams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class DueIndexTest {
@@ -31,28 +36,34 @@ class DueIndexTest {
         DueIndex index = new DueIndex();
         index.add(100, "a");
         index.add(100, "b");
-        index.remove(100, "a");
-        index.add(500, "a");
-        index.remove(42, "b"); // not its due time: nothing to remove
+        index.add(500, "a"); // later: a moves down
+        index.remove("unknown"); // nothing to remove
         assertEquals(List.of(new DueIndex.Due(100, "b"), new DueIndex.Due(500, "a")), index.all());
         assertEquals(2, index.size());
         assertThrows(IllegalArgumentException.class, () -> index.add(-1, "x"));
-        assertEquals(List.of(new DueIndex.Due(100, "b")), index.takeDue(499, 10),
-                "a's old time is not handed out");
-        assertEquals(List.of(new DueIndex.Due(500, "a")), index.takeDue(500, 10));
+        index.add(50, "c");
+        index.add(40, "a"); // earlier: a moves up
+        assertEquals(List.of(new DueIndex.Due(40, "a"), new DueIndex.Due(50, "c")), index.takeDue(99, 10),
+                "a's old time is not handed out, nor b before its time");
+        assertEquals(List.of(new DueIndex.Due(100, "b")), index.takeDue(500, 10));
         assertEquals(0, index.size());
     }
 
     @Test
-    void shouldKeepOneDueTimePerDataset() {
+    void shouldForgetARemovedDatasetAndReuseItsSlot() {
         DueIndex index = new DueIndex();
         index.add(100, "a");
-        index.add(300, "a"); // scheduled again without being unscheduled: the new time replaces the old
         index.add(200, "b");
-        assertEquals(List.of(new DueIndex.Due(200, "b"), new DueIndex.Due(300, "a")), index.all());
-        assertEquals(List.of(new DueIndex.Due(200, "b")), index.takeDue(250, 10));
-        index.remove(100, "a"); // its old time: nothing to remove
-        assertEquals(List.of(new DueIndex.Due(300, "a")), index.takeDue(300, 1));
+        index.add(300, "c");
+        index.remove("a");
+        assertEquals(List.of(new DueIndex.Due(200, "b"), new DueIndex.Due(300, "c")), index.all());
+        assertEquals(2, index.size());
+        index.add(250, "d"); // takes a's slot
+        index.add(400, "a"); // a again, as a new dataset
+        assertEquals(List.of(new DueIndex.Due(200, "b"), new DueIndex.Due(250, "d"), new DueIndex.Due(300, "c"),
+                new DueIndex.Due(400, "a")), index.takeDue(1_000, 10));
+        index.add(10, "b"); // handed out, then scheduled again: its slot was kept
+        index.remove("b");
         assertEquals(List.of(), index.all());
     }
 
@@ -64,5 +75,48 @@ class DueIndexTest {
         }
         index.add(20, "b");
         assertEquals(List.of(new DueIndex.Due(14, "a"), new DueIndex.Due(20, "b")), index.takeDue(100, 2));
+    }
+
+    /**
+     * Random schedules, removals and takes against a sorted set of the current due times: the heap's sift and removal
+     * paths (the moves up and down, the last entry put in a removed one's place) all come up thousands of times.
+     */
+    @Test
+    void shouldAgreeWithASortedSetOverRandomOperations() {
+        Random random = new Random(42);
+        DueIndex index = new DueIndex();
+        Map<String, Long> model = new HashMap<>();
+        TreeSet<DueIndex.Due> modelOrder = new TreeSet<>();
+        for (int step = 0; step < 50_000; step++) {
+            String key = "d" + random.nextInt(3_000); // beyond the initial 1 024 slots: the arrays grow
+            int op = random.nextInt(10);
+            if (op < 7) {
+                long at = random.nextInt(100_000);
+                Long before = model.put(key, at);
+                if (before != null) {
+                    modelOrder.remove(new DueIndex.Due(before, key));
+                }
+                modelOrder.add(new DueIndex.Due(at, key));
+                index.add(at, key);
+            } else if (op < 8) {
+                Long before = model.remove(key);
+                if (before != null) {
+                    modelOrder.remove(new DueIndex.Due(before, key));
+                }
+                index.remove(key);
+            } else {
+                long now = random.nextInt(100_000);
+                int max = 1 + random.nextInt(20);
+                List<DueIndex.Due> expected = new ArrayList<>();
+                while (expected.size() < max && !modelOrder.isEmpty() && modelOrder.first().at() <= now) {
+                    DueIndex.Due next = modelOrder.pollFirst();
+                    model.remove(next.key());
+                    expected.add(next);
+                }
+                assertEquals(expected, index.takeDue(now, max), "step " + step);
+            }
+            assertEquals(model.size(), index.size(), "step " + step);
+        }
+        assertEquals(new ArrayList<>(modelOrder), index.all());
     }
 }
