@@ -12,7 +12,7 @@ COPY query-api/pom.xml query-api/
 COPY cli/pom.xml cli/
 RUN mvn -B -q -pl cli -am dependency:go-offline -DexcludeReactor=true || true
 COPY . .
-RUN mvn -B -q -Dmaven.test.skip=true -pl cli -am package
+RUN mvn -B -q -DskipTests -pl cli -am package
 
 FROM eclipse-temurin:17-jre
 RUN useradd --system --home-dir /var/lib/tierflow --create-home tierflow

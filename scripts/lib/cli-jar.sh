@@ -21,7 +21,7 @@ cli_jar_build() {
     flock 9
     if cli_jar_stale; then
       echo "$1: building the CLI (first run takes a few minutes while Maven downloads dependencies)..." >&2
-      (cd "$root" && mvn -B -q -Dmaven.test.skip=true -pl cli -am package) >&2
+      (cd "$root" && mvn -B -q -DskipTests -pl cli -am package) >&2
     fi
   ) 9>"$lock"
 }
