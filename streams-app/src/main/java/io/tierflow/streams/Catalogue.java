@@ -38,20 +38,32 @@ final class Catalogue {
         this.sites = sites;
     }
 
-    void refresh() {
+    /**
+     * Reads the catalogue again; returns whether anything a decision depends on changed (a site's prices, latency,
+     * encryption, capacity or state, a site added or removed, the policy or the model), which makes every dataset due.
+     */
+    boolean refresh() {
         Policy published = policies.get(DEFAULT_POLICY);
-        policy = published == null ? TieringPolicy.BUILT_IN : StateMapper.policy(published);
+        TieringPolicy newPolicy = published == null ? TieringPolicy.BUILT_IN : StateMapper.policy(published);
         Model model = models.get(CURRENT_MODEL);
-        scorer = model == null ? LogisticScorer.BUILT_IN : StateMapper.scorer(model);
+        LogisticScorer newScorer = model == null ? LogisticScorer.BUILT_IN : StateMapper.scorer(model);
         List<SiteOffer> offers = new ArrayList<>();
         try (KeyValueIterator<String, Site> all = sites.all()) {
             all.forEachRemaining(entry -> offers.add(StateMapper.site(entry.value)));
         }
+        // Records all: compared by value. The sites come in key order, so an unchanged catalogue is an equal list.
+        boolean changed = !newPolicy.equals(policy) || !newScorer.equals(scorer) || !offers.equals(siteOffers);
+        if (!changed) {
+            return false;
+        }
+        policy = newPolicy;
+        scorer = newScorer;
         siteOffers = List.copyOf(offers);
         java.util.Map<String, SiteOffer> byName = new java.util.HashMap<>();
         offers.forEach(o -> byName.put(o.name(), o));
         sitesByName = byName;
         baseline = io.tierflow.streams.domain.CostModel.baselineSite(siteOffers, policy.defaultSlaMs());
+        return true;
     }
 
     SiteOffer site(String name) {

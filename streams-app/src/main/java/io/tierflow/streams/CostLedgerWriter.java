@@ -7,19 +7,34 @@ import io.tierflow.streams.domain.CostModel;
 import io.tierflow.streams.domain.ReadTally;
 import io.tierflow.streams.domain.SiteOffer;
 import io.tierflow.streams.domain.Tier;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Charges costs to the cost ledger: storage over time, and the reads a dataset's activity tallied since the last
- * charge (counted raw per client region on the event path, priced here), whenever the dataset is evaluated — and the
- * same for the everything-hot baseline.
+ * Charges costs to the cost ledger, and the same for the everything-hot baseline: the reads a dataset's activity
+ * tallied since the last charge (counted raw per client region on the event path, priced here) whenever the dataset is
+ * evaluated; and storage over time from the task's holdings, the bytes its dataset records hold per site, tier and
+ * class, kept as records change ({@link #hold}) and charged whenever an entry is touched and on the clock
+ * ({@link #chargeStorage}). Storage is charged without looking at each dataset, so a dataset nothing happens to is never
+ * looked at just to charge it.
  */
 final class CostLedgerWriter {
     static final String BASELINE = "baseline";
+    private static final String BASELINE_KEY = BASELINE + "|" + Tier.HOT.name();
+    /** Holdings key of copies in their site's class for the tier (replicas, and a primary of unknown class). */
+    private static final String SITE_CLASS = "";
+    /** Storage is charged on the clock at most this often (each charge writes an entry per site and tier). */
+    static final long STORAGE_CHARGE_EVERY = 60_000;
     private final WriteBehindStore<CostLedger> ledger;
     private final Catalogue catalogue;
+    /** This task's bytes per ledger entry (site and tier) and class, from its dataset records. */
+    private final Map<String, Holdings> holdings = new HashMap<>();
+    /** This task's bytes of datasets that hold anything: what the everything-hot baseline stores. */
+    private long baselineBytes;
+    private long storageChargedAt = Long.MIN_VALUE / 2;
 
     /**
      * @param ledger the cost-ledger store: its entries are changed in place ({@link WriteBehindStore#getForUpdate}),
@@ -84,45 +99,26 @@ final class CostLedgerWriter {
     }
 
     /**
-     * Charges storage up to {@code now} and the priced reads to the ledger, then clears the tally. {@code reads} must
-     * be {@link #price} of this state and tally.
+     * Charges the priced reads to the ledger (at the primary copy's site and tier, and at the baseline), then clears the
+     * tally. {@code reads} must be {@link #price} of this state and tally. Storage is not charged here: see
+     * {@link #hold}.
      */
-    void accrue(DatasetState state, ReadTally tally, ReadCosts reads, long now) {
+    void chargeReads(DatasetState state, ReadTally tally, ReadCosts reads, long now) {
         Tier tier = StateMapper.tier(state.getTier());
-        long since = state.getCostAccruedAt();
-        if (tier != null && since > 0 && now > since && state.getInventory() != null) {
-            long size = state.getInventory().getSizeBytes();
-            double gbMonths = CostModel.gbMonths(size, since, now);
-            List<String> copies = new ArrayList<>(state.getReplicaSites());
-            copies.add(0, state.getPrimarySite());
-            for (int i = 0; i < copies.size(); i++) {
-                SiteOffer site = catalogue.site(copies.get(i));
-                if (site == null) {
-                    continue;
-                }
-                Optional<SiteOffer.StorageClassOffer> storageClass =
-                        classAt(site, i == 0 ? state.getStorageClass() : null, tier);
-                if (storageClass.isEmpty()) {
-                    continue;
-                }
-                CostLedger entry = entry(site.name(), tier, false, now);
-                entry.setGbMonths(entry.getGbMonths() + gbMonths);
-                entry.setStorageUsd(entry.getStorageUsd() + gbMonths * storageClass.get().storagePerGbMonth());
-                if (i == 0) {
-                    addReads(entry, reads);
-                }
-                ledger.put(key(site.name(), tier), entry);
+        if (tier != null && state.getInventory() != null && reads.reads() + reads.slaMisses() > 0) {
+            SiteOffer primary = catalogue.site(state.getPrimarySite());
+            if (primary != null && classAt(primary, state.getStorageClass(), tier).isPresent()) {
+                CostLedger entry = entry(primary.name(), tier, false, now);
+                addReads(entry, reads);
+                ledger.put(key(primary.name(), tier), entry);
             }
             catalogue.baselineSite().ifPresent(base -> {
                 CostLedger entry = entry(base.name(), Tier.HOT, true, now);
-                entry.setGbMonths(entry.getGbMonths() + gbMonths);
-                entry.setStorageUsd(entry.getStorageUsd() + gbMonths * base.classFor(Tier.HOT).orElseThrow()
-                        .storagePerGbMonth());
                 entry.setEgressUsd(entry.getEgressUsd() + reads.baselineEgressUsd());
                 entry.setRequestUsd(entry.getRequestUsd() + reads.baselineRequestUsd());
                 entry.setReads(entry.getReads() + reads.reads());
                 entry.setBytesRead(entry.getBytesRead() + reads.bytesRead());
-                ledger.put(BASELINE + "|" + Tier.HOT.name(), entry);
+                ledger.put(BASELINE_KEY, entry);
             });
         }
         if (state.getPendingCost().getReads() != 0 || state.getPendingCost().getSlaMisses() != 0) {
@@ -133,8 +129,95 @@ final class CostLedgerWriter {
     }
 
     /** Prices and charges in one step, for callers that need no alerts from the read costs. */
-    void accrue(DatasetState state, ReadTally tally, long now) {
-        accrue(state, tally, price(state, tally), now);
+    void chargeReads(DatasetState state, ReadTally tally, long now) {
+        chargeReads(state, tally, price(state, tally), now);
+    }
+
+    /**
+     * What a dataset record has stored where, as storage is charged for it: its size at each copy (the primary in its
+     * actual class, replicas in their site's class for the tier), under the tier decided. Null for a record that holds
+     * nothing chargeable yet (no inventory, or never decided).
+     */
+    static Footprint footprint(DatasetState state) {
+        if (state == null || state.getInventory() == null || state.getTier() == null
+                || state.getPrimarySite() == null) {
+            return null;
+        }
+        return new Footprint(state.getInventory().getSizeBytes(), StateMapper.tier(state.getTier()),
+                state.getPrimarySite(), state.getStorageClass(), List.copyOf(state.getReplicaSites()));
+    }
+
+    /** See {@link #footprint}. */
+    record Footprint(long bytes, Tier tier, String primarySite, String primaryClass, List<String> replicaSites) {
+    }
+
+    /**
+     * A dataset record changed what it holds from {@code before} to {@code after} (either may be null) at {@code now}:
+     * the ledger entries it touches are charged up to now at what they held, then the task's holdings change. Every
+     * change of a record goes through here, so storage is charged without looking at each dataset: an idle dataset
+     * costs nothing to account for.
+     */
+    void hold(Footprint before, Footprint after, long now) {
+        if (Objects.equals(before, after)) {
+            return;
+        }
+        if (before != null) {
+            change(before, -1, now);
+        }
+        if (after != null) {
+            change(after, +1, now);
+        }
+    }
+
+    /** Adds a record's holdings without charging (rebuilding the task's holdings from its records). */
+    void addHoldings(Footprint footprint) {
+        if (footprint != null) {
+            forEachCopy(footprint, (site, storageClass) -> holdingsAt(site, footprint.tier())
+                    .merge(storageClass, footprint.bytes(), Long::sum));
+            baselineBytes += footprint.bytes();
+        }
+    }
+
+    /** Forgets the task's holdings (before they are rebuilt). */
+    void clearHoldings() {
+        holdings.clear();
+        baselineBytes = 0;
+    }
+
+    /**
+     * Charges the storage of everything the task holds up to {@code now}, at most once per {@link #STORAGE_CHARGE_EVERY}
+     * of the clock the caller goes by: a few entries per site and tier, whatever the number of datasets.
+     */
+    void chargeStorage(long now) {
+        if (now < storageChargedAt + STORAGE_CHARGE_EVERY) {
+            return;
+        }
+        storageChargedAt = now;
+        for (Holdings held : holdings.values()) {
+            ledger.put(key(held.site, held.tier), entry(held.site, held.tier, false, now));
+        }
+        catalogue.baselineSite().ifPresent(base -> ledger.put(BASELINE_KEY, entry(base.name(), Tier.HOT, true, now)));
+    }
+
+    private void change(Footprint footprint, int sign, long now) {
+        forEachCopy(footprint, (site, storageClass) -> {
+            CostLedger entry = entry(site, footprint.tier(), false, now); // charged up to now at what it held
+            holdingsAt(site, footprint.tier()).merge(storageClass, sign * footprint.bytes(), Long::sum);
+            ledger.put(key(site, footprint.tier()), entry);
+        });
+        catalogue.baselineSite().ifPresent(base -> ledger.put(BASELINE_KEY, entry(base.name(), Tier.HOT, true, now)));
+        baselineBytes += sign * footprint.bytes();
+    }
+
+    private static void forEachCopy(Footprint footprint, java.util.function.BiConsumer<String, String> copy) {
+        copy.accept(footprint.primarySite(), footprint.primaryClass() == null ? SITE_CLASS : footprint.primaryClass());
+        for (String replica : footprint.replicaSites()) {
+            copy.accept(replica, SITE_CLASS);
+        }
+    }
+
+    private Map<String, Long> holdingsAt(String site, Tier tier) {
+        return holdings.computeIfAbsent(key(site, tier), k -> new Holdings(site, tier)).bytesByClass;
     }
 
     private static void addReads(CostLedger entry, ReadCosts reads) {
@@ -152,18 +235,64 @@ final class CostLedgerWriter {
     }
 
     /**
-     * The entry itself, to change in place and put back: every evaluation charges two or three entries, and a copy of
-     * each (what {@code get} gives) was the ledger's largest cost in the benchmark's profile.
+     * The entry itself, to change in place and put back (every evaluation charges one or two entries, and a copy of
+     * each, what {@code get} gives, was the ledger's largest cost in the benchmark's profile), with its storage charged
+     * from its {@code updatedAt} up to {@code now} at the bytes the task holds there. Every change of those bytes
+     * comes through here first, so {@code updatedAt} is always when the entry's storage was last charged.
      */
     private CostLedger entry(String site, Tier tier, boolean baseline, long now) {
-        String key = baseline ? BASELINE + "|" + tier.name() : key(site, tier);
+        String key = baseline ? BASELINE_KEY : key(site, tier);
         CostLedger entry = ledger.getForUpdate(key);
         if (entry == null) {
             entry = CostLedger.newBuilder().setSite(site).setTier(StateMapper.tier(tier)).setBaseline(baseline).build();
         }
+        long since = entry.getUpdatedAt();
+        if (since > 0 && now > since) { // an entry never charged before starts now, not at the epoch
+            if (baseline) {
+                SiteOffer base = catalogue.site(site);
+                Optional<SiteOffer.StorageClassOffer> hot = base == null ? Optional.empty() : base.classFor(Tier.HOT);
+                if (hot.isPresent()) {
+                    chargeStorage(entry, baselineBytes, hot.get(), since, now);
+                }
+            } else {
+                Holdings held = holdings.get(key);
+                SiteOffer offer = catalogue.site(site);
+                if (held != null && offer != null) {
+                    for (Map.Entry<String, Long> atClass : held.bytesByClass.entrySet()) {
+                        String className = SITE_CLASS.equals(atClass.getKey()) ? null : atClass.getKey();
+                        Optional<SiteOffer.StorageClassOffer> storageClass = classAt(offer, className, tier);
+                        if (storageClass.isPresent()) {
+                            chargeStorage(entry, atClass.getValue(), storageClass.get(), since, now);
+                        }
+                    }
+                }
+            }
+        }
         entry.setSite(site);
         entry.setUpdatedAt(Math.max(entry.getUpdatedAt(), now));
         return entry;
+    }
+
+    private static void chargeStorage(CostLedger entry, long bytes, SiteOffer.StorageClassOffer storageClass,
+            long since, long now) {
+        if (bytes <= 0) {
+            return; // only if the store was changed behind the processor's back (a test writing a record directly)
+        }
+        double gbMonths = CostModel.gbMonths(bytes, since, now);
+        entry.setGbMonths(entry.getGbMonths() + gbMonths);
+        entry.setStorageUsd(entry.getStorageUsd() + gbMonths * storageClass.storagePerGbMonth());
+    }
+
+    /** Bytes the task holds on one site in one tier, by storage class. */
+    private static final class Holdings {
+        final String site;
+        final Tier tier;
+        final Map<String, Long> bytesByClass = new HashMap<>();
+
+        Holdings(String site, Tier tier) {
+            this.site = site;
+            this.tier = tier;
+        }
     }
 
     /** The class a copy is actually in when known, else the class the site uses for the tier. */

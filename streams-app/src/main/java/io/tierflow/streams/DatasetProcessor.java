@@ -81,6 +81,8 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     private long commandsInFlight;
     /** The count last reported, or -1 if none since the processor started. */
     private long inFlightReported;
+    /** The catalogue changed since the due datasets were last looked at: every dataset is due. */
+    private boolean catalogueChanged;
 
     DatasetProcessor(TieringSettings settings, TieringMetrics metrics) {
         this.settings = settings;
@@ -112,8 +114,8 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     }
 
     /**
-     * Builds the due index, which is kept in memory only (see {@link DueIndex}), from the dataset records, and counts
-     * the commands in flight. Init runs once the task's stores are restored, and whenever the task starts again here
+     * Builds the due index, which is kept in memory only (see {@link DueIndex}), and the storage the task holds (see
+     * {@link CostLedgerWriter#hold}) from the dataset records, and counts the commands in flight. Init runs once the task's stores are restored, and whenever the task starts again here
      * (after a rebalance, or after an aborted transaction).
      */
     private void rebuildFromDatasetRecords() {
@@ -123,11 +125,15 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         dueIndex = new DueIndex();
         commandsInFlight = 0;
         inFlightReported = -1;
+        costs.clearHoldings();
         try (KeyValueIterator<String, DatasetState> all = states.all()) {
             all.forEachRemaining(entry -> {
                 if (entry.value.getDueAt() >= 0) {
                     dueIndex.add(entry.value.getDueAt(), entry.key);
+                } else if (entry.value.getInventory() != null) {
+                    dueIndex.unschedule(entry.key); // in the index all the same: a change of the catalogue reaches it
                 }
+                costs.addHoldings(CostLedgerWriter.footprint(entry.value));
                 if (entry.value.getInFlight() != null) {
                     commandsInFlight++;
                 }
@@ -207,6 +213,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
             return; // duplicate or beyond the lateness bound: nothing changes
         }
         if (activity.placed) {
+            boolean noReadsToCharge = activity.uncharged.isEmpty();
             if (event.getOp() == AccessOp.GET) {
                 double sla = Double.isNaN(activity.slaMs) ? policy.defaultSlaMs() : activity.slaMs;
                 activity.uncharged.add(region, event.getBytes(),
@@ -216,9 +223,15 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
             checkTrafficSpike(key, activity, now);
             if (activity.tier == null || tierMayChange(activity, now, policy)) {
                 DatasetState state = legacy != null ? legacy : states.get(key);
+                CostLedgerWriter.Footprint held = CostLedgerWriter.footprint(state);
                 evaluate(state, activity, now);
-                states.put(key, state);
+                save(key, state, held, now);
                 legacy = null;
+            }
+            if (noReadsToCharge && !activity.uncharged.isEmpty()) {
+                // Its first read since its last look: looked at again within the longest interval, to charge it and
+                // to check its latency and cost alerts (and whether its readers' regions favour other sites).
+                dueIndex.addBy(now + settings.maxReevaluation().toMillis(), key);
             }
         }
         if (legacy != null) {
@@ -327,9 +340,11 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         DatasetActivity stored = loadActivity(key);
         DatasetActivity activity = stored != null ? stored : restore(state);
         long now = Math.max(timestamp, context.currentStreamTimeMs());
+        CostLedgerWriter.Footprint held = CostLedgerWriter.footprint(state);
         if (dataset == null) {
             if (state != null) {
-                costs.accrue(state, activity.uncharged, now);
+                costs.chargeReads(state, activity.uncharged, now);
+                costs.hold(held, null, now);
                 dueIndex.remove(key);
                 states.delete(key);
                 if (state.getInFlight() != null) {
@@ -354,7 +369,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         }
         copyFacts(state, activity);
         evaluate(state, activity, now);
-        states.put(key, state);
+        save(key, state, held, now);
         saveActivity(key, activity);
     }
 
@@ -368,6 +383,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
             return; // a status for a command that is no longer current (duplicate or stale)
         }
         long now = Math.max(timestamp, context.currentStreamTimeMs());
+        CostLedgerWriter.Footprint held = CostLedgerWriter.footprint(state);
         if (status.getPhase() == io.tierflow.schemas.MigrationPhase.COMPLETED
                 || status.getPhase() == io.tierflow.schemas.MigrationPhase.FAILED) {
             commandsInFlight--;
@@ -375,7 +391,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         switch (status.getPhase()) {
             case COMPLETED -> {
                 DatasetActivity activity = activityOf(key, state);
-                costs.accrue(state, activity.uncharged, now); // charge the old placement up to the moment it changes
+                costs.chargeReads(state, activity.uncharged, now); // at the old placement, before it changes
                 String failure = applyCompleted(state, inFlight, status);
                 state.setInFlight(null);
                 state.setInFlightPhase(null);
@@ -396,7 +412,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
             }
             default -> state.setInFlightPhase(status.getPhase()); // progress: only shown to readers
         }
-        states.put(key, state);
+        save(key, state, held, now);
     }
 
     /**
@@ -405,15 +421,18 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
      */
     private void onReoptimize(ControlCommand command, long timestamp) {
         long now = Math.max(timestamp, context.currentStreamTimeMs());
+        // Decided on the catalogue as it is now, not as the last punctuation saw it (a change makes the rest due).
+        catalogueChanged |= catalogue.refresh();
         if (!command.getKeys().isEmpty()) {
             for (String key : command.getKeys()) {
                 DatasetState state = states.get(key);
                 if (state == null || state.getInventory() == null) {
                     continue; // not a dataset of this partition, or nothing known to place yet
                 }
+                CostLedgerWriter.Footprint held = CostLedgerWriter.footprint(state);
                 DatasetActivity activity = activityOf(key, state);
                 evaluate(state, activity, now);
-                states.put(key, state);
+                save(key, state, held, now);
                 saveActivity(key, activity);
             }
         } else if (ALL.equals(command.getTarget())) {
@@ -471,20 +490,29 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     }
 
     private void evaluateDue(long wallClockMs) {
-        catalogue.refresh();
+        catalogueChanged |= catalogue.refresh();
         long streamTime = context.currentStreamTimeMs();
         long now = settings.eventTimeClock() ? streamTime : Math.max(streamTime, wallClockMs);
         if (now <= 0) {
             return;
         }
+        if (catalogueChanged) {
+            // Prices, sites, the policy or the model changed: every dataset is looked at again, within the bound per
+            // punctuation. Only the index changes; a restart before they all were finds each record due within the
+            // longest interval since its last look (see schedule).
+            dueIndex.addEveryBy(now);
+            catalogueChanged = false;
+        }
         signalSiteChanges(now);
         reportBacklog(now);
+        costs.chargeStorage(now);
         for (DueIndex.Due due : dueIndex.takeDue(now, settings.maxEvaluationsPerPunctuation())) {
             String key = due.key();
             DatasetState state = states.get(key);
-            if (state == null || state.getDueAt() != due.at()) {
-                continue; // cannot happen while the index follows every record; if it did, the record is right
+            if (state == null) {
+                continue; // cannot happen while the index follows every record (a deleted dataset leaves it)
             }
+            CostLedgerWriter.Footprint held = CostLedgerWriter.footprint(state);
             state.setDueAt(-1L);
             if (state.getInventory() != null) {
                 DatasetActivity stored = loadActivity(key);
@@ -499,9 +527,17 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
                     saveActivity(key, activity);
                 }
                 finishUpdates(); // readers may copy them again before the next dataset is looked at
+            } else {
+                dueIndex.unschedule(key);
             }
-            states.put(key, state);
+            save(key, state, held, now);
         }
+    }
+
+    /** Writes a dataset record whose storage was {@code held} when it was read (see {@link CostLedgerWriter#hold}). */
+    private void save(String key, DatasetState state, CostLedgerWriter.Footprint held, long now) {
+        costs.hold(held, CostLedgerWriter.footprint(state), now);
+        states.put(key, state);
     }
 
     /**
@@ -580,7 +616,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         long started = System.nanoTime();
         CostLedgerWriter.ReadCosts reads = costs.price(state, dataset.uncharged);
         checkReadAlerts(state, reads, now);
-        costs.accrue(state, dataset.uncharged, reads, now);
+        costs.chargeReads(state, dataset.uncharged, reads, now);
         Activity activity = dataset.activity;
         TieringPolicy policy = catalogue.policy();
         Dataset inventory = state.getInventory();
@@ -621,8 +657,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         double demoteBelow = TierDecider.demotionThreshold(tier, policy) - policy.scoreBoost() * pHotSoon;
         long demotionAt = demoteBelow <= 0 ? Long.MAX_VALUE
                 : DecayedHeat.timeToFallTo(features.heat(), now, demoteBelow, policy.halfLifeMs());
-        schedule(state, Math.max(now + settings.minReevaluation().toMillis(),
-                Math.min(demotionAt, now + settings.maxReevaluation().toMillis())));
+        scheduleAfterLook(state, now, demotionAt);
         metrics.evaluated(tier, System.nanoTime() - started, features.heat());
     }
 
@@ -658,6 +693,24 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     private void schedule(DatasetState state, long dueAt) {
         dueIndex.add(dueAt, state.getKey());
         state.setDueAt(dueAt);
+    }
+
+    /**
+     * Schedules the next look after one at {@code now}: when the heat will have decayed below the tier's demotion
+     * threshold ({@code Long.MAX_VALUE}: never), not sooner than the shortest interval. Nothing else is scheduled: a
+     * read, a migration step, an operator or a change of the catalogue makes a dataset due when it happens, so an idle
+     * dataset is not looked at until its tier can change. The record's due time, which the index is rebuilt from when
+     * the task starts again, is no later than the longest interval: what this node knew and a restart loses (reads to
+     * charge, a change of the catalogue while it was down) is then caught up on within that interval.
+     */
+    private void scheduleAfterLook(DatasetState state, long now, long demotionAt) {
+        long soonest = now + settings.minReevaluation().toMillis();
+        if (demotionAt == Long.MAX_VALUE) {
+            dueIndex.unschedule(state.getKey());
+        } else {
+            dueIndex.add(Math.max(soonest, demotionAt), state.getKey());
+        }
+        state.setDueAt(Math.max(soonest, Math.min(demotionAt, now + settings.maxReevaluation().toMillis())));
     }
 
     private static Placement placement(DatasetState state, PlacementDecision decision, double heat, double pHotSoon,

@@ -86,6 +86,53 @@ final class DueIndex {
         size = heapSize;
     }
 
+    /** Schedules {@code key} at {@code at} unless it is due earlier already. */
+    void addBy(long at, String key) {
+        Integer slot = slotOf.get(key);
+        if (slot == null || heapIndex[slot] == NOT_SCHEDULED || dueAt[slot] > at) {
+            add(at, key);
+        }
+    }
+
+    /**
+     * Keeps {@code key} in the index with no due time: a dataset that nothing will change until an event, a migration
+     * step or a change of the catalogue ({@link #addEveryBy}) does.
+     */
+    void unschedule(String key) {
+        Integer known = slotOf.get(key);
+        int slot = known != null ? known : newSlot(key);
+        if (heapIndex[slot] != NOT_SCHEDULED) {
+            removeAt(heapIndex[slot]);
+        }
+        size = heapSize;
+    }
+
+    /** Makes every dataset in the index due at {@code at} at the latest, those without a due time included. */
+    void addEveryBy(long at) {
+        for (int slot = 0; slot < slotsUsed; slot++) {
+            if (keys[slot] == null) {
+                continue; // a free slot
+            }
+            if (heapIndex[slot] == NOT_SCHEDULED) {
+                dueAt[slot] = at;
+                heap[heapSize] = slot;
+                heapIndex[slot] = heapSize++;
+            } else if (dueAt[slot] > at) {
+                dueAt[slot] = at;
+            }
+        }
+        for (int i = (heapSize >>> 1) - 1; i >= 0; i--) {
+            siftDown(i); // the heap order, made again bottom-up: linear in the number of datasets
+        }
+        size = heapSize;
+    }
+
+    /** The time {@code key} is due, or -1 if it has none (or is not in the index). */
+    long dueAt(String key) {
+        Integer slot = slotOf.get(key);
+        return slot == null || heapIndex[slot] == NOT_SCHEDULED ? -1 : dueAt[slot];
+    }
+
     /** Unschedules {@code key} (a dataset that is gone) and frees its slot. */
     void remove(String key) {
         Integer slot = slotOf.remove(key);
@@ -125,6 +172,7 @@ final class DueIndex {
         return all;
     }
 
+    /** Datasets with a due time. */
     int size() {
         return size;
     }

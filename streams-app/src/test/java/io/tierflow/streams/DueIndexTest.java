@@ -50,6 +50,74 @@ class DueIndexTest {
     }
 
     @Test
+    void shouldKeepAnUnscheduledDatasetForWhenEverythingBecomesDue() {
+        DueIndex index = new DueIndex();
+        index.add(100, "a");
+        index.add(900, "b");
+        index.unschedule("c"); // known, nothing due
+        index.add(300, "d");
+        index.unschedule("d"); // was due, is not any more
+        assertEquals(List.of(new DueIndex.Due(100, "a"), new DueIndex.Due(900, "b")), index.all());
+        assertEquals(-1, index.dueAt("c"));
+        assertEquals(-1, index.dueAt("d"));
+        assertEquals(900, index.dueAt("b"));
+
+        index.addBy(500, "b"); // earlier than it was: moved
+        index.addBy(700, "a"); // later than it is: stays
+        index.addBy(800, "c"); // had none: gets one
+        assertEquals(List.of(new DueIndex.Due(100, "a"), new DueIndex.Due(500, "b"), new DueIndex.Due(800, "c")),
+                index.all());
+
+        index.addEveryBy(400);
+        assertEquals(List.of(new DueIndex.Due(100, "a"), new DueIndex.Due(400, "b"), new DueIndex.Due(400, "c"),
+                new DueIndex.Due(400, "d")), index.all(), "every dataset by 400, the unscheduled one too");
+        assertEquals(4, index.size());
+        assertEquals(List.of(new DueIndex.Due(100, "a"), new DueIndex.Due(400, "b")), index.takeDue(400, 2));
+        index.remove("c");
+        index.addEveryBy(50);
+        assertEquals(List.of(new DueIndex.Due(50, "a"), new DueIndex.Due(50, "b"), new DueIndex.Due(50, "d")),
+                index.takeDue(60, 10), "handed-out and unscheduled datasets stay in the index; removed ones do not");
+    }
+
+    @Test
+    void shouldStayAHeapWhenEverythingIsMadeDueAmongRandomChanges() {
+        Random random = new Random(11);
+        DueIndex index = new DueIndex();
+        Map<String, Long> expected = new HashMap<>();
+        List<String> known = new ArrayList<>();
+        for (int step = 0; step < 20_000; step++) {
+            String key = "k" + random.nextInt(500);
+            int action = random.nextInt(10);
+            long at = random.nextInt(1_000_000);
+            if (action < 8 && !known.contains(key)) {
+                known.add(key); // the index has every dataset it was told of until it is removed
+            }
+            if (action < 5) {
+                index.add(at, key);
+                expected.put(key, at);
+            } else if (action < 7) {
+                index.addBy(at, key);
+                expected.merge(key, at, Math::min);
+            } else if (action < 8) {
+                index.unschedule(key);
+                expected.remove(key);
+            } else if (action < 9) {
+                index.remove(key);
+                expected.remove(key);
+                known.remove(key);
+            } else if (random.nextInt(50) == 0) {
+                index.addEveryBy(at);
+                for (String k : known) {
+                    expected.merge(k, at, Math::min);
+                }
+            }
+        }
+        TreeSet<DueIndex.Due> sorted = new TreeSet<>();
+        expected.forEach((key, at) -> sorted.add(new DueIndex.Due(at, key)));
+        assertEquals(List.copyOf(sorted), index.takeDue(Long.MAX_VALUE, Integer.MAX_VALUE), "in order, each once");
+    }
+
+    @Test
     void shouldForgetARemovedDatasetAndReuseItsSlot() {
         DueIndex index = new DueIndex();
         index.add(100, "a");

@@ -399,6 +399,7 @@ class TieringTopologyTest {
         }
         fixture.driver.advanceWallClockTime(Duration.ofHours(2));
         fixture.driver.advanceWallClockTime(Duration.ofHours(2));
+        assertEquals(2, evaluations(), "the inventory's, and one to charge the reads: storage needs none");
         KeyValueStore<String, io.tierflow.schemas.CostLedger> ledger =
                 fixture.driver.getKeyValueStore(TieringTopology.COST_LEDGER_STORE);
         io.tierflow.schemas.CostLedger cold = ledger.get("azure|COLD");
@@ -472,8 +473,7 @@ class TieringTopologyTest {
         fixture.datasets.pipeInput("other", TopologyFixture.dataset("other", "azure", "GLACIER_IR", GB), START);
         assertEquals("azure", last(fixture.placementsFor("r")).getPrimarySite(), "cheapest cold storage");
         fixture.placements.readKeyValuesToList();
-        azureGoesDown();
-        assertTrue(fixture.placements.isEmpty(), "not due yet: nothing is re-evaluated on its own");
+        azureMarkedDown(); // and the punctuator has not run since
 
         fixture.control.pipeInput("r", reoptimize("r", List.of("r")), START.plusSeconds(20));
 
@@ -498,7 +498,7 @@ class TieringTopologyTest {
         Instant at = START.plusSeconds(5);
         fixture.accessEvents.pipeInput("events-only", fixture.event("events-only", at, "us-east"), at);
         fixture.placements.readKeyValuesToList();
-        azureGoesDown();
+        azureMarkedDown(); // and the punctuator has not run since
 
         fixture.control.pipeInput("*", reoptimize("*", List.of()), START.plusSeconds(20));
         assertTrue(fixture.placements.isEmpty(), "made due, evaluated by the punctuator");
@@ -515,6 +515,57 @@ class TieringTopologyTest {
         decisions.forEach(kv -> assertNotEquals("azure", kv.value.getPrimarySite()));
         assertEquals(2, fixture.commands.readValuesToList().size(), "each moved off the site that is down");
         assertTrue(fixture.state("x1").getDueAt() > now, "scheduled again after the evaluation");
+    }
+
+    @Test
+    void shouldReplanEveryDatasetAtOnceWhenASiteGoesDown() {
+        for (String key : List.of("y1", "y2")) {
+            fixture.datasets.pipeInput(key, TopologyFixture.dataset(key, "azure", "GLACIER_IR", GB), START);
+        }
+        fixture.driver.advanceWallClockTime(Duration.ofHours(3));
+        fixture.placements.readKeyValuesToList();
+        long before = evaluations();
+
+        azureGoesDown(); // no operator, no event: the next punctuation sees the catalogue change
+
+        List<KeyValue<String, Placement>> decisions = fixture.placements.readKeyValuesToList();
+        assertEquals(List.of("y1", "y2"), decisions.stream().map(kv -> kv.key).sorted().toList());
+        decisions.forEach(kv -> assertEquals("site_down", kv.value.getExplanation().getBindingConstraint()));
+        assertEquals(List.of("azure", "azure"), fixture.commands.readValuesToList().stream()
+                .map(MigrationCommand::getSourceSite).toList(), "each moved off the site that is down");
+        assertEquals(before + 2, evaluations());
+
+        fixture.driver.advanceWallClockTime(Duration.ofMinutes(5));
+        assertEquals(before + 2, evaluations(), "once: an unchanged catalogue makes nothing due");
+    }
+
+    @Test
+    void shouldNotLookAtAnIdleDatasetUntilSomethingCanChangeItsDecision() {
+        fixture.datasets.pipeInput("still", TopologyFixture.dataset("still", "azure", "GLACIER_IR", 10 * GB), START);
+        assertEquals(Tier.COLD, last(fixture.placementsFor("still")).getTier());
+        assertEquals(1, evaluations());
+        assertEquals(fixture.state("still").getCostAccruedAt() + 3_600_000, fixture.state("still").getDueAt(),
+                "the record says within the longest interval, for a restart");
+
+        for (int i = 0; i < 20; i++) {
+            fixture.driver.advanceWallClockTime(Duration.ofMinutes(30));
+        }
+        assertEquals(1, evaluations(), "cold with no reads: nothing to decide for ten hours");
+        io.tierflow.schemas.CostLedger stored = fixture.driver
+                .<String, io.tierflow.schemas.CostLedger>getKeyValueStore(TieringTopology.COST_LEDGER_STORE)
+                .get("azure|COLD");
+        double months = stored.getGbMonths() / 10.0;
+        assertTrue(months > 0.0125 && months < 0.0145, "its storage charged all the same, ten hours of 10 GB: "
+                + stored.getGbMonths());
+
+        Instant read = START.plusSeconds(10 * 3600 + 60);
+        fixture.accessEvents.pipeInput("still", fixture.event("still", read, "eu-west"), read);
+        fixture.driver.advanceWallClockTime(Duration.ofMinutes(30));
+        assertEquals(1, evaluations(), "a read that cannot change its tier is charged later, not looked at now");
+        fixture.driver.advanceWallClockTime(Duration.ofMinutes(40));
+        assertEquals(2, evaluations(), "within the longest interval after the read");
+        assertEquals(1, fixture.driver.<String, io.tierflow.schemas.CostLedger>getKeyValueStore(
+                TieringTopology.COST_LEDGER_STORE).get("azure|COLD").getReads(), "to charge it");
     }
 
     @Test
@@ -566,9 +617,17 @@ class TieringTopologyTest {
     }
 
     private void azureGoesDown() {
+        azureMarkedDown();
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(10)); // the punctuator picks up the catalogue
+    }
+
+    private void azureMarkedDown() {
         Site down = Site.newBuilder(TopologyFixture.standardSites().get(1)).setUp(false).build();
         fixture.sites.pipeInput("azure", down, START.plusSeconds(10));
-        fixture.driver.advanceWallClockTime(Duration.ofSeconds(10)); // the punctuator picks up the catalogue
+    }
+
+    private long evaluations() {
+        return meters.get("tierflow.placement.evaluation").timer().count();
     }
 
     private static io.tierflow.schemas.ControlCommand reoptimize(String target, List<String> keys) {
