@@ -128,10 +128,14 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         costs.clearHoldings();
         try (KeyValueIterator<String, DatasetState> all = states.all()) {
             all.forEachRemaining(entry -> {
-                if (entry.value.getDueAt() >= 0) {
-                    dueIndex.add(entry.value.getDueAt(), entry.key);
-                } else if (entry.value.getInventory() != null) {
-                    dueIndex.unschedule(entry.key); // in the index all the same: a change of the catalogue reaches it
+                long dueAt = entry.value.getDueAt();
+                if (entry.value.getInventory() != null) {
+                    // No later than the longest interval after its last look: what the index held in memory and a
+                    // restart lost (a read to charge, a change of the catalogue while no node ran) is caught up on.
+                    long lookBy = entry.value.getCostAccruedAt() + settings.maxReevaluation().toMillis();
+                    dueIndex.add(dueAt >= 0 ? Math.min(dueAt, lookBy) : lookBy, entry.key);
+                } else if (dueAt >= 0) {
+                    dueIndex.add(dueAt, entry.key);
                 }
                 costs.addHoldings(CostLedgerWriter.footprint(entry.value));
                 if (entry.value.getInFlight() != null) {
@@ -498,8 +502,8 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         }
         if (catalogueChanged) {
             // Prices, sites, the policy or the model changed: every dataset is looked at again, within the bound per
-            // punctuation. Only the index changes; a restart before they all were finds each record due within the
-            // longest interval since its last look (see schedule).
+            // punctuation. Only the index changes; a restart before they all were makes each dataset due within the
+            // longest interval since its last look (see rebuildFromDatasetRecords).
             dueIndex.addEveryBy(now);
             catalogueChanged = false;
         }
@@ -699,18 +703,15 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
      * Schedules the next look after one at {@code now}: when the heat will have decayed below the tier's demotion
      * threshold ({@code Long.MAX_VALUE}: never), not sooner than the shortest interval. Nothing else is scheduled: a
      * read, a migration step, an operator or a change of the catalogue makes a dataset due when it happens, so an idle
-     * dataset is not looked at until its tier can change. The record's due time, which the index is rebuilt from when
-     * the task starts again, is no later than the longest interval: what this node knew and a restart loses (reads to
-     * charge, a change of the catalogue while it was down) is then caught up on within that interval.
+     * dataset is not looked at until its tier can change (a restart is the exception: see rebuildFromDatasetRecords).
      */
     private void scheduleAfterLook(DatasetState state, long now, long demotionAt) {
-        long soonest = now + settings.minReevaluation().toMillis();
         if (demotionAt == Long.MAX_VALUE) {
             dueIndex.unschedule(state.getKey());
+            state.setDueAt(-1L);
         } else {
-            dueIndex.add(Math.max(soonest, demotionAt), state.getKey());
+            schedule(state, Math.max(now + settings.minReevaluation().toMillis(), demotionAt));
         }
-        state.setDueAt(Math.max(soonest, Math.min(demotionAt, now + settings.maxReevaluation().toMillis())));
     }
 
     private static Placement placement(DatasetState state, PlacementDecision decision, double heat, double pHotSoon,

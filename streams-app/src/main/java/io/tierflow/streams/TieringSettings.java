@@ -11,7 +11,8 @@ import java.time.Duration;
  * @param eventTimeClock true to evaluate due datasets at stream time only (replays and what-if give the same
  *     decisions as the recorded run); false to use max(stream time, wall clock), so idle partitions still demote
  * @param minReevaluation soonest a dataset is looked at again after an evaluation
- * @param maxReevaluation latest a dataset is looked at again (picks up new prices, models and policies)
+ * @param maxReevaluation longest a dataset read since its last look waits for the next (which charges the reads and
+ *     checks the latency and cost alerts); after a restart, longest any dataset waits after its last look
  */
 public record TieringSettings(Duration evaluationInterval, int maxEvaluationsPerPunctuation, boolean eventTimeClock,
         Duration minReevaluation, Duration maxReevaluation) {
