@@ -99,6 +99,13 @@ public final class TieringApp implements AutoCloseable {
         // Live (inputs at their end) the two behave alike; a replay that must be reproducible to the record sets
         // max.task.idle.ms=0 (tierflow streams --event-time-clock does, see StreamsCommand).
         config.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        // A member busy processing hears of a rebalance only in a heartbeat's answer, so every rebalance waits up to a
+        // heartbeat interval (3 s by default) for the members that did not start it. On a first start there is always
+        // a second one: the leader creates the repartition topics while assigning, finds its metadata changed and
+        // joins again, and one stream thread's tasks waited 1.5-2.5 s for the other thread's heartbeat (a tenth of a
+        // run of scripts/bench topology). A heartbeat every half second costs the broker two small requests a second
+        // per stream thread.
+        config.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 500);
         // One stream thread per core: the stream thread is what limits the topology. In scripts/bench topology on two
         // cores, one thread was on the CPU 83 % of the run while the machine had a quarter of its CPU free; with two
         // threads the run went from 123 k to 148 k events/s. A thread without a task idles.
