@@ -21,7 +21,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -107,12 +106,6 @@ public final class TieringApp implements AutoCloseable {
         // run of scripts/bench topology). A heartbeat every half second costs the broker two small requests a second
         // per stream thread.
         config.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 500);
-        // Batches of up to 256 KiB per partition rather than the producer's 16 KiB: a decision writes records of about
-        // a kilobyte (the dataset record, its placement, a command) to some forty partitions, and with 16 KiB a batch
-        // held about sixteen of them, so the producer and the broker paid per-batch costs (a buffer from the pool,
-        // an append, a request entry, an index entry) every sixteen records. The buffers come from the producer's
-        // 32 MiB pool and go back to it when sent; at each commit every batch is sent anyway.
-        config.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
         // One stream thread per core: the stream thread is what limits the topology. In scripts/bench topology on two
         // cores, one thread was on the CPU 83 % of the run while the machine had a quarter of its CPU free; with two
         // threads the run went from 123 k to 148 k events/s. A thread without a task idles.
