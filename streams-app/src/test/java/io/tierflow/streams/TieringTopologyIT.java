@@ -151,13 +151,19 @@ class TieringTopologyIT {
                     .setContentType("application/octet-stream").setOwner("it").setVersionToken("\"v1\"")
                     .setSha256("cd".repeat(32)).setPrimarySite("azure").setStorageClass("GLACIER_IR")
                     .setUpdatedAt(now).build();
+            // A second dataset, never read: cold, so nothing makes it due while the first node runs.
+            Dataset idle = Dataset.newBuilder(inventory).setKey("it/idle").build();
             KafkaTestClients.produce(stack.bootstrapServers(), Topics.DATASETS, Serdes.String().serializer(),
                     topics.datasets.valueSerde().serializer(),
-                    List.of(new ProducerRecord<>(Topics.DATASETS, inventory.getKey(), inventory)));
+                    List.of(new ProducerRecord<>(Topics.DATASETS, inventory.getKey(), inventory),
+                            new ProducerRecord<>(Topics.DATASETS, idle.getKey(), idle)));
             produceAccesses(stack, topics, now, 0, 25);
             try (TieringApp first = new TieringApp(restoreConfig(stack, "state-first"), TieringSettings.DEFAULTS)) {
                 first.start();
                 Eventually.holds(TIMEOUT, "25 events counted by the first node", () -> eventsCounted(first) == 25);
+                Eventually.holds(TIMEOUT, "the idle dataset decided", () -> store(first,
+                        TieringTopology.DATASET_STATE_STORE).get("it/idle") != null);
+                assertEquals(1.0, scheduled(first), "only the dataset that was read is due some time");
             } // a clean close: its last commit writes what the store holds
 
             try (TieringApp second = new TieringApp(restoreConfig(stack, "state-second"), TieringSettings.DEFAULTS)) {
@@ -172,10 +178,17 @@ class TieringTopologyIT {
                         .get("it/restore");
                 long dueAt = restored.getDueAt();
                 assertTrue(dueAt > 0, "the dataset was decided, so it is due again some time");
-                assertEquals(1.0, second.meterRegistry().get("tierflow.datasets.scheduled").gauge().value(),
-                        "the restored dataset is in the rebuilt due index");
+                DatasetState idleRecord = (DatasetState) store(second, TieringTopology.DATASET_STATE_STORE)
+                        .get("it/idle");
+                assertEquals(-1, idleRecord.getDueAt(), "its record says nothing is due");
+                assertEquals(2.0, scheduled(second), "both restored datasets are in the rebuilt due index: the idle "
+                        + "one due within the hour of its last look, for what the first node knew and did not write");
             }
         }
+    }
+
+    private static double scheduled(TieringApp app) {
+        return app.meterRegistry().get("tierflow.datasets.scheduled").gauge().value();
     }
 
     private Properties restoreConfig(LocalStack stack, String stateDir) {
