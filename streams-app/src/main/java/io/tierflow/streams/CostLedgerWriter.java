@@ -161,21 +161,16 @@ final class CostLedgerWriter {
         if (Objects.equals(before, after)) {
             return;
         }
-        if (before != null) {
-            change(before, -1, now);
-        }
-        if (after != null) {
-            change(after, +1, now);
-        }
+        chargeEntriesOf(before, now);
+        chargeEntriesOf(after, now);
+        catalogue.baselineSite().ifPresent(base -> ledger.put(BASELINE_KEY, entry(base.name(), Tier.HOT, true, now)));
+        adjust(before, -1);
+        adjust(after, +1);
     }
 
     /** Adds a record's holdings without charging (rebuilding the task's holdings from its records). */
     void addHoldings(Footprint footprint) {
-        if (footprint != null) {
-            forEachCopy(footprint, (site, storageClass) -> holdingsAt(site, footprint.tier())
-                    .merge(storageClass, footprint.bytes(), Long::sum));
-            baselineBytes += footprint.bytes();
-        }
+        adjust(footprint, +1);
     }
 
     /** Forgets the task's holdings (before they are rebuilt). */
@@ -199,14 +194,20 @@ final class CostLedgerWriter {
         catalogue.baselineSite().ifPresent(base -> ledger.put(BASELINE_KEY, entry(base.name(), Tier.HOT, true, now)));
     }
 
-    private void change(Footprint footprint, int sign, long now) {
-        forEachCopy(footprint, (site, storageClass) -> {
-            CostLedger entry = entry(site, footprint.tier(), false, now); // charged up to now at what it held
-            holdingsAt(site, footprint.tier()).merge(storageClass, sign * footprint.bytes(), Long::sum);
-            ledger.put(key(site, footprint.tier()), entry);
-        });
-        catalogue.baselineSite().ifPresent(base -> ledger.put(BASELINE_KEY, entry(base.name(), Tier.HOT, true, now)));
-        baselineBytes += sign * footprint.bytes();
+    /** Charges the entries of a footprint's copies up to {@code now} at what they hold. */
+    private void chargeEntriesOf(Footprint footprint, long now) {
+        if (footprint != null) {
+            forEachCopy(footprint, (site, storageClass) -> ledger.put(key(site, footprint.tier()),
+                    entry(site, footprint.tier(), false, now)));
+        }
+    }
+
+    private void adjust(Footprint footprint, int sign) {
+        if (footprint != null) {
+            forEachCopy(footprint, (site, storageClass) -> holdingsAt(site, footprint.tier())
+                    .merge(storageClass, sign * footprint.bytes(), Long::sum));
+            baselineBytes += sign * footprint.bytes();
+        }
     }
 
     private static void forEachCopy(Footprint footprint, java.util.function.BiConsumer<String, String> copy) {
@@ -252,7 +253,7 @@ final class CostLedgerWriter {
                 SiteOffer base = catalogue.site(site);
                 Optional<SiteOffer.StorageClassOffer> hot = base == null ? Optional.empty() : base.classFor(Tier.HOT);
                 if (hot.isPresent()) {
-                    chargeStorage(entry, baselineBytes, hot.get(), since, now);
+                    addStorage(entry, baselineBytes, hot.get(), since, now);
                 }
             } else {
                 Holdings held = holdings.get(key);
@@ -262,7 +263,7 @@ final class CostLedgerWriter {
                         String className = SITE_CLASS.equals(atClass.getKey()) ? null : atClass.getKey();
                         Optional<SiteOffer.StorageClassOffer> storageClass = classAt(offer, className, tier);
                         if (storageClass.isPresent()) {
-                            chargeStorage(entry, atClass.getValue(), storageClass.get(), since, now);
+                            addStorage(entry, atClass.getValue(), storageClass.get(), since, now);
                         }
                     }
                 }
@@ -273,7 +274,7 @@ final class CostLedgerWriter {
         return entry;
     }
 
-    private static void chargeStorage(CostLedger entry, long bytes, SiteOffer.StorageClassOffer storageClass,
+    private static void addStorage(CostLedger entry, long bytes, SiteOffer.StorageClassOffer storageClass,
             long since, long now) {
         if (bytes <= 0) {
             return; // only if the store was changed behind the processor's back (a test writing a record directly)

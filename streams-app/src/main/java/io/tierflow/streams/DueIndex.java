@@ -26,7 +26,8 @@ import java.util.Map;
  * and map nodes: objects that G1 copied at every young collection until they were old, and cards it scanned.
  *
  * <p>A slot stays with its dataset after the dataset is handed out by {@link #takeDue} (it is nearly always scheduled
- * again at once, by the evaluation that follows) and when it is rescheduled; {@link #remove}, for a dataset that is
+ * again at once, by the evaluation that follows), when it is rescheduled and when it has no due time
+ * ({@link #unschedule}), so that {@link #addEveryBy} reaches every dataset; {@link #remove}, for a dataset that is
  * gone, frees it. Only the task's stream thread changes the
  * index; {@link #size()} may be read from any thread.
  */
