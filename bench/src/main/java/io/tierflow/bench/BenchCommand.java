@@ -33,7 +33,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CommandLine command = spec.commandLine();
-        command.getErr().println("bench: name a suite (topology, migration, api)");
+        command.getErr().println("scripts/bench: name a suite (topology, migration, api)");
         command.usage(command.getErr());
         return 2;
     }
