@@ -19,26 +19,20 @@ import io.tierflow.schemas.Site;
 import io.tierflow.schemas.SiteScore;
 import io.tierflow.streams.domain.Activity;
 import io.tierflow.streams.domain.AlertRules;
-import io.tierflow.streams.domain.DecayedHeat;
-import io.tierflow.streams.domain.Features;
+import io.tierflow.streams.domain.CompletedStep;
+import io.tierflow.streams.domain.DatasetEvaluator;
 import io.tierflow.streams.domain.MigrationPlanner;
 import io.tierflow.streams.domain.PlacementDecision;
-import io.tierflow.streams.domain.PlacementOptimizer;
-import io.tierflow.streams.domain.PlacementRequest;
 import io.tierflow.streams.domain.ReadTally;
 import io.tierflow.streams.domain.Tier;
-import io.tierflow.streams.domain.TierDecider;
 import io.tierflow.streams.domain.TieringPolicy;
 import io.tierflow.topics.Topics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -225,7 +219,8 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
             }
             long now = Math.max(eventTime, streamTime);
             checkTrafficSpike(key, activity, now);
-            if (activity.tier == null || tierMayChange(activity, now, policy)) {
+            if (activity.tier == null || DatasetEvaluator.tierMayChange(activity.activity, activity.sizeBytes,
+                    activity.tier, policy, catalogue.scorer(), now)) {
                 DatasetState state = legacy != null ? legacy : states.get(key);
                 CostLedgerWriter.Footprint held = CostLedgerWriter.footprint(state);
                 evaluate(state, activity, now);
@@ -242,23 +237,6 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
             states.put(key, legacy); // without the activity it carried, now in the activity store
         }
         saveActivity(key, activity);
-    }
-
-    /**
-     * Whether the tier may differ from the one decided, checked without scoring when possible: the boosted heat lies
-     * between heat and heat + boost (the model's probability is between 0 and 1) and the tier only grows with it, so
-     * if both ends give the current tier, so does the score.
-     */
-    private boolean tierMayChange(DatasetActivity activity, long now, TieringPolicy policy) {
-        double heat = activity.activity.heatAt(now, policy.halfLifeMs());
-        double boost = policy.scoreBoost();
-        if (TierDecider.decide(heat + Math.min(0, boost), activity.tier, policy) == activity.tier
-                && TierDecider.decide(heat + Math.max(0, boost), activity.tier, policy) == activity.tier) {
-            return false;
-        }
-        Features features = activity.activity.features(now, activity.sizeBytes, policy.halfLifeMs());
-        double boosted = features.heat() + boost * catalogue.scorer().score(features);
-        return TierDecider.decide(boosted, activity.tier, policy) != activity.tier;
     }
 
     private void checkTrafficSpike(String key, DatasetActivity activity, long now) {
@@ -462,35 +440,36 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         }
     }
 
-    /** Applies a completed step to the actual placement; returns an error code if it must not be trusted. */
+    /** Applies a completed step to the record's copies; returns an error code if the step must not be trusted. */
     private static String applyCompleted(DatasetState state, MigrationCommand command, MigrationStatus status) {
-        List<String> replicas = new ArrayList<>(state.getReplicaSites());
-        switch (command.getAction()) {
-            case COPY -> {
-                String expected = state.getInventory() == null ? null : state.getInventory().getSha256();
-                if (expected == null || !expected.equalsIgnoreCase(Objects.requireNonNullElse(status.getSha256(), ""))) {
-                    return "checksum_mismatch";
-                }
-                if (command.getDestinationSite().equals(state.getPrimarySite())) {
-                    state.setStorageClass(command.getStorageClass());
-                } else if (!replicas.contains(command.getDestinationSite())) {
-                    replicas.add(command.getDestinationSite());
-                }
-            }
-            case SWITCH -> {
-                String previous = state.getPrimarySite();
-                replicas.remove(command.getDestinationSite());
-                if (previous != null && !replicas.contains(previous)) {
-                    replicas.add(previous);
-                }
-                state.setPrimarySite(command.getDestinationSite());
-                state.setStorageClass(command.getStorageClass());
-            }
-            case RETIRE -> replicas.remove(command.getSourceSite());
-            default -> throw new IllegalStateException("unknown action " + command.getAction());
+        CompletedStep.Copies after = CompletedStep.apply(
+                new CompletedStep.Copies(state.getPrimarySite(), state.getReplicaSites(), state.getStorageClass()),
+                action(command.getAction()), command.getSourceSite(), command.getDestinationSite(),
+                command.getStorageClass(), state.getInventory() == null ? null : state.getInventory().getSha256(),
+                status.getSha256());
+        if (after == null) {
+            return "checksum_mismatch";
         }
-        state.setReplicaSites(replicas);
+        state.setPrimarySite(after.primary());
+        state.setReplicaSites(after.replicas());
+        state.setStorageClass(after.storageClass());
         return null;
+    }
+
+    private static MigrationAction action(MigrationPlanner.Action action) {
+        return switch (action) {
+            case COPY -> MigrationAction.COPY;
+            case SWITCH -> MigrationAction.SWITCH;
+            case RETIRE -> MigrationAction.RETIRE;
+        };
+    }
+
+    private static MigrationPlanner.Action action(MigrationAction action) {
+        return switch (action) {
+            case COPY -> MigrationPlanner.Action.COPY;
+            case SWITCH -> MigrationPlanner.Action.SWITCH;
+            case RETIRE -> MigrationPlanner.Action.RETIRE;
+        };
     }
 
     private void evaluateDue(long wallClockMs) {
@@ -621,58 +600,38 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         CostLedgerWriter.ReadCosts reads = costs.price(state, dataset.uncharged);
         checkReadAlerts(state, reads, now);
         costs.chargeReads(state, dataset.uncharged, reads, now);
-        Activity activity = dataset.activity;
         TieringPolicy policy = catalogue.policy();
         Dataset inventory = state.getInventory();
-        Features features = activity.features(now, inventory.getSizeBytes(), policy.halfLifeMs());
-        double pHotSoon = catalogue.scorer().score(features);
-        double boosted = features.heat() + policy.scoreBoost() * pHotSoon;
-        Tier tier = TierDecider.decide(boosted, StateMapper.tier(state.getTier()), policy);
+        DatasetEvaluator.Facts facts = new DatasetEvaluator.Facts(state.getKey(), inventory.getSizeBytes(),
+                inventory.getLatencySlaMs(), StateMapper.tier(state.getTier()), state.getPrimarySite(),
+                state.getReplicaSites(), state.getStorageClass(), state.getLastMoveAt(), state.getInFlight() != null);
+        DatasetEvaluator.Evaluation evaluation = DatasetEvaluator.evaluate(facts, dataset.activity, policy,
+                catalogue.scorer(), catalogue.sites(), now);
 
-        Set<String> held = new HashSet<>(state.getReplicaSites());
-        if (state.getPrimarySite() != null) {
-            held.add(state.getPrimarySite());
-        }
-        double sla = inventory.getLatencySlaMs() != null ? inventory.getLatencySlaMs() : policy.defaultSlaMs();
-        PlacementRequest request = new PlacementRequest(state.getKey(), inventory.getSizeBytes(), tier,
-                policy.replicationFor(tier), sla, policy.encryptedOnly(), policy.horizonMonths(), state.getPrimarySite(),
-                held, activity.monthlyGbByRegion(now, policy.halfLifeMs()),
-                activity.monthlyRequests(now, policy.halfLifeMs()));
-        PlacementDecision decision = PlacementOptimizer.optimize(request, catalogue.sites());
-
-        Placement placement = placement(state, decision, features.heat(), pHotSoon, boosted, policy,
-                catalogue.scorer().version(), now);
+        Placement placement = placement(state, evaluation, policy, catalogue.scorer().version(), now);
         if (!sameDecision(state.getLastPlacement(), placement)) {
             context.forward(new Record<>(state.getKey(), TieringOutput.placement(placement), now));
         }
         state.setLastPlacement(placement);
-        state.setTier(StateMapper.tier(tier));
-        if (dataset.tier != tier) {
-            dataset.tier = tier; // only if it changes: see WriteBehindStore.put on why
+        state.setTier(StateMapper.tier(evaluation.tier()));
+        if (dataset.tier != evaluation.tier()) {
+            dataset.tier = evaluation.tier(); // only if it changes: see WriteBehindStore.put on why
         }
-
-        if (state.getInFlight() == null) {
-            MigrationPlanner.Actual actual = new MigrationPlanner.Actual(state.getPrimarySite(),
-                    state.getReplicaSites(), state.getStorageClass(), state.getLastMoveAt());
-            Optional<MigrationPlanner.Step> step = MigrationPlanner.next(actual, decision, request, catalogue.sites(),
-                    policy, now);
-            step.ifPresent(s -> issue(state, s, now));
+        if (evaluation.step() != null) {
+            issue(state, evaluation.step(), now);
         }
-        double demoteBelow = TierDecider.demotionThreshold(tier, policy) - policy.scoreBoost() * pHotSoon;
-        long demotionAt = demoteBelow <= 0 ? Long.MAX_VALUE
-                : DecayedHeat.timeToFallTo(features.heat(), now, demoteBelow, policy.halfLifeMs());
-        scheduleAfterLook(state, now, demotionAt);
-        metrics.evaluated(tier, System.nanoTime() - started, features.heat());
+        scheduleAfterLook(state, now, evaluation.demotionAtMs());
+        metrics.evaluated(evaluation.tier(), System.nanoTime() - started, evaluation.heat());
     }
 
     private void issue(DatasetState state, MigrationPlanner.Step step, long now) {
         Dataset inventory = state.getInventory();
-        String id = CommandIds.of(state.getKey(), step.action(), step.source(), step.destination(), step.storageClass(),
-                inventory.getVersionToken(), state.getCommandsIssued());
+        String id = CommandIds.of(state.getKey(), step.action().name(), step.source(), step.destination(),
+                step.storageClass(), inventory.getVersionToken(), state.getCommandsIssued());
         MigrationCommand command = MigrationCommand.newBuilder()
                 .setId(id)
                 .setKey(state.getKey())
-                .setAction(MigrationAction.valueOf(step.action()))
+                .setAction(action(step.action()))
                 .setSourceSite(step.source())
                 .setDestinationSite(step.destination())
                 .setStorageClass(step.storageClass())
@@ -714,8 +673,9 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         }
     }
 
-    private static Placement placement(DatasetState state, PlacementDecision decision, double heat, double pHotSoon,
-            double boosted, TieringPolicy policy, String modelVersion, long now) {
+    private static Placement placement(DatasetState state, DatasetEvaluator.Evaluation evaluation,
+            TieringPolicy policy, String modelVersion, long now) {
+        PlacementDecision decision = evaluation.placement();
         List<SiteScore> scores = new ArrayList<>();
         for (PlacementDecision.SiteEvaluation e : decision.evaluations()) {
             scores.add(SiteScore.newBuilder().setSite(e.site()).setStorageUsdPerMonth(finite(e.storageUsd()))
@@ -732,7 +692,8 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
                         : Objects.requireNonNullElse(state.getStorageClass(), ""))
                 .setObjectiveUsdPerMonth(finite(decision.objective()))
                 .setExplanation(PlacementExplanation.newBuilder()
-                        .setHeat(heat).setPHotSoon(pHotSoon).setBoostedHeat(boosted)
+                        .setHeat(evaluation.heat()).setPHotSoon(evaluation.pHotSoon())
+                        .setBoostedHeat(evaluation.boostedHeat())
                         .setHotThreshold(policy.hotThreshold()).setWarmThreshold(policy.warmThreshold())
                         .setModelVersion(modelVersion)
                         .setPolicyName(policy.name())
