@@ -23,7 +23,6 @@ import io.tierflow.streams.domain.CompletedStep;
 import io.tierflow.streams.domain.DatasetEvaluator;
 import io.tierflow.streams.domain.MigrationPlanner;
 import io.tierflow.streams.domain.PlacementDecision;
-import io.tierflow.streams.domain.ReadTally;
 import io.tierflow.streams.domain.Tier;
 import io.tierflow.streams.domain.TieringPolicy;
 import io.tierflow.topics.Topics;
@@ -195,11 +194,8 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
             return; // a tombstone on a stream topic means nothing
         }
         DatasetActivity activity = loadActivity(key);
-        DatasetState legacy = null;
         if (activity == null) {
-            // A new dataset, or one whose state predates the activity store: then its record carries the activity.
-            legacy = states.get(key);
-            activity = restore(legacy);
+            activity = DatasetActivity.empty(); // a dataset's first event (before its inventory entry, or after it)
         }
         TieringPolicy policy = catalogue.policy();
         long streamTime = context.currentStreamTimeMs();
@@ -221,20 +217,16 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
             checkTrafficSpike(key, activity, now);
             if (activity.tier == null || DatasetEvaluator.tierMayChange(activity.activity, activity.sizeBytes,
                     activity.tier, policy, catalogue.scorer(), now)) {
-                DatasetState state = legacy != null ? legacy : states.get(key);
+                DatasetState state = states.get(key);
                 CostLedgerWriter.Footprint held = CostLedgerWriter.footprint(state);
                 evaluate(state, activity, now);
                 save(key, state, held, now);
-                legacy = null;
             }
             if (noReadsToCharge && !activity.uncharged.isEmpty()) {
                 // Its first read since its last look: looked at again within the longest interval, to charge it and
                 // to check its latency and cost alerts (and whether its readers' regions favour other sites).
                 dueIndex.addBy(now + settings.maxReevaluation().toMillis(), key);
             }
-        }
-        if (legacy != null) {
-            states.put(key, legacy); // without the activity it carried, now in the activity store
         }
         saveActivity(key, activity);
     }
@@ -281,28 +273,17 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         activities.delete(key);
     }
 
-    /** The dataset's activity value, from its store or, for state that predates it, from the dataset record. */
+    /** The dataset's activity value, to change in place: the stored one, else a new one with its record's facts. */
     private DatasetActivity activityOf(String key, DatasetState state) {
         DatasetActivity activity = loadActivity(key);
-        return activity != null ? activity : restore(state);
+        return activity != null ? activity : newActivity(state);
     }
 
-    /**
-     * A new activity value for a dataset without one: empty for a new dataset; for a record written before the
-     * activity store existed, its activity and alert state, which are moved out of the record (the caller writes it).
-     */
-    private static DatasetActivity restore(DatasetState state) {
-        if (state == null) {
-            return DatasetActivity.empty();
-        }
-        DatasetActivity activity = new DatasetActivity(state.getActivity() == null ? new Activity()
-                : StateMapper.activity(state.getActivity()), new ReadTally());
-        state.setActivity(null);
-        copyFacts(state, activity);
-        String spikeId = SPIKE_PREFIX + state.getKey();
-        if (state.getActiveAlerts().contains(spikeId)) {
-            activity.spiking = true;
-            setActive(state, spikeId, false);
+    /** A new activity value for a dataset without one, with the facts of its record (if it has one). */
+    private static DatasetActivity newActivity(DatasetState state) {
+        DatasetActivity activity = DatasetActivity.empty();
+        if (state != null) {
+            copyFacts(state, activity);
         }
         return activity;
     }
@@ -320,7 +301,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     private void onInventory(String key, Dataset dataset, long timestamp) {
         DatasetState state = states.get(key);
         DatasetActivity stored = loadActivity(key);
-        DatasetActivity activity = stored != null ? stored : restore(state);
+        DatasetActivity activity = stored != null ? stored : newActivity(state);
         long now = Math.max(timestamp, context.currentStreamTimeMs());
         CostLedgerWriter.Footprint held = CostLedgerWriter.footprint(state);
         if (dataset == null) {
@@ -499,7 +480,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
             state.setDueAt(-1L);
             if (state.getInventory() != null) {
                 DatasetActivity stored = loadActivity(key);
-                DatasetActivity activity = stored != null ? stored : restore(state);
+                DatasetActivity activity = stored != null ? stored : newActivity(state);
                 boolean readsToCharge = !activity.uncharged.isEmpty();
                 Tier tierBefore = activity.tier;
                 evaluate(state, activity, now);

@@ -576,45 +576,6 @@ class TieringTopologyTest {
         assertTrue(fixture.deadLetters.isEmpty());
     }
 
-    @Test
-    void shouldMoveTheActivityOutOfADatasetRecordWrittenBeforeTheActivityStore() {
-        // As a dataset record was before dataset-activity existed (written by an earlier version of the app, so this
-        // processor has never seen it): the activity inside it, a spike alert firing.
-        long heatAt = START.plusSeconds(50).toEpochMilli();
-        List<Long> fine = new java.util.ArrayList<>(java.util.Collections.nCopies(12, 0L));
-        fine.set(0, 40L);
-        List<Long> coarse = new java.util.ArrayList<>(java.util.Collections.nCopies(24, 0L));
-        coarse.set(0, 40L);
-        io.tierflow.schemas.ActivityState legacy = io.tierflow.schemas.ActivityState.newBuilder()
-                .setFineNewestBucket(heatAt / 300_000).setFineCounts(fine)
-                .setCoarseNewestBucket(heatAt / 3_600_000).setCoarseCounts(coarse)
-                .setHeat(7.0).setHeatAt(heatAt).setLastAccess(heatAt).setRegionBytes(Map.of("us-east", 7e8))
-                .setDecayedRequests(7.0).setRecentEventIds(List.of("old-1", "old-2")).setTotalEvents(40).build();
-        DatasetState record = DatasetState.newBuilder().setKey("old")
-                .setInventory(TopologyFixture.dataset("old", "aws", "STANDARD", GB)).setActivity(legacy)
-                .setTier(Tier.WARM).setPrimarySite("aws").setStorageClass("STANDARD").setCostAccruedAt(heatAt)
-                .setActiveAlerts(List.of("TRAFFIC_SPIKE:old")).build();
-        KeyValueStore<String, DatasetState> states = fixture.driver.getKeyValueStore(TieringTopology.DATASET_STATE_STORE);
-        states.put("old", record);
-        assertNull(fixture.activity("old"));
-        assertEquals(40, DatasetViews.get(name -> fixture.driver.getKeyValueStore(name), "old", heatAt).orElseThrow()
-                .activity().totalEvents(), "readers see the activity where it is");
-
-        Instant at = START.plusSeconds(60);
-        var redelivered = fixture.event("old", at, "us-east");
-        redelivered.setEventId("old-2");
-        fixture.accessEvents.pipeInput("old", redelivered, at);
-        fixture.accessEvents.pipeInput("old", fixture.event("old", at, "us-east"), at);
-
-        DatasetActivity moved = fixture.activity("old");
-        assertEquals(41, moved.activity.totalEvents(), "continued from the old record; the remembered id counted once");
-        assertEquals(41, moved.activity.count1h(at.toEpochMilli()));
-        assertTrue(moved.placed);
-        assertTrue(moved.spiking, "the alert's state moved along: 41 reads keep a firing spike on, would not raise one");
-        assertNull(fixture.state("old").getActivity(), "and left the dataset record");
-        assertEquals(List.of(), fixture.state("old").getActiveAlerts());
-    }
-
     private void azureGoesDown() {
         azureMarkedDown();
         fixture.driver.advanceWallClockTime(Duration.ofSeconds(10)); // the punctuator picks up the catalogue
