@@ -321,7 +321,7 @@ class TieringTopologyTest {
 
     private Alert backlog() {
         KeyValueStore<String, Alert> alerts = fixture.driver.getKeyValueStore(TieringTopology.ALERTS_STORE);
-        return alerts.get(DatasetProcessor.BACKLOG_ALERT);
+        return alerts.get(DatasetAlerts.BACKLOG_ALERT);
     }
 
     @Test
@@ -419,7 +419,7 @@ class TieringTopologyTest {
     @Test
     void shouldShowAlertValuesWithOneDecimalAsPrintfWould() {
         for (double value : new double[] {0, 0.04, 0.96, 1, 12.34, 12.36, 99.99, 1234567.8}) {
-            assertEquals(String.format(java.util.Locale.ROOT, "%.1f", value), DatasetProcessor.oneDecimal(value));
+            assertEquals(String.format(java.util.Locale.ROOT, "%.1f", value), DatasetAlerts.oneDecimal(value));
         }
     }
 
