@@ -1,6 +1,7 @@
 package io.tierflow.streams;
 
 import io.tierflow.schemas.DatasetState;
+import io.tierflow.streams.domain.DueTimes;
 import java.util.List;
 
 /**
@@ -29,16 +30,13 @@ final class DueScheduler {
     }
 
     /**
-     * Puts a record of the task, as it was stored, in the index: at its due time, and a dataset with an inventory
-     * entry no later than the longest interval after its last look, so that what the index held in memory and a
-     * restart lost (a read to charge, a change of the catalogue while no node ran) is caught up on.
+     * Puts a record of the task, as it was stored, in the index (see {@link DueTimes#onStart}): its last look is when
+     * its reads were last charged, which every look does.
      */
     void restore(String key, DatasetState record) {
-        long dueAt = record.getDueAt();
-        if (record.getInventory() != null) {
-            long lookBy = record.getCostAccruedAt() + settings.maxReevaluation().toMillis();
-            index.add(dueAt >= 0 ? Math.min(dueAt, lookBy) : lookBy, key);
-        } else if (dueAt >= 0) {
+        long dueAt = DueTimes.onStart(record.getDueAt(), record.getInventory() != null, record.getCostAccruedAt(),
+                settings.maxReevaluation().toMillis());
+        if (dueAt >= 0) {
             index.add(dueAt, key);
         }
     }
@@ -50,17 +48,16 @@ final class DueScheduler {
     }
 
     /**
-     * Schedules the next look after one at {@code now}: when the heat will have decayed below the tier's demotion
-     * threshold ({@code Long.MAX_VALUE}: never), not sooner than the shortest interval. Nothing else is scheduled: a
-     * read, a migration step, an operator or a change of the catalogue makes a dataset due when it happens, so an idle
-     * dataset is not looked at until its tier can change (a restart is the exception: see {@link #restore}).
+     * Schedules the next look after one at {@code now} (see {@link DueTimes#afterLook}): an idle dataset is not looked
+     * at until its tier can change (a restart is the exception: see {@link #restore}).
      */
     void scheduleAfterLook(DatasetState state, long now, long demotionAt) {
-        if (demotionAt == Long.MAX_VALUE) {
+        long dueAt = DueTimes.afterLook(now, demotionAt, settings.minReevaluation().toMillis());
+        if (dueAt == DueTimes.NEVER) {
             index.unschedule(state.getKey());
-            state.setDueAt(-1L);
+            state.setDueAt(DueTimes.NEVER);
         } else {
-            schedule(state, Math.max(now + settings.minReevaluation().toMillis(), demotionAt));
+            schedule(state, dueAt);
         }
     }
 
@@ -103,7 +100,7 @@ final class DueScheduler {
 
     /** A dataset taken from the index is about to be looked at: its record has no due time until the look sets one. */
     static void taken(DatasetState state) {
-        state.setDueAt(-1L);
+        state.setDueAt(DueTimes.NEVER);
     }
 
     void close() {
