@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * One task's datasets by the time their next evaluation is due, so the punctuator finds what is due without a scan of
  * every dataset. Kept in memory only and owned by the task's processor: every dataset record carries its due time, so
- * the processor rebuilds the index from {@code dataset-state} whenever it starts (DatasetProcessor.init).
+ * the processor rebuilds the index from {@code dataset-state} whenever it starts (DatasetRecords.rebuild).
  *
  * <p>Objects rather than a Kafka Streams store. It was an in-memory key-value store (key: zero-padded due time and
  * dataset key), and every evaluation moved its dataset's entry: two key strings built and serialized, a delete and a
