@@ -52,8 +52,8 @@ public record AvroSerdeConfig(
             urls.add(trimmed);
         }
         if (urls.size() > 1 && urls.stream().anyMatch(InMemorySchemaRegistry::isInMemory)) {
-            throw new ConfigException(SCHEMA_REGISTRY_URL, urlsValue,
-                    "an in-memory registry (" + InMemorySchemaRegistry.URL_PREFIX + "<scope>) cannot be listed with others");
+            throw new ConfigException(SCHEMA_REGISTRY_URL, urlsValue, "an in-memory registry ("
+                    + InMemorySchemaRegistry.URL_PREFIX + "<scope>) cannot be listed with others");
         }
         String source = string(configs, BASIC_AUTH_CREDENTIALS_SOURCE, "");
         String userInfo = switch (source.toUpperCase()) {
