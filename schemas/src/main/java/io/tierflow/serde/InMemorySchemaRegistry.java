@@ -6,18 +6,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
 
 /**
  * A schema registry held in memory, chosen with {@code schema.registry.url=mock://<scope>}: every serde of the JVM
  * configured with the same scope shares one registry, as with Confluent's and bakdata's mock registries. It answers
  * the calls our serde makes as the REST registry does: registering gives a global id (the same schema text gets the
- * same id in every subject, a registered schema is found again, a new one is the subject's next version), a lookup of
- * a schema the subject does not have and an unknown id fail as not found (404, with Confluent's error codes).
+ * same id in every subject, a registered schema is found again, a new one is the subject's next version if it can read
+ * data written with the subject's latest (BACKWARD, the local stack's global rule; else 409), a lookup of a schema the
+ * subject does not have and an unknown id fail as not found (404, with Confluent's error codes).
  *
  * <p>For tests and tools that must not start a registry process: Kafka Streams (and so {@code TopologyTestDriver})
  * builds serdes from configuration alone, so the registry must be reachable from a URL, and therefore lives beside
- * the serde rather than in a test jar. It keeps nothing beyond the JVM and checks no compatibility (like the local
- * stack's registry, which has no rules): a real deployment names a real registry.
+ * the serde rather than in a test jar. It keeps nothing beyond the JVM: a real deployment names a real registry.
  */
 public final class InMemorySchemaRegistry {
     /** The URL prefix that selects an in-memory registry; what follows names its scope. */
@@ -25,6 +26,8 @@ public final class InMemorySchemaRegistry {
     /** Confluent's error codes for a subject, and a schema (or id), that the registry does not have. */
     static final int SUBJECT_NOT_FOUND = 40401;
     static final int SCHEMA_NOT_FOUND = 40403;
+    /** Confluent's status and error code for a schema the subject's compatibility rule refuses. */
+    static final int INCOMPATIBLE = 409;
     private static final Map<String, InMemorySchemaRegistry> SCOPES = new ConcurrentHashMap<>();
 
     private final String scope;
@@ -65,6 +68,17 @@ public final class InMemorySchemaRegistry {
     public synchronized int register(String subject, Schema schema) {
         String text = schema.toString();
         Integer id = idsByText.get(text);
+        List<Integer> registered = idsBySubjectVersion.getOrDefault(subject, List.of());
+        if (!registered.isEmpty() && !registered.contains(id)) {
+            Schema latest = schemasById.get(registered.get(registered.size() - 1) - 1);
+            SchemaCompatibility.SchemaPairCompatibility check =
+                    SchemaCompatibility.checkReaderWriterCompatibility(schema, latest);
+            if (check.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+                throw new SchemaRegistryException("in-memory schema registry " + url() + " answered 409 (error code "
+                        + INCOMPATIBLE + "): schema is incompatible with the latest version of subject '" + subject
+                        + "' (BACKWARD): " + check.getDescription(), INCOMPATIBLE, INCOMPATIBLE, null);
+            }
+        }
         if (id == null) {
             schemasById.add(new Schema.Parser().parse(text));
             id = schemasById.size();

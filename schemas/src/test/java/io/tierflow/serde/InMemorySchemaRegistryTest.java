@@ -87,6 +87,25 @@ class InMemorySchemaRegistryTest {
     }
 
     @Test
+    void shouldRefuseAVersionThatCannotReadTheLatestAsTheBackwardRuleDoes() {
+        InMemorySchemaRegistry registry = InMemorySchemaRegistry.forUrl(url);
+        registry.register("probes-value", PROBE_V2);
+        Schema newFieldWithoutDefault = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"Probe\",\"fields\":["
+                + "{\"name\":\"a\",\"type\":\"int\"},{\"name\":\"b\",\"type\":\"string\",\"default\":\"\"},"
+                + "{\"name\":\"c\",\"type\":\"long\"}]}");
+
+        SchemaRegistryException refused = assertThrows(SchemaRegistryException.class,
+                () -> registry.register("probes-value", newFieldWithoutDefault));
+
+        assertEquals(409, refused.status());
+        assertEquals(List.of(registry.lookup("probes-value", PROBE_V2)), registry.versions("probes-value"));
+        int dropsAField = registry.register("probes-value", PROBE_V1);
+        assertEquals(2, registry.versions("probes-value").size(), "a reader without b can read data with b");
+        assertEquals(dropsAField, registry.register("elsewhere-value", PROBE_V1));
+        registry.register("fresh-value", newFieldWithoutDefault); // a subject's first version has nothing to match
+    }
+
+    @Test
     void shouldAnswerNotFoundWithConfluentsErrorCodes() {
         InMemorySchemaRegistry registry = InMemorySchemaRegistry.forUrl(url);
         registry.register("probes-value", PROBE_V1);
