@@ -33,7 +33,7 @@ public final class InMemorySchemaRegistry {
     private final String scope;
     /** Schemas by their text, as the REST client posts them: ids are global, shared across subjects. */
     private final Map<String, Integer> idsByText = new HashMap<>();
-    private final List<Schema> schemasById = new ArrayList<>();
+    private final List<String> textsById = new ArrayList<>();
     private final Map<String, List<Integer>> idsBySubjectVersion = new HashMap<>();
 
     private InMemorySchemaRegistry(String scope) {
@@ -70,7 +70,7 @@ public final class InMemorySchemaRegistry {
         Integer id = idsByText.get(text);
         List<Integer> registered = idsBySubjectVersion.getOrDefault(subject, List.of());
         if (!registered.isEmpty() && !registered.contains(id)) {
-            Schema latest = schemasById.get(registered.get(registered.size() - 1) - 1);
+            Schema latest = byId(registered.get(registered.size() - 1));
             SchemaCompatibility.SchemaPairCompatibility check =
                     SchemaCompatibility.checkReaderWriterCompatibility(schema, latest);
             if (check.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
@@ -80,8 +80,8 @@ public final class InMemorySchemaRegistry {
             }
         }
         if (id == null) {
-            schemasById.add(new Schema.Parser().parse(text));
-            id = schemasById.size();
+            textsById.add(text);
+            id = textsById.size();
             idsByText.put(text, id);
         }
         List<Integer> versions = idsBySubjectVersion.computeIfAbsent(subject, s -> new ArrayList<>());
@@ -104,12 +104,12 @@ public final class InMemorySchemaRegistry {
         return id;
     }
 
-    /** The schema with this global id, parsed from its text as a REST answer would be. */
+    /** The schema with this global id, parsed anew from its text as each REST client parses its answer. */
     public synchronized Schema byId(int id) {
-        if (id < 1 || id > schemasById.size()) {
+        if (id < 1 || id > textsById.size()) {
             throw notFound("schema " + id + " not found", SCHEMA_NOT_FOUND);
         }
-        return schemasById.get(id - 1);
+        return new Schema.Parser().parse(textsById.get(id - 1));
     }
 
     /** The subject's versions, oldest first (version n is element n - 1), as their global ids. */
