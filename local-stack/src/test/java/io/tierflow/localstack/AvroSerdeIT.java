@@ -10,6 +10,9 @@ import io.tierflow.schemas.Dataset;
 import io.tierflow.serde.AvroDeserializer;
 import io.tierflow.serde.AvroSerdeConfig;
 import io.tierflow.serde.AvroSerializer;
+import io.tierflow.serde.InMemorySchemaRegistry;
+import io.tierflow.serde.SchemaRegistryClient;
+import io.tierflow.serde.SchemaRegistryException;
 import io.tierflow.topics.Topic;
 import io.tierflow.topics.Topics;
 import java.net.URI;
@@ -149,6 +152,58 @@ class AvroSerdeIT {
         AvroDeserializer<Object> specific = new AvroDeserializer<>();
         specific.configure(specificConfig, false);
         assertEquals(event, specific.deserialize(topic, bytes));
+    }
+
+    /**
+     * The in-memory registry the topology tests use ({@code mock://}) answers the serde's calls as this registry does:
+     * the same script of registrations and lookups gives the same ids (by when each first appeared) and the same errors.
+     */
+    @Test
+    void shouldAnswerAsTheInMemoryRegistryDoes() {
+        SchemaRegistryClient real = AvroSerdeConfig.from(stack.serdeConfig()).newClient();
+        SchemaRegistryClient inMemory = AvroSerdeConfig.from(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL,
+                InMemorySchemaRegistry.URL_PREFIX + "agreement-" + System.nanoTime())).newClient();
+        String run = "agreement-" + System.nanoTime();
+
+        assertEquals(registryScript(real, run), registryScript(inMemory, run));
+    }
+
+    /** What a registry answers to each call of a fixed script: ids named by first appearance, errors by status. */
+    private static List<String> registryScript(SchemaRegistryClient registry, String run) {
+        Schema v1 = probe("{\"name\":\"a\",\"type\":\"int\"}");
+        Schema v2 = probe("{\"name\":\"a\",\"type\":\"int\"},{\"name\":\"b\",\"type\":\"string\",\"default\":\"\"}");
+        Schema incompatible = probe("{\"name\":\"a\",\"type\":\"string\"}");
+        Schema never = probe("{\"name\":\"a\",\"type\":\"int\"},{\"name\":\"z\",\"type\":\"int\",\"default\":0}");
+        String s1 = run + "-one-value";
+        String s2 = run + "-two-value";
+        Map<Integer, String> names = new HashMap<>();
+        List<java.util.function.Supplier<Object>> calls = List.of(
+                () -> registry.register(s1, v1),
+                () -> registry.register(s1, new Schema.Parser().parse(v1.toString())),
+                () -> registry.register(s2, v1),
+                () -> registry.register(s1, v2),
+                () -> registry.register(s1, incompatible),
+                () -> registry.lookup(s1, v1),
+                () -> registry.lookup(s1, never),
+                () -> registry.lookup(run + "-none-value", v1),
+                () -> registry.byId(registry.lookup(s1, v2)).equals(v2),
+                () -> registry.byId(Integer.MAX_VALUE - 7));
+        List<String> answers = new java.util.ArrayList<>();
+        for (java.util.function.Supplier<Object> call : calls) {
+            try {
+                Object answer = call.get();
+                answers.add(answer instanceof Integer id
+                        ? names.computeIfAbsent(id, i -> "id " + (names.size() + 1)) : String.valueOf(answer));
+            } catch (SchemaRegistryException e) {
+                answers.add("error " + e.status());
+            }
+        }
+        return answers;
+    }
+
+    private static Schema probe(String fields) {
+        return new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"Probe\",\"namespace\":\"it\",\"fields\":["
+                + fields + "]}");
     }
 
     @Test

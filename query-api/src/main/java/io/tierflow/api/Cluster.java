@@ -40,7 +40,7 @@ import org.apache.kafka.streams.state.internals.StateStoreProvider;
  * other instances over HTTP. While a rebalance is under way ownership is unknown or stores are closed; every read
  * is retried for a short while and then answered 503 with Retry-After, never with a wrong or empty answer.
  */
-final class Cluster {
+final class Cluster extends ClusterView {
     /** Header a forwarded request carries, so the receiver answers from its own state and never forwards again. */
     static final String FORWARDED_HEADER = "X-Tierflow-Forwarded-By";
     private static final Duration RETRY_PAUSE = Duration.ofMillis(50);

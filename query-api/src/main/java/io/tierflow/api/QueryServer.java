@@ -1,50 +1,30 @@
 package io.tierflow.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
-import io.javalin.http.ContentType;
-import io.javalin.http.Context;
-import io.javalin.http.HttpStatus;
-import io.javalin.json.JavalinJackson;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.tierflow.streams.DatasetView;
 import io.tierflow.streams.LocalStateReadiness;
 import io.tierflow.topics.Topics;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP API of one streams node: reads over interactive queries (routed to the owner of a key, gathered from
- * every instance for lists) and writes that only produce to Kafka. Create it before the streams client starts,
- * with {@link #applicationServer(ApiSettings)} as the client's {@code application.server}.
+ * The HTTP API of one streams node wired to Kafka: reads over interactive queries (routed to the owner of a key,
+ * gathered from every instance for lists) and writes that only produce to Kafka. Create it before the streams client
+ * starts, with {@link #applicationServer(ApiSettings)} as the client's {@code application.server}. The routes and
+ * handlers are {@link QueryApi}'s.
  */
 public final class QueryServer implements AutoCloseable {
     /** Header naming the instance (host:port) that answered, on every response. */
     public static final String INSTANCE_HEADER = "X-Tierflow-Instance";
     private static final Logger log = LoggerFactory.getLogger(QueryServer.class);
-    private static final String INSTANCE_ATTRIBUTE = "tierflow.instance";
-    /** Set once a handler has written its answer (an error included), so Javalin's error pages leave it alone. */
-    static final String ANSWERED_ATTRIBUTE = "tierflow.error";
-    private static final int RESULT_COPY_BUFFER_BYTES = 4096;
-    /** The route a request is counted under when a handler serves more than one (see {@link #routeOf}). */
-    static final String ROUTE_ATTRIBUTE = "tierflow.route";
 
     private final Javalin app;
-    private final Producer<String, byte[]> producer;
+    private final KafkaRecordSink sink;
     private final ApiSettings settings;
 
     /**
@@ -55,94 +35,17 @@ public final class QueryServer implements AutoCloseable {
     public QueryServer(KafkaStreams streams, LocalStateReadiness readiness, Map<String, ?> kafkaConfig,
             PrometheusMeterRegistry metrics, ApiSettings settings) {
         this.settings = settings;
-        ObjectMapper json = new ObjectMapper();
-        Topics topics = Topics.using(kafkaConfig);
-        this.producer = new KafkaProducer<>(producerConfig(kafkaConfig), new StringSerializer(),
-                new ByteArraySerializer());
-        int partitions = partitionsOf(producer, Topics.ACCESS_EVENTS);
-        HostInfo self = new HostInfo(settings.advertisedHost(), settings.port());
-        Cluster cluster = new Cluster(streams, readiness, self, settings.rebalanceWait(), json);
-        Clock clock = Clock.systemUTC();
-        ReadHandlers reads = new ReadHandlers(cluster, partitions, clock);
-        WriteHandlers writes = new WriteHandlers(topics, producer, cluster, json, settings, partitions, clock);
-        String instance = self.host() + ":" + self.port();
-
-        app = Javalin.create(config -> {
-            config.showJavalinBanner = false;
-            config.jetty.defaultHost = settings.bindHost();
-            config.jetty.defaultPort = settings.port();
-            config.jsonMapper(new JavalinJackson(json, false));
-            config.router.ignoreTrailingSlashes = true;
-            // Javalin copies every result into the response through a buffer of this size, allocated per request,
-            // by default Jetty's output buffer size (32 KB): 32 KB of garbage per answer of 1-2 KB, a fifth of the
-            // node's allocations under load, and so of its young collections. Large answers are copied in chunks.
-            config.http.responseBufferSize = RESULT_COPY_BUFFER_BYTES;
-        });
-        app.before(ctx -> {
-            ctx.attribute(INSTANCE_ATTRIBUTE, instance);
-            ctx.header(INSTANCE_HEADER, instance);
-            ctx.attribute("tierflow.started", System.nanoTime());
-            // The write endpoints need the token. A prefix test here rather than a before-handler per path: Javalin
-            // matches every path-scoped handler's regex against every request, reads included.
-            if (needsToken(ctx.path())) {
-                writes.authorize(ctx);
-            }
-        });
-        // One timer per method, route and status, found in a map of our own: registering builds a meter id (tags
-        // sorted, hashed) and looks it up in the registry, which would cost every request more than recording does.
-        Map<RequestKind, Timer> timers = new ConcurrentHashMap<>();
-        app.after(ctx -> {
-            Long started = ctx.attribute("tierflow.started");
-            if (started != null) {
-                timers.computeIfAbsent(new RequestKind(ctx.method().name(), routeOf(ctx), ctx.statusCode()),
-                        kind -> Timer.builder("tierflow_api_requests")
-                                .description("HTTP requests answered by the query API").tag("method", kind.method())
-                                .tag("route", kind.route()).tag("status", String.valueOf(kind.status()))
-                                .register(metrics))
-                        .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
-            }
-        });
-
-        // Javalin tries a request's path against the routes in this order (a regex each, unless the path is equal),
-        // so the most frequent request comes first. Dataset keys are paths, so <key> accepts slashes, and one route
-        // serves both the dataset and its explanation (.../explain), which saves every dataset GET a regex.
-        app.get("/datasets/<key>", reads::datasetOrExplanation);
-        app.get("/health", reads::health);
-        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-        app.get("/datasets", reads::datasets);
-        app.get("/migrations", reads::migrations);
-        app.get("/alerts", reads::alerts);
-        app.get("/sites", reads::sites);
-        app.get("/stats", reads::stats);
-
-        app.post("/control/alerts/<id>/ack", writes::acknowledgeAlert);
-        app.post("/control/sites/{name}/down", writes::siteDown);
-        app.post("/control/sites/{name}/up", writes::siteUp);
-        app.post("/control/burst", writes::burst);
-        app.post("/control/reoptimize", writes::reoptimize);
-        app.put("/policies/{name}", writes::putPolicy);
-        app.put("/sites/{name}", writes::putSite);
-
-        app.exception(ApiException.class, (e, ctx) -> {
-            if (e.retryAfterSeconds() > 0) {
-                ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
-            }
-            error(ctx, e.status(), e.getMessage());
-        });
-        app.exception(Exception.class, (e, ctx) -> {
-            log.error("{} {} failed", ctx.method(), ctx.path(), e);
-            error(ctx, 500, "internal error (" + e.getClass().getSimpleName() + "); the server log has the details");
-        });
-        app.error(404, ctx -> {
-            if (ctx.attribute(ANSWERED_ATTRIBUTE) == null) {
-                error(ctx, 404, "no endpoint " + ctx.method() + " " + ctx.path() + "; see the README for the API");
-            }
-        });
-        app.error(405, ctx -> {
-            if (ctx.attribute(ANSWERED_ATTRIBUTE) == null) {
-                error(ctx, 405, ctx.method() + " is not allowed on " + ctx.path());
-            }
-        });
+        this.sink = new KafkaRecordSink(kafkaConfig);
+        try {
+            int partitions = sink.partitionsOf(Topics.ACCESS_EVENTS);
+            HostInfo self = new HostInfo(settings.advertisedHost(), settings.port());
+            Cluster cluster = new Cluster(streams, readiness, self, settings.rebalanceWait(), new ObjectMapper());
+            this.app = QueryApi.create(cluster, Topics.using(kafkaConfig), sink, partitions, metrics, settings,
+                    Clock.systemUTC());
+        } catch (RuntimeException e) {
+            sink.close();
+            throw e;
+        }
     }
 
     /** The {@code application.server} value the streams client must be configured with for these settings. */
@@ -163,89 +66,6 @@ public final class QueryServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
-        producer.close();
-    }
-
-    /** Writes a JSON answer, naming the instance that answered unless a forwarded answer already does. */
-    static void respond(Context ctx, ObjectNode body) {
-        if (!body.has("instance")) {
-            body.put("instance", (String) ctx.attribute(INSTANCE_ATTRIBUTE));
-        }
-        ctx.json(body);
-    }
-
-    /**
-     * Writes a dataset's answer straight into the response (through Javalin's output stream, so compression is decided
-     * as for any result). A result handed to Javalin as bytes is copied into the response through a buffer Javalin
-     * allocates per request: with the answer's own buffer and its copy, about a fifth of an owned GET's allocations.
-     */
-    static void respond(Context ctx, DatasetJson.Shape shape, DatasetView view) {
-        ctx.contentType(ContentType.APPLICATION_JSON);
-        DatasetJson.write(ctx.outputStream(), shape, view, instance(ctx));
-    }
-
-    /** Writes a JSON answer already in bytes (which names the instance, see {@link #instance}). */
-    static void respond(Context ctx, byte[] json) {
-        ctx.contentType(ContentType.APPLICATION_JSON).result(json);
-    }
-
-    /** The instance (host:port) answering this request. */
-    static String instance(Context ctx) {
-        return ctx.attribute(INSTANCE_ATTRIBUTE);
-    }
-
-    private static void error(Context ctx, int status, String message) {
-        ctx.attribute(ANSWERED_ATTRIBUTE, true);
-        ObjectNode body = new ObjectMapper().createObjectNode();
-        body.put("error", HttpStatus.forStatus(status).getMessage());
-        body.put("message", message);
-        ctx.status(status);
-        respond(ctx, body);
-    }
-
-    /** What the request timer is tagged with (routes are the registered patterns, so the set is bounded). */
-    private record RequestKind(String method, String route, int status) {
-    }
-
-    private static String routeOf(Context ctx) {
-        String route = ctx.attribute(ROUTE_ATTRIBUTE);
-        if (route != null) {
-            return route;
-        }
-        String path = ctx.endpointHandlerPath();
-        return path == null || path.equals("*") ? "unmatched" : path;
-    }
-
-    /** Whether a path is under the write endpoints' prefixes, which need the bearer token (any method). */
-    static boolean needsToken(String path) {
-        return path.startsWith("/control/") || path.startsWith("/policies/") || path.startsWith("/sites/");
-    }
-
-    private static Map<String, Object> producerConfig(Map<String, ?> kafkaConfig) {
-        // Every client setting the node has (bootstrap, security.protocol, sasl.*, ssl.*, ...), then our own.
-        Map<String, Object> config = new HashMap<>();
-        kafkaConfig.forEach((key, value) -> {
-            if (ProducerConfig.configNames().contains(key) && value != null) {
-                config.put(key, value);
-            }
-        });
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "tierflow-api");
-        config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
-        config.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
-        config.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
-        return config;
-    }
-
-    private static int partitionsOf(Producer<String, byte[]> producer, String topic) {
-        try {
-            return producer.partitionsFor(topic).size();
-        } catch (org.apache.kafka.common.KafkaException e) {
-            throw new IllegalStateException("cannot read the partitions of '" + topic + "' from Kafka ("
-                    + e.getMessage() + "): is the broker up and the topic created?", e);
-        }
+        sink.close();
     }
 }

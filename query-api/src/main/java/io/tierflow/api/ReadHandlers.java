@@ -25,14 +25,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -56,11 +54,11 @@ final class ReadHandlers {
     private static final Predicate<String> ALERTS_PARTITIONED_LIKE =
             topic -> topic.endsWith(TieringTopology.ALERTS_PARTITIONED_LIKE_SUFFIX);
 
-    private final Cluster cluster;
+    private final ClusterView cluster;
     private final int partitions;
     private final Clock clock;
 
-    ReadHandlers(Cluster cluster, int partitions, Clock clock) {
+    ReadHandlers(ClusterView cluster, int partitions, Clock clock) {
         this.cluster = cluster;
         this.partitions = partitions;
         this.clock = clock;
@@ -74,7 +72,7 @@ final class ReadHandlers {
             ctx.header("Retry-After", "1");
         }
         ctx.status(ready ? 200 : 503);
-        QueryServer.respond(ctx, body);
+        QueryApi.respond(ctx, body);
     }
 
     /**
@@ -84,7 +82,7 @@ final class ReadHandlers {
     void datasetOrExplanation(Context ctx) {
         String key = ctx.pathParam("key");
         if (key.length() > EXPLAIN_SUFFIX.length() && key.endsWith(EXPLAIN_SUFFIX)) {
-            ctx.attribute(QueryServer.ROUTE_ATTRIBUTE, EXPLAIN_ROUTE);
+            ctx.attribute(QueryApi.ROUTE_ATTRIBUTE, EXPLAIN_ROUTE);
             answerForKey(ctx, key.substring(0, key.length() - EXPLAIN_SUFFIX.length()), EXPLAIN_SUFFIX,
                     DatasetJson.EXPLAIN);
         } else {
@@ -93,7 +91,7 @@ final class ReadHandlers {
     }
 
     void datasets(Context ctx) {
-        Tier tier = enumParam(ctx, "tier", Tier.class);
+        Tier tier = QueryParams.enumParam(ctx, "tier", Tier.class);
         String site = ctx.queryParam("site");
         Predicate<DatasetView> filter = view -> (tier == null || tier == view.tier())
                 && (site == null || site.equals(view.primarySite()) || view.replicaSites().contains(site));
@@ -118,7 +116,7 @@ final class ReadHandlers {
     }
 
     void alerts(Context ctx) {
-        AlertState wanted = enumParam(ctx, "state", AlertState.class);
+        AlertState wanted = QueryParams.enumParam(ctx, "state", AlertState.class);
         String state = wanted == null ? null : wanted.name();
         Function<Set<Integer>, ObjectNode> local = partitions -> {
             ArrayNode items = NODES.arrayNode();
@@ -131,8 +129,8 @@ final class ReadHandlers {
             }
             return NODES.objectNode().set("items", items);
         };
-        if (isLocal(ctx)) {
-            QueryServer.respond(ctx, cluster.retrying("alerts", () -> local.apply(requestedPartitions(ctx))));
+        if (QueryParams.isLocal(ctx)) {
+            QueryApi.respond(ctx, cluster.retrying("alerts", () -> local.apply(QueryParams.partitions(ctx))));
             return;
         }
         List<JsonNode> alerts = new ArrayList<>();
@@ -143,7 +141,7 @@ final class ReadHandlers {
                 .sorted(Comparator.comparing((JsonNode a) -> a.get("updatedAt").asText()).reversed()
                         .thenComparing(a -> a.get("id").asText()))
                 .forEach(items::add);
-        QueryServer.respond(ctx, NODES.objectNode().set("items", items));
+        QueryApi.respond(ctx, NODES.objectNode().set("items", items));
     }
 
     void sites(Context ctx) {
@@ -156,7 +154,7 @@ final class ReadHandlers {
             }
             return items;
         });
-        QueryServer.respond(ctx, NODES.objectNode().set("items", items));
+        QueryApi.respond(ctx, NODES.objectNode().set("items", items));
     }
 
     /**
@@ -164,9 +162,9 @@ final class ReadHandlers {
      * been spent, and what the everything-hot baseline would have cost) summed over every partition.
      */
     void stats(Context ctx) {
-        if (isLocal(ctx)) {
-            QueryServer.respond(ctx, NODES.objectNode().set("totals",
-                    cluster.retrying("stats", () -> localStats(requestedPartitions(ctx)))));
+        if (QueryParams.isLocal(ctx)) {
+            QueryApi.respond(ctx, NODES.objectNode().set("totals",
+                    cluster.retrying("stats", () -> localStats(QueryParams.partitions(ctx)))));
             return;
         }
         ObjectNode totals = NODES.objectNode();
@@ -174,7 +172,7 @@ final class ReadHandlers {
                 partitions -> NODES.objectNode().set("totals", localStats(partitions)),
                 body -> Stats.add(totals, (ObjectNode) body.get("totals")));
         Stats.finish(totals, cluster.globalStore(TieringTopology.SITES_STORE));
-        QueryServer.respond(ctx, NODES.objectNode().set("totals", totals));
+        QueryApi.respond(ctx, NODES.objectNode().set("totals", totals));
     }
 
     private ObjectNode localStats(Set<Integer> partitions) {
@@ -230,14 +228,14 @@ final class ReadHandlers {
                 ctx.header("Retry-After", "1");
             }
             // The owner's answer stands as it is, errors included (Javalin's own 404/405 pages must not replace it).
-            ctx.attribute(QueryServer.ANSWERED_ATTRIBUTE, true);
+            ctx.attribute(QueryApi.ANSWERED_ATTRIBUTE, true);
             ctx.status(reply.status()).contentType(reply.contentType()).result(reply.body());
             return;
         }
         if (lookup.view() == null) {
             throw ApiException.notFound("no dataset '" + key + "'");
         }
-        QueryServer.respond(ctx, shape, lookup.view());
+        QueryApi.respond(ctx, shape, lookup.view());
     }
 
     /** Who owns a key and, when it is this instance, the dataset (null if there is none). */
@@ -245,7 +243,7 @@ final class ReadHandlers {
     }
 
     private void answerPage(Context ctx, Predicate<DatasetView> filter, DatasetJson.Shape shape) {
-        int limit = intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+        int limit = QueryParams.intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         String cursor = ctx.queryParam("cursor");
         // Each share holds up to limit + 1 items, so the merged list is longer than a page exactly when more exist.
         Function<Set<Integer>, ObjectNode> local = partitions -> {
@@ -258,8 +256,8 @@ final class ReadHandlers {
             }
             return NODES.objectNode().set("items", firstByKey(items, limit + 1));
         };
-        if (isLocal(ctx)) {
-            QueryServer.respond(ctx, cluster.retrying("datasets", () -> local.apply(requestedPartitions(ctx))));
+        if (QueryParams.isLocal(ctx)) {
+            QueryApi.respond(ctx, cluster.retrying("datasets", () -> local.apply(QueryParams.partitions(ctx))));
             return;
         }
         List<JsonNode> items = new ArrayList<>();
@@ -269,7 +267,7 @@ final class ReadHandlers {
         ObjectNode body = NODES.objectNode();
         body.set("items", page);
         body.put("nextCursor", items.size() > limit ? page.get(page.size() - 1).get("key").asText() : null);
-        QueryServer.respond(ctx, body);
+        QueryApi.respond(ctx, body);
     }
 
     private void requireDatasetStoresSettled(int partition) {
@@ -318,27 +316,8 @@ final class ReadHandlers {
         each.accept(cluster.retrying("this instance's share", () -> localShare.apply(mine)));
     }
 
-    /** The partitions a {@code scope=local} request asks this instance to answer for. */
-    private static Set<Integer> requestedPartitions(Context ctx) {
-        String raw = ctx.queryParam("partitions");
-        if (raw == null) {
-            throw ApiException.badRequest("scope=local needs partitions=<p,...>");
-        }
-        try {
-            return raw.isEmpty() ? Set.of() : Arrays.stream(raw.split(",")).map(Integer::valueOf)
-                    .collect(Collectors.toCollection(TreeSet::new));
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("partitions must be comma-separated partition numbers, not '" + raw + "'");
-        }
-    }
-
-
     private Function<String, ReadOnlyKeyValueStore<String, ?>> storesOf(int partition) {
         return name -> cluster.localStore(name, partition);
-    }
-
-    private static boolean isLocal(Context ctx) {
-        return SCOPE_LOCAL.equals(ctx.queryParam("scope"));
     }
 
     private static String enc(String value) {
@@ -350,34 +329,5 @@ final class ReadHandlers {
         return Arrays.stream(key.split("/", -1))
                 .map(segment -> URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"))
                 .collect(Collectors.joining("/"));
-    }
-
-    private static int intParam(Context ctx, String name, int dflt, int min, int max) {
-        String raw = ctx.queryParam(name);
-        if (raw == null) {
-            return dflt;
-        }
-        try {
-            int value = Integer.parseInt(raw);
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badRequest(name + " must be an integer from " + min + " to " + max + ", not '" + raw + "'");
-    }
-
-    private static <E extends Enum<E>> E enumParam(Context ctx, String name, Class<E> type) {
-        String raw = ctx.queryParam(name);
-        if (raw == null) {
-            return null;
-        }
-        try {
-            return Enum.valueOf(type, raw.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(name + " must be one of " + Arrays.toString(type.getEnumConstants())
-                    + ", not '" + raw + "'");
-        }
     }
 }

@@ -11,7 +11,6 @@ import io.tierflow.schemas.Policy;
 import io.tierflow.schemas.Site;
 import io.tierflow.schemas.StorageClassPrice;
 import io.tierflow.streams.TieringTopology;
-import io.tierflow.topics.Topic;
 import io.tierflow.topics.Topics;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -23,32 +22,26 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * The write endpoints: they validate their input and produce to Kafka ({@code control}, {@code policies},
- * {@code sites}), nothing else; the topology and the migrators act on what they read. Each answers once the record
- * is acknowledged by the broker (202 with its coordinates), so an accepted write is never lost.
+ * {@code sites}) through the {@link RecordSink}, nothing else; the topology and the migrators act on what they read.
+ * Each answers once the record is stored (202 with its coordinates), so an accepted write is never lost.
  */
 final class WriteHandlers {
     private static final int MAX_KEYS = 10_000;
     private final Topics topics;
-    private final Producer<String, byte[]> producer;
-    private final Cluster cluster;
+    private final RecordSink sink;
+    private final ClusterView cluster;
     private final ObjectMapper json;
     private final ApiSettings settings;
     private final int partitions;
     private final Clock clock;
 
-    WriteHandlers(Topics topics, Producer<String, byte[]> producer, Cluster cluster, ObjectMapper json,
-            ApiSettings settings, int partitions, Clock clock) {
+    WriteHandlers(Topics topics, RecordSink sink, ClusterView cluster, ObjectMapper json, ApiSettings settings,
+            int partitions, Clock clock) {
         this.topics = topics;
-        this.producer = producer;
+        this.sink = sink;
         this.cluster = cluster;
         this.json = json;
         this.settings = settings;
@@ -77,7 +70,7 @@ final class WriteHandlers {
     void acknowledgeAlert(Context ctx) {
         String id = ctx.pathParam("id");
         ControlCommand command = control(ControlType.ACK_ALERT, id, List.of(), Map.of());
-        accepted(ctx, List.of(send(topics.control, id, command, null)));
+        accepted(ctx, List.of(sink.send(topics.control, id, command, null)));
     }
 
     void siteDown(Context ctx) {
@@ -99,9 +92,9 @@ final class WriteHandlers {
             throw ApiException.notFound("no site '" + name + "' in the catalogue");
         }
         Site updated = Site.newBuilder(current).setUp(up).build();
-        List<RecordMetadata> written = new ArrayList<>();
-        written.add(send(topics.sites, name, updated, null));
-        written.add(send(topics.control, name, control(up ? ControlType.SITE_UP : ControlType.SITE_DOWN, name,
+        List<RecordSink.Written> written = new ArrayList<>();
+        written.add(sink.send(topics.sites, name, updated, null));
+        written.add(sink.send(topics.control, name, control(up ? ControlType.SITE_UP : ControlType.SITE_DOWN, name,
                 List.of(), Map.of()), null));
         accepted(ctx, written);
     }
@@ -113,7 +106,7 @@ final class WriteHandlers {
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("eventsPerSecond", String.valueOf(positive(body, "eventsPerSecond", 50, 10_000)));
         parameters.put("durationSeconds", String.valueOf(positive(body, "durationSeconds", 60, 86_400)));
-        accepted(ctx, List.of(send(topics.control, "*", control(ControlType.BURST, "*", keys, parameters), null)));
+        accepted(ctx, List.of(sink.send(topics.control, "*", control(ControlType.BURST, "*", keys, parameters), null)));
     }
 
     /**
@@ -123,15 +116,15 @@ final class WriteHandlers {
     void reoptimize(Context ctx) {
         JsonNode body = ctx.body().isBlank() ? json.createObjectNode() : body(ctx);
         List<String> keys = keys(body, false);
-        List<RecordMetadata> written = new ArrayList<>();
+        List<RecordSink.Written> written = new ArrayList<>();
         if (keys.isEmpty()) {
             for (int partition = 0; partition < partitions; partition++) {
-                written.add(send(topics.control, "*", control(ControlType.REOPTIMIZE, "*", List.of(), Map.of()),
+                written.add(sink.send(topics.control, "*", control(ControlType.REOPTIMIZE, "*", List.of(), Map.of()),
                         partition));
             }
         } else {
             for (String key : keys) {
-                written.add(send(topics.control, key, control(ControlType.REOPTIMIZE, key, List.of(key), Map.of()),
+                written.add(sink.send(topics.control, key, control(ControlType.REOPTIMIZE, key, List.of(key), Map.of()),
                         null));
             }
         }
@@ -148,7 +141,7 @@ final class WriteHandlers {
         }
         Policy policy = AvroJson.fromJson(body, Policy.class);
         PolicyValidation.check(policy);
-        accepted(ctx, List.of(send(topics.policies, name, policy, null)));
+        accepted(ctx, List.of(sink.send(topics.policies, name, policy, null)));
     }
 
     void putSite(Context ctx) {
@@ -158,7 +151,7 @@ final class WriteHandlers {
         body.put("name", name);
         Site site = AvroJson.fromJson(body, Site.class);
         checkSite(site);
-        accepted(ctx, List.of(send(topics.sites, name, site, null)));
+        accepted(ctx, List.of(sink.send(topics.sites, name, site, null)));
     }
 
     private static void checkSite(Site site) {
@@ -193,36 +186,16 @@ final class WriteHandlers {
                 .setOperator(settings.operator()).setIssuedAt(Instant.now(clock)).build();
     }
 
-    private <V> RecordMetadata send(Topic<String, V> topic, String key, V value, Integer partition) {
-        byte[] bytes;
-        try {
-            bytes = topic.valueSerde().serializer().serialize(topic.name(), value);
-        } catch (org.apache.kafka.common.errors.SerializationException e) {
-            throw ApiException.unavailable("the schema registry did not take the write to " + topic.name() + " ("
-                    + e.getMessage() + "); retry shortly", 1);
-        }
-        try {
-            return producer.send(new ProducerRecord<>(topic.name(), partition, key, bytes)).get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw ApiException.unavailable("Kafka did not accept the write to " + topic.name() + " ("
-                    + cause.getClass().getSimpleName() + ": " + cause.getMessage() + "); retry shortly", 1);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiException.unavailable("interrupted while writing to " + topic.name(), 1);
-        }
-    }
-
-    private static void accepted(Context ctx, List<RecordMetadata> written) {
+    private static void accepted(Context ctx, List<RecordSink.Written> written) {
         ObjectNode body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         body.put("accepted", true);
         var records = body.putArray("records");
-        for (RecordMetadata metadata : written) {
-            records.addObject().put("topic", metadata.topic()).put("partition", metadata.partition())
-                    .put("offset", metadata.offset());
+        for (RecordSink.Written record : written) {
+            records.addObject().put("topic", record.topic()).put("partition", record.partition())
+                    .put("offset", record.offset());
         }
         ctx.status(202);
-        QueryServer.respond(ctx, body);
+        QueryApi.respond(ctx, body);
     }
 
     private JsonNode body(Context ctx) {

@@ -51,6 +51,10 @@ public record AvroSerdeConfig(
             }
             urls.add(trimmed);
         }
+        if (urls.size() > 1 && urls.stream().anyMatch(InMemorySchemaRegistry::isInMemory)) {
+            throw new ConfigException(SCHEMA_REGISTRY_URL, urlsValue, "an in-memory registry ("
+                    + InMemorySchemaRegistry.URL_PREFIX + "<scope>) cannot be listed with others");
+        }
         String source = string(configs, BASIC_AUTH_CREDENTIALS_SOURCE, "");
         String userInfo = switch (source.toUpperCase()) {
             case "" -> firstNonBlank(string(configs, BASIC_AUTH_USER_INFO, null),
@@ -83,8 +87,11 @@ public record AvroSerdeConfig(
                 Duration.ofMillis(Long.parseLong(string(configs, REQUEST_TIMEOUT_MS, "10000"))));
     }
 
-    /** A client for this configuration's registry. */
+    /** A client for this configuration's registry: over HTTP, or in memory for a {@code mock://<scope>} URL. */
     public SchemaRegistryClient newClient() {
+        if (!registryUrls.isEmpty() && InMemorySchemaRegistry.isInMemory(registryUrls.get(0))) {
+            return new SchemaRegistryClient(InMemorySchemaRegistry.forUrl(registryUrls.get(0)));
+        }
         return new SchemaRegistryClient(registryUrls, userInfo, requestTimeout);
     }
 

@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 import org.apache.avro.Schema;
 
 /**
@@ -22,7 +23,8 @@ import org.apache.avro.Schema;
  * {@code /apis/ccompat/v7}), with caches both ways: (subject, schema) → id and id → schema.
  *
  * <p>Written by hand because Confluent's client is not on Maven Central; it uses only the four calls
- * a serde needs, over the JDK's HTTP client.
+ * a serde needs, over the JDK's HTTP client. Over an {@link InMemorySchemaRegistry} ({@code mock://<scope>}) it makes
+ * the same calls in memory, behind the same caches.
  */
 public final class SchemaRegistryClient {
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
@@ -34,6 +36,8 @@ public final class SchemaRegistryClient {
     private final String authorization;
     private final Duration requestTimeout;
     private final HttpClient http;
+    /** Answers the calls instead of HTTP when the URL is {@code mock://<scope>}; null for a real registry. */
+    private final InMemorySchemaRegistry inMemory;
     private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
 
@@ -55,6 +59,16 @@ public final class SchemaRegistryClient {
                 : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
         this.requestTimeout = requestTimeout;
         this.http = HttpClient.newBuilder().connectTimeout(requestTimeout).build();
+        this.inMemory = null;
+    }
+
+    /** A client of an in-memory registry (see {@link AvroSerdeConfig#newClient()}). */
+    public SchemaRegistryClient(InMemorySchemaRegistry registry) {
+        this.baseUrls = List.of(URI.create(registry.url()));
+        this.authorization = null;
+        this.requestTimeout = null;
+        this.http = null;
+        this.inMemory = registry;
     }
 
     /** The base URLs, for error messages (never carries credentials). */
@@ -64,29 +78,37 @@ public final class SchemaRegistryClient {
 
     /** Registers the schema under the subject (or finds it registered already) and returns its global id. */
     public int register(String subject, Schema schema) {
-        return idFor(subject, schema, "subjects/" + encode(subject) + "/versions", "registration");
+        return idFor(subject, schema, () -> inMemory != null ? inMemory.register(subject, schema)
+                : remoteId(subject, schema, "subjects/" + encode(subject) + "/versions", "registration"));
     }
 
     /** Looks up the id of a schema already registered under the subject; fails if it is not registered. */
     public int lookup(String subject, Schema schema) {
-        return idFor(subject, schema, "subjects/" + encode(subject), "lookup");
+        return idFor(subject, schema, () -> inMemory != null ? inMemory.lookup(subject, schema)
+                : remoteId(subject, schema, "subjects/" + encode(subject), "lookup"));
     }
 
-    /** Both calls answer {"id": n} for the schema posted; the id is cached per subject and schema. */
-    private int idFor(String subject, Schema schema, String path, String what) {
+    /** The id is cached per subject and schema. */
+    private int idFor(String subject, Schema schema, IntSupplier ask) {
         Map<Schema, Integer> ids = idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
         Integer cached = ids.get(schema);
         if (cached != null) {
             return cached;
         }
+        int id = ask.getAsInt();
+        ids.put(schema, id);
+        schemasById.putIfAbsent(id, schema);
+        return id;
+    }
+
+    /** Both REST calls answer {"id": n} for the schema posted. */
+    private int remoteId(String subject, Schema schema, String path, String what) {
         JsonNode answer = call("POST", path, schemaBody(schema));
         int id = answer.path("id").asInt(-1);
         if (id < 0) {
             throw new SchemaRegistryException("registry " + describe() + " answered the " + what + " in subject '"
                     + subject + "' without an id: " + answer, 200, -1, null);
         }
-        ids.put(schema, id);
-        schemasById.putIfAbsent(id, schema);
         return id;
     }
 
@@ -95,6 +117,11 @@ public final class SchemaRegistryClient {
         Schema cached = schemasById.get(id);
         if (cached != null) {
             return cached;
+        }
+        if (inMemory != null) {
+            Schema schema = inMemory.byId(id);
+            Schema raced = schemasById.putIfAbsent(id, schema);
+            return raced == null ? schema : raced;
         }
         JsonNode answer = call("GET", "schemas/ids/" + id, null);
         String text = answer.path("schema").asText(null);

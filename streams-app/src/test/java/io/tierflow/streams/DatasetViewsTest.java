@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The read facade over the topology's stores, fed through the real topology. */
-@ExtendWith(SharedRegistry.class)
+@ExtendWith(InMemoryRegistry.class)
 class DatasetViewsTest {
     private static final long GB = 1_000_000_000L;
 
@@ -35,7 +35,7 @@ class DatasetViewsTest {
     Function<String, ReadOnlyKeyValueStore<String, ?>> stores;
 
     @BeforeEach
-    void start(SharedRegistry.Url registry) {
+    void start(InMemoryRegistry.Url registry) {
         fixture = new TopologyFixture(registry.value(), stateDir, TieringSettings.DEFAULTS).withStandardSites(false);
         stores = name -> fixture.driver.getKeyValueStore(name);
     }

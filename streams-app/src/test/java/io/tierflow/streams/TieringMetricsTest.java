@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The topology counts what it does: events, evaluations by tier, commands, dead letters, alerts. */
-@ExtendWith(SharedRegistry.class)
+@ExtendWith(InMemoryRegistry.class)
 class TieringMetricsTest {
     private static final long GB = 1_000_000_000L;
 
@@ -29,7 +29,7 @@ class TieringMetricsTest {
     TopologyFixture fixture;
 
     @BeforeEach
-    void start(SharedRegistry.Url url) {
+    void start(InMemoryRegistry.Url url) {
         registry = new SimpleMeterRegistry();
         fixture = new TopologyFixture(url.value(), stateDir, TieringSettings.DEFAULTS, new TieringMetrics(registry))
                 .withStandardSites(false);

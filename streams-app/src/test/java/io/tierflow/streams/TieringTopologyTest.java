@@ -41,8 +41,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every path of the tiering topology, with explicit event times, against a real schema registry. */
-@ExtendWith(SharedRegistry.class)
+/** Every path of the tiering topology, with explicit event times (schemas registered in memory). */
+@ExtendWith(InMemoryRegistry.class)
 class TieringTopologyTest {
     private static final long GB = 1_000_000_000L;
 
@@ -55,7 +55,7 @@ class TieringTopologyTest {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     @BeforeEach
-    void start(SharedRegistry.Url registry) {
+    void start(InMemoryRegistry.Url registry) {
         registryUrl = registry.value();
         fixture = new TopologyFixture(registryUrl, stateDir, TieringSettings.DEFAULTS, new TieringMetrics(meters))
                 .withStandardSites(false);

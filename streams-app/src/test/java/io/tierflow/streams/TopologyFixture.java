@@ -32,8 +32,9 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * A TopologyTestDriver over the tiering topology with a real registry, four sites priced like the local stack's,
- * and helpers to write events and read decisions with explicit event times.
+ * A TopologyTestDriver over the tiering topology, its serdes on the registry URL given ({@code mock://<scope>} in
+ * unit tests), four sites priced like the local stack's, and helpers to write events and read decisions with explicit
+ * event times.
  */
 final class TopologyFixture implements AutoCloseable {
     static final Instant START = Instant.parse("2026-11-02T08:00:00Z");
