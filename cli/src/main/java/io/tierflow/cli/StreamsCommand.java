@@ -86,7 +86,7 @@ final class StreamsCommand implements Callable<Integer> {
         String token = apiTokenFile != null ? Files.readString(apiTokenFile).strip() : System.getenv("TIERFLOW_API_TOKEN");
         ApiSettings api = new ApiSettings(apiBind, apiPort, advertisedHost, token == null || token.isBlank() ? null
                 : token, "api", ApiSettings.defaults().rebalanceWait());
-        StreamsNode node = StreamsNode.start(config, TieringSettings.DEFAULTS.withEventTimeClock(eventTimeClock), api);
+        StreamsNode node = StreamsNode.start(config, TieringSettings.from(config).withEventTimeClock(eventTimeClock), api);
         out.printf("tierflow streams: API on http://%s:%d%s%n", apiBind, node.apiPort(),
                 api.token() == null ? " (writes refused: no token configured)" : "");
         out.flush();

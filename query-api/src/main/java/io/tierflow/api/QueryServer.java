@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tierflow.streams.DatasetView;
 import io.tierflow.streams.LocalStateReadiness;
+import io.tierflow.streams.store.StoreImplementation;
 import io.tierflow.topics.Topics;
 import java.time.Clock;
 import java.util.HashMap;
@@ -51,9 +52,10 @@ public final class QueryServer implements AutoCloseable {
      * @param streams the streams client whose stores are read (not yet started, or running)
      * @param readiness whether a miss in a local store partition can be trusted (the app's restore tracking)
      * @param kafkaConfig at least {@code bootstrap.servers} and {@code schema.registry.url}, for the writes
+     * @param stores the streams app's store implementation (its settings' {@code stores()})
      */
     public QueryServer(KafkaStreams streams, LocalStateReadiness readiness, Map<String, ?> kafkaConfig,
-            PrometheusMeterRegistry metrics, ApiSettings settings) {
+            PrometheusMeterRegistry metrics, ApiSettings settings, StoreImplementation stores) {
         this.settings = settings;
         ObjectMapper json = new ObjectMapper();
         Topics topics = Topics.using(kafkaConfig);
@@ -61,7 +63,7 @@ public final class QueryServer implements AutoCloseable {
                 new ByteArraySerializer());
         int partitions = partitionsOf(producer, Topics.ACCESS_EVENTS);
         HostInfo self = new HostInfo(settings.advertisedHost(), settings.port());
-        Cluster cluster = new Cluster(streams, readiness, self, settings.rebalanceWait(), json);
+        Cluster cluster = new Cluster(streams, readiness, self, settings.rebalanceWait(), json, stores);
         Clock clock = Clock.systemUTC();
         ReadHandlers reads = new ReadHandlers(cluster, partitions, clock);
         WriteHandlers writes = new WriteHandlers(topics, producer, cluster, json, settings, partitions, clock);

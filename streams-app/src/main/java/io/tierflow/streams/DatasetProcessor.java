@@ -29,6 +29,7 @@ import io.tierflow.streams.domain.ReadTally;
 import io.tierflow.streams.domain.Tier;
 import io.tierflow.streams.domain.TierDecider;
 import io.tierflow.streams.domain.TieringPolicy;
+import io.tierflow.streams.store.UpdatableStore;
 import io.tierflow.topics.Topics;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,7 +47,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
  * The per-dataset state machine: access events update activity, inventory records and migration statuses update
@@ -70,7 +70,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     /** One instance per client region name, which the activity compares by reference (see Activity.regionIndex). */
     private final Map<String, String> regionNames = new HashMap<>();
     private KeyValueStore<String, DatasetState> states;
-    private WriteBehindStore<DatasetActivity> activities;
+    private UpdatableStore<DatasetActivity> activities;
     private DueIndex dueIndex;
     private Catalogue catalogue;
     private CostLedgerWriter costs;
@@ -93,13 +93,13 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     public void init(ProcessorContext<String, TieringOutput> context) {
         this.context = context;
         states = context.getStateStore(TieringTopology.DATASET_STATE_STORE);
-        activities = writeBehindStore(context.getStateStore(TieringTopology.DATASET_ACTIVITY_STORE));
+        activities = updatableStore(context.getStateStore(TieringTopology.DATASET_ACTIVITY_STORE));
         KeyValueStore<String, Policy> policies = context.getStateStore(TieringTopology.POLICIES_STORE);
         KeyValueStore<String, Model> models = context.getStateStore(TieringTopology.MODELS_STORE);
         KeyValueStore<String, Site> sites = context.getStateStore(TieringTopology.SITES_STORE);
         catalogue = new Catalogue(policies, models, sites);
         catalogue.refresh();
-        costs = new CostLedgerWriter(writeBehindStore(context.getStateStore(TieringTopology.COST_LEDGER_STORE)),
+        costs = new CostLedgerWriter(updatableStore(context.getStateStore(TieringTopology.COST_LEDGER_STORE)),
                 catalogue);
         rebuildFromDatasetRecords();
         // Wall-clock punctuation: it must fire on partitions that receive nothing (cold data gets no events).
@@ -154,8 +154,9 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     }
 
     /**
-     * The activity value is changed in place (see {@link WriteBehindStore#getForUpdate}): a record whose processing
-     * fails after its access was counted (while deciding, say) leaves the count, and goes to {@code dead-letters}.
+     * The activity value is changed in place (by the write-behind store, see {@link UpdatableStore#getForUpdate}): a
+     * record whose processing fails after its access was counted (while deciding, say) leaves the count, and goes to
+     * {@code dead-letters}.
      */
     @Override
     public void process(Record<String, Object> record) {
@@ -183,17 +184,9 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         costs.finishUpdates();
     }
 
-    /** The store behind Kafka Streams' read-write decorator: its in-place updates are not part of KeyValueStore. */
-    @SuppressWarnings("unchecked")
-    private static <V> WriteBehindStore<V> writeBehindStore(StateStore store) {
-        StateStore inner = store;
-        while (!(inner instanceof WriteBehindStore) && inner instanceof WrappedStateStore<?, ?, ?> wrapper) {
-            inner = wrapper.wrapped();
-        }
-        if (inner instanceof WriteBehindStore<?> writeBehind) {
-            return (WriteBehindStore<V>) writeBehind;
-        }
-        throw new IllegalStateException("store " + store.name() + " is not a WriteBehindStore: " + store.getClass());
+    /** The store as the configured implementation updates it (Kafka Streams internals stay in its package). */
+    private <V> UpdatableStore<V> updatableStore(StateStore store) {
+        return settings.stores().open(store);
     }
 
     private void onAccess(String key, AccessEvent event, long eventTime) {
@@ -288,7 +281,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
 
     /**
      * The dataset's activity value itself, to change in place and {@link #saveActivity save}; null if it has none. A
-     * change not saved is seen in memory but never written (see {@link WriteBehindStore#getForUpdate}).
+     * change not saved is seen in memory but never written (see {@link UpdatableStore#getForUpdate}).
      */
     private DatasetActivity loadActivity(String key) {
         return activities.getForUpdate(key);
