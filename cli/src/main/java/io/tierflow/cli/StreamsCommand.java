@@ -29,7 +29,8 @@ final class StreamsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Kafka Streams properties file.")
+    @Option(names = "--config", paramLabel = "FILE", description = "Kafka Streams properties file (also "
+            + "tierflow.streams.stores: write-behind, the default, or stock).")
     Path configFile;
 
     @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (default: the local stack's).")
