@@ -43,7 +43,14 @@ public record TieringSettings(Duration evaluationInterval, int maxEvaluationsPer
     /** The defaults, with what {@code config} sets ({@value #STORES}); an unknown value fails with a clear error. */
     public static TieringSettings from(Properties config) {
         String stores = config.getProperty(STORES);
-        return stores == null ? DEFAULTS : DEFAULTS.withStores(StoreImplementation.fromConfig(stores));
+        if (stores == null) {
+            return DEFAULTS;
+        }
+        try {
+            return DEFAULTS.withStores(StoreImplementation.fromConfig(stores));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(STORES + ": " + e.getMessage(), e);
+        }
     }
 
     public TieringSettings withEventTimeClock(boolean eventTime) {
