@@ -35,21 +35,21 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
      * Per topic, the schema last written there, its id and its writer: one identity check per record instead of
      * lookups.
      */
-    private final Map<String, Registered> registered = new ConcurrentHashMap<>();
+    private final Map<String, Registered<T>> registered = new ConcurrentHashMap<>();
     /** Buffered encoders are not thread-safe; one per thread is reused rather than a 2 KiB buffer per record. */
     private static final ThreadLocal<BinaryEncoder> ENCODERS = new ThreadLocal<>();
 
-    private final class Registered {
+    private static final class Registered<T> {
         final Schema schema;
         final int id;
         final DatumWriter<T> writer;
         /** Size of the last record written, so the next one's buffer needs no growing. */
         volatile int sizeHint = 64;
 
-        Registered(Schema schema, int id) {
+        Registered(Schema schema, int id, DatumWriter<T> writer) {
             this.schema = schema;
             this.id = id;
-            this.writer = writers.computeIfAbsent(schema, AvroSerializer.this::writerOf);
+            this.writer = writer;
         }
     }
 
@@ -94,9 +94,9 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
             throw new IllegalStateException("AvroSerializer used before configure(): set schema.registry.url");
         }
         Schema schema = record.getSchema();
-        Registered known = registered.get(topic);
+        Registered<T> known = registered.get(topic);
         if (known == null || known.schema != schema) {
-            known = new Registered(schema, register(topic, schema));
+            known = new Registered<>(schema, register(topic, schema), writer(topic, schema));
             registered.put(topic, known);
         }
         int id = known.id;
@@ -124,6 +124,15 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
             String what = autoRegister ? "register" : "look up (auto.register.schemas=false)";
             throw new SerializationException("Could not " + what + " schema " + schema.getFullName()
                     + " under subject '" + subject + "' for topic '" + topic + "': " + e.getMessage(), e);
+        }
+    }
+
+    private DatumWriter<T> writer(String topic, Schema schema) {
+        try {
+            return writers.computeIfAbsent(schema, this::writerOf);
+        } catch (RuntimeException e) {
+            throw new SerializationException("Could not write " + schema.getFullName() + " for topic '" + topic
+                    + "': no writer of the schema (" + e.getMessage() + ")", e);
         }
     }
 
