@@ -29,7 +29,8 @@ final class StreamsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Kafka Streams properties file.")
+    @Option(names = "--config", paramLabel = "FILE", description = "Kafka Streams properties file (also "
+            + "tierflow.streams.stores: write-behind, the default, or stock).")
     Path configFile;
 
     @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (default: the local stack's).")
@@ -86,7 +87,7 @@ final class StreamsCommand implements Callable<Integer> {
         String token = apiTokenFile != null ? Files.readString(apiTokenFile).strip() : System.getenv("TIERFLOW_API_TOKEN");
         ApiSettings api = new ApiSettings(apiBind, apiPort, advertisedHost, token == null || token.isBlank() ? null
                 : token, "api", ApiSettings.defaults().rebalanceWait());
-        StreamsNode node = StreamsNode.start(config, TieringSettings.DEFAULTS.withEventTimeClock(eventTimeClock), api);
+        StreamsNode node = StreamsNode.start(config, TieringSettings.from(config).withEventTimeClock(eventTimeClock), api);
         out.printf("tierflow streams: API on http://%s:%d%s%n", apiBind, node.apiPort(),
                 api.token() == null ? " (writes refused: no token configured)" : "");
         out.flush();

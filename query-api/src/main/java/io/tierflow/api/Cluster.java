@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,20 +18,18 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import io.tierflow.streams.LocalStateReadiness;
+import io.tierflow.streams.store.KeyPartitions;
+import io.tierflow.streams.store.StoreImplementation;
 import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.state.TimestampedKeyValueStore;
-import org.apache.kafka.streams.state.internals.StateStoreProvider;
 
 /**
  * Where data lives among the streams instances of one application, and how to reach it: the owner of a key
@@ -55,10 +52,14 @@ final class Cluster extends ClusterView {
     /** The owner of each store partition, as Kafka Streams said in the client's current stretch of RUNNING. */
     private final Map<StorePartition, KeptOwner> owners = new ConcurrentHashMap<>();
     private final ObjectMapper json;
+    /** How a task's store partition is asked of Kafka Streams (see {@link StoreImplementation#partitionQuery}). */
+    private final QueryableStoreType<ReadOnlyKeyValueStore<?, ?>> partitionQuery;
 
+    /** @param stores the streams app's store implementation, which says how its store partitions are read */
     Cluster(KafkaStreams streams, LocalStateReadiness readiness, HostInfo self, Duration rebalanceWait,
-            ObjectMapper json) {
+            ObjectMapper json, StoreImplementation stores) {
         this.streams = streams;
+        this.partitionQuery = stores.partitionQuery();
         this.readiness = readiness;
         this.self = self;
         this.rebalanceWait = rebalanceWait;
@@ -91,7 +92,7 @@ final class Cluster extends ClusterView {
     KeyQueryMetadata ownerOf(String store, String key, int partitions) {
         return retrying("the owner of '" + key + "'", () -> {
             long period = readiness.runningPeriod();
-            StorePartition partition = new StorePartition(store, partitionOf(key, partitions));
+            StorePartition partition = new StorePartition(store, KeyPartitions.of(key, partitions));
             KeptOwner kept = owners.get(partition);
             if (kept != null && kept.runningPeriod() == period && period >= 0) {
                 return kept.owner();
@@ -109,25 +110,21 @@ final class Cluster extends ClusterView {
         });
     }
 
-    /** The partition Kafka's default partitioner gives a String key among {@code partitions}. */
-    static int partitionOf(String key, int partitions) {
-        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
-    }
-
     /**
      * This instance's copy of a store for one partition (active only, never a stale standby). The task's store is
      * looked up once per stretch of RUNNING and kept: Kafka Streams' own handle looks the task up again on every read,
      * under a lock the stream thread takes in every loop iteration, so per-read lookups cost the API a tenth of a
-     * read's CPU and make the stream thread wait for the API. A store closed since (its task moved or was closed)
-     * fails its reads, and {@link #retrying} then looks again.
+     * read's CPU and make the stream thread wait for the API (with the stock store implementation, what is kept is that
+     * handle: slower, but through the public API only). A store closed since (its task moved or was closed) fails its
+     * reads, and {@link #retrying} then looks again.
      */
     <V> ReadOnlyKeyValueStore<String, V> localStore(String store, int partition) {
         long period = readiness.runningPeriod();
         StorePartition key = new StorePartition(store, partition);
         TaskStore kept = taskStores.get(key);
         if (kept == null || kept.runningPeriod() != period || period < 0) {
-            kept = new TaskStore(period, streams.store(StoreQueryParameters.fromNameAndType(store,
-                    TaskKeyValueStore.TYPE).withPartition(partition)));
+            kept = new TaskStore(period, streams.store(StoreQueryParameters.fromNameAndType(store, partitionQuery)
+                    .withPartition(partition)));
             if (period >= 0) {
                 taskStores.put(key, kept);
             }
@@ -271,30 +268,6 @@ final class Cluster extends ClusterView {
 
     /** A task's store and the stretch of RUNNING it was looked up in. */
     private record TaskStore(long runningPeriod, ReadOnlyKeyValueStore<?, ?> store) {
-    }
-
-    /**
-     * Hands back the task's own key-value store instead of Kafka Streams' usual wrapper, which finds the task again on
-     * every read. Plain key-value stores only: a timestamped one's values would need unwrapping.
-     */
-    private static final class TaskKeyValueStore implements QueryableStoreType<ReadOnlyKeyValueStore<?, ?>> {
-        static final TaskKeyValueStore TYPE = new TaskKeyValueStore();
-
-        @Override
-        public boolean accepts(StateStore store) {
-            return store instanceof ReadOnlyKeyValueStore && !(store instanceof TimestampedKeyValueStore);
-        }
-
-        @Override
-        public ReadOnlyKeyValueStore<?, ?> create(StateStoreProvider provider, String storeName) {
-            // The query names one partition, so there is exactly one store (none: the provider throws).
-            List<ReadOnlyKeyValueStore<?, ?>> stores = provider.stores(storeName, this);
-            if (stores.size() != 1) {
-                throw new InvalidStateStoreException("expected one active store " + storeName + " for the partition, "
-                        + "found " + stores.size());
-            }
-            return stores.get(0);
-        }
     }
 
     /** One instance and the partitions of a store it owns. */

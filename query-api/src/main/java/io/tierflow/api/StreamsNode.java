@@ -36,7 +36,8 @@ public final class StreamsNode implements AutoCloseable {
         TieringApp app = new TieringApp(config, settings, metrics, TieringApp.DEFAULT_METRICS_REFRESH);
         Map<String, Object> kafka = new HashMap<>();
         config.forEach((k, v) -> kafka.put(k.toString(), v));
-        QueryServer server = new QueryServer(app.streams(), app.readiness(), kafka, metrics, api);
+        QueryServer server = new QueryServer(app.streams(), app.readiness(), kafka, metrics, api,
+                settings.stores());
         try {
             server.start();
             app.start();

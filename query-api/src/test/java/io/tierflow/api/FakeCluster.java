@@ -2,6 +2,7 @@ package io.tierflow.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tierflow.streams.store.KeyPartitions;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,7 +57,7 @@ final class FakeCluster extends ClusterView {
 
     /** This instance's store partition that holds a key. */
     <V> MemoryStore<V> storeOf(String store, String key) {
-        return store(store, Cluster.partitionOf(key, partitions));
+        return store(store, KeyPartitions.of(key, partitions));
     }
 
     @SuppressWarnings("unchecked")
@@ -94,7 +95,7 @@ final class FakeCluster extends ClusterView {
 
     @Override
     KeyQueryMetadata ownerOf(String store, String key, int partitionCount) {
-        int partition = Cluster.partitionOf(key, partitionCount);
+        int partition = KeyPartitions.of(key, partitionCount);
         return new KeyQueryMetadata(owners.getOrDefault(partition, SELF), Set.of(), partition);
     }
 

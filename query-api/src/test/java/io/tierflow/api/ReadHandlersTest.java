@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.testtools.JavalinTest;
+import io.tierflow.streams.store.KeyPartitions;
 import io.tierflow.schemas.Dataset;
 import io.tierflow.schemas.DatasetState;
 import io.tierflow.schemas.Provider;
@@ -80,7 +81,7 @@ class ReadHandlersTest {
     @Test
     void shouldForwardAKeyOwnedByAPeerWithItsPathEscapedAndPassItsAnswerOn() {
         String key = "x/<script>&\"q\"'.csv";
-        int partition = Cluster.partitionOf(key, PARTITIONS);
+        int partition = KeyPartitions.of(key, PARTITIONS);
         byte[] peerBody = "{\"key\":\"from the peer\",\"instance\":\"10.0.0.2:7070\"}".getBytes(StandardCharsets.UTF_8);
         cluster.peer(PEER, Set.of(partition), path -> new Cluster.Forwarded(200, peerBody, "application/json",
                 "10.0.0.2:7070"));
@@ -98,7 +99,7 @@ class ReadHandlersTest {
     void shouldPassAPeersErrorOnAsItIsWithRetryAfterOn503() {
         String key = "busy/key";
         byte[] peerBody = "{\"error\":\"Service Unavailable\",\"message\":\"rebalancing\"}".getBytes(StandardCharsets.UTF_8);
-        cluster.peer(PEER, Set.of(Cluster.partitionOf(key, PARTITIONS)),
+        cluster.peer(PEER, Set.of(KeyPartitions.of(key, PARTITIONS)),
                 path -> new Cluster.Forwarded(503, peerBody, "application/json", "10.0.0.2:7070"));
         JavalinTest.test(TestApi.create(cluster, sink, PARTITIONS), (server, client) -> {
             TestApi.Answer answer = read(client.get("/datasets/" + key));
@@ -141,7 +142,7 @@ class ReadHandlersTest {
     @Test
     void shouldGatherAListFromPeersAskingForTheirShareWithTheClientsParameters() {
         putDataset("gather/mine"); // in whichever partition it falls, this instance answers it
-        int mine = Cluster.partitionOf("gather/mine", PARTITIONS);
+        int mine = KeyPartitions.of("gather/mine", PARTITIONS);
         Set<Integer> theirs = Set.copyOf(IntStream.range(0, PARTITIONS).filter(p -> p != mine).boxed().toList());
         byte[] share = "{\"items\":[{\"key\":\"gather/theirs\"},{\"key\":\"gather/a\"}]}".getBytes(StandardCharsets.UTF_8);
         cluster.peer(PEER, theirs, path -> new Cluster.Forwarded(200, share, "application/json", "10.0.0.2:7070"));
@@ -183,8 +184,8 @@ class ReadHandlersTest {
     void shouldAnswer503WhileAStoreRestoresButServeWhatItHas() {
         putDataset("restoring/present");
         String absent = "restoring/absent";
-        cluster.restoring(TieringTopology.DATASET_STATE_STORE, Cluster.partitionOf(absent, PARTITIONS));
-        cluster.restoring(TieringTopology.DATASET_STATE_STORE, Cluster.partitionOf("restoring/present", PARTITIONS));
+        cluster.restoring(TieringTopology.DATASET_STATE_STORE, KeyPartitions.of(absent, PARTITIONS));
+        cluster.restoring(TieringTopology.DATASET_STATE_STORE, KeyPartitions.of("restoring/present", PARTITIONS));
         JavalinTest.test(TestApi.create(cluster, sink, PARTITIONS), (server, client) -> {
             assertEquals(200, read(client.get("/datasets/restoring/present")).status(), "a hit can be trusted");
 

@@ -19,10 +19,13 @@ import org.apache.kafka.common.serialization.Deserializer;
 /**
  * Reads Confluent wire-format Avro. Given a generated class, data written with any compatible (older or
  * newer) schema is resolved into that class; without one it returns generated records when
- * {@code specific.avro.reader=true} and {@code GenericRecord}s otherwise, as Confluent's deserializer does.
+ * {@code specific.avro.reader=true} and {@code GenericRecord}s otherwise, as Confluent's deserializer does. Given a
+ * {@link RecordCodec} of the class too, data written with the class's own schema is read by the codec.
  */
 public class AvroDeserializer<T> implements Deserializer<T> {
     private final Schema readerSchema;
+    /** The codec of the reader's class, or null. */
+    private final RecordCodec<?> codec;
     private SchemaRegistryClient registry;
     private boolean specificReader;
     private final Map<Integer, DatumReader<T>> readers = new ConcurrentHashMap<>();
@@ -30,18 +33,32 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     /** For Kafka's reflective instantiation; {@link #configure} must be called before use. */
     public AvroDeserializer() {
         this.readerSchema = null;
+        this.codec = null;
     }
 
     /** A deserializer into the generated class {@code type}, configured later through {@link #configure}. */
     public AvroDeserializer(Class<T> type) {
-        this.readerSchema = SpecificData.get().getSchema(type);
-        this.specificReader = true;
+        this(type, null, null);
     }
 
     /** A ready deserializer into {@code type} sharing an existing registry client (and its cache). */
     public AvroDeserializer(Class<T> type, SchemaRegistryClient registry) {
-        this(type);
+        this(type, registry, null);
+    }
+
+    /**
+     * A deserializer into {@code type} sharing an existing registry client (null: configured later), reading data
+     * written with the class's own schema with {@code codec} (null for none; else a codec of {@code type}).
+     */
+    public AvroDeserializer(Class<T> type, SchemaRegistryClient registry, RecordCodec<?> codec) {
+        if (codec != null && codec.type() != type) {
+            throw new IllegalArgumentException("a codec of " + codec.type().getName() + " cannot read "
+                    + type.getName());
+        }
+        this.readerSchema = SpecificData.get().getSchema(type);
+        this.specificReader = true;
         this.registry = registry;
+        this.codec = codec;
     }
 
     @Override
@@ -104,10 +121,19 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     }
 
     private DatumReader<T> readerFor(int id) {
-        Schema writer = registry.byId(id);
+        return readerOf(registry.byId(id));
+    }
+
+    /**
+     * The reader of data written with {@code writer}: the codec's if it is the reader's class's schema (equal: the
+     * registry hands back a parsed copy), else Avro's, which resolves one schema into the other.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    DatumReader<T> readerOf(Schema writer) {
         if (readerSchema != null) {
-            return HandWrittenDecoders.readerFor(writer, readerSchema,
-                    TrustedAvro.specificReader(writer, readerSchema));
+            DatumReader<T> avro = TrustedAvro.specificReader(writer, readerSchema);
+            return codec != null && writer.equals(readerSchema) ? (DatumReader<T>) ((RecordCodec) codec).reader(avro)
+                    : avro;
         }
         if (specificReader) {
             Class<?> generated = SpecificData.get().getClass(writer);

@@ -19,8 +19,17 @@ public class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
     /** A ready serde sharing an existing registry client, for a key or a value. */
     public AvroSerde(Class<T> type, SchemaRegistryClient registry, boolean autoRegister, boolean isKey) {
-        this.serializer = new AvroSerializer<>(registry, autoRegister, isKey);
-        this.deserializer = new AvroDeserializer<>(type, registry);
+        this(type, registry, autoRegister, isKey, null);
+    }
+
+    /**
+     * A ready serde sharing an existing registry client, for a key or a value, that writes and reads records of
+     * {@code type}'s own schema with {@code codec} (null for none; else a codec of {@code type}).
+     */
+    public AvroSerde(Class<T> type, SchemaRegistryClient registry, boolean autoRegister, boolean isKey,
+            RecordCodec<T> codec) {
+        this.deserializer = new AvroDeserializer<>(type, registry, codec); // checks the codec's type
+        this.serializer = new AvroSerializer<>(registry, autoRegister, isKey, codec);
     }
 
     @Override

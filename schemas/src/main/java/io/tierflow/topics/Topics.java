@@ -13,7 +13,10 @@ import io.tierflow.schemas.Policy;
 import io.tierflow.schemas.Site;
 import io.tierflow.serde.AvroSerde;
 import io.tierflow.serde.AvroSerdeConfig;
+import io.tierflow.serde.RecordCodec;
 import io.tierflow.serde.SchemaRegistryClient;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -73,10 +76,19 @@ public final class Topics {
 
     private final SchemaRegistryClient registry;
     private final boolean autoRegister;
+    /** Hand-written codecs by the record class they write and read. */
+    private final Map<Class<?>, RecordCodec<?>> codecs;
 
-    private Topics(AvroSerdeConfig config) {
+    private Topics(AvroSerdeConfig config, Collection<? extends RecordCodec<?>> codecs) {
         this.registry = config.newClient();
         this.autoRegister = config.autoRegisterSchemas();
+        Map<Class<?>, RecordCodec<?>> byType = new HashMap<>();
+        for (RecordCodec<?> codec : codecs) {
+            if (byType.put(codec.type(), codec) != null) {
+                throw new IllegalArgumentException("two codecs of " + codec.type().getName());
+            }
+        }
+        this.codecs = Map.copyOf(byType);
         accessEvents = topic(ACCESS_EVENTS, AccessEvent.class);
         datasets = topic(DATASETS, Dataset.class);
         sites = topic(SITES, Site.class);
@@ -95,12 +107,24 @@ public final class Topics {
      * all its serdes share one registry client and cache.
      */
     public static Topics using(Map<String, ?> serdeConfigs) {
-        return new Topics(AvroSerdeConfig.from(serdeConfigs));
+        return using(serdeConfigs, List.of());
     }
 
-    /** A serde for another generated record type (e.g. a state store's value), sharing this catalogue's registry. */
+    /**
+     * The catalogue as {@link #using(Map)}, whose serdes of the classes of {@code codecs} write and read those
+     * classes' records with them (at most one codec per class).
+     */
+    public static Topics using(Map<String, ?> serdeConfigs, Collection<? extends RecordCodec<?>> codecs) {
+        return new Topics(AvroSerdeConfig.from(serdeConfigs), codecs);
+    }
+
+    /**
+     * A serde for another generated record type (e.g. a state store's value), sharing this catalogue's registry and
+     * its codec of the type, if any (looked up here, once per serde, not per record).
+     */
+    @SuppressWarnings("unchecked") // registered by type: the codec of T is a RecordCodec<T>
     public <T extends SpecificRecord> Serde<T> valueSerde(Class<T> type) {
-        return new AvroSerde<>(type, registry, autoRegister, false);
+        return new AvroSerde<>(type, registry, autoRegister, false, (RecordCodec<T>) codecs.get(type));
     }
 
     /** The registry client all of this catalogue's serdes use. */

@@ -27,7 +27,10 @@ import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 
-/** The serializer writes with the generated encoders: the same bytes as Avro's field-by-field writer. */
+/**
+ * Without a codec, the serializer writes with the generated encoders: the same bytes as Avro's field-by-field writer
+ * (the tiering app's own codecs are checked against Avro in streams-app, HandWrittenEncodersTest).
+ */
 class CustomCodersTest {
     private static final Instant AT = Instant.parse("2026-03-02T08:00:00.123Z");
 
@@ -54,7 +57,7 @@ class CustomCodersTest {
             SpecificDatumReader<SpecificRecord> reader = new SpecificDatumReader<>(record.getSchema());
             assertEquals(record, reader.read(null, DecoderFactory.get().binaryDecoder(custom, null)));
         }
-        Schema withoutTimestamps = PlacementExplanation.getClassSchema(); // others are written by HandWrittenEncoders
+        Schema withoutTimestamps = PlacementExplanation.getClassSchema(); // only records without logical types have them
         assertEquals(true, ((SpecificDatumWriter<?>) AvroSerializer.writerFor(withoutTimestamps))
                 .getSpecificData().useCustomCoders(), "the generated encoders are used");
         assertEquals(false, SpecificData.getForSchema(withoutTimestamps).useCustomCoders(),

@@ -9,7 +9,7 @@ import io.tierflow.streams.domain.TieringPolicy;
 
 /**
  * Counts access events into each dataset's activity value, the path every event takes: it reads and writes only the
- * small activity value, changed in place (see {@link WriteBehindStore#getForUpdate}), and loads the dataset record
+ * small activity value, changed in place (see {@link io.tierflow.streams.store.UpdatableStore#getForUpdate}), and loads the dataset record
  * only when the event may change the dataset's tier. It allocates nothing per event beyond what the activity does.
  */
 final class AccessEvents {

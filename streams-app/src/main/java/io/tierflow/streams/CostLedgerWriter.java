@@ -7,6 +7,7 @@ import io.tierflow.streams.domain.CostModel;
 import io.tierflow.streams.domain.ReadTally;
 import io.tierflow.streams.domain.SiteOffer;
 import io.tierflow.streams.domain.Tier;
+import io.tierflow.streams.store.UpdatableStore;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ final class CostLedgerWriter {
     private static final String SITE_CLASS = "";
     /** Storage is charged on the clock at most this often (each charge writes an entry per site and tier). */
     static final long STORAGE_CHARGE_EVERY = 60_000;
-    private final WriteBehindStore<CostLedger> ledger;
+    private final UpdatableStore<CostLedger> ledger;
     private final Catalogue catalogue;
     /** This task's bytes per ledger entry (site and tier) and class, from its dataset records. */
     private final Map<String, Holdings> holdings = new HashMap<>();
@@ -37,10 +38,10 @@ final class CostLedgerWriter {
     private long storageChargedAt = Long.MIN_VALUE / 2;
 
     /**
-     * @param ledger the cost-ledger store: its entries are changed in place ({@link WriteBehindStore#getForUpdate}),
+     * @param ledger the cost-ledger store: its entries are changed in place ({@link UpdatableStore#getForUpdate}),
      *     so the caller ends each record's changes with {@link #finishUpdates}
      */
-    CostLedgerWriter(WriteBehindStore<CostLedger> ledger, Catalogue catalogue) {
+    CostLedgerWriter(UpdatableStore<CostLedger> ledger, Catalogue catalogue) {
         this.ledger = ledger;
         this.catalogue = catalogue;
     }

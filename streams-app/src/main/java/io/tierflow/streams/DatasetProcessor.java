@@ -10,7 +10,7 @@ import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.internals.WrappedStateStore;
+import io.tierflow.streams.store.UpdatableStore;
 
 /**
  * The per-dataset state machine: access events update activity ({@link AccessEvents}), inventory records, migration
@@ -47,9 +47,9 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
                 context.getStateStore(TieringTopology.SITES_STORE));
         catalogue.refresh();
         CostLedgerWriter costs = new CostLedgerWriter(
-                writeBehindStore(context.getStateStore(TieringTopology.COST_LEDGER_STORE)), catalogue);
+                updatableStore(context.getStateStore(TieringTopology.COST_LEDGER_STORE)), catalogue);
         records = new DatasetRecords(context.getStateStore(TieringTopology.DATASET_STATE_STORE),
-                writeBehindStore(context.getStateStore(TieringTopology.DATASET_ACTIVITY_STORE)), costs, due);
+                updatableStore(context.getStateStore(TieringTopology.DATASET_ACTIVITY_STORE)), costs, due);
         MigrationCommands commands = new MigrationCommands(context, catalogue, metrics, records.rebuild());
         alerts.start(context);
         DatasetEvaluation evaluation = new DatasetEvaluation(context, catalogue, costs, alerts, commands, due,
@@ -105,16 +105,8 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         return Math.max(record.timestamp(), context.currentStreamTimeMs());
     }
 
-    /** The store behind Kafka Streams' read-write decorator: its in-place updates are not part of KeyValueStore. */
-    @SuppressWarnings("unchecked")
-    private static <V> WriteBehindStore<V> writeBehindStore(StateStore store) {
-        StateStore inner = store;
-        while (!(inner instanceof WriteBehindStore) && inner instanceof WrappedStateStore<?, ?, ?> wrapper) {
-            inner = wrapper.wrapped();
-        }
-        if (inner instanceof WriteBehindStore<?> writeBehind) {
-            return (WriteBehindStore<V>) writeBehind;
-        }
-        throw new IllegalStateException("store " + store.name() + " is not a WriteBehindStore: " + store.getClass());
+    /** The store as the configured implementation updates it (Kafka Streams internals stay in its package). */
+    private <V> UpdatableStore<V> updatableStore(StateStore store) {
+        return settings.stores().open(store);
     }
 }

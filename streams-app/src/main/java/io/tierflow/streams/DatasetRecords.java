@@ -2,6 +2,7 @@ package io.tierflow.streams;
 
 import io.tierflow.schemas.Dataset;
 import io.tierflow.schemas.DatasetState;
+import io.tierflow.streams.store.UpdatableStore;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -15,7 +16,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class DatasetRecords {
     private final KeyValueStore<String, DatasetState> states;
-    private final WriteBehindStore<DatasetActivity> activities;
+    private final UpdatableStore<DatasetActivity> activities;
     private final CostLedgerWriter costs;
     private final DueScheduler due;
 
@@ -33,10 +34,10 @@ final class DatasetRecords {
     }
 
     /**
-     * @param activities its values are changed in place ({@link WriteBehindStore#getForUpdate}), so the caller ends
+     * @param activities its values are changed in place ({@link UpdatableStore#getForUpdate}), so the caller ends
      *     each record's changes with {@link #finishUpdates}
      */
-    DatasetRecords(KeyValueStore<String, DatasetState> states, WriteBehindStore<DatasetActivity> activities,
+    DatasetRecords(KeyValueStore<String, DatasetState> states, UpdatableStore<DatasetActivity> activities,
             CostLedgerWriter costs, DueScheduler due) {
         this.states = states;
         this.activities = activities;
@@ -107,7 +108,7 @@ final class DatasetRecords {
 
     /**
      * The dataset's activity value itself, to change in place and {@link #saveActivity save}; null if it has none. A
-     * change not saved is seen in memory but never written (see {@link WriteBehindStore#getForUpdate}).
+     * change not saved is seen in memory but never written (see {@link UpdatableStore#getForUpdate}).
      */
     DatasetActivity activityForUpdate(String key) {
         return activities.getForUpdate(key);

@@ -2,6 +2,7 @@ package io.tierflow.streams;
 
 import io.tierflow.schemas.DatasetState;
 import io.tierflow.streams.domain.Activity;
+import io.tierflow.streams.store.StoredOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,7 @@ public final class DatasetViews {
             KeyValue<String, ?> a = next(activities, afterKey);
             KeyValue<String, ?> s = next(states, afterKey);
             while ((a != null || s != null) && page.size() < limit) {
-                int order = a == null ? 1 : s == null ? -1 : compareAsStored(a.key, s.key);
+                int order = a == null ? 1 : s == null ? -1 : StoredOrder.compare(a.key, s.key);
                 String key = order <= 0 ? a.key : s.key;
                 DatasetActivity activity = order <= 0 ? cast(a.value, DatasetActivity.class) : null;
                 DatasetState state = order >= 0 ? cast(s.value, DatasetState.class) : null;
@@ -85,22 +86,6 @@ public final class DatasetViews {
             }
         }
         return null;
-    }
-
-    /** The stores' order: of the keys' UTF-8 bytes, which is the order of their code points. */
-    static int compareAsStored(String left, String right) {
-        int i = 0;
-        int j = 0;
-        while (i < left.length() && j < right.length()) {
-            int l = left.codePointAt(i);
-            int r = right.codePointAt(j);
-            if (l != r) {
-                return Integer.compare(l, r);
-            }
-            i += Character.charCount(l);
-            j += Character.charCount(r);
-        }
-        return Integer.compare(left.length() - i, right.length() - j);
     }
 
     private static DatasetView view(String key, DatasetActivity stored, DatasetState state, long nowMs) {

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tierflow.streams.codec.TieringCodecs;
 import io.tierflow.topics.Topics;
 import java.time.Duration;
 import java.util.HashMap;
@@ -140,7 +141,7 @@ public final class TieringApp implements AutoCloseable {
         effective.put(TieringMetrics.CONFIG, metrics);
         Map<String, Object> serdeConfig = new HashMap<>();
         effective.forEach((k, v) -> serdeConfig.put(k.toString(), v));
-        Topology topology = TieringTopology.build(Topics.using(serdeConfig), settings, metrics);
+        Topology topology = TieringTopology.build(Topics.using(serdeConfig, TieringCodecs.ALL), settings, metrics);
         log.debug("tiering topology:\n{}", topology.describe());
         streams = new KafkaStreams(topology, effective);
         streams.setUncaughtExceptionHandler(e -> {

@@ -1,6 +1,8 @@
 package io.tierflow.streams;
 
+import io.tierflow.streams.store.StoreImplementation;
 import java.time.Duration;
+import java.util.Properties;
 
 /**
  * Knobs of the tiering topology that are not part of the (published, per-run) policy.
@@ -13,9 +15,14 @@ import java.time.Duration;
  * @param minReevaluation soonest a dataset is looked at again after an evaluation
  * @param maxReevaluation longest a dataset read since its last look waits for the next (which charges the reads and
  *     checks the latency and cost alerts); after a restart, longest any dataset waits after its last look
+ * @param stores how the activity and cost-ledger stores are built and read ({@value #STORES}): write-behind (the
+ *     default, fast, relies on Kafka Streams internals) or stock (public API only, for a Kafka Streams version the
+ *     write-behind store does not pass its contract tests on; see docs/kafka-upgrade.md)
  */
 public record TieringSettings(Duration evaluationInterval, int maxEvaluationsPerPunctuation, boolean eventTimeClock,
-        Duration minReevaluation, Duration maxReevaluation) {
+        Duration minReevaluation, Duration maxReevaluation, StoreImplementation stores) {
+    /** Setting (in the layered config: a {@code --config} file) that selects {@link #stores}. */
+    public static final String STORES = "tierflow.streams.stores";
 
     /**
      * Due datasets are evaluated every second, at most 1 000 at a time: up to 1 000 evaluations per second and per
@@ -26,8 +33,33 @@ public record TieringSettings(Duration evaluationInterval, int maxEvaluationsPer
     public static final TieringSettings DEFAULTS = new TieringSettings(Duration.ofSeconds(1), 1_000, false,
             Duration.ofMinutes(1), Duration.ofHours(1));
 
+    /** Settings with the default stores (write-behind). */
+    public TieringSettings(Duration evaluationInterval, int maxEvaluationsPerPunctuation, boolean eventTimeClock,
+            Duration minReevaluation, Duration maxReevaluation) {
+        this(evaluationInterval, maxEvaluationsPerPunctuation, eventTimeClock, minReevaluation, maxReevaluation,
+                StoreImplementation.WRITE_BEHIND);
+    }
+
+    /** The defaults, with what {@code config} sets ({@value #STORES}); an unknown value fails with a clear error. */
+    public static TieringSettings from(Properties config) {
+        String stores = config.getProperty(STORES);
+        if (stores == null) {
+            return DEFAULTS;
+        }
+        try {
+            return DEFAULTS.withStores(StoreImplementation.fromConfig(stores));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(STORES + ": " + e.getMessage(), e);
+        }
+    }
+
     public TieringSettings withEventTimeClock(boolean eventTime) {
         return new TieringSettings(evaluationInterval, maxEvaluationsPerPunctuation, eventTime, minReevaluation,
-                maxReevaluation);
+                maxReevaluation, stores);
+    }
+
+    public TieringSettings withStores(StoreImplementation implementation) {
+        return new TieringSettings(evaluationInterval, maxEvaluationsPerPunctuation, eventTimeClock, minReevaluation,
+                maxReevaluation, implementation);
     }
 }

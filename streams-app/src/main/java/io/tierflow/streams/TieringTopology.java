@@ -87,15 +87,16 @@ public final class TieringTopology {
 
         // Read and written on every access event, and popularity is skewed: the store holds the values written since
         // the last commit as objects, so a popular dataset's many writes between two commits cost one serialization,
-        // one RocksDB write and one changelog record (see WriteBehindStore).
-        builder.addStateStore(WriteBehindStore.builder(DATASET_ACTIVITY_STORE, new DatasetActivitySerde(),
+        // one RocksDB write and one changelog record (see store.WriteBehindStore; settings.stores() may choose the
+        // stock store instead).
+        builder.addStateStore(settings.stores().builder(DATASET_ACTIVITY_STORE, new DatasetActivitySerde(),
                 DatasetActivity::copy, ACTIVITIES_HELD_PER_TASK));
         // Read and written only when a dataset is evaluated or its inventory or migration changes, rarely twice between
         // two commits: no record cache, which leaves the thread's cache to the activity values that it does help.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DATASET_STATE_STORE),
                 Serdes.String(), topics.valueSerde(DatasetState.class)));
         // A handful of keys (site and tier) updated at every evaluation: held as objects between commits too.
-        builder.addStateStore(WriteBehindStore.builder(COST_LEDGER_STORE, topics.valueSerde(CostLedger.class),
+        builder.addStateStore(settings.stores().builder(COST_LEDGER_STORE, topics.valueSerde(CostLedger.class),
                 ledger -> CostLedger.newBuilder(ledger).build(), LEDGER_ENTRIES_HELD_PER_TASK));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERTS_STORE),
                 Serdes.String(), topics.valueSerde(Alert.class)).withCachingEnabled());

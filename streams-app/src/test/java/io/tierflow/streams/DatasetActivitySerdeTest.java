@@ -21,6 +21,24 @@ class DatasetActivitySerdeTest {
     private final DatasetActivitySerde serde = new DatasetActivitySerde();
 
     @Test
+    void copiesAreIndependentOfTheirOriginal() {
+        DatasetActivity original = busy();
+        byte[] before = serde.serializer().serialize("t", original);
+
+        DatasetActivity copy = original.copy();
+        assertArrayEquals(before, serde.serializer().serialize("t", copy), "a copy has every field");
+        for (int i = 0; i < 40; i++) { // new regions grow the copy's arrays
+            copy.activity.record(T0 + 10_000_000L + i, "PUT", 7, "region-" + i, "other-" + i, TieringPolicy.BUILT_IN,
+                    T0 + 10_000_000L + i);
+            copy.uncharged.add("region-" + i, 7, false);
+        }
+        copy.uncharged.clear();
+        copy.placed = !copy.placed;
+        copy.tier = Tier.HOT;
+        assertArrayEquals(before, serde.serializer().serialize("t", original), "the original is as it was");
+    }
+
+    @Test
     void shouldRoundTripEveryField() {
         DatasetActivity original = busy();
         byte[] bytes = serde.serializer().serialize("t", original);

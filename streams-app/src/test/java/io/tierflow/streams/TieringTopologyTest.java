@@ -57,8 +57,13 @@ class TieringTopologyTest {
     @BeforeEach
     void start(InMemoryRegistry.Url registry) {
         registryUrl = registry.value();
-        fixture = new TopologyFixture(registryUrl, stateDir, TieringSettings.DEFAULTS, new TieringMetrics(meters))
+        fixture = new TopologyFixture(registryUrl, stateDir, settings(), new TieringMetrics(meters))
                 .withStandardSites(false);
+    }
+
+    /** The settings every fixture here runs with: the defaults (write-behind stores); a subclass runs the stock ones. */
+    TieringSettings settings() {
+        return TieringSettings.DEFAULTS;
     }
 
     private double scheduledDatasets() {
@@ -360,7 +365,7 @@ class TieringTopologyTest {
     void shouldIssueTheSameCommandIdsForTheSameInput(@TempDir Path otherStateDir) {
         String first = promoteToAws("ds").getId();
         fixture.close();
-        fixture = new TopologyFixture(registryUrl, otherStateDir, TieringSettings.DEFAULTS).withStandardSites(false);
+        fixture = new TopologyFixture(registryUrl, otherStateDir, settings()).withStandardSites(false);
         assertEquals(first, promoteToAws("ds").getId());
     }
 

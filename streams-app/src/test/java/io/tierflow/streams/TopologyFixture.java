@@ -15,6 +15,7 @@ import io.tierflow.schemas.Provider;
 import io.tierflow.schemas.Site;
 import io.tierflow.schemas.StorageClassPrice;
 import io.tierflow.schemas.Tier;
+import io.tierflow.streams.codec.TieringCodecs;
 import io.tierflow.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,7 +63,7 @@ final class TopologyFixture implements AutoCloseable {
 
     TopologyFixture(String registryUrl, Path stateDir, TieringSettings settings, TieringMetrics metrics) {
         Map<String, Object> serde = Map.of("schema.registry.url", registryUrl);
-        topics = Topics.using(serde);
+        topics = Topics.using(serde, TieringCodecs.ALL); // as TieringApp builds them
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "tierflow-test-" + System.nanoTime());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");

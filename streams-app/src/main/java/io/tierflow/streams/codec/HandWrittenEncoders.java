@@ -1,4 +1,4 @@
-package io.tierflow.serde;
+package io.tierflow.streams.codec;
 
 import io.tierflow.schemas.Dataset;
 import io.tierflow.schemas.DatasetState;
@@ -28,44 +28,40 @@ import org.apache.avro.io.Encoder;
  * <p>A dataset record that still carries the activity of an old version (state written before the activity store
  * existed) is written by Avro's writer: it is rare and its layout is not worth repeating here.
  * {@code HandWrittenEncodersTest} checks the bytes against Avro's writer for random records of each schema, so a
- * schema change that this class does not follow fails it.
+ * schema change that this class does not follow fails it. {@link TieringCodecs} gives these writers to the serdes.
  */
 final class HandWrittenEncoders {
     private HandWrittenEncoders() {
     }
 
     /**
-     * A hand-written writer for {@code schema} if it is one of the generated classes' own schema objects written here
-     * (records of such a schema are instances of the class; a generic record carries a schema of its own, even if
-     * equal), else {@code avro}.
+     * The writer of dataset records; those of old versions, which still carry an activity, go to {@code avro}.
      *
-     * @param avro Avro's writer of the schema: returned for other schemas, and used for old dataset records
+     * @param avro Avro's writer of the class's schema
      */
-    @SuppressWarnings("unchecked")
-    static <T> DatumWriter<T> writerFor(Schema schema, DatumWriter<T> avro) {
-        if (schema == DatasetState.getClassSchema()) {
-            return (DatumWriter<T>) new Writer<DatasetState>(schema, (state, out) -> {
-                if (state.getActivity() != null) {
-                    ((DatumWriter<DatasetState>) avro).write(state, out);
-                } else {
-                    datasetState(state, out);
-                }
-            });
-        }
-        if (schema == Placement.getClassSchema()) {
-            return (DatumWriter<T>) new Writer<>(schema, HandWrittenEncoders::placement);
-        }
-        if (schema == MigrationCommand.getClassSchema()) {
-            return (DatumWriter<T>) new Writer<>(schema, HandWrittenEncoders::command);
-        }
-        return avro;
+    static DatumWriter<DatasetState> datasetState(DatumWriter<DatasetState> avro) {
+        return new Writer<>(DatasetState.getClassSchema(), (state, out) -> {
+            if (state.getActivity() != null) {
+                avro.write(state, out);
+            } else {
+                datasetState(state, out);
+            }
+        });
+    }
+
+    static DatumWriter<Placement> placement() {
+        return new Writer<>(Placement.getClassSchema(), HandWrittenEncoders::placement);
+    }
+
+    static DatumWriter<MigrationCommand> command() {
+        return new Writer<>(MigrationCommand.getClassSchema(), HandWrittenEncoders::command);
     }
 
     private interface Encoding<T> {
         void write(T record, Encoder out) throws IOException;
     }
 
-    /** A writer of one schema only: it is chosen for that schema object, so {@link #setSchema} may not change it. */
+    /** A writer of one schema only: the serde uses it for that schema object, so {@link #setSchema} may not change it. */
     private record Writer<T>(Schema schema, Encoding<T> encoding) implements DatumWriter<T> {
         @Override
         public void setSchema(Schema other) {

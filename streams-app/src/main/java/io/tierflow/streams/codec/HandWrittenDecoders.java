@@ -1,4 +1,4 @@
-package io.tierflow.serde;
+package io.tierflow.streams.codec;
 
 import io.tierflow.schemas.ActivityState;
 import io.tierflow.schemas.Dataset;
@@ -38,28 +38,25 @@ final class HandWrittenDecoders {
     }
 
     /**
-     * A hand-written reader if data written with {@code writer} is read into a class read here and both schemas are the
-     * same, else {@code avro} (which resolves one into the other).
+     * The reader of dataset records written with the class's own schema: the serde uses it for those only (equal
+     * schemas: the registry hands back a parsed copy), and Avro's reader resolves any other version.
      */
-    @SuppressWarnings("unchecked")
-    static <T> DatumReader<T> readerFor(Schema writer, Schema reader, DatumReader<T> avro) {
-        if (reader == DatasetState.getClassSchema() && writer.equals(reader)) {
-            return (DatumReader<T>) new DatumReader<DatasetState>() {
-                @Override
-                public void setSchema(Schema schema) {
-                    if (!schema.equals(reader)) {
-                        throw new IllegalArgumentException("a reader of " + reader.getFullName() + " as written by "
-                                + "this build cannot read " + schema.getFullName() + " written by another");
-                    }
+    static DatumReader<DatasetState> datasetState() {
+        Schema own = DatasetState.getClassSchema();
+        return new DatumReader<>() {
+            @Override
+            public void setSchema(Schema schema) {
+                if (!schema.equals(own)) {
+                    throw new IllegalArgumentException("a reader of " + own.getFullName() + " as written by this build "
+                            + "cannot read " + schema.getFullName() + " written by another");
                 }
+            }
 
-                @Override
-                public DatasetState read(DatasetState reuse, Decoder in) throws IOException {
-                    return datasetState(in);
-                }
-            };
-        }
-        return avro;
+            @Override
+            public DatasetState read(DatasetState reuse, Decoder in) throws IOException {
+                return datasetState(in);
+            }
+        };
     }
 
     static DatasetState datasetState(Decoder in) throws IOException {

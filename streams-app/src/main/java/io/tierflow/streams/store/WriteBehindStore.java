@@ -1,11 +1,8 @@
-package io.tierflow.streams;
+package io.tierflow.streams.store;
 
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.UnaryOperator;
@@ -37,9 +34,9 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * stores that implement its {@link CachedStateStore} interface (internal: {@code ProcessorStateManager.flushCache} in
  * Kafka Streams 4.3.1); {@link StateStore#commit} comes after the transaction. So this store implements it, and
  * {@link #flushCache()} writes the held values through the logged store: their changelog records are in the same
- * transaction as the input offsets they account for. {@code WriteBehindStoreTest} checks that a committed
+ * transaction as the input offsets they account for. {@code KafkaStreamsContractTest} checks that a committed
  * transaction carries the changelog record of the value written before it; a Kafka Streams upgrade that changes when
- * caches are flushed fails it.
+ * caches are flushed fails it (see docs/kafka-upgrade.md).
  *
  * <p><b>Sharing.</b> {@link #get} returns a copy, which the caller may change and {@link #put} back; the store keeps
  * the object it is given. The stream thread is the only writer. For the value an access event changes, a copy was
@@ -57,10 +54,7 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * {@code maxHeld} values are held (plus those written since the last commit, which are always held), and no commit
  * has to walk the held values to decide what to drop.
  */
-final class WriteBehindStore<V> implements KeyValueStore<String, V>, CachedStateStore<String, V> {
-    /** Order of the stored keys: RocksDB's, by UTF-8 bytes. */
-    private static final Comparator<String> STORED_ORDER = DatasetViews::compareAsStored;
-
+final class WriteBehindStore<V> implements KeyValueStore<String, V>, CachedStateStore<String, V>, UpdatableStore<V> {
     private final KeyValueStore<String, V> stored;
     private final UnaryOperator<V> copy;
     private final int maxHeld;
@@ -112,8 +106,8 @@ final class WriteBehindStore<V> implements KeyValueStore<String, V>, CachedState
      */
     static <V> StoreBuilder<WriteBehindStore<V>> builder(String name, Serde<V> valueSerde, UnaryOperator<V> copy,
             int maxHeld) {
-        return new Builder<>(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
-                valueSerde).withCachingDisabled(), copy, maxHeld);
+        return new WriteBehindStoreBuilder<>(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name),
+                Serdes.String(), valueSerde).withCachingDisabled(), copy, maxHeld);
     }
 
     @Override
@@ -138,7 +132,8 @@ final class WriteBehindStore<V> implements KeyValueStore<String, V>, CachedState
      * object, or a new one read from RocksDB; null if there is none. The caller must call {@link #finishUpdates} when it
      * is done with the record it processes.
      */
-    V getForUpdate(String key) {
+    @Override
+    public V getForUpdate(String key) {
         Held entry = current.get(key); // held(key), with which generation it came from
         lastTaken = entry;
         if (entry == null) {
@@ -155,7 +150,8 @@ final class WriteBehindStore<V> implements KeyValueStore<String, V>, CachedState
     }
 
     /** Ends the in-place changes of the values taken with {@link #getForUpdate}: readers copy them again. */
-    void finishUpdates() {
+    @Override
+    public void finishUpdates() {
         lastTaken = null;
         if (changeStamp != 0) {
             changer = null;
@@ -259,13 +255,13 @@ final class WriteBehindStore<V> implements KeyValueStore<String, V>, CachedState
     public KeyValueIterator<String, V> range(String from, String to) {
         // The held values first, then the iterator: a value written through in between is in the iterator.
         List<KeyValue<String, V>> newer = unwrittenBetween(from, to);
-        return new Merged(newer.iterator(), stored.range(from, to));
+        return new MergedIterator<>(newer.iterator(), stored.range(from, to));
     }
 
     @Override
     public KeyValueIterator<String, V> all() {
         List<KeyValue<String, V>> newer = unwrittenBetween(null, null);
-        return new Merged(newer.iterator(), stored.all());
+        return new MergedIterator<>(newer.iterator(), stored.all());
     }
 
     @Override
@@ -360,128 +356,12 @@ final class WriteBehindStore<V> implements KeyValueStore<String, V>, CachedState
     private List<KeyValue<String, V>> unwrittenBetween(String from, String to) {
         List<KeyValue<String, V>> newer = new ArrayList<>();
         for (Held entry : current.values()) { // values are only written into the current generation
-            if (entry.unwritten && (from == null || STORED_ORDER.compare(entry.key, from) >= 0)
-                    && (to == null || STORED_ORDER.compare(entry.key, to) <= 0)) {
+            if (entry.unwritten && (from == null || StoredOrder.compare(entry.key, from) >= 0)
+                    && (to == null || StoredOrder.compare(entry.key, to) <= 0)) {
                 newer.add(KeyValue.pair(entry.key, copyOf(entry.value)));
             }
         }
-        newer.sort((left, right) -> STORED_ORDER.compare(left.key, right.key));
+        newer.sort((left, right) -> StoredOrder.compare(left.key, right.key));
         return newer;
-    }
-
-    /** The stored entries with the newer held values (copies) in their place (or added), in stored order. */
-    private final class Merged implements KeyValueIterator<String, V> {
-        private final Iterator<KeyValue<String, V>> newer;
-        private final KeyValueIterator<String, V> stored;
-        private KeyValue<String, V> nextNewer;
-        private KeyValue<String, V> nextStored;
-
-        Merged(Iterator<KeyValue<String, V>> newer, KeyValueIterator<String, V> stored) {
-            this.newer = newer;
-            this.stored = stored;
-            nextNewer = newer.hasNext() ? newer.next() : null;
-            nextStored = stored.hasNext() ? stored.next() : null;
-        }
-
-        @Override
-        public boolean hasNext() {
-            return nextNewer != null || nextStored != null;
-        }
-
-        @Override
-        public KeyValue<String, V> next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            int order = nextNewer == null ? 1 : nextStored == null ? -1 : STORED_ORDER.compare(nextNewer.key,
-                    nextStored.key);
-            KeyValue<String, V> result;
-            if (order <= 0) {
-                result = nextNewer; // already a copy
-                nextNewer = newer.hasNext() ? newer.next() : null;
-                if (order == 0) {
-                    nextStored = stored.hasNext() ? stored.next() : null;
-                }
-            } else {
-                result = nextStored;
-                nextStored = stored.hasNext() ? stored.next() : null;
-            }
-            return result;
-        }
-
-        @Override
-        public String peekNextKey() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            if (nextNewer == null) {
-                return nextStored.key;
-            }
-            if (nextStored == null) {
-                return nextNewer.key;
-            }
-            return STORED_ORDER.compare(nextNewer.key, nextStored.key) <= 0 ? nextNewer.key : nextStored.key;
-        }
-
-        @Override
-        public void close() {
-            stored.close();
-        }
-    }
-
-    private static final class Builder<V> implements StoreBuilder<WriteBehindStore<V>> {
-        private final StoreBuilder<KeyValueStore<String, V>> stored;
-        private final UnaryOperator<V> copy;
-        private final int maxHeld;
-
-        Builder(StoreBuilder<KeyValueStore<String, V>> stored, UnaryOperator<V> copy, int maxHeld) {
-            this.stored = stored;
-            this.copy = copy;
-            this.maxHeld = maxHeld;
-        }
-
-        /** Refused: the store holds its values itself, and a record cache behind it would only copy them again. */
-        @Override
-        public StoreBuilder<WriteBehindStore<V>> withCachingEnabled() {
-            throw new UnsupportedOperationException("the " + name() + " store holds its values itself; a record "
-                    + "cache cannot be added");
-        }
-
-        @Override
-        public StoreBuilder<WriteBehindStore<V>> withCachingDisabled() {
-            return this;
-        }
-
-        @Override
-        public StoreBuilder<WriteBehindStore<V>> withLoggingEnabled(Map<String, String> config) {
-            stored.withLoggingEnabled(config);
-            return this;
-        }
-
-        @Override
-        public StoreBuilder<WriteBehindStore<V>> withLoggingDisabled() {
-            stored.withLoggingDisabled();
-            return this;
-        }
-
-        @Override
-        public WriteBehindStore<V> build() {
-            return new WriteBehindStore<>(stored.build(), copy, maxHeld);
-        }
-
-        @Override
-        public Map<String, String> logConfig() {
-            return stored.logConfig();
-        }
-
-        @Override
-        public boolean loggingEnabled() {
-            return stored.loggingEnabled();
-        }
-
-        @Override
-        public String name() {
-            return stored.name();
-        }
     }
 }

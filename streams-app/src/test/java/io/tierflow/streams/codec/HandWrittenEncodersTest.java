@@ -1,14 +1,10 @@
-package io.tierflow.serde;
+package io.tierflow.streams.codec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tierflow.schemas.DatasetState;
-import io.tierflow.schemas.MigrationCommand;
-import io.tierflow.schemas.Placement;
-import io.tierflow.schemas.Site;
+import io.tierflow.serde.RecordCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.function.Predicate;
@@ -25,7 +21,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.util.RandomData;
 import org.junit.jupiter.api.Test;
 
-/** The hand-written writers give Avro's bytes, whatever the records hold. */
+/** The hand-written writers give Avro's bytes, whatever the records hold (the serde's choice of them: RecordCodecHookTest). */
 class HandWrittenEncodersTest {
 
     /**
@@ -35,47 +31,36 @@ class HandWrittenEncodersTest {
      */
     @Test
     void shouldWriteDatasetRecordsAsAvroDoes() throws IOException {
-        assertSameBytesAsAvro(DatasetState.class, state -> state.getInFlight() != null,
+        assertSameBytesAsAvro(TieringCodecs.DATASET_STATE, state -> state.getInFlight() != null,
                 state -> state.getLastPlacement() != null, state -> state.getActivity() != null,
                 state -> state.getInventory() != null && state.getInventory().getLatencySlaMs() != null);
     }
 
     @Test
     void shouldWritePlacementsAsAvroDoes() throws IOException {
-        assertSameBytesAsAvro(Placement.class, placement -> placement.getExplanation().getBindingConstraint() != null);
+        assertSameBytesAsAvro(TieringCodecs.PLACEMENT, placement -> placement.getExplanation().getBindingConstraint() != null);
     }
 
     @Test
     void shouldWriteMigrationCommandsAsAvroDoes() throws IOException {
-        assertSameBytesAsAvro(MigrationCommand.class, command -> command.getNotBefore() != null);
-    }
-
-    @Test
-    void shouldLeaveOtherRecordsToAvro() {
-        Schema schema = Site.getClassSchema();
-        DatumWriter<Object> avro = new SpecificDatumWriter<>(schema);
-        assertSame(avro, HandWrittenEncoders.writerFor(schema, avro));
-        Schema equalButNotTheClasses = new Schema.Parser().parse(Placement.getClassSchema().toString());
-        DatumWriter<Object> generic = new GenericDatumWriter<>(equalButNotTheClasses);
-        assertSame(generic, HandWrittenEncoders.writerFor(equalButNotTheClasses, generic),
-                "generic records of an equal schema are not instances of the class");
+        assertSameBytesAsAvro(TieringCodecs.MIGRATION_COMMAND, command -> command.getNotBefore() != null);
     }
 
     /**
-     * Random records of {@code type}'s schema, made into the class (written by Avro's generic writer, read by its
-     * specific reader), each written by Avro's writer of the class and by the serializer's: the same bytes. Each of
+     * Random records of the codec's class's schema, made into the class (written by Avro's generic writer, read by its
+     * specific reader), each written by Avro's writer of the class and by the codec's: the same bytes. Each of
      * {@code covers} must hold for some records and not for others, so both sides of each union are written.
      */
     @SafeVarargs
-    private static <T extends SpecificRecord> void assertSameBytesAsAvro(Class<T> type, Predicate<T>... covers)
-            throws IOException {
+    private static <T extends SpecificRecord> void assertSameBytesAsAvro(RecordCodec<T> codec,
+            Predicate<T>... covers) throws IOException {
+        Class<T> type = codec.type();
         Schema schema = SpecificData.get().getSchema(type); // the class's own schema object
-        DatumWriter<T> writer = AvroSerializer.writerFor(schema);
-        assertNotEquals(SpecificDatumWriter.class, writer.getClass(), "the serializer writes " + type.getSimpleName()
-                + " by hand");
+        SpecificDatumWriter<T> avro = new SpecificDatumWriter<>(type);
+        DatumWriter<T> writer = codec.writer(avro);
+        assertNotSame(avro, writer, "the codec writes " + type.getSimpleName() + " by hand");
         SpecificDatumReader<T> reader = new SpecificDatumReader<>(type);
         GenericDatumWriter<Object> generic = new GenericDatumWriter<>(schema);
-        SpecificDatumWriter<T> avro = new SpecificDatumWriter<>(type);
         int[] holds = new int[covers.length];
         int records = 0;
         for (Object random : new RandomData(schema, 500, 20261122L)) {

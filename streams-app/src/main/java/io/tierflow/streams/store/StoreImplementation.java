@@ -1,0 +1,117 @@
+package io.tierflow.streams.store;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.QueryableStoreType;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
+
+/**
+ * How the stores written on every access event are built, opened by the processor and read by the API: the one choice
+ * between relying on Kafka Streams internals for speed and using its public API only. Everything in Tierflow that
+ * touches Kafka Streams internals is in this package, behind this enum and {@link UpdatableStore} (see
+ * docs/kafka-upgrade.md).
+ */
+public enum StoreImplementation {
+    /**
+     * The fast one (the default): {@link WriteBehindStore} holds values as objects and writes them at each commit
+     * (internal {@code CachedStateStore}); the processor unwraps it from Kafka Streams' decorator (internal
+     * {@code WrappedStateStore}); the API reads a task's store directly (internal {@code StateStoreProvider}).
+     */
+    WRITE_BEHIND("write-behind") {
+        @Override
+        public <V> StoreBuilder<?> builder(String name, Serde<V> valueSerde, UnaryOperator<V> copy, int maxHeld) {
+            return WriteBehindStore.builder(name, valueSerde, copy, maxHeld);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <V> UpdatableStore<V> open(StateStore store) {
+            StateStore inner = store;
+            while (!(inner instanceof WriteBehindStore) && inner instanceof WrappedStateStore<?, ?, ?> wrapper) {
+                inner = wrapper.wrapped();
+            }
+            if (inner instanceof WriteBehindStore<?> writeBehind) {
+                return (WriteBehindStore<V>) writeBehind;
+            }
+            throw new IllegalStateException("store " + store.name() + " is not a write-behind store: "
+                    + store.getClass());
+        }
+
+        @Override
+        public QueryableStoreType<ReadOnlyKeyValueStore<?, ?>> partitionQuery() {
+            return TaskStoreQuery.INSTANCE;
+        }
+    },
+    /**
+     * Kafka Streams' public API only, safe on any version: a persistent store with the record cache; every change
+     * deserializes and serializes the value; the API reads through Kafka Streams' own wrapper.
+     */
+    STOCK("stock") {
+        @Override
+        public <V> StoreBuilder<?> builder(String name, Serde<V> valueSerde, UnaryOperator<V> copy, int maxHeld) {
+            return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), valueSerde)
+                    .withCachingEnabled();
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <V> UpdatableStore<V> open(StateStore store) {
+            if (store instanceof KeyValueStore<?, ?> keyValue) {
+                return new StockStore<>((KeyValueStore<String, V>) keyValue);
+            }
+            throw new IllegalStateException("store " + store.name() + " is not a key-value store: " + store.getClass());
+        }
+
+        @Override
+        @SuppressWarnings("unchecked") // any key and value type: the caller knows the store's
+        public QueryableStoreType<ReadOnlyKeyValueStore<?, ?>> partitionQuery() {
+            return (QueryableStoreType<ReadOnlyKeyValueStore<?, ?>>) (QueryableStoreType<?>)
+                    QueryableStoreTypes.keyValueStore();
+        }
+    };
+
+    private final String configValue;
+
+    StoreImplementation(String configValue) {
+        this.configValue = configValue;
+    }
+
+    /**
+     * A builder of the persistent, logged store {@code name} of String keys.
+     *
+     * @param copy makes an independent (deep) copy of a value
+     * @param maxHeld values held as objects per generation (write-behind only, see {@link WriteBehindStore})
+     */
+    public abstract <V> StoreBuilder<?> builder(String name, Serde<V> valueSerde, UnaryOperator<V> copy, int maxHeld);
+
+    /** The store a processor got from {@code context.getStateStore}, built by {@link #builder}, to update values in. */
+    public abstract <V> UpdatableStore<V> open(StateStore store);
+
+    /**
+     * What the API asks {@code KafkaStreams.store} for, with a partition, to read one task's key-value store (any
+     * plain one, whichever implementation built it).
+     */
+    public abstract QueryableStoreType<ReadOnlyKeyValueStore<?, ?>> partitionQuery();
+
+    /** The value of the setting that selects this implementation. */
+    public String configValue() {
+        return configValue;
+    }
+
+    /** The implementation a setting's value names (case-insensitive); a clear error for any other value. */
+    public static StoreImplementation fromConfig(String value) {
+        String wanted = value.strip().toLowerCase(Locale.ROOT);
+        return Arrays.stream(values()).filter(i -> i.configValue.equals(wanted)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown store implementation '" + value
+                        + "': expected one of " + Arrays.stream(values()).map(i -> i.configValue).toList()));
+    }
+}
