@@ -1,5 +1,6 @@
 package io.tierflow.migrator;
 
+import io.tierflow.keys.DatasetKeys;
 import io.tierflow.schemas.MigrationCommand;
 import io.tierflow.schemas.MigrationPhase;
 import io.tierflow.schemas.MigrationStatus;
@@ -18,8 +19,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Carries out one attempt of one migration command against the sites: COPY (cross-site stream or same-site
  * storage-class change), SWITCH (confirm the new copy, byte for byte) and RETIRE (delete the old copy after its
- * grace period, only if it is still the expected version). Every step is idempotent, so a redelivered command is
- * harmless. Intermediate phases go to {@code progress}; the terminal result is returned, never thrown.
+ * grace period, only if it is still the expected version and the copy the command keeps is there, checked just
+ * before the delete). Every step is idempotent and none destroys a version it was not told about, so a redelivered
+ * or replayed command is harmless: a COPY never replaces an object Tierflow did not write or one written by a newer
+ * command, a SWITCH never deletes another version than its own, a RETIRE never deletes the last good copy.
+ * Intermediate phases go to {@code progress}; the terminal result is returned, never thrown.
  */
 public final class CommandExecutor {
     private static final Logger log = LoggerFactory.getLogger(CommandExecutor.class);
@@ -57,6 +61,11 @@ public final class CommandExecutor {
     }
 
     public Outcome execute(MigrationCommand command, int attempt, Consumer<MigrationStatus> progress) {
+        Optional<String> invalidKey = DatasetKeys.validate(command.getKey());
+        if (invalidKey.isPresent()) {
+            return new Outcome.Failed(ErrorCode.INVALID_KEY, new InvalidKeyException(command.getKey(),
+                    invalidKey.get()).getMessage());
+        }
         try {
             return switch (command.getAction()) {
                 case COPY -> copy(command, attempt, progress);
@@ -86,6 +95,13 @@ public final class CommandExecutor {
                 .setWorker(workerId)
                 .setAt(clock.instant())
                 .build();
+    }
+
+    /** The SUPERSEDED status of a command skipped because a newer one for its dataset was seen. */
+    public MigrationStatus superseded(MigrationCommand command, int attempt, String reason) {
+        MigrationStatus status = status(command, MigrationPhase.SUPERSEDED, attempt, 0);
+        status.setErrorMessage(reason);
+        return status;
     }
 
     /** The FAILED status for a failure. */
@@ -127,18 +143,29 @@ public final class CommandExecutor {
                     destination.name());
             return completed(command, attempt, existing.get());
         }
+        if (existing.isPresent()) {
+            ObjectInfo other = existing.get();
+            if (!other.writtenByTierflow()) {
+                // The owner's object (or one changed behind Tierflow's back): possibly newer than the one we move.
+                throw new MigrationFailure(ErrorCode.VERSION_CONFLICT, "site " + destination.name() + " holds a "
+                        + "version of " + key + " that Tierflow did not write; it is left alone");
+            }
+            if (isNewer(other, command)) {
+                return new Outcome.Superseded("site " + destination.name() + " holds a copy of " + key
+                        + " written by a newer command (sequence " + other.sequence() + ")");
+            }
+        }
 
         long[] reported = {0};
         WriteResult written;
         String copiedVersion;
-        // Bare, as stores report versions: an inventory carries the ETag as S3 sends it, in quotes.
-        try (ObjectStream in = source.open(key, S3SiteStore.unquote(command.getExpectedVersionToken()))) {
+        try (ObjectStream in = openSource(command, source)) {
             // Also catches a store that ignores If-Match: its answer names the version it served.
             checkSourceVersion(command, in.info());
             copiedVersion = in.info().versionToken();
             progress.accept(status(command, MigrationPhase.COPYING, attempt, 0));
             WriteOptions options = new WriteOptions(command.getStorageClass(), command.getExpectedSha256(), encrypt,
-                    existing.map(ObjectInfo::versionToken).orElse(null));
+                    existing.map(ObjectInfo::versionToken).orElse(null), command.getSequence());
             long size = in.info().size();
             written = destination.put(key, in.bytes(), size, options, done -> {
                 if (done - reported[0] >= PROGRESS_EVERY_BYTES && done < size) {
@@ -176,13 +203,44 @@ public final class CommandExecutor {
         ObjectInfo copy;
         if (written.versionToken() != null) {
             copy = new ObjectInfo(written.size(), written.versionToken(), written.sha256(),
-                    command.getStorageClass());
+                    command.getStorageClass(), command.getSequence());
         } else { // a store whose write answer carries no ETag
             copy = destination.head(key).orElseThrow(() -> new MigrationFailure(ErrorCode.CHECKSUM_MISMATCH,
                     key + " is not at site " + destination.name() + " right after it was written"));
         }
         bytesMoved.accept(written.size());
         return completed(command, attempt, copy);
+    }
+
+    /**
+     * The source copy, only if it still is the version moved: by the token its own store reported
+     * ({@code sourceVersionToken}, else the inventory's), or else, for a copy Tierflow wrote with the expected
+     * checksum (a file store or a multipart upload reports another ETag than the inventory), by the token it has now.
+     */
+    private ObjectStream openSource(MigrationCommand command, SiteStore source) throws IOException, MigrationFailure {
+        try {
+            return source.open(command.getKey(), sourceToken(command));
+        } catch (MigrationFailure e) {
+            if (e.code() != ErrorCode.VERSION_CONFLICT) {
+                throw e;
+            }
+            Optional<ObjectInfo> now = source.head(command.getKey());
+            if (now.isPresent() && isExpectedCopy(command, now.get())) {
+                return source.open(command.getKey(), now.get().versionToken());
+            }
+            throw e;
+        }
+    }
+
+    private static String sourceToken(MigrationCommand command) {
+        // Bare, as stores report versions: an inventory carries the ETag as S3 sends it, in quotes.
+        return S3SiteStore.unquote(command.getSourceVersionToken() != null ? command.getSourceVersionToken()
+                : command.getExpectedVersionToken());
+    }
+
+    /** Whether {@code copy} was written by a later command for this dataset than {@code command}. */
+    private static boolean isNewer(ObjectInfo copy, MigrationCommand command) {
+        return command.getSequence() > 0 && copy.sequence() > command.getSequence();
     }
 
     private static boolean isExpectedCopy(MigrationCommand command, ObjectInfo copy) {
@@ -229,31 +287,99 @@ public final class CommandExecutor {
             throw e;
         }
         ObjectInfo copy = in.info();
+        if (!isExpectedCopy(command, copy)) {
+            // Another version than the one this command confirms (a replayed SWITCH after the owner wrote a newer
+            // one, or a later move's copy): never deleted here, whatever its bytes.
+            in.close();
+            if (copy.writtenByTierflow() && isNewer(copy, command)) {
+                return new Outcome.Superseded("site " + destination.name() + " holds a copy of " + key
+                        + " written by a newer command (sequence " + copy.sequence() + ")");
+            }
+            throw new MigrationFailure(ErrorCode.VERSION_CONFLICT, "the copy of " + key + " at site "
+                    + destination.name() + " is another version than the one to switch to; it is left alone");
+        }
         progress.accept(status(command, MigrationPhase.SWITCHING, attempt, 0));
         try (in; InputStream verifying = new VerifyingInputStream(in.bytes(), command.getSizeBytes(),
                 command.getExpectedSha256())) {
             verifying.transferTo(OutputStream.nullOutputStream());
         } catch (VerifyingInputStream.ChecksumMismatchException e) {
-            destination.deleteIfVersion(key, null, copy.versionToken());
+            // It claims the expected checksum but its bytes differ: corrupt. Removed only by a delete that cannot
+            // take a version written since (the store's condition, or a file store's rename-aside).
+            boolean removed = canDeleteSafely(destination) && destination.deleteIfVersion(key, null,
+                    copy.versionToken());
             throw new MigrationFailure(ErrorCode.CHECKSUM_MISMATCH, "the copy of " + key + " at site "
-                    + destination.name() + " is corrupt (" + e.getMessage() + "); it was removed", e);
+                    + destination.name() + " is corrupt (" + e.getMessage() + "); "
+                    + (removed ? "it was removed" : "it was left for an operator"), e);
         }
         return completed(command, attempt, copy);
     }
 
-    /** Deletes the old copy once the grace period is over, and only if it is still the version we moved. */
+    /**
+     * Deletes the old copy once the grace period is over, only if it is still the version moved, was not written by
+     * a newer command, and the copy the command keeps is at its site with the expected checksum, looked at right
+     * before the delete; the delete itself cannot take a version written after that look (see
+     * {@link #canDeleteSafely}).
+     */
     private Outcome retire(MigrationCommand command, int attempt) throws IOException, MigrationFailure {
         Instant notBefore = command.getNotBefore();
         if (notBefore != null && clock.instant().isBefore(notBefore)) {
             return new Outcome.NotYet(notBefore);
         }
+        String key = command.getKey();
+        String keepSite = command.getKeepSite();
+        if (keepSite == null || keepSite.isBlank() || keepSite.equals(command.getSourceSite())) {
+            throw new MigrationFailure(ErrorCode.KEPT_COPY_MISSING, "the RETIRE of " + key + " at site "
+                    + command.getSourceSite() + " names no other copy to keep (keepSite " + keepSite
+                    + "); nothing was deleted");
+        }
         SiteStore site = store(command.getSourceSite());
-        if (!site.deleteIfVersion(command.getKey(), command.getExpectedSha256(), command.getExpectedVersionToken())) {
-            throw new MigrationFailure(ErrorCode.VERSION_CONFLICT, command.getKey() + " at site " + site.name()
+        SiteStore kept = store(keepSite);
+        if (!canDeleteSafely(site)) {
+            throw new MigrationFailure(ErrorCode.UNSAFE_DELETE, "site " + site.name() + " ignores conditions on "
+                    + "DELETE, so a version written after the check could be deleted; " + key + " was kept (set "
+                    + MigratorSettings.ACCEPT_UNCONDITIONAL_DELETE + " to accept that risk at this site)");
+        }
+        Optional<ObjectInfo> current = site.head(key);
+        if (current.isEmpty()) {
+            return new Outcome.Completed(status(command, MigrationPhase.COMPLETED, attempt, 0)); // already gone
+        }
+        if (!current.get().isVersion(command.getExpectedSha256(), sourceToken(command))) {
+            throw new MigrationFailure(ErrorCode.VERSION_CONFLICT, key + " at site " + site.name()
                     + " is another version than the one retired; it was kept");
         }
-        MigrationStatus status = status(command, MigrationPhase.COMPLETED, attempt, 0);
-        return new Outcome.Completed(status);
+        if (isNewer(current.get(), command)) {
+            return new Outcome.Superseded("the copy of " + key + " at site " + site.name() + " was written by a "
+                    + "newer command (sequence " + current.get().sequence() + "); it was kept");
+        }
+        Optional<ObjectInfo> keptCopy = kept.head(key);
+        if (keptCopy.isEmpty() || !isKeptCopy(command, keptCopy.get())) {
+            throw new MigrationFailure(ErrorCode.KEPT_COPY_MISSING, "the copy of " + key + " to keep at site "
+                    + kept.name() + " is " + (keptCopy.isEmpty() ? "not there" : "another version")
+                    + "; the copy at site " + site.name() + " was not deleted");
+        }
+        if (!site.deleteIfVersion(key, command.getExpectedSha256(), current.get().versionToken())) {
+            throw new MigrationFailure(ErrorCode.VERSION_CONFLICT, key + " at site " + site.name()
+                    + " changed while it was being retired; the new version was kept");
+        }
+        return new Outcome.Completed(status(command, MigrationPhase.COMPLETED, attempt, 0));
+    }
+
+    /** The kept copy is the expected bytes: by its stored checksum, else by the token its store reported. */
+    private static boolean isKeptCopy(MigrationCommand command, ObjectInfo copy) {
+        if (copy.size() != command.getSizeBytes()) {
+            return false;
+        }
+        if (copy.sha256() != null) {
+            return copy.sha256().equalsIgnoreCase(command.getExpectedSha256());
+        }
+        String token = command.getKeepVersionToken() != null ? command.getKeepVersionToken()
+                : command.getExpectedVersionToken();
+        return copy.versionToken().equals(S3SiteStore.unquote(token));
+    }
+
+    /** Whether a delete at this site cannot take a version written after our look, or the operator accepts it. */
+    private boolean canDeleteSafely(SiteStore site) throws IOException {
+        return site.deletesConditionally() || sites.trust().acceptsUnconditionalDelete(site.name());
     }
 
     private Outcome completed(MigrationCommand command, int attempt, ObjectInfo copy) {
@@ -265,9 +391,10 @@ public final class CommandExecutor {
 
     private void checkSourceVersion(MigrationCommand command, ObjectInfo source) throws MigrationFailure {
         // ETags are quoted in HTTP headers and often not in inventories: the same version either way
-        // (ObjectInfo.isVersion does the same).
-        if (!source.versionToken().equals(S3SiteStore.unquote(command.getExpectedVersionToken()))
-                || source.size() != command.getSizeBytes()) {
+        // (ObjectInfo.isVersion does the same). A copy Tierflow wrote with the expected checksum is that version
+        // whatever token its store gives it.
+        boolean sameVersion = source.versionToken().equals(sourceToken(command)) || isExpectedCopy(command, source);
+        if (!sameVersion || source.size() != command.getSizeBytes()) {
             throw new MigrationFailure(ErrorCode.VERSION_CONFLICT, command.getKey() + " at site "
                     + command.getSourceSite() + " is version " + source.versionToken() + " (" + source.size()
                     + " bytes), the command expects " + command.getExpectedVersionToken() + " ("
@@ -289,11 +416,19 @@ public final class CommandExecutor {
     }
 
     private Site site(String name) throws MigrationFailure {
+        Optional<String> refusal = sites.refusal(name);
+        if (refusal.isPresent()) {
+            throw new MigrationFailure(ErrorCode.UNTRUSTED_SITE, refusal.get());
+        }
         return sites.site(name).orElseThrow(() -> new MigrationFailure(ErrorCode.UNKNOWN_SITE,
                 "site " + name + " is not in the catalogue"));
     }
 
     private SiteStore store(String name) throws MigrationFailure {
+        Optional<String> refusal = sites.refusal(name);
+        if (refusal.isPresent()) {
+            throw new MigrationFailure(ErrorCode.UNTRUSTED_SITE, refusal.get());
+        }
         return sites.store(name).orElseThrow(() -> new MigrationFailure(ErrorCode.UNKNOWN_SITE,
                 "site " + name + " is not in the catalogue"));
     }
