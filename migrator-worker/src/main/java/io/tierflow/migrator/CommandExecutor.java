@@ -36,6 +36,7 @@ public final class CommandExecutor {
     private final boolean serverSideEncryptionHeaders;
     private final Clock clock;
     private final LongConsumer bytesMoved;
+    private final Retirement retirement;
 
     /**
      * @param requireEncryptedDestinations refuse (policy_blocked) to place data on a site that is not encrypted at
@@ -58,6 +59,7 @@ public final class CommandExecutor {
         this.requireEncryptedDestinations = requireEncryptedDestinations;
         this.serverSideEncryptionHeaders = serverSideEncryptionHeaders;
         this.clock = clock;
+        this.retirement = new Retirement(sites, clock, this::status, this::store);
     }
 
     public Outcome execute(MigrationCommand command, int attempt, Consumer<MigrationStatus> progress) {
@@ -70,7 +72,7 @@ public final class CommandExecutor {
             return switch (command.getAction()) {
                 case COPY -> copy(command, attempt, progress);
                 case SWITCH -> switchTo(command, attempt, progress);
-                case RETIRE -> retire(command, attempt);
+                case RETIRE -> retirement.retire(command, attempt);
             };
         } catch (MigrationFailure e) {
             return new Outcome.Failed(e.code(), e.getMessage());
@@ -232,14 +234,14 @@ public final class CommandExecutor {
         }
     }
 
-    private static String sourceToken(MigrationCommand command) {
+    static String sourceToken(MigrationCommand command) {
         // Bare, as stores report versions: an inventory carries the ETag as S3 sends it, in quotes.
         return S3SiteStore.unquote(command.getSourceVersionToken() != null ? command.getSourceVersionToken()
                 : command.getExpectedVersionToken());
     }
 
     /** Whether {@code copy} was written by a later command for this dataset than {@code command}. */
-    private static boolean isNewer(ObjectInfo copy, MigrationCommand command) {
+    static boolean isNewer(ObjectInfo copy, MigrationCommand command) {
         return command.getSequence() > 0 && copy.sequence() > command.getSequence();
     }
 
@@ -314,72 +316,8 @@ public final class CommandExecutor {
         return completed(command, attempt, copy);
     }
 
-    /**
-     * Deletes the old copy once the grace period is over, only if it is still the version moved, was not written by
-     * a newer command, and the copy the command keeps is at its site with the expected checksum, looked at right
-     * before the delete; the delete itself cannot take a version written after that look (see
-     * {@link #canDeleteSafely}).
-     */
-    private Outcome retire(MigrationCommand command, int attempt) throws IOException, MigrationFailure {
-        Instant notBefore = command.getNotBefore();
-        if (notBefore != null && clock.instant().isBefore(notBefore)) {
-            return new Outcome.NotYet(notBefore);
-        }
-        String key = command.getKey();
-        String keepSite = command.getKeepSite();
-        if (keepSite == null || keepSite.isBlank() || keepSite.equals(command.getSourceSite())) {
-            throw new MigrationFailure(ErrorCode.KEPT_COPY_MISSING, "the RETIRE of " + key + " at site "
-                    + command.getSourceSite() + " names no other copy to keep (keepSite " + keepSite
-                    + "); nothing was deleted");
-        }
-        SiteStore site = store(command.getSourceSite());
-        SiteStore kept = store(keepSite);
-        if (!canDeleteSafely(site)) {
-            throw new MigrationFailure(ErrorCode.UNSAFE_DELETE, "site " + site.name() + " ignores conditions on "
-                    + "DELETE, so a version written after the check could be deleted; " + key + " was kept (set "
-                    + MigratorSettings.ACCEPT_UNCONDITIONAL_DELETE + " to accept that risk at this site)");
-        }
-        Optional<ObjectInfo> current = site.head(key);
-        if (current.isEmpty()) {
-            return new Outcome.Completed(status(command, MigrationPhase.COMPLETED, attempt, 0)); // already gone
-        }
-        if (!current.get().isVersion(command.getExpectedSha256(), sourceToken(command))) {
-            throw new MigrationFailure(ErrorCode.VERSION_CONFLICT, key + " at site " + site.name()
-                    + " is another version than the one retired; it was kept");
-        }
-        if (isNewer(current.get(), command)) {
-            return new Outcome.Superseded("the copy of " + key + " at site " + site.name() + " was written by a "
-                    + "newer command (sequence " + current.get().sequence() + "); it was kept");
-        }
-        Optional<ObjectInfo> keptCopy = kept.head(key);
-        if (keptCopy.isEmpty() || !isKeptCopy(command, keptCopy.get())) {
-            throw new MigrationFailure(ErrorCode.KEPT_COPY_MISSING, "the copy of " + key + " to keep at site "
-                    + kept.name() + " is " + (keptCopy.isEmpty() ? "not there" : "another version")
-                    + "; the copy at site " + site.name() + " was not deleted");
-        }
-        if (!site.deleteIfVersion(key, command.getExpectedSha256(), current.get().versionToken())) {
-            throw new MigrationFailure(ErrorCode.VERSION_CONFLICT, key + " at site " + site.name()
-                    + " changed while it was being retired; the new version was kept");
-        }
-        return new Outcome.Completed(status(command, MigrationPhase.COMPLETED, attempt, 0));
-    }
-
-    /** The kept copy is the expected bytes: by its stored checksum, else by the token its store reported. */
-    private static boolean isKeptCopy(MigrationCommand command, ObjectInfo copy) {
-        if (copy.size() != command.getSizeBytes()) {
-            return false;
-        }
-        if (copy.sha256() != null) {
-            return copy.sha256().equalsIgnoreCase(command.getExpectedSha256());
-        }
-        String token = command.getKeepVersionToken() != null ? command.getKeepVersionToken()
-                : command.getExpectedVersionToken();
-        return copy.versionToken().equals(S3SiteStore.unquote(token));
-    }
-
-    /** Whether a delete at this site cannot take a version written after our look, or the operator accepts it. */
     private boolean canDeleteSafely(SiteStore site) throws IOException {
-        return site.deletesConditionally() || sites.trust().acceptsUnconditionalDelete(site.name());
+        return retirement.canDeleteSafely(site);
     }
 
     private Outcome completed(MigrationCommand command, int attempt, ObjectInfo copy) {
@@ -424,7 +362,7 @@ public final class CommandExecutor {
                 "site " + name + " is not in the catalogue"));
     }
 
-    private SiteStore store(String name) throws MigrationFailure {
+    SiteStore store(String name) throws MigrationFailure {
         Optional<String> refusal = sites.refusal(name);
         if (refusal.isPresent()) {
             throw new MigrationFailure(ErrorCode.UNTRUSTED_SITE, refusal.get());
