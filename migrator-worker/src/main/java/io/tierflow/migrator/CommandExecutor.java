@@ -147,14 +147,15 @@ public final class CommandExecutor {
         }
         if (existing.isPresent()) {
             ObjectInfo other = existing.get();
-            if (!other.writtenByTierflow()) {
-                // The owner's object (or one changed behind Tierflow's back): possibly newer than the one we move.
-                throw new MigrationFailure(ErrorCode.VERSION_CONFLICT, "site " + destination.name() + " holds a "
-                        + "version of " + key + " that Tierflow did not write; it is left alone");
-            }
             if (isNewer(other, command)) {
                 return new Outcome.Superseded("site " + destination.name() + " holds a copy of " + key
                         + " written by a newer command (sequence " + other.sequence() + ")");
+            }
+            if (other.sequence() == 0 || command.getSequence() == 0) {
+                // Not a copy an earlier command of this dataset wrote (the owner's object, or one from before copies
+                // carried their sequence): it may be newer than the version moved, so it is never replaced.
+                throw new MigrationFailure(ErrorCode.VERSION_CONFLICT, "site " + destination.name() + " holds "
+                        + "another version of " + key + " that no earlier migration of it wrote; it is left alone");
             }
         }
 

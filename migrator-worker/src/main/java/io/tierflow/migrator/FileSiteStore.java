@@ -101,6 +101,9 @@ public final class FileSiteStore implements SiteStore {
     public WriteResult put(String key, InputStream data, long size, WriteOptions options, LongConsumer progress)
             throws IOException, MigrationFailure {
         Path target = file(key);
+        if (Files.isDirectory(target)) {
+            throw new InvalidKeyException(key, "other keys of site " + name + " are under it (it is a directory)");
+        }
         Files.createDirectories(target.getParent());
         // A short name of its own: the key's last segment may already be as long as the file system allows.
         Path temp = target.resolveSibling("." + UUID.randomUUID() + ".tierflow-tmp");

@@ -3,6 +3,7 @@ package io.tierflow.migrator;
 import io.tierflow.schemas.MigrationCommand;
 import io.tierflow.schemas.MigrationPhase;
 import io.tierflow.schemas.MigrationStatus;
+import io.tierflow.schemas.Site;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -55,6 +56,10 @@ final class Retirement {
         }
         SiteStore site = stores.store(command.getSourceSite());
         SiteStore kept = stores.store(keepSite);
+        if (samePlace(command.getSourceSite(), keepSite)) {
+            throw new MigrationFailure(ErrorCode.KEPT_COPY_MISSING, "sites " + command.getSourceSite() + " and "
+                    + keepSite + " are the same bucket: the kept copy is the one to delete; nothing was deleted");
+        }
         if (!canDeleteSafely(site)) {
             throw new MigrationFailure(ErrorCode.UNSAFE_DELETE, "site " + site.name() + " ignores conditions on "
                     + "DELETE, so a version written after the check could be deleted; " + key + " was kept (set "
@@ -83,6 +88,14 @@ final class Retirement {
                     + " changed while it was being retired; the new version was kept");
         }
         return new Outcome.Completed(statuses.status(command, MigrationPhase.COMPLETED, attempt, 0));
+    }
+
+    private boolean samePlace(String a, String b) {
+        Optional<Site> siteA = sites.site(a);
+        Optional<Site> siteB = sites.site(b);
+        return siteA.isPresent() && siteB.isPresent()
+                && siteA.get().getEndpoint().equals(siteB.get().getEndpoint())
+                && siteA.get().getBucket().equals(siteB.get().getBucket());
     }
 
     /** The kept copy is the expected bytes: by its stored checksum, else by the token its store reported. */
