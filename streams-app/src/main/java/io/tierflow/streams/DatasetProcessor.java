@@ -389,7 +389,8 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         long now = Math.max(timestamp, context.currentStreamTimeMs());
         CostLedgerWriter.Footprint held = CostLedgerWriter.footprint(state);
         if (status.getPhase() == io.tierflow.schemas.MigrationPhase.COMPLETED
-                || status.getPhase() == io.tierflow.schemas.MigrationPhase.FAILED) {
+                || status.getPhase() == io.tierflow.schemas.MigrationPhase.FAILED
+                || status.getPhase() == io.tierflow.schemas.MigrationPhase.SUPERSEDED) {
             commandsInFlight--;
         }
         switch (status.getPhase()) {
@@ -407,10 +408,11 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
                 }
                 saveActivity(key, activity);
             }
-            case FAILED -> {
+            case FAILED, SUPERSEDED -> { // SUPERSEDED: the migrator saw a newer command; nothing was changed
                 state.setInFlight(null);
                 state.setInFlightPhase(null);
-                state.setLastFailure(status.getErrorCode() == null ? "failed" : status.getErrorCode());
+                state.setLastFailure(status.getErrorCode() != null ? status.getErrorCode()
+                        : status.getPhase() == io.tierflow.schemas.MigrationPhase.SUPERSEDED ? "superseded" : "failed");
                 // Not at once: a site that just failed is not hammered; try again after the cooldown.
                 schedule(state, now + catalogue.policy().cooldownMs());
             }
@@ -683,6 +685,10 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
                 .setReason(step.reason())
                 .setRequireEncryption(catalogue.policy().encryptedOnly())
                 .setIssuedAt(Instant.ofEpochMilli(now))
+                // What the migrator must keep and how new the decision is (issue 18): a RETIRE drops a replica and
+                // deletes nothing unless the primary's copy is there; an older command than one it saw is skipped.
+                .setSequence(state.getCommandsIssued() + 1)
+                .setKeepSite("RETIRE".equals(step.action()) ? state.getPrimarySite() : null)
                 .build();
         state.setInFlight(command);
         state.setInFlightPhase(null);
