@@ -6,10 +6,7 @@ import io.tierflow.schemas.MigrationPhase;
 import io.tierflow.schemas.MigrationStatus;
 import io.tierflow.schemas.Site;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -37,6 +34,7 @@ public final class CommandExecutor {
     private final Clock clock;
     private final LongConsumer bytesMoved;
     private final Retirement retirement;
+    private final Switchover switchover;
 
     /**
      * @param requireEncryptedDestinations refuse (policy_blocked) to place data on a site that is not encrypted at
@@ -60,6 +58,7 @@ public final class CommandExecutor {
         this.serverSideEncryptionHeaders = serverSideEncryptionHeaders;
         this.clock = clock;
         this.retirement = new Retirement(sites, clock, this::status, this::store);
+        this.switchover = new Switchover(this, retirement);
     }
 
     public Outcome execute(MigrationCommand command, int attempt, Consumer<MigrationStatus> progress) {
@@ -71,7 +70,7 @@ public final class CommandExecutor {
         try {
             return switch (command.getAction()) {
                 case COPY -> copy(command, attempt, progress);
-                case SWITCH -> switchTo(command, attempt, progress);
+                case SWITCH -> switchover.switchTo(command, attempt, progress);
                 case RETIRE -> retirement.retire(command, attempt);
             };
         } catch (MigrationFailure e) {
@@ -246,7 +245,7 @@ public final class CommandExecutor {
         return command.getSequence() > 0 && copy.sequence() > command.getSequence();
     }
 
-    private static boolean isExpectedCopy(MigrationCommand command, ObjectInfo copy) {
+    static boolean isExpectedCopy(MigrationCommand command, ObjectInfo copy) {
         return command.getExpectedSha256().equalsIgnoreCase(copy.sha256()) && copy.size() == command.getSizeBytes();
     }
 
@@ -271,57 +270,7 @@ public final class CommandExecutor {
         return completed(command, attempt, changed);
     }
 
-    /**
-     * Confirms the destination copy before reads switch to it, by reading it back and hashing every byte: the
-     * stored checksum says what was written, only the bytes say what is there now.
-     */
-    private Outcome switchTo(MigrationCommand command, int attempt, Consumer<MigrationStatus> progress)
-            throws IOException, MigrationFailure {
-        String key = command.getKey();
-        SiteStore destination = store(command.getDestinationSite());
-        ObjectStream in;
-        try {
-            in = destination.open(key, null); // one GET: the copy's version and its bytes
-        } catch (MigrationFailure e) {
-            if (e.code() == ErrorCode.MISSING_SOURCE) {
-                throw new MigrationFailure(ErrorCode.MISSING_SOURCE, "no copy of " + key + " at site "
-                        + destination.name() + " to switch to", e);
-            }
-            throw e;
-        }
-        ObjectInfo copy = in.info();
-        if (!isExpectedCopy(command, copy)) {
-            // Another version than the one this command confirms (a replayed SWITCH after the owner wrote a newer
-            // one, or a later move's copy): never deleted here, whatever its bytes.
-            in.close();
-            if (copy.writtenByTierflow() && isNewer(copy, command)) {
-                return new Outcome.Superseded("site " + destination.name() + " holds a copy of " + key
-                        + " written by a newer command (sequence " + copy.sequence() + ")");
-            }
-            throw new MigrationFailure(ErrorCode.VERSION_CONFLICT, "the copy of " + key + " at site "
-                    + destination.name() + " is another version than the one to switch to; it is left alone");
-        }
-        progress.accept(status(command, MigrationPhase.SWITCHING, attempt, 0));
-        try (in; InputStream verifying = new VerifyingInputStream(in.bytes(), command.getSizeBytes(),
-                command.getExpectedSha256())) {
-            verifying.transferTo(OutputStream.nullOutputStream());
-        } catch (VerifyingInputStream.ChecksumMismatchException e) {
-            // It claims the expected checksum but its bytes differ: corrupt. Removed only by a delete that cannot
-            // take a version written since (the store's condition, or a file store's rename-aside).
-            boolean removed = canDeleteSafely(destination) && destination.deleteIfVersion(key, null,
-                    copy.versionToken());
-            throw new MigrationFailure(ErrorCode.CHECKSUM_MISMATCH, "the copy of " + key + " at site "
-                    + destination.name() + " is corrupt (" + e.getMessage() + "); "
-                    + (removed ? "it was removed" : "it was left for an operator"), e);
-        }
-        return completed(command, attempt, copy);
-    }
-
-    private boolean canDeleteSafely(SiteStore site) throws IOException {
-        return retirement.canDeleteSafely(site);
-    }
-
-    private Outcome completed(MigrationCommand command, int attempt, ObjectInfo copy) {
+    Outcome completed(MigrationCommand command, int attempt, ObjectInfo copy) {
         MigrationStatus status = status(command, MigrationPhase.COMPLETED, attempt, copy.size());
         status.setSha256(copy.sha256() != null ? copy.sha256().toLowerCase() : command.getExpectedSha256());
         status.setVersionToken(copy.versionToken());

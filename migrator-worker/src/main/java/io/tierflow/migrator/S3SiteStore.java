@@ -47,7 +47,6 @@ public final class S3SiteStore implements SiteStore {
     private final String bucket;
     private final S3Client s3;
     private final long multipartThreshold;
-    private final int partsInFlight;
     private final S3MultipartUpload multipart;
     /** Whether the store honours If-Match on DELETE: asked once, on first need (null: not asked yet). */
     private volatile Boolean deletesConditionally;
@@ -60,7 +59,6 @@ public final class S3SiteStore implements SiteStore {
         this.name = name;
         this.bucket = bucket;
         this.multipartThreshold = Math.max(multipartThreshold, 1);
-        this.partsInFlight = Math.max(partsInFlight, 1);
         this.s3 = S3Client.builder()
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
@@ -73,7 +71,7 @@ public final class S3SiteStore implements SiteStore {
                 .putAuthScheme(UnsignedPayloadSigner.scheme())
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .build();
-        this.multipart = new S3MultipartUpload(name, bucket, s3, partSize, this.partsInFlight, memory);
+        this.multipart = new S3MultipartUpload(name, bucket, s3, partSize, Math.max(partsInFlight, 1), memory);
     }
 
     @Override
