@@ -181,6 +181,43 @@ class MigratorWorkerIT {
         }
     }
 
+    /**
+     * A RETIRE that the streams app has since followed with a newer command for the same dataset (here a COPY back
+     * to the site it retires) ends SUPERSEDED without touching the site, and the newer command runs.
+     */
+    @Test
+    void shouldSkipACommandOnceANewerOneForItsDatasetWasSeen() throws Exception {
+        try (LocalStack stack = LocalStack.start(LocalStackConfig.onFreePorts(dataDir))) {
+            CommandExecutorIT.stack = stack;
+            byte[] bytes = CommandExecutorIT.randomBytes(1_200);
+            CommandExecutorIT.Seeded seeded = CommandExecutorIT.seed("azure", "newer/" + UUID.randomUUID(), bytes);
+            CommandExecutorIT.seed("gcp", seeded.key(), bytes);
+            MigrationCommand retire = CommandExecutorIT.copyCommand(seeded, "azure", "azure", "STANDARD");
+            retire.setAction(MigrationAction.RETIRE);
+            retire.setKeepSite("gcp");
+            retire.setSequence(3);
+            retire.setNotBefore(Instant.now().plusSeconds(2)); // whichever poll the newer one comes in, it is seen
+            MigrationCommand newer = CommandExecutorIT.copyCommand(seeded, "gcp", "aws", "STANDARD");
+            newer.setSequence(4);
+            Topics topics = stack.topics();
+            KafkaTestClients.produce(stack.bootstrapServers(), Topics.MIGRATION_COMMANDS,
+                    topics.migrationCommands.keySerde().serializer(),
+                    topics.migrationCommands.valueSerde().serializer(),
+                    List.of(new ProducerRecord<>(Topics.MIGRATION_COMMANDS, retire.getKey(), retire),
+                            new ProducerRecord<>(Topics.MIGRATION_COMMANDS, newer.getKey(), newer)));
+
+            try (MigratorWorker worker = new MigratorWorker(workerConfig(stack, "worker-1"), Map.of())) {
+                worker.start();
+                awaitTerminal(stack, topics, retire, "worker-1", MigrationPhase.SUPERSEDED);
+                awaitTerminal(stack, topics, newer, "worker-1", MigrationPhase.COMPLETED);
+            }
+            assertArrayEquals(bytes, CommandExecutorIT.read("azure", seeded.key()), "the stale RETIRE did nothing");
+            assertArrayEquals(bytes, CommandExecutorIT.read("aws", seeded.key()));
+        } finally {
+            CommandExecutorIT.stack = null;
+        }
+    }
+
     /** What GET /metrics shows once the three commands and the dead letter are done. */
     private static void assertMetricsAfterTheRun(MetricsEndpoint endpoint, long bytesCopied) throws Exception {
         Map<String, Double> expected = new java.util.LinkedHashMap<>();
