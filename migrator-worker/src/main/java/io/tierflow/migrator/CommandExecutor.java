@@ -1,14 +1,12 @@
 package io.tierflow.migrator;
 
+import io.tierflow.keys.DatasetKeys;
 import io.tierflow.schemas.MigrationCommand;
 import io.tierflow.schemas.MigrationPhase;
 import io.tierflow.schemas.MigrationStatus;
 import io.tierflow.schemas.Site;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -18,8 +16,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Carries out one attempt of one migration command against the sites: COPY (cross-site stream or same-site
  * storage-class change), SWITCH (confirm the new copy, byte for byte) and RETIRE (delete the old copy after its
- * grace period, only if it is still the expected version). Every step is idempotent, so a redelivered command is
- * harmless. Intermediate phases go to {@code progress}; the terminal result is returned, never thrown.
+ * grace period, only if it is still the expected version and the copy the command keeps is there, checked just
+ * before the delete). Every step is idempotent and none destroys a version it was not told about, so a redelivered
+ * or replayed command is harmless: a COPY never replaces an object Tierflow did not write or one written by a newer
+ * command, a SWITCH never deletes another version than its own, a RETIRE never deletes the last good copy.
+ * Intermediate phases go to {@code progress}; the terminal result is returned, never thrown.
  */
 public final class CommandExecutor {
     private static final Logger log = LoggerFactory.getLogger(CommandExecutor.class);
@@ -32,6 +33,8 @@ public final class CommandExecutor {
     private final boolean serverSideEncryptionHeaders;
     private final Clock clock;
     private final LongConsumer bytesMoved;
+    private final Retirement retirement;
+    private final Switchover switchover;
 
     /**
      * @param requireEncryptedDestinations refuse (policy_blocked) to place data on a site that is not encrypted at
@@ -54,14 +57,21 @@ public final class CommandExecutor {
         this.requireEncryptedDestinations = requireEncryptedDestinations;
         this.serverSideEncryptionHeaders = serverSideEncryptionHeaders;
         this.clock = clock;
+        this.retirement = new Retirement(sites, clock, this::status, this::store);
+        this.switchover = new Switchover(this, retirement);
     }
 
     public Outcome execute(MigrationCommand command, int attempt, Consumer<MigrationStatus> progress) {
+        Optional<String> invalidKey = DatasetKeys.validate(command.getKey());
+        if (invalidKey.isPresent()) {
+            return new Outcome.Failed(ErrorCode.INVALID_KEY, new InvalidKeyException(command.getKey(),
+                    invalidKey.get()).getMessage());
+        }
         try {
             return switch (command.getAction()) {
                 case COPY -> copy(command, attempt, progress);
-                case SWITCH -> switchTo(command, attempt, progress);
-                case RETIRE -> retire(command, attempt);
+                case SWITCH -> switchover.switchTo(command, attempt, progress);
+                case RETIRE -> retirement.retire(command, attempt);
             };
         } catch (MigrationFailure e) {
             return new Outcome.Failed(e.code(), e.getMessage());
@@ -86,6 +96,13 @@ public final class CommandExecutor {
                 .setWorker(workerId)
                 .setAt(clock.instant())
                 .build();
+    }
+
+    /** The SUPERSEDED status of a command skipped because a newer one for its dataset was seen. */
+    public MigrationStatus superseded(MigrationCommand command, int attempt, String reason) {
+        MigrationStatus status = status(command, MigrationPhase.SUPERSEDED, attempt, 0);
+        status.setErrorMessage(reason);
+        return status;
     }
 
     /** The FAILED status for a failure. */
@@ -127,18 +144,30 @@ public final class CommandExecutor {
                     destination.name());
             return completed(command, attempt, existing.get());
         }
+        if (existing.isPresent()) {
+            ObjectInfo other = existing.get();
+            if (isNewer(other, command)) {
+                return new Outcome.Superseded("site " + destination.name() + " holds a copy of " + key
+                        + " written by a newer command (sequence " + other.sequence() + ")");
+            }
+            if (other.sequence() == 0 || command.getSequence() == 0) {
+                // Not a copy an earlier command of this dataset wrote (the owner's object, or one from before copies
+                // carried their sequence): it may be newer than the version moved, so it is never replaced.
+                throw new MigrationFailure(ErrorCode.VERSION_CONFLICT, "site " + destination.name() + " holds "
+                        + "another version of " + key + " that no earlier migration of it wrote; it is left alone");
+            }
+        }
 
         long[] reported = {0};
         WriteResult written;
         String copiedVersion;
-        // Bare, as stores report versions: an inventory carries the ETag as S3 sends it, in quotes.
-        try (ObjectStream in = source.open(key, S3SiteStore.unquote(command.getExpectedVersionToken()))) {
+        try (ObjectStream in = openSource(command, source)) {
             // Also catches a store that ignores If-Match: its answer names the version it served.
             checkSourceVersion(command, in.info());
             copiedVersion = in.info().versionToken();
             progress.accept(status(command, MigrationPhase.COPYING, attempt, 0));
             WriteOptions options = new WriteOptions(command.getStorageClass(), command.getExpectedSha256(), encrypt,
-                    existing.map(ObjectInfo::versionToken).orElse(null));
+                    existing.map(ObjectInfo::versionToken).orElse(null), command.getSequence());
             long size = in.info().size();
             written = destination.put(key, in.bytes(), size, options, done -> {
                 if (done - reported[0] >= PROGRESS_EVERY_BYTES && done < size) {
@@ -176,7 +205,7 @@ public final class CommandExecutor {
         ObjectInfo copy;
         if (written.versionToken() != null) {
             copy = new ObjectInfo(written.size(), written.versionToken(), written.sha256(),
-                    command.getStorageClass());
+                    command.getStorageClass(), command.getSequence());
         } else { // a store whose write answer carries no ETag
             copy = destination.head(key).orElseThrow(() -> new MigrationFailure(ErrorCode.CHECKSUM_MISMATCH,
                     key + " is not at site " + destination.name() + " right after it was written"));
@@ -185,7 +214,38 @@ public final class CommandExecutor {
         return completed(command, attempt, copy);
     }
 
-    private static boolean isExpectedCopy(MigrationCommand command, ObjectInfo copy) {
+    /**
+     * The source copy, only if it still is the version moved: by the token its own store reported
+     * ({@code sourceVersionToken}, else the inventory's), or else, for a copy Tierflow wrote with the expected
+     * checksum (a file store or a multipart upload reports another ETag than the inventory), by the token it has now.
+     */
+    private ObjectStream openSource(MigrationCommand command, SiteStore source) throws IOException, MigrationFailure {
+        try {
+            return source.open(command.getKey(), sourceToken(command));
+        } catch (MigrationFailure e) {
+            if (e.code() != ErrorCode.VERSION_CONFLICT) {
+                throw e;
+            }
+            Optional<ObjectInfo> now = source.head(command.getKey());
+            if (now.isPresent() && isExpectedCopy(command, now.get())) {
+                return source.open(command.getKey(), now.get().versionToken());
+            }
+            throw e;
+        }
+    }
+
+    static String sourceToken(MigrationCommand command) {
+        // Bare, as stores report versions: an inventory carries the ETag as S3 sends it, in quotes.
+        return S3SiteStore.unquote(command.getSourceVersionToken() != null ? command.getSourceVersionToken()
+                : command.getExpectedVersionToken());
+    }
+
+    /** Whether {@code copy} was written by a later command for this dataset than {@code command}. */
+    static boolean isNewer(ObjectInfo copy, MigrationCommand command) {
+        return command.getSequence() > 0 && copy.sequence() > command.getSequence();
+    }
+
+    static boolean isExpectedCopy(MigrationCommand command, ObjectInfo copy) {
         return command.getExpectedSha256().equalsIgnoreCase(copy.sha256()) && copy.size() == command.getSizeBytes();
     }
 
@@ -210,53 +270,7 @@ public final class CommandExecutor {
         return completed(command, attempt, changed);
     }
 
-    /**
-     * Confirms the destination copy before reads switch to it, by reading it back and hashing every byte: the
-     * stored checksum says what was written, only the bytes say what is there now.
-     */
-    private Outcome switchTo(MigrationCommand command, int attempt, Consumer<MigrationStatus> progress)
-            throws IOException, MigrationFailure {
-        String key = command.getKey();
-        SiteStore destination = store(command.getDestinationSite());
-        ObjectStream in;
-        try {
-            in = destination.open(key, null); // one GET: the copy's version and its bytes
-        } catch (MigrationFailure e) {
-            if (e.code() == ErrorCode.MISSING_SOURCE) {
-                throw new MigrationFailure(ErrorCode.MISSING_SOURCE, "no copy of " + key + " at site "
-                        + destination.name() + " to switch to", e);
-            }
-            throw e;
-        }
-        ObjectInfo copy = in.info();
-        progress.accept(status(command, MigrationPhase.SWITCHING, attempt, 0));
-        try (in; InputStream verifying = new VerifyingInputStream(in.bytes(), command.getSizeBytes(),
-                command.getExpectedSha256())) {
-            verifying.transferTo(OutputStream.nullOutputStream());
-        } catch (VerifyingInputStream.ChecksumMismatchException e) {
-            destination.deleteIfVersion(key, null, copy.versionToken());
-            throw new MigrationFailure(ErrorCode.CHECKSUM_MISMATCH, "the copy of " + key + " at site "
-                    + destination.name() + " is corrupt (" + e.getMessage() + "); it was removed", e);
-        }
-        return completed(command, attempt, copy);
-    }
-
-    /** Deletes the old copy once the grace period is over, and only if it is still the version we moved. */
-    private Outcome retire(MigrationCommand command, int attempt) throws IOException, MigrationFailure {
-        Instant notBefore = command.getNotBefore();
-        if (notBefore != null && clock.instant().isBefore(notBefore)) {
-            return new Outcome.NotYet(notBefore);
-        }
-        SiteStore site = store(command.getSourceSite());
-        if (!site.deleteIfVersion(command.getKey(), command.getExpectedSha256(), command.getExpectedVersionToken())) {
-            throw new MigrationFailure(ErrorCode.VERSION_CONFLICT, command.getKey() + " at site " + site.name()
-                    + " is another version than the one retired; it was kept");
-        }
-        MigrationStatus status = status(command, MigrationPhase.COMPLETED, attempt, 0);
-        return new Outcome.Completed(status);
-    }
-
-    private Outcome completed(MigrationCommand command, int attempt, ObjectInfo copy) {
+    Outcome completed(MigrationCommand command, int attempt, ObjectInfo copy) {
         MigrationStatus status = status(command, MigrationPhase.COMPLETED, attempt, copy.size());
         status.setSha256(copy.sha256() != null ? copy.sha256().toLowerCase() : command.getExpectedSha256());
         status.setVersionToken(copy.versionToken());
@@ -265,9 +279,10 @@ public final class CommandExecutor {
 
     private void checkSourceVersion(MigrationCommand command, ObjectInfo source) throws MigrationFailure {
         // ETags are quoted in HTTP headers and often not in inventories: the same version either way
-        // (ObjectInfo.isVersion does the same).
-        if (!source.versionToken().equals(S3SiteStore.unquote(command.getExpectedVersionToken()))
-                || source.size() != command.getSizeBytes()) {
+        // (ObjectInfo.isVersion does the same). A copy Tierflow wrote with the expected checksum is that version
+        // whatever token its store gives it.
+        boolean sameVersion = source.versionToken().equals(sourceToken(command)) || isExpectedCopy(command, source);
+        if (!sameVersion || source.size() != command.getSizeBytes()) {
             throw new MigrationFailure(ErrorCode.VERSION_CONFLICT, command.getKey() + " at site "
                     + command.getSourceSite() + " is version " + source.versionToken() + " (" + source.size()
                     + " bytes), the command expects " + command.getExpectedVersionToken() + " ("
@@ -289,11 +304,19 @@ public final class CommandExecutor {
     }
 
     private Site site(String name) throws MigrationFailure {
+        Optional<String> refusal = sites.refusal(name);
+        if (refusal.isPresent()) {
+            throw new MigrationFailure(ErrorCode.UNTRUSTED_SITE, refusal.get());
+        }
         return sites.site(name).orElseThrow(() -> new MigrationFailure(ErrorCode.UNKNOWN_SITE,
                 "site " + name + " is not in the catalogue"));
     }
 
-    private SiteStore store(String name) throws MigrationFailure {
+    SiteStore store(String name) throws MigrationFailure {
+        Optional<String> refusal = sites.refusal(name);
+        if (refusal.isPresent()) {
+            throw new MigrationFailure(ErrorCode.UNTRUSTED_SITE, refusal.get());
+        }
         return sites.store(name).orElseThrow(() -> new MigrationFailure(ErrorCode.UNKNOWN_SITE,
                 "site " + name + " is not in the catalogue"));
     }

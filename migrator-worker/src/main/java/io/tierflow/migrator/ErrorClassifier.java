@@ -2,7 +2,10 @@ package io.tierflow.migrator;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 
@@ -15,6 +18,15 @@ public final class ErrorClassifier {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof MigrationFailure failure) {
                 return failure.code();
+            }
+            if (t instanceof InvalidKeyException) {
+                return ErrorCode.INVALID_KEY;
+            }
+            if (t instanceof FileAlreadyExistsException || t instanceof NotDirectoryException
+                    || t instanceof DirectoryNotEmptyException) {
+                // The key collides with another key's file or directory ("a" and "a/b"): this command's fault, and
+                // no sign that the site is down.
+                return ErrorCode.INVALID_KEY;
             }
             if (t instanceof SdkServiceException service) {
                 int status = service.statusCode();

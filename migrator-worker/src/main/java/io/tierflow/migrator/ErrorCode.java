@@ -14,6 +14,17 @@ public enum ErrorCode {
     POLICY_BLOCKED("policy_blocked", false),
     /** The command names a site the worker does not know (yet). */
     UNKNOWN_SITE("unknown_site", true),
+    /**
+     * A RETIRE found no good copy to keep (the kept site lacks the object, or holds another version), or names
+     * none: deleting would risk the last good copy, so nothing was deleted.
+     */
+    KEPT_COPY_MISSING("kept_copy_missing", false),
+    /** The site cannot delete conditionally (it ignores If-Match on DELETE), so a RETIRE there is refused. */
+    UNSAFE_DELETE("unsafe_delete", false),
+    /** The dataset key is not canonical ({@code io.tierflow.keys.DatasetKeys}); no site was asked. */
+    INVALID_KEY("invalid_key", false),
+    /** The site's catalogue entry points elsewhere than this worker's configuration pins it: no request is signed. */
+    UNTRUSTED_SITE("untrusted_site", false),
     /** Anything else: a bug or an unexpected answer. Retried, since it may be transient. */
     INTERNAL("internal_error", true);
 

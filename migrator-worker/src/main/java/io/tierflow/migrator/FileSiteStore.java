@@ -1,5 +1,6 @@
 package io.tierflow.migrator;
 
+import io.tierflow.keys.DatasetKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,7 +8,9 @@ import java.io.Reader;
 import java.io.Writer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -20,14 +23,21 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A {@code file://} site: objects are files under {@code root}. A write goes to a temporary file in the target's
+ * A {@code file://} site: objects are files under {@code root}, named by canonical keys only
+ * ({@link DatasetKeys}), so no key reaches outside the root. A write goes to a temporary file in the target's
  * directory, is fsynced and then atomically renamed, so a crash never leaves a partial object under its name.
- * Checksum, version token (the MD5 of the bytes, like a single-part S3 ETag) and storage class live in a sidecar
- * properties file under {@code .tierflow-meta/}, written before the data is renamed into place.
+ * Checksum, version token (the MD5 of the bytes, like a single-part S3 ETag), storage class, and the size and
+ * modification time of the file as written live in a sidecar properties file under {@code .tierflow-meta/}, named by
+ * the SHA-256 of the key (inside the root and of bounded length for every key), written before the data is renamed
+ * into place. A file changed behind the store's back (size or time differ from the sidecar) is reported as an object
+ * Tierflow did not write. A delete renames the file aside, checks the bytes set aside, and only then unlinks them.
  */
 public final class FileSiteStore implements SiteStore {
+    private static final Logger log = LoggerFactory.getLogger(FileSiteStore.class);
     static final String META_DIR = ".tierflow-meta";
     private static final int BUFFER = 1 << 16;
 
@@ -51,10 +61,23 @@ public final class FileSiteStore implements SiteStore {
             return Optional.empty();
         }
         long size = Files.size(file);
+        long modified = Files.getLastModifiedTime(file).toMillis();
         Properties meta = readMeta(key);
-        String token = meta.getProperty("etag",
-                size + "-" + Files.getLastModifiedTime(file).toMillis()); // a file we did not write
-        return Optional.of(new ObjectInfo(size, token, meta.getProperty("sha256"), meta.getProperty("storageClass")));
+        String foreignToken = size + "-" + modified;
+        if (meta.getProperty("etag") == null || !matchesFile(meta, size, modified)) {
+            // A file we did not write, or one rewritten in place since: nothing in the sidecar describes it.
+            return Optional.of(new ObjectInfo(size, foreignToken, null, null));
+        }
+        return Optional.of(new ObjectInfo(size, meta.getProperty("etag"), meta.getProperty("sha256"),
+                meta.getProperty("storageClass"), Long.parseLong(meta.getProperty("sequence", "0"))));
+    }
+
+    private static boolean matchesFile(Properties meta, long size, long modified) {
+        String writtenSize = meta.getProperty("size");
+        String writtenAt = meta.getProperty("mtime");
+        // Sidecars from before they recorded the file are trusted as they were.
+        return (writtenSize == null || writtenSize.equals(String.valueOf(size)))
+                && (writtenAt == null || writtenAt.equals(String.valueOf(modified)));
     }
 
     @Override
@@ -78,8 +101,12 @@ public final class FileSiteStore implements SiteStore {
     public WriteResult put(String key, InputStream data, long size, WriteOptions options, LongConsumer progress)
             throws IOException, MigrationFailure {
         Path target = file(key);
+        if (Files.isDirectory(target)) {
+            throw new InvalidKeyException(key, "other keys of site " + name + " are under it (it is a directory)");
+        }
         Files.createDirectories(target.getParent());
-        Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tierflow-tmp");
+        // A short name of its own: the key's last segment may already be as long as the file system allows.
+        Path temp = target.resolveSibling("." + UUID.randomUUID() + ".tierflow-tmp");
         VerifyingInputStream verified = new VerifyingInputStream(data, size, options.sha256());
         MessageDigest md5 = VerifyingInputStream.newDigest("MD5");
         try {
@@ -108,10 +135,16 @@ public final class FileSiteStore implements SiteStore {
                         + key + " than the one this write may replace");
             }
             Properties meta = new Properties();
+            meta.setProperty("key", key);
             meta.setProperty("sha256", verified.actualSha256());
             meta.setProperty("etag", etag);
+            meta.setProperty("size", String.valueOf(Files.size(temp)));
+            meta.setProperty("mtime", String.valueOf(Files.getLastModifiedTime(temp).toMillis())); // kept by rename
             if (options.storageClass() != null) {
                 meta.setProperty("storageClass", options.storageClass());
+            }
+            if (options.sequence() > 0) {
+                meta.setProperty("sequence", String.valueOf(options.sequence()));
             }
             writeMeta(key, meta);
             move(temp, target);
@@ -125,15 +158,25 @@ public final class FileSiteStore implements SiteStore {
     public ObjectInfo changeStorageClass(String key, String storageClass, boolean serverSideEncryption)
             throws IOException, MigrationFailure {
         // A filesystem has one class; remember the requested one so a redelivered command sees it done.
-        Properties meta = readMeta(key);
-        if (head(key).isEmpty()) {
+        Optional<ObjectInfo> current = head(key);
+        if (current.isEmpty()) {
             throw new MigrationFailure(ErrorCode.MISSING_SOURCE, key + " is not at site " + name);
         }
+        if (!current.get().writtenByTierflow()) {
+            throw new MigrationFailure(ErrorCode.VERSION_CONFLICT, key + " at site " + name
+                    + " was not written by Tierflow (or was changed since); its class is left alone");
+        }
+        Properties meta = readMeta(key);
         meta.setProperty("storageClass", storageClass);
         writeMeta(key, meta);
         return head(key).orElseThrow();
     }
 
+    /**
+     * Renames the file aside (atomic: a writer of the key from then on creates a new file, which is not touched),
+     * checks that the bytes set aside are the expected version, and only then unlinks them. Bytes that turn out to be
+     * another version are put back, or, if the key was written again meanwhile, kept aside under a name that says so.
+     */
     @Override
     public boolean deleteIfVersion(String key, String expectedSha256, String expectedVersionToken)
             throws IOException {
@@ -144,8 +187,48 @@ public final class FileSiteStore implements SiteStore {
         if (!current.get().isVersion(expectedSha256, expectedVersionToken)) {
             return false;
         }
-        Files.deleteIfExists(file(key));
-        Files.deleteIfExists(metaFile(key));
+        Path file = file(key);
+        Path aside = file.resolveSibling("." + UUID.randomUUID() + ".tierflow-retiring");
+        try {
+            move(file, aside);
+        } catch (NoSuchFileException e) {
+            return true; // gone since the look
+        }
+        if (!isExpectedVersion(aside, expectedSha256, expectedVersionToken)) {
+            try {
+                Files.createLink(file, aside); // fails, without replacing, if the key was written again meanwhile
+                Files.delete(aside);
+            } catch (FileAlreadyExistsException e) {
+                Path kept = file.resolveSibling("." + UUID.randomUUID() + ".tierflow-kept");
+                move(aside, kept);
+                log.warn("site {}: {} changed while it was being retired and was written again since; the version "
+                        + "set aside is kept at {}", name, InvalidKeyException.printable(key), kept);
+            }
+            return false;
+        }
+        Files.delete(aside);
+        Optional<ObjectInfo> after = head(key);
+        if (after.isEmpty()) {
+            deleteMeta(key);
+        }
+        return true;
+    }
+
+    private static boolean isExpectedVersion(Path file, String expectedSha256, String expectedVersionToken)
+            throws IOException {
+        boolean bySha = expectedSha256 != null && !expectedSha256.isEmpty();
+        MessageDigest digest = VerifyingInputStream.newDigest(bySha ? "SHA-256" : "MD5");
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        String actual = HexFormat.of().formatHex(digest.digest());
+        return bySha ? actual.equalsIgnoreCase(expectedSha256)
+                : actual.equals(S3SiteStore.unquote(expectedVersionToken));
+    }
+
+    /** A rename is atomic and the aside file is checked before it is unlinked: always conditional. */
+    @Override
+    public boolean deletesConditionally() {
         return true;
     }
 
@@ -153,30 +236,66 @@ public final class FileSiteStore implements SiteStore {
     public void close() {
     }
 
+    /** The key's file: only for a canonical key, which can name nothing outside the root nor the sidecars. */
     private Path file(String key) {
+        Optional<String> invalid = DatasetKeys.validate(key);
+        if (invalid.isPresent()) {
+            throw new InvalidKeyException(key, invalid.get());
+        }
+        if (key.equals(META_DIR) || key.startsWith(META_DIR + "/")) {
+            throw new InvalidKeyException(key, "it names the store's own metadata directory " + META_DIR);
+        }
         Path file = root.resolve(key).normalize();
-        if (!file.startsWith(root) || file.equals(root) || key.startsWith(META_DIR)) {
-            throw new IllegalArgumentException("key " + key + " points outside site " + name);
+        if (!file.startsWith(root) || file.equals(root)) { // cannot happen for a canonical key; kept as a guard
+            throw new InvalidKeyException(key, "it points outside site " + name);
         }
         return file;
     }
 
     private Path metaFile(String key) {
-        return root.resolve(META_DIR).resolve(key + ".properties").normalize();
+        String hash = HexFormat.of().formatHex(VerifyingInputStream.newDigest("SHA-256")
+                .digest(key.getBytes(StandardCharsets.UTF_8)));
+        return root.resolve(META_DIR).resolve(hash.substring(0, 2)).resolve(hash + ".properties");
+    }
+
+    /** Where sidecars were before they were named by hash; read only, for files written by earlier versions. */
+    private Path legacyMetaFile(String key) {
+        Path file = root.resolve(META_DIR).resolve(key + ".properties").normalize();
+        return file.startsWith(root.resolve(META_DIR)) ? file : null;
     }
 
     private Properties readMeta(String key) throws IOException {
         Properties meta = new Properties();
         Path file = metaFile(key);
-        if (Files.isRegularFile(file)) {
-            try (Reader reader = Files.newBufferedReader(file)) {
-                meta.load(reader);
+        if (!Files.isRegularFile(file)) {
+            file = legacyMetaFile(key);
+        }
+        try {
+            if (file != null && Files.isRegularFile(file)) {
+                try (Reader reader = Files.newBufferedReader(file)) {
+                    meta.load(reader);
+                }
             }
+        } catch (java.nio.file.FileSystemException e) {
+            // e.g. a legacy sidecar name too long for the file system: there is none
         }
         return meta;
     }
 
+    private void deleteMeta(String key) throws IOException {
+        Files.deleteIfExists(metaFile(key));
+        Path legacy = legacyMetaFile(key);
+        try {
+            if (legacy != null) {
+                Files.deleteIfExists(legacy);
+            }
+        } catch (java.nio.file.FileSystemException e) {
+            // a name the file system could not have held: there is none
+        }
+    }
+
     private void writeMeta(String key, Properties meta) throws IOException {
+        deleteMeta(key); // a legacy sidecar must not outlive the one that replaces it
         Path file = metaFile(key);
         Files.createDirectories(file.getParent());
         Path temp = file.resolveSibling(file.getFileName() + "." + UUID.randomUUID() + ".tmp");

@@ -86,6 +86,15 @@ final class GuardedSiteStore implements SiteStore {
     }
 
     @Override
+    public boolean deletesConditionally() throws IOException {
+        try {
+            return guard(store::deletesConditionally);
+        } catch (MigrationFailure e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
     public void close() {
         store.close();
     }

@@ -2,7 +2,11 @@ package io.tierflow.migrator;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * The worker pool's own settings ({@code tierflow.migrator.*} keys in the layered config).
@@ -20,12 +24,13 @@ import java.util.Properties;
  * @param shutdownTimeout how long a graceful shutdown waits for running commands
  * @param breakerFailures consecutive failures of a site that open its circuit breaker
  * @param breakerOpen how long an open breaker keeps a site backed off before one probe is let through
+ * @param trust which sites' catalogue entries are acted on (pins), and where check-then-delete RETIREs are accepted
  * @param metricsPort port of the process's {@code GET /metrics} on 127.0.0.1 (0: any free port); used by the
  *        {@code tierflow migrator} process, not by the worker itself
  */
 public record MigratorSettings(String workerId, int concurrency, int maxPending, long multipartThreshold,
         long partSize, int partsInFlight, long partMemory, boolean requireEncryptedDestinations, boolean serverSideEncryptionHeaders, RetryPolicy retry,
-        Duration shutdownTimeout, int breakerFailures, Duration breakerOpen, int metricsPort) {
+        Duration shutdownTimeout, int breakerFailures, Duration breakerOpen, SiteTrust trust, int metricsPort) {
     public static final String PREFIX = "tierflow.migrator.";
     public static final String CONCURRENCY = PREFIX + "concurrency";
     public static final String MAX_PENDING = PREFIX + "max-pending";
@@ -43,6 +48,11 @@ public record MigratorSettings(String workerId, int concurrency, int maxPending,
     public static final String BREAKER_FAILURES = PREFIX + "breaker-failures";
     public static final String BREAKER_OPEN_MS = PREFIX + "breaker-open-ms";
     public static final String METRICS_PORT = PREFIX + "metrics-port";
+    /** {@code tierflow.migrator.site.<name>.endpoint} and {@code .bucket}: where site {@code <name>} may be. */
+    public static final String SITE_PIN_PREFIX = PREFIX + "site.";
+    public static final String REQUIRE_PINNED_SITES = PREFIX + "require-pinned-sites";
+    /** Comma-separated sites (or {@code *}) where RETIRE may check and then delete without a store condition. */
+    public static final String ACCEPT_UNCONDITIONAL_DELETE = PREFIX + "accept-unconditional-delete";
 
     public static final long DEFAULT_PART_SIZE = 64L << 20;
     /**
@@ -84,7 +94,42 @@ public record MigratorSettings(String workerId, int concurrency, int maxPending,
                 Duration.ofMillis(Long.parseLong(config.getProperty(SHUTDOWN_TIMEOUT_MS, "30000"))),
                 Integer.parseInt(config.getProperty(BREAKER_FAILURES, "3")),
                 Duration.ofMillis(Long.parseLong(config.getProperty(BREAKER_OPEN_MS, "30000"))),
+                trust(config),
                 Integer.parseInt(config.getProperty(METRICS_PORT, "18090")));
+    }
+
+    private static SiteTrust trust(Properties config) {
+        Map<String, String> endpoints = new HashMap<>();
+        Map<String, String> buckets = new HashMap<>();
+        for (String name : config.stringPropertyNames()) {
+            if (name.startsWith(SITE_PIN_PREFIX) && name.endsWith(".endpoint")) {
+                endpoints.put(name.substring(SITE_PIN_PREFIX.length(), name.length() - ".endpoint".length()),
+                        config.getProperty(name).trim());
+            } else if (name.startsWith(SITE_PIN_PREFIX) && name.endsWith(".bucket")) {
+                buckets.put(name.substring(SITE_PIN_PREFIX.length(), name.length() - ".bucket".length()),
+                        config.getProperty(name).trim());
+            }
+        }
+        Map<String, SiteTrust.Place> pins = new HashMap<>();
+        for (Map.Entry<String, String> endpoint : endpoints.entrySet()) {
+            String bucket = buckets.get(endpoint.getKey());
+            if (bucket == null) {
+                throw new IllegalArgumentException(SITE_PIN_PREFIX + endpoint.getKey() + ".endpoint is set without "
+                        + SITE_PIN_PREFIX + endpoint.getKey() + ".bucket: a pin names both");
+            }
+            pins.put(endpoint.getKey(), new SiteTrust.Place(endpoint.getValue(), bucket));
+        }
+        buckets.keySet().stream().filter(site -> !endpoints.containsKey(site)).findFirst().ifPresent(site -> {
+            throw new IllegalArgumentException(SITE_PIN_PREFIX + site + ".bucket is set without " + SITE_PIN_PREFIX
+                    + site + ".endpoint: a pin names both");
+        });
+        Set<String> accept = new HashSet<>();
+        for (String site : config.getProperty(ACCEPT_UNCONDITIONAL_DELETE, "").split(",")) {
+            if (!site.isBlank()) {
+                accept.add(site.trim());
+            }
+        }
+        return new SiteTrust(pins, Boolean.parseBoolean(config.getProperty(REQUIRE_PINNED_SITES, "false")), accept);
     }
 
     /** host name and process id, e.g. {@code 4711@worker-3}. */

@@ -3,17 +3,16 @@ package io.tierflow.migrator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tierflow.schemas.DeadLetter;
+import io.tierflow.schemas.MigrationAction;
 import io.tierflow.schemas.MigrationCommand;
 import io.tierflow.schemas.MigrationPhase;
-import io.tierflow.schemas.MigrationStatus;
 import io.tierflow.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -21,9 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,9 +29,6 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -45,24 +39,16 @@ import org.slf4j.LoggerFactory;
  * The migrator pool of one process: a member of consumer group {@code tierflow-migrator} over
  * {@code migration-commands} that runs commands on a bounded thread pool, one at a time per dataset (in offset
  * order), and writes a status to {@code migration-status} for every phase. An offset is committed only once the
- * terminal status (COMPLETED or FAILED) of every command before it is acknowledged by the broker, so a crash
- * re-delivers what was unfinished and the idempotent executor makes that harmless.
+ * terminal status (COMPLETED, FAILED or SUPERSEDED) of every command before it is acknowledged by the broker, so a
+ * crash re-delivers what was unfinished and the idempotent executor makes that harmless. A RETIRE that waits (grace
+ * period, site down) does not hold the commit back nor count against fetching: see {@link PartitionProgress}. A
+ * command older than the newest seen for its dataset is skipped as SUPERSEDED ({@link SequenceMemory}).
  */
 public final class MigratorWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MigratorWorker.class);
     public static final String GROUP_ID = "tierflow-migrator";
-
-    /** One delivery of a command, bound to the partition assignment it came with. */
-    private record Task(MigrationCommand command, TopicPartition partition, long offset, int epoch, int attempt,
-            boolean waitReported) {
-        Task nextAttempt() {
-            return new Task(command, partition, offset, epoch, attempt + 1, false);
-        }
-
-        Task waiting() {
-            return new Task(command, partition, offset, epoch, attempt, true);
-        }
-    }
+    /** Datasets whose newest command sequence is remembered: a few MB, more than the commands in flight. */
+    private static final int SEQUENCE_MEMORY = 100_000;
 
     private final MigratorSettings settings;
     private final Topics topics;
@@ -70,14 +56,16 @@ public final class MigratorWorker implements AutoCloseable {
     private final SiteCatalogueReader catalogue;
     private final CommandExecutor executor;
     private final KafkaConsumer<String, MigrationCommand> consumer;
-    private final KafkaProducer<String, MigrationStatus> producer;
-    private final KafkaProducer<String, DeadLetter> deadLetters;
+    private final StatusWriter statuses;
+    private final SequenceMemory sequences = new SequenceMemory(SEQUENCE_MEMORY);
+    /** Replayed RETIREs per partition, run once the range they were read again from has been seen whole. */
+    private final Map<TopicPartition, List<CommandTask>> heldUntilReplayed = new ConcurrentHashMap<>();
     private final MigratorMetrics metrics;
     private final List<KafkaClientMetrics> clientMetrics;
     private final ExecutorService pool;
     private final ScheduledExecutorService scheduler;
     private final Map<TopicPartition, PartitionProgress> progress = new ConcurrentHashMap<>();
-    private final Map<String, ArrayDeque<Task>> lanes = new HashMap<>(); // guarded by itself
+    private final CommandRunner runner;
     private final AtomicInteger epochs = new AtomicInteger();
     private final AtomicReference<Exception> fatal = new AtomicReference<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -106,7 +94,7 @@ public final class MigratorWorker implements AutoCloseable {
         this.topics = Topics.using(serdeConfig);
         this.sites = new SiteStores(environment, settings.multipartThreshold(), settings.partSize(),
                 settings.partsInFlight(), settings.partMemory(), settings.breakerFailures(), settings.breakerOpen(),
-                Clock.systemUTC());
+                Clock.systemUTC()).trust(settings.trust());
         Properties clients = kafkaOnly(config);
         this.catalogue = new SiteCatalogueReader(clients, topics.sites, sites);
         this.executor = new CommandExecutor(sites, settings.workerId(), settings.requireEncryptedDestinations(),
@@ -123,25 +111,22 @@ public final class MigratorWorker implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(consumerProps, topics.migrationCommands.keySerde().deserializer(),
                 topics.migrationCommands.valueSerde().deserializer());
 
-        Properties producerProps = new Properties();
-        producerProps.putAll(clients);
-        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
-        producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        this.producer = new KafkaProducer<>(producerProps, topics.migrationStatus.keySerde().serializer(),
-                topics.migrationStatus.valueSerde().serializer());
-
-        this.deadLetters = new KafkaProducer<>(producerProps, topics.deadLetters.keySerde().serializer(),
-                topics.deadLetters.valueSerde().serializer());
-
-        this.clientMetrics = List.of(new KafkaClientMetrics(consumer), new KafkaClientMetrics(producer),
-                new KafkaClientMetrics(deadLetters));
+        this.statuses = new StatusWriter(clients, topics, metrics);
+        this.clientMetrics = new ArrayList<>(List.of(new KafkaClientMetrics(consumer)));
+        statuses.producers().forEach(producer -> clientMetrics.add(new KafkaClientMetrics(producer)));
         clientMetrics.forEach(m -> m.bindTo(registry));
-        metrics.backlog(progress, p -> p.values().stream().mapToInt(PartitionProgress::pending).sum());
+        metrics.backlog(progress, p -> p.values().stream()
+                .mapToInt(partition -> partition.pending() + partition.deferredCount()).sum());
         sites.onBreaker((name, breaker) -> metrics.site(name,
                 () -> breaker.state() == CircuitBreaker.State.CLOSED));
 
         this.pool = Executors.newFixedThreadPool(settings.concurrency(), named("tierflow-migrator-transfer"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(named("tierflow-migrator-timer"));
+        this.runner = new CommandRunner(progress, executor, sites, sequences, metrics, settings.retry(), statuses, pool,
+                scheduler, () -> running, error -> {
+                    fatal.compareAndSet(null, error);
+                    consumer.wakeup();
+                });
         this.pollThread = new Thread(this::pollLoop, "tierflow-migrator-poll");
     }
 
@@ -166,11 +151,12 @@ public final class MigratorWorker implements AutoCloseable {
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                     commit();
                     partitions.forEach(progress::remove); // running commands of these finish but count no more
+                    partitions.forEach(heldUntilReplayed::remove);
                 }
 
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    partitions.forEach(p -> progress.put(p, new PartitionProgress(epochs.incrementAndGet())));
+                    assigned(partitions);
                 }
             });
             while (running && fatal.get() == null) {
@@ -181,6 +167,7 @@ public final class MigratorWorker implements AutoCloseable {
                 } catch (RecordDeserializationException e) {
                     deadLetter(e);
                 }
+                releaseReplayed();
                 commit();
                 throttle();
             }
@@ -194,39 +181,47 @@ public final class MigratorWorker implements AutoCloseable {
         }
     }
 
-    /**
-     * A command we cannot read can never be executed: it goes to {@code dead-letters} (durably, before we move
-     * past it) and the pool carries on.
-     */
+    /** A command we cannot read can never be executed: dead-lettered durably, then the pool moves past it. */
     private void deadLetter(RecordDeserializationException e) {
-        log.error("unreadable command at {} offset {} goes to {}: {}", e.topicPartition(), e.offset(),
-                Topics.DEAD_LETTERS, e.getMessage());
-        DeadLetter letter = DeadLetter.newBuilder()
-                .setSourceTopic(e.topicPartition().topic())
-                .setSourcePartition(e.topicPartition().partition())
-                .setSourceOffset(e.offset())
-                .setSourceTimestamp(e.timestamp())
-                .setKey(e.keyBuffer() == null ? null : e.keyBuffer().duplicate())
-                .setValue(e.valueBuffer() == null ? null : e.valueBuffer().duplicate())
-                .setStage("deserialization: migrator")
-                .setReason(String.valueOf(e.getMessage()))
-                .setExceptionClass(e.getCause() == null ? e.getClass().getName() : e.getCause().getClass().getName())
-                .setApplication(GROUP_ID)
-                .setAt(Instant.now())
-                .build();
-        try {
-            deadLetters.send(new ProducerRecord<>(topics.deadLetters.name(), null, letter)).get();
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing a dead letter", interrupted);
-        } catch (java.util.concurrent.ExecutionException failed) {
-            throw new IllegalStateException("could not write a dead letter; stopping", failed.getCause());
-        }
+        statuses.deadLetter(e, GROUP_ID);
         PartitionProgress partitionProgress = progress.get(e.topicPartition());
         if (partitionProgress != null) {
             partitionProgress.skipped(e.offset());
         }
         consumer.seek(e.topicPartition(), e.offset() + 1);
+    }
+
+    /**
+     * A partition starts at its committed offset, or, when the earlier owner committed past RETIREs it had deferred,
+     * at the first of them (see {@link PartitionProgress}).
+     */
+    private void assigned(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
+        for (TopicPartition partition : partitions) {
+            OffsetAndMetadata offset = committed.get(partition);
+            PartitionProgress partitionProgress = offset == null
+                    ? new PartitionProgress(epochs.incrementAndGet())
+                    : new PartitionProgress(epochs.incrementAndGet(), offset.offset(), offset.metadata());
+            progress.put(partition, partitionProgress);
+            if (partitionProgress.replayFrom() >= 0) {
+                log.info("{}: reading again from offset {} to {} for the RETIREs deferred there", partition,
+                        partitionProgress.replayFrom(), partitionProgress.replayEnd());
+                consumer.seek(partition, partitionProgress.replayFrom());
+            }
+        }
+    }
+
+    /** Starts the replayed RETIREs of every partition whose replayed range has now been read whole. */
+    private void releaseReplayed() {
+        progress.forEach((partition, partitionProgress) -> {
+            if (partitionProgress.replaying() && consumer.position(partition) >= partitionProgress.replayEnd()) {
+                partitionProgress.replayDone();
+                List<CommandTask> held = heldUntilReplayed.remove(partition);
+                if (held != null) {
+                    held.forEach(runner::enqueue);
+                }
+            }
+        });
     }
 
     private void accept(ConsumerRecord<String, MigrationCommand> record) {
@@ -235,163 +230,40 @@ public final class MigratorWorker implements AutoCloseable {
         if (partitionProgress == null || record.value() == null) {
             return;
         }
+        MigrationCommand command = record.value();
+        sequences.seen(command.getKey(), command.getSequence());
+        if (partitionProgress.isReplay(record.offset())) {
+            // Handled before; read again only for the RETIREs an earlier owner had deferred. Every RETIRE of the
+            // range is taken (which were deferred is not recorded); running one again is harmless.
+            if (command.getAction() == MigrationAction.RETIRE) {
+                partitionProgress.deferred(record.offset());
+                heldUntilReplayed.computeIfAbsent(partition, p -> new ArrayList<>()).add(new CommandTask(command,
+                        partition, record.offset(), partitionProgress.epoch(), 1, false, true));
+            }
+            return;
+        }
         partitionProgress.accepted(record.offset());
-        metrics.commandReceived(record.value().getAction());
-        Task task = new Task(record.value(), partition, record.offset(), partitionProgress.epoch(), 1, false);
-        send(executor.status(task.command(), MigrationPhase.QUEUED, 1, 0));
-        synchronized (lanes) {
-            ArrayDeque<Task> lane = lanes.get(task.command().getKey());
-            if (lane != null) {
-                lane.add(task); // an earlier command for this dataset is still running: keep the order
-                return;
-            }
-            lanes.put(task.command().getKey(), new ArrayDeque<>());
-        }
-        submit(task);
-    }
-
-    private void submit(Task task) {
-        try {
-            pool.execute(() -> run(task));
-        } catch (RejectedExecutionException e) {
-            log.debug("shutting down; command {} will be redelivered", task.command().getId());
-        }
-    }
-
-    private void run(Task task) {
-        PartitionProgress partitionProgress = progress.get(task.partition());
-        if (partitionProgress == null || partitionProgress.epoch() != task.epoch() || !running) {
-            next(task); // partition revoked or stopping: its new owner will get the command again
-            return;
-        }
-        MigrationCommand command = task.command();
-        Instant availableAt = max(sites.availableAt(command.getSourceSite()),
-                sites.availableAt(command.getDestinationSite()));
-        if (availableAt.isAfter(Instant.now())) {
-            // A site it needs is backed off: wait without spending an attempt, and say so once.
-            if (!task.waitReported()) {
-                reportWaiting(task, ErrorCode.SITE_UNAVAILABLE, "waiting for a site that is backed off until "
-                        + availableAt);
-            }
-            later(task.waiting(), Duration.between(Instant.now(), availableAt));
-            return;
-        }
-        long started = System.nanoTime();
-        Outcome outcome = executor.execute(command, task.attempt(), this::send);
-        if (!(outcome instanceof Outcome.NotYet)) {
-            metrics.transferTook(command.getAction(), Duration.ofNanos(System.nanoTime() - started));
-        }
-        if (outcome instanceof Outcome.Completed completed) {
-            log.info("command {} {} {} {}→{} completed", command.getId(), command.getAction(), command.getKey(),
-                    command.getSourceSite(), command.getDestinationSite());
-            finish(task, completed.status());
-        } else if (outcome instanceof Outcome.NotYet notYet) {
-            later(task, Duration.between(Instant.now(), notYet.notBefore()));
-        } else if (outcome instanceof Outcome.Failed failed) {
-            if (settings.retry().shouldRetry(task.attempt(), failed.code())) {
-                Duration delay = settings.retry().delayAfter(task.attempt(), ThreadLocalRandom.current()::nextDouble);
-                log.warn("command {} attempt {} failed ({}: {}); retrying in {} ms", command.getId(), task.attempt(),
-                        failed.code().code(), failed.message(), delay.toMillis());
-                reportWaiting(task, failed.code(), "attempt " + task.attempt() + " failed, retrying: "
-                        + failed.message());
-                later(task.nextAttempt(), delay);
-            } else {
-                log.warn("command {} failed: {} {}", command.getId(), failed.code().code(), failed.message());
-                finish(task, executor.failed(command, task.attempt(), failed.code(), failed.message()));
-            }
-        }
-    }
-
-    /** Runs the task again after {@code delay} without blocking a transfer thread; its dataset stays held. */
-    private void later(Task task, Duration delay) {
-        try {
-            scheduler.schedule(() -> submit(task), Math.max(delay.toMillis(), 0), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            log.debug("shutting down; command {} will be redelivered", task.command().getId());
-        }
-    }
-
-    /** Writes the terminal status; only once the broker has it is the offset done and the dataset free. */
-    private void finish(Task task, MigrationStatus status) {
-        producer.send(new ProducerRecord<>(topics.migrationStatus.name(), status.getKey(), status),
-                (metadata, error) -> {
-                    if (error != null) {
-                        // Without its status the command must run again: stop, so the group re-delivers it.
-                        log.error("could not write the status of command {}; stopping", task.command().getId(),
-                                error);
-                        fatal.compareAndSet(null, error);
-                        consumer.wakeup();
-                    } else {
-                        metrics.statusWritten(status.getPhase());
-                        if (status.getPhase() == MigrationPhase.FAILED) {
-                            metrics.failed(ErrorCode.fromCode(status.getErrorCode()));
-                        }
-                        PartitionProgress partitionProgress = progress.get(task.partition());
-                        if (partitionProgress != null && partitionProgress.epoch() == task.epoch()) {
-                            partitionProgress.finished(task.offset());
-                        }
-                    }
-                    next(task);
-                });
-    }
-
-    /** Frees the dataset's lane: starts its next command, if any. */
-    private void next(Task task) {
-        Task following;
-        synchronized (lanes) {
-            ArrayDeque<Task> lane = lanes.get(task.command().getKey());
-            following = lane == null ? null : lane.poll();
-            if (following == null) {
-                lanes.remove(task.command().getKey());
-            }
-        }
-        if (following != null) {
-            submit(following);
-        }
-    }
-
-    /**
-     * A non-terminal status (QUEUED with an error code) so operators see a command waiting on a failure; the
-     * streams app acts on COMPLETED and FAILED only.
-     */
-    private void reportWaiting(Task task, ErrorCode code, String message) {
-        MigrationStatus status = executor.status(task.command(), MigrationPhase.QUEUED, task.attempt(), 0);
-        status.setErrorCode(code.code());
-        status.setErrorMessage(message);
-        send(status);
-    }
-
-    private static Instant max(Instant a, Instant b) {
-        return a.isAfter(b) ? a : b;
-    }
-
-    private void send(MigrationStatus status) {
-        producer.send(new ProducerRecord<>(topics.migrationStatus.name(), status.getKey(), status),
-                (metadata, error) -> {
-                    if (error == null) {
-                        metrics.statusWritten(status.getPhase());
-                    } else {
-                        // A lost progress status is harmless: the terminal one decides, and its loss stops the pool.
-                        log.warn("could not write a {} status of command {}: {}", status.getPhase(),
-                                status.getCommandId(), error.toString());
-                    }
-                });
+        metrics.commandReceived(command.getAction());
+        statuses.send(executor.status(command, MigrationPhase.QUEUED, 1, 0));
+        runner.enqueue(new CommandTask(command, partition, record.offset(), partitionProgress.epoch(), 1, false, false));
     }
 
     private void commit() {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        Map<TopicPartition, PartitionProgress.Commit> commits = new HashMap<>();
         progress.forEach((partition, p) -> {
-            long offset = p.toCommit();
-            if (offset >= 0) {
-                offsets.put(partition, new OffsetAndMetadata(offset));
+            PartitionProgress.Commit commit = p.toCommit();
+            if (commit != null) {
+                commits.put(partition, commit);
             }
         });
-        if (!offsets.isEmpty()) {
+        if (!commits.isEmpty()) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            commits.forEach((partition, c) -> offsets.put(partition, new OffsetAndMetadata(c.offset(), c.metadata())));
             consumer.commitSync(offsets);
-            offsets.forEach((partition, offset) -> {
+            commits.forEach((partition, commit) -> {
                 PartitionProgress p = progress.get(partition);
                 if (p != null) {
-                    p.committed(offset.offset());
+                    p.committed(commit);
                 }
             });
         }
@@ -409,7 +281,7 @@ public final class MigratorWorker implements AutoCloseable {
 
     private void shutdown() {
         running = false;
-        scheduler.shutdownNow(); // deferred retires and retries: redelivered to whoever owns the partition next
+        scheduler.shutdownNow(); // deferred retires and retries: found again by whoever owns the partition next
         pool.shutdown();
         try {
             if (!pool.awaitTermination(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -417,7 +289,7 @@ public final class MigratorWorker implements AutoCloseable {
                         settings.shutdownTimeout());
                 pool.shutdownNow();
             }
-            producer.flush();
+            statuses.flush();
             if (fatal.get() == null) {
                 commit();
             }
@@ -428,8 +300,7 @@ public final class MigratorWorker implements AutoCloseable {
         } finally {
             clientMetrics.forEach(KafkaClientMetrics::close);
             consumer.close();
-            producer.close();
-            deadLetters.close();
+            statuses.close();
             catalogue.close();
             sites.close();
             stopped.countDown();

@@ -16,4 +16,8 @@ public sealed interface Outcome {
     /** Too early (a retire grace period): run the command again at {@code notBefore}. */
     record NotYet(Instant notBefore) implements Outcome {
     }
+
+    /** Skipped, nothing changed: a newer command for the same dataset was seen, so this one is stale. */
+    record Superseded(String reason) implements Outcome {
+    }
 }

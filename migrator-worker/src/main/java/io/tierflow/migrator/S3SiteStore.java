@@ -1,24 +1,14 @@
 package io.tierflow.migrator;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.UUID;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,11 +22,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
-import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
@@ -49,6 +37,7 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 public final class S3SiteStore implements SiteStore {
     private static final Logger log = LoggerFactory.getLogger(S3SiteStore.class);
     static final String SHA256_METADATA = "sha256";
+    static final String SEQUENCE_METADATA = "tierflow-sequence";
     /** S3's smallest allowed part (except the last). */
     public static final long MIN_PART_SIZE = 5L << 20;
     /** Our largest part: parts are held in memory (one byte array each). */
@@ -58,9 +47,9 @@ public final class S3SiteStore implements SiteStore {
     private final String bucket;
     private final S3Client s3;
     private final long multipartThreshold;
-    private final long partSize;
-    private final int partsInFlight;
-    private final PartMemory memory;
+    private final S3MultipartUpload multipart;
+    /** Whether the store honours If-Match on DELETE: asked once, on first need (null: not asked yet). */
+    private volatile Boolean deletesConditionally;
 
     public S3SiteStore(String name, URI endpoint, String bucket, AwsBasicCredentials credentials,
             long multipartThreshold, long partSize, int partsInFlight, PartMemory memory) {
@@ -70,9 +59,6 @@ public final class S3SiteStore implements SiteStore {
         this.name = name;
         this.bucket = bucket;
         this.multipartThreshold = Math.max(multipartThreshold, 1);
-        this.partSize = partSize;
-        this.partsInFlight = Math.max(partsInFlight, 1);
-        this.memory = memory;
         this.s3 = S3Client.builder()
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
@@ -85,6 +71,7 @@ public final class S3SiteStore implements SiteStore {
                 .putAuthScheme(UnsignedPayloadSigner.scheme())
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .build();
+        this.multipart = new S3MultipartUpload(name, bucket, s3, partSize, Math.max(partsInFlight, 1), memory);
     }
 
     @Override
@@ -97,7 +84,7 @@ public final class S3SiteStore implements SiteStore {
         try {
             HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
             return Optional.of(new ObjectInfo(head.contentLength(), unquote(head.eTag()),
-                    head.metadata().get(SHA256_METADATA), head.storageClassAsString()));
+                    head.metadata().get(SHA256_METADATA), head.storageClassAsString(), sequence(head.metadata())));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
@@ -117,7 +104,8 @@ public final class S3SiteStore implements SiteStore {
                     .ifMatch(versionToken == null ? null : quote(versionToken)));
             GetObjectResponse object = in.response();
             return new ObjectStream(new ObjectInfo(object.contentLength(), unquote(object.eTag()),
-                    object.metadata().get(SHA256_METADATA), object.storageClassAsString()), in);
+                    object.metadata().get(SHA256_METADATA), object.storageClassAsString(),
+                    sequence(object.metadata())), in);
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
                 throw new MigrationFailure(ErrorCode.MISSING_SOURCE, key + " is not at site " + name, e);
@@ -137,7 +125,7 @@ public final class S3SiteStore implements SiteStore {
         try {
             String etag = size < multipartThreshold
                     ? putSingle(key, verified, size, options)
-                    : putMultipart(key, verified, size, options, progress);
+                    : multipart.put(key, verified, size, options, progress);
             progress.accept(size);
             return new WriteResult(verified.count(), verified.actualSha256(), etag);
         } catch (SdkException | IllegalStateException | IOException e) {
@@ -162,7 +150,7 @@ public final class S3SiteStore implements SiteStore {
             throws MigrationFailure {
         return unquote(s3.putObject(b -> b.bucket(bucket).key(key).contentLength(size)
                         .contentType("application/octet-stream") // form-urlencoded would break the signature
-                        .metadata(Map.of(SHA256_METADATA, options.sha256()))
+                        .metadata(metadata(options))
                         // The checksum the bytes must have, known before the first byte is sent: a store that
                         // checks it (S3) refuses bytes changed on the way and keeps it as the object's checksum.
                         .checksumSHA256(base64(options.sha256()))
@@ -176,143 +164,6 @@ public final class S3SiteStore implements SiteStore {
     /** The base64 form of a hex SHA-256, as x-amz-checksum-sha256 carries it. */
     static String base64(String hexSha256) {
         return Base64.getEncoder().encodeToString(HexFormat.of().parseHex(hexSha256));
-    }
-
-    /**
-     * Parts are read one after another from the single source stream (which hashes every byte) into memory, and up
-     * to {@code partsInFlight} of them upload at once, within the process-wide {@link PartMemory} budget. A buffered
-     * body can be re-sent, so the SDK may retry a part on its own. (Parts used to be spooled through temporary files;
-     * that wrote every large object to disk twice, and the benchmark showed the cost.) The last part is only read, hence only
-     * sent, once the whole stream has been verified.
-     */
-    private String putMultipart(String key, VerifyingInputStream verified, long size, WriteOptions options,
-            LongConsumer progress) throws MigrationFailure, IOException {
-        abortStaleUploads(key);
-        String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)
-                .contentType("application/octet-stream")
-                .metadata(Map.of(SHA256_METADATA, options.sha256()))
-                .storageClass(options.storageClass())
-                .serverSideEncryption(options.serverSideEncryption() ? ServerSideEncryption.AES256 : null))
-                .uploadId();
-        boolean completed = false;
-        ExecutorService uploads = Executors.newFixedThreadPool(partsInFlight, runnable -> {
-            Thread thread = new Thread(runnable, "tierflow-part-upload-" + name);
-            thread.setDaemon(true);
-            return thread;
-        });
-        Semaphore slots = new Semaphore(partsInFlight);
-        List<Future<CompletedPart>> pending = new ArrayList<>();
-        // Releases the budget of every part read, also of those that never got to upload (shut down unstarted).
-        List<Runnable> heldParts = new ArrayList<>();
-        long[] uploaded = {0};
-        try {
-            long read = 0;
-            for (int number = 1; read < size; number++) {
-                long length = Math.min(partSize, size - read);
-                slots.acquire();
-                try {
-                    memory.acquire(length);
-                } catch (InterruptedException e) {
-                    slots.release();
-                    throw e;
-                }
-                byte[] buffer;
-                try (InputStream part = new BoundedInputStream(verified, length)) {
-                    buffer = part.readNBytes((int) length);
-                } catch (IOException | RuntimeException e) {
-                    memory.release(length);
-                    slots.release();
-                    throw e;
-                }
-                read += length;
-                int partNumber = number;
-                AtomicBoolean held = new AtomicBoolean(true);
-                heldParts.add(() -> {
-                    if (held.compareAndSet(true, false)) {
-                        memory.release(length);
-                    }
-                });
-                // A body the SDK can open again, so it may retry the part; the buffer is not copied.
-                RequestBody body = RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buffer), length,
-                        "application/octet-stream");
-                pending.add(uploads.submit(() -> {
-                    try {
-                        String etag = unquote(s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-                                .partNumber(partNumber).contentLength(length), body).eTag());
-                        synchronized (uploaded) {
-                            uploaded[0] += length;
-                            progress.accept(uploaded[0]);
-                        }
-                        return CompletedPart.builder().partNumber(partNumber).eTag(quote(etag)).build();
-                    } finally {
-                        if (held.compareAndSet(true, false)) {
-                            memory.release(length);
-                        }
-                        slots.release();
-                    }
-                }));
-            }
-            List<CompletedPart> parts = new ArrayList<>();
-            for (Future<CompletedPart> part : pending) {
-                parts.add(part.get());
-            }
-            String etag = unquote(s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-                    .multipartUpload(m -> m.parts(parts))
-                    .ifNoneMatch(options.replacingVersion() == null ? "*" : null)
-                    .ifMatch(options.replacingVersion() == null ? null : quote(options.replacingVersion())))
-                    .eTag());
-            completed = true;
-            return etag;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while uploading " + key, e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof MigrationFailure failure) {
-                throw failure;
-            }
-            if (cause instanceof SdkException sdk) {
-                throw sdk; // translated by put()
-            }
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            throw new IllegalStateException(cause);
-        } finally {
-            uploads.shutdownNow();
-            try {
-                // Let in-flight parts end (they fail fast once aborted) before their temp files are gone.
-                uploads.awaitTermination(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            heldParts.forEach(Runnable::run);
-            if (!completed) {
-                abortQuietly(key, uploadId);
-            }
-        }
-    }
-
-    /** Aborts uploads of this key that an earlier, killed worker left behind; they would cost storage forever. */
-    private void abortStaleUploads(String key) {
-        try {
-            for (MultipartUpload upload : s3.listMultipartUploads(b -> b.bucket(bucket).prefix(key)).uploads()) {
-                if (upload.key().equals(key)) {
-                    log.info("aborting stale multipart upload of {} at site {}", key, name);
-                    abortQuietly(key, upload.uploadId());
-                }
-            }
-        } catch (S3Exception e) {
-            log.debug("site {} cannot list multipart uploads ({}); none aborted", name, e.statusCode());
-        }
-    }
-
-    private void abortQuietly(String key, String uploadId) {
-        try {
-            s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
-        } catch (SdkException e) {
-            log.warn("could not abort multipart upload of {} at site {}: {}", key, name, e.toString());
-        }
     }
 
     @Override
@@ -362,9 +213,63 @@ public final class S3SiteStore implements SiteStore {
         return true;
     }
 
+    /**
+     * Asks the store once: a probe object is deleted with If-Match on an ETag it does not have. A store that honours
+     * the condition answers 412 and keeps it; one that ignores it (S3Proxy 4.1 with its filesystem backend: its
+     * DELETE handler reads no conditional header) deletes it.
+     */
+    @Override
+    public boolean deletesConditionally() {
+        Boolean known = deletesConditionally;
+        if (known != null) {
+            return known;
+        }
+        String probe = ".tierflow-probe/" + UUID.randomUUID();
+        s3.putObject(b -> b.bucket(bucket).key(probe).contentType("application/octet-stream"),
+                RequestBody.fromBytes(new byte[] {1}));
+        boolean honoured;
+        try {
+            s3.deleteObject(b -> b.bucket(bucket).key(probe).ifMatch("\"00000000000000000000000000000000\""));
+            honoured = false; // even a store that answered 2xx and kept it gives no signal to rely on
+        } catch (S3Exception e) {
+            if (e.statusCode() != 412) {
+                throw e;
+            }
+            honoured = true;
+        } finally {
+            try {
+                s3.deleteObject(b -> b.bucket(bucket).key(probe));
+            } catch (SdkException e) {
+                log.warn("site {}: could not remove probe object {}: {}", name, probe, e.toString());
+            }
+        }
+        if (!honoured) {
+            log.error("site {} ignores If-Match on DELETE: a RETIRE there could delete a version written after its "
+                    + "check, so RETIREs at this site are refused (unsafe_delete) unless the operator accepts the "
+                    + "risk ({})", name, MigratorSettings.ACCEPT_UNCONDITIONAL_DELETE);
+        }
+        deletesConditionally = honoured;
+        return honoured;
+    }
+
     @Override
     public void close() {
         s3.close();
+    }
+
+    /** What every copy carries: its SHA-256, and the sequence of the command that wrote it when known. */
+    static Map<String, String> metadata(WriteOptions options) {
+        return options.sequence() > 0
+                ? Map.of(SHA256_METADATA, options.sha256(), SEQUENCE_METADATA, String.valueOf(options.sequence()))
+                : Map.of(SHA256_METADATA, options.sha256());
+    }
+
+    private static long sequence(Map<String, String> metadata) {
+        try {
+            return Long.parseLong(metadata.getOrDefault(SEQUENCE_METADATA, "0"));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private MigrationFailure translateWriteFailure(String key, SdkException e) {
@@ -391,7 +296,7 @@ public final class S3SiteStore implements SiteStore {
         return etag;
     }
 
-    private static String quote(String etag) {
+    static String quote(String etag) {
         return etag.startsWith("\"") ? etag : "\"" + etag + "\"";
     }
 }

@@ -39,6 +39,12 @@ public interface SiteStore extends AutoCloseable {
      */
     boolean deleteIfVersion(String key, String expectedSha256, String expectedVersionToken) throws IOException;
 
+    /**
+     * Whether {@link #deleteIfVersion} is conditional at the store itself (a delete that cannot remove another
+     * version written after the check), as opposed to a check followed by a plain delete. May ask the store once.
+     */
+    boolean deletesConditionally() throws IOException;
+
     @Override
     void close();
 }

@@ -10,14 +10,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sites the worker knows, from the {@code sites} topic, each with a ready {@link SiteStore} behind the site's
- * {@link CircuitBreaker}. A site whose catalogue entry changes (new endpoint or bucket) gets a new store; its
- * breaker stays, since the site's health does not change with its entry.
+ * {@link CircuitBreaker}. An entry is acted on only where {@link SiteTrust} allows: one that moves a site elsewhere
+ * than the operator pinned (or than this process first saw it) is refused, logged, and leaves the site unusable
+ * rather than redirect signed requests. The breaker stays across entries, since a site's health does not change
+ * with its entry.
  */
 public final class SiteStores implements AutoCloseable {
-    private record Entry(Site site, SiteStore store) {
+    private static final Logger log = LoggerFactory.getLogger(SiteStores.class);
+
+    /** A catalogue entry, with its store, or the reason it is refused (and no store). */
+    private record Entry(Site site, SiteStore store, String refusal) {
     }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
@@ -31,6 +38,8 @@ public final class SiteStores implements AutoCloseable {
     private final Duration breakerOpen;
     private final Clock clock;
     private volatile BiConsumer<String, CircuitBreaker> breakerListener = (name, breaker) -> { };
+    private final Map<String, SiteTrust.Place> firstSeen = new ConcurrentHashMap<>();
+    private volatile SiteTrust trust = SiteTrust.firstSeen();
 
     /** Stores with breakers that open after 3 consecutive failures, for 30 seconds. */
     public SiteStores(Map<String, String> environment, long multipartThreshold, long partSize) {
@@ -59,6 +68,16 @@ public final class SiteStores implements AutoCloseable {
         this.breakerFailures = breakerFailures;
         this.breakerOpen = breakerOpen;
         this.clock = clock;
+    }
+
+    /** Decides which catalogue entries are acted on from now on; set before the catalogue is read. */
+    public SiteStores trust(SiteTrust trust) {
+        this.trust = trust;
+        return this;
+    }
+
+    public SiteTrust trust() {
+        return trust;
     }
 
     /** The site's breaker (created on first use, so even a site not yet in the catalogue has one). */
@@ -101,19 +120,33 @@ public final class SiteStores implements AutoCloseable {
         }
         Entry old;
         if (site == null) {
-            old = entries.remove(name);
+            old = entries.remove(name); // where it was first seen is kept: a tombstone does not reset the trust
         } else {
             old = entries.get(name);
-            if (old != null && old.site().getEndpoint().equals(site.getEndpoint())
-                    && old.site().getBucket().equals(site.getBucket())) {
-                entries.put(name, new Entry(site, old.store())); // same place, new prices or flags
-                return;
+            Optional<String> refusal = name.equals(site.getName()) ? trust.refusal(site, firstSeen.get(name))
+                    : Optional.of("the sites record keyed " + name + " names site " + site.getName());
+            if (refusal.isPresent()) {
+                log.error("site {} refused: {}; no request is sent to it until its entry agrees", name,
+                        refusal.get());
+                entries.put(name, new Entry(site, null, refusal.get()));
+            } else {
+                firstSeen.putIfAbsent(name, SiteTrust.Place.of(site));
+                if (old != null && old.store() != null && old.site().getEndpoint().equals(site.getEndpoint())
+                        && old.site().getBucket().equals(site.getBucket())) {
+                    entries.put(name, new Entry(site, old.store(), null)); // same place, new prices or flags
+                    return;
+                }
+                entries.put(name, new Entry(site, open(site), null));
             }
-            entries.put(name, new Entry(site, open(site)));
         }
-        if (old != null) {
+        if (old != null && old.store() != null) {
             old.store().close();
         }
+    }
+
+    /** Why the site's catalogue entry is not acted on, or empty when it is (or the site is unknown). */
+    public Optional<String> refusal(String name) {
+        return Optional.ofNullable(entries.get(name)).map(Entry::refusal);
     }
 
     public Optional<Site> site(String name) {
@@ -121,7 +154,7 @@ public final class SiteStores implements AutoCloseable {
     }
 
     public Optional<SiteStore> store(String name) {
-        return Optional.ofNullable(entries.get(name)).map(Entry::store);
+        return Optional.ofNullable(entries.get(name)).map(Entry::store); // none for a refused entry
     }
 
     private SiteStore open(Site site) {
@@ -139,7 +172,7 @@ public final class SiteStores implements AutoCloseable {
 
     @Override
     public void close() {
-        entries.values().forEach(e -> e.store().close());
+        entries.values().stream().filter(e -> e.store() != null).forEach(e -> e.store().close());
         entries.clear();
     }
 }

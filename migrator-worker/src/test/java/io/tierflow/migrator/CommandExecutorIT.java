@@ -177,16 +177,50 @@ class CommandExecutorIT {
     }
 
     @Test
-    void shouldReplaceAStaleCopyItHasSeenAtTheDestination() throws Exception {
+    void shouldReplaceAStaleCopyAnEarlierMigrationLeftAtTheDestination() throws Exception {
         String key = "stale/" + UUID.randomUUID();
-        seed("azure", key, randomBytes(777)); // an old version left from an earlier placement
+        byte[] old = randomBytes(777);
+        MigrationCommand earlier = copyCommand(seed("aws", key, old), "aws", "azure", "STANDARD");
+        earlier.setSequence(2);
+        completed(executor.execute(earlier, 1, status -> { })); // an old version left from an earlier placement
         byte[] bytes = randomBytes(9_000);
         MigrationCommand copy = copyCommand(seed("aws", key, bytes), "aws", "azure", "STANDARD");
+        copy.setSequence(7);
 
         MigrationStatus done = completed(executor.execute(copy, 1, status -> { }));
 
         assertEquals(FileSiteStoreTest.sha256(bytes), done.getSha256());
         assertArrayEquals(bytes, read("azure", key));
+    }
+
+    @Test
+    void shouldNeverReplaceAnObjectNoEarlierMigrationWrote() throws Exception {
+        String key = "owners/" + UUID.randomUUID();
+        byte[] owners = randomBytes(777);
+        seed("azure", key, owners); // the owner's own object there, maybe newer than the one moved
+        MigrationCommand copy = copyCommand(seed("aws", key, randomBytes(9_000)), "aws", "azure", "STANDARD");
+        copy.setSequence(7);
+
+        assertFailed(ErrorCode.VERSION_CONFLICT, executor.execute(copy, 1, status -> { }));
+        assertArrayEquals(owners, read("azure", key));
+    }
+
+    @Test
+    void shouldSkipAReplayedCopyWhenANewerCommandWroteTheDestination() throws Exception {
+        String key = "replayed-copy/" + UUID.randomUUID();
+        byte[] v1 = randomBytes(1_500);
+        MigrationCommand first = copyCommand(seed("aws", key, v1), "aws", "azure", "STANDARD");
+        first.setSequence(1);
+        byte[] v2 = randomBytes(1_600);
+        MigrationCommand newer = copyCommand(seed("gcp", key, v2), "gcp", "azure", "STANDARD");
+        newer.setSequence(9);
+        completed(executor.execute(first, 1, status -> { }));
+        completed(executor.execute(newer, 1, status -> { }));
+
+        Outcome replayed = executor.execute(first, 1, status -> { }); // v1 still at aws: nothing stops it but this
+
+        assertInstanceOf(Outcome.Superseded.class, replayed);
+        assertArrayEquals(v2, read("azure", key), "the newer version is not overwritten by the older");
     }
 
     @Test
@@ -229,6 +263,9 @@ class CommandExecutorIT {
         MigrationCommand copy = copyCommand(seed("aws", "conflict/" + UUID.randomUUID(), bytes), "aws", "azure",
                 "STANDARD");
         copy.setExpectedVersionToken("0123456789abcdef0123456789abcdef");
+        // Another version: other bytes. (Another token on the same bytes, with their checksum stored, is the same
+        // version as its store names it: see shouldMoveOnFromAFileSiteWithTheQuotedETagOfTheInventory.)
+        copy.setExpectedSha256(FileSiteStoreTest.sha256(randomBytes(999)));
 
         assertFailed(ErrorCode.VERSION_CONFLICT, executor.execute(copy, 1, status -> { }));
         assertFalse(exists("azure", copy.getKey()));
@@ -370,8 +407,10 @@ class CommandExecutorIT {
     void shouldRetireOnlyAfterTheGracePeriodAndOnlyTheExpectedVersion() throws Exception {
         byte[] bytes = randomBytes(2_000);
         Seeded seeded = seed("azure", "retire/" + UUID.randomUUID(), bytes);
+        seed("gcp", seeded.key(), bytes); // the copy that stays
         MigrationCommand retire = copyCommand(seeded, "azure", "azure", "STANDARD");
         retire.setAction(MigrationAction.RETIRE);
+        retire.setKeepSite("gcp");
         Instant later = Instant.now().plusSeconds(3600);
         retire.setNotBefore(later);
 
@@ -387,7 +426,37 @@ class CommandExecutorIT {
 
         completed(executor.execute(retire, 1, status -> { }));
         assertFalse(exists("azure", seeded.key()));
+        assertArrayEquals(bytes, read("gcp", seeded.key()));
         completed(executor.execute(retire, 1, status -> { })); // redelivered: already gone is done
+    }
+
+    /**
+     * RETIRE relies on the store refusing a DELETE whose If-Match no longer holds; the worker asks each S3 site once.
+     * S3Proxy 4.1 as the local stack runs it does honour it (older S3Proxy releases ignored it).
+     */
+    @Test
+    void shouldFindThatTheLocalS3SitesHonourConditionalDeletes() throws Exception {
+        byte[] bytes = randomBytes(2_100);
+        Seeded seeded = seed("aws", "conditional/" + UUID.randomUUID(), bytes);
+        try (S3Client s3 = stack.s3Client("aws")) {
+            software.amazon.awssdk.services.s3.model.S3Exception refused = org.junit.jupiter.api.Assertions
+                    .assertThrows(software.amazon.awssdk.services.s3.model.S3Exception.class, () -> s3.deleteObject(
+                            b -> b.bucket(LocalStack.BUCKET).key(seeded.key()).ifMatch("\"" + "0".repeat(32) + "\"")));
+            assertEquals(412, refused.statusCode());
+        }
+        assertArrayEquals(bytes, read("aws", seeded.key()), "a DELETE whose condition fails deletes nothing");
+        assertTrue(sites.store("aws").orElseThrow().deletesConditionally(), "and the probe finds so");
+    }
+
+    @Test
+    void shouldRefuseARetireThatNamesNoCopyToKeep() throws Exception {
+        byte[] bytes = randomBytes(2_200);
+        Seeded seeded = seed("azure", "no-keep/" + UUID.randomUUID(), bytes);
+        MigrationCommand retire = copyCommand(seeded, "azure", "azure", "STANDARD");
+        retire.setAction(MigrationAction.RETIRE); // as an older streams app issued it
+
+        assertFailed(ErrorCode.KEPT_COPY_MISSING, executor.execute(retire, 1, status -> { }));
+        assertArrayEquals(bytes, read("azure", seeded.key()));
     }
 
     @Test

@@ -85,6 +85,119 @@ class FileSiteStoreTest {
 
     @Test
     void shouldRefuseKeysOutsideTheSite() {
-        assertThrows(IllegalArgumentException.class, () -> store().head("../escape"));
+        assertThrows(InvalidKeyException.class, () -> store().head("../escape"));
+    }
+
+    /** The owner's tool rewrites the file; the sidecar still describes the version Tierflow wrote. */
+    @Test
+    void shouldNotDeleteAFileRewrittenBehindItsBack() throws Exception {
+        store().put(KEY, new ByteArrayInputStream(BYTES), BYTES.length,
+                new WriteOptions(null, sha256(BYTES), false, null), done -> { });
+        byte[] newer = "HELLO, TIERS".getBytes(StandardCharsets.UTF_8); // same size
+        Path file = root.resolve(KEY);
+        Path temp = file.resolveSibling("owner.tmp");
+        Files.write(temp, newer);
+        Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+
+        ObjectInfo seen = store().head(KEY).orElseThrow();
+        assertFalse(seen.writtenByTierflow(), "the sidecar no longer describes the file");
+        assertFalse(store().deleteIfVersion(KEY, sha256(BYTES), null));
+        assertArrayEquals(newer, Files.readAllBytes(file));
+    }
+
+    /**
+     * An owner writing new versions while RETIREs of the old one run: whichever comes first, a version the delete was
+     * not told about is never removed. Many rounds, the owner's write at a random moment of each.
+     */
+    @Test
+    void shouldNeverDeleteAVersionWrittenWhileItIsBeingDeleted() throws Exception {
+        java.util.Random random = new java.util.Random(18);
+        Path file = root.resolve(KEY);
+        for (int round = 0; round < 200; round++) {
+            byte[] old = ("old " + round).getBytes(StandardCharsets.UTF_8);
+            byte[] newer = ("new " + round).getBytes(StandardCharsets.UTF_8);
+            Files.deleteIfExists(file);
+            store().put(KEY, new ByteArrayInputStream(old), old.length, new WriteOptions(null, sha256(old), false,
+                    null), done -> { });
+            long delayNanos = random.nextInt(300_000);
+            Thread owner = new Thread(() -> {
+                long until = System.nanoTime() + delayNanos;
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                try {
+                    Path temp = file.resolveSibling("owner-" + delayNanos);
+                    Files.write(temp, newer);
+                    Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            owner.start();
+            store().deleteIfVersion(KEY, sha256(old), null);
+            owner.join();
+
+            assertTrue(Files.isRegularFile(file), "round " + round + ": the owner's version was deleted");
+            assertArrayEquals(newer, Files.readAllBytes(file), "round " + round);
+        }
+    }
+
+    /**
+     * Random keys of every bad shape (and good ones) written, read and deleted: the bad ones are refused as bad keys
+     * before any file is touched, and nothing ever appears outside the site's root, whose tree holds only the good
+     * keys' files and the sidecars.
+     */
+    @Test
+    void shouldKeepEveryKeyInsideItsRoot(@TempDir Path sandbox) throws Exception {
+        Path siteRoot = sandbox.resolve("site");
+        Files.createDirectories(sandbox.resolve("outside"));
+        FileSiteStore store = new FileSiteStore("fuzz", siteRoot);
+        CircuitBreaker breaker = new CircuitBreaker(3, java.time.Duration.ofSeconds(30), java.time.Clock.systemUTC());
+        SiteStore guarded = new GuardedSiteStore(store, breaker);
+        java.util.Random random = new java.util.Random(20261207L);
+        String[] pieces = {"a", "b", "..", ".", "/", "/", "\\", "\u0000", "\n", "\u007f", "é", "数据", "x".repeat(256),
+            ".tierflow-meta", "~", " ", ":", "%2e%2e"};
+        java.util.Set<String> written = new java.util.HashSet<>();
+        for (int i = 0; i < 2_000; i++) {
+            StringBuilder key = new StringBuilder(random.nextBoolean() ? "" : "/");
+            for (int n = random.nextInt(6); n >= 0; n--) {
+                key.append(pieces[random.nextInt(pieces.length)]);
+            }
+            String candidate = key.toString();
+            byte[] bytes = candidate.getBytes(StandardCharsets.UTF_8);
+            boolean canonical = io.tierflow.keys.DatasetKeys.isCanonical(candidate);
+            try {
+                guarded.put(candidate, new ByteArrayInputStream(bytes), bytes.length,
+                        new WriteOptions(null, sha256(bytes), false, null), done -> { });
+                assertTrue(canonical, "accepted a key that is not canonical: " + candidate);
+                written.add(candidate);
+                assertTrue(guarded.head(candidate).isPresent());
+                if (random.nextBoolean()) {
+                    assertTrue(guarded.deleteIfVersion(candidate, sha256(bytes), null));
+                    written.remove(candidate);
+                }
+            } catch (Exception e) {
+                ErrorCode code = ErrorClassifier.classify(e);
+                if (!canonical || !(e instanceof MigrationFailure)) {
+                    assertEquals(ErrorCode.INVALID_KEY, code, candidate + ": " + e);
+                }
+            }
+        }
+        assertEquals(CircuitBreaker.State.CLOSED, breaker.state(), "bad keys are the command's fault, not the site's");
+        try (Stream<Path> outside = Files.walk(sandbox.resolve("outside"))) {
+            assertEquals(1, outside.count(), "nothing written outside the root");
+        }
+        try (Stream<Path> all = Files.list(sandbox)) {
+            assertEquals(java.util.Set.of(siteRoot, sandbox.resolve("outside")), all.collect(
+                    java.util.stream.Collectors.toSet()), "nothing next to the root either");
+        }
+        try (Stream<Path> files = Files.walk(siteRoot)) {
+            java.util.Set<String> found = files.filter(Files::isRegularFile).map(siteRoot::relativize)
+                    .map(p -> p.toString().replace('\\', '/'))
+                    .filter(p -> !p.startsWith(FileSiteStore.META_DIR + "/")).collect(java.util.stream.Collectors.toSet());
+            assertEquals(written, found, "the tree holds exactly the good keys written and not deleted");
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.tierflow.migrator;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -116,39 +117,102 @@ class MigratorWorkerIT {
         }
     }
 
+    /**
+     * A RETIRE in its grace period neither holds its partition's commit back (the COPY after it is committed past)
+     * nor is lost: a worker that takes over after a stop finds it through the commit's metadata and runs it when its
+     * time comes, and does not run the finished COPY again.
+     */
     @Test
-    void shouldNotCommitPastAWaitingCommandSoTheNextWorkerGetsItAgain() throws Exception {
+    void shouldCommitPastAWaitingRetireAndStillRunItAfterARestart() throws Exception {
         try (LocalStack stack = LocalStack.start(LocalStackConfig.onFreePorts(dataDir))) {
             CommandExecutorIT.stack = stack;
-            CommandExecutorIT.Seeded seeded = CommandExecutorIT.seed("azure", "grace/" + UUID.randomUUID(),
-                    CommandExecutorIT.randomBytes(1_000));
+            byte[] bytes = CommandExecutorIT.randomBytes(1_000);
+            CommandExecutorIT.Seeded seeded = CommandExecutorIT.seed("azure", "grace/" + UUID.randomUUID(), bytes);
+            CommandExecutorIT.seed("gcp", seeded.key(), bytes); // the copy that stays
             MigrationCommand retire = CommandExecutorIT.copyCommand(seeded, "azure", "azure", "STANDARD");
             retire.setAction(MigrationAction.RETIRE);
-            retire.setNotBefore(Instant.now().plusSeconds(3600)); // an hour of grace: it waits, holding its offset
+            retire.setKeepSite("gcp");
+            retire.setSequence(3);
+            Instant due = Instant.now().plusSeconds(25);
+            retire.setNotBefore(due);
+            MigrationCommand copy = CommandExecutorIT.copyCommand(CommandExecutorIT.seed("aws",
+                    "after-grace/" + UUID.randomUUID(), CommandExecutorIT.randomBytes(2_000)), "aws", "gcp",
+                    "STANDARD");
             Topics topics = stack.topics();
             KafkaTestClients.produce(stack.bootstrapServers(), Topics.MIGRATION_COMMANDS,
                     topics.migrationCommands.keySerde().serializer(),
                     topics.migrationCommands.valueSerde().serializer(),
-                    List.of(new ProducerRecord<>(Topics.MIGRATION_COMMANDS, retire.getKey(), retire)));
-
-            try (MigratorWorker first = new MigratorWorker(workerConfig(stack, "worker-1"), Map.of())) {
-                first.start();
-                awaitQueued(stack, topics, retire, "worker-1");
-            } // graceful stop: the waiting retire is dropped, its offset not committed
+                    List.of(new ProducerRecord<>(Topics.MIGRATION_COMMANDS, 0, retire.getKey(), retire),
+                            new ProducerRecord<>(Topics.MIGRATION_COMMANDS, 0, copy.getKey(), copy)));
+            TopicPartition partition = new TopicPartition(Topics.MIGRATION_COMMANDS, 0);
 
             Properties props = new Properties();
             props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-            try (Admin admin = Admin.create(props)) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
-                        MigratorWorker.GROUP_ID).partitionsToOffsetAndMetadata().get();
-                assertTrue(committed.values().stream().allMatch(o -> o == null || o.offset() == 0),
-                        "nothing committed past the waiting retire: " + committed);
-            }
+            try (Admin admin = Admin.create(props);
+                    MigratorWorker first = new MigratorWorker(workerConfig(stack, "worker-1"), Map.of())) {
+                first.start();
+                awaitTerminal(stack, topics, copy, "worker-1", MigrationPhase.COMPLETED);
+                AtomicReference<OffsetAndMetadata> seen = new AtomicReference<>();
+                Eventually.holds(TIMEOUT, () -> "committed past the waiting RETIRE, was " + seen.get(), () -> {
+                    seen.set(admin.listConsumerGroupOffsets(MigratorWorker.GROUP_ID).partitionsToOffsetAndMetadata()
+                            .get().get(partition));
+                    return seen.get() != null && seen.get().offset() == 2;
+                });
+                assertEquals("deferred-from=0", seen.get().metadata(), "where the waiting RETIRE is");
+                assertTrue(Instant.now().isBefore(due), "the commit did not wait for the grace period");
+            } // a graceful stop before the RETIRE's time
+
             try (MigratorWorker second = new MigratorWorker(workerConfig(stack, "worker-2"), Map.of())) {
                 second.start();
-                awaitQueued(stack, topics, retire, "worker-2"); // redelivered to the next worker
+                awaitTerminal(stack, topics, retire, "worker-2", MigrationPhase.COMPLETED);
             }
-            assertTrue(CommandExecutorIT.exists("azure", seeded.key()), "not retired before its time");
+            assertTrue(!Instant.now().isBefore(due), "not retired before its time");
+            assertTrue(!CommandExecutorIT.exists("azure", seeded.key()), "retired by the worker that took over");
+            assertArrayEquals(bytes, CommandExecutorIT.read("gcp", seeded.key()), "the kept copy stays");
+            // Had worker-2 run the finished COPY again, its statuses would have been written well before the
+            // RETIRE's time: none is there.
+            assertThrows(AssertionError.class, () -> KafkaTestClients.consume(stack.bootstrapServers(),
+                    Topics.MIGRATION_STATUS, topics.migrationStatus.keySerde().deserializer(),
+                    topics.migrationStatus.valueSerde().deserializer(),
+                    r -> r.value().getCommandId().equals(copy.getId()) && r.value().getWorker().equals("worker-2"),
+                    1, Duration.ofSeconds(3)), "the finished COPY is not run again");
+        } finally {
+            CommandExecutorIT.stack = null;
+        }
+    }
+
+    /**
+     * A RETIRE that the streams app has since followed with a newer command for the same dataset (here a COPY back
+     * to the site it retires) ends SUPERSEDED without touching the site, and the newer command runs.
+     */
+    @Test
+    void shouldSkipACommandOnceANewerOneForItsDatasetWasSeen() throws Exception {
+        try (LocalStack stack = LocalStack.start(LocalStackConfig.onFreePorts(dataDir))) {
+            CommandExecutorIT.stack = stack;
+            byte[] bytes = CommandExecutorIT.randomBytes(1_200);
+            CommandExecutorIT.Seeded seeded = CommandExecutorIT.seed("azure", "newer/" + UUID.randomUUID(), bytes);
+            CommandExecutorIT.seed("gcp", seeded.key(), bytes);
+            MigrationCommand retire = CommandExecutorIT.copyCommand(seeded, "azure", "azure", "STANDARD");
+            retire.setAction(MigrationAction.RETIRE);
+            retire.setKeepSite("gcp");
+            retire.setSequence(3);
+            retire.setNotBefore(Instant.now().plusSeconds(2)); // whichever poll the newer one comes in, it is seen
+            MigrationCommand newer = CommandExecutorIT.copyCommand(seeded, "gcp", "aws", "STANDARD");
+            newer.setSequence(4);
+            Topics topics = stack.topics();
+            KafkaTestClients.produce(stack.bootstrapServers(), Topics.MIGRATION_COMMANDS,
+                    topics.migrationCommands.keySerde().serializer(),
+                    topics.migrationCommands.valueSerde().serializer(),
+                    List.of(new ProducerRecord<>(Topics.MIGRATION_COMMANDS, retire.getKey(), retire),
+                            new ProducerRecord<>(Topics.MIGRATION_COMMANDS, newer.getKey(), newer)));
+
+            try (MigratorWorker worker = new MigratorWorker(workerConfig(stack, "worker-1"), Map.of())) {
+                worker.start();
+                awaitTerminal(stack, topics, retire, "worker-1", MigrationPhase.SUPERSEDED);
+                awaitTerminal(stack, topics, newer, "worker-1", MigrationPhase.COMPLETED);
+            }
+            assertArrayEquals(bytes, CommandExecutorIT.read("azure", seeded.key()), "the stale RETIRE did nothing");
+            assertArrayEquals(bytes, CommandExecutorIT.read("aws", seeded.key()));
         } finally {
             CommandExecutorIT.stack = null;
         }
@@ -215,11 +279,12 @@ class MigratorWorkerIT {
         return config;
     }
 
-    private static void awaitQueued(LocalStack stack, Topics topics, MigrationCommand command, String workerId) {
+    private static void awaitTerminal(LocalStack stack, Topics topics, MigrationCommand command, String workerId,
+            MigrationPhase phase) {
         KafkaTestClients.consume(stack.bootstrapServers(), Topics.MIGRATION_STATUS,
                 topics.migrationStatus.keySerde().deserializer(), topics.migrationStatus.valueSerde().deserializer(),
                 r -> r.value().getCommandId().equals(command.getId()) && r.value().getWorker().equals(workerId)
-                        && r.value().getPhase() == MigrationPhase.QUEUED, 1, TIMEOUT);
+                        && r.value().getPhase() == phase, 1, TIMEOUT);
     }
 
     /**

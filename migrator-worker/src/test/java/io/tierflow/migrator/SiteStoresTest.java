@@ -43,6 +43,59 @@ class SiteStoresTest {
         }
     }
 
+    @Test
+    void shouldNotFollowASitesRecordThatMovesASiteElsewhere() {
+        try (SiteStores sites = new SiteStores(Map.of(), 64L << 20, 64L << 20, 3, Duration.ofSeconds(30),
+                Clock.systemUTC())) {
+            sites.update("onprem", site(true));
+            assertTrue(sites.store("onprem").isPresent());
+
+            sites.update("onprem", Site.newBuilder(site(true)).setBucket("elsewhere").build());
+
+            assertTrue(sites.store("onprem").isEmpty(), "no store at the new place");
+            assertTrue(sites.refusal("onprem").orElseThrow().contains("elsewhere"), sites.refusal("onprem").toString());
+
+            sites.update("onprem", site(true));
+            assertTrue(sites.store("onprem").isPresent() && sites.refusal("onprem").isEmpty());
+        }
+    }
+
+    @Test
+    void shouldActOnlyWhereTheOperatorPinnedASite() {
+        SiteTrust pinned = new SiteTrust(Map.of("onprem", new SiteTrust.Place(dir.toUri().toString(), "pinned")),
+                true, java.util.Set.of());
+        try (SiteStores sites = new SiteStores(Map.of(), 64L << 20, 64L << 20, 3, Duration.ofSeconds(30),
+                Clock.systemUTC()).trust(pinned)) {
+            sites.update("onprem", site(true)); // the first record seen disagrees with the pin
+
+            assertTrue(sites.store("onprem").isEmpty());
+            assertTrue(sites.refusal("onprem").orElseThrow().contains("pins it at"));
+
+            sites.update("onprem", Site.newBuilder(site(true)).setBucket("pinned").build());
+            assertTrue(sites.store("onprem").isPresent(), "where the operator's configuration agrees");
+
+            sites.update("aws", Site.newBuilder(site(true)).setName("aws").build());
+            assertTrue(sites.refusal("aws").orElseThrow().contains("not pinned"), "pins are required");
+        }
+    }
+
+    @Test
+    void shouldReadPinsFromTheWorkersConfiguration() {
+        java.util.Properties config = new java.util.Properties();
+        config.put(MigratorSettings.SITE_PIN_PREFIX + "aws.endpoint", "https://s3.eu-west-1.amazonaws.com");
+        config.put(MigratorSettings.SITE_PIN_PREFIX + "aws.bucket", "tierflow-prod");
+        config.put(MigratorSettings.ACCEPT_UNCONDITIONAL_DELETE, "minio, onprem");
+
+        SiteTrust trust = MigratorSettings.from(config).trust();
+
+        assertEquals(Map.of("aws", new SiteTrust.Place("https://s3.eu-west-1.amazonaws.com", "tierflow-prod")),
+                trust.pins());
+        assertTrue(trust.acceptsUnconditionalDelete("minio") && !trust.acceptsUnconditionalDelete("aws"));
+        config.remove(MigratorSettings.SITE_PIN_PREFIX + "aws.bucket");
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> MigratorSettings.from(config)).getMessage().contains("aws.bucket"));
+    }
+
     private Site site(boolean up) {
         return Site.newBuilder()
                 .setName("onprem")

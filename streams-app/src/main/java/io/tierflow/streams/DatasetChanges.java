@@ -87,7 +87,8 @@ final class DatasetChanges {
             return; // a status for a command that is no longer current (duplicate or stale)
         }
         DatasetState state = record.state;
-        if (status.getPhase() == MigrationPhase.COMPLETED || status.getPhase() == MigrationPhase.FAILED) {
+        if (status.getPhase() == MigrationPhase.COMPLETED || status.getPhase() == MigrationPhase.FAILED
+                || status.getPhase() == MigrationPhase.SUPERSEDED) {
             commands.ended();
         }
         switch (status.getPhase()) {
@@ -105,10 +106,11 @@ final class DatasetChanges {
                 }
                 records.saveActivity(key, activity);
             }
-            case FAILED -> {
+            case FAILED, SUPERSEDED -> { // SUPERSEDED: the migrator saw a newer command; it changed nothing
                 state.setInFlight(null);
                 state.setInFlightPhase(null);
-                state.setLastFailure(status.getErrorCode() == null ? "failed" : status.getErrorCode());
+                state.setLastFailure(status.getErrorCode() != null ? status.getErrorCode()
+                        : status.getPhase() == MigrationPhase.SUPERSEDED ? "superseded" : "failed");
                 // Not at once: a site that just failed is not hammered; try again after the cooldown.
                 due.schedule(state, now + catalogue.policy().cooldownMs());
             }

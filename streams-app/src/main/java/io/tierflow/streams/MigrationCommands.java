@@ -46,6 +46,10 @@ final class MigrationCommands {
                 .setReason(step.reason())
                 .setRequireEncryption(catalogue.policy().encryptedOnly())
                 .setIssuedAt(Instant.ofEpochMilli(now))
+                // What the migrator must keep and how new the decision is: a RETIRE deletes nothing unless the
+                // primary's copy is there, and a command older than one the migrator saw is skipped as superseded.
+                .setSequence(state.getCommandsIssued() + 1)
+                .setKeepSite(step.action() == MigrationPlanner.Action.RETIRE ? state.getPrimarySite() : null)
                 .build();
         state.setInFlight(command);
         state.setInFlightPhase(null);

@@ -119,6 +119,10 @@ class TieringTopologyTest {
         assertEquals(MigrationAction.RETIRE, retire.getAction());
         assertEquals("azure", retire.getSourceSite());
         assertEquals(t.plusSeconds(6).plusSeconds(600), retire.getNotBefore(), "retire waits for the grace period");
+        assertEquals("aws", retire.getKeepSite(), "the migrator deletes nothing unless the primary's copy is there");
+        assertNull(copy.getKeepSite());
+        assertTrue(copy.getSequence() > 0 && copy.getSequence() < switchCommand.getSequence()
+                && switchCommand.getSequence() < retire.getSequence(), "each command newer than the one before");
 
         fixture.statuses.pipeInput("ds", fixture.completed(retire, null), t.plusSeconds(700));
         assertEquals(List.of(), fixture.state("ds").getReplicaSites());

@@ -137,6 +137,10 @@ final class HandWrittenDecoders {
         command.setReason(in.readString());
         command.setRequireEncryption(in.readBoolean());
         command.setIssuedAt(timestamp(in));
+        command.setSequence(in.readLong());
+        command.setKeepSite(present(in) ? in.readString() : null);
+        command.setKeepVersionToken(present(in) ? in.readString() : null);
+        command.setSourceVersionToken(present(in) ? in.readString() : null);
         return command;
     }
 

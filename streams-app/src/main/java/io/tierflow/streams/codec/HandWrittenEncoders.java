@@ -139,6 +139,16 @@ final class HandWrittenEncoders {
         out.writeString(command.getReason());
         out.writeBoolean(command.getRequireEncryption());
         timestamp(command.getIssuedAt(), out);
+        out.writeLong(command.getSequence());
+        if (present(out, command.getKeepSite())) {
+            out.writeString(command.getKeepSite());
+        }
+        if (present(out, command.getKeepVersionToken())) {
+            out.writeString(command.getKeepVersionToken());
+        }
+        if (present(out, command.getSourceVersionToken())) {
+            out.writeString(command.getSourceVersionToken());
+        }
     }
 
     private static void placement(Placement placement, Encoder out) throws IOException {

@@ -1,4 +1,4 @@
-package io.tierflow.serde;
+package io.tierflow.streams.codec;
 
 import io.tierflow.schemas.DatasetState;
 import java.io.ByteArrayOutputStream;
@@ -26,8 +26,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The dataset record (written and read at every evaluation of a dataset): {@link HandWrittenEncoders} and
- * {@link HandWrittenDecoders} against Avro's own specific writer and reader of the class. The records are random
+ * The dataset record (written and read at every evaluation of a dataset): the tiering app's hand-written codec
+ * ({@link TieringCodecs#DATASET_STATE}, {@code HandWrittenEncoders} and {@code HandWrittenDecoders}) against Avro's own specific writer and reader of the class. The records are random
  * ({@link RandomData}, fixed seed) and, as in state written by this build, carry no old activity; each operation takes
  * the next of them, so the figure is an average over their sizes, which the setup prints.
  */
@@ -39,10 +39,10 @@ public class DatasetStateCodecBenchmark {
     private static final int RECORDS = 256; // a power of two: the next record is a mask away
 
     private final DatumWriter<DatasetState> handWrittenWriter =
-            HandWrittenEncoders.writerFor(SCHEMA, new SpecificDatumWriter<>(SCHEMA));
+            TieringCodecs.DATASET_STATE.writer(new SpecificDatumWriter<>(SCHEMA));
     private final DatumWriter<DatasetState> avroWriter = new SpecificDatumWriter<>(DatasetState.class);
     private final DatumReader<DatasetState> handWrittenReader =
-            HandWrittenDecoders.readerFor(SCHEMA, SCHEMA, new SpecificDatumReader<>(DatasetState.class));
+            TieringCodecs.DATASET_STATE.reader(new SpecificDatumReader<>(DatasetState.class));
     private final DatumReader<DatasetState> avroReader = new SpecificDatumReader<>(DatasetState.class);
 
     private final DatasetState[] records = new DatasetState[RECORDS];

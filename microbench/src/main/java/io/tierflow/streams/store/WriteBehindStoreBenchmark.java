@@ -1,5 +1,6 @@
-package io.tierflow.streams;
+package io.tierflow.streams.store;
 
+import io.tierflow.streams.ActivitySamples;
 import io.tierflow.streams.domain.Activity;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
