@@ -85,7 +85,8 @@ class DatasetJsonTest {
                 + ".parquet\",\"action\":\"COPY\",\"sourceSite\":\"aws\",\"destinationSite\":\"gcp\",\"storageClass\":\"NEARLINE\",\""
                 + "expectedVersionToken\":\"etag-1\",\"expectedSha256\":\"abababababababababababababababababababababababa"
                 + "babababababababab\",\"sizeBytes\":123456789,\"notBefore\":null,\"reason\":\"tier WARM\",\"requireEncryptio"
-                + "n\":false,\"issuedAt\":\"2026-11-21T11:00:00.001Z\"}},\"lastFailure\":\"checksum_mismatch\",\"nextEvaluati"
+                + "n\":false,\"issuedAt\":\"2026-11-21T11:00:00.001Z\",\"sequence\":0,\"keepSite\":null,\"keepVersionToken\":n"
+                + "ull,\"sourceVersionToken\":null}},\"lastFailure\":\"checksum_mismatch\",\"nextEvaluati"
                 + "onAt\":\"2026-11-21T12:00:00Z\",\"lastMoveAt\":\"2026-11-21T09:00:00Z\",\"instance\":\"127.0.0.1:1\"}",
                 answer(DatasetJson.FULL, everything, "127.0.0.1:1"));
         assertEquals("{\"key\":\"logs/2026/11/a b.parquet\",\"actual\":{\"primarySite\":\"aws\",\"replicaSites\":[\"gcp\"],\"storageC"
