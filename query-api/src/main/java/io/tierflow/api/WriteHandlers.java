@@ -9,12 +9,9 @@ import io.tierflow.schemas.ControlCommand;
 import io.tierflow.schemas.ControlType;
 import io.tierflow.schemas.Policy;
 import io.tierflow.schemas.Site;
-import io.tierflow.schemas.StorageClassPrice;
 import io.tierflow.streams.TieringTopology;
 import io.tierflow.topics.Topic;
 import io.tierflow.topics.Topics;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -157,35 +154,8 @@ final class WriteHandlers {
         nameMustMatch(body, "name", name);
         body.put("name", name);
         Site site = AvroJson.fromJson(body, Site.class);
-        checkSite(site);
+        PolicyValidation.check(site);
         accepted(ctx, List.of(send(topics.sites, name, site, null)));
-    }
-
-    private static void checkSite(Site site) {
-        try {
-            URI endpoint = new URI(site.getEndpoint());
-            if (!List.of("http", "https", "file").contains(String.valueOf(endpoint.getScheme()))) {
-                throw ApiException.badRequest("endpoint must be an http(s):// S3 endpoint or a file:// directory");
-            }
-        } catch (URISyntaxException e) {
-            throw ApiException.badRequest("endpoint is not a URI: " + e.getMessage());
-        }
-        if (site.getStorageClasses().isEmpty()) {
-            throw ApiException.badRequest("storageClasses must name at least one storage class with its prices");
-        }
-        for (StorageClassPrice c : site.getStorageClasses()) {
-            if (c.getStoragePricePerGbMonth() < 0 || c.getRetrievalPricePerGb() < 0 || c.getRequestPricePer1000() < 0
-                    || c.getMinimumStorageDays() < 0) {
-                throw ApiException.badRequest("prices and minimumStorageDays of class '" + c.getName()
-                        + "' must not be negative");
-            }
-        }
-        if (site.getP95LatencyMs() < 0 || site.getEgressPricePerGb() < 0) {
-            throw ApiException.badRequest("p95LatencyMs and egressPricePerGb must not be negative");
-        }
-        if (site.getCapacityBytes() <= 0) {
-            throw ApiException.badRequest("capacityBytes must be positive");
-        }
     }
 
     private ControlCommand control(ControlType type, String target, List<String> keys, Map<String, String> parameters) {

@@ -52,12 +52,18 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
     @Override
     public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
             Exception exception) {
-        log.warn("dead-lettering record {}-{}@{} that failed in {}: {}", context.topic(), context.partition(),
-                context.offset(), context.processorNodeId(), exception.toString());
-        metrics.deadLetter(false);
+        boolean invalid = exception instanceof InvalidRecordException;
+        log.warn("dead-lettering record {}-{}@{} that {} {}: {}", context.topic(), context.partition(),
+                context.offset(), invalid ? "was refused by" : "failed in", context.processorNodeId(),
+                exception.toString());
+        if (invalid) {
+            metrics.invalidDeadLetter();
+        } else {
+            metrics.deadLetter(false);
+        }
         return ProcessingExceptionHandler.Response.resume(List.of(deadLetter(context.topic(), context.partition(),
                 context.offset(), context.timestamp(), context.sourceRawKey(), context.sourceRawValue(),
-                "processing in " + context.processorNodeId(), exception)));
+                (invalid ? "validation in " : "processing in ") + context.processorNodeId(), exception)));
     }
 
     private ProducerRecord<byte[], byte[]> deadLetter(String topic, int partition, long offset, long timestamp,

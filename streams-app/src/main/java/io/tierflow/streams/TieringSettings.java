@@ -13,9 +13,27 @@ import java.time.Duration;
  * @param minReevaluation soonest a dataset is looked at again after an evaluation
  * @param maxReevaluation longest a dataset read since its last look waits for the next (which charges the reads and
  *     checks the latency and cost alerts); after a restart, longest any dataset waits after its last look
+ * @param futureTolerance how far past the wall clock an access event may be dated (producers' clocks differ); one
+ *     dated later goes to dead-letters and does not move stream time, so it cannot make every later event "too late"
+ * @param eventRetention how far behind the task's stream time an access event may be dated before it is taken for a
+ *     producer's error (a zero, seconds for milliseconds) and goes to dead-letters rather than being counted as late:
+ *     the retention horizon. Events late by less than this but more than the policy's lateness are dropped and counted
+ *     as {@code too_late}, as before
  */
 public record TieringSettings(Duration evaluationInterval, int maxEvaluationsPerPunctuation, boolean eventTimeClock,
-        Duration minReevaluation, Duration maxReevaluation) {
+        Duration minReevaluation, Duration maxReevaluation, Duration futureTolerance, Duration eventRetention) {
+
+    /** Default tolerance for access events dated in the future. */
+    public static final Duration DEFAULT_FUTURE_TOLERANCE = Duration.ofHours(1);
+    /** Default retention horizon for access events, behind stream time. */
+    public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(7);
+
+    /** Settings with the default bounds on access events' dates. */
+    public TieringSettings(Duration evaluationInterval, int maxEvaluationsPerPunctuation, boolean eventTimeClock,
+            Duration minReevaluation, Duration maxReevaluation) {
+        this(evaluationInterval, maxEvaluationsPerPunctuation, eventTimeClock, minReevaluation, maxReevaluation,
+                DEFAULT_FUTURE_TOLERANCE, DEFAULT_EVENT_RETENTION);
+    }
 
     /**
      * Due datasets are evaluated every second, at most 1 000 at a time: up to 1 000 evaluations per second and per
@@ -28,6 +46,6 @@ public record TieringSettings(Duration evaluationInterval, int maxEvaluationsPer
 
     public TieringSettings withEventTimeClock(boolean eventTime) {
         return new TieringSettings(evaluationInterval, maxEvaluationsPerPunctuation, eventTime, minReevaluation,
-                maxReevaluation);
+                maxReevaluation, futureTolerance, eventRetention);
     }
 }

@@ -1,5 +1,6 @@
 package io.tierflow.streams;
 
+import io.tierflow.catalogue.CatalogueRules;
 import io.tierflow.schemas.Alert;
 import io.tierflow.schemas.AlertSignal;
 import io.tierflow.schemas.ControlCommand;
@@ -8,6 +9,8 @@ import io.tierflow.schemas.CostLedger;
 import io.tierflow.schemas.DatasetState;
 import io.tierflow.topics.Topic;
 import io.tierflow.topics.Topics;
+import java.util.Optional;
+import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -68,6 +71,11 @@ public final class TieringTopology {
     /** Cost-ledger entries held per generation: there are a few per site and tier, so in practice all of them. */
     static final int LEDGER_ENTRIES_HELD_PER_TASK = 1_000;
     static final String DATASET_PROCESSOR = "dataset-processor";
+    static final String DATASET_INPUTS_GATE = "dataset-inputs-gate";
+    /** The node after the gate where the records that stay and those that arrive re-routed meet. */
+    static final String MERGE_REROUTED = "merge-rerouted";
+    /** The first node of the re-routing repartition (Kafka Streams' filter of null keys before its sink). */
+    static final String REROUTED_ENTRY = DatasetInputs.REROUTED + "-repartition-filter";
     static final String ALERT_MANAGER = "alert-manager";
 
     private TieringTopology() {
@@ -81,9 +89,9 @@ public final class TieringTopology {
     /** The topology, counting what it does in {@code metrics}. */
     public static Topology build(Topics topics, TieringSettings settings, TieringMetrics metrics) {
         StreamsBuilder builder = new StreamsBuilder();
-        addGlobalStore(builder, topics.sites, SITES_STORE);
-        addGlobalStore(builder, topics.policies, POLICIES_STORE);
-        addGlobalStore(builder, topics.models, MODELS_STORE);
+        addGlobalStore(builder, topics.sites, SITES_STORE, CatalogueRules::siteProblem, metrics);
+        addGlobalStore(builder, topics.policies, POLICIES_STORE, CatalogueRules::policyProblem, metrics);
+        addGlobalStore(builder, topics.models, MODELS_STORE, CatalogueRules::modelProblem, metrics);
 
         // Read and written on every access event, and popularity is skewed: the store holds the values written since
         // the last commit as objects, so a popular dataset's many writes between two commits cost one serialization,
@@ -103,10 +111,13 @@ public final class TieringTopology {
                 Serdes.String(), Serdes.Long()));
 
         // One source for the three topics keyed by dataset (see DatasetInputs for why). The access events' own time is
-        // their event time; the other two keep their record timestamps (AccessEventTimestamps falls back to them).
+        // their event time; the other two keep their record timestamps (AccessEventTimestamps falls back to them). An
+        // access dated in the future keeps the partition's time, and the gate dead-letters it.
+        AccessEventRules eventRules = AccessEventRules.of(settings);
         KStream<String, Object> inputs = builder.stream(DatasetInputs.TOPICS,
                 Consumed.with(Serdes.String(), DatasetInputs.valueSerde(topics))
-                        .withTimestampExtractor(new AccessEventTimestamps()).withName("dataset-inputs-source"));
+                        .withTimestampExtractor(new AccessEventTimestamps(eventRules))
+                        .withName("dataset-inputs-source"));
         // A topic has one source node, so control is split by type: re-optimisation requests (keyed by dataset key,
         // or '*' for a whole partition) go to the dataset processor, everything else (acknowledgements, keyed by
         // alert id) to the alert manager. Acknowledgements travel through their own repartition topic so the alert
@@ -118,10 +129,21 @@ public final class TieringTopology {
                 .filter((k, c) -> c != null && c.getType() == ControlType.REOPTIMIZE, Named.as("control-reoptimize"))
                 .mapValues(v -> (Object) v, Named.as("reoptimize-input"));
 
-        KStream<String, TieringOutput> outputs = inputs
+        // The gate dead-letters records that break their topic's rules and sends a record on a partition that does not
+        // own its key through the re-routing topic to the one that does (a producer not partitioning by murmur2, see
+        // DatasetInputsGate); the rest, and what arrives re-routed, goes to the dataset processor, which sees a
+        // re-routed record as read from the topic it was produced to (InputTopicView).
+        KStream<String, Object> gated = inputs
                 .merge(reoptimize, Named.as("merge-reoptimize"))
-                .process(() -> new DatasetProcessor(settings, metrics), Named.as(DATASET_PROCESSOR),
-                        DATASET_ACTIVITY_STORE, DATASET_STATE_STORE, COST_LEDGER_STORE);
+                .process(() -> new DatasetInputsGate(eventRules, metrics, MERGE_REROUTED, REROUTED_ENTRY),
+                        Named.as(DATASET_INPUTS_GATE));
+        KStream<String, Object> rerouted = gated.repartition(
+                Repartitioned.with(Serdes.String(), DatasetInputs.reroutedSerde(topics))
+                        .withName(DatasetInputs.REROUTED));
+        KStream<String, TieringOutput> outputs = gated
+                .merge(rerouted, Named.as(MERGE_REROUTED))
+                .process(() -> new InputTopicView<>(new DatasetProcessor(settings, metrics)),
+                        Named.as(DATASET_PROCESSOR), DATASET_ACTIVITY_STORE, DATASET_STATE_STORE, COST_LEDGER_STORE);
 
         outputs.filter((k, o) -> o.kind() == TieringOutput.Kind.PLACEMENT, Named.as("placements-only"))
                 .mapValues(TieringOutput::placement, Named.as("placement-value"))
@@ -148,12 +170,13 @@ public final class TieringTopology {
         return builder.build();
     }
 
-    private static <V> void addGlobalStore(StreamsBuilder builder, Topic<String, V> topic, String storeName) {
+    private static <V> void addGlobalStore(StreamsBuilder builder, Topic<String, V> topic, String storeName,
+            Function<V, Optional<String>> problem, TieringMetrics metrics) {
         // Global stores restore from their topic itself, so they need no changelog of their own.
         StoreBuilder<KeyValueStore<String, V>> store = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(storeName), Serdes.String(), topic.valueSerde()).withLoggingDisabled();
         builder.addGlobalStore(store, topic.name(),
                 Consumed.with(Serdes.String(), topic.valueSerde()).withName(topic.name() + "-global-source"),
-                () -> new GlobalStoreUpdater<>(storeName));
+                () -> new GlobalStoreUpdater<>(storeName, topic.name(), problem, metrics));
     }
 }
