@@ -89,9 +89,12 @@ public final class TieringTopology {
     /** The topology, counting what it does in {@code metrics}. */
     public static Topology build(Topics topics, TieringSettings settings, TieringMetrics metrics) {
         StreamsBuilder builder = new StreamsBuilder();
-        addGlobalStore(builder, topics.sites, SITES_STORE, CatalogueRules::siteProblem, metrics);
-        addGlobalStore(builder, topics.policies, POLICIES_STORE, CatalogueRules::policyProblem, metrics);
-        addGlobalStore(builder, topics.models, MODELS_STORE, CatalogueRules::modelProblem, metrics);
+        // Policies, sites and models are checked with the API's rules; a refused one leaves the last good one in force
+        // and raises an alert (CatalogueAlertReporter, below).
+        CatalogueRefusals refusals = new CatalogueRefusals();
+        addGlobalStore(builder, topics.sites, SITES_STORE, CatalogueRules::siteProblem, metrics, refusals);
+        addGlobalStore(builder, topics.policies, POLICIES_STORE, CatalogueRules::policyProblem, metrics, refusals);
+        addGlobalStore(builder, topics.models, MODELS_STORE, CatalogueRules::modelProblem, metrics, refusals);
 
         // Read and written on every access event, and popularity is skewed: the store holds the values written since
         // the last commit as objects, so a popular dataset's many writes between two commits cost one serialization,
@@ -154,9 +157,13 @@ public final class TieringTopology {
                 .to(Topics.MIGRATION_COMMANDS, Produced.with(Serdes.String(), topics.migrationCommands.valueSerde())
                         .withName("migration-commands-sink"));
 
+        KStream<String, AlertSignal> catalogueSignals = control.process(
+                () -> new CatalogueAlertReporter(refusals, settings.evaluationInterval()),
+                Named.as("catalogue-alert-reporter"));
         KStream<String, SpecificRecord> signals = outputs
                 .filter((k, o) -> o.kind() == TieringOutput.Kind.ALERT_SIGNAL, Named.as("alert-signals-only"))
                 .mapValues(TieringOutput::signal, Named.as("alert-signal-value"))
+                .merge(catalogueSignals, Named.as("merge-catalogue-alerts"))
                 .repartition(Repartitioned.with(Serdes.String(), topics.valueSerde(AlertSignal.class))
                         .withName(ALERT_SIGNALS))
                 .mapValues(v -> (SpecificRecord) v, Named.as("alert-signals-input"));
@@ -171,12 +178,12 @@ public final class TieringTopology {
     }
 
     private static <V> void addGlobalStore(StreamsBuilder builder, Topic<String, V> topic, String storeName,
-            Function<V, Optional<String>> problem, TieringMetrics metrics) {
+            Function<V, Optional<String>> problem, TieringMetrics metrics, CatalogueRefusals refusals) {
         // Global stores restore from their topic itself, so they need no changelog of their own.
         StoreBuilder<KeyValueStore<String, V>> store = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(storeName), Serdes.String(), topic.valueSerde()).withLoggingDisabled();
         builder.addGlobalStore(store, topic.name(),
                 Consumed.with(Serdes.String(), topic.valueSerde()).withName(topic.name() + "-global-source"),
-                () -> new GlobalStoreUpdater<>(storeName, topic.name(), problem, metrics));
+                () -> new GlobalStoreUpdater<>(storeName, topic.name(), problem, metrics, refusals));
     }
 }
