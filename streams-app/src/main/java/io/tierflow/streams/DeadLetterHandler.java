@@ -19,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a record that cannot be deserialized or processed to {@code dead-letters}, as a {@link DeadLetter} with its
- * source topic, partition, offset, raw bytes and the reason, and lets processing go on. Written through Kafka
+ * Sends a record that cannot be deserialized or processed, or that breaks a rule of its topic
+ * ({@link InvalidRecordException}, stage {@code validation in <processor>}), to {@code dead-letters}, as a
+ * {@link DeadLetter} with its source topic, partition, offset, raw bytes and the reason, and lets processing go on. Written through Kafka
  * Streams' own dead-letter mechanism, so it is part of the same (exactly-once) transaction as the task's output.
  */
 public final class DeadLetterHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {

@@ -28,13 +28,15 @@ import org.apache.kafka.streams.state.Stores;
  * The tiering topology of DESIGN.md, built in one place and used by the app, the tests and what-if alike.
  *
  * <pre>
- * access-events ──┐ (one source)                          ┌─▶ placements
- * datasets ───────┤                                       ├─▶ migration-commands
- * migration-status┼─▶ dataset-processor ──(by output)─────┴─▶ alert-signals (repartition by alert id)
- * control ──┬─────┘   dataset-activity, dataset-state,                  │
- *  REOPTIMIZE         cost-ledger (and an in-memory due index)          ▼
- *           └── other types ─▶ alert-control (repartition) ─▶ alert-manager (alerts-store, alert-counts) ─▶ alerts
- * sites, policies, models ─▶ global stores read by dataset-processor
+ * access-events ──┐ (one source)                                            ┌─▶ placements
+ * datasets ───────┤                                                         ├─▶ migration-commands
+ * migration-status┼─▶ dataset-inputs-gate ──────────────▶ dataset-processor ─┴─▶ alert-signals (repartition by
+ * control ──┬─────┘   │ invalid: dead-letters           ▲ dataset-activity,      ▲   alert id)   │
+ *  REOPTIMIZE         └─ misplaced: dataset-inputs-     │ dataset-state,         │               ▼
+ *           │            rerouted (repartition) ────────┘ cost-ledger, due index │   alert-manager (alerts-store,
+ *           ├── catalogue-alert-reporter ────────────────────────────────────────┘   alert-counts) ─▶ alerts
+ *           └── other types ─▶ alert-control (repartition) ─────────────────────────────▲
+ * sites, policies, models ─▶ global stores (a refused record leaves the last good one) read by dataset-processor
  * </pre>
  * The dataset inputs (and control's re-optimisation requests) are co-partitioned by dataset key, so one processor
  * owns all of a dataset's state; alerts are keyed by alert id, so their signals are repartitioned to the task that
