@@ -84,7 +84,7 @@ final class DatasetInputsGate implements Processor<String, Object, String, Objec
     public void process(Record<String, Object> record) {
         String key = record.key();
         if (key == null) {
-            reject("the record has no key (the dataset key)");
+            throw rejected("the record has no key (the dataset key)");
         }
         Object value = record.value();
         if (value instanceof AccessEvent event) {
@@ -92,9 +92,14 @@ final class DatasetInputsGate implements Processor<String, Object, String, Objec
             if (problem.isEmpty()) {
                 problem = rules.problem(event, context.currentStreamTimeMs());
             }
-            problem.ifPresent(this::reject);
+            if (problem.isPresent()) {
+                throw rejected(problem.get());
+            }
         } else if (value instanceof Dataset) {
-            DatasetKeys.problem(key).ifPresent(this::reject);
+            Optional<String> problem = DatasetKeys.problem(key);
+            if (problem.isPresent()) {
+                throw rejected(problem.get());
+            }
         } else if (value instanceof ControlCommand && DatasetProcessor.ALL.equals(key)) {
             // A REOPTIMIZE of every dataset is written to each partition on purpose.
             context.forward(record, processorChild);
@@ -123,8 +128,9 @@ final class DatasetInputsGate implements Processor<String, Object, String, Objec
         context.forward(record.withHeaders(headers), reroutedChild);
     }
 
-    private void reject(String reason) {
+    /** Counts the refusal; thrown, it sends the record to dead-letters with the reason (DeadLetterHandler). */
+    private InvalidRecordException rejected(String reason) {
         metrics.rejected(context.recordMetadata().map(RecordMetadata::topic).orElse(""));
-        throw new InvalidRecordException(reason);
+        return new InvalidRecordException(reason);
     }
 }
