@@ -214,6 +214,9 @@ class QueryApiIT {
         assertEquals(BURST_KEY, hot.get(0).get("key").asText());
         JsonNode onAzure = get(nodeA, "/datasets?site=azure").body.get("items");
         assertEquals(List.of(BURST_KEY), keys(onAzure));
+        Reply unknownSite = get(nodeA, "/datasets?site=nowhere");
+        assertEquals(404, unknownSite.status);
+        assertTrue(unknownSite.body.get("message").asText().contains("no site 'nowhere'"), unknownSite.body.toString());
         // Cold datasets on a warm class get moves too: the list must agree with the datasets one by one.
         List<String> issued = keys(get(nodeA, "/migrations?status=ISSUED&limit=1000").body.get("items"));
         List<String> expected = new ArrayList<>();
