@@ -12,6 +12,7 @@ import io.tierflow.schemas.Site;
 import io.tierflow.streams.TieringTopology;
 import io.tierflow.topics.Topic;
 import io.tierflow.topics.Topics;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -34,6 +35,11 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  */
 final class WriteHandlers {
     private static final int MAX_KEYS = 10_000;
+    /**
+     * Largest body a write takes, in bytes: Javalin's own limit, which it applies to the Content-Length header only,
+     * so a chunked body (no such header) would be read whole into memory. 10 000 keys of a few dozen bytes fit.
+     */
+    static final int MAX_BODY_BYTES = 1_000_000;
     private final Topics topics;
     private final Producer<String, byte[]> producer;
     private final Cluster cluster;
@@ -118,7 +124,8 @@ final class WriteHandlers {
      * keyed by it, reaches the partition that owns it; "all" is one record per partition of the control topic.
      */
     void reoptimize(Context ctx) {
-        JsonNode body = ctx.body().isBlank() ? json.createObjectNode() : body(ctx);
+        String text = bodyText(ctx);
+        JsonNode body = text.isBlank() ? json.createObjectNode() : parse(text);
         List<String> keys = keys(body, false);
         List<RecordMetadata> written = new ArrayList<>();
         if (keys.isEmpty()) {
@@ -195,9 +202,27 @@ final class WriteHandlers {
         QueryServer.respond(ctx, body);
     }
 
-    private JsonNode body(Context ctx) {
+    /** The body as text, read up to {@link #MAX_BODY_BYTES} whatever its framing (Content-Length or chunked). */
+    private static String bodyText(Context ctx) {
+        byte[] bytes;
         try {
-            JsonNode node = json.readTree(ctx.body());
+            bytes = ctx.req().getInputStream().readNBytes(MAX_BODY_BYTES + 1);
+        } catch (IOException e) {
+            throw ApiException.badRequest("the body could not be read: " + e.getMessage());
+        }
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw ApiException.tooLarge("the body is larger than " + MAX_BODY_BYTES + " bytes");
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private JsonNode body(Context ctx) {
+        return parse(bodyText(ctx));
+    }
+
+    private JsonNode parse(String text) {
+        try {
+            JsonNode node = json.readTree(text);
             if (node == null || node.isMissingNode()) {
                 throw ApiException.badRequest("the request needs a JSON body");
             }
