@@ -62,7 +62,7 @@ public final class CommandExecutor {
     }
 
     public Outcome execute(MigrationCommand command, int attempt, Consumer<MigrationStatus> progress) {
-        Optional<String> invalidKey = DatasetKeys.validate(command.getKey());
+        Optional<String> invalidKey = DatasetKeys.problem(command.getKey());
         if (invalidKey.isPresent()) {
             return new Outcome.Failed(ErrorCode.INVALID_KEY, new InvalidKeyException(command.getKey(),
                     invalidKey.get()).getMessage());

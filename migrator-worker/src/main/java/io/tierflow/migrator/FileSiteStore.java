@@ -238,7 +238,7 @@ public final class FileSiteStore implements SiteStore {
 
     /** The key's file: only for a canonical key, which can name nothing outside the root nor the sidecars. */
     private Path file(String key) {
-        Optional<String> invalid = DatasetKeys.validate(key);
+        Optional<String> invalid = DatasetKeys.problem(key);
         if (invalid.isPresent()) {
             throw new InvalidKeyException(key, invalid.get());
         }

@@ -27,6 +27,10 @@ final class ApiException extends RuntimeException {
         return new ApiException(404, message, 0);
     }
 
+    static ApiException tooLarge(String message) {
+        return new ApiException(413, message, 0);
+    }
+
     /** 503 with Retry-After: the answer exists but cannot be given right now (rebalance, peer unreachable). */
     static ApiException unavailable(String message, int retryAfterSeconds) {
         return new ApiException(503, message, retryAfterSeconds);

@@ -93,6 +93,11 @@ final class ReadHandlers {
     void datasets(Context ctx) {
         Tier tier = QueryParams.enumParam(ctx, "tier", Tier.class);
         String site = ctx.queryParam("site");
+        // A site the catalogue does not know holds nothing: answered without a scan of every partition.
+        if (site != null && cluster.retrying("the sites",
+                () -> cluster.<Site>globalStore(TieringTopology.SITES_STORE).get(site)) == null) {
+            throw ApiException.notFound("no site '" + site + "' in the catalogue");
+        }
         Predicate<DatasetView> filter = view -> (tier == null || tier == view.tier())
                 && (site == null || site.equals(view.primarySite()) || view.replicaSites().contains(site));
         answerPage(ctx, filter, DatasetJson.SUMMARY);

@@ -9,11 +9,9 @@ import io.tierflow.schemas.ControlCommand;
 import io.tierflow.schemas.ControlType;
 import io.tierflow.schemas.Policy;
 import io.tierflow.schemas.Site;
-import io.tierflow.schemas.StorageClassPrice;
 import io.tierflow.streams.TieringTopology;
 import io.tierflow.topics.Topics;
-import java.net.URI;
-import java.net.URISyntaxException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -30,6 +28,11 @@ import java.util.Map;
  */
 final class WriteHandlers {
     private static final int MAX_KEYS = 10_000;
+    /**
+     * Largest body a write takes, in bytes: Javalin's own limit, which it applies to the Content-Length header only,
+     * so a chunked body (no such header) would be read whole into memory. 10 000 keys of a few dozen bytes fit.
+     */
+    static final int MAX_BODY_BYTES = 1_000_000;
     private final Topics topics;
     private final RecordSink sink;
     private final ClusterView cluster;
@@ -114,7 +117,8 @@ final class WriteHandlers {
      * keyed by it, reaches the partition that owns it; "all" is one record per partition of the control topic.
      */
     void reoptimize(Context ctx) {
-        JsonNode body = ctx.body().isBlank() ? json.createObjectNode() : body(ctx);
+        String text = bodyText(ctx);
+        JsonNode body = text.isBlank() ? json.createObjectNode() : parse(text);
         List<String> keys = keys(body, false);
         List<RecordSink.Written> written = new ArrayList<>();
         if (keys.isEmpty()) {
@@ -150,35 +154,8 @@ final class WriteHandlers {
         nameMustMatch(body, "name", name);
         body.put("name", name);
         Site site = AvroJson.fromJson(body, Site.class);
-        checkSite(site);
+        PolicyValidation.check(site);
         accepted(ctx, List.of(sink.send(topics.sites, name, site, null)));
-    }
-
-    private static void checkSite(Site site) {
-        try {
-            URI endpoint = new URI(site.getEndpoint());
-            if (!List.of("http", "https", "file").contains(String.valueOf(endpoint.getScheme()))) {
-                throw ApiException.badRequest("endpoint must be an http(s):// S3 endpoint or a file:// directory");
-            }
-        } catch (URISyntaxException e) {
-            throw ApiException.badRequest("endpoint is not a URI: " + e.getMessage());
-        }
-        if (site.getStorageClasses().isEmpty()) {
-            throw ApiException.badRequest("storageClasses must name at least one storage class with its prices");
-        }
-        for (StorageClassPrice c : site.getStorageClasses()) {
-            if (c.getStoragePricePerGbMonth() < 0 || c.getRetrievalPricePerGb() < 0 || c.getRequestPricePer1000() < 0
-                    || c.getMinimumStorageDays() < 0) {
-                throw ApiException.badRequest("prices and minimumStorageDays of class '" + c.getName()
-                        + "' must not be negative");
-            }
-        }
-        if (site.getP95LatencyMs() < 0 || site.getEgressPricePerGb() < 0) {
-            throw ApiException.badRequest("p95LatencyMs and egressPricePerGb must not be negative");
-        }
-        if (site.getCapacityBytes() <= 0) {
-            throw ApiException.badRequest("capacityBytes must be positive");
-        }
     }
 
     private ControlCommand control(ControlType type, String target, List<String> keys, Map<String, String> parameters) {
@@ -198,9 +175,27 @@ final class WriteHandlers {
         QueryApi.respond(ctx, body);
     }
 
-    private JsonNode body(Context ctx) {
+    /** The body as text, read up to {@link #MAX_BODY_BYTES} whatever its framing (Content-Length or chunked). */
+    private static String bodyText(Context ctx) {
+        byte[] bytes;
         try {
-            JsonNode node = json.readTree(ctx.body());
+            bytes = ctx.req().getInputStream().readNBytes(MAX_BODY_BYTES + 1);
+        } catch (IOException e) {
+            throw ApiException.badRequest("the body could not be read: " + e.getMessage());
+        }
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw ApiException.tooLarge("the body is larger than " + MAX_BODY_BYTES + " bytes");
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private JsonNode body(Context ctx) {
+        return parse(bodyText(ctx));
+    }
+
+    private JsonNode parse(String text) {
+        try {
+            JsonNode node = json.readTree(text);
             if (node == null || node.isMissingNode()) {
                 throw ApiException.badRequest("the request needs a JSON body");
             }

@@ -214,6 +214,9 @@ class QueryApiIT {
         assertEquals(BURST_KEY, hot.get(0).get("key").asText());
         JsonNode onAzure = get(nodeA, "/datasets?site=azure").body.get("items");
         assertEquals(List.of(BURST_KEY), keys(onAzure));
+        Reply unknownSite = get(nodeA, "/datasets?site=nowhere");
+        assertEquals(404, unknownSite.status);
+        assertTrue(unknownSite.body.get("message").asText().contains("no site 'nowhere'"), unknownSite.body.toString());
         // Cold datasets on a warm class get moves too: the list must agree with the datasets one by one.
         List<String> issued = keys(get(nodeA, "/migrations?status=ISSUED&limit=1000").body.get("items"));
         List<String> expected = new ArrayList<>();
@@ -297,6 +300,19 @@ class QueryApiIT {
         assertEquals(400, missingField.status);
         assertTrue(missingField.body.get("message").asText().contains("heatHalfLifeSeconds"));
         assertEquals(400, send(nodeA, "PUT", "/policies/it-policy", "{not json", TOKEN).status);
+        // Bodies are bounded whatever their framing: with a Content-Length and chunked (no length to check up front).
+        String huge = "{\"keys\": [\"" + "k".repeat(WriteHandlers.MAX_BODY_BYTES) + "\"]}";
+        Reply sized = send(nodeA, "POST", "/control/reoptimize", huge, TOKEN);
+        assertEquals(413, sized.status);
+        Reply chunked = sendChunked(nodeA, "/control/reoptimize", huge, TOKEN);
+        assertEquals(413, chunked.status);
+        assertTrue(chunked.body.get("message").asText().contains("larger than"), chunked.text);
+        List<String> manyKeys = new ArrayList<>();
+        for (int i = 0; i <= 10_000; i++) {
+            manyKeys.add("\"k" + i + "\"");
+        }
+        assertEquals(400, sendChunked(nodeA, "/control/reoptimize", "{\"keys\": " + manyKeys + "}", TOKEN).status,
+                "more than 10 000 keys");
         assertEquals(400, send(nodeA, "PUT", "/policies/other", "{\"name\": \"it-policy\"}", TOKEN).status);
 
         assertEquals(404, send(nodeA, "POST", "/control/sites/nowhere/down", "", TOKEN).status);
@@ -387,6 +403,18 @@ class QueryApiIT {
 
     private static Reply getText(StreamsNode node, String path) throws Exception {
         return send(node, "GET", path, null, null);
+    }
+
+    /** A POST whose body is sent chunked (no Content-Length). */
+    private static Reply sendChunked(StreamsNode node, String path, String body, String token) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.apiPort() + path))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                        body.getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+                .header("Authorization", "Bearer " + token).build();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        String contentType = response.headers().firstValue("Content-Type").orElse("");
+        JsonNode json = contentType.startsWith("application/json") ? JSON.readTree(response.body()) : null;
+        return new Reply(response.statusCode(), json, response.body(), null, null);
     }
 
     private static Reply send(StreamsNode node, String method, String path, String body, String token)

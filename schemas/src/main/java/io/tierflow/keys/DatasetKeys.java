@@ -1,75 +1,98 @@
 package io.tierflow.keys;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * The one rule for what a dataset key may be, so the stream edge (dead letter) and every site store (refusal)
- * agree: a relative path of non-empty segments that means the same object on S3 and on a file system. A key is
- * canonical when it is 1 to 1024 bytes of UTF-8 (S3's limit), has no leading, trailing or doubled {@code /}, no
- * {@code .} or {@code ..} segment, no segment over 255 bytes (the usual file-name limit), no control character
- * (NUL included) and no backslash (a separator on some file systems).
+ * What a dataset key must look like to be stored anywhere Tierflow puts bytes: a relative path of non-empty segments
+ * separated by '/', none of them '.' or '..', no control characters, each segment at most 255 bytes (the longest file
+ * name of common file systems) and the whole key at most 1024 bytes (S3's limit), in UTF-8. A key that breaks the rule
+ * is refused where it enters (the streams app dead-letters it), so no site, store or path ever sees it.
  */
 public final class DatasetKeys {
-    /** S3's key limit, in UTF-8 bytes. */
+    /** S3's limit on an object key, in UTF-8 bytes. */
     public static final int MAX_KEY_BYTES = 1024;
-    /** The file-name limit of ext4, XFS, APFS and NTFS, in bytes. */
+    /** Longest file name of ext4, XFS, NTFS and APFS, in bytes: each segment becomes a file or directory name. */
     public static final int MAX_SEGMENT_BYTES = 255;
 
     private DatasetKeys() {
     }
 
-    /** Why {@code key} is not canonical, or empty when it is. */
-    public static Optional<String> validate(String key) {
+    /**
+     * Why {@code key} is not a canonical dataset key, or empty if it is. Allocates nothing for a good key: it runs on
+     * every access event.
+     */
+    public static Optional<String> problem(String key) {
         if (key == null || key.isEmpty()) {
             return Optional.of("the key is empty");
         }
-        for (int i = 0; i < key.length(); i++) {
+        if (key.charAt(0) == '/') {
+            return Optional.of("the key is absolute (starts with '/')");
+        }
+        int keyBytes = 0;
+        int segmentStart = 0;
+        int segmentBytes = 0;
+        int length = key.length();
+        for (int i = 0; i < length; i++) {
             char c = key.charAt(i);
-            if (Character.isISOControl(c)) {
-                return Optional.of("the key contains control character U+" + String.format("%04X", (int) c)
-                        + " at index " + i);
-            }
-            if (c == '\\') {
-                return Optional.of("the key contains a backslash at index " + i);
-            }
-            if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < key.length()
-                    && Character.isLowSurrogate(key.charAt(i + 1)))) {
-                if (!(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(key.charAt(i - 1)))) {
-                    return Optional.of("the key is not valid Unicode (a lone surrogate at index " + i + ")");
+            if (c == '/') {
+                Optional<String> segment = segmentProblem(key, segmentStart, i, segmentBytes);
+                if (segment.isPresent()) {
+                    return segment;
                 }
+                segmentStart = i + 1;
+                segmentBytes = 0;
+                keyBytes++;
+                continue;
             }
-        }
-        int bytes = key.getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > MAX_KEY_BYTES) {
-            return Optional.of("the key is " + bytes + " bytes of UTF-8, over the limit of " + MAX_KEY_BYTES);
-        }
-        if (key.startsWith("/")) {
-            return Optional.of("the key is absolute (starts with /)");
-        }
-        if (key.endsWith("/")) {
-            return Optional.of("the key ends with / (a directory, not an object)");
-        }
-        int segment = 0;
-        for (String part : key.split("/", -1)) {
-            if (part.isEmpty()) {
-                return Optional.of("segment " + segment + " of the key is empty (a doubled /)");
+            int bytes;
+            if (Character.isISOControl(c)) {
+                return Optional.of(String.format("the key contains the control character U+%04X at index %d", (int) c,
+                        i));
+            } else if (c < 0x80) {
+                bytes = 1;
+            } else if (c < 0x800) {
+                bytes = 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(key.charAt(i + 1))) {
+                bytes = 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return Optional.of("the key is not valid Unicode (an unpaired surrogate at index " + i + ")");
+            } else {
+                bytes = 3;
             }
-            if (part.equals(".") || part.equals("..")) {
-                return Optional.of("segment " + segment + " of the key is '" + part + "'");
-            }
-            int partBytes = part.getBytes(StandardCharsets.UTF_8).length;
-            if (partBytes > MAX_SEGMENT_BYTES) {
-                return Optional.of("segment " + segment + " of the key is " + partBytes + " bytes, over the limit of "
-                        + MAX_SEGMENT_BYTES);
-            }
-            segment++;
+            segmentBytes += bytes;
+            keyBytes += bytes;
+        }
+        if (segmentStart == length) {
+            return Optional.of("the key ends with '/'");
+        }
+        Optional<String> last = segmentProblem(key, segmentStart, length, segmentBytes);
+        if (last.isPresent()) {
+            return last;
+        }
+        if (keyBytes > MAX_KEY_BYTES) {
+            return Optional.of("the key is " + keyBytes + " bytes long in UTF-8, over S3's limit of " + MAX_KEY_BYTES);
         }
         return Optional.empty();
     }
 
-    /** Whether {@code key} is canonical (see {@link #validate}). */
+    /** Whether {@code key} is a canonical dataset key (see {@link #problem}). */
     public static boolean isCanonical(String key) {
-        return validate(key).isEmpty();
+        return problem(key).isEmpty();
+    }
+
+    private static Optional<String> segmentProblem(String key, int start, int end, int bytes) {
+        int length = end - start;
+        if (length == 0) {
+            return Optional.of("the key has an empty segment ('//') at index " + start);
+        }
+        if (key.charAt(start) == '.' && (length == 1 || (length == 2 && key.charAt(start + 1) == '.'))) {
+            return Optional.of("the key has a '" + key.substring(start, end) + "' segment at index " + start);
+        }
+        if (bytes > MAX_SEGMENT_BYTES) {
+            return Optional.of("the key has a segment of " + bytes + " bytes at index " + start + ", over the "
+                    + MAX_SEGMENT_BYTES + " a file name may have");
+        }
+        return Optional.empty();
     }
 }

@@ -1,5 +1,6 @@
 package io.tierflow.streams;
 
+import io.tierflow.catalogue.CatalogueRules;
 import io.tierflow.schemas.Model;
 import io.tierflow.schemas.Policy;
 import io.tierflow.schemas.Site;
@@ -43,13 +44,23 @@ final class Catalogue {
      * encryption, capacity or state, a site added or removed, the policy or the model), which makes every dataset due.
      */
     boolean refresh() {
+        // The global stores refuse what breaks the rules (GlobalStoreUpdater); a store written before they did may
+        // still hold such a value, and then the one in force stays.
         Policy published = policies.get(DEFAULT_POLICY);
-        TieringPolicy newPolicy = published == null ? TieringPolicy.BUILT_IN : StateMapper.policy(published);
+        TieringPolicy newPolicy = published == null ? TieringPolicy.BUILT_IN
+                : CatalogueRules.policyProblem(published).isPresent() ? policy : StateMapper.policy(published);
         Model model = models.get(CURRENT_MODEL);
-        LogisticScorer newScorer = model == null ? LogisticScorer.BUILT_IN : StateMapper.scorer(model);
+        LogisticScorer newScorer = model == null ? LogisticScorer.BUILT_IN
+                : CatalogueRules.modelProblem(model).isPresent() ? scorer : StateMapper.scorer(model);
         List<SiteOffer> offers = new ArrayList<>();
         try (KeyValueIterator<String, Site> all = sites.all()) {
-            all.forEachRemaining(entry -> offers.add(StateMapper.site(entry.value)));
+            all.forEachRemaining(entry -> {
+                if (CatalogueRules.siteProblem(entry.value).isEmpty()) {
+                    offers.add(StateMapper.site(entry.value));
+                } else if (sitesByName.containsKey(entry.key)) {
+                    offers.add(sitesByName.get(entry.key));
+                }
+            });
         }
         // Records all: compared by value. The sites come in key order, so an unchanged catalogue is an equal list.
         boolean changed = !newPolicy.equals(policy) || !newScorer.equals(scorer) || !offers.equals(siteOffers);

@@ -19,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a record that cannot be deserialized or processed to {@code dead-letters}, as a {@link DeadLetter} with its
- * source topic, partition, offset, raw bytes and the reason, and lets processing go on. Written through Kafka
+ * Sends a record that cannot be deserialized or processed, or that breaks a rule of its topic
+ * ({@link InvalidRecordException}, stage {@code validation in <processor>}), to {@code dead-letters}, as a
+ * {@link DeadLetter} with its source topic, partition, offset, raw bytes and the reason, and lets processing go on. Written through Kafka
  * Streams' own dead-letter mechanism, so it is part of the same (exactly-once) transaction as the task's output.
  */
 public final class DeadLetterHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {
@@ -52,12 +53,18 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
     @Override
     public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
             Exception exception) {
-        log.warn("dead-lettering record {}-{}@{} that failed in {}: {}", context.topic(), context.partition(),
-                context.offset(), context.processorNodeId(), exception.toString());
-        metrics.deadLetter(false);
+        boolean invalid = exception instanceof InvalidRecordException;
+        log.warn("dead-lettering record {}-{}@{} that {} {}: {}", context.topic(), context.partition(),
+                context.offset(), invalid ? "was refused by" : "failed in", context.processorNodeId(),
+                exception.toString());
+        if (invalid) {
+            metrics.invalidDeadLetter();
+        } else {
+            metrics.deadLetter(false);
+        }
         return ProcessingExceptionHandler.Response.resume(List.of(deadLetter(context.topic(), context.partition(),
                 context.offset(), context.timestamp(), context.sourceRawKey(), context.sourceRawValue(),
-                "processing in " + context.processorNodeId(), exception)));
+                (invalid ? "validation in " : "processing in ") + context.processorNodeId(), exception)));
     }
 
     private ProducerRecord<byte[], byte[]> deadLetter(String topic, int partition, long offset, long timestamp,

@@ -14,14 +14,20 @@ import io.tierflow.streams.codec.TieringCodecs;
 import io.tierflow.topics.Topics;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -139,6 +145,7 @@ public final class TieringApp implements AutoCloseable {
         topologyConfig().forEach(effective::put);
         effective.putAll(config);
         effective.put(TieringMetrics.CONFIG, metrics);
+        effective.put(DatasetInputsGate.PARTITIONS_CONFIG, datasetInputPartitions(effective));
         Map<String, Object> serdeConfig = new HashMap<>();
         effective.forEach((k, v) -> serdeConfig.put(k.toString(), v));
         Topology topology = TieringTopology.build(Topics.using(serdeConfig, TieringCodecs.ALL), settings, metrics);
@@ -177,6 +184,37 @@ public final class TieringApp implements AutoCloseable {
         new ProcessorMetrics().bindTo(this.registry);
         new UptimeMetrics().bindTo(this.registry);
         census = new CensusMetrics(streams, this.registry);
+    }
+
+    /**
+     * The partition count of the topics keyed by dataset, read from the broker; fails with the reason when one is
+     * missing or their counts differ (see CoPartitioning). The dataset inputs' gate needs it to tell a record on the
+     * partition that owns its key from one a producer put elsewhere.
+     */
+    private static int datasetInputPartitions(Properties config) {
+        Map<String, Object> adminConfig = new StreamsConfig(config).getAdminConfigs("tierflow-partition-check");
+        try (Admin admin = Admin.create(adminConfig)) {
+            Map<String, Integer> counts = new HashMap<>();
+            for (String topic : CoPartitioning.TOPICS) {
+                try {
+                    TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+                            .get(30, TimeUnit.SECONDS).get(topic);
+                    counts.put(topic, description.partitions().size());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                        throw new IllegalStateException("could not read the partition count of " + topic + ": "
+                                + e.getCause(), e.getCause());
+                    }
+                }
+            }
+            return CoPartitioning.partitionCount(counts);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the partition counts of the input topics", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the broker did not say within 30 s how many partitions the input topics "
+                    + "have (" + config.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG) + ")", e);
+        }
     }
 
     public void start() {

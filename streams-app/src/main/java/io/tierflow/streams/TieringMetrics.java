@@ -11,8 +11,12 @@ import io.tierflow.schemas.AlertType;
 import io.tierflow.schemas.MigrationAction;
 import io.tierflow.streams.domain.Activity;
 import io.tierflow.streams.domain.Tier;
+import io.tierflow.topics.Topics;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +31,12 @@ public final class TieringMetrics {
     /** Config key under which the app hands this object to the handlers Kafka Streams creates by class name. */
     public static final String CONFIG = "tierflow.metrics";
     /** Upper bounds of the heat histogram: around the built-in warm (2) and hot (20) thresholds, and far above. */
+    /** Topics whose records are checked against their rules (DatasetInputsGate, GlobalStoreUpdater). */
+    static final List<String> CHECKED_TOPICS = List.of(Topics.ACCESS_EVENTS, Topics.DATASETS,
+            Topics.MIGRATION_STATUS, Topics.CONTROL, Topics.POLICIES, Topics.SITES, Topics.MODELS);
+    /** Topics keyed by dataset, whose records are re-routed when they sit on another partition. */
+    static final List<String> REROUTED_TOPICS = List.of(Topics.ACCESS_EVENTS, Topics.DATASETS,
+            Topics.MIGRATION_STATUS, Topics.CONTROL);
     static final double[] HEAT_BUCKETS = {0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000};
 
     private final Counter[] accessEvents = new Counter[Activity.Outcome.values().length];
@@ -34,6 +44,9 @@ public final class TieringMetrics {
     private final Counter[] commands = new Counter[MigrationAction.values().length];
     private final Counter deserializationDeadLetters;
     private final Counter processingDeadLetters;
+    private final Counter validationDeadLetters;
+    private final Map<String, Counter> rejected = new HashMap<>();
+    private final Map<String, Counter> rerouted = new HashMap<>();
     private final Counter[][] alertTransitions = new Counter[AlertType.values().length][AlertState.values().length];
     private final Timer evaluationTime;
     private final DistributionSummary heat;
@@ -58,6 +71,19 @@ public final class TieringMetrics {
         }
         deserializationDeadLetters = deadLetters(registry, "deserialization");
         processingDeadLetters = deadLetters(registry, "processing");
+        validationDeadLetters = deadLetters(registry, "validation");
+        for (String topic : CHECKED_TOPICS) {
+            rejected.put(topic, Counter.builder("tierflow.records.rejected")
+                    .description("Records read from Kafka that broke a rule of their topic (sent to dead-letters; for "
+                            + "policies, sites and models the last good record stays in force), by topic")
+                    .tag("topic", topic).register(registry));
+        }
+        for (String topic : REROUTED_TOPICS) {
+            rerouted.put(topic, Counter.builder("tierflow.records.rerouted")
+                    .description("Records produced to a partition that does not own their key (a producer not using "
+                            + "Kafka's default murmur2 partitioner), sent on to the one that does, by topic")
+                    .tag("topic", topic).register(registry));
+        }
         for (AlertType type : AlertType.values()) {
             for (AlertState state : AlertState.values()) {
                 alertTransitions[type.ordinal()][state.ordinal()] = Counter.builder("tierflow.alerts")
@@ -115,6 +141,27 @@ public final class TieringMetrics {
 
     void deadLetter(boolean deserialization) {
         (deserialization ? deserializationDeadLetters : processingDeadLetters).increment();
+    }
+
+    /** A record dead-lettered because it broke a rule of its topic (see InvalidRecordException). */
+    void invalidDeadLetter() {
+        validationDeadLetters.increment();
+    }
+
+    /** A record of {@code topic} refused for breaking a rule of its topic. */
+    void rejected(String topic) {
+        Counter counter = rejected.get(topic);
+        if (counter != null) {
+            counter.increment();
+        }
+    }
+
+    /** A record of {@code topic} sent on to the partition that owns its key. */
+    void rerouted(String topic) {
+        Counter counter = rerouted.get(topic);
+        if (counter != null) {
+            counter.increment();
+        }
     }
 
     void alertChanged(AlertType type, AlertState state) {

@@ -18,11 +18,22 @@ import java.util.Properties;
  * @param stores how the activity and cost-ledger stores are built and read ({@value #STORES}): write-behind (the
  *     default, fast, relies on Kafka Streams internals) or stock (public API only, for a Kafka Streams version the
  *     write-behind store does not pass its contract tests on; see docs/kafka-upgrade.md)
+ * @param futureTolerance how far past the wall clock an access event may be dated (producers' clocks differ); one
+ *     dated later goes to dead-letters and does not move stream time, so it cannot make every later event "too late"
+ * @param eventRetention how far behind the task's stream time an access event may be dated before it is taken for a
+ *     producer's error (a zero, seconds for milliseconds) and goes to dead-letters rather than being counted as late:
+ *     the retention horizon. Events late by less than this but more than the policy's lateness are dropped and counted
+ *     as {@code too_late}, as before
  */
 public record TieringSettings(Duration evaluationInterval, int maxEvaluationsPerPunctuation, boolean eventTimeClock,
-        Duration minReevaluation, Duration maxReevaluation, StoreImplementation stores) {
+        Duration minReevaluation, Duration maxReevaluation, StoreImplementation stores, Duration futureTolerance,
+        Duration eventRetention) {
     /** Setting (in the layered config: a {@code --config} file) that selects {@link #stores}. */
     public static final String STORES = "tierflow.streams.stores";
+    /** Default tolerance for access events dated in the future. */
+    public static final Duration DEFAULT_FUTURE_TOLERANCE = Duration.ofHours(1);
+    /** Default retention horizon for access events, behind stream time. */
+    public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(7);
 
     /**
      * Due datasets are evaluated every second, at most 1 000 at a time: up to 1 000 evaluations per second and per
@@ -33,11 +44,11 @@ public record TieringSettings(Duration evaluationInterval, int maxEvaluationsPer
     public static final TieringSettings DEFAULTS = new TieringSettings(Duration.ofSeconds(1), 1_000, false,
             Duration.ofMinutes(1), Duration.ofHours(1));
 
-    /** Settings with the default stores (write-behind). */
+    /** Settings with the default stores (write-behind) and the default bounds on access events' dates. */
     public TieringSettings(Duration evaluationInterval, int maxEvaluationsPerPunctuation, boolean eventTimeClock,
             Duration minReevaluation, Duration maxReevaluation) {
         this(evaluationInterval, maxEvaluationsPerPunctuation, eventTimeClock, minReevaluation, maxReevaluation,
-                StoreImplementation.WRITE_BEHIND);
+                StoreImplementation.WRITE_BEHIND, DEFAULT_FUTURE_TOLERANCE, DEFAULT_EVENT_RETENTION);
     }
 
     /** The defaults, with what {@code config} sets ({@value #STORES}); an unknown value fails with a clear error. */
@@ -55,11 +66,11 @@ public record TieringSettings(Duration evaluationInterval, int maxEvaluationsPer
 
     public TieringSettings withEventTimeClock(boolean eventTime) {
         return new TieringSettings(evaluationInterval, maxEvaluationsPerPunctuation, eventTime, minReevaluation,
-                maxReevaluation, stores);
+                maxReevaluation, stores, futureTolerance, eventRetention);
     }
 
     public TieringSettings withStores(StoreImplementation implementation) {
         return new TieringSettings(evaluationInterval, maxEvaluationsPerPunctuation, eventTimeClock, minReevaluation,
-                maxReevaluation, implementation);
+                maxReevaluation, implementation, futureTolerance, eventRetention);
     }
 }

@@ -1,5 +1,6 @@
 package io.tierflow.streams;
 
+import io.tierflow.catalogue.CatalogueRules;
 import io.tierflow.schemas.Alert;
 import io.tierflow.schemas.AlertSignal;
 import io.tierflow.schemas.ControlCommand;
@@ -8,6 +9,8 @@ import io.tierflow.schemas.CostLedger;
 import io.tierflow.schemas.DatasetState;
 import io.tierflow.topics.Topic;
 import io.tierflow.topics.Topics;
+import java.util.Optional;
+import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -25,13 +28,15 @@ import org.apache.kafka.streams.state.Stores;
  * The tiering topology of DESIGN.md, built in one place and used by the app, the tests and what-if alike.
  *
  * <pre>
- * access-events ──┐ (one source)                          ┌─▶ placements
- * datasets ───────┤                                       ├─▶ migration-commands
- * migration-status┼─▶ dataset-processor ──(by output)─────┴─▶ alert-signals (repartition by alert id)
- * control ──┬─────┘   dataset-activity, dataset-state,                  │
- *  REOPTIMIZE         cost-ledger (and an in-memory due index)          ▼
- *           └── other types ─▶ alert-control (repartition) ─▶ alert-manager (alerts-store, alert-counts) ─▶ alerts
- * sites, policies, models ─▶ global stores read by dataset-processor
+ * access-events ──┐ (one source)                                            ┌─▶ placements
+ * datasets ───────┤                                                         ├─▶ migration-commands
+ * migration-status┼─▶ dataset-inputs-gate ──────────────▶ dataset-processor ─┴─▶ alert-signals (repartition by
+ * control ──┬─────┘   │ invalid: dead-letters           ▲ dataset-activity,      ▲   alert id)   │
+ *  REOPTIMIZE         └─ misplaced: dataset-inputs-     │ dataset-state,         │               ▼
+ *           │            rerouted (repartition) ────────┘ cost-ledger, due index │   alert-manager (alerts-store,
+ *           ├── catalogue-alert-reporter ────────────────────────────────────────┘   alert-counts) ─▶ alerts
+ *           └── other types ─▶ alert-control (repartition) ─────────────────────────────▲
+ * sites, policies, models ─▶ global stores (a refused record leaves the last good one) read by dataset-processor
  * </pre>
  * The dataset inputs (and control's re-optimisation requests) are co-partitioned by dataset key, so one processor
  * owns all of a dataset's state; alerts are keyed by alert id, so their signals are repartitioned to the task that
@@ -68,6 +73,11 @@ public final class TieringTopology {
     /** Cost-ledger entries held per generation: there are a few per site and tier, so in practice all of them. */
     static final int LEDGER_ENTRIES_HELD_PER_TASK = 1_000;
     static final String DATASET_PROCESSOR = "dataset-processor";
+    static final String DATASET_INPUTS_GATE = "dataset-inputs-gate";
+    /** The node after the gate where the records that stay and those that arrive re-routed meet. */
+    static final String MERGE_REROUTED = "merge-rerouted";
+    /** The first node of the re-routing repartition (Kafka Streams' filter of null keys before its sink). */
+    static final String REROUTED_ENTRY = DatasetInputs.REROUTED + "-repartition-filter";
     static final String ALERT_MANAGER = "alert-manager";
 
     private TieringTopology() {
@@ -81,9 +91,12 @@ public final class TieringTopology {
     /** The topology, counting what it does in {@code metrics}. */
     public static Topology build(Topics topics, TieringSettings settings, TieringMetrics metrics) {
         StreamsBuilder builder = new StreamsBuilder();
-        addGlobalStore(builder, topics.sites, SITES_STORE);
-        addGlobalStore(builder, topics.policies, POLICIES_STORE);
-        addGlobalStore(builder, topics.models, MODELS_STORE);
+        // Policies, sites and models are checked with the API's rules; a refused one leaves the last good one in force
+        // and raises an alert (CatalogueAlertReporter, below).
+        CatalogueRefusals refusals = new CatalogueRefusals();
+        addGlobalStore(builder, topics.sites, SITES_STORE, CatalogueRules::siteProblem, metrics, refusals);
+        addGlobalStore(builder, topics.policies, POLICIES_STORE, CatalogueRules::policyProblem, metrics, refusals);
+        addGlobalStore(builder, topics.models, MODELS_STORE, CatalogueRules::modelProblem, metrics, refusals);
 
         // Read and written on every access event, and popularity is skewed: the store holds the values written since
         // the last commit as objects, so a popular dataset's many writes between two commits cost one serialization,
@@ -104,10 +117,13 @@ public final class TieringTopology {
                 Serdes.String(), Serdes.Long()));
 
         // One source for the three topics keyed by dataset (see DatasetInputs for why). The access events' own time is
-        // their event time; the other two keep their record timestamps (AccessEventTimestamps falls back to them).
+        // their event time; the other two keep their record timestamps (AccessEventTimestamps falls back to them). An
+        // access dated in the future keeps the partition's time, and the gate dead-letters it.
+        AccessEventRules eventRules = AccessEventRules.of(settings);
         KStream<String, Object> inputs = builder.stream(DatasetInputs.TOPICS,
                 Consumed.with(Serdes.String(), DatasetInputs.valueSerde(topics))
-                        .withTimestampExtractor(new AccessEventTimestamps()).withName("dataset-inputs-source"));
+                        .withTimestampExtractor(new AccessEventTimestamps(eventRules))
+                        .withName("dataset-inputs-source"));
         // A topic has one source node, so control is split by type: re-optimisation requests (keyed by dataset key,
         // or '*' for a whole partition) go to the dataset processor, everything else (acknowledgements, keyed by
         // alert id) to the alert manager. Acknowledgements travel through their own repartition topic so the alert
@@ -119,10 +135,21 @@ public final class TieringTopology {
                 .filter((k, c) -> c != null && c.getType() == ControlType.REOPTIMIZE, Named.as("control-reoptimize"))
                 .mapValues(v -> (Object) v, Named.as("reoptimize-input"));
 
-        KStream<String, TieringOutput> outputs = inputs
+        // The gate dead-letters records that break their topic's rules and sends a record on a partition that does not
+        // own its key through the re-routing topic to the one that does (a producer not partitioning by murmur2, see
+        // DatasetInputsGate); the rest, and what arrives re-routed, goes to the dataset processor, which sees a
+        // re-routed record as read from the topic it was produced to (InputTopicView).
+        KStream<String, Object> gated = inputs
                 .merge(reoptimize, Named.as("merge-reoptimize"))
-                .process(() -> new DatasetProcessor(settings, metrics), Named.as(DATASET_PROCESSOR),
-                        DATASET_ACTIVITY_STORE, DATASET_STATE_STORE, COST_LEDGER_STORE);
+                .process(() -> new DatasetInputsGate(eventRules, metrics, MERGE_REROUTED, REROUTED_ENTRY),
+                        Named.as(DATASET_INPUTS_GATE));
+        KStream<String, Object> rerouted = gated.repartition(
+                Repartitioned.with(Serdes.String(), DatasetInputs.reroutedSerde(topics))
+                        .withName(DatasetInputs.REROUTED));
+        KStream<String, TieringOutput> outputs = gated
+                .merge(rerouted, Named.as(MERGE_REROUTED))
+                .process(() -> new InputTopicView<>(new DatasetProcessor(settings, metrics)),
+                        Named.as(DATASET_PROCESSOR), DATASET_ACTIVITY_STORE, DATASET_STATE_STORE, COST_LEDGER_STORE);
 
         outputs.filter((k, o) -> o.kind() == TieringOutput.Kind.PLACEMENT, Named.as("placements-only"))
                 .mapValues(TieringOutput::placement, Named.as("placement-value"))
@@ -133,9 +160,13 @@ public final class TieringTopology {
                 .to(Topics.MIGRATION_COMMANDS, Produced.with(Serdes.String(), topics.migrationCommands.valueSerde())
                         .withName("migration-commands-sink"));
 
+        KStream<String, AlertSignal> catalogueSignals = control.process(
+                () -> new CatalogueAlertReporter(refusals, settings.evaluationInterval()),
+                Named.as("catalogue-alert-reporter"));
         KStream<String, SpecificRecord> signals = outputs
                 .filter((k, o) -> o.kind() == TieringOutput.Kind.ALERT_SIGNAL, Named.as("alert-signals-only"))
                 .mapValues(TieringOutput::signal, Named.as("alert-signal-value"))
+                .merge(catalogueSignals, Named.as("merge-catalogue-alerts"))
                 .repartition(Repartitioned.with(Serdes.String(), topics.valueSerde(AlertSignal.class))
                         .withName(ALERT_SIGNALS))
                 .mapValues(v -> (SpecificRecord) v, Named.as("alert-signals-input"));
@@ -149,12 +180,13 @@ public final class TieringTopology {
         return builder.build();
     }
 
-    private static <V> void addGlobalStore(StreamsBuilder builder, Topic<String, V> topic, String storeName) {
+    private static <V> void addGlobalStore(StreamsBuilder builder, Topic<String, V> topic, String storeName,
+            Function<V, Optional<String>> problem, TieringMetrics metrics, CatalogueRefusals refusals) {
         // Global stores restore from their topic itself, so they need no changelog of their own.
         StoreBuilder<KeyValueStore<String, V>> store = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(storeName), Serdes.String(), topic.valueSerde()).withLoggingDisabled();
         builder.addGlobalStore(store, topic.name(),
                 Consumed.with(Serdes.String(), topic.valueSerde()).withName(topic.name() + "-global-source"),
-                () -> new GlobalStoreUpdater<>(storeName));
+                () -> new GlobalStoreUpdater<>(storeName, topic.name(), problem, metrics, refusals));
     }
 }

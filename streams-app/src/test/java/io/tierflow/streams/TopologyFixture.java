@@ -62,6 +62,15 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     TopologyFixture(String registryUrl, Path stateDir, TieringSettings settings, TieringMetrics metrics) {
+        this(registryUrl, stateDir, settings, metrics, 1);
+    }
+
+    /**
+     * @param inputPartitions the partition count the dataset inputs are said to have; the driver's one task is
+     *     partition 0 of each, so with more than one, records whose key belongs to another partition are re-routed
+     */
+    TopologyFixture(String registryUrl, Path stateDir, TieringSettings settings, TieringMetrics metrics,
+            int inputPartitions) {
         Map<String, Object> serde = Map.of("schema.registry.url", registryUrl);
         topics = Topics.using(serde, TieringCodecs.ALL); // as TieringApp builds them
         Properties props = new Properties();
@@ -71,6 +80,7 @@ final class TopologyFixture implements AutoCloseable {
         props.putAll(TieringApp.topologyConfig());
         props.put("schema.registry.url", registryUrl);
         props.put(TieringMetrics.CONFIG, metrics);
+        props.put(DatasetInputsGate.PARTITIONS_CONFIG, inputPartitions);
         // The driver's mock producer drops dead-letter records sent outside its (simulated) transactions, so
         // topology tests run at-least-once; TieringTopologyIT checks exactly-once on a real broker.
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);

@@ -1,0 +1,120 @@
+package io.tierflow.catalogue;
+
+import io.tierflow.schemas.FeatureWeight;
+import io.tierflow.schemas.Model;
+import io.tierflow.schemas.Policy;
+import io.tierflow.schemas.Site;
+import io.tierflow.schemas.StorageClassPrice;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What makes a policy, a site or a model usable beyond its schema: thresholds in order, fractions in range, positive
+ * durations and capacities, prices not negative, every number finite. One set of rules for every way in: the API
+ * refuses a write that breaks them, and the streams app refuses a record read from the topic that breaks them (the last
+ * good one stays in force), so a record produced straight to Kafka cannot do what the API would not.
+ */
+public final class CatalogueRules {
+    private CatalogueRules() {
+    }
+
+    /** Why {@code p} cannot be the policy in force, or empty if it can. */
+    public static Optional<String> policyProblem(Policy p) {
+        if (p.getHeatHalfLifeSeconds() <= 0) {
+            return problem("heatHalfLifeSeconds must be positive");
+        }
+        if (!Double.isFinite(p.getWarmThreshold()) || p.getWarmThreshold() < 0) {
+            return problem("warmThreshold must be a number not below 0");
+        }
+        if (!Double.isFinite(p.getHotThreshold()) || p.getHotThreshold() <= p.getWarmThreshold()) {
+            return problem("hotThreshold must be a number above warmThreshold");
+        }
+        if (!(p.getHysteresis() >= 0 && p.getHysteresis() < 1)) {
+            return problem("hysteresis must be a fraction from 0 to below 1");
+        }
+        if (!Double.isFinite(p.getScoreBoost()) || p.getScoreBoost() < 0) {
+            return problem("scoreBoost must be a number not below 0");
+        }
+        if (!Double.isFinite(p.getBytesWeightPerGb()) || p.getBytesWeightPerGb() < 0) {
+            return problem("bytesWeightPerGb must be a number not below 0");
+        }
+        if (p.getReplicationHot() < 1 || p.getReplicationWarm() < 1 || p.getReplicationCold() < 1) {
+            return problem("every tier needs a replication of at least 1 (the primary)");
+        }
+        if (!Double.isFinite(p.getDefaultLatencySlaMs()) || p.getDefaultLatencySlaMs() <= 0) {
+            return problem("defaultLatencySlaMs must be a positive number");
+        }
+        if (p.getMigrationBudgetBytesPerHour() < 0) {
+            return problem("migrationBudgetBytesPerHour must not be negative");
+        }
+        if (p.getCooldownSeconds() < 0 || p.getRetireGraceSeconds() < 0 || p.getLatenessSeconds() < 0) {
+            return problem("cooldownSeconds, retireGraceSeconds and latenessSeconds must not be negative");
+        }
+        if (!Double.isFinite(p.getHorizonDays()) || p.getHorizonDays() <= 0) {
+            return problem("horizonDays must be a positive number");
+        }
+        for (Map.Entry<String, Double> weight : p.getOpWeights().entrySet()) {
+            if (weight.getValue() == null || !Double.isFinite(weight.getValue()) || weight.getValue() < 0) {
+                return problem("opWeights." + weight.getKey() + " must be a number not below 0");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Why {@code site} cannot be in the catalogue, or empty if it can. */
+    public static Optional<String> siteProblem(Site site) {
+        if (site.getName() == null || site.getName().isBlank()) {
+            return problem("a site needs a name");
+        }
+        try {
+            URI endpoint = new URI(site.getEndpoint());
+            if (!List.of("http", "https", "file").contains(String.valueOf(endpoint.getScheme()))) {
+                return problem("endpoint must be an http(s):// S3 endpoint or a file:// directory");
+            }
+        } catch (URISyntaxException e) {
+            return problem("endpoint is not a URI: " + e.getMessage());
+        }
+        if (site.getStorageClasses().isEmpty()) {
+            return problem("storageClasses must name at least one storage class with its prices");
+        }
+        for (StorageClassPrice c : site.getStorageClasses()) {
+            if (!notNegative(c.getStoragePricePerGbMonth()) || !notNegative(c.getRetrievalPricePerGb())
+                    || !notNegative(c.getRequestPricePer1000()) || c.getMinimumStorageDays() < 0) {
+                return problem("prices and minimumStorageDays of class '" + c.getName()
+                        + "' must be numbers not below 0");
+            }
+        }
+        if (!notNegative(site.getP95LatencyMs()) || !notNegative(site.getEgressPricePerGb())) {
+            return problem("p95LatencyMs and egressPricePerGb must be numbers not below 0");
+        }
+        if (site.getCapacityBytes() <= 0) {
+            return problem("capacityBytes must be positive");
+        }
+        return Optional.empty();
+    }
+
+    /** Why {@code model} cannot score decisions, or empty if it can. */
+    public static Optional<String> modelProblem(Model model) {
+        if (!Double.isFinite(model.getIntercept())) {
+            return problem("intercept must be a finite number");
+        }
+        for (FeatureWeight f : model.getFeatures()) {
+            if (!Double.isFinite(f.getMean()) || !Double.isFinite(f.getScale())
+                    || !Double.isFinite(f.getCoefficient())) {
+                return problem("mean, scale and coefficient of feature '" + f.getName() + "' must be finite numbers");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean notNegative(double value) {
+        return Double.isFinite(value) && value >= 0;
+    }
+
+    private static Optional<String> problem(String message) {
+        return Optional.of(message);
+    }
+}
