@@ -195,9 +195,16 @@ class FileSiteStoreTest {
         }
         try (Stream<Path> files = Files.walk(siteRoot)) {
             java.util.Set<String> found = files.filter(Files::isRegularFile).map(siteRoot::relativize)
-                    .map(p -> p.toString().replace('\\', '/'))
+                    .map(FileSiteStoreTest::asKey)
                     .filter(p -> !p.startsWith(FileSiteStore.META_DIR + "/")).collect(java.util.stream.Collectors.toSet());
             assertEquals(written, found, "the tree holds exactly the good keys written and not deleted");
         }
+    }
+
+    /** A path under the root as the key it holds: its names joined by '/' (a backslash is part of a name here). */
+    private static String asKey(Path relative) {
+        java.util.StringJoiner key = new java.util.StringJoiner("/");
+        relative.forEach(name -> key.add(name.toString()));
+        return key.toString();
     }
 }

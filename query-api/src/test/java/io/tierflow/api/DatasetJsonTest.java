@@ -106,7 +106,8 @@ class DatasetJsonTest {
                 + "rceSite\":\"aws\",\"destinationSite\":\"gcp\",\"storageClass\":\"NEARLINE\",\"expectedVersionToken\":\"etag-1\""
                 + ",\"expectedSha256\":\"abababababababababababababababababababababababababababababababab\",\"sizeBytes\""
                 + ":123456789,\"notBefore\":null,\"reason\":\"tier WARM\",\"requireEncryption\":false,\"issuedAt\":\"2026-11-2"
-                + "1T11:00:00.001Z\"},\"key\":\"logs/2026/11/a b.parquet\",\"lastFailure\":\"checksum_mismatch\"}",
+                + "1T11:00:00.001Z\",\"sequence\":0,\"keepSite\":null,\"keepVersionToken\":null,\"sourceVersionToken\":null},"
+                + "\"key\":\"logs/2026/11/a b.parquet\",\"lastFailure\":\"checksum_mismatch\"}",
                 JSON.writeValueAsString(DatasetJson.tree(DatasetJson.MIGRATION_ITEM, everything)));
     }
 
