@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         description = "Tierflow: a streaming data autopilot for multi-cloud object storage.",
         subcommands = {LocalCommand.class, InitCommand.class, StreamsCommand.class, ProduceCommand.class,
                 MigratorCommand.class, ChaosCommand.class, BenchCommand.class,
+                io.tierflow.cli.trace.ImportTraceCommand.class,
                 io.tierflow.cli.dashboards.CheckDashboardsCommand.class, CommandLine.HelpCommand.class})
 public final class TierflowCommand {
 
