@@ -97,6 +97,8 @@ public final class TraceImporter implements TraceSink {
                 bad(source, request.line(), "block number " + request.objectId() + " is out of range");
                 return;
             }
+            // A request is counted once, in the extent its first block is in, even if it runs into the next:
+            // block requests (at most tens of KiB) are small next to an extent, so the error is at the edges only.
             key = settings.name() + "/extent-" + block * BLOCK_BYTES / settings.extentBytes();
             size = settings.extentBytes();
         } else {
@@ -160,6 +162,11 @@ public final class TraceImporter implements TraceSink {
         // A trace has no object bytes: no checksum or version token to give, so both are empty.
         return new Dataset(key, size, CONTENT_TYPE, "trace:" + settings.name(), null, "", "", site.name(), List.of(),
                 site.storageClass(), Instant.ofEpochMilli(eventMs));
+    }
+
+    /** Events written so far. */
+    public long events() {
+        return events;
     }
 
     /** What was imported so far. */
