@@ -25,17 +25,19 @@ public final class S3AccessLogFormat extends LineTraceFormat {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
     /** Fields up to turn-around time must be there; the rest are optional for our purpose. */
     private static final int REQUIRED_FIELDS = 15;
-    private static final Map<String, AccessOp> OBJECT_OPS = Map.of(
-            "REST.GET.OBJECT", AccessOp.GET,
-            "REST.HEAD.OBJECT", AccessOp.HEAD,
-            "REST.PUT.OBJECT", AccessOp.PUT,
-            "REST.POST.OBJECT", AccessOp.PUT,
-            "REST.COPY.OBJECT", AccessOp.PUT, // the destination's write; the source's read is logged on its own
-            "REST.COPY.OBJECT_GET", AccessOp.GET,
-            "REST.POST.UPLOAD", AccessOp.PUT, // completing a multipart upload: the object exists from now on
-            "REST.DELETE.OBJECT", AccessOp.DELETE,
-            "WEBSITE.GET.OBJECT", AccessOp.GET,
-            "WEBSITE.HEAD.OBJECT", AccessOp.HEAD);
+    private static final Map<String, AccessOp> OBJECT_OPS = Map.ofEntries(
+            Map.entry("REST.GET.OBJECT", AccessOp.GET),
+            Map.entry("REST.HEAD.OBJECT", AccessOp.HEAD),
+            Map.entry("REST.PUT.OBJECT", AccessOp.PUT),
+            Map.entry("REST.POST.OBJECT", AccessOp.PUT),
+            // a copy's destination is written; its source's read is a record of its own
+            Map.entry("REST.COPY.OBJECT", AccessOp.PUT),
+            Map.entry("REST.COPY.OBJECT_GET", AccessOp.GET),
+            Map.entry("REST.POST.UPLOAD", AccessOp.PUT), // completing a multipart upload: the object exists now
+            Map.entry("REST.DELETE.OBJECT", AccessOp.DELETE),
+            Map.entry("BATCH.DELETE.OBJECT", AccessOp.DELETE), // one record per object of a multi-object delete
+            Map.entry("WEBSITE.GET.OBJECT", AccessOp.GET),
+            Map.entry("WEBSITE.HEAD.OBJECT", AccessOp.HEAD));
 
     @Override
     public boolean idsArePaths() {
@@ -154,7 +156,8 @@ public final class S3AccessLogFormat extends LineTraceFormat {
             } else {
                 int next = text.indexOf('%', i);
                 int end = next < 0 ? text.length() : next;
-                byte[] plain = text.substring(i, end).getBytes(StandardCharsets.UTF_8); // whole runs: surrogates stay paired
+                // whole runs, not chars: a surrogate pair stays together
+                byte[] plain = text.substring(i, end).getBytes(StandardCharsets.UTF_8);
                 bytes.write(plain, 0, plain.length);
                 i = end - 1;
             }

@@ -102,7 +102,8 @@ final class TraceTopics implements ImportOutput, AutoCloseable {
         try {
             admin = Admin.create(props);
         } catch (KafkaException e) {
-            throw new TraceImportException("cannot use --bootstrap-servers " + bootstrapServers + ": " + e.getMessage());
+            throw new TraceImportException("cannot use --bootstrap-servers " + bootstrapServers + ": "
+                    + e.getMessage());
         }
         try {
             TopicDescription live = admin.describeTopics(List.of(Topics.ACCESS_EVENTS)).allTopicNames()

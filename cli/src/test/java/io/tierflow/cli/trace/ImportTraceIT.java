@@ -155,6 +155,24 @@ class ImportTraceIT {
                         .map(r -> r.value().getEventTime()).max(Instant::compareTo).orElseThrow());
     }
 
+    @Test
+    void shouldImportTheRealCdnSampleAsTheReadmeSays() throws Exception {
+        Path cdn = RealTraceTest.trace("cachelib_cdn_first_half.csv"); // skipped, saying so, without the traces
+
+        Run run = importTrace("--format", "csv", "--name", "cdn", "--time-scale", "7200", "--columns",
+                "time=timestamp,key=cacheKey,size=objectSize,range-start=rangeStart,range-end=rangeEnd,op=OpType,"
+                        + "response-size=responseSize,response-header-size=responseHeaderSize", cdn.toString());
+
+        assertEquals(0, run.exit, run.toString());
+        List<ConsumerRecord<String, AccessEvent>> events = readAll("whatif-cdn-access-events",
+                stack.topics().accessEvents);
+        assertEquals(4_999, events.size());
+        assertEquals(4_999, events.stream().map(r -> r.value().getEventId()).distinct().count());
+        Set<String> keys = events.stream().map(ConsumerRecord::key).collect(Collectors.toSet());
+        assertEquals(keys, readAll("whatif-cdn-datasets", stack.topics().datasets).stream().map(ConsumerRecord::key)
+                .collect(Collectors.toSet()), "every dataset with events is in the inventory");
+    }
+
     private record Run(int exit, String out, String err) {
     }
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * the request counts stated there. Skipped, saying so, where the folder is absent.
  */
 class RealTraceTest {
-    private static final Path TRACES = locate();
+    static final Path TRACES = locate();
 
     private static Path locate() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
@@ -34,7 +34,7 @@ class RealTraceTest {
         return null;
     }
 
-    private static Path trace(String name) {
+    static Path trace(String name) {
         assumeTrue(TRACES != null && Files.isRegularFile(TRACES.resolve(name)),
                 "real trace " + name + " not found in ../shared/traces: skipped");
         return TRACES.resolve(name);

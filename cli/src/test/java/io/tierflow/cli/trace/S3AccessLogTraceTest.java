@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class S3AccessLogTraceTest {
     private static final String OWNER = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be";
-    private static final String TAIL = " - s9lzHYrFp76ZVxRcpX9+5cjAnEH2ROuNkd2BHfIa6UkFVdtjf5mKR3/eTPFvsiP/XV/VLi31234= SigV4 "
+    private static final String TAIL = " - s9lzHYrFp76ZVxRcpX9+5cjAnEH2ROuNkd2BHfIa6UkFVdtjf5mKR3/eTPFvsiP/XV/"
+            + "VLi31234= SigV4 "
             + "ECDHE-RSA-AES128-GCM-SHA256 AuthHeader photos.s3.us-west-1.amazonaws.com TLSV1.2 - - us-west-1";
 
     /** One log record in the documented layout; {@code key} and the numbers as the log writes them. */
@@ -33,7 +34,8 @@ class S3AccessLogTraceTest {
     static final String LOG = String.join("\r\n",
             record("06/Feb/2019:00:00:38 +0000", "REST.GET.OBJECT", "2019/a%20b%2Bc%C3%A9.jpg", 200, "2662992",
                     "3462992", "10", "aws-cli/2.0 Python/3.8 \\\"quoted\\\" agent"),
-            record("06/Feb/2019:00:00:40 +0000", "REST.PUT.OBJECT", "2019/new.jpg", 200, "-", "1024", "-", "S3Console/0.4"),
+            record("06/Feb/2019:00:00:40 +0000", "REST.PUT.OBJECT", "2019/new.jpg", 200, "-", "1024", "-",
+                    "S3Console/0.4"),
             record("06/Feb/2019:00:01:38 +0100", "REST.HEAD.OBJECT", "2019/new.jpg", 200, "-", "1024", "5", "curl/8"),
             record("06/Feb/2019:00:02:00 +0000", "REST.GET.BUCKET", "-", 200, "512", "-", "3", "S3Console/0.4"),
             record("06/Feb/2019:00:02:01 +0000", "REST.GET.OBJECT", "2019/missing.jpg", 404, "300", "-", "2", "curl/8"),

@@ -98,7 +98,8 @@ class TraceImporterTest {
         assertEquals(List.of("t1/extent-0", "t1/extent-0", "t1/extent-1"),
                 out.events.stream().map(AccessEvent::getKey).toList());
         assertEquals(List.of(1L << 20, 1L << 20), out.datasets.stream().map(Dataset::getSizeBytes).toList());
-        assertEquals(TraceImporter.DEFAULT_START, out.events.get(0).getEventTime(), "a boot clock starts at the default");
+        assertEquals(TraceImporter.DEFAULT_START, out.events.get(0).getEventTime(),
+                "a boot clock starts at the default");
         assertEquals(1, importer.summary().badLineCount());
         assertTrue(importer.summary().badLines().get(0).reason().contains("block numbers"));
     }
