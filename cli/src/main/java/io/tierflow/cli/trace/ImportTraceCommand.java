@@ -77,7 +77,7 @@ public final class ImportTraceCommand implements Callable<Integer> {
 
     @Option(names = "--name", paramLabel = "NAME",
             description = "Name of the import: the topics' names, the datasets' owner and key prefix, the event ids "
-                    + "(default: the first file's name up to its first dot).")
+                    + "(default: the first PATH's name up to its first dot).")
     String name;
 
     @Option(names = "--datasets-topic", paramLabel = "TOPIC",
@@ -203,7 +203,7 @@ public final class ImportTraceCommand implements Callable<Integer> {
         if (files.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "no files in " + paths);
         }
-        String importName = importName(files.get(0));
+        String importName = importName(paths.get(0));
         String datasets = datasetsTopic != null ? datasetsTopic : "whatif-" + importName + "-datasets";
         String events = eventsTopic != null ? eventsTopic : "whatif-" + importName + "-access-events";
         if (!intoLiveTopics && (List.of(Topics.DATASETS, Topics.ACCESS_EVENTS).contains(datasets)
@@ -334,7 +334,9 @@ public final class ImportTraceCommand implements Callable<Integer> {
                         + "(%,.1f MiB) in %.1f s (%,.0f requests/s)%n", dryRun ? "(dry run) " : "", summary.events(),
                 files, files == 1 ? "" : "s", summary.events(), summary.datasets(), summary.bytes() / 1048576.0,
                 seconds, summary.events() / seconds);
-        if (!dryRun) {
+        if (dryRun) {
+            out.printf(Locale.ROOT, "  would write to topics %s and %s%n", datasets, events);
+        } else {
             out.printf(Locale.ROOT, "  topics %s and %s, %,d records acknowledged; objects on %s (%s, %s)%n", datasets,
                     events, topics.acknowledged(), traceSite.name(), traceSite.region(), traceSite.storageClass());
         }
@@ -391,10 +393,11 @@ public final class ImportTraceCommand implements Callable<Integer> {
         }
     }
 
-    private String importName(Path firstFile) {
+    private String importName(Path firstPath) {
         String chosen = name;
         if (chosen == null) {
-            String file = firstFile.getFileName().toString();
+            Path named = firstPath.toAbsolutePath().normalize().getFileName();
+            String file = named == null ? "trace" : named.toString();
             int dot = file.indexOf('.');
             chosen = (dot > 0 ? file.substring(0, dot) : file).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "-");
         }

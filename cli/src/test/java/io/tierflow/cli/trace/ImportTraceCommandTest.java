@@ -39,6 +39,19 @@ class ImportTraceCommandTest {
     }
 
     @Test
+    void shouldNameTheImportAfterTheDirectoryGiven(@TempDir Path dir) throws Exception {
+        Path logs = dir.resolve("Bucket Logs.2019");
+        Files.createDirectories(logs);
+        Files.writeString(logs.resolve("2019-02-06-00-00-00-ABC"), "1000 REST.GET.OBJECT a 10\n");
+
+        Run run = run("--format", "object-store", "--dry-run", logs.toString());
+
+        assertEquals(0, run.exit, run.toString());
+        assertTrue(run.out.contains("would write to topics whatif-bucket-logs-datasets and "
+                + "whatif-bucket-logs-access-events"), run.out);
+    }
+
+    @Test
     void shouldStopAtTheFirstBadLineWhenStrict(@TempDir Path dir) throws Exception {
         Path trace = dir.resolve("ibm.trace");
         Files.writeString(trace, "1000 REST.GET.OBJECT a 10\nnonsense\n2000 REST.PUT.OBJECT b 20\n");
