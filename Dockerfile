@@ -10,6 +10,9 @@ COPY streams-app/pom.xml streams-app/
 COPY migrator-worker/pom.xml migrator-worker/
 COPY query-api/pom.xml query-api/
 COPY cli/pom.xml cli/
+# Not in the image, but the parent POM lists them, so Maven needs their POMs to read the reactor.
+COPY bench/pom.xml bench/
+COPY microbench/pom.xml microbench/
 RUN mvn -B -q -pl cli -am dependency:go-offline -DexcludeReactor=true || true
 COPY . .
 RUN mvn -B -q -DskipTests -pl cli -am package

@@ -20,9 +20,9 @@ import org.apache.avro.io.Encoder;
  * {@code scripts/bench topology}), with a placement and often a command, and Avro generates its fast encoders
  * ({@code customEncode}) only for records without logical types. These records carry timestamps (and the dataset
  * record embeds the other two and the inventory), so Avro writes them through its generic path: a field lookup, a
- * boxed value and a union resolution per field. Writing the dataset record was 7.7 % of the tiering app's stream
- * thread in the benchmark's JFR profile; measured alone, this writer takes 0.7-1.0 µs for a 770-byte record where
- * Avro's takes 1.9-2.4 µs. The records inside that have Avro's encoders (the explanation with its site scores, the
+ * boxed value and a union resolution per field. For this writer against Avro's, see microbench
+ * DatasetStateCodecBenchmark ({@code scripts/microbench DatasetStateCodec}). The records inside that have Avro's
+ * encoders (the explanation with its site scores, the
  * pending cost) are written with them.
  *
  * <p>A dataset record that still carries the activity of an old version (state written before the activity store

@@ -107,9 +107,7 @@ public final class DatasetViews {
         if (stored == null && state == null) {
             return null;
         }
-        Activity activity = stored != null ? stored.activity
-                : state.getActivity() != null ? StateMapper.activity(state.getActivity()) // written before the split
-                : new Activity();
+        Activity activity = stored != null ? stored.activity : new Activity();
         ActivityView activityView = new ActivityView(activity.count1h(nowMs), activity.count24h(nowMs),
                 activity.rawHeat(), activity.rawHeatAt(), activity.lastAccess(), Map.copyOf(activity.rawRegionBytes()),
                 activity.holt().nextHour(), activity.totalEvents());

@@ -9,12 +9,12 @@ import java.util.Map;
 /**
  * One task's datasets by the time their next evaluation is due, so the punctuator finds what is due without a scan of
  * every dataset. Kept in memory only and owned by the task's processor: every dataset record carries its due time, so
- * the processor rebuilds the index from {@code dataset-state} whenever it starts (DatasetProcessor.init).
+ * the processor rebuilds the index from {@code dataset-state} whenever it starts (DatasetRecords.rebuild).
  *
  * <p>Objects rather than a Kafka Streams store. It was an in-memory key-value store (key: zero-padded due time and
  * dataset key), and every evaluation moved its dataset's entry: two key strings built and serialized, a delete and a
- * put through the store's metered and synchronized layers, and a range scan that copied every due key. That was 4 % of
- * the stream thread in the JFR profile of {@code scripts/bench topology}, for an index that never left the task. The
+ * put through the store's metered and synchronized layers, and a range scan that copied every due key, for an index
+ * that never left the task (microbench DueIndexBenchmark measures this one: {@code scripts/microbench DueIndex}). The
  * number of scheduled datasets is exported instead ({@code tierflow_datasets_scheduled}).
  *
  * <p>An indexed binary heap over primitive arrays, written here because neither the JDK nor the libraries we use has

@@ -1,6 +1,5 @@
 package io.tierflow.streams;
 
-import io.tierflow.schemas.ActivityState;
 import io.tierflow.schemas.DatasetState;
 import io.tierflow.schemas.FeatureWeight;
 import io.tierflow.schemas.Model;
@@ -8,9 +7,6 @@ import io.tierflow.schemas.PendingCost;
 import io.tierflow.schemas.Policy;
 import io.tierflow.schemas.Site;
 import io.tierflow.schemas.StorageClassPrice;
-import io.tierflow.streams.domain.Activity;
-import io.tierflow.streams.domain.BucketedCounts;
-import io.tierflow.streams.domain.HoltForecast;
 import io.tierflow.streams.domain.LogisticScorer;
 import io.tierflow.streams.domain.SiteOffer;
 import io.tierflow.streams.domain.Tier;
@@ -38,20 +34,6 @@ final class StateMapper {
         state.setActiveAlerts(new ArrayList<>());
         state.setPendingCost(new PendingCost());
         return state;
-    }
-
-    /** The activity kept in dataset records written before the dataset-activity store existed. */
-    static Activity activity(ActivityState state) {
-        long[] idHashes = state.getRecentEventIds().stream().mapToLong(Activity::eventIdHash).toArray();
-        return new Activity(
-                BucketedCounts.restore(Activity.FINE_BUCKET_MS, Activity.FINE_BUCKETS, state.getFineNewestBucket(),
-                        state.getFineCounts()),
-                BucketedCounts.restore(Activity.COARSE_BUCKET_MS, Activity.COARSE_BUCKETS,
-                        state.getCoarseNewestBucket(), state.getCoarseCounts()),
-                state.getHeat(), state.getHeatAt(), state.getLastAccess(), state.getRegionBytes(),
-                state.getDecayedRequests(),
-                new HoltForecast(state.getHoltLevel(), state.getHoltTrend(), state.getHoltHour() < 0 ? 0 : 1),
-                state.getHoltHour(), idHashes, state.getTotalEvents());
     }
 
     static TieringPolicy policy(Policy p) {

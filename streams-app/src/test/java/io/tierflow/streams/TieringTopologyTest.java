@@ -321,7 +321,7 @@ class TieringTopologyTest {
 
     private Alert backlog() {
         KeyValueStore<String, Alert> alerts = fixture.driver.getKeyValueStore(TieringTopology.ALERTS_STORE);
-        return alerts.get(DatasetProcessor.BACKLOG_ALERT);
+        return alerts.get(DatasetAlerts.BACKLOG_ALERT);
     }
 
     @Test
@@ -419,7 +419,7 @@ class TieringTopologyTest {
     @Test
     void shouldShowAlertValuesWithOneDecimalAsPrintfWould() {
         for (double value : new double[] {0, 0.04, 0.96, 1, 12.34, 12.36, 99.99, 1234567.8}) {
-            assertEquals(String.format(java.util.Locale.ROOT, "%.1f", value), DatasetProcessor.oneDecimal(value));
+            assertEquals(String.format(java.util.Locale.ROOT, "%.1f", value), DatasetAlerts.oneDecimal(value));
         }
     }
 
@@ -574,45 +574,6 @@ class TieringTopologyTest {
         assertEquals("control", letter.getSourceTopic());
         assertTrue(letter.getReason().contains("REOPTIMIZE needs dataset keys"), letter.getReason());
         assertTrue(fixture.deadLetters.isEmpty());
-    }
-
-    @Test
-    void shouldMoveTheActivityOutOfADatasetRecordWrittenBeforeTheActivityStore() {
-        // As a dataset record was before dataset-activity existed (written by an earlier version of the app, so this
-        // processor has never seen it): the activity inside it, a spike alert firing.
-        long heatAt = START.plusSeconds(50).toEpochMilli();
-        List<Long> fine = new java.util.ArrayList<>(java.util.Collections.nCopies(12, 0L));
-        fine.set(0, 40L);
-        List<Long> coarse = new java.util.ArrayList<>(java.util.Collections.nCopies(24, 0L));
-        coarse.set(0, 40L);
-        io.tierflow.schemas.ActivityState legacy = io.tierflow.schemas.ActivityState.newBuilder()
-                .setFineNewestBucket(heatAt / 300_000).setFineCounts(fine)
-                .setCoarseNewestBucket(heatAt / 3_600_000).setCoarseCounts(coarse)
-                .setHeat(7.0).setHeatAt(heatAt).setLastAccess(heatAt).setRegionBytes(Map.of("us-east", 7e8))
-                .setDecayedRequests(7.0).setRecentEventIds(List.of("old-1", "old-2")).setTotalEvents(40).build();
-        DatasetState record = DatasetState.newBuilder().setKey("old")
-                .setInventory(TopologyFixture.dataset("old", "aws", "STANDARD", GB)).setActivity(legacy)
-                .setTier(Tier.WARM).setPrimarySite("aws").setStorageClass("STANDARD").setCostAccruedAt(heatAt)
-                .setActiveAlerts(List.of("TRAFFIC_SPIKE:old")).build();
-        KeyValueStore<String, DatasetState> states = fixture.driver.getKeyValueStore(TieringTopology.DATASET_STATE_STORE);
-        states.put("old", record);
-        assertNull(fixture.activity("old"));
-        assertEquals(40, DatasetViews.get(name -> fixture.driver.getKeyValueStore(name), "old", heatAt).orElseThrow()
-                .activity().totalEvents(), "readers see the activity where it is");
-
-        Instant at = START.plusSeconds(60);
-        var redelivered = fixture.event("old", at, "us-east");
-        redelivered.setEventId("old-2");
-        fixture.accessEvents.pipeInput("old", redelivered, at);
-        fixture.accessEvents.pipeInput("old", fixture.event("old", at, "us-east"), at);
-
-        DatasetActivity moved = fixture.activity("old");
-        assertEquals(41, moved.activity.totalEvents(), "continued from the old record; the remembered id counted once");
-        assertEquals(41, moved.activity.count1h(at.toEpochMilli()));
-        assertTrue(moved.placed);
-        assertTrue(moved.spiking, "the alert's state moved along: 41 reads keep a firing spike on, would not raise one");
-        assertNull(fixture.state("old").getActivity(), "and left the dataset record");
-        assertEquals(List.of(), fixture.state("old").getActiveAlerts());
     }
 
     private void azureGoesDown() {

@@ -1,8 +1,5 @@
 package io.tierflow.streams.domain;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * Sliding counts in fixed event-time buckets (e.g. 12 × 5 min for the last hour), exact to one bucket.
  * Counts are kept newest bucket first; an event older than the window is not counted.
@@ -16,16 +13,6 @@ public final class BucketedCounts {
         this.bucketMillis = bucketMillis;
         this.counts = new long[buckets];
         this.newestBucket = -1;
-    }
-
-    /** Restores the counts saved with {@link #newestBucket()} and {@link #countsNewestFirst()}. */
-    public static BucketedCounts restore(long bucketMillis, int buckets, long newestBucket, List<Long> newestFirst) {
-        BucketedCounts restored = new BucketedCounts(bucketMillis, buckets);
-        restored.newestBucket = newestBucket;
-        for (int i = 0; i < Math.min(buckets, newestFirst.size()); i++) {
-            restored.counts[i] = newestFirst.get(i);
-        }
-        return restored;
     }
 
     /** Restores counts saved with {@link #newestBucket()} and {@link #countAtAge} (newest first). */
@@ -97,14 +84,6 @@ public final class BucketedCounts {
 
     public long bucketMillis() {
         return bucketMillis;
-    }
-
-    public List<Long> countsNewestFirst() {
-        List<Long> list = new ArrayList<>(counts.length);
-        for (long c : counts) {
-            list.add(c);
-        }
-        return list;
     }
 
     private void shift(long by) {

@@ -18,8 +18,11 @@ public final class MigrationPlanner {
     public record Actual(String primary, List<String> replicas, String storageClass, long lastMoveAtMs) {
     }
 
+    /** What a step does: COPY bytes to the destination, SWITCH reads to it, RETIRE a copy no longer wanted. */
+    public enum Action { COPY, SWITCH, RETIRE }
+
     /** One step to take. {@code notBeforeMs} is set for RETIRE (the grace period), else 0. */
-    public record Step(String action, String source, String destination, String storageClass, long notBeforeMs,
+    public record Step(Action action, String source, String destination, String storageClass, long notBeforeMs,
             String reason) {
     }
 
@@ -35,33 +38,34 @@ public final class MigrationPlanner {
             if (actual.replicas().contains(desired.primary())) {
                 // The verified copy is already there (the COPY of this move, or a replica): switching is free,
                 // and the cooldown gates starting moves, not finishing them.
-                return Optional.of(new Step("SWITCH", actual.primary(), desired.primary(), desired.storageClass(), 0,
-                        "verified copy on " + desired.primary()));
+                return Optional.of(new Step(Action.SWITCH, actual.primary(), desired.primary(),
+                        desired.storageClass(), 0, "verified copy on " + desired.primary()));
             }
             if (!forced && (coolingDown || !worthMoving(actual, desired, request, sites, policy))) {
                 return Optional.empty();
             }
             String reason = forced ? "current primary " + actual.primary() + " no longer allowed ("
                     + rejection(actual.primary(), request, sites) + ")" : "cheaper over the horizon";
-            return Optional.of(new Step("COPY", actual.primary(), desired.primary(), desired.storageClass(), 0, reason));
+            return Optional.of(new Step(Action.COPY, actual.primary(), desired.primary(), desired.storageClass(), 0,
+                    reason));
         }
         if (!desired.storageClass().equals(actual.storageClass())) {
             if (coolingDown && !forced) {
                 return Optional.empty();
             }
-            return Optional.of(new Step("COPY", actual.primary(), actual.primary(), desired.storageClass(), 0,
+            return Optional.of(new Step(Action.COPY, actual.primary(), actual.primary(), desired.storageClass(), 0,
                     "tier " + desired.tier() + " uses storage class " + desired.storageClass()));
         }
         for (String replica : desired.replicas()) {
             if (!actual.replicas().contains(replica)) {
                 SiteOffer site = sites.stream().filter(s -> s.name().equals(replica)).findFirst().orElseThrow();
-                return Optional.of(new Step("COPY", actual.primary(), replica,
+                return Optional.of(new Step(Action.COPY, actual.primary(), replica,
                         site.classFor(desired.tier()).orElseThrow().name(), 0, "replica for tier " + desired.tier()));
             }
         }
         for (String replica : actual.replicas()) {
             if (!desired.replicas().contains(replica) && !replica.equals(actual.primary())) {
-                return Optional.of(new Step("RETIRE", replica, replica, actual.storageClass(),
+                return Optional.of(new Step(Action.RETIRE, replica, replica, actual.storageClass(),
                         nowMs + policy.retireGraceMs(), "copy on " + replica + " no longer wanted"));
             }
         }

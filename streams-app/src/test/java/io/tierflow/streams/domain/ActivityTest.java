@@ -58,9 +58,16 @@ class ActivityTest {
         BucketedCounts counts = new BucketedCounts(H, 24);
         counts.add(T0, 2);
         counts.add(T0 + 3 * H, 5);
-        BucketedCounts restored = BucketedCounts.restore(H, 24, counts.newestBucket(), counts.countsNewestFirst());
+        long[] newestFirst = new long[counts.buckets()];
+        for (int age = 0; age < newestFirst.length; age++) {
+            newestFirst[age] = counts.countAtAge(age);
+        }
+        BucketedCounts restored = BucketedCounts.restore(H, counts.newestBucket(), newestFirst);
         assertEquals(counts.total(T0 + 5 * H), restored.total(T0 + 5 * H));
-        assertEquals(counts.countsNewestFirst(), restored.countsNewestFirst());
+        assertEquals(counts.newestBucket(), restored.newestBucket());
+        for (int age = 0; age < newestFirst.length; age++) {
+            assertEquals(counts.countAtAge(age), restored.countAtAge(age), "age " + age);
+        }
     }
 
     @Test

@@ -143,7 +143,7 @@ class DecisionTest {
         MigrationPlanner.Actual justMoved = new MigrationPlanner.Actual("aws", List.of(), "GLACIER_IR", 999_000);
         MigrationPlanner.Step step = MigrationPlanner.next(justMoved, desired, request, awsDown, POLICY, 1_000_000)
                 .orElseThrow();
-        assertEquals("COPY", step.action());
+        assertEquals(MigrationPlanner.Action.COPY, step.action());
         assertEquals("azure", step.destination());
         assertTrue(step.reason().contains("site_down"), step.reason());
     }
@@ -155,13 +155,14 @@ class DecisionTest {
         long now = 10_000_000;
         var copy = MigrationPlanner.next(new MigrationPlanner.Actual("azure", List.of(), "STANDARD", 0), desired,
                 request, SITES, POLICY, now).orElseThrow();
-        assertEquals(List.of("COPY", "azure", "aws"), List.of(copy.action(), copy.source(), copy.destination()));
+        assertEquals(List.of("COPY", "azure", "aws"), List.of(copy.action().name(), copy.source(), copy.destination()));
         var switchStep = MigrationPlanner.next(new MigrationPlanner.Actual("azure", List.of("aws"), "STANDARD", now - 1),
                 desired, request, SITES, POLICY, now).orElseThrow();
-        assertEquals("SWITCH", switchStep.action(), "finishing a move is not held back by the cooldown");
+        assertEquals(MigrationPlanner.Action.SWITCH, switchStep.action(),
+                "finishing a move is not held back by the cooldown");
         var retire = MigrationPlanner.next(new MigrationPlanner.Actual("aws", List.of("azure"), "STANDARD", now - 1),
                 desired, request, SITES, POLICY, now).orElseThrow();
-        assertEquals(List.of("RETIRE", "azure"), List.of(retire.action(), retire.source()));
+        assertEquals(List.of("RETIRE", "azure"), List.of(retire.action().name(), retire.source()));
         assertEquals(now + POLICY.retireGraceMs(), retire.notBeforeMs());
         assertEquals(Optional.empty(), MigrationPlanner.next(new MigrationPlanner.Actual("aws", List.of(), "STANDARD", 0),
                 desired, request, SITES, POLICY, now));

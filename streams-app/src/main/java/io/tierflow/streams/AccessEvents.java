@@ -1,0 +1,76 @@
+package io.tierflow.streams;
+
+import io.tierflow.schemas.AccessEvent;
+import io.tierflow.schemas.AccessOp;
+import io.tierflow.streams.domain.Activity;
+import io.tierflow.streams.domain.DatasetEvaluator;
+import io.tierflow.streams.domain.Tier;
+import io.tierflow.streams.domain.TieringPolicy;
+
+/**
+ * Counts access events into each dataset's activity value, the path every event takes: it reads and writes only the
+ * small activity value, changed in place (see {@link WriteBehindStore#getForUpdate}), and loads the dataset record
+ * only when the event may change the dataset's tier. It allocates nothing per event beyond what the activity does.
+ */
+final class AccessEvents {
+    private final DatasetRecords records;
+    private final DatasetEvaluation evaluation;
+    private final DatasetAlerts alerts;
+    private final DueScheduler due;
+    private final Catalogue catalogue;
+    private final RegionNames regionNames;
+    private final TieringMetrics metrics;
+
+    AccessEvents(DatasetRecords records, DatasetEvaluation evaluation, DatasetAlerts alerts, DueScheduler due,
+            Catalogue catalogue, RegionNames regionNames, TieringMetrics metrics) {
+        this.records = records;
+        this.evaluation = evaluation;
+        this.alerts = alerts;
+        this.due = due;
+        this.catalogue = catalogue;
+        this.regionNames = regionNames;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Counts one access at {@code eventTime}. An event whose processing fails after its access was counted (while
+     * deciding, say) leaves the count, and goes to {@code dead-letters}.
+     */
+    void count(String key, AccessEvent event, long eventTime, long streamTime) {
+        if (event == null) {
+            return; // a tombstone on a stream topic means nothing
+        }
+        DatasetActivity activity = records.activityForUpdate(key);
+        if (activity == null) {
+            activity = DatasetActivity.empty(); // a dataset's first event (before its inventory entry, or after it)
+        }
+        TieringPolicy policy = catalogue.policy();
+        String region = regionNames.of(event.getClientRegion());
+        Activity.Outcome outcome = activity.activity.record(eventTime, event.getOp().name(), event.getBytes(),
+                region, event.getEventId(), policy, streamTime);
+        metrics.accessEvent(outcome);
+        if (outcome != Activity.Outcome.COUNTED) {
+            return; // duplicate or beyond the lateness bound: nothing changes
+        }
+        if (activity.placed) {
+            boolean noReadsToCharge = activity.uncharged.isEmpty();
+            if (event.getOp() == AccessOp.GET) {
+                double sla = Double.isNaN(activity.slaMs) ? policy.defaultSlaMs() : activity.slaMs;
+                activity.uncharged.add(region, event.getBytes(),
+                        activity.tier == Tier.HOT && event.getLatencyMs() > sla);
+            }
+            long now = Math.max(eventTime, streamTime);
+            alerts.checkTrafficSpike(key, activity, now);
+            if (activity.tier == null || DatasetEvaluator.tierMayChange(activity.activity, activity.sizeBytes,
+                    activity.tier, policy, catalogue.scorer(), now)) {
+                DatasetRecords.Loaded record = records.load(key);
+                evaluation.evaluate(record.state, activity, now);
+                records.save(record, now);
+            }
+            if (noReadsToCharge && !activity.uncharged.isEmpty()) {
+                due.firstReadSinceLook(key, now);
+            }
+        }
+        records.saveActivity(key, activity);
+    }
+}

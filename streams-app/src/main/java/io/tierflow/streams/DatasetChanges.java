@@ -1,0 +1,170 @@
+package io.tierflow.streams;
+
+import io.tierflow.schemas.ControlCommand;
+import io.tierflow.schemas.Dataset;
+import io.tierflow.schemas.DatasetState;
+import io.tierflow.schemas.MigrationCommand;
+import io.tierflow.schemas.MigrationPhase;
+import io.tierflow.schemas.MigrationStatus;
+import io.tierflow.streams.domain.CompletedStep;
+import java.util.ArrayList;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * What changes a dataset record besides access events and its due time: its inventory entry (or its deletion), the
+ * status of its migration command, and an operator's request to re-optimise.
+ */
+final class DatasetChanges {
+    /** Control target meaning every dataset. */
+    static final String ALL = "*";
+    static final String CHECKSUM_MISMATCH = "checksum_mismatch";
+    private final ProcessorContext<String, TieringOutput> context;
+    private final DatasetRecords records;
+    private final DatasetEvaluation evaluation;
+    private final MigrationCommands commands;
+    private final DueScheduler due;
+    private final CostLedgerWriter costs;
+    private final Catalogue catalogue;
+
+    DatasetChanges(ProcessorContext<String, TieringOutput> context, DatasetRecords records,
+            DatasetEvaluation evaluation, MigrationCommands commands, DueScheduler due, CostLedgerWriter costs,
+            Catalogue catalogue) {
+        this.context = context;
+        this.records = records;
+        this.evaluation = evaluation;
+        this.commands = commands;
+        this.due = due;
+        this.costs = costs;
+        this.catalogue = catalogue;
+    }
+
+    /** A dataset's inventory entry: taken in and the dataset evaluated; a tombstone deletes everything of it. */
+    void inventory(String key, Dataset dataset, long timestamp, long now) {
+        DatasetRecords.Loaded record = records.load(key);
+        DatasetActivity stored = records.activityForUpdate(key);
+        DatasetActivity activity = stored != null ? stored
+                : DatasetRecords.newActivity(record == null ? null : record.state);
+        if (dataset == null) {
+            if (record != null) {
+                costs.chargeReads(record.state, activity.uncharged, now);
+                records.delete(record, now);
+                if (record.state.getInFlight() != null) {
+                    commands.ended(); // its status, if one comes, finds no record and is dropped
+                }
+            }
+            if (stored != null) {
+                records.deleteActivity(key);
+            }
+            context.forward(new Record<>(key, TieringOutput.placement(null), timestamp));
+            return;
+        }
+        if (record == null) {
+            record = records.create(key);
+        }
+        DatasetState state = record.state;
+        state.setInventory(dataset);
+        if (state.getPrimarySite() == null) {
+            // The inventory says where the dataset is until Tierflow moves it; afterwards completed migrations do.
+            state.setPrimarySite(dataset.getPrimarySite());
+            state.setReplicaSites(new ArrayList<>(dataset.getReplicaSites()));
+            state.setStorageClass(dataset.getStorageClass());
+        }
+        DatasetRecords.copyFacts(state, activity);
+        evaluation.evaluate(state, activity, now);
+        records.save(record, now);
+        records.saveActivity(key, activity);
+    }
+
+    /** A status of the dataset's command in flight: progress is shown, the end of a step applied. */
+    void status(String key, MigrationStatus status, long now) {
+        if (status == null) {
+            return;
+        }
+        DatasetRecords.Loaded record = records.load(key);
+        MigrationCommand inFlight = record == null ? null : record.state.getInFlight();
+        if (inFlight == null || !inFlight.getId().equals(status.getCommandId())) {
+            return; // a status for a command that is no longer current (duplicate or stale)
+        }
+        DatasetState state = record.state;
+        if (status.getPhase() == MigrationPhase.COMPLETED || status.getPhase() == MigrationPhase.FAILED) {
+            commands.ended();
+        }
+        switch (status.getPhase()) {
+            case COMPLETED -> {
+                DatasetActivity activity = records.activityOf(record);
+                costs.chargeReads(state, activity.uncharged, now); // at the old placement, before it changes
+                String failure = applyCompleted(state, inFlight, status);
+                state.setInFlight(null);
+                state.setInFlightPhase(null);
+                state.setLastFailure(failure);
+                if (failure == null) {
+                    evaluation.evaluate(state, activity, now);
+                } else {
+                    due.schedule(state, now + catalogue.policy().cooldownMs());
+                }
+                records.saveActivity(key, activity);
+            }
+            case FAILED -> {
+                state.setInFlight(null);
+                state.setInFlightPhase(null);
+                state.setLastFailure(status.getErrorCode() == null ? "failed" : status.getErrorCode());
+                // Not at once: a site that just failed is not hammered; try again after the cooldown.
+                due.schedule(state, now + catalogue.policy().cooldownMs());
+            }
+            default -> state.setInFlightPhase(status.getPhase()); // progress: only shown to readers
+        }
+        records.save(record, now);
+    }
+
+    /** Applies a completed step to the record's copies; returns an error code if the step must not be trusted. */
+    private static String applyCompleted(DatasetState state, MigrationCommand command, MigrationStatus status) {
+        CompletedStep.Copies after = CompletedStep.apply(
+                new CompletedStep.Copies(state.getPrimarySite(), state.getReplicaSites(), state.getStorageClass()),
+                MigrationCommands.action(command.getAction()), command.getSourceSite(), command.getDestinationSite(),
+                command.getStorageClass(), state.getInventory() == null ? null : state.getInventory().getSha256(),
+                status.getSha256());
+        if (after == null) {
+            return CHECKSUM_MISMATCH;
+        }
+        state.setPrimarySite(after.primary());
+        state.setReplicaSites(after.replicas());
+        state.setStorageClass(after.storageClass());
+        return null;
+    }
+
+    /**
+     * An operator's REOPTIMIZE: listed datasets are evaluated now; target '*' with no keys makes every dataset of this
+     * partition due now, so the punctuator re-evaluates them within its per-run bound.
+     */
+    void reoptimize(ControlCommand command, long now) {
+        // Decided on the catalogue as it is now, not as the last punctuation saw it (a change makes the rest due).
+        if (catalogue.refresh()) {
+            due.catalogueChanged();
+        }
+        if (!command.getKeys().isEmpty()) {
+            for (String key : command.getKeys()) {
+                DatasetRecords.Loaded record = records.load(key);
+                if (record == null || record.state.getInventory() == null) {
+                    continue; // not a dataset of this partition, or nothing known to place yet
+                }
+                DatasetActivity activity = records.activityOf(record);
+                evaluation.evaluate(record.state, activity, now);
+                records.save(record, now);
+                records.saveActivity(key, activity);
+            }
+        } else if (ALL.equals(command.getTarget())) {
+            // An operator action, rare by nature: a scan of the partition's datasets is acceptable here. Only the due
+            // times change, so the evaluations themselves are spread over the next punctuations. The records are
+            // changed after the scan: a store is not changed under its iterator.
+            for (String key : records.placedKeys()) {
+                DatasetRecords.Loaded record = records.load(key);
+                due.schedule(record.state, now);
+                records.save(record, now);
+            }
+        } else {
+            throw new IllegalArgumentException("REOPTIMIZE needs dataset keys, or target '" + ALL
+                    + "' for every dataset; got target '" + command.getTarget() + "' and no keys");
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.tierflow.streams;
+
+import io.tierflow.schemas.Dataset;
+import io.tierflow.schemas.DatasetState;
+import io.tierflow.schemas.Placement;
+import io.tierflow.schemas.PlacementExplanation;
+import io.tierflow.schemas.SiteScore;
+import io.tierflow.streams.domain.DatasetEvaluator;
+import io.tierflow.streams.domain.PlacementDecision;
+import io.tierflow.streams.domain.TieringPolicy;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Looks at a dataset (its record loaded for change, and its activity): charges the reads since the last look and
+ * checks their alerts, decides ({@link DatasetEvaluator}), publishes the placement when the decision changed, issues
+ * the next migration step and schedules the next look. The caller saves the record and the activity.
+ */
+final class DatasetEvaluation {
+    private final ProcessorContext<String, TieringOutput> context;
+    private final Catalogue catalogue;
+    private final CostLedgerWriter costs;
+    private final DatasetAlerts alerts;
+    private final MigrationCommands commands;
+    private final DueScheduler due;
+    private final TieringMetrics metrics;
+
+    DatasetEvaluation(ProcessorContext<String, TieringOutput> context, Catalogue catalogue, CostLedgerWriter costs,
+            DatasetAlerts alerts, MigrationCommands commands, DueScheduler due, TieringMetrics metrics) {
+        this.context = context;
+        this.catalogue = catalogue;
+        this.costs = costs;
+        this.alerts = alerts;
+        this.commands = commands;
+        this.due = due;
+        this.metrics = metrics;
+    }
+
+    /** Evaluates a dataset that has an inventory entry, at {@code now}. */
+    void evaluate(DatasetState state, DatasetActivity dataset, long now) {
+        long started = System.nanoTime();
+        CostLedgerWriter.ReadCosts reads = costs.price(state, dataset.uncharged);
+        alerts.checkReads(state, reads, now);
+        costs.chargeReads(state, dataset.uncharged, reads, now);
+
+        TieringPolicy policy = catalogue.policy();
+        Dataset inventory = state.getInventory();
+        DatasetEvaluator.Facts facts = new DatasetEvaluator.Facts(state.getKey(), inventory.getSizeBytes(),
+                inventory.getLatencySlaMs(), StateMapper.tier(state.getTier()), state.getPrimarySite(),
+                state.getReplicaSites(), state.getStorageClass(), state.getLastMoveAt(), state.getInFlight() != null);
+        DatasetEvaluator.Evaluation evaluation = DatasetEvaluator.evaluate(facts, dataset.activity, policy,
+                catalogue.scorer(), catalogue.sites(), now);
+
+        Placement placement = placement(state, evaluation, policy, catalogue.scorer().version(), now);
+        if (!sameDecision(state.getLastPlacement(), placement)) {
+            context.forward(new Record<>(state.getKey(), TieringOutput.placement(placement), now));
+        }
+        state.setLastPlacement(placement);
+        state.setTier(StateMapper.tier(evaluation.tier()));
+        if (dataset.tier != evaluation.tier()) {
+            dataset.tier = evaluation.tier(); // only if it changes: see WriteBehindStore.put on why
+        }
+        if (evaluation.step() != null) {
+            commands.issue(state, evaluation.step(), now);
+        }
+        due.scheduleAfterLook(state, now, evaluation.demotionAtMs());
+        metrics.evaluated(evaluation.tier(), System.nanoTime() - started, evaluation.heat());
+    }
+
+    private static Placement placement(DatasetState state, DatasetEvaluator.Evaluation evaluation,
+            TieringPolicy policy, String modelVersion, long now) {
+        PlacementDecision decision = evaluation.placement();
+        List<SiteScore> scores = new ArrayList<>();
+        for (PlacementDecision.SiteEvaluation e : decision.evaluations()) {
+            scores.add(SiteScore.newBuilder().setSite(e.site()).setStorageUsdPerMonth(finite(e.storageUsd()))
+                    .setEgressUsdPerMonth(finite(e.egressUsd())).setMoveUsd(finite(e.moveUsd()))
+                    .setFeasible(e.feasible()).setRejectedBecause(e.rejectedBecause()).build());
+        }
+        boolean placed = decision.isPlaced();
+        return Placement.newBuilder()
+                .setKey(state.getKey())
+                .setTier(StateMapper.tier(decision.tier()))
+                .setPrimarySite(placed ? decision.primary() : Objects.requireNonNullElse(state.getPrimarySite(), ""))
+                .setReplicaSites(placed ? decision.replicas() : state.getReplicaSites())
+                .setStorageClass(placed ? decision.storageClass()
+                        : Objects.requireNonNullElse(state.getStorageClass(), ""))
+                .setObjectiveUsdPerMonth(finite(decision.objective()))
+                .setExplanation(PlacementExplanation.newBuilder()
+                        .setHeat(evaluation.heat()).setPHotSoon(evaluation.pHotSoon())
+                        .setBoostedHeat(evaluation.boostedHeat())
+                        .setHotThreshold(policy.hotThreshold()).setWarmThreshold(policy.warmThreshold())
+                        .setModelVersion(modelVersion)
+                        .setPolicyName(policy.name())
+                        .setBindingConstraint(decision.bindingConstraint())
+                        .setSiteScores(scores)
+                        .build())
+                .setDecidedAt(Instant.ofEpochMilli(now))
+                .build();
+    }
+
+    /** Same tier, sites, class and binding constraint: re-publishing it would only repeat the decision. */
+    private static boolean sameDecision(Placement previous, Placement next) {
+        return previous != null && previous.getTier() == next.getTier()
+                && previous.getPrimarySite().equals(next.getPrimarySite())
+                && previous.getReplicaSites().equals(next.getReplicaSites())
+                && previous.getStorageClass().equals(next.getStorageClass())
+                && Objects.equals(previous.getExplanation().getBindingConstraint(),
+                        next.getExplanation().getBindingConstraint());
+    }
+
+    private static double finite(double value) {
+        return Double.isFinite(value) ? value : 0.0;
+    }
+}

@@ -1,0 +1,83 @@
+package io.tierflow.streams;
+
+import io.tierflow.schemas.Dataset;
+import io.tierflow.schemas.DatasetState;
+import io.tierflow.schemas.MigrationAction;
+import io.tierflow.schemas.MigrationCommand;
+import io.tierflow.streams.domain.MigrationPlanner;
+import java.time.Instant;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Issues migration commands, one in flight per dataset, and counts this task's commands in flight: from the dataset
+ * records when the task starts, then as commands are issued and end.
+ */
+final class MigrationCommands {
+    private final ProcessorContext<String, TieringOutput> context;
+    private final Catalogue catalogue;
+    private final TieringMetrics metrics;
+    private long inFlight;
+
+    MigrationCommands(ProcessorContext<String, TieringOutput> context, Catalogue catalogue, TieringMetrics metrics,
+            long inFlight) {
+        this.context = context;
+        this.catalogue = catalogue;
+        this.metrics = metrics;
+        this.inFlight = inFlight;
+    }
+
+    /** Sends the command for {@code step} and records it in the dataset's record as the one in flight. */
+    void issue(DatasetState state, MigrationPlanner.Step step, long now) {
+        Dataset inventory = state.getInventory();
+        String id = CommandIds.of(state.getKey(), step.action().name(), step.source(), step.destination(),
+                step.storageClass(), inventory.getVersionToken(), state.getCommandsIssued());
+        MigrationCommand command = MigrationCommand.newBuilder()
+                .setId(id)
+                .setKey(state.getKey())
+                .setAction(action(step.action()))
+                .setSourceSite(step.source())
+                .setDestinationSite(step.destination())
+                .setStorageClass(step.storageClass())
+                .setExpectedVersionToken(inventory.getVersionToken())
+                .setExpectedSha256(inventory.getSha256())
+                .setSizeBytes(inventory.getSizeBytes())
+                .setNotBefore(step.notBeforeMs() > 0 ? Instant.ofEpochMilli(step.notBeforeMs()) : null)
+                .setReason(step.reason())
+                .setRequireEncryption(catalogue.policy().encryptedOnly())
+                .setIssuedAt(Instant.ofEpochMilli(now))
+                .build();
+        state.setInFlight(command);
+        state.setInFlightPhase(null);
+        state.setCommandsIssued(state.getCommandsIssued() + 1);
+        state.setLastMoveAt(now);
+        context.forward(new Record<>(state.getKey(), TieringOutput.command(command), now));
+        metrics.commandIssued(command.getAction());
+        inFlight++;
+    }
+
+    /** A command in flight ended: it completed or failed, or its dataset is gone. */
+    void ended() {
+        inFlight--;
+    }
+
+    long inFlight() {
+        return inFlight;
+    }
+
+    static MigrationAction action(MigrationPlanner.Action action) {
+        return switch (action) {
+            case COPY -> MigrationAction.COPY;
+            case SWITCH -> MigrationAction.SWITCH;
+            case RETIRE -> MigrationAction.RETIRE;
+        };
+    }
+
+    static MigrationPlanner.Action action(MigrationAction action) {
+        return switch (action) {
+            case COPY -> MigrationPlanner.Action.COPY;
+            case SWITCH -> MigrationPlanner.Action.SWITCH;
+            case RETIRE -> MigrationPlanner.Action.RETIRE;
+        };
+    }
+}

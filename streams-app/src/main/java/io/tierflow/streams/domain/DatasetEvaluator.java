@@ -1,0 +1,82 @@
+package io.tierflow.streams.domain;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Decides a dataset's tier, its placement, the next migration step towards it and when its tier can next change, from
+ * its activity, what is known of it and the catalogue in force (policy, model, sites). The dataset processor maps its
+ * records in and the decision out.
+ */
+public final class DatasetEvaluator {
+    private DatasetEvaluator() {
+    }
+
+    /**
+     * What is known of a dataset besides its activity: its size, its own latency SLA (null: the policy's default), the
+     * tier last decided (null before the first decision), where its copies are, when it last moved, and whether a
+     * migration command is in flight (then no step is planned: one command at a time).
+     */
+    public record Facts(String key, long sizeBytes, Double latencySlaMs, Tier tier, String primarySite,
+            List<String> replicaSites, String storageClass, long lastMoveAtMs, boolean commandInFlight) {
+    }
+
+    /**
+     * A decision: the tier and the heat, the model's probability of the dataset turning hot and the boosted heat it
+     * came from; the placement searched for that tier; the next step towards it (null if none, or while a command is in
+     * flight); and when the heat will have decayed below the tier's demotion threshold ({@code Long.MAX_VALUE}: never).
+     */
+    public record Evaluation(Tier tier, double heat, double pHotSoon, double boostedHeat, PlacementDecision placement,
+            MigrationPlanner.Step step, long demotionAtMs) {
+    }
+
+    public static Evaluation evaluate(Facts dataset, Activity activity, TieringPolicy policy, LogisticScorer scorer,
+            List<SiteOffer> sites, long nowMs) {
+        Features features = activity.features(nowMs, dataset.sizeBytes(), policy.halfLifeMs());
+        double pHotSoon = scorer.score(features);
+        double boosted = features.heat() + policy.scoreBoost() * pHotSoon;
+        Tier tier = TierDecider.decide(boosted, dataset.tier(), policy);
+
+        Set<String> held = new HashSet<>(dataset.replicaSites());
+        if (dataset.primarySite() != null) {
+            held.add(dataset.primarySite());
+        }
+        double sla = dataset.latencySlaMs() != null ? dataset.latencySlaMs() : policy.defaultSlaMs();
+        PlacementRequest request = new PlacementRequest(dataset.key(), dataset.sizeBytes(), tier,
+                policy.replicationFor(tier), sla, policy.encryptedOnly(), policy.horizonMonths(), dataset.primarySite(),
+                held, activity.monthlyGbByRegion(nowMs, policy.halfLifeMs()),
+                activity.monthlyRequests(nowMs, policy.halfLifeMs()));
+        PlacementDecision placement = PlacementOptimizer.optimize(request, sites);
+
+        MigrationPlanner.Step step = null;
+        if (!dataset.commandInFlight()) {
+            MigrationPlanner.Actual actual = new MigrationPlanner.Actual(dataset.primarySite(),
+                    dataset.replicaSites(), dataset.storageClass(), dataset.lastMoveAtMs());
+            step = MigrationPlanner.next(actual, placement, request, sites, policy, nowMs).orElse(null);
+        }
+        double demoteBelow = TierDecider.demotionThreshold(tier, policy) - policy.scoreBoost() * pHotSoon;
+        long demotionAt = demoteBelow <= 0 ? Long.MAX_VALUE
+                : DecayedHeat.timeToFallTo(features.heat(), nowMs, demoteBelow, policy.halfLifeMs());
+        return new Evaluation(tier, features.heat(), pHotSoon, boosted, placement, step, demotionAt);
+    }
+
+    /**
+     * Whether the tier may differ from {@code tier}, checked without scoring when possible: the boosted heat lies
+     * between heat and heat + boost (the model's probability is between 0 and 1) and the tier only grows with it, so
+     * if both ends give the current tier, so does the score. Checked on every counted access event: it allocates
+     * nothing unless the two ends disagree.
+     */
+    public static boolean tierMayChange(Activity activity, long sizeBytes, Tier tier, TieringPolicy policy,
+            LogisticScorer scorer, long nowMs) {
+        double heat = activity.heatAt(nowMs, policy.halfLifeMs());
+        double boost = policy.scoreBoost();
+        if (TierDecider.decide(heat + Math.min(0, boost), tier, policy) == tier
+                && TierDecider.decide(heat + Math.max(0, boost), tier, policy) == tier) {
+            return false;
+        }
+        Features features = activity.features(nowMs, sizeBytes, policy.halfLifeMs());
+        double boosted = features.heat() + boost * scorer.score(features);
+        return TierDecider.decide(boosted, tier, policy) != tier;
+    }
+}

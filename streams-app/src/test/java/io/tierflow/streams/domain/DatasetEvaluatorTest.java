@@ -1,0 +1,129 @@
+package io.tierflow.streams.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Decisions on a catalogue snapshot (the policy, model and sites of {@link DecisionTest}). */
+class DatasetEvaluatorTest {
+    private static final TieringPolicy POLICY = TieringPolicy.BUILT_IN;
+    private static final LogisticScorer SCORER = LogisticScorer.BUILT_IN;
+    private static final List<SiteOffer> SITES = DecisionTest.SITES;
+    private static final long T0 = 1_700_000_000_000L;
+    private static final long GB = 1_000_000_000L;
+    private static final String[] OPS = {"GET", "PUT", "HEAD", "LIST"};
+    private static final String[] REGIONS = {"us-east", "eu-west", "us-central"};
+
+    @Test
+    void shouldPromoteABurstAndPlanACopyTowardsItsReaders() {
+        Activity burst = reads("us-east", 30, T0, 10_000);
+        long now = T0 + 300_000;
+
+        DatasetEvaluator.Evaluation evaluation = DatasetEvaluator.evaluate(coldOnAzure(false), burst, POLICY, SCORER,
+                SITES, now);
+
+        assertEquals(Tier.HOT, evaluation.tier());
+        assertEquals(evaluation.heat() + POLICY.scoreBoost() * evaluation.pHotSoon(), evaluation.boostedHeat(), 1e-9);
+        assertEquals("aws", evaluation.placement().primary(), "the readers' region, no egress");
+        MigrationPlanner.Step step = evaluation.step();
+        assertNotNull(step);
+        assertEquals(MigrationPlanner.Action.COPY, step.action());
+        assertEquals(List.of("azure", "aws"), List.of(step.source(), step.destination()));
+        assertEquals(evaluation.placement().storageClass(), step.storageClass());
+        assertTrue(evaluation.demotionAtMs() > now && evaluation.demotionAtMs() < Long.MAX_VALUE,
+                "a hot dataset is looked at again once its heat can have fallen: " + evaluation.demotionAtMs());
+    }
+
+    @Test
+    void shouldDecideTheSameButPlanNoStepWhileACommandIsInFlight() {
+        Activity burst = reads("us-east", 30, T0, 10_000);
+        long now = T0 + 300_000;
+        DatasetEvaluator.Evaluation free = DatasetEvaluator.evaluate(coldOnAzure(false), burst, POLICY, SCORER, SITES,
+                now);
+
+        DatasetEvaluator.Evaluation busy = DatasetEvaluator.evaluate(coldOnAzure(true), burst, POLICY, SCORER, SITES,
+                now);
+
+        assertNull(busy.step());
+        assertEquals(free.tier(), busy.tier());
+        assertEquals(free.placement(), busy.placement());
+        assertEquals(free.demotionAtMs(), busy.demotionAtMs());
+    }
+
+    @Test
+    void shouldLeaveAnUnreadColdDatasetWhereItIsAndNeverScheduleIt() {
+        DatasetEvaluator.Evaluation evaluation = DatasetEvaluator.evaluate(coldOnAzure(false), new Activity(), POLICY,
+                SCORER, SITES, T0);
+
+        assertEquals(Tier.COLD, evaluation.tier());
+        assertEquals(List.of("azure", "GLACIER_IR"),
+                List.of(evaluation.placement().primary(), evaluation.placement().storageClass()), "the cheapest");
+        assertNull(evaluation.step(), "already where it belongs");
+        assertEquals(Long.MAX_VALUE, evaluation.demotionAtMs(), "no colder tier to fall to");
+    }
+
+    @Test
+    void shouldScheduleTheNextLookWhenTheHeatHasFallenToTheDemotionThreshold() {
+        Activity burst = reads("us-east", 30, T0, 10_000);
+        DatasetEvaluator.Evaluation evaluation = DatasetEvaluator.evaluate(coldOnAzure(false), burst, POLICY, SCORER,
+                SITES, T0 + 300_000);
+
+        double threshold = TierDecider.demotionThreshold(evaluation.tier(), POLICY)
+                - POLICY.scoreBoost() * evaluation.pHotSoon();
+        assertEquals(threshold, burst.heatAt(evaluation.demotionAtMs(), POLICY.halfLifeMs()), threshold * 1e-3);
+    }
+
+    @Test
+    void shouldSayTheTierMayChangeExactlyWhenAnEvaluationWouldChangeIt() {
+        // The shortcut (no scoring when both ends of the boost give the same tier) against the full evaluation.
+        TieringPolicy negativeBoost = new TieringPolicy("negative", POLICY.halfLifeMs(), POLICY.opWeights(),
+                POLICY.bytesWeightPerGb(), POLICY.hotThreshold(), POLICY.warmThreshold(), POLICY.hysteresis(), -5.0,
+                POLICY.replicationHot(), POLICY.replicationWarm(), POLICY.replicationCold(), POLICY.defaultSlaMs(),
+                POLICY.encryptedOnly(), POLICY.cooldownMs(), POLICY.horizonDays(), POLICY.retireGraceMs(),
+                POLICY.latenessMs());
+        Random random = new Random(23);
+        int tierChanges = 0;
+        for (int i = 0; i < 2_000; i++) {
+            TieringPolicy policy = i % 2 == 0 ? POLICY : negativeBoost;
+            Activity activity = new Activity();
+            long at = T0;
+            int events = random.nextInt(80);
+            long every = 1 + random.nextInt(600_000);
+            for (int e = 0; e < events; e++) {
+                at += random.nextLong(every);
+                activity.record(at, OPS[random.nextInt(OPS.length)], random.nextLong(GB),
+                        REGIONS[random.nextInt(REGIONS.length)], "e" + e, policy, at);
+            }
+            long now = at + random.nextLong(48 * 3_600_000L);
+            Tier tier = Tier.values()[random.nextInt(Tier.values().length)];
+            DatasetEvaluator.Facts facts = new DatasetEvaluator.Facts("k", GB, null, tier, "azure", List.of(),
+                    "GLACIER_IR", 0, false);
+
+            boolean changes = DatasetEvaluator.evaluate(facts, activity, policy, SCORER, SITES, now).tier() != tier;
+
+            assertEquals(changes, DatasetEvaluator.tierMayChange(activity, GB, tier, policy, SCORER, now),
+                    "case " + i + ": " + events + " events, tier " + tier + ", policy " + policy.name());
+            tierChanges += changes ? 1 : 0;
+        }
+        assertTrue(tierChanges > 100 && tierChanges < 1_900, "both answers are checked often: " + tierChanges);
+    }
+
+    private static DatasetEvaluator.Facts coldOnAzure(boolean commandInFlight) {
+        return new DatasetEvaluator.Facts("k", GB, null, Tier.COLD, "azure", List.of(), "GLACIER_IR", 0,
+                commandInFlight);
+    }
+
+    private static Activity reads(String region, int count, long from, long every) {
+        Activity activity = new Activity();
+        for (int i = 0; i < count; i++) {
+            long at = from + i * every;
+            activity.record(at, "GET", GB / 10, region, "read-" + i, POLICY, at);
+        }
+        return activity;
+    }
+}
