@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tierflow", mixinStandardHelpOptions = true, versionProvider = TierflowCommand.Version.class,
         description = "Tierflow: a streaming data autopilot for multi-cloud object storage.",
         subcommands = {LocalCommand.class, InitCommand.class, StreamsCommand.class, ProduceCommand.class,
-                MigratorCommand.class, ChaosCommand.class,
+                MigratorCommand.class, ChaosCommand.class, io.tierflow.cli.trace.ImportTraceCommand.class,
                 io.tierflow.cli.dashboards.CheckDashboardsCommand.class, CommandLine.HelpCommand.class})
 public final class TierflowCommand {
 
