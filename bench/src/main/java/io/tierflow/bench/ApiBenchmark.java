@@ -71,11 +71,11 @@ final class ApiBenchmark {
     }
 
     ApiSummary run() throws Exception {
-        TopologyBenchmark.quietClientRetries();
+        BenchClients.quietClientRetries();
         Path work = Files.createTempDirectory(Files.createDirectories(settings.workParent()), "tierflow-bench-");
         Thread cleanupOnInterrupt = new Thread(() -> {
             closeAll();
-            TopologyBenchmark.deleteRecursively(work);
+            WorkDirectory.deleteRecursively(work);
         }, "bench-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanupOnInterrupt);
         try {
@@ -84,12 +84,12 @@ final class ApiBenchmark {
             progress.say("starting a local stack in %s ...", work);
             LocalStack stack = LocalStack.start(LocalStackConfig.onFreePorts(work.resolve("stack")));
             running.add(stack);
-            try (Admin admin = TopologyBenchmark.admin(stack)) {
+            try (Admin admin = BenchClients.admin(stack)) {
                 return measure(stack, admin, wrk, work);
             }
         } finally {
             closeAll();
-            TopologyBenchmark.deleteRecursively(work);
+            WorkDirectory.deleteRecursively(work);
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanupOnInterrupt);
             } catch (IllegalStateException e) {
@@ -200,8 +200,8 @@ final class ApiBenchmark {
                 settings.events() / 3600.0, ZipfSampler.DEFAULT_EXPONENT);
         long started = System.nanoTime();
         new BenchLoader(stack.bootstrapServers(), stack.topics(), plan, progress).load();
-        Map<TopicPartition, Long> ends = new HashMap<>(TopologyBenchmark.endOffsets(admin, Topics.DATASETS));
-        ends.putAll(TopologyBenchmark.endOffsets(admin, Topics.ACCESS_EVENTS));
+        Map<TopicPartition, Long> ends = new HashMap<>(BenchClients.endOffsets(admin, Topics.DATASETS));
+        ends.putAll(BenchClients.endOffsets(admin, Topics.ACCESS_EVENTS));
         CatchUp catchUp = new CatchUp(admin, ends, progress);
         Duration elapsed = catchUp.await("nodes A+B", APPLICATION_ID, started,
                 () -> failed(nodeA).or(() -> failed(nodeB)).orElse(null), settings.catchUpTimeout());
