@@ -300,7 +300,7 @@ final class Freshness {
 
         private void poll(Probe probe) {
             polls.incrementAndGet();
-            HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + ApiBenchmark.datasetPath(probe.key())))
+            HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + QueryApiClient.datasetPath(probe.key())))
                     .timeout(settings.timeout()).GET().build();
             http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((response, error) -> {
                 long now = System.nanoTime();

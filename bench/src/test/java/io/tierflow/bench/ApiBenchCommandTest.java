@@ -58,9 +58,9 @@ class ApiBenchCommandTest {
 
     @Test
     void shouldKeepSlashesAndEncodeTheRestOfAKeyInItsPath() {
-        assertEquals("/datasets/datasets/d000042", ApiBenchmark.datasetPath("datasets/d000042"));
-        assertEquals("/datasets/a%20b/%C3%B8%3F.parquet", ApiBenchmark.datasetPath("a b/ø?.parquet"));
-        assertEquals(Set.of("/datasets/x"), Set.of(ApiBenchmark.datasetPath("x")));
+        assertEquals("/datasets/datasets/d000042", QueryApiClient.datasetPath("datasets/d000042"));
+        assertEquals("/datasets/a%20b/%C3%B8%3F.parquet", QueryApiClient.datasetPath("a b/ø?.parquet"));
+        assertEquals(Set.of("/datasets/x"), Set.of(QueryApiClient.datasetPath("x")));
     }
 
     @Test
