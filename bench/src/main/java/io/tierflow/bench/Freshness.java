@@ -1,39 +1,23 @@
 package io.tierflow.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tierflow.cli.traffic.BurstSchedule;
 import io.tierflow.cli.traffic.DatasetSpec;
-import io.tierflow.cli.traffic.DiurnalCycle;
-import io.tierflow.cli.traffic.TrafficConfig;
-import io.tierflow.cli.traffic.TrafficGenerator;
-import io.tierflow.cli.traffic.ZipfSampler;
 import io.tierflow.schemas.AccessEvent;
-import io.tierflow.schemas.AccessOp;
 import io.tierflow.topics.Topic;
 import io.tierflow.topics.Topics;
-import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -49,8 +33,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * time = now), so the node does the work it would do in production while the probes are measured.
  */
 final class Freshness {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /**
      * How freshness is measured.
      *
@@ -121,14 +103,6 @@ final class Freshness {
         }
     }
 
-    /** A probe in flight. */
-    private record Probe(String key, long eventTimeMs, long sentNanos) {
-    }
-
-    /** A probe seen. */
-    private record Seen(double sentAtSeconds, double latencyMs) {
-    }
-
     private final String bootstrapServers;
     private final Topics topics;
     private final Settings settings;
@@ -141,20 +115,6 @@ final class Freshness {
         this.progress = progress;
     }
 
-    /** Probe datasets spread evenly over the popularity ranks, so hot and cold partitions of the key space mix. */
-    static List<DatasetSpec> probeDatasets(List<DatasetSpec> inventory, int count) {
-        if (count > inventory.size() / 2) {
-            throw new IllegalArgumentException("at most half of the " + inventory.size() + " datasets can take "
-                    + "probes (the rest carry the ordinary traffic), not " + count);
-        }
-        List<DatasetSpec> probes = new ArrayList<>();
-        double step = (double) inventory.size() / count;
-        for (int i = 0; i < count; i++) {
-            probes.add(inventory.get((int) Math.floor(i * step + step / 2)));
-        }
-        return probes;
-    }
-
     /**
      * Produces the events and watches the probes through {@code apiBaseUrl}; returns once every probe has been seen.
      *
@@ -162,16 +122,10 @@ final class Freshness {
      * @param seed seed of the ordinary traffic
      */
     Result run(List<DatasetSpec> inventory, long seed, String apiBaseUrl) throws InterruptedException {
-        List<DatasetSpec> probeSpecs = probeDatasets(inventory, settings.probeDatasets());
-        Set<String> probeKeys = probeSpecs.stream().map(DatasetSpec::key).collect(Collectors.toUnmodifiableSet());
-        Instant start = Instant.now();
-        TrafficGenerator traffic = new TrafficGenerator(new TrafficConfig(seed, start, settings.eventsPerSecond(),
-                ZipfSampler.DEFAULT_EXPONENT, new DiurnalCycle(0), TrafficConfig.DEFAULT_REGIONS, BurstSchedule.none()),
-                inventory);
-        String probeIdPrefix = "bench-probe-" + start.toEpochMilli() + "-";
+        FreshnessEvents events = new FreshnessEvents(inventory, seed, settings);
 
-        Map<String, Probe> inFlight = new ConcurrentHashMap<>();
-        ConcurrentLinkedQueue<Seen> latencies = new ConcurrentLinkedQueue<>();
+        Map<String, ProbePoller.Probe> inFlight = new ConcurrentHashMap<>();
+        ConcurrentLinkedQueue<ProbePoller.Seen> latencies = new ConcurrentLinkedQueue<>();
         AtomicReference<String> failure = new AtomicReference<>();
         AtomicLong polls = new AtomicLong();
         // HTTP/1.1 with keep-alive, as a client of the API would; the JDK client would otherwise try an h2c upgrade.
@@ -189,7 +143,7 @@ final class Freshness {
         double intervalNanos = 1e9 / settings.eventsPerSecond();
         progress.say("freshness: %s events at %s events/s for %d s, one in %d a probe over %d datasets, polled "
                 + "every %d ms through %s", Progress.count(total), Progress.count(settings.eventsPerSecond()),
-                settings.duration().toSeconds(), settings.probeEvery(), probeSpecs.size(),
+                settings.duration().toSeconds(), settings.probeEvery(), events.probeDatasetCount(),
                 settings.pollInterval().toMillis(), apiBaseUrl);
         AtomicReference<Exception> sendFailure = new AtomicReference<>();
         long started;
@@ -198,8 +152,8 @@ final class Freshness {
             try (KafkaProducer<String, AccessEvent> producer = producer(topics.accessEvents)) {
                 started = System.nanoTime();
                 progress.say("freshness: sending from %s (probe send times count from here)", Instant.now());
-                Poller poller = new Poller(http, scheduler, apiBaseUrl, inFlight, latencies, failure, polls,
-                        started);
+                ProbePoller poller = new ProbePoller(settings, http, scheduler, apiBaseUrl, inFlight, latencies,
+                        failure, polls, started);
                 long nextReport = started + Progress.EVERY_NANOS;
                 // A fixed schedule (event i is due at start + i / rate) rather than a token bucket: it needs no
                 // library, does not drift, and catches up after a stall instead of lowering the rate.
@@ -210,29 +164,21 @@ final class Freshness {
                         LockSupport.parkNanos(wait);
                     }
                     if (produced % settings.probeEvery() == 0) {
-                        DatasetSpec spec = probeSpecs.get((int) (probesSent++ % probeSpecs.size()));
+                        DatasetSpec spec = events.probeDataset(probesSent++);
                         if (inFlight.containsKey(spec.key())) {
                             skipped++;
                         } else {
                             long eventTime = System.currentTimeMillis();
-                            AccessEvent probe = AccessEvent.newBuilder().setKey(spec.key()).setOp(AccessOp.GET)
-                                    .setBytes(spec.sizeBytes()).setServedFrom(spec.primarySite())
-                                    .setClientRegion(TrafficConfig.DEFAULT_REGIONS.get(0)).setLatencyMs(20)
-                                    .setEventTime(Instant.ofEpochMilli(eventTime))
-                                    .setEventId(probeIdPrefix + probesSent).build();
-                            Probe inflight = new Probe(spec.key(), eventTime, System.nanoTime());
+                            AccessEvent probe = events.probe(spec, eventTime, probesSent);
+                            ProbePoller.Probe inflight = new ProbePoller.Probe(spec.key(), eventTime,
+                                    System.nanoTime());
                             inFlight.put(spec.key(), inflight);
                             send(producer, probe, sendFailure);
                             poller.watch(inflight);
                             continue;
                         }
                     }
-                    AccessEvent event = traffic.next();
-                    while (probeKeys.contains(event.getKey())) {
-                        event = traffic.next();
-                    }
-                    event.setEventTime(Instant.now());
-                    send(producer, event, sendFailure);
+                    send(producer, events.ordinary(), sendFailure);
                     if ((produced & 0x3FF) == 0) {
                         throwIfFailed(sendFailure, failure);
                         long now = System.nanoTime();
@@ -262,95 +208,12 @@ final class Freshness {
                         + "API " + settings.timeout() + " after producing ended, e.g. "
                         + inFlight.values().iterator().next());
             }
-            List<Seen> seen = new ArrayList<>(latencies);
-            return new Result(produced, produceSeconds, seen.stream().map(Seen::latencyMs).toList(),
-                    seen.stream().map(Seen::sentAtSeconds).toList(), skipped, polls.get());
+            List<ProbePoller.Seen> seen = new ArrayList<>(latencies);
+            return new Result(produced, produceSeconds, seen.stream().map(ProbePoller.Seen::latencyMs).toList(),
+                    seen.stream().map(ProbePoller.Seen::sentAtSeconds).toList(), skipped, polls.get());
         } finally {
             scheduler.shutdownNow(); // also when producing or a probe failed: no poll outlives the measurement
         }
-    }
-
-    /** Reads probe datasets through the API until each shows its probe, on one scheduler thread. */
-    private final class Poller {
-        private final HttpClient http;
-        private final ScheduledExecutorService scheduler;
-        private final String baseUrl;
-        private final Map<String, Probe> inFlight;
-        private final ConcurrentLinkedQueue<Seen> latencies;
-        private final long started;
-        private final AtomicReference<String> failure;
-        private final AtomicLong polls;
-
-        Poller(HttpClient http, ScheduledExecutorService scheduler, String baseUrl, Map<String, Probe> inFlight,
-                ConcurrentLinkedQueue<Seen> latencies, AtomicReference<String> failure, AtomicLong polls,
-                long started) {
-            this.http = http;
-            this.scheduler = scheduler;
-            this.baseUrl = baseUrl;
-            this.inFlight = inFlight;
-            this.latencies = latencies;
-            this.failure = failure;
-            this.polls = polls;
-            this.started = started;
-        }
-
-        void watch(Probe probe) {
-            scheduler.execute(() -> poll(probe));
-        }
-
-        private void poll(Probe probe) {
-            polls.incrementAndGet();
-            HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + ApiBenchmark.datasetPath(probe.key())))
-                    .timeout(settings.timeout()).GET().build();
-            http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((response, error) -> {
-                long now = System.nanoTime();
-                if (error != null) {
-                    failure.compareAndSet(null, "reading " + probe.key() + " failed: " + error);
-                    return;
-                }
-                int status = response.statusCode();
-                if (status == 200 && visible(response.body(), probe)) {
-                    latencies.add(new Seen((probe.sentNanos() - started) / 1e9, (now - probe.sentNanos()) / 1e6));
-                    inFlight.remove(probe.key(), probe);
-                    return;
-                }
-                if (status != 200 && status != 503) { // 503: ownership is moving; the answer comes once it settles
-                    failure.compareAndSet(null, "GET " + request.uri() + " answered " + status + ": "
-                            + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
-                    return;
-                }
-                if (now - probe.sentNanos() > settings.timeout().toNanos()) {
-                    failure.compareAndSet(null, "the probe of " + probe.key() + " at event time "
-                            + Instant.ofEpochMilli(probe.eventTimeMs()) + " was not visible after "
-                            + settings.timeout());
-                    return;
-                }
-                if (!scheduler.isShutdown()) {
-                    scheduler.schedule(() -> poll(probe), nextPollDelayNanos(settings.pollInterval(),
-                            now - probe.sentNanos()), TimeUnit.NANOSECONDS);
-                }
-            });
-        }
-
-        private boolean visible(byte[] body, Probe probe) {
-            try {
-                JsonNode lastAccess = JSON.readTree(body).path("activity").path("lastAccess");
-                return lastAccess.isTextual()
-                        && Instant.parse(lastAccess.asText()).toEpochMilli() >= probe.eventTimeMs();
-            } catch (IOException | DateTimeParseException e) {
-                failure.compareAndSet(null, "unreadable answer for " + probe.key() + ": " + e);
-                return false;
-            }
-        }
-    }
-
-    /**
-     * The poll interval, or 5 % of the time a probe has waited if that is longer: the resolution stays within 5 % of
-     * what is measured, and when the node lags far behind, the probes waiting for it do not flood the API it serves
-     * (a thousand probes polled every 10 ms would be 100 k requests per second).
-     */
-    static long nextPollDelayNanos(Duration pollInterval, long waitedNanos) {
-        return Math.max(pollInterval.toNanos(), waitedNanos / 20);
     }
 
     private static void send(KafkaProducer<String, AccessEvent> producer, AccessEvent event,

@@ -149,7 +149,7 @@ final class Wrk {
         }
         Result result = parse(wrkOutput).orElseThrow(() -> new IllegalStateException(label + ": wrk printed no "
                 + "result line (was the script's done() run?): " + String.join(" / ", output)));
-        return result.withCpuNanos(MigrationBenchmark.childCpuNanos(String.join("\n", output)));
+        return result.withCpuNanos(BashTimes.childCpuNanos(String.join("\n", output)));
     }
 
     /** The result line the script prints, among wrk's own output. */

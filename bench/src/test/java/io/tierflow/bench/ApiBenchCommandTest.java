@@ -47,30 +47,30 @@ class ApiBenchCommandTest {
     @Test
     void shouldSpreadProbesOverThePopularityRanksWithoutRepeats() {
         List<DatasetSpec> inventory = BenchLoader.inventory(5, 1_000);
-        List<DatasetSpec> probes = Freshness.probeDatasets(inventory, 10);
+        List<DatasetSpec> probes = FreshnessEvents.probeDatasets(inventory, 10);
 
         assertEquals(10, probes.size());
         assertEquals(10, new HashSet<>(probes).size());
         assertEquals(51, probes.get(0).rank(), "the first probe sits mid-way into the first tenth");
         assertEquals(951, probes.get(9).rank());
-        assertThrows(IllegalArgumentException.class, () -> Freshness.probeDatasets(inventory, 501));
+        assertThrows(IllegalArgumentException.class, () -> FreshnessEvents.probeDatasets(inventory, 501));
     }
 
     @Test
     void shouldKeepSlashesAndEncodeTheRestOfAKeyInItsPath() {
-        assertEquals("/datasets/datasets/d000042", ApiBenchmark.datasetPath("datasets/d000042"));
-        assertEquals("/datasets/a%20b/%C3%B8%3F.parquet", ApiBenchmark.datasetPath("a b/ø?.parquet"));
-        assertEquals(Set.of("/datasets/x"), Set.of(ApiBenchmark.datasetPath("x")));
+        assertEquals("/datasets/datasets/d000042", QueryApiClient.datasetPath("datasets/d000042"));
+        assertEquals("/datasets/a%20b/%C3%B8%3F.parquet", QueryApiClient.datasetPath("a b/ø?.parquet"));
+        assertEquals(Set.of("/datasets/x"), Set.of(QueryApiClient.datasetPath("x")));
     }
 
     @Test
     void shouldPollAtTheIntervalThenBackOffToFivePercentOfTheWait() {
         java.time.Duration interval = java.time.Duration.ofMillis(10);
 
-        assertEquals(10_000_000L, Freshness.nextPollDelayNanos(interval, 0));
-        assertEquals(10_000_000L, Freshness.nextPollDelayNanos(interval, 150_000_000L));
-        assertEquals(50_000_000L, Freshness.nextPollDelayNanos(interval, 1_000_000_000L));
-        assertEquals(3_000_000_000L, Freshness.nextPollDelayNanos(interval, 60_000_000_000L));
+        assertEquals(10_000_000L, ProbePoller.nextPollDelayNanos(interval, 0));
+        assertEquals(10_000_000L, ProbePoller.nextPollDelayNanos(interval, 150_000_000L));
+        assertEquals(50_000_000L, ProbePoller.nextPollDelayNanos(interval, 1_000_000_000L));
+        assertEquals(3_000_000_000L, ProbePoller.nextPollDelayNanos(interval, 60_000_000_000L));
     }
 
     @Test

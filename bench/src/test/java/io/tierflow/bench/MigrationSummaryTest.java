@@ -20,7 +20,7 @@ class MigrationSummaryTest {
     void shouldReadTheChildrensCpuTimeFromBashTimes() {
         String output = "some rclone notice\n0m0.002s 0m0.001s\n1m2.500s 0m3.250s\n";
 
-        assertEquals(65_750_000_000L, MigrationBenchmark.childCpuNanos(output));
-        assertThrows(IllegalStateException.class, () -> MigrationBenchmark.childCpuNanos("rclone crashed"));
+        assertEquals(65_750_000_000L, BashTimes.childCpuNanos(output));
+        assertThrows(IllegalStateException.class, () -> BashTimes.childCpuNanos("rclone crashed"));
     }
 }
