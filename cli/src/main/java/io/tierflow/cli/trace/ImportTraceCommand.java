@@ -256,8 +256,8 @@ public final class ImportTraceCommand implements Callable<Integer> {
                 String sendFailure = topics.failure();
                 failure = failure != null ? failure : sendFailure;
             }
-            printSummary(out, importer.summary(), traceSite, datasets, events, files.size(),
-                    System.nanoTime() - started, topics);
+            new ImportReport(importer.summary(), files.size(), System.nanoTime() - started, datasets, events,
+                    topics == null ? null : topics.acknowledged(), traceSite, timeScale).printTo(out);
             if (failure != null) {
                 err.println("tierflow import-trace: " + failure);
                 return 1;
@@ -324,35 +324,6 @@ public final class ImportTraceCommand implements Callable<Integer> {
             }
         } finally {
             bar.finish(read.get(), importer.events(), System.nanoTime());
-        }
-    }
-
-    private void printSummary(PrintWriter out, TraceImporter.Summary summary, TraceSite traceSite, String datasets,
-            String events, int files, long nanos, TraceTopics topics) {
-        double seconds = Math.max(nanos, 1) / 1e9;
-        out.printf(Locale.ROOT, "tierflow import-trace: %s%,d requests from %d file%s as %,d events over %,d datasets "
-                        + "(%,.1f MiB) in %.1f s (%,.0f requests/s)%n", dryRun ? "(dry run) " : "", summary.events(),
-                files, files == 1 ? "" : "s", summary.events(), summary.datasets(), summary.bytes() / 1048576.0,
-                seconds, summary.events() / seconds);
-        if (dryRun) {
-            out.printf(Locale.ROOT, "  would write to topics %s and %s%n", datasets, events);
-        } else {
-            out.printf(Locale.ROOT, "  topics %s and %s, %,d records acknowledged; objects on %s (%s, %s)%n", datasets,
-                    events, topics.acknowledged(), traceSite.name(), traceSite.region(), traceSite.storageClass());
-        }
-        if (summary.firstEventTime() != null) {
-            out.printf(Locale.ROOT, "  event time %s to %s (time scale %s)%n", summary.firstEventTime(),
-                    summary.lastEventTime(), timeScale);
-        }
-        if (summary.skippedCount() > 0) {
-            out.printf(Locale.ROOT, "  skipped %,d requests that are not object reads or writes: %s%n",
-                    summary.skippedCount(), summary.skipped());
-        }
-        if (summary.badLineCount() > 0) {
-            out.printf(Locale.ROOT, "  %,d bad lines%s:%n", summary.badLineCount(),
-                    summary.badLineCount() > summary.badLines().size() ? ", the first " + summary.badLines().size()
-                            : "");
-            summary.badLines().forEach(bad -> out.println("    " + bad));
         }
     }
 

@@ -7,6 +7,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -83,6 +86,27 @@ class ImportTraceCommandTest {
                 .contains("multiple of 512"));
         assertTrue(run("--format", "object-store", dir.resolve("missing").toString()).err
                 .contains("no such file"));
+    }
+
+    @Test
+    void shouldReportWhatTheBrokerAcknowledgedAndWhereTheObjectsAre() {
+        TraceImporter.Summary summary = new TraceImporter.Summary(2_500, 3L << 20, 40, 12,
+                List.of(new TraceImporter.BadLine("t.log", 7, "no time")), Map.of("REST.GET.BUCKET", 3L),
+                Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2025-01-02T00:00:00Z"));
+        StringWriter out = new StringWriter();
+
+        new ImportReport(summary, 2, 2_000_000_000L, "whatif-t-datasets", "whatif-t-access-events", 2_540L,
+                new TraceSite("aws", "us-east", "STANDARD", 30), 60).printTo(new PrintWriter(out));
+
+        String report = out.toString();
+        assertTrue(report.startsWith("tierflow import-trace: 2,500 requests from 2 files as 2,500 events over 40 "
+                + "datasets (3.0 MiB) in 2.0 s (1,250 requests/s)"), report);
+        assertTrue(report.contains("topics whatif-t-datasets and whatif-t-access-events, 2,540 records acknowledged; "
+                + "objects on aws (us-east, STANDARD)"), report);
+        assertTrue(report.contains("(time scale 60.0)"), report);
+        assertTrue(report.contains("skipped 3 requests"), report);
+        assertTrue(report.contains("12 bad lines, the first 1:"), report);
+        assertTrue(report.contains("    t.log:7: no time"), report);
     }
 
     @Test
