@@ -9,9 +9,7 @@ import io.tierflow.serde.SchemaRegistryException;
 import io.tierflow.streams.domain.TieringPolicy;
 import io.tierflow.topics.Topics;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +20,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -247,7 +244,7 @@ public final class ImportTraceCommand implements Callable<Integer> {
             long started = System.nanoTime();
             String failure = null;
             try {
-                read(traceFormat, files, importer, err);
+                TraceFileReader.read(traceFormat, files, importer, err, () -> stopRequested);
             } catch (TraceImportException e) {
                 failure = e.getMessage();
             }
@@ -272,58 +269,6 @@ public final class ImportTraceCommand implements Callable<Integer> {
         } finally {
             out.flush();
             err.flush();
-        }
-    }
-
-    private void read(TraceFormat traceFormat, List<Path> files, TraceImporter importer, PrintWriter err)
-            throws IOException {
-        long total = 0;
-        for (Path file : files) {
-            total += Files.size(file);
-        }
-        AtomicLong read = new AtomicLong();
-        ProgressBar bar = new ProgressBar(err, "tierflow import-trace:", total, 500_000_000L, System.nanoTime());
-        TraceSink sink = new TraceSink() {
-            private long seen;
-
-            @Override
-            public void request(TraceRequest request) {
-                importer.request(request);
-                tick();
-            }
-
-            @Override
-            public void skipped(String reason) {
-                importer.skipped(reason);
-                tick();
-            }
-
-            @Override
-            public void bad(String source, long line, String reason) {
-                importer.bad(source, line, reason);
-                tick();
-            }
-
-            // The clock is read once per 1024 lines: cheap next to parsing them, and often enough for a bar.
-            private void tick() {
-                if (stopRequested) {
-                    throw new TraceImportException("stopped (Ctrl-C) after " + importer.events() + " requests; "
-                            + "those were written, and an import of the same trace again repeats their ids");
-                }
-                if ((++seen & 1023) == 0) {
-                    bar.update(read.get(), importer.events(), System.nanoTime());
-                }
-            }
-        };
-        try {
-            for (Path file : files) {
-                importer.source(file.toString());
-                try (InputStream in = TraceFiles.open(file, read::addAndGet)) {
-                    traceFormat.read(in, file.toString(), sink);
-                }
-            }
-        } finally {
-            bar.finish(read.get(), importer.events(), System.nanoTime());
         }
     }
 
