@@ -77,6 +77,25 @@ class ImportTraceCommandTest {
     }
 
     @Test
+    void shouldKeepTheTopicNamesApartAndUsableAsNames(@TempDir Path dir) throws Exception {
+        Path trace = dir.resolve("ibm.trace");
+        Files.writeString(trace, "1000 REST.GET.OBJECT a 10\n");
+
+        Run live = run("--format", "object-store", "--dry-run", "--into-live-topics", "--datasets-topic", "datasets",
+                "--events-topic", "access-events", trace.toString());
+        Run same = run("--format", "object-store", "--dry-run", "--datasets-topic", "t", "--events-topic", "t",
+                trace.toString());
+        Run badName = run("--format", "object-store", "--dry-run", "--name", "a/b", trace.toString());
+
+        assertEquals(0, live.exit, live.toString());
+        assertTrue(live.out.contains("would write to topics datasets and access-events"), live.out);
+        assertEquals(2, same.exit, same.toString());
+        assertTrue(same.err.contains("the datasets and events topics must differ"), same.err);
+        assertEquals(2, badName.exit, badName.toString());
+        assertTrue(badName.err.contains("--name 'a/b' must be letters, digits"), badName.err);
+    }
+
+    @Test
     void shouldExplainUsageErrors(@TempDir Path dir) throws Exception {
         Path trace = dir.resolve("t.csv");
         Files.writeString(trace, "1,a\n");
