@@ -81,9 +81,15 @@ final class TraceTopics implements ImportOutput, AutoCloseable {
             topics.registry().register(eventsTopic + "-value", AccessEvent.getClassSchema());
         } catch (SchemaRegistryException e) {
             String url = String.valueOf(serdeConfig.get(io.tierflow.serde.AvroSerdeConfig.SCHEMA_REGISTRY_URL));
-            throw new TraceImportException(ImportTraceCommand.registryMessage(e, url));
+            throw new TraceImportException(registryMessage(e, url));
         }
         return new TraceTopics(bootstrapServers, topics, timeout, datasetsTopic, eventsTopic, created);
+    }
+
+    private static String registryMessage(SchemaRegistryException e, String url) {
+        return e.isUnreachable() ? "cannot reach the schema registry at " + url
+                + " (is the local stack running? --schema-registry-url if it is elsewhere)"
+                : "the schema registry at " + url + " refused Tierflow's schemas: " + e.getMessage();
     }
 
     List<String> created() {

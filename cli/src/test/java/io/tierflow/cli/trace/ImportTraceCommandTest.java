@@ -7,6 +7,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -74,6 +77,25 @@ class ImportTraceCommandTest {
     }
 
     @Test
+    void shouldKeepTheTopicNamesApartAndUsableAsNames(@TempDir Path dir) throws Exception {
+        Path trace = dir.resolve("ibm.trace");
+        Files.writeString(trace, "1000 REST.GET.OBJECT a 10\n");
+
+        Run live = run("--format", "object-store", "--dry-run", "--into-live-topics", "--datasets-topic", "datasets",
+                "--events-topic", "access-events", trace.toString());
+        Run same = run("--format", "object-store", "--dry-run", "--datasets-topic", "t", "--events-topic", "t",
+                trace.toString());
+        Run badName = run("--format", "object-store", "--dry-run", "--name", "a/b", trace.toString());
+
+        assertEquals(0, live.exit, live.toString());
+        assertTrue(live.out.contains("would write to topics datasets and access-events"), live.out);
+        assertEquals(2, same.exit, same.toString());
+        assertTrue(same.err.contains("the datasets and events topics must differ"), same.err);
+        assertEquals(2, badName.exit, badName.toString());
+        assertTrue(badName.err.contains("--name 'a/b' must be letters, digits"), badName.err);
+    }
+
+    @Test
     void shouldExplainUsageErrors(@TempDir Path dir) throws Exception {
         Path trace = dir.resolve("t.csv");
         Files.writeString(trace, "1,a\n");
@@ -83,6 +105,27 @@ class ImportTraceCommandTest {
                 .contains("multiple of 512"));
         assertTrue(run("--format", "object-store", dir.resolve("missing").toString()).err
                 .contains("no such file"));
+    }
+
+    @Test
+    void shouldReportWhatTheBrokerAcknowledgedAndWhereTheObjectsAre() {
+        TraceImporter.Summary summary = new TraceImporter.Summary(2_500, 3L << 20, 40, 12,
+                List.of(new TraceImporter.BadLine("t.log", 7, "no time")), Map.of("REST.GET.BUCKET", 3L),
+                Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2025-01-02T00:00:00Z"));
+        StringWriter out = new StringWriter();
+
+        new ImportReport(summary, 2, 2_000_000_000L, "whatif-t-datasets", "whatif-t-access-events", 2_540L,
+                new TraceSite("aws", "us-east", "STANDARD", 30), 60).printTo(new PrintWriter(out));
+
+        String report = out.toString();
+        assertTrue(report.startsWith("tierflow import-trace: 2,500 requests from 2 files as 2,500 events over 40 "
+                + "datasets (3.0 MiB) in 2.0 s (1,250 requests/s)"), report);
+        assertTrue(report.contains("topics whatif-t-datasets and whatif-t-access-events, 2,540 records acknowledged; "
+                + "objects on aws (us-east, STANDARD)"), report);
+        assertTrue(report.contains("(time scale 60.0)"), report);
+        assertTrue(report.contains("skipped 3 requests"), report);
+        assertTrue(report.contains("12 bad lines, the first 1:"), report);
+        assertTrue(report.contains("    t.log:7: no time"), report);
     }
 
     @Test
