@@ -99,8 +99,12 @@ final class CommandRunner {
             finish(task, executor.superseded(command, task.attempt(), reason));
             return;
         }
+        // A RETIRE also needs the site of the copy it keeps: it looks at that copy right before deleting.
         Instant availableAt = max(sites.availableAt(command.getSourceSite()),
                 sites.availableAt(command.getDestinationSite()));
+        if (command.getKeepSite() != null && !command.getKeepSite().isEmpty()) {
+            availableAt = max(availableAt, sites.availableAt(command.getKeepSite()));
+        }
         if (availableAt.isAfter(Instant.now())) {
             // A site it needs is backed off: wait without spending an attempt, and say so once.
             if (!task.waitReported()) {

@@ -200,7 +200,7 @@ public final class S3SiteStore implements SiteStore {
         }
         try {
             // Conditional on the version just checked, so a newer object written in between is kept where the store
-            // honours If-Match on DELETE (S3 does; S3Proxy 4.1 ignores it, see DESIGN.md).
+            // honours If-Match on DELETE (S3 and S3Proxy 4.1 do; each site is probed once, see probe below).
             s3.deleteObject(b -> b.bucket(bucket).key(key).ifMatch(quote(current.get().versionToken())));
         } catch (S3Exception e) {
             if (e.statusCode() == 412) {
@@ -215,8 +215,8 @@ public final class S3SiteStore implements SiteStore {
 
     /**
      * Asks the store once: a probe object is deleted with If-Match on an ETag it does not have. A store that honours
-     * the condition answers 412 and keeps it; one that ignores it (S3Proxy 4.1 with its filesystem backend: its
-     * DELETE handler reads no conditional header) deletes it.
+     * the condition answers 412 and keeps it (S3, and S3Proxy 4.1 as the local stack runs it: CommandExecutorIT checks
+     * it); one that ignores it (older S3Proxy releases, whose DELETE handler read no conditional header) deletes it.
      */
     @Override
     public boolean deletesConditionally() {

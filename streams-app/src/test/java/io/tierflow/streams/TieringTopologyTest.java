@@ -111,7 +111,7 @@ class TieringTopologyTest {
         assertEquals(List.of("aws"), fixture.state("ds").getReplicaSites(), "the verified copy is a replica");
         assertEquals("azure", fixture.state("ds").getPrimarySite(), "reads still go to the old copy");
 
-        fixture.statuses.pipeInput("ds", fixture.completed(switchCommand, null), t.plusSeconds(6));
+        fixture.statuses.pipeInput("ds", fixture.completed(switchCommand, switchCommand.getExpectedSha256()), t.plusSeconds(6));
         DatasetState switched = fixture.state("ds");
         assertEquals("aws", switched.getPrimarySite());
         assertEquals("STANDARD", switched.getStorageClass());

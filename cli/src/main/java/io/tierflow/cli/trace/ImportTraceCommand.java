@@ -23,8 +23,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code tierflow import-trace}: a real access trace into inventory records and access events, on topics of their
- * own (a what-if pair by default), so the same topology can be replayed over it. This class holds the order of the
- * steps; its mixins hold the options and their rules ({@link TopicNamingOptions}, {@link ImportSettingsOptions},
+ * own (a what-if pair by default), for a replay through the same topology (tierflow whatif, planned). This class
+ * holds the order of the steps; its mixins hold the options and their rules ({@link TopicNamingOptions}, {@link ImportSettingsOptions},
  * {@link TraceFormatOptions}, {@link KafkaConnectionOptions}), {@link TraceTopics} creates and writes the topics,
  * {@link TraceFileReader} reads the files into the {@link TraceImporter}, and {@link ImportReport} says what happened.
  */

@@ -41,7 +41,16 @@ class CompletedStepTest {
     void shouldKeepTheOldPrimaryAsAReplicaOnASwitch() {
         CompletedStep.Copies copied = new CompletedStep.Copies("azure", List.of("gcp", "aws"), "COOL");
         assertEquals(new CompletedStep.Copies("aws", List.of("gcp", "azure"), "STANDARD"), CompletedStep.apply(copied,
-                MigrationPlanner.Action.SWITCH, "azure", "aws", "STANDARD", SHA, null), "no checksum needed");
+                MigrationPlanner.Action.SWITCH, "azure", "aws", "STANDARD", SHA, SHA));
+    }
+
+    @Test
+    void shouldNotSwitchToACopyOfAnOlderVersion() {
+        CompletedStep.Copies copied = new CompletedStep.Copies("azure", List.of("aws"), "COOL");
+        assertNull(CompletedStep.apply(copied, MigrationPlanner.Action.SWITCH, "azure", "aws", "STANDARD", SHA,
+                "b".repeat(64)), "the owner wrote a new version while the copy moved: the copy holds the old bytes");
+        assertNull(CompletedStep.apply(copied, MigrationPlanner.Action.SWITCH, "azure", "aws", "STANDARD", SHA, null),
+                "no checksum reported");
     }
 
     @Test
