@@ -9,8 +9,7 @@ import java.util.HexFormat;
 final class CommandIds {
     /**
      * Cloned for each id: {@code MessageDigest.getInstance} looks the algorithm up among the security providers on
-     * every call, a third of what an id cost in the benchmark's profile (ids were 2 % of the stream thread while
-     * 100 k datasets got their first command).
+     * every call, which was a large part of what an id cost when a whole inventory gets its first commands at once.
      */
     private static final MessageDigest SHA_256 = sha256();
 

@@ -67,7 +67,7 @@ public final class TieringTopology {
      * written since the last commit): about 1 KB of heap each, so up to about 60 MB per task, 360 MB for the six
      * partitions of a topic created with the defaults. A task with fewer datasets than this holds all of them, and an
      * access event never reads RocksDB: with 20 000, a task of 33 k datasets (the benchmark's, on three partitions)
-     * read a tenth of its events' values from RocksDB, 12 % of the stream thread.
+     * read a tenth of its events' values from RocksDB (docs/perf-log has the measurement).
      */
     static final int ACTIVITIES_HELD_PER_TASK = 30_000;
     /** Cost-ledger entries held per generation: there are a few per site and tier, so in practice all of them. */

@@ -26,9 +26,10 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * {@code dataset-activity} (every access event) and {@code cost-ledger} (every evaluation).
  *
  * <p><b>Why not Kafka Streams' record cache.</b> The record cache holds serialized values: every write serializes the
- * value and puts the bytes in the cache's sorted map, every read deserializes them. For {@code dataset-activity} that
- * was about a quarter of the stream thread in the JFR of {@code scripts/bench topology}. Here a write is a map entry
- * update, a read a copy; a value is serialized once per commit, when it goes to RocksDB and the changelog.
+ * value and puts the bytes in the cache's sorted map, every read deserializes them, and {@code dataset-activity} is
+ * written on every access event. Here a write is a map entry update, a read a copy; a value is serialized once per
+ * commit, when it goes to RocksDB and the changelog (microbench {@code WriteBehindStoreBenchmark} measures the paths;
+ * ADR 3 has the history).
  *
  * <p><b>Commit.</b> Kafka Streams flushes caches before it flushes the producer and commits the transaction only for
  * stores that implement its {@link CachedStateStore} interface (internal: {@code ProcessorStateManager.flushCache} in
@@ -41,7 +42,7 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * <p><b>Sharing.</b> {@link #get} returns a copy, which the caller may change and {@link #put} back; the store keeps
  * the object it is given. The stream thread is the only writer. For the value an access event changes, a copy was
  * the largest single cost of the event: about 1 KB read from a value that is rarely in the CPU's cache, and allocated
- * again (a tenth of the stream thread in the benchmark's profile). So the stream thread may instead take the held
+ * again ({@code WriteBehindStoreBenchmark.getCopyAndPut} against {@code getForUpdateAndPut}). So the stream thread may instead take the held
  * value itself with {@link #getForUpdate}, change it in place, {@link #put} it back, and say when it is done with
  * {@link #finishUpdates}. Between the first {@code getForUpdate} and {@code finishUpdates} it holds the store's write
  * lock; readers on other threads (interactive queries) copy held values under an optimistic read of that lock, and
