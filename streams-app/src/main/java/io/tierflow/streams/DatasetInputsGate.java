@@ -5,7 +5,6 @@ import io.tierflow.keys.DatasetKeys;
 import io.tierflow.schemas.AccessEvent;
 import io.tierflow.schemas.ControlCommand;
 import io.tierflow.schemas.Dataset;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -22,8 +21,11 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * {@link InvalidRecordException}): an inventory record or access event whose key is not canonical
  * ({@link DatasetKeys}), an access event dated in the future or before the retention horizon, with negative bytes or a
  * latency that is not a number from 0 up ({@link AccessEventRules}), a record without a key.</li>
- * <li>A record on a partition that does not own its key goes on through the {@code dataset-inputs-rerouted}
- * repartition topic to the one that does. One task owns all of a dataset's state, and Kafka's default partitioner
+ * <li>A record on a partition that does not own its key is written back to the topic it was read from, on the
+ * partition that does (Kafka's default partitioner, with a {@link DatasetInputs#REROUTED_HEADER} header), within the
+ * task's transaction; it is processed when that partition's task reads it. Not through a repartition topic of its
+ * own: that would be one more input partition of the dataset task, which Kafka Streams checks before every record,
+ * for records that are rare. One task owns all of a dataset's state, and Kafka's default partitioner
  * (murmur2 of the key) decides which; a producer built on librdkafka uses CRC32 unless told otherwise, and its events
  * would otherwise be counted under a second, phantom entry of the dataset on the wrong task.</li>
  * <li>Everything else goes on to the dataset processor.</li>
@@ -45,11 +47,10 @@ final class DatasetInputsGate implements Processor<String, Object, String, Objec
     private ProcessorContext<String, Object> context;
     private int partitions;
     private int partition;
-    private String reroutedTopic;
 
     /**
      * @param processorChild name of the node that leads to the dataset processor
-     * @param reroutedChild name of the node that leads to the re-routing topic
+     * @param reroutedChild name of the sink that writes re-routed records back to their topic
      */
     DatasetInputsGate(AccessEventRules rules, TieringMetrics metrics, String processorChild, String reroutedChild) {
         this.rules = rules;
@@ -63,7 +64,6 @@ final class DatasetInputsGate implements Processor<String, Object, String, Objec
         this.context = context;
         partitions = partitions(context.appConfigs().get(PARTITIONS_CONFIG));
         partition = context.taskId().partition();
-        reroutedTopic = DatasetInputs.reroutedTopic(context.applicationId());
     }
 
     static int partitions(Object configured) {
@@ -114,18 +114,16 @@ final class DatasetInputsGate implements Processor<String, Object, String, Objec
     }
 
     private void reroute(Record<String, Object> record) {
-        RecordMetadata read = context.recordMetadata().orElseThrow();
-        if (read.topic().equals(reroutedTopic)) {
-            // Already re-routed: written by the default partitioner to the re-routing topic, whose partition count
-            // Kafka Streams keeps equal to the inputs' (it refuses to start on one of another size). Sending it round
-            // again could only loop; this is reached only where a task reads every partition (TopologyTestDriver).
+        if (record.headers().lastHeader(DatasetInputs.REROUTED_HEADER) != null) {
+            // Written back by a gate already, to the partition Kafka's default partitioner gives its key: this one,
+            // unless the partition count changed since (TieringApp refuses to start with unequal counts) or a task
+            // reads every partition (TopologyTestDriver). Sending it round again could only loop.
             context.forward(record, processorChild);
             return;
         }
-        metrics.rerouted(read.topic());
+        metrics.rerouted(context.recordMetadata().map(RecordMetadata::topic).orElse(""));
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-        headers.remove(DatasetInputs.ORIGIN_TOPIC_HEADER);
-        headers.add(DatasetInputs.ORIGIN_TOPIC_HEADER, read.topic().getBytes(StandardCharsets.UTF_8));
+        headers.add(DatasetInputs.REROUTED_HEADER, new byte[0]);
         context.forward(record.withHeaders(headers), reroutedChild);
     }
 

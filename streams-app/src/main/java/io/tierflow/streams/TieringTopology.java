@@ -74,10 +74,6 @@ public final class TieringTopology {
     static final int LEDGER_ENTRIES_HELD_PER_TASK = 1_000;
     static final String DATASET_PROCESSOR = "dataset-processor";
     static final String DATASET_INPUTS_GATE = "dataset-inputs-gate";
-    /** The node after the gate where the records that stay and those that arrive re-routed meet. */
-    static final String MERGE_REROUTED = "merge-rerouted";
-    /** The first node of the re-routing repartition (Kafka Streams' filter of null keys before its sink). */
-    static final String REROUTED_ENTRY = DatasetInputs.REROUTED + "-repartition-filter";
     static final String ALERT_MANAGER = "alert-manager";
 
     private TieringTopology() {
@@ -135,20 +131,18 @@ public final class TieringTopology {
                 .filter((k, c) -> c != null && c.getType() == ControlType.REOPTIMIZE, Named.as("control-reoptimize"))
                 .mapValues(v -> (Object) v, Named.as("reoptimize-input"));
 
-        // The gate dead-letters records that break their topic's rules and sends a record on a partition that does not
-        // own its key through the re-routing topic to the one that does (a producer not partitioning by murmur2, see
-        // DatasetInputsGate); the rest, and what arrives re-routed, goes to the dataset processor, which sees a
-        // re-routed record as read from the topic it was produced to (InputTopicView).
+        // The gate dead-letters records that break their topic's rules and writes a record on a partition that does
+        // not own its key back to its topic, on the partition that does (a producer not partitioning by murmur2, see
+        // DatasetInputsGate); the rest goes to the dataset processor.
         KStream<String, Object> gated = inputs
                 .merge(reoptimize, Named.as("merge-reoptimize"))
-                .process(() -> new DatasetInputsGate(eventRules, metrics, MERGE_REROUTED, REROUTED_ENTRY),
-                        Named.as(DATASET_INPUTS_GATE));
-        KStream<String, Object> rerouted = gated.repartition(
-                Repartitioned.with(Serdes.String(), DatasetInputs.reroutedSerde(topics))
-                        .withName(DatasetInputs.REROUTED));
+                .process(() -> new DatasetInputsGate(eventRules, metrics, DATASET_PROCESSOR,
+                        DatasetInputs.REROUTED_SINK), Named.as(DATASET_INPUTS_GATE));
+        gated.to((key, value, context) -> context.topic(), Produced.with(Serdes.String(),
+                DatasetInputs.reroutedSerde(topics))
+                .withName(DatasetInputs.REROUTED_SINK));
         KStream<String, TieringOutput> outputs = gated
-                .merge(rerouted, Named.as(MERGE_REROUTED))
-                .process(() -> new InputTopicView<>(new DatasetProcessor(settings, metrics)),
+                .process(() -> new DatasetProcessor(settings, metrics),
                         Named.as(DATASET_PROCESSOR), DATASET_ACTIVITY_STORE, DATASET_STATE_STORE, COST_LEDGER_STORE);
 
         outputs.filter((k, o) -> o.kind() == TieringOutput.Kind.PLACEMENT, Named.as("placements-only"))
