@@ -8,10 +8,8 @@ import io.tierflow.schemas.Dataset;
 import java.util.Optional;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * The edge of the dataset inputs, before the dataset processor: every record read from {@code access-events},
@@ -31,9 +29,10 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * <li>Everything else goes on to the dataset processor.</li>
  * </ul>
  * On the path of every access event, so the checks are loops over the key's characters and a few comparisons: the
- * partition count and this task's partition are read once, when the task starts.
+ * partition count and this task's partition are read once, when the task starts. It is the dataset processor's first
+ * step rather than a node of its own: every node between the source and the processor is a step each event takes.
  */
-final class DatasetInputsGate implements Processor<String, Object, String, Object> {
+final class DatasetInputsGate {
     /**
      * The partition count of the dataset inputs, which must be equal (TieringApp checks it at start and sets it). A
      * task's partition is that of each of its inputs.
@@ -42,25 +41,16 @@ final class DatasetInputsGate implements Processor<String, Object, String, Objec
 
     private final AccessEventRules rules;
     private final TieringMetrics metrics;
-    private final String processorChild;
-    private final String reroutedChild;
-    private ProcessorContext<String, Object> context;
+    private ProcessorContext<String, TieringOutput> context;
     private int partitions;
     private int partition;
 
-    /**
-     * @param processorChild name of the node that leads to the dataset processor
-     * @param reroutedChild name of the sink that writes re-routed records back to their topic
-     */
-    DatasetInputsGate(AccessEventRules rules, TieringMetrics metrics, String processorChild, String reroutedChild) {
+    DatasetInputsGate(AccessEventRules rules, TieringMetrics metrics) {
         this.rules = rules;
         this.metrics = metrics;
-        this.processorChild = processorChild;
-        this.reroutedChild = reroutedChild;
     }
 
-    @Override
-    public void init(ProcessorContext<String, Object> context) {
+    void init(ProcessorContext<String, TieringOutput> context) {
         this.context = context;
         partitions = partitions(context.appConfigs().get(PARTITIONS_CONFIG));
         partition = context.taskId().partition();
@@ -81,11 +71,15 @@ final class DatasetInputsGate implements Processor<String, Object, String, Objec
         return count;
     }
 
-    @Override
-    public void process(Record<String, Object> record) {
+    /**
+     * Whether the dataset processor takes {@code record}, read from {@code topic}: false if it was written back to its
+     * topic for the partition that owns its key; a record that breaks its topic's rules is thrown out (see
+     * {@link InvalidRecordException}).
+     */
+    boolean admits(Record<String, Object> record, String topic) {
         String key = record.key();
         if (key == null) {
-            throw rejected("the record has no key (the dataset key)");
+            throw rejected(topic, "the record has no key (the dataset key)");
         }
         Object value = record.value();
         if (value instanceof AccessEvent event) {
@@ -94,42 +88,34 @@ final class DatasetInputsGate implements Processor<String, Object, String, Objec
                 problem = rules.problem(event, context.currentStreamTimeMs());
             }
             if (problem.isPresent()) {
-                throw rejected(problem.get());
+                throw rejected(topic, problem.get());
             }
         } else if (value instanceof Dataset) {
             Optional<String> problem = DatasetKeys.problem(key);
             if (problem.isPresent()) {
-                throw rejected(problem.get());
+                throw rejected(topic, problem.get());
             }
         } else if (value instanceof ControlCommand && DatasetChanges.ALL.equals(key)) {
-            // A REOPTIMIZE of every dataset is written to each partition on purpose.
-            context.forward(record, processorChild);
-            return;
+            return true; // a REOPTIMIZE of every dataset is written to each partition on purpose
         }
-        if (partitions > 1 && KeyPartitions.of(key, partitions) != partition) {
-            reroute(record);
-            return;
+        if (partitions > 1 && KeyPartitions.of(key, partitions) != partition
+                && record.headers().lastHeader(DatasetInputs.REROUTED_HEADER) == null) {
+            // Written back once only: a record that carries the header was sent to the partition Kafka's default
+            // partitioner gives its key, this one unless the partition count changed since (TieringApp refuses to
+            // start with unequal counts) or a task reads every partition (TopologyTestDriver). Round again could only
+            // loop, so it is processed here.
+            metrics.rerouted(topic);
+            RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+            headers.add(DatasetInputs.REROUTED_HEADER, new byte[0]);
+            context.forward(new Record<>(key, TieringOutput.rerouted(value), record.timestamp(), headers));
+            return false;
         }
-        context.forward(record, processorChild);
-    }
-
-    private void reroute(Record<String, Object> record) {
-        if (record.headers().lastHeader(DatasetInputs.REROUTED_HEADER) != null) {
-            // Written back by a gate already, to the partition Kafka's default partitioner gives its key: this one,
-            // unless the partition count changed since (TieringApp refuses to start with unequal counts) or a task
-            // reads every partition (TopologyTestDriver). Sending it round again could only loop.
-            context.forward(record, processorChild);
-            return;
-        }
-        metrics.rerouted(context.recordMetadata().map(RecordMetadata::topic).orElse(""));
-        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-        headers.add(DatasetInputs.REROUTED_HEADER, new byte[0]);
-        context.forward(record.withHeaders(headers), reroutedChild);
+        return true;
     }
 
     /** Counts the refusal; thrown, it sends the record to dead-letters with the reason (DeadLetterHandler). */
-    private InvalidRecordException rejected(String reason) {
-        metrics.rejected(context.recordMetadata().map(RecordMetadata::topic).orElse(""));
+    private InvalidRecordException rejected(String topic, String reason) {
+        metrics.rejected(topic);
         return new InvalidRecordException(reason);
     }
 }

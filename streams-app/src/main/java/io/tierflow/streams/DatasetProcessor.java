@@ -28,20 +28,23 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     private final DatasetAlerts alerts = new DatasetAlerts();
     private final RegionNames regionNames = new RegionNames();
     private final DueScheduler due;
+    private final DatasetInputsGate gate;
     private ProcessorContext<String, TieringOutput> context;
     private DatasetRecords records;
     private AccessEvents accessEvents;
     private DatasetChanges changes;
 
-    DatasetProcessor(TieringSettings settings, TieringMetrics metrics) {
+    DatasetProcessor(TieringSettings settings, AccessEventRules eventRules, TieringMetrics metrics) {
         this.settings = settings;
         this.metrics = metrics;
         this.due = new DueScheduler(settings, metrics);
+        this.gate = new DatasetInputsGate(eventRules, metrics);
     }
 
     @Override
     public void init(ProcessorContext<String, TieringOutput> context) {
         this.context = context;
+        gate.init(context);
         Catalogue catalogue = new Catalogue(context.getStateStore(TieringTopology.POLICIES_STORE),
                 context.getStateStore(TieringTopology.MODELS_STORE),
                 context.getStateStore(TieringTopology.SITES_STORE));
@@ -75,14 +78,14 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     }
 
     /**
-     * Routes a record by its topic. Values held for in-place changes (activity, cost-ledger entries) are handed back
+     * Checks a record at the edge ({@link DatasetInputsGate}), then routes it by its topic. Values held for in-place changes (activity, cost-ledger entries) are handed back
      * to readers after each record, whether it was processed or failed.
      */
     @Override
     public void process(Record<String, Object> record) {
         String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
-        if (record.key() == null) {
-            throw new IllegalArgumentException("record without a dataset key on " + topic);
+        if (!gate.admits(record, topic)) {
+            return;
         }
         try {
             switch (topic) {

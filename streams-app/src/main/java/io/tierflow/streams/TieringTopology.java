@@ -28,13 +28,13 @@ import org.apache.kafka.streams.state.Stores;
  * The tiering topology of DESIGN.md, built in one place and used by the app, the tests and what-if alike.
  *
  * <pre>
- * access-events ──┐ (one source)                                            ┌─▶ placements
- * datasets ───────┤                                                         ├─▶ migration-commands
- * migration-status┼─▶ dataset-inputs-gate ──────────────▶ dataset-processor ─┴─▶ alert-signals (repartition by
- * control ──┬─────┘   │ invalid: dead-letters           ▲ dataset-activity,      ▲   alert id)   │
- *  REOPTIMIZE         └─ misplaced: dataset-inputs-     │ dataset-state,         │               ▼
- *           │            rerouted (repartition) ────────┘ cost-ledger, due index │   alert-manager (alerts-store,
- *           ├── catalogue-alert-reporter ────────────────────────────────────────┘   alert-counts) ─▶ alerts
+ * access-events ──┐ (one source)                    ┌─▶ placements
+ * datasets ───────┤                                 ├─▶ migration-commands
+ * migration-status┼─▶ dataset-processor ────────────┼─▶ alert-signals (repartition by alert id) ──────┐
+ * control ──┬─────┘   (gate first: invalid →        └─▶ misplaced records back to their own topic     │
+ *  REOPTIMIZE          dead-letters; dataset-activity,     (dataset-inputs-rerouted-sink)              ▼
+ *           │          dataset-state, cost-ledger,                       alert-manager (alerts-store,
+ *           ├── catalogue-alert-reporter ─────────────────────────────▶  alert-counts) ─▶ alerts
  *           └── other types ─▶ alert-control (repartition) ─────────────────────────────▲
  * sites, policies, models ─▶ global stores (a refused record leaves the last good one) read by dataset-processor
  * </pre>
@@ -73,7 +73,6 @@ public final class TieringTopology {
     /** Cost-ledger entries held per generation: there are a few per site and tier, so in practice all of them. */
     static final int LEDGER_ENTRIES_HELD_PER_TASK = 1_000;
     static final String DATASET_PROCESSOR = "dataset-processor";
-    static final String DATASET_INPUTS_GATE = "dataset-inputs-gate";
     static final String ALERT_MANAGER = "alert-manager";
 
     private TieringTopology() {
@@ -131,19 +130,17 @@ public final class TieringTopology {
                 .filter((k, c) -> c != null && c.getType() == ControlType.REOPTIMIZE, Named.as("control-reoptimize"))
                 .mapValues(v -> (Object) v, Named.as("reoptimize-input"));
 
-        // The gate dead-letters records that break their topic's rules and writes a record on a partition that does
-        // not own its key back to its topic, on the partition that does (a producer not partitioning by murmur2, see
-        // DatasetInputsGate); the rest goes to the dataset processor.
-        KStream<String, Object> gated = inputs
+        // The processor's first step, the gate (DatasetInputsGate), dead-letters records that break their topic's
+        // rules and writes a record on a partition that does not own its key back to its topic, on the partition that
+        // does (a producer not partitioning by murmur2).
+        KStream<String, TieringOutput> outputs = inputs
                 .merge(reoptimize, Named.as("merge-reoptimize"))
-                .process(() -> new DatasetInputsGate(eventRules, metrics, DATASET_PROCESSOR,
-                        DatasetInputs.REROUTED_SINK), Named.as(DATASET_INPUTS_GATE));
-        gated.to((key, value, context) -> context.topic(), Produced.with(Serdes.String(),
-                DatasetInputs.reroutedSerde(topics))
-                .withName(DatasetInputs.REROUTED_SINK));
-        KStream<String, TieringOutput> outputs = gated
-                .process(() -> new DatasetProcessor(settings, metrics),
+                .process(() -> new DatasetProcessor(settings, eventRules, metrics),
                         Named.as(DATASET_PROCESSOR), DATASET_ACTIVITY_STORE, DATASET_STATE_STORE, COST_LEDGER_STORE);
+        outputs.filter((k, o) -> o.kind() == TieringOutput.Kind.REROUTED, Named.as("rerouted-only"))
+                .mapValues(TieringOutput::input, Named.as("rerouted-value"))
+                .to((key, value, context) -> context.topic(), Produced.with(Serdes.String(),
+                        DatasetInputs.reroutedSerde(topics)).withName(DatasetInputs.REROUTED_SINK));
 
         outputs.filter((k, o) -> o.kind() == TieringOutput.Kind.PLACEMENT, Named.as("placements-only"))
                 .mapValues(TieringOutput::placement, Named.as("placement-value"))

@@ -188,7 +188,7 @@ class DatasetInputsGateTest {
         assertTrue(!fixture.deadLetters.isEmpty(), "a dead letter for " + reason);
         DeadLetter letter = fixture.deadLetters.readValue();
         assertEquals(topic, letter.getSourceTopic());
-        assertEquals("validation in " + TieringTopology.DATASET_INPUTS_GATE, letter.getStage());
+        assertEquals("validation in " + TieringTopology.DATASET_PROCESSOR, letter.getStage());
         assertTrue(letter.getReason().contains(reason), letter.getReason());
         assertTrue(letter.getSourceOffset() >= 0);
         assertNotNull(letter.getValue(), "the raw record is kept");
