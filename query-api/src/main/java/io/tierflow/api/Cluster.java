@@ -81,8 +81,8 @@ final class Cluster extends ClusterView {
     /**
      * Where a key of a store lives: its active host and partition. The owner of a partition is asked of Kafka Streams
      * once per stretch of RUNNING and kept, like {@link #localStore}: {@code queryMetadataForKey} is synchronized and
-     * copies every instance's partition sets on each call (about 6 % of an owned GET's CPU), while ownership only moves
-     * in a rebalance. A kept owner can be out of date only around a rebalance, and is then safe: this instance reads
+     * copies every instance's partition sets on each call (a visible share of an owned GET's CPU), while ownership
+     * only moves in a rebalance. A kept owner can be out of date only around a rebalance, and is then safe: this instance reads
      * only its active stores (a task it no longer has fails the read, and {@link #retrying} looks again), and a peer
      * that is forwarded a key it does not own waits for ownership to settle (503 after the rebalance wait).
      *

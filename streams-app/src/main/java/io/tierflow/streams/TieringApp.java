@@ -101,10 +101,10 @@ public final class TieringApp implements AutoCloseable {
         // Process what is buffered without first waiting for every input to be fetched. The dataset task reads four
         // topics, three of them (datasets, migration-status, control) empty nearly all the time, and with any other
         // value Kafka Streams 4.3.1 formats a (never logged) message per empty partition before every record
-        // (PartitionGroup.readyToProcess): a fifth of the stream thread. What it gives up: while catching up on a
-        // backlog, records of different topics are interleaved by what has been fetched, not strictly by timestamp.
-        // Live (inputs at their end) the two behave alike; a replay that must be reproducible to the record sets
-        // max.task.idle.ms=0 (tierflow streams --event-time-clock does, see StreamsCommand).
+        // (PartitionGroup.readyToProcess), a large share of the stream thread (ADR 10). What it gives up: while
+        // catching up on a backlog, records of different topics are interleaved by what has been fetched, not
+        // strictly by timestamp. Live (inputs at their end) the two behave alike; a replay that must be reproducible
+        // to the record sets max.task.idle.ms=0 (tierflow streams --event-time-clock does, see StreamsCommand).
         config.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         // A member busy processing hears of a rebalance only in a heartbeat's answer, so every rebalance waits up to a
         // heartbeat interval (3 s by default) for the members that did not start it. On a first start there is always
@@ -113,9 +113,9 @@ public final class TieringApp implements AutoCloseable {
         // run of scripts/bench topology). A heartbeat every half second costs the broker two small requests a second
         // per stream thread.
         config.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 500);
-        // One stream thread per core: the stream thread is what limits the topology. In scripts/bench topology on two
-        // cores, one thread was on the CPU 83 % of the run while the machine had a quarter of its CPU free; with two
-        // threads the run went from 123 k to 148 k events/s. A thread without a task idles.
+        // One stream thread per core: the stream thread is what limits the topology; with one thread, scripts/bench
+        // topology left part of a two-core machine idle (docs/perf-log/2026-11-22-thread-per-core.md). A thread
+        // without a task idles.
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Runtime.getRuntime().availableProcessors());
         return config;
     }
