@@ -59,8 +59,9 @@ final class CostLedgerWriter {
     }
 
     /**
-     * Prices the tallied reads at the dataset's primary copy (its tier, site and class have not changed since they
-     * were counted: every change is charged first), plus costs priced by an earlier version and kept in the record.
+     * Prices the tallied reads at the dataset's primary copy, their egress from the copy that served them (its tier,
+     * copies and class have not changed since they were counted: every change is charged first), plus costs priced by
+     * an earlier version and kept in the record.
      * Reads of a dataset that has no priceable primary copy cost nothing, as before they were counted.
      */
     ReadCosts price(DatasetState state, ReadTally tally) {
@@ -80,8 +81,9 @@ final class CostLedgerWriter {
         if (storageClass.isPresent()) {
             Optional<SiteOffer> base = catalogue.baselineSite();
             for (int i = 0; i < tally.regionCount(); i++) {
-                CostModel.ReadCost cost = CostModel.reads(primary, storageClass.get(), tally.region(i), tally.reads(i),
-                        tally.bytes(i));
+                // Requests and retrievals at the primary's class; egress from the copy that served the reads.
+                CostModel.ReadCost cost = CostModel.reads(servingSite(state, primary, tally.servedFrom(i)),
+                        storageClass.get(), tally.region(i), tally.reads(i), tally.bytes(i));
                 egress += cost.egressUsd();
                 request += cost.requestUsd();
                 retrieval += cost.retrievalUsd();
@@ -97,6 +99,18 @@ final class CostLedgerWriter {
             slaMisses += tally.slaMisses();
         }
         return new ReadCosts(egress, request, retrieval, reads, bytes, slaMisses, baselineEgress, baselineRequest);
+    }
+
+    /**
+     * The site whose egress reads served by {@code servedFrom} cost: that site when it holds one of the dataset's copies
+     * and is in the catalogue, else the primary (an event that names no site, or one the dataset is not on).
+     */
+    private SiteOffer servingSite(DatasetState state, SiteOffer primary, String servedFrom) {
+        if (servedFrom == null || servedFrom.equals(primary.name()) || !state.getReplicaSites().contains(servedFrom)) {
+            return primary;
+        }
+        SiteOffer replica = catalogue.site(servedFrom);
+        return replica != null ? replica : primary;
     }
 
     /**

@@ -426,6 +426,41 @@ class TieringTopologyTest {
     }
 
     @Test
+    void shouldPriceEgressFromTheCopyThatServedTheRead() {
+        fixture.datasets.pipeInput("r", io.tierflow.schemas.Dataset.newBuilder(
+                TopologyFixture.dataset("r", "azure", "GLACIER_IR", 10 * GB)).setReplicaSites(List.of("aws")).build(),
+                START);
+        // From us-east: twice from the aws replica next to the client, once from the azure primary in eu-west. From
+        // eu-west: once naming gcp, which holds no copy, so it is priced as a read of the primary.
+        String[][] served = {{"us-east", "aws"}, {"us-east", "aws"}, {"us-east", "azure"}, {"eu-west", "gcp"}};
+        for (int i = 0; i < served.length; i++) {
+            Instant at = START.plusSeconds(60 + i);
+            fixture.accessEvents.pipeInput("r", io.tierflow.schemas.AccessEvent.newBuilder(
+                    fixture.event("r", at, served[i][0])).setServedFrom(served[i][1]).build(), at);
+        }
+        fixture.driver.advanceWallClockTime(Duration.ofHours(2));
+        fixture.driver.advanceWallClockTime(Duration.ofHours(2));
+
+        // The reads may change the dataset's tier on the way: azure's entries of every tier are summed.
+        long reads = 0;
+        double egress = 0;
+        try (var entries = fixture.driver.<String, io.tierflow.schemas.CostLedger>getKeyValueStore(
+                TieringTopology.COST_LEDGER_STORE).all()) {
+            while (entries.hasNext()) {
+                io.tierflow.schemas.CostLedger entry = entries.next().value;
+                if (!entry.getBaseline()) {
+                    assertTrue(entry.getReads() == 0 || entry.getSite().equals("azure"), "charged at the primary");
+                    reads += entry.getReads();
+                    egress += entry.getEgressUsd();
+                }
+            }
+        }
+        assertEquals(4, reads);
+        assertEquals(0.1 * 0.087, egress, 1e-12,
+                "only the read served by azure crossed regions: 0.1 GB at azure's egress price");
+    }
+
+    @Test
     void shouldShowAlertValuesWithOneDecimalAsPrintfWould() {
         for (double value : new double[] {0, 0.04, 0.96, 1, 12.34, 12.36, 99.99, 1234567.8}) {
             assertEquals(String.format(java.util.Locale.ROOT, "%.1f", value), DatasetAlerts.oneDecimal(value));
