@@ -11,18 +11,21 @@ import java.util.Map;
  * reported against.
  *
  * <p>The schedules searched: the object is uploaded into any class of the site when it is created, and may change
- * class at each read, right before it (the read is then served from the new class) and right after it. A change is a
+ * class at each read, right before it (the read is then served from the new class) and right after it, and at each
+ * moment a class's minimum duration runs out counted from the creation or a read (waiting out a minimum before
+ * moving down is often cheapest; the moves a policy makes elsewhere between reads are not). A change is a
  * {@link CostMeter#placed move}: the new class's PUT, the old class's retrieval unless the move goes to a colder tier,
  * and the rest of the old class's minimum duration as early deletion. Storage is charged on the billable size; the
  * object is held until the end of the run, and no minimum is charged at the end. Whole-life S3 Intelligent-Tiering
  * (under {@link Baselines#intelligentTiering}'s rules) is a candidate too, so no baseline beats the bound.
  *
- * <p>The search is a dynamic programme over the 2n+1 change points of an object with n reads, over stays (a class
+ * <p>The search is a dynamic programme over the P change points of an object (2n+1 for n reads, plus at most
+ * (n+1)·K where minimums run out), over stays (a class
  * held from one change point to a later one). A stay in class c from point j to point k costs its entry (PUT and
  * move), c's storage rate × max(duration, c's minimum) and the reads it serves. For the stays at least as long as the
  * minimum, that cost is additive over time, so the best start is a running minimum; for the shorter ones the storage
  * is the fixed minimum, and the best start in the sliding window of the last minimum duration is kept by a monotonic
- * deque. So an object with n reads over K classes prices in O(n·K²), exactly.
+ * deque. So an object prices in O(P·K²), exactly over the schedules searched.
  */
 public final class OfflineOptimum {
     static final String STRATEGY = "offline-optimum";
@@ -43,18 +46,72 @@ public final class OfflineOptimum {
     public static PricedObject overClasses(ObjectAccesses object, SiteOffer site, long endMs) {
         object.checkEnd(endMs);
         List<ClassPrices> classes = distinctClasses(site);
-        int[][] schedule = search(object, classes, endMs);
-        return priceSchedule(object, site, classes, schedule[0], schedule[1], endMs, STRATEGY);
+        ChangePoints points = ChangePoints.of(object, classes, endMs);
+        int[][] schedule = search(object, classes, points, endMs);
+        return priceSchedule(object, site, classes, points, schedule[0], schedule[1], endMs, STRATEGY);
+    }
+
+    /**
+     * The moments an object may change class, in time order: its creation (point 0), right before and right after
+     * each read, and each moment a class's minimum duration runs out counted from the creation or a read (when that
+     * falls between two reads and before the end), so that waiting out a minimum and then moving is searched too.
+     * {@code readBefore[p]} is the read (from 0) served just before point p, or -1.
+     */
+    record ChangePoints(long[] atMs, int[] readBefore) {
+        static ChangePoints of(ObjectAccesses object, List<ClassPrices> classes, long endMs) {
+            int n = object.accessCount();
+            long[] reads = object.accessAtMs();
+            java.util.TreeSet<Long> expiries = new java.util.TreeSet<>();
+            for (ClassPrices c : classes) {
+                long minimum = c.minimumStorageMs();
+                if (minimum <= 0) {
+                    continue;
+                }
+                for (int i = -1; i < n; i++) {
+                    long at = (i < 0 ? object.createdAtMs() : reads[i]) + minimum;
+                    if (at < endMs && java.util.Arrays.binarySearch(reads, at) < 0) {
+                        expiries.add(at);
+                    }
+                }
+            }
+            long[] atMs = new long[1 + 2 * n + expiries.size()];
+            int[] readBefore = new int[atMs.length];
+            atMs[0] = object.createdAtMs();
+            readBefore[0] = -1;
+            int p = 1;
+            int i = 0;
+            for (long expiry : expiries) {
+                for (; i < n && reads[i] < expiry; i++, p += 2) {
+                    point(atMs, readBefore, p, reads[i], i);
+                }
+                atMs[p] = expiry;
+                readBefore[p++] = -1;
+            }
+            for (; i < n; i++, p += 2) {
+                point(atMs, readBefore, p, reads[i], i);
+            }
+            return new ChangePoints(atMs, readBefore);
+        }
+
+        private static void point(long[] atMs, int[] readBefore, int p, long at, int read) {
+            atMs[p] = atMs[p + 1] = at;
+            readBefore[p] = -1;
+            readBefore[p + 1] = read;
+        }
+
+        int size() {
+            return atMs.length;
+        }
     }
 
     /**
      * Prices a schedule of the searched kind through a {@link CostMeter}: the object is uploaded into
-     * {@code classes[classAt[0]]}; at change point p (p = 2i-1 right before read i, p = 2i right after it, reads
-     * counted from 1) it is in {@code classes[classAt[p]]}. Only the points listed in {@code changes} (ascending, 0
-     * first) are looked at; {@code classAt} may hold -1 elsewhere. Shared by the search and its tests.
+     * {@code classes[classAt[0]]} and moved into {@code classes[classAt[p]]} at each change point p listed in
+     * {@code changes} (ascending, 0 first; {@code classAt} may hold anything elsewhere). Shared by the search and its
+     * tests.
      */
     static PricedObject priceSchedule(ObjectAccesses object, SiteOffer site, List<ClassPrices> classes,
-            int[] changes, int[] classAt, long endMs, String strategy) {
+            ChangePoints points, int[] changes, int[] classAt, long endMs, String strategy) {
         String key = object.key();
         CostMeter meter = new CostMeter();
         List<PricedObject.Stay> stays = new ArrayList<>();
@@ -62,20 +119,19 @@ public final class OfflineOptimum {
         meter.placed(key, site.name(), current, object.sizeBytes(), object.createdAtMs());
         stays.add(new PricedObject.Stay(object.createdAtMs(), current.name(), current.tier()));
         int next = 1;
-        for (int i = 1; i <= object.accessCount(); i++) {
-            long at = object.accessAtMs()[i - 1];
-            for (int point = 2 * i - 1; point <= 2 * i; point++) {
-                if (point == 2 * i) {
-                    meter.read(key, site, current, object.clientRegions()[i - 1], object.accessBytes()[i - 1], at);
-                }
-                if (next < changes.length && changes[next] == point) {
-                    next++;
-                    ClassPrices to = classes.get(classAt[point]);
-                    if (!to.equals(current)) {
-                        meter.placed(key, site.name(), to, object.sizeBytes(), at);
-                        stays.add(new PricedObject.Stay(at, to.name(), to.tier()));
-                        current = to;
-                    }
+        for (int point = 1; point < points.size(); point++) {
+            long at = points.atMs()[point];
+            int read = points.readBefore()[point];
+            if (read >= 0) {
+                meter.read(key, site, current, object.clientRegions()[read], object.accessBytes()[read], at);
+            }
+            if (next < changes.length && changes[next] == point) {
+                next++;
+                ClassPrices to = classes.get(classAt[point]);
+                if (!to.equals(current)) {
+                    meter.placed(key, site.name(), to, object.sizeBytes(), at);
+                    stays.add(new PricedObject.Stay(at, to.name(), to.tier()));
+                    current = to;
                 }
             }
         }
@@ -98,21 +154,20 @@ public final class OfflineOptimum {
      * The dynamic programme. Returns the change points of the best schedule (ascending, from 0) and the class index
      * at each of them, as {@link #priceSchedule} takes them. Egress is left out: it is the same for every schedule.
      */
-    static int[][] search(ObjectAccesses object, List<ClassPrices> classes, long endMs) {
-        int n = object.accessCount();
-        int points = 2 * n + 1;
+    static int[][] search(ObjectAccesses object, List<ClassPrices> classes, ChangePoints changePoints, long endMs) {
+        int points = changePoints.size();
         int k = classes.size();
         long origin = object.createdAtMs();
         double[] time = new double[points];
-        for (int i = 1; i <= n; i++) {
-            time[2 * i - 1] = time[2 * i] = object.accessAtMs()[i - 1] - origin;
+        for (int p = 0; p < points; p++) {
+            time[p] = changePoints.atMs()[p] - origin;
         }
         double end = endMs - origin;
         double[] storageRate = new double[k];
         double[] monitoringRate = new double[k];
         double[] minimum = new double[k];
         double[][] moveUsd = new double[k][k];
-        // reads[c][p]: the reads served before change point p, priced in class c (read i lies between 2i-1 and 2i)
+        // reads[c][p]: the reads served before change point p, priced in class c
         double[][] reads = new double[k][points];
         for (int c = 0; c < k; c++) {
             ClassPrices prices = classes.get(c);
@@ -124,9 +179,10 @@ public final class OfflineOptimum {
             }
             for (int p = 1; p < points; p++) {
                 reads[c][p] = reads[c][p - 1];
-                if (p % 2 == 0) {
+                int read = changePoints.readBefore()[p];
+                if (read >= 0) {
                     reads[c][p] += prices.getPer1000() / 1000.0
-                            + object.accessBytes()[p / 2 - 1] / ClassPrices.GB * prices.retrievalPerGb();
+                            + object.accessBytes()[read] / ClassPrices.GB * prices.retrievalPerGb();
                 }
             }
         }

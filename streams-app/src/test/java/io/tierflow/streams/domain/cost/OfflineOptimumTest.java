@@ -26,15 +26,22 @@ class OfflineOptimumTest {
         for (int round = 0; round < 400; round++) {
             boolean listPrices = round % 4 == 0;
             SiteOffer site = listPrices ? Prices.aws() : randomSite(random, 3 + random.nextInt(2));
-            int maxReads = site.classes().size() > 3 ? 2 : 3;
-            ObjectAccesses object = randomObject(random, "o" + round, random.nextInt(maxReads + 1), 200);
-            long end = endAfter(random, object);
+            // every schedule is priced: at most 3^8 or 4^6 of them
+            int maxPoints = site.classes().size() > 3 ? 6 : 8;
+            ObjectAccesses object;
+            long end;
+            do {
+                object = randomObject(random, "o" + round, random.nextInt(4), 200);
+                end = endAfter(random, object);
+            } while (OfflineOptimum.ChangePoints.of(object, OfflineOptimum.distinctClasses(site), end).size()
+                    > maxPoints);
 
             PricedObject optimum = OfflineOptimum.overClasses(object, site, end);
             PricedObject brute = bruteForce(object, site, end);
 
+            String key = object.key();
             assertEquals(brute.cost().total(), optimum.cost().total(), 1e-9 * Math.max(1, brute.cost().total()),
-                    () -> "object " + object.key() + " optimum " + optimum.schedule() + " brute " + brute.schedule());
+                    () -> "object " + key + " optimum " + optimum.schedule() + " brute " + brute.schedule());
             compared++;
         }
         assertEquals(400, compared);
@@ -78,6 +85,57 @@ class OfflineOptimumTest {
     }
 
     @Test
+    void shouldNotBeBeatenByPoliciesMovingAtAnyMomentAtListPrices() {
+        // policies move when they evaluate, not only at reads: random moves at random moments, some just after a
+        // read or a minimum duration, priced by the meter
+        Random random = new Random(21);
+        SiteOffer site = Prices.aws();
+        List<ClassPrices> classes = OfflineOptimum.distinctClasses(site);
+        for (int round = 0; round < 3000; round++) {
+            ObjectAccesses object = randomObject(random, "o" + round, random.nextInt(12), 300);
+            long end = endAfter(random, object);
+            PricedObject optimum = OfflineOptimum.price(object, site, end);
+            for (int policy = 0; policy < 5; policy++) {
+                long[] moveAt = new long[random.nextInt(5)];
+                for (int m = 0; m < moveAt.length; m++) {
+                    long base = object.accessCount() > 0 && random.nextBoolean()
+                            ? object.accessAtMs()[random.nextInt(object.accessCount())] : object.createdAtMs();
+                    long after = switch (random.nextInt(3)) {
+                        case 0 -> (long) (random.nextDouble() * (end - object.createdAtMs()));
+                        case 1 -> random.nextInt(2 * 3_600_000);
+                        default -> (random.nextBoolean() ? 30 : 90) * DAY + random.nextInt(3_600_000);
+                    };
+                    moveAt[m] = Math.min(end, base + after);
+                }
+                java.util.Arrays.sort(moveAt);
+                CostMeter meter = new CostMeter();
+                ClassPrices current = classes.get(random.nextInt(classes.size()));
+                meter.placed(object.key(), site.name(), current, object.sizeBytes(), object.createdAtMs());
+                int read = 0;
+                for (long at : moveAt) {
+                    for (; read < object.accessCount() && object.accessAtMs()[read] < at; read++) {
+                        meter.read(object.key(), site, current, object.clientRegions()[read],
+                                object.accessBytes()[read], object.accessAtMs()[read]);
+                    }
+                    ClassPrices to = classes.get(random.nextInt(classes.size()));
+                    if (!to.equals(current)) {
+                        meter.placed(object.key(), site.name(), to, object.sizeBytes(), at);
+                        current = to;
+                    }
+                }
+                for (; read < object.accessCount(); read++) {
+                    meter.read(object.key(), site, current, object.clientRegions()[read], object.accessBytes()[read],
+                            object.accessAtMs()[read]);
+                }
+                double cost = meter.finish(end).total();
+                assertTrue(optimum.cost().total() <= cost + 1e-12, () -> object.key() + ": a policy moving at "
+                        + java.util.Arrays.toString(moveAt) + " costs " + cost + ", under the optimum "
+                        + optimum.cost().total() + " " + optimum.schedule());
+            }
+        }
+    }
+
+    @Test
     void shouldKeepAnObjectReadOnceAYearOutOfTheHotClass() {
         long size = 1_000_000_000;
         ObjectAccesses object = ObjectAccesses.of("video", size, T0,
@@ -89,10 +147,29 @@ class OfflineOptimumTest {
         assertEquals(List.of(new PricedObject.Stay(T0, "GLACIER_IR", Tier.COLD)), optimum.schedule());
     }
 
+    @Test
+    void shouldWaitOutAMinimumDurationBeforeMovingColder() {
+        // 1 GB read 60 MB at a time every third day from day 1 to 28, then never: Standard-IA from the start (cheaper
+        // than Standard's storage, cheaper than Glacier IR's retrieval), then Glacier IR once IA's 30 days are served
+        // (leaving IA at the last read would pay its remaining 2 days all the same)
+        long size = 1_000_000_000;
+        List<ObjectAccesses.Access> reads = new ArrayList<>();
+        for (int day = 1; day <= 28; day += 3) {
+            reads.add(new ObjectAccesses.Access(T0 + day * DAY, 60_000_000, HOME));
+        }
+        ObjectAccesses object = ObjectAccesses.of("warm-then-cold", size, T0, reads);
+
+        PricedObject optimum = OfflineOptimum.overClasses(object, Prices.aws(), T0 + 365 * DAY);
+
+        assertEquals(List.of(new PricedObject.Stay(T0, "STANDARD_IA", Tier.WARM),
+                new PricedObject.Stay(T0 + 30 * DAY, "GLACIER_IR", Tier.COLD)), optimum.schedule());
+    }
+
     /** The cheapest of every schedule of the searched kind: a class at each change point. */
     static PricedObject bruteForce(ObjectAccesses object, SiteOffer site, long end) {
         List<ClassPrices> classes = OfflineOptimum.distinctClasses(site);
-        int points = 2 * object.accessCount() + 1;
+        OfflineOptimum.ChangePoints changePoints = OfflineOptimum.ChangePoints.of(object, classes, end);
+        int points = changePoints.size();
         int[] changes = new int[points];
         for (int p = 0; p < points; p++) {
             changes[p] = p;
@@ -106,7 +183,8 @@ class OfflineOptimumTest {
                 classAt[p] = (int) (rest % classes.size());
                 rest /= classes.size();
             }
-            PricedObject priced = OfflineOptimum.priceSchedule(object, site, classes, changes, classAt, end, "brute");
+            PricedObject priced = OfflineOptimum.priceSchedule(object, site, classes, changePoints, changes, classAt,
+                    end, "brute");
             if (best == null || priced.cost().total() < best.cost().total()) {
                 best = priced;
             }
@@ -117,7 +195,8 @@ class OfflineOptimumTest {
     private static List<PricedObject> randomSchedules(Random random, ObjectAccesses object, SiteOffer site, long end,
             int count) {
         List<ClassPrices> classes = OfflineOptimum.distinctClasses(site);
-        int points = 2 * object.accessCount() + 1;
+        OfflineOptimum.ChangePoints changePoints = OfflineOptimum.ChangePoints.of(object, classes, end);
+        int points = changePoints.size();
         int[] changes = new int[points];
         for (int p = 0; p < points; p++) {
             changes[p] = p;
@@ -132,7 +211,8 @@ class OfflineOptimumTest {
                 }
                 classAt[p] = current;
             }
-            schedules.add(OfflineOptimum.priceSchedule(object, site, classes, changes, classAt, end, "random"));
+            schedules.add(OfflineOptimum.priceSchedule(object, site, classes, changePoints, changes, classAt, end,
+                    "random"));
         }
         return schedules;
     }
