@@ -103,8 +103,8 @@ public final class CostMeter {
 
     /**
      * An object that was already stored before the run starts is held in {@code prices}'s class at {@code site} from
-     * {@code atMs}: storage is charged from then on, no PUT (it was paid before the run). Replaces any earlier holding
-     * of the key at the site without charging its move.
+     * {@code atMs}: storage is charged from then on, no PUT (it was paid before the run). An earlier holding of the key
+     * at the site ends as if {@linkplain #removed removed}, with no move charged.
      */
     public void held(String key, String site, ClassPrices prices, long bytes, long atMs) {
         advance(atMs);
