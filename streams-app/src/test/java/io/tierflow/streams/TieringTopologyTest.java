@@ -461,6 +461,30 @@ class TieringTopologyTest {
     }
 
     @Test
+    void shouldChargeASmallObjectsStorageOnItsClasssMinimumBillableSize() {
+        io.tierflow.schemas.Site azure = TopologyFixture.standardSites().get(1);
+        List<io.tierflow.schemas.StorageClassPrice> classes = new ArrayList<>(azure.getStorageClasses());
+        classes.set(2, io.tierflow.schemas.StorageClassPrice.newBuilder(classes.get(2))
+                .setMinimumBillableBytes(128 * 1024).build());
+        fixture.sites.pipeInput("azure", io.tierflow.schemas.Site.newBuilder(azure).setStorageClasses(classes).build(),
+                START);
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(10));
+        fixture.datasets.pipeInput("tiny", TopologyFixture.dataset("tiny", "azure", "GLACIER_IR", 1_000), START);
+
+        fixture.driver.advanceWallClockTime(Duration.ofHours(4));
+
+        KeyValueStore<String, io.tierflow.schemas.CostLedger> ledger =
+                fixture.driver.getKeyValueStore(TieringTopology.COST_LEDGER_STORE);
+        io.tierflow.schemas.CostLedger cold = ledger.get("azure|COLD");
+        io.tierflow.schemas.CostLedger baseline = ledger.get("baseline|HOT");
+        double baselineGbMonths = baseline.getStorageUsd() / 0.020; // gcp's hot class, no minimum
+        assertTrue(baselineGbMonths > 0, "the baseline is charged");
+        assertEquals(131_072 / 1_000.0, cold.getGbMonths() / baselineGbMonths, 1e-6,
+                "the cold copy is charged on 128 KiB, the baseline's hot copy on its 1000 bytes, for the same time");
+        assertEquals(cold.getGbMonths() * 0.0036, cold.getStorageUsd(), 1e-15);
+    }
+
+    @Test
     void shouldShowAlertValuesWithOneDecimalAsPrintfWould() {
         for (double value : new double[] {0, 0.04, 0.96, 1, 12.34, 12.36, 99.99, 1234567.8}) {
             assertEquals(String.format(java.util.Locale.ROOT, "%.1f", value), DatasetAlerts.oneDecimal(value));
