@@ -19,8 +19,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The group alerts of one alert-manager task: a member's signal joins or leaves its group ({@code alert-members}),
- * and the group's record is published at most once per {@link AlertPacing#minPublishInterval}, the first firing at
- * once. Changes held back are published by {@link #publishDue} (the manager's wall-clock punctuator).
+ * and the group is looked at (its members counted, its record published if that changed) at most once per
+ * {@link AlertPacing#minPublishInterval}, the first time at once. Changes held back are published by
+ * {@link #publishDue} (the manager's wall-clock punctuator). Looks are paced, not only publications: a look reads
+ * every member, and members re-signalling without changing the record must not each pay for one.
  */
 final class GroupAlerts {
     /** Members shown with a group alert. */
@@ -36,8 +38,8 @@ final class GroupAlerts {
     private final BiConsumer<Alert, Long> publish;
     /** Groups changed since they were last published, with the event time of their latest change. */
     private final Map<String, Long> pending = new HashMap<>();
-    /** When (wall clock) each group was last published; lost on restart, which at worst publishes one early. */
-    private final Map<String, Long> lastPublished = new HashMap<>();
+    /** When (wall clock) each group was last looked at; lost on restart, which at worst looks once early. */
+    private final Map<String, Long> lastLook = new HashMap<>();
 
     /** @param publish stores and sends a group's record, with the timestamp to send it with */
     GroupAlerts(AlertPacing pacing, KeyValueStore<String, Alert> alerts, KeyValueStore<String, AlertSignal> members,
@@ -56,16 +58,16 @@ final class GroupAlerts {
             members.delete(key);
         }
         pending.merge(group, signal.getAt(), Math::max);
-        if (pacing.mayPublish(lastPublished.getOrDefault(group, -1L), wallClock)) {
-            publish(group, wallClock);
+        if (pacing.mayPublish(lastLook.getOrDefault(group, -1L), wallClock)) {
+            look(group, wallClock);
         }
     }
 
     /** Publishes the held-back changes of every group whose interval has passed. */
     void publishDue(long wallClock) {
         for (String group : new ArrayList<>(pending.keySet())) {
-            if (pacing.mayPublish(lastPublished.getOrDefault(group, -1L), wallClock)) {
-                publish(group, wallClock);
+            if (pacing.mayPublish(lastLook.getOrDefault(group, -1L), wallClock)) {
+                look(group, wallClock);
             }
         }
     }
@@ -90,10 +92,10 @@ final class GroupAlerts {
     /** Forgets a group whose record was deleted. */
     void forget(String group) {
         pending.remove(group);
-        lastPublished.remove(group);
+        lastLook.remove(group);
     }
 
-    private void publish(String group, long wallClock) {
+    private void look(String group, long wallClock) {
         long at = pending.remove(group);
         WorstMembers<AlertSignal> worst = new WorstMembers<>(EXAMPLES, WORSE_FIRST);
         try (KeyValueIterator<String, AlertSignal> all = members.prefixScan(AlertMembers.prefix(group), KEYS)) {
@@ -103,7 +105,7 @@ final class GroupAlerts {
         Alert next = GroupAlertRecords.next(group, alerts.get(group), worst.count(), examples, Instant.ofEpochMilli(at));
         if (next != null) {
             publish.accept(next, at);
-            lastPublished.put(group, wallClock);
         }
+        lastLook.put(group, wallClock);
     }
 }
