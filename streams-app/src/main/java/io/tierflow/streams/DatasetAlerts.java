@@ -96,7 +96,8 @@ final class DatasetAlerts {
             boolean wasDown = before != null && !before;
             if (!site.up() && !wasDown || site.up() && wasDown) {
                 signal("SITE_DOWN:" + site.name(), null, AlertType.SITE_DOWN, Severity.CRITICAL, site.name(),
-                        !site.up(), site.up() ? 1 : 0, 1, "site " + site.name() + (site.up() ? " is up again" : " is down"), now);
+                        !site.up(), site.up() ? 1 : 0, 1,
+                        "site " + site.name() + (site.up() ? " is up again" : " is down"), now);
             }
         }
     }

@@ -486,6 +486,42 @@ class TieringTopologyTest {
         assertNull(store.get(group));
     }
 
+    @Test
+    void shouldGroupLatencyAlertsByTheSiteOfThePrimaryCopy() {
+        List<String> slow = List.of("slow/one", "slow/two");
+        for (String key : slow) {
+            fixture.datasets.pipeInput(key, TopologyFixture.dataset(key, "aws", "STANDARD", GB), START);
+        }
+        // Enough reads to make both hot, every one slower than the policy's 50 ms SLA: once hot, each read misses it.
+        for (int i = 0; i < 60; i++) {
+            Instant at = START.plusSeconds(10 + i * 10L);
+            for (String key : slow) {
+                fixture.accessEvents.pipeInput(key, io.tierflow.schemas.AccessEvent.newBuilder(
+                        fixture.event(key, at, "us-east")).setLatencyMs(100).build(), at);
+            }
+        }
+        // Later reads are priced (and the SLA checked) when the datasets are due again, at the latest an hour on.
+        Instant later = START.plusSeconds(2 * 3600);
+        fixture.accessEvents.pipeInput("clock", fixture.event("clock", later, "us-east"), later);
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(1));
+        fixture.driver.advanceWallClockTime(AlertPacing.DEFAULTS.minPublishInterval());
+
+        String group = "LATENCY_SLA:site=aws";
+        KeyValueStore<String, Alert> store = fixture.driver.getKeyValueStore(TieringTopology.ALERTS_STORE);
+        Alert alert = store.get(group);
+        assertEquals(AlertState.FIRING, alert.getState(), String.valueOf(alert));
+        assertEquals(2, alert.getCount());
+        assertEquals(java.util.Set.copyOf(slow), alert.getExamples().stream()
+                .map(io.tierflow.schemas.AlertExample::getSubject).collect(java.util.stream.Collectors.toSet()));
+        for (String key : slow) {
+            assertEquals(List.of(group), fixture.state(key).getActiveAlerts(), "the record keeps the group it joined");
+        }
+        List<Alert> all = fixture.alerts.readValuesToList();
+        List<Alert> published = all.stream().filter(a -> a.getId().equals(group)).toList();
+        assertTrue(!published.isEmpty() && published.size() <= 2, "fired, then one update at most: " + published);
+        assertTrue(all.stream().noneMatch(a -> a.getId().startsWith("LATENCY_SLA:slow")), "no alert of one dataset");
+    }
+
     private List<KeyValue<String, Alert>> spikeAlerts() {
         return fixture.alerts.readKeyValuesToList().stream()
                 .filter(kv -> kv.key.startsWith(AlertType.TRAFFIC_SPIKE.name())).toList();
