@@ -64,7 +64,10 @@ export function bytes(n) {
 export function usd(n) {
   if (n == null) return '–';
   const value = Number(n);
-  return (value < 0 ? '−$' : '$') + Math.abs(value).toFixed(Math.abs(value) < 10 ? 4 : 2);
+  const abs = Math.abs(value);
+  // A small estate accrues fractions of a cent: show their first digits rather than $0.0000.
+  const text = abs === 0 ? '0.00' : abs >= 1 ? abs.toFixed(2) : abs >= 0.0001 ? abs.toFixed(4) : abs.toPrecision(2);
+  return (value < 0 ? '−$' : '$') + text;
 }
 
 export function number(n, digits = 2) {

@@ -6,13 +6,14 @@ import { errorBox, fill, h, table } from '../dom.js';
 export async function render(root, page) {
   const tokenPanel = h('div', { class: 'panel', id: 'token-panel' });
   const sites = h('div', { id: 'site-list' });
+  const siteResult = h('div', { id: 'site-result' });
   const policyBox = h('div', { id: 'policy-editor' });
   fill(root, h('h1', null, 'Actions'), tokenPanel,
     h('div', { class: 'grid2' }, burstPanel(), reoptimizePanel()),
-    h('div', { class: 'panel' }, h('h2', null, 'Sites'), sites),
+    h('div', { class: 'panel' }, h('h2', null, 'Sites'), sites, siteResult),
     h('div', { class: 'panel' }, h('h2', null, 'Policy'), policyBox));
   drawToken(tokenPanel);
-  await Promise.all([drawSites(sites, page), drawPolicies(policyBox, page)]);
+  await Promise.all([drawSites(sites, siteResult, page), drawPolicies(policyBox, page)]);
 }
 
 function drawToken(panel) {
@@ -66,7 +67,7 @@ function reoptimizePanel() {
   return h('div', { class: 'panel' }, h('h2', null, 'Re-optimise'), form);
 }
 
-async function drawSites(box, page) {
+async function drawSites(box, result, page) {
   let items;
   try {
     items = (await get('/sites', page.signal)).items;
@@ -75,7 +76,6 @@ async function drawSites(box, page) {
     fill(box, errorBox(e));
     return;
   }
-  const result = h('div', { id: 'site-result' });
   const mark = (site, up) => perform(result, async () => {
     await send('POST', '/control/sites/' + encodeURIComponent(site.name) + (up ? '/up' : '/down'));
     // The catalogue changes once the streams app has read the command: show it when it has.
@@ -84,7 +84,7 @@ async function drawSites(box, page) {
       const now = (await get('/sites', page.signal)).items.find(s => s.name === site.name);
       if (now && now.up === up) break;
     }
-    if (page.active) await drawSites(box, page);
+    if (page.active) await drawSites(box, result, page);
   }, 'Site ' + site.name + ' marked ' + (up ? 'up' : 'down') + '.');
   fill(box, table([
     { label: 'Site', value: s => s.name },
@@ -95,7 +95,7 @@ async function drawSites(box, page) {
     { label: 'State', value: s => h('span', { 'data-site-state': s.name }, s.up ? 'up' : 'down') },
     { label: '', value: s => h('button', { 'data-site': s.name, onclick: () => mark(s, !s.up) },
       s.up ? 'Mark down' : 'Mark up') },
-  ], items, { empty: 'no sites in the catalogue', id: 'sites-actions' }), result);
+  ], items, { empty: 'no sites in the catalogue', id: 'sites-actions' }));
 }
 
 async function drawPolicies(box, page) {
@@ -120,7 +120,7 @@ async function drawPolicies(box, page) {
 
 /** A field per policy setting; a rejection is shown next to the field it is about. */
 function policyForm(form, policy) {
-  const fields = Object.entries(policy).filter(([name]) => name !== 'name' && name !== 'updatedAt');
+  const fields = Object.entries(policy).filter(([name]) => !['name', 'updatedAt', 'builtIn'].includes(name));
   const errors = {};
   const inputs = {};
   const general = h('div', { id: 'policy-result' });
@@ -132,15 +132,24 @@ function policyForm(form, policy) {
       inputs[name] = h('input', { name, value: JSON.stringify(value), size: 30 });
     } else {
       inputs[name] = h('input', { name, value: String(value), inputmode: 'decimal', size: 14 });
+      // JSON numbers beyond 2^53 reach the page rounded: say so rather than write back another value unasked.
+      if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+        fill(errors[name], 'rounded by the browser: enter the value you mean before saving');
+      }
     }
     return h('label', null, name, inputs[name], errors[name]);
   });
-  fill(form, h('div', { class: 'policy-form' }, controls),
+  fill(form, policy.builtIn ? h('p', { class: 'muted' }, 'No policy is published: the nodes follow their built-in ',
+    'one, shown here. Saving publishes it.') : null, h('div', { class: 'policy-form' }, controls),
     h('p', null, h('button', { type: 'submit', class: 'primary', id: 'policy-save' }, 'Save policy ', policy.name)),
     general);
   form.onsubmit = async event => {
     event.preventDefault();
     Object.values(errors).forEach(e => fill(e));
+    fields.filter(([name, value]) => Number.isInteger(value) && !Number.isSafeInteger(value)
+      && Number(inputs[name].value) === value).forEach(([name]) =>
+      fill(errors[name], 'rounded by the browser: enter the value you mean'));
+    if (Object.values(errors).some(e => e.textContent)) return;
     fill(general);
     const body = {};
     for (const [name, value] of fields) {

@@ -22,6 +22,7 @@ import io.tierflow.schemas.MigrationPhase;
 import io.tierflow.schemas.Policy;
 import io.tierflow.schemas.Tier;
 import io.tierflow.streams.TieringTopology;
+import io.tierflow.streams.domain.TieringPolicy;
 import io.tierflow.streams.store.KeyPartitions;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -199,18 +200,32 @@ class ConsoleApiTest {
     }
 
     @Test
-    void shouldListThePoliciesOfTheGlobalStore() {
+    void shouldListThePoliciesOfTheGlobalStoreAndTheBuiltInOneUntilADefaultIsPublished() {
+        JavalinTest.test(TestApi.create(cluster, sink, PARTITIONS), (server, client) -> {
+            TestApi.Answer builtIn = read(client.get("/policies"));
+            assertEquals(200, builtIn.status(), builtIn.raw());
+            assertEquals(1, builtIn.body().get("items").size(), builtIn.raw());
+            JsonNode shown = builtIn.body().at("/items/0");
+            assertTrue(shown.get("builtIn").asBoolean());
+            assertEquals("default", shown.get("name").asText());
+            assertEquals(TieringPolicy.BUILT_IN.hotThreshold(), shown.get("hotThreshold").asDouble());
+            assertEquals(TieringPolicy.BUILT_IN.halfLifeMs() / 1000, shown.get("heatHalfLifeSeconds").asLong());
+            // What the editor sends back (without the marker) is a policy the API takes.
+            ObjectNode edited = ((ObjectNode) shown).deepCopy();
+            edited.remove(List.of("builtIn", "name", "updatedAt"));
+            assertEquals(202, put(client, "/policies/default", edited.toString()).status());
+        });
+
         ObjectNode body = WriteHandlersTest.policyBody();
         body.put("name", "default");
         body.put("updatedAt", TestApi.NOW.toString());
-        Policy policy = AvroJson.fromJson(body, Policy.class);
-        cluster.<Policy>global(TieringTopology.POLICIES_STORE).put("default", policy);
+        cluster.<Policy>global(TieringTopology.POLICIES_STORE).put("default", AvroJson.fromJson(body, Policy.class));
         JavalinTest.test(TestApi.create(cluster, sink, PARTITIONS), (server, client) -> {
-            TestApi.Answer answer = read(client.get("/policies"));
-            assertEquals(200, answer.status(), answer.raw());
-            assertEquals(1, answer.body().get("items").size());
-            assertEquals("default", answer.body().at("/items/0/name").asText());
-            assertEquals(20.0, answer.body().at("/items/0/hotThreshold").asDouble());
+            TestApi.Answer published = read(client.get("/policies"));
+            assertEquals(1, published.body().get("items").size(), published.raw());
+            assertEquals("default", published.body().at("/items/0/name").asText());
+            assertEquals(20.0, published.body().at("/items/0/hotThreshold").asDouble());
+            assertFalse(published.body().at("/items/0").has("builtIn"));
         });
     }
 
