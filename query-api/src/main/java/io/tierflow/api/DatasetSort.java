@@ -112,6 +112,11 @@ final class DatasetSort {
         }
     }
 
+    /** A holder of the first {@code capacity} views offered to it in this order. */
+    FirstN first(int capacity) {
+        return new FirstN(capacity);
+    }
+
     /** Keeps the first {@code capacity} views offered, in this order, holding no more than that many. */
     final class FirstN {
         private final int capacity;
@@ -121,7 +126,7 @@ final class DatasetSort {
         private record Entry(Position position, DatasetView view) {
         }
 
-        FirstN(int capacity) {
+        private FirstN(int capacity) {
             this.capacity = capacity;
             this.kept = new PriorityQueue<>(capacity + 1, Comparator.comparing(Entry::position, order).reversed());
         }

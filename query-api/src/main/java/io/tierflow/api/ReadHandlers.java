@@ -338,7 +338,7 @@ final class ReadHandlers {
         DatasetSort.Position cursor = DatasetSort.parseCursor(ctx.queryParam("cursor"));
         Function<Set<Integer>, ObjectNode> local = partitions -> {
             long now = clock.millis();
-            DatasetSort.FirstN first = sort.new FirstN(limit + 1);
+            DatasetSort.FirstN first = sort.first(limit + 1);
             for (int partition : partitions) {
                 requireDatasetStoresSettled(partition);
                 scan(partition, now, view -> {
