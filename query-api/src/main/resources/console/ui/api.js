@@ -33,8 +33,31 @@ export function withQuery(path, params) {
   return text ? path + '?' + text : path;
 }
 
+const REBALANCE_RETRIES = 3;
+
+/**
+ * A read. While a rebalance moves partitions the API answers 503 with Retry-After rather than a wrong or partial
+ * answer; a read is tried again a few times before the page shows that.
+ */
 export async function get(path, signal) {
-  return answer(() => fetch(path, { headers: { Accept: 'application/json' }, signal }));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await answer(() => fetch(path, { headers: { Accept: 'application/json' }, signal }));
+    } catch (e) {
+      if (e.status !== 503 || attempt >= REBALANCE_RETRIES) throw e;
+      await pause(1000 * (e.retryAfter || 1), signal);
+    }
+  }
+}
+
+function pause(ms, signal) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    if (signal) signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(new DOMException('left the page', 'AbortError'));
+    }, { once: true });
+  });
 }
 
 /** A write (POST/PUT) with the session's token; without one it fails before anything is sent. */
@@ -65,9 +88,11 @@ async function answer(request) {
   }
   if (!response.ok) {
     let message = body && body.message ? body.message : 'HTTP ' + response.status + ' ' + response.statusText;
-    if (response.status === 503) message += ' (the node is restoring or rebalancing; the page retries)';
+    if (response.status === 503) message += ' (the node is restoring or rebalancing: try again in a moment)';
     if (response.status === 401 || response.status === 403) message += ' (check the write token on the Actions page)';
-    throw new ApiError(response.status, message, body && body.field);
+    const error = new ApiError(response.status, message, body && body.field);
+    error.retryAfter = Math.min(5, Number(response.headers.get('Retry-After')) || 1);
+    throw error;
   }
   if (body === null) throw new ApiError(response.status, 'The node answered something that is not JSON.');
   return body;
