@@ -25,9 +25,15 @@ export function summary(alerts, limit) {
   ], alerts.slice(0, limit), { empty: 'no alert is firing', id: 'overview-alerts' });
 }
 
+/** Rows drawn at most: /alerts is not paged, and an alert storm must not freeze the page. */
+const MAX_ROWS = 200;
+
 /** The full table, with an Acknowledge button on firing alerts; onAck(alert) does the acknowledging. */
 export function fullTable(alerts, onAck) {
-  return table([
+  const note = alerts.length > MAX_ROWS
+    ? h('p', { class: 'muted', id: 'alerts-capped' }, 'Showing the newest ', MAX_ROWS, ' of ', alerts.length, ' alerts.')
+    : null;
+  return [note, table([
     { label: 'State', value: a => a.state },
     { label: 'Severity', value: a => a.severity },
     { label: 'Type', value: a => a.type },
@@ -38,5 +44,5 @@ export function fullTable(alerts, onAck) {
     { label: '', value: a => a.state === 'FIRING'
       ? h('button', { onclick: () => onAck(a), 'data-alert': a.id }, 'Acknowledge')
       : (a.acknowledgedBy ? 'by ' + a.acknowledgedBy : '') },
-  ], alerts, { empty: 'no alerts', id: 'alerts-table' });
+  ], alerts.slice(0, MAX_ROWS), { empty: 'no alerts', id: 'alerts-table' })];
 }
