@@ -202,6 +202,7 @@ final class LocalCommand implements Callable<Integer> {
 
         String base = "http://127.0.0.1:" + node.apiPort();
         out.print(stack.describe());
+        out.println("console:   " + base + "/  (open it in a browser; Actions asks for the token in " + tokenFile + ")");
         out.println("API:       " + base + "  (token: " + tokenFile + ")");
         out.println("metrics:   " + base + "/metrics (streams node), " + endpoint.url() + " (migrator)");
         out.println("Try:");

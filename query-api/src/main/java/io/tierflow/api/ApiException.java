@@ -4,11 +4,27 @@ package io.tierflow.api;
 final class ApiException extends RuntimeException {
     private final int status;
     private final int retryAfterSeconds;
+    private final String field;
 
     private ApiException(int status, String message, int retryAfterSeconds) {
+        this(status, message, retryAfterSeconds, null);
+    }
+
+    private ApiException(int status, String message, int retryAfterSeconds, String field) {
         super(message, null, false, false);
         this.status = status;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.field = field;
+    }
+
+    /** The same answer, saying which field of the request body it is about (answered as {@code field}). */
+    ApiException about(String field) {
+        return new ApiException(status, getMessage(), retryAfterSeconds, field);
+    }
+
+    /** The field of the request body the answer is about; null if none in particular. */
+    String field() {
+        return field;
     }
 
     static ApiException badRequest(String message) {

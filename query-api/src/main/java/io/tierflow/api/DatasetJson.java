@@ -102,6 +102,7 @@ final class DatasetJson {
         } else {
             json.writeNumber(view.inventory().getSizeBytes());
         }
+        json.writeStringField("owner", view.inventory() == null ? null : view.inventory().getOwner());
         json.writeStringField("primarySite", view.primarySite());
         json.writeFieldName("replicaSites");
         strings(json, view.replicaSites());

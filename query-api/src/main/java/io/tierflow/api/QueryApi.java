@@ -6,6 +6,7 @@ import io.javalin.Javalin;
 import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -32,6 +33,16 @@ final class QueryApi {
     /** The route a request is counted under when a handler serves more than one (see {@link #routeOf}). */
     static final String ROUTE_ATTRIBUTE = "tierflow.route";
     private static final int RESULT_COPY_BUFFER_BYTES = 4096;
+    /** Where the console's files are on the class path. */
+    static final String CONSOLE_DIRECTORY = "/console";
+    /**
+     * The console's pages run only our own scripts and the WebJar's, and talk only to this API: a key that slipped
+     * through unescaped still could not run. Revalidated on each load, so a new jar's console is picked up at once.
+     */
+    private static final Map<String, String> CONSOLE_HEADERS = Map.of(
+            "Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                    + "object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+            "X-Content-Type-Options", "nosniff", "Cache-Control", "no-cache", "Referrer-Policy", "no-referrer");
 
     private QueryApi() {
     }
@@ -49,7 +60,7 @@ final class QueryApi {
     static Javalin create(ClusterView cluster, Topics topics, RecordSink sink, int partitions,
             PrometheusMeterRegistry metrics, ApiSettings settings, Clock clock) {
         ObjectMapper json = new ObjectMapper();
-        ReadHandlers reads = new ReadHandlers(cluster, partitions, clock);
+        ReadHandlers reads = new ReadHandlers(cluster, partitions, clock, metrics);
         AlertHandlers alerts = new AlertHandlers(cluster, reads::gather);
         WriteHandlers writes = new WriteHandlers(topics, sink, cluster, json, settings, partitions, clock);
         String instance = cluster.self().host() + ":" + cluster.self().port();
@@ -64,6 +75,14 @@ final class QueryApi {
             // by default Jetty's output buffer size (32 KB): 32 KB of garbage per answer of 1-2 KB, a fifth of the
             // node's allocations under load, and so of its young collections. Large answers are copied in chunks.
             config.http.responseBufferSize = RESULT_COPY_BUFFER_BYTES;
+            // The console: static pages and modules from the jar, uPlot from its WebJar (nothing from the internet).
+            config.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = CONSOLE_DIRECTORY;
+                files.location = Location.CLASSPATH;
+                files.headers = CONSOLE_HEADERS;
+            });
+            config.staticFiles.enableWebjars();
         });
         app.before(ctx -> {
             ctx.attribute(INSTANCE_ATTRIBUTE, instance);
@@ -101,6 +120,7 @@ final class QueryApi {
         app.get("/alerts", alerts::alerts);
         app.get("/alerts/<id>/members", alerts::members);
         app.get("/sites", reads::sites);
+        app.get("/policies", reads::policies);
         app.get("/stats", reads::stats);
 
         app.post("/control/alerts/<id>/ack", writes::acknowledgeAlert);
@@ -115,7 +135,7 @@ final class QueryApi {
             if (e.retryAfterSeconds() > 0) {
                 ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
             }
-            error(ctx, e.status(), e.getMessage());
+            error(ctx, e.status(), e.getMessage(), e.field());
         });
         app.exception(Exception.class, (e, ctx) -> {
             log.error("{} {} failed", ctx.method(), ctx.path(), e);
@@ -158,10 +178,18 @@ final class QueryApi {
     }
 
     private static void error(Context ctx, int status, String message) {
+        error(ctx, status, message, null);
+    }
+
+    /** An error answer; {@code field}, when not null, names the field of the request body it is about. */
+    private static void error(Context ctx, int status, String message, String field) {
         ctx.attribute(ANSWERED_ATTRIBUTE, true);
         ObjectNode body = new ObjectMapper().createObjectNode();
         body.put("error", HttpStatus.forStatus(status).getMessage());
         body.put("message", message);
+        if (field != null) {
+            body.put("field", field);
+        }
         ctx.status(status);
         respond(ctx, body);
     }

@@ -5,22 +5,27 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tierflow.schemas.CostLedger;
 import io.tierflow.schemas.MigrationPhase;
+import io.tierflow.schemas.Policy;
 import io.tierflow.schemas.Site;
 import io.tierflow.schemas.Tier;
 import io.tierflow.streams.DatasetView;
 import io.tierflow.streams.DatasetViews;
 import io.tierflow.streams.TieringTopology;
+import io.tierflow.streams.domain.TieringPolicy;
 import io.tierflow.topics.Topics;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -43,6 +48,8 @@ final class ReadHandlers {
     private static final String EXPLAIN_ROUTE = "/datasets/<key>/explain";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final int DEFAULT_LIMIT = 100;
+    /** The policy that applies to every dataset (the topology's {@code Catalogue.DEFAULT_POLICY}). */
+    private static final String DEFAULT_POLICY = "default";
     private static final int MAX_LIMIT = 1000;
     /** Page size used when a whole store is aggregated (stats), so memory stays bounded. */
     private static final int SCAN_PAGE = 1000;
@@ -52,11 +59,13 @@ final class ReadHandlers {
     private final ClusterView cluster;
     private final int partitions;
     private final Clock clock;
+    private final MeterRegistry metrics;
 
-    ReadHandlers(ClusterView cluster, int partitions, Clock clock) {
+    ReadHandlers(ClusterView cluster, int partitions, Clock clock, MeterRegistry metrics) {
         this.cluster = cluster;
         this.partitions = partitions;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     void health(Context ctx) {
@@ -93,9 +102,62 @@ final class ReadHandlers {
                 () -> cluster.<Site>globalStore(TieringTopology.SITES_STORE).get(site)) == null) {
             throw ApiException.notFound("no site '" + site + "' in the catalogue");
         }
+        String prefix = ctx.queryParam("prefix");
+        String owner = ctx.queryParam("owner");
         Predicate<DatasetView> filter = view -> (tier == null || tier == view.tier())
-                && (site == null || site.equals(view.primarySite()) || view.replicaSites().contains(site));
-        answerPage(ctx, filter, DatasetJson.SUMMARY);
+                && (site == null || site.equals(view.primarySite()) || view.replicaSites().contains(site))
+                && (prefix == null || view.key().startsWith(prefix))
+                && (owner == null || view.inventory() != null && owner.equals(view.inventory().getOwner()));
+        DatasetSort sort = DatasetSort.parse(ctx.queryParam("sort"), ctx.queryParam("order"));
+        if (sort.isStoreOrder()) {
+            answerPage(ctx, filter, DatasetJson.SUMMARY);
+        } else {
+            answerSortedPage(ctx, filter, sort);
+        }
+    }
+
+    /**
+     * The policies of the global store, by name (the console's policy editor starts from them). Until a policy named
+     * {@code default} is published the topology follows its built-in one, which is listed under that name with
+     * {@code "builtIn": true}.
+     */
+    void policies(Context ctx) {
+        ReadOnlyKeyValueStore<String, Policy> store = cluster.globalStore(TieringTopology.POLICIES_STORE);
+        ArrayNode items = NODES.arrayNode();
+        cluster.retrying("the policies", () -> {
+            items.removeAll();
+            try (KeyValueIterator<String, Policy> all = store.all()) {
+                all.forEachRemaining(kv -> items.add(AvroJson.toJson(kv.value)));
+            }
+            return items;
+        });
+        boolean defaultPublished = false;
+        for (JsonNode item : items) {
+            defaultPublished |= item.path("name").asText().equals(DEFAULT_POLICY);
+        }
+        if (!defaultPublished) {
+            ObjectNode builtIn = (ObjectNode) AvroJson.toJson(builtInPolicy());
+            builtIn.put("builtIn", true);
+            items.insert(0, builtIn);
+        }
+        QueryApi.respond(ctx, NODES.objectNode().set("items", items));
+    }
+
+    /**
+     * The topology's built-in policy as the record that would publish it. Its migration budget is a PiB an hour, no
+     * limit in effect (none is enforced yet), and exact in a JavaScript number, unlike Long.MAX_VALUE.
+     */
+    private Policy builtInPolicy() {
+        TieringPolicy p = TieringPolicy.BUILT_IN;
+        return Policy.newBuilder().setName(DEFAULT_POLICY).setHeatHalfLifeSeconds(p.halfLifeMs() / 1000)
+                .setOpWeights(Map.copyOf(p.opWeights())).setBytesWeightPerGb(p.bytesWeightPerGb())
+                .setHotThreshold(p.hotThreshold()).setWarmThreshold(p.warmThreshold()).setHysteresis(p.hysteresis())
+                .setScoreBoost(p.scoreBoost()).setReplicationHot(p.replicationHot())
+                .setReplicationWarm(p.replicationWarm()).setReplicationCold(p.replicationCold())
+                .setDefaultLatencySlaMs(p.defaultSlaMs()).setEncryptedOnly(p.encryptedOnly())
+                .setMigrationBudgetBytesPerHour(1L << 50).setCooldownSeconds(p.cooldownMs() / 1000)
+                .setHorizonDays(p.horizonDays()).setRetireGraceSeconds(p.retireGraceMs() / 1000)
+                .setLatenessSeconds(p.latenessMs() / 1000).setUpdatedAt(Instant.EPOCH).build();
     }
 
     void migrations(Context ctx) {
@@ -148,20 +210,12 @@ final class ReadHandlers {
 
     private ObjectNode localStats(Set<Integer> partitions) {
         ObjectNode totals = NODES.objectNode();
+        totals.set("ingest", IngestFigures.of(metrics));
         long now = clock.millis();
         for (int partition : partitions) {
             requireDatasetStoresSettled(partition);
             cluster.requireSettled(TieringTopology.COST_LEDGER_STORE, partition);
-            Function<String, ReadOnlyKeyValueStore<String, ?>> stores = storesOf(partition);
-            String after = null;
-            while (true) {
-                List<DatasetView> page = DatasetViews.page(stores, after, SCAN_PAGE, v -> true, now);
-                page.forEach(view -> Stats.countDataset(totals, view));
-                if (page.size() < SCAN_PAGE) {
-                    break;
-                }
-                after = page.get(page.size() - 1).key();
-            }
+            scan(partition, now, view -> Stats.countDataset(totals, view));
             ReadOnlyKeyValueStore<String, CostLedger> ledger =
                     cluster.localStore(TieringTopology.COST_LEDGER_STORE, partition);
             try (KeyValueIterator<String, CostLedger> all = ledger.all()) {
@@ -239,6 +293,58 @@ final class ReadHandlers {
         body.set("items", page);
         body.put("nextCursor", items.size() > limit ? page.get(page.size() - 1).get("key").asText() : null);
         QueryApi.respond(ctx, body);
+    }
+
+    /**
+     * A page in an order other than the stores' (see {@link DatasetSort}): every instance scans its datasets once and
+     * keeps the first {@code limit + 1} after the cursor; the merged list is longer than a page exactly when more exist.
+     */
+    private void answerSortedPage(Context ctx, Predicate<DatasetView> filter, DatasetSort sort) {
+        int limit = QueryParams.intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+        DatasetSort.Position cursor = DatasetSort.parseCursor(ctx.queryParam("cursor"));
+        Function<Set<Integer>, ObjectNode> local = partitions -> {
+            long now = clock.millis();
+            DatasetSort.FirstN first = sort.first(limit + 1);
+            for (int partition : partitions) {
+                requireDatasetStoresSettled(partition);
+                scan(partition, now, view -> {
+                    if (filter.test(view) && sort.isAfter(sort.of(view), cursor)) {
+                        first.offer(view);
+                    }
+                });
+            }
+            ArrayNode items = NODES.arrayNode();
+            first.inOrder().forEach(v -> items.add(DatasetJson.tree(DatasetJson.SUMMARY, v)));
+            return NODES.objectNode().set("items", items);
+        };
+        if (QueryParams.isLocal(ctx)) {
+            QueryApi.respond(ctx, cluster.retrying("datasets", () -> local.apply(QueryParams.partitions(ctx))));
+            return;
+        }
+        List<JsonNode> items = new ArrayList<>();
+        gather(TieringTopology.DATASET_STATE_STORE, DATASETS_PARTITIONED_LIKE, ctx, local,
+                body -> body.get("items").forEach(items::add));
+        items.sort(Comparator.comparing(sort::of, sort.order()));
+        ArrayNode page = NODES.arrayNode();
+        items.stream().limit(limit).forEach(page::add);
+        ObjectNode body = NODES.objectNode();
+        body.set("items", page);
+        body.put("nextCursor", items.size() > limit ? DatasetSort.cursor(sort.of(page.get(page.size() - 1))) : null);
+        QueryApi.respond(ctx, body);
+    }
+
+    /** Hands every dataset of a partition to {@code each}, a page of the stores at a time. */
+    private void scan(int partition, long now, Consumer<DatasetView> each) {
+        Function<String, ReadOnlyKeyValueStore<String, ?>> stores = storesOf(partition);
+        String after = null;
+        while (true) {
+            List<DatasetView> page = DatasetViews.page(stores, after, SCAN_PAGE, v -> true, now);
+            page.forEach(each);
+            if (page.size() < SCAN_PAGE) {
+                return;
+            }
+            after = page.get(page.size() - 1).key();
+        }
     }
 
     private void requireDatasetStoresSettled(int partition) {

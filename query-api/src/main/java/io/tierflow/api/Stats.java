@@ -34,6 +34,12 @@ final class Stats {
 
     static void countDataset(ObjectNode totals, DatasetView view) {
         increment(totals, "datasets", 1);
+        // The migration backlog by phase; FAILED is a dataset whose last step failed and that has none in flight.
+        if (view.inFlight() != null) {
+            increment(totals.withObjectProperty("migrations"), DatasetJson.phase(view), 1);
+        } else if (view.lastFailure() != null) {
+            increment(totals.withObjectProperty("migrations"), "FAILED", 1);
+        }
         if (view.inventory() == null) {
             return; // only events seen: nothing stored anywhere yet
         }

@@ -143,8 +143,13 @@ final class WriteHandlers {
         if (!body.has("updatedAt")) {
             body.put("updatedAt", Instant.now(clock).toString());
         }
-        Policy policy = AvroJson.fromJson(body, Policy.class);
-        PolicyValidation.check(policy);
+        Policy policy;
+        try {
+            policy = AvroJson.fromJson(body, Policy.class);
+            PolicyValidation.check(policy);
+        } catch (ApiException e) {
+            throw PolicyValidation.namingTheField(e, Policy.getClassSchema());
+        }
         accepted(ctx, List.of(sink.send(topics.policies, name, policy, null)));
     }
 
@@ -153,8 +158,13 @@ final class WriteHandlers {
         ObjectNode body = objectBody(ctx);
         nameMustMatch(body, "name", name);
         body.put("name", name);
-        Site site = AvroJson.fromJson(body, Site.class);
-        PolicyValidation.check(site);
+        Site site;
+        try {
+            site = AvroJson.fromJson(body, Site.class);
+            PolicyValidation.check(site);
+        } catch (ApiException e) {
+            throw PolicyValidation.namingTheField(e, Site.getClassSchema());
+        }
         accepted(ctx, List.of(sink.send(topics.sites, name, site, null)));
     }
 

@@ -99,7 +99,7 @@ class DatasetJsonTest {
                 + "e\":false,\"rejectedBecause\":\"latency_sla\"}]},\"decidedAt\":\"2026-11-21T11:00:00Z\"},\"instance\":\"127."
                 + "0.0.1:1\"}",
                 answer(DatasetJson.EXPLAIN, everything, "127.0.0.1:1"));
-        assertEquals("{\"key\":\"logs/2026/11/a b.parquet\",\"tier\":\"HOT\",\"sizeBytes\":123456789,\"primarySite\":\"aws\",\"replic"
+        assertEquals("{\"key\":\"logs/2026/11/a b.parquet\",\"tier\":\"HOT\",\"sizeBytes\":123456789,\"owner\":\"team-\\\"quoted\\\"\",\"primarySite\":\"aws\",\"replic"
                 + "aSites\":[\"gcp\"],\"heat\":3.5,\"count1h\":12,\"count24h\":345,\"migrationPhase\":\"COPYING\"}",
                 JSON.writeValueAsString(DatasetJson.tree(DatasetJson.SUMMARY, everything)));
         assertEquals("{\"phase\":\"COPYING\",\"command\":{\"id\":\"cmd-1\",\"key\":\"logs/2026/11/a b.parquet\",\"action\":\"COPY\",\"sou"
@@ -124,7 +124,7 @@ class DatasetJsonTest {
                 + "reason\":\"not evaluated yet: a dataset is placed once its inventory entry and a site catalogue ar"
                 + "e known\",\"instance\":\"127.0.0.1:1\"}",
                 answer(DatasetJson.EXPLAIN, events, "127.0.0.1:1"));
-        assertEquals("{\"key\":\"k\",\"tier\":null,\"sizeBytes\":null,\"primarySite\":null,\"replicaSites\":[],\"heat\":1.0,\"count1h"
+        assertEquals("{\"key\":\"k\",\"tier\":null,\"sizeBytes\":null,\"owner\":null,\"primarySite\":null,\"replicaSites\":[],\"heat\":1.0,\"count1h"
                 + "\":1,\"count24h\":1,\"migrationPhase\":null}",
                 JSON.writeValueAsString(DatasetJson.tree(DatasetJson.SUMMARY, events)));
         assertEquals("{\"phase\":\"FAILED\",\"key\":\"k\",\"lastFailure\":null}",

@@ -26,10 +26,15 @@ final class TestApi {
     }
 
     static Javalin create(FakeCluster cluster, RecordingSink sink, int partitions, ApiSettings settings) {
+        return create(cluster, sink, partitions, settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    static Javalin create(FakeCluster cluster, RecordingSink sink, int partitions, ApiSettings settings,
+            PrometheusMeterRegistry metrics) {
         Topics topics = Topics.using(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL,
                 InMemorySchemaRegistry.URL_PREFIX + "query-api-" + UUID.randomUUID()));
-        return QueryApi.create(cluster, topics, sink, partitions, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                settings.withPort(0), Clock.fixed(NOW, ZoneOffset.UTC));
+        return QueryApi.create(cluster, topics, sink, partitions, metrics, settings.withPort(0),
+                Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     static Javalin create(FakeCluster cluster, RecordingSink sink, int partitions) {

@@ -222,7 +222,7 @@ class WriteHandlersTest {
     }
 
     /** A valid policy as a client would PUT it: no name (the path has it) and no update time. */
-    private static ObjectNode policyBody() {
+    static ObjectNode policyBody() {
         Policy policy = Policy.newBuilder().setName("default").setHeatHalfLifeSeconds(3600).setOpWeights(Map.of())
                 .setHotThreshold(20).setWarmThreshold(2).setHysteresis(0.25).setScoreBoost(0).setReplicationHot(1)
                 .setReplicationWarm(1).setReplicationCold(1).setDefaultLatencySlaMs(50).setEncryptedOnly(false)
