@@ -18,14 +18,15 @@ jar_stale() {
 # -DskipTests, not -Dmaven.test.skip: streams-app needs local-stack's test jar, which the latter would not build.
 # Two commands started at once (e.g. `tierflow streams` and `tierflow produce`) must not build at the same time:
 # the second waits for the first's lock and then finds the jar fresh.
-# Usage: jar_build <module> <jar> <name to show in the message>
+# The benchmark modules write their runnable jars only with -Prunnable-jar (mvn verify need not spend time on them).
+# Usage: jar_build <module> <jar> <name to show in the message> [more Maven arguments]
 jar_build() {
   local lock="${TMPDIR:-/tmp}/tierflow-build-$(printf '%s' "$root" | cksum | cut -d' ' -f1).lock"
   (
     flock 9
     if jar_stale "$2"; then
       echo "$3: building $1 (first run takes a few minutes while Maven downloads dependencies)..." >&2
-      (cd "$root" && mvn -B -q -DskipTests -pl "$1" -am package) >&2
+      (cd "$root" && mvn -B -q -DskipTests -pl "$1" -am package "${@:4}") >&2
     fi
   ) 9>"$lock"
 }

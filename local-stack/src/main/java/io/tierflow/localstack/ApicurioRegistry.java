@@ -120,9 +120,17 @@ public final class ApicurioRegistry implements AutoCloseable {
         return "http://" + LocalStackConfig.HOST + ":" + port + "/apis/ccompat/v7";
     }
 
+    /**
+     * Asks the process to stop (SIGTERM: Quarkus shuts down cleanly in about 2 s) and returns at once, so the caller
+     * can stop other parts meanwhile; {@link #close()} then waits for it.
+     */
+    void requestStop() {
+        process.destroy();
+    }
+
     @Override
     public void close() {
-        process.destroy(); // SIGTERM: Quarkus shuts down cleanly in about 2 s
+        process.destroy(); // as requestStop(); a second SIGTERM while it shuts down changes nothing
         try {
             if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);

@@ -67,8 +67,9 @@ public final class LocalStack implements AutoCloseable {
                 stack.startSite(site);
             }
             Files.createDirectories(stack.onPremDirectory());
+            stack.createTopics(); // needs only the broker: done while the registry still boots
             registry.awaitReady();
-            stack.createTopicsAndPublishSites();
+            stack.publishSites();
             stack.followChaosRequests();
         } catch (Exception | Error e) {
             stack.closeQuietly();
@@ -235,11 +236,12 @@ public final class LocalStack implements AutoCloseable {
                 log.warn("could not stop site {}: {}", name, e.toString());
             }
         }
+        registry.requestStop(); // it takes about as long to stop as the broker: both at once
         broker.stop();
         registry.close();
     }
 
-    private void createTopicsAndPublishSites() throws Exception {
+    private void createTopics() throws Exception {
         Properties adminProps = new Properties();
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         try (Admin admin = Admin.create(adminProps)) {
@@ -248,6 +250,10 @@ public final class LocalStack implements AutoCloseable {
                 log.info("created topics {}", created);
             }
         }
+    }
+
+    /** Writes the local sites to the {@code sites} topic; its serde registers the schema, so the registry must be up. */
+    private void publishSites() throws Exception {
         Topics topics = topics();
         Properties producerProps = new Properties();
         producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());

@@ -5,9 +5,13 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Where the local stack keeps its state and which loopback ports it listens on.
@@ -28,6 +32,9 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, 
     public static final String[] S3_SITES = {"aws", "azure", "gcp"};
     /** Name of the filesystem site. */
     public static final String ONPREM_SITE = "onprem";
+    /** {@link #freePort()} draws from here up to the OS's ephemeral range (above the default ports, 18081-19093). */
+    private static final int CHOSEN_PORTS_FROM = 20_000;
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     public LocalStackConfig {
         sitePorts = Map.copyOf(sitePorts);
@@ -105,10 +112,52 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, 
                 + s3AccessKey + ", s3SecretKey=***]";
     }
 
-    /** A port that is free now on the loopback address (the OS may hand it out again later, rarely). */
+    /**
+     * A port that is free now on the loopback address, for a stack (or server) about to bind it. Drawn at random
+     * below the range the OS hands out for port 0 and for the source ports of outgoing connections (Linux:
+     * ip_local_port_range, 32768-60999 by default). A port taken from that range, free when we looked, could become
+     * the source port of any client connection on the machine before the stack binds it, and on a build machine
+     * full of Kafka clients that made stack starts fail now and then. Below it, only a program binding that very
+     * port can take it meanwhile; and this JVM hands no port out twice, so stacks started one after another in a
+     * test JVM never reuse one another's ports.
+     */
     public static int freePort() {
+        int below = ephemeralPortsFrom();
+        if (below - CHOSEN_PORTS_FROM < 1000) { // an unusual ephemeral range: let the OS choose, as before
+            return osChosenPort();
+        }
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(CHOSEN_PORTS_FROM, below);
+            if (HANDED_OUT.add(port) && isFree(port)) {
+                return port;
+            }
+        }
+        throw new UncheckedIOException(new IOException("no free port on " + HOST + " between " + CHOSEN_PORTS_FROM
+                + " and " + below));
+    }
+
+    /** Lowest port of the range free ports and outgoing connections get from the OS (32768 if it does not say). */
+    static int ephemeralPortsFrom() {
+        try {
+            // readAllLines: readString returned only the first byte of this file here (it reports a size of 0)
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).strip();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32768; // not Linux: macOS and Windows start theirs at 49152, so this stays below them
+        }
+    }
+
+    private static boolean isFree(int port) {
+        try {
+            new ServerSocket(port, 1, InetAddress.getByName(HOST)).close();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int osChosenPort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            socket.setReuseAddress(true);
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("could not find a free port on " + HOST, e);

@@ -45,6 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The whole pool on the local stack: commands in, statuses out, offsets committed after terminal statuses. */
 class MigratorWorkerIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    /** How long the waiting RETIRE's grace period runs after it is produced: the restart test waits it out. */
+    private static final Duration RETIRE_GRACE = Duration.ofSeconds(10);
 
     @TempDir
     Path dataDir;
@@ -133,24 +135,31 @@ class MigratorWorkerIT {
             retire.setAction(MigrationAction.RETIRE);
             retire.setKeepSite("gcp");
             retire.setSequence(3);
-            Instant due = Instant.now().plusSeconds(25);
-            retire.setNotBefore(due);
             MigrationCommand copy = CommandExecutorIT.copyCommand(CommandExecutorIT.seed("aws",
                     "after-grace/" + UUID.randomUUID(), CommandExecutorIT.randomBytes(2_000)), "aws", "gcp",
                     "STANDARD");
             Topics topics = stack.topics();
-            KafkaTestClients.produce(stack.bootstrapServers(), Topics.MIGRATION_COMMANDS,
-                    topics.migrationCommands.keySerde().serializer(),
-                    topics.migrationCommands.valueSerde().serializer(),
-                    List.of(new ProducerRecord<>(Topics.MIGRATION_COMMANDS, 0, retire.getKey(), retire),
-                            new ProducerRecord<>(Topics.MIGRATION_COMMANDS, 0, copy.getKey(), copy)));
             TopicPartition partition = new TopicPartition(Topics.MIGRATION_COMMANDS, 0);
 
             Properties props = new Properties();
             props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+            Instant due;
             try (Admin admin = Admin.create(props);
                     MigratorWorker first = new MigratorWorker(workerConfig(stack, "worker-1"), Map.of())) {
                 first.start();
+                // The grace period starts once worker-1 owns the partition: it has to cover fetching, the COPY and
+                // the commit, not the worker's start as well, and the test waits it out below.
+                Eventually.holds(TIMEOUT, "worker-1 owns " + partition, () -> admin
+                        .describeConsumerGroups(List.of(MigratorWorker.GROUP_ID)).describedGroups()
+                        .get(MigratorWorker.GROUP_ID).get().members().stream()
+                        .anyMatch(m -> m.assignment().topicPartitions().contains(partition)));
+                due = Instant.now().plus(RETIRE_GRACE);
+                retire.setNotBefore(due);
+                KafkaTestClients.produce(stack.bootstrapServers(), Topics.MIGRATION_COMMANDS,
+                        topics.migrationCommands.keySerde().serializer(),
+                        topics.migrationCommands.valueSerde().serializer(),
+                        List.of(new ProducerRecord<>(Topics.MIGRATION_COMMANDS, 0, retire.getKey(), retire),
+                                new ProducerRecord<>(Topics.MIGRATION_COMMANDS, 0, copy.getKey(), copy)));
                 awaitTerminal(stack, topics, copy, "worker-1", MigrationPhase.COMPLETED);
                 AtomicReference<OffsetAndMetadata> seen = new AtomicReference<>();
                 Eventually.holds(TIMEOUT, () -> "committed past the waiting RETIRE, was " + seen.get(), () -> {

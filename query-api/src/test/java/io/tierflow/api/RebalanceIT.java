@@ -28,6 +28,8 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import io.tierflow.streams.TieringTopology;
@@ -44,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RebalanceIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static final String APPLICATION_ID = "tierflow-rebalance-it";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -101,6 +104,9 @@ class RebalanceIT {
                     awaitTrue(() -> answeredByOwner(a, keys), "every key answered by its new owner through a");
                     awaitTrue(() -> answeredByOwner(b, keys), "every key answered by its new owner through b");
                 }
+                // b left the group as it closed, so a takes its partitions over now, not after b's session timeout.
+                assertEquals(a.app().streams().metadataForLocalThreads().size(), groupMembers(stack),
+                        "only a's stream threads are members of the group once b has closed");
                 awaitTrue(() -> a.app().streams().state() == KafkaStreams.State.RUNNING
                         && status(a, "/datasets/" + keys.get(0)) == 200, "node a alone again");
                 awaitTrue(() -> answeredByOwner(a, keys), "every key answered by a again once b has left");
@@ -164,7 +170,7 @@ class RebalanceIT {
         Properties config = new Properties();
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
         config.put("schema.registry.url", stack.schemaRegistryUrl());
-        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "tierflow-rebalance-it");
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         config.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state-" + name).toString());
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
@@ -173,6 +179,15 @@ class RebalanceIT {
             port = socket.getLocalPort();
         }
         return StreamsNode.start(config, TieringSettings.DEFAULTS, ApiSettings.defaults().withPort(port));
+    }
+
+    private static int groupMembers(LocalStack stack) throws Exception {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        try (Admin admin = Admin.create(props)) {
+            return admin.describeConsumerGroups(List.of(APPLICATION_ID)).all().get().get(APPLICATION_ID).members()
+                    .size();
+        }
     }
 
     private static int status(StreamsNode node, String path) throws Exception {

@@ -28,6 +28,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -264,10 +265,17 @@ public final class TieringApp implements AutoCloseable {
         return lastState == KafkaStreams.State.ERROR ? 1 : 0;
     }
 
+    /**
+     * Stops the node and leaves the consumer group. Kafka Streams' own default stays in the group, which only pays
+     * off with static membership (not used here): a node with a dynamic member id comes back as a new member, so
+     * every other node would wait out the session timeout (45 s) before taking over the partitions it held, and
+     * its API would answer 503 for those keys meanwhile.
+     */
     @Override
     public void close() {
         metricsThread.shutdownNow();
-        streams.close(Duration.ofSeconds(30));
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
         kafkaMetrics.close();
         gcMetrics.close();
         if (ownsRegistry) {
