@@ -53,8 +53,8 @@ public final class SiteChoice {
                         .thenComparingDouble(StorageClassPrice::getStoragePricePerGbMonth));
     }
 
-    // The streams app's own mapping (StateMapper.site) is package-private there; this is the part the baseline needs.
-    private static SiteOffer offer(Site site) {
+    /** A catalogue site as the cost model sees it (the streams app's own mapping, StateMapper.site, is package-private). */
+    public static SiteOffer offer(Site site) {
         List<SiteOffer.StorageClassOffer> classes = new ArrayList<>();
         for (StorageClassPrice price : site.getStorageClasses()) {
             classes.add(new SiteOffer.StorageClassOffer(price.getName(), Tier.valueOf(price.getTier().name()),
