@@ -42,6 +42,7 @@ public final class PolicyReplay implements AutoCloseable {
     private BiConsumer<String, Placement> placementListener = (key, placement) -> { };
     private ReplayDriver driver;
     private KeyValueStore<String, DatasetState> states;
+    private final long intervalMs;
     private long clockMs;
     private long lastTimeMs = Long.MIN_VALUE;
     private long order;
@@ -58,6 +59,7 @@ public final class PolicyReplay implements AutoCloseable {
         this.setup = setup.withPolicy(policy);
         this.accountant = new ReplayAccountant(name, setup.sites(), setup.sampleEvery().toMillis());
         this.placements = new SimulatedPlacements(accountant);
+        this.intervalMs = setup.settings().evaluationInterval().toMillis();
     }
 
     /** Told each decision the topology publishes (tests compare them with a recorded run). */
@@ -128,9 +130,11 @@ public final class PolicyReplay implements AutoCloseable {
     }
 
     private void advanceTo(long timeMs) {
-        if (timeMs > clockMs) {
-            // One advance fires each wall-clock punctuator once however far it goes, as a live node that was busy
-            // for that long would: with events every second or more often, that is one punctuation per second.
+        // Moved only once the punctuator's interval has passed: every move of the driver's clock commits the task
+        // (a store flush and a checkpoint), and a shorter one cannot fire the punctuator anyway. One move fires each
+        // wall-clock punctuator once however far it goes, as on a live node busy for that long: with events every
+        // second or more often, that is one punctuation per second of event time, as live.
+        if (timeMs - clockMs >= intervalMs) {
             driver.driver.advanceWallClockTime(Duration.ofMillis(timeMs - clockMs));
             clockMs = timeMs;
         }
