@@ -1,5 +1,6 @@
 package io.tierflow.cli;
 
+import io.tierflow.cli.traffic.CurrentPlacements;
 import io.tierflow.cli.traffic.DatasetInventory;
 import io.tierflow.cli.traffic.DatasetSpec;
 import io.tierflow.cli.traffic.OperatorBursts;
@@ -107,6 +108,12 @@ final class ProduceCommand implements Callable<Integer> {
             + "commands on the control topic (POST /control/burst), while live traffic runs.")
     boolean followControl;
 
+    @Option(names = "--follow-placements", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Serve each read from the dataset's copy nearest the client where the dataset is now, "
+                    + "following the sites, datasets and migration-status topics, so latency and egress follow "
+                    + "Tierflow's moves (default: true). Without it, every read comes from the dataset's starting site.")
+    boolean followPlacements;
+
     @Option(names = "--registered-marker", paramLabel = "FILE", hidden = true,
             description = "Write FILE once every dataset is registered (and uploaded): tierflow local's first-start mark.")
     Path registeredMarker;
@@ -165,15 +172,20 @@ final class ProduceCommand implements Callable<Integer> {
         warnIfAheadOfTheBroker(trafficConfig);
 
         long started = System.nanoTime();
-        OperatorBursts bursts = new OperatorBursts(inventory);
+        CurrentPlacements placements = new CurrentPlacements();
+        OperatorBursts bursts = new OperatorBursts(inventory, placements);
         DatasetRegistration.Summary registered;
         TrafficGenerator generator;
         TrafficSender.Summary sent;
         // Control is followed from before the registration, which takes a minute or more on a fresh local stack (the
         // objects are uploaded): a burst asked for meanwhile starts when it is asked for and is caught up with when
         // the traffic starts, where a follower started afterwards would begin after it and never see it.
+        // Where the datasets are is followed from the start too: on a restart, reads go where earlier runs' moves put
+        // the bytes from the first event on.
         try (ControlFollower follower = followControl
-                ? ControlFollower.start(bootstrapServers, topics, bursts, err) : null) {
+                ? ControlFollower.start(bootstrapServers, topics, bursts, err) : null;
+                PlacementFollower whereDatasetsAre = followPlacements
+                        ? PlacementFollower.start(bootstrapServers, topics, placements, err) : null) {
             registered = new DatasetRegistration(connection, registerDatasets, uploader, stopRequested, err)
                     .register(topics.datasets, inventory, trafficConfig.start());
             if (stopRequested.get()) {
@@ -193,13 +205,30 @@ final class ProduceCommand implements Callable<Integer> {
                 // traffic carries the time it is sent at.
                 trafficConfig = traffic.trafficConfig(Instant.now(), spec.commandLine());
             }
-            generator = new TrafficGenerator(trafficConfig, inventory);
+            if (whereDatasetsAre != null) {
+                awaitPlacements(whereDatasetsAre, err);
+            }
+            generator = new TrafficGenerator(trafficConfig, inventory, placements);
             sent = new TrafficSender(connection, traffic, stopRequested, err)
                     .send(topics.accessEvents, generator, bursts);
         }
         printSummary(trafficConfig, generator, registered, sent, System.nanoTime() - started);
         if (sent.failure != null) {
             throw sent.failure;
+        }
+    }
+
+    private void awaitPlacements(PlacementFollower follower, PrintWriter err) throws ProduceException {
+        try {
+            if (!follower.awaitCaughtUp(connectTimeout)) {
+                err.println("tierflow produce: warning: where the datasets are was not read within "
+                        + connectTimeout.toSeconds() + " s"
+                        + "; reads are served from where they are known to be so far");
+                err.flush();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProduceException("interrupted while reading where the datasets are", e);
         }
     }
 

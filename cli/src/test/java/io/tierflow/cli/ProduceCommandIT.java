@@ -49,6 +49,12 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 class ProduceCommandIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Instant START = Instant.parse("2026-01-05T00:00:00Z");
+    /**
+     * The tests register the same keys on different sites of one stack. Following where the datasets are, the second
+     * run would serve them from the first registration's site, as the topology would keep them there; these tests are
+     * about registering and uploading, so each run serves reads from its own site (ProduceFollowsMovesIT follows).
+     */
+    private static final String NOT_FOLLOWING = "--no-follow-placements";
 
     @TempDir
     static Path dataDir;
@@ -69,7 +75,7 @@ class ProduceCommandIT {
     @Test
     void shouldUploadRegisterAndProduceZipfTrafficToTheLocalStack() throws Exception {
         Run run = produce("--datasets", "50", "--events", "2000", "--unthrottled", "--start", START.toString(),
-                "--max-object-bytes", "1MiB", "--upload-to", "aws",
+                "--max-object-bytes", "1MiB", "--upload-to", "aws", NOT_FOLLOWING,
                 "--site-port", "aws=" + stack.config().sitePorts().get("aws"));
 
         assertEquals(0, run.exit, run.toString());
@@ -121,7 +127,8 @@ class ProduceCommandIT {
     @Test
     void shouldWriteDatasetsAsFilesToTheOnPremSite() throws Exception {
         Run run = produce("--datasets", "5", "--events", "20", "--unthrottled", "--seed", "7",
-                "--max-object-bytes", "256KiB", "--upload-to", "onprem", "--data-dir", dataDir.toString());
+                "--max-object-bytes", "256KiB", "--upload-to", "onprem", "--data-dir", dataDir.toString(),
+                NOT_FOLLOWING);
 
         assertEquals(0, run.exit, run.toString());
         List<Dataset> datasets = readAll(stack.topics().datasets).stream().map(ConsumerRecord::value)

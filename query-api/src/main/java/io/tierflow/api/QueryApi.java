@@ -50,6 +50,7 @@ final class QueryApi {
             PrometheusMeterRegistry metrics, ApiSettings settings, Clock clock) {
         ObjectMapper json = new ObjectMapper();
         ReadHandlers reads = new ReadHandlers(cluster, partitions, clock);
+        AlertHandlers alerts = new AlertHandlers(cluster, reads::gather);
         WriteHandlers writes = new WriteHandlers(topics, sink, cluster, json, settings, partitions, clock);
         String instance = cluster.self().host() + ":" + cluster.self().port();
 
@@ -97,7 +98,8 @@ final class QueryApi {
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
         app.get("/datasets", reads::datasets);
         app.get("/migrations", reads::migrations);
-        app.get("/alerts", reads::alerts);
+        app.get("/alerts", alerts::alerts);
+        app.get("/alerts/<id>/members", alerts::members);
         app.get("/sites", reads::sites);
         app.get("/stats", reads::stats);
 

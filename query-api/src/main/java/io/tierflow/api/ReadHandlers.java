@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
-import io.tierflow.schemas.Alert;
-import io.tierflow.schemas.AlertState;
 import io.tierflow.schemas.CostLedger;
 import io.tierflow.schemas.MigrationPhase;
 import io.tierflow.schemas.Site;
@@ -50,9 +48,6 @@ final class ReadHandlers {
     private static final int SCAN_PAGE = 1000;
     /** The dataset stores are partitioned like the access events (all dataset inputs are co-partitioned). */
     private static final Predicate<String> DATASETS_PARTITIONED_LIKE = Topics.ACCESS_EVENTS::equals;
-    /** The alert manager's store is partitioned like the alert-signals repartition topic it reads. */
-    private static final Predicate<String> ALERTS_PARTITIONED_LIKE =
-            topic -> topic.endsWith(TieringTopology.ALERTS_PARTITIONED_LIKE_SUFFIX);
 
     private final ClusterView cluster;
     private final int partitions;
@@ -118,35 +113,6 @@ final class ReadHandlers {
             filter = view -> view.inFlight() != null && DatasetJson.phase(view).equals(wanted);
         }
         answerPage(ctx, filter, DatasetJson.MIGRATION_ITEM);
-    }
-
-    void alerts(Context ctx) {
-        AlertState wanted = QueryParams.enumParam(ctx, "state", AlertState.class);
-        String state = wanted == null ? null : wanted.name();
-        Function<Set<Integer>, ObjectNode> local = partitions -> {
-            ArrayNode items = NODES.arrayNode();
-            for (int partition : partitions) {
-                cluster.requireSettled(TieringTopology.ALERTS_STORE, partition);
-                ReadOnlyKeyValueStore<String, Alert> store = cluster.localStore(TieringTopology.ALERTS_STORE, partition);
-                try (KeyValueIterator<String, Alert> all = store.all()) {
-                    all.forEachRemaining(kv -> items.add(AvroJson.toJson(kv.value)));
-                }
-            }
-            return NODES.objectNode().set("items", items);
-        };
-        if (QueryParams.isLocal(ctx)) {
-            QueryApi.respond(ctx, cluster.retrying("alerts", () -> local.apply(QueryParams.partitions(ctx))));
-            return;
-        }
-        List<JsonNode> alerts = new ArrayList<>();
-        gather(TieringTopology.ALERTS_STORE, ALERTS_PARTITIONED_LIKE, ctx, local,
-                body -> body.get("items").forEach(alerts::add));
-        ArrayNode items = NODES.arrayNode();
-        alerts.stream().filter(a -> state == null || a.get("state").asText().equalsIgnoreCase(state))
-                .sorted(Comparator.comparing((JsonNode a) -> a.get("updatedAt").asText()).reversed()
-                        .thenComparing(a -> a.get("id").asText()))
-                .forEach(items::add);
-        QueryApi.respond(ctx, NODES.objectNode().set("items", items));
     }
 
     void sites(Context ctx) {
@@ -291,7 +257,7 @@ final class ReadHandlers {
      * Gathers a list from every instance hosting the store: each other instance is asked for its share
      * ({@code scope=local}), this one's is computed in-process, and each share is handed on.
      */
-    private void gather(String store, Predicate<String> partitionedLike, Context ctx, Function<Set<Integer>, ObjectNode> localShare,
+    void gather(String store, Predicate<String> partitionedLike, Context ctx, Function<Set<Integer>, ObjectNode> localShare,
             Consumer<JsonNode> each) {
         // The client's own parameters go on, except the ones that say which share to answer: those are ours to set.
         String query = ctx.queryParamMap().entrySet().stream()

@@ -6,8 +6,10 @@ import io.tierflow.schemas.CostLedger;
 import io.tierflow.schemas.Site;
 import io.tierflow.schemas.StorageClassPrice;
 import io.tierflow.streams.DatasetView;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -18,6 +20,14 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 final class Stats {
     private static final double BYTES_PER_GB = 1e9; // decimal GB, as the cost model and price lists use
+    /** Savings are given as a percentage only over at least this much ledger... */
+    static final long MIN_SAVINGS_PERIOD_MS = 3_600_000;
+    /** ...and once the baseline has cost at least this much: a percentage of next to nothing means nothing. */
+    static final double MIN_SAVINGS_BASELINE_USD = 0.01;
+    /** The period the ledger covers: its earliest start and latest update, merged by min and max, not added. */
+    private static final String PERIOD = "period";
+    private static final String PERIOD_FROM = "fromMs";
+    private static final String PERIOD_TO = "toMs";
 
     private Stats() {
     }
@@ -49,6 +59,13 @@ final class Stats {
         ObjectNode ledger = totals.withObjectProperty("cost");
         ObjectNode into = entry.getBaseline() ? ledger.withObjectProperty("baseline") : ledger.withObjectProperty("actual");
         addEntry(into, entry);
+        ObjectNode period = ledger.withObjectProperty(PERIOD);
+        if (entry.getSince() > 0) {
+            mergePeriod(period, PERIOD_FROM, entry.getSince(), true);
+        }
+        if (entry.getUpdatedAt() > 0) {
+            mergePeriod(period, PERIOD_TO, entry.getUpdatedAt(), false);
+        }
         if (!entry.getBaseline()) {
             addEntry(totals.withObjectProperty("sites").withObjectProperty(entry.getSite()).withObjectProperty("accrued"), entry);
         }
@@ -70,7 +87,15 @@ final class Stats {
     static void add(ObjectNode into, ObjectNode from) {
         for (Map.Entry<String, JsonNode> field : from.properties()) {
             JsonNode value = field.getValue();
-            if (value.isObject()) {
+            if (value.isObject() && field.getKey().equals(PERIOD)) {
+                ObjectNode period = into.withObjectProperty(PERIOD);
+                if (value.has(PERIOD_FROM)) {
+                    mergePeriod(period, PERIOD_FROM, value.get(PERIOD_FROM).asLong(), true);
+                }
+                if (value.has(PERIOD_TO)) {
+                    mergePeriod(period, PERIOD_TO, value.get(PERIOD_TO).asLong(), false);
+                }
+            } else if (value.isObject()) {
                 add(into.withObjectProperty(field.getKey()), (ObjectNode) value);
             } else if (value.isIntegralNumber()) {
                 increment(into, field.getKey(), value.asLong());
@@ -98,8 +123,37 @@ final class Stats {
         ObjectNode cost = totals.withObjectProperty("cost");
         double actual = cost.withObjectProperty("actual").path("totalUsd").asDouble(0);
         double baseline = cost.withObjectProperty("baseline").path("totalUsd").asDouble(0);
+        ObjectNode period = cost.withObjectProperty(PERIOD);
+        long from = period.path(PERIOD_FROM).asLong(0);
+        long to = period.path(PERIOD_TO).asLong(0);
+        long covered = from > 0 && to > from ? to - from : 0;
+        if (covered > 0) {
+            period.put("from", Instant.ofEpochMilli(from).toString());
+            period.put("to", Instant.ofEpochMilli(to).toString());
+            period.put("hours", covered / 3_600_000.0);
+        }
         cost.put("savingsUsd", baseline - actual);
-        cost.put("savingsPercent", baseline > 0 ? 100 * (baseline - actual) / baseline : 0.0);
+        String notMeaningful = covered == 0 ? "no cost recorded yet"
+                : covered < MIN_SAVINGS_PERIOD_MS ? String.format(Locale.ROOT,
+                        "only %.0f minutes of cost ledger; savings are given as a percentage from one hour on",
+                        covered / 60_000.0)
+                : baseline < MIN_SAVINGS_BASELINE_USD ? String.format(Locale.ROOT,
+                        "the baseline has cost only $%.4f so far; savings are given as a percentage from $%.2f on",
+                        baseline, MIN_SAVINGS_BASELINE_USD)
+                : null;
+        if (notMeaningful == null) {
+            cost.put("savingsPercent", 100 * (baseline - actual) / baseline);
+            cost.remove("savingsNote");
+        } else {
+            cost.putNull("savingsPercent");
+            cost.put("savingsNote", notMeaningful);
+        }
+    }
+
+    private static void mergePeriod(ObjectNode period, String field, long value, boolean earliest) {
+        if (!period.has(field) || (earliest ? value < period.get(field).asLong() : value > period.get(field).asLong())) {
+            period.put(field, value);
+        }
     }
 
     /** Price of the cheapest storage class the site offers for a tier (replicas are not told their class). */

@@ -82,8 +82,10 @@ public final class CatalogueRules {
         }
         for (StorageClassPrice c : site.getStorageClasses()) {
             if (!notNegative(c.getStoragePricePerGbMonth()) || !notNegative(c.getRetrievalPricePerGb())
-                    || !notNegative(c.getRequestPricePer1000()) || c.getMinimumStorageDays() < 0) {
-                return problem("prices and minimumStorageDays of class '" + c.getName()
+                    || !notNegative(c.getRequestPricePer1000()) || !notNegative(c.getPutPricePer1000())
+                    || !notNegative(c.getMonitoringPricePerObjectMonth()) || c.getMinimumStorageDays() < 0
+                    || c.getMinimumBillableBytes() < 0) {
+                return problem("prices, minimumStorageDays and minimumBillableBytes of class '" + c.getName()
                         + "' must be numbers not below 0");
             }
         }

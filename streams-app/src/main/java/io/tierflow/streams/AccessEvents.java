@@ -19,16 +19,18 @@ final class AccessEvents {
     private final DueScheduler due;
     private final Catalogue catalogue;
     private final RegionNames regionNames;
+    private final RegionNames siteNames;
     private final TieringMetrics metrics;
 
     AccessEvents(DatasetRecords records, DatasetEvaluation evaluation, DatasetAlerts alerts, DueScheduler due,
-            Catalogue catalogue, RegionNames regionNames, TieringMetrics metrics) {
+            Catalogue catalogue, RegionNames regionNames, RegionNames siteNames, TieringMetrics metrics) {
         this.records = records;
         this.evaluation = evaluation;
         this.alerts = alerts;
         this.due = due;
         this.catalogue = catalogue;
         this.regionNames = regionNames;
+        this.siteNames = siteNames;
         this.metrics = metrics;
     }
 
@@ -56,7 +58,8 @@ final class AccessEvents {
             boolean noReadsToCharge = activity.uncharged.isEmpty();
             if (event.getOp() == AccessOp.GET) {
                 double sla = Double.isNaN(activity.slaMs) ? policy.defaultSlaMs() : activity.slaMs;
-                activity.uncharged.add(region, event.getBytes(),
+                // As the event says: the SLA is judged on the latency it saw, egress priced from the site that served it.
+                activity.uncharged.add(region, siteNames.of(event.getServedFrom()), event.getBytes(),
                         activity.tier == Tier.HOT && event.getLatencyMs() > sla);
             }
             long now = Math.max(eventTime, streamTime);

@@ -7,9 +7,14 @@ import io.tierflow.schemas.AlertType;
 import io.tierflow.schemas.ControlCommand;
 import io.tierflow.schemas.ControlType;
 import io.tierflow.streams.domain.AlertRules;
+import io.tierflow.streams.domain.AlertPacing;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -18,18 +23,29 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Owns each alert (keyed by alert id): turns detector signals into FIRING / RESOLVED, operator acknowledgements
- * from {@code control} into ACKNOWLEDGED, and publishes an {@link Alert} to {@code alerts} only when the state
- * changes. An acknowledged alert stays acknowledged while its condition lasts; it fires anew after it resolved.
+ * from {@code control} into ACKNOWLEDGED, and publishes an {@link Alert} to {@code alerts} only when it changes. An
+ * acknowledged alert stays acknowledged while its condition lasts; it fires anew after it resolved. A dataset's signal
+ * is one member of a group alert ({@link GroupAlerts}); a resolved alert is deleted once its retention has passed.
+ *
+ * <p>Its punctuator runs on the wall clock: held-back group changes and expiry must happen while no signal arrives,
+ * and stream time stands still then.
  */
 final class AlertManager implements Processor<String, SpecificRecord, String, Alert> {
+    private static final Duration PUNCTUATION = Duration.ofSeconds(1);
+    private static final long SWEEP_EVERY_MS = Duration.ofMinutes(1).toMillis();
     private final TieringMetrics metrics;
+    private final AlertPacing pacing;
     private ProcessorContext<String, Alert> context;
     private KeyValueStore<String, Alert> alerts;
     /** Counted conditions' counts per reporting task, keyed {@code <alert id>|<task id>}. */
     private KeyValueStore<String, Long> counts;
+    private GroupAlerts groups;
+    private boolean recovered;
+    private long nextSweep;
 
-    AlertManager(TieringMetrics metrics) {
+    AlertManager(TieringMetrics metrics, AlertPacing pacing) {
         this.metrics = metrics;
+        this.pacing = pacing;
     }
 
     @Override
@@ -37,6 +53,10 @@ final class AlertManager implements Processor<String, SpecificRecord, String, Al
         this.context = context;
         alerts = context.getStateStore(TieringTopology.ALERTS_STORE);
         counts = context.getStateStore(TieringTopology.ALERT_COUNTS_STORE);
+        groups = new GroupAlerts(pacing, alerts, context.getStateStore(TieringTopology.ALERT_MEMBERS_STORE),
+                (alert, timestamp) -> publish(alert.getId(), alert, timestamp));
+        recovered = false;
+        context.schedule(PUNCTUATION, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     }
 
     @Override
@@ -45,9 +65,56 @@ final class AlertManager implements Processor<String, SpecificRecord, String, Al
             return;
         }
         if (record.value() instanceof AlertSignal signal) {
-            onSignal(record.key(), signal, record.timestamp());
+            if (signal.getGroup() != null) {
+                groups.onSignal(signal.getGroup(), signal, context.currentSystemTimeMs());
+            } else {
+                onSignal(record.key(), signal, record.timestamp());
+            }
         } else if (record.value() instanceof ControlCommand command) {
             onControl(record.key(), command, record.timestamp());
+        }
+    }
+
+    private void punctuate(long wallClock) {
+        if (!recovered) {
+            groups.recover(wallClock);
+            recovered = true;
+        }
+        groups.publishDue(wallClock);
+        if (wallClock >= nextSweep) {
+            sweep(wallClock);
+            nextSweep = wallClock + SWEEP_EVERY_MS;
+        }
+    }
+
+    /**
+     * Deletes the resolved alerts past their retention (a tombstone to {@code alerts}), and resolves the traffic
+     * spikes of single datasets raised before they were grouped: their datasets now signal the group.
+     */
+    private void sweep(long wallClock) {
+        List<Alert> expired = new ArrayList<>();
+        List<Alert> ungrouped = new ArrayList<>();
+        try (KeyValueIterator<String, Alert> all = alerts.all()) {
+            all.forEachRemaining(kv -> {
+                if (kv.value.getState() == AlertState.RESOLVED) {
+                    // The backlog alert is kept: it holds the current count, and is written without being published.
+                    if (kv.value.getType() != AlertType.MIGRATION_BACKLOG
+                            && pacing.expired(kv.value.getUpdatedAt().toEpochMilli(), wallClock)) {
+                        expired.add(kv.value);
+                    }
+                } else if (GroupAlertRecords.isUngroupedSpike(kv.value)) {
+                    ungrouped.add(kv.value);
+                }
+            });
+        }
+        for (Alert alert : expired) {
+            alerts.delete(alert.getId());
+            groups.forget(alert.getId());
+            context.forward(new Record<>(alert.getId(), null, wallClock));
+        }
+        for (Alert alert : ungrouped) {
+            publish(alert.getId(), Alert.newBuilder(alert).setState(AlertState.RESOLVED)
+                    .setUpdatedAt(Instant.ofEpochMilli(wallClock)).build(), wallClock);
         }
     }
 

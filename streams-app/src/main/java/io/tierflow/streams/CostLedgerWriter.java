@@ -33,8 +33,8 @@ final class CostLedgerWriter {
     private final Catalogue catalogue;
     /** This task's bytes per ledger entry (site and tier) and class, from its dataset records. */
     private final Map<String, Holdings> holdings = new HashMap<>();
-    /** This task's bytes of datasets that hold anything: what the everything-hot baseline stores. */
-    private long baselineBytes;
+    /** This task's datasets that hold anything: what the everything-hot baseline stores. */
+    private final ClassHolding baselineHolding = new ClassHolding();
     private long storageChargedAt = Long.MIN_VALUE / 2;
 
     /**
@@ -59,8 +59,9 @@ final class CostLedgerWriter {
     }
 
     /**
-     * Prices the tallied reads at the dataset's primary copy (its tier, site and class have not changed since they
-     * were counted: every change is charged first), plus costs priced by an earlier version and kept in the record.
+     * Prices the tallied reads at the dataset's primary copy, their egress from the copy that served them (its tier,
+     * copies and class have not changed since they were counted: every change is charged first), plus costs priced by
+     * an earlier version and kept in the record.
      * Reads of a dataset that has no priceable primary copy cost nothing, as before they were counted.
      */
     ReadCosts price(DatasetState state, ReadTally tally) {
@@ -80,8 +81,9 @@ final class CostLedgerWriter {
         if (storageClass.isPresent()) {
             Optional<SiteOffer> base = catalogue.baselineSite();
             for (int i = 0; i < tally.regionCount(); i++) {
-                CostModel.ReadCost cost = CostModel.reads(primary, storageClass.get(), tally.region(i), tally.reads(i),
-                        tally.bytes(i));
+                // Requests and retrievals at the primary's class; egress from the copy that served the reads.
+                CostModel.ReadCost cost = CostModel.reads(servingSite(state, primary, tally.servedFrom(i)),
+                        storageClass.get(), tally.region(i), tally.reads(i), tally.bytes(i));
                 egress += cost.egressUsd();
                 request += cost.requestUsd();
                 retrieval += cost.retrievalUsd();
@@ -97,6 +99,18 @@ final class CostLedgerWriter {
             slaMisses += tally.slaMisses();
         }
         return new ReadCosts(egress, request, retrieval, reads, bytes, slaMisses, baselineEgress, baselineRequest);
+    }
+
+    /**
+     * The site whose egress reads served by {@code servedFrom} cost: that site when it holds one of the dataset's copies
+     * and is in the catalogue, else the primary (an event that names no site, or one the dataset is not on).
+     */
+    private SiteOffer servingSite(DatasetState state, SiteOffer primary, String servedFrom) {
+        if (servedFrom == null || servedFrom.equals(primary.name()) || !state.getReplicaSites().contains(servedFrom)) {
+            return primary;
+        }
+        SiteOffer replica = catalogue.site(servedFrom);
+        return replica != null ? replica : primary;
     }
 
     /**
@@ -177,7 +191,7 @@ final class CostLedgerWriter {
     /** Forgets the task's holdings (before they are rebuilt). */
     void clearHoldings() {
         holdings.clear();
-        baselineBytes = 0;
+        baselineHolding.clear();
     }
 
     /**
@@ -205,10 +219,24 @@ final class CostLedgerWriter {
 
     private void adjust(Footprint footprint, int sign) {
         if (footprint != null) {
-            forEachCopy(footprint, (site, storageClass) -> holdingsAt(site, footprint.tier())
-                    .merge(storageClass, sign * footprint.bytes(), Long::sum));
-            baselineBytes += sign * footprint.bytes();
+            forEachCopy(footprint, (site, storageClass) -> {
+                Map<String, ClassHolding> atSite = holdingsAt(site, footprint.tier());
+                ClassHolding held = atSite.computeIfAbsent(storageClass, k -> new ClassHolding());
+                held.adjust(footprint.bytes(), sign, () -> minimumBillableBytes(site, storageClass, footprint.tier()));
+                if (held.count == 0) {
+                    atSite.remove(storageClass);
+                }
+            });
+            baselineHolding.adjust(footprint.bytes(), sign, () -> catalogue.baselineSite()
+                    .flatMap(base -> base.classFor(Tier.HOT)).map(SiteOffer.StorageClassOffer::minimumBillableBytes)
+                    .orElse(0L));
         }
+    }
+
+    private long minimumBillableBytes(String site, String storageClass, Tier tier) {
+        SiteOffer offer = catalogue.site(site);
+        return offer == null ? 0L : classAt(offer, SITE_CLASS.equals(storageClass) ? null : storageClass, tier)
+                .map(SiteOffer.StorageClassOffer::minimumBillableBytes).orElse(0L);
     }
 
     private static void forEachCopy(Footprint footprint, java.util.function.BiConsumer<String, String> copy) {
@@ -218,7 +246,7 @@ final class CostLedgerWriter {
         }
     }
 
-    private Map<String, Long> holdingsAt(String site, Tier tier) {
+    private Map<String, ClassHolding> holdingsAt(String site, Tier tier) {
         return holdings.computeIfAbsent(key(site, tier), k -> new Holdings(site, tier)).bytesByClass;
     }
 
@@ -246,7 +274,8 @@ final class CostLedgerWriter {
         String key = baseline ? BASELINE_KEY : key(site, tier);
         CostLedger entry = ledger.getForUpdate(key);
         if (entry == null) {
-            entry = CostLedger.newBuilder().setSite(site).setTier(StateMapper.tier(tier)).setBaseline(baseline).build();
+            entry = CostLedger.newBuilder().setSite(site).setTier(StateMapper.tier(tier)).setBaseline(baseline)
+                    .setSince(now).build();
         }
         long since = entry.getUpdatedAt();
         if (since > 0 && now > since) { // an entry never charged before starts now, not at the epoch
@@ -254,17 +283,17 @@ final class CostLedgerWriter {
                 SiteOffer base = catalogue.site(site);
                 Optional<SiteOffer.StorageClassOffer> hot = base == null ? Optional.empty() : base.classFor(Tier.HOT);
                 if (hot.isPresent()) {
-                    addStorage(entry, baselineBytes, hot.get(), since, now);
+                    addStorage(entry, baselineHolding.billableBytes, hot.get(), since, now);
                 }
             } else {
                 Holdings held = holdings.get(key);
                 SiteOffer offer = catalogue.site(site);
                 if (held != null && offer != null) {
-                    for (Map.Entry<String, Long> atClass : held.bytesByClass.entrySet()) {
+                    for (Map.Entry<String, ClassHolding> atClass : held.bytesByClass.entrySet()) {
                         String className = SITE_CLASS.equals(atClass.getKey()) ? null : atClass.getKey();
                         Optional<SiteOffer.StorageClassOffer> storageClass = classAt(offer, className, tier);
                         if (storageClass.isPresent()) {
-                            addStorage(entry, atClass.getValue(), storageClass.get(), since, now);
+                            addStorage(entry, atClass.getValue().billableBytes, storageClass.get(), since, now);
                         }
                     }
                 }
@@ -285,11 +314,36 @@ final class CostLedgerWriter {
         entry.setStorageUsd(entry.getStorageUsd() + gbMonths * storageClass.storagePerGbMonth());
     }
 
-    /** Bytes the task holds on one site in one tier, by storage class. */
+    /**
+     * Copies the task holds in one storage class, and the bytes storage is charged on: each copy's size, at least the
+     * class's minimum billable size. The minimum is read from the catalogue when the first copy arrives and kept while
+     * any is held, so every copy leaves with what it brought even if the catalogue changes the minimum meanwhile; a
+     * changed minimum applies once the class is empty or the task rebuilds its holdings.
+     */
+    private static final class ClassHolding {
+        long count;
+        long billableBytes;
+        long minimumBillableBytes;
+
+        void adjust(long bytes, int sign, java.util.function.LongSupplier minimum) {
+            if (count == 0) {
+                minimumBillableBytes = minimum.getAsLong();
+            }
+            count += sign;
+            billableBytes += sign * Math.max(bytes, minimumBillableBytes);
+        }
+
+        void clear() {
+            count = 0;
+            billableBytes = 0;
+        }
+    }
+
+    /** What the task holds on one site in one tier, by storage class. */
     private static final class Holdings {
         final String site;
         final Tier tier;
-        final Map<String, Long> bytesByClass = new HashMap<>();
+        final Map<String, ClassHolding> bytesByClass = new HashMap<>();
 
         Holdings(String site, Tier tier) {
             this.site = site;

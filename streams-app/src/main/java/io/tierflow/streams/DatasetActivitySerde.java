@@ -23,10 +23,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * machine that round trip dominated the per-event cost. This format goes straight between bytes and the domain
  * arrays. It never leaves the store and its changelog (the query API reads it through {@link DatasetViews}).
  *
- * <p>Layout, version 1 ({@code varlong} = unsigned LEB128, {@code zigzag} = signed LEB128 as in Avro, doubles
+ * <p>Layout, version 2 ({@code varlong} = unsigned LEB128, {@code zigzag} = signed LEB128 as in Avro, doubles
  * big-endian IEEE 754):
  * <pre>
- * byte    version (1)
+ * byte    version (2)
  * byte    flags: bit 0 inventory known, bit 1 traffic spike firing, bits 2-3 tier (0 none, 1 HOT, 2 WARM, 3 COLD)
  * varlong size in bytes          double  own latency SLA in ms (NaN: the policy's default)
  * zigzag  newest 5-minute bucket,  then 12 varlong counts, newest first
@@ -36,13 +36,17 @@ import org.apache.kafka.common.serialization.Serializer;
  * varlong events counted
  * varlong n, then n longs: hashes of the remembered event ids, oldest first
  * varlong r, then r regions: varlong UTF-8 length, UTF-8 name, double decayed bytes read
- * varlong u, then u regions of uncharged reads: varlong UTF-8 length, UTF-8 name, varlong reads, varlong bytes
+ * varlong u, then u slots of uncharged reads: varlong UTF-8 length, UTF-8 client region, varlong UTF-8 length,
+ *         UTF-8 serving site (empty: not named), varlong reads, varlong bytes
  * varlong uncharged reads slower than the SLA while hot
  * </pre>
+ * Version 1 had no serving site in the slots of uncharged reads; its values are read with none named.
  * A new layout gets a new version number and this class keeps reading the old ones.
  */
 final class DatasetActivitySerde implements Serde<DatasetActivity> {
-    static final byte VERSION = 1;
+    static final byte VERSION = 2;
+    /** The layout before uncharged reads kept their serving site. */
+    static final byte VERSION_WITHOUT_SITES = 1;
     private static final Tier[] TIERS = {null, Tier.HOT, Tier.WARM, Tier.COLD};
 
     @Override
@@ -89,6 +93,7 @@ final class DatasetActivitySerde implements Serde<DatasetActivity> {
         out.varlong(tally.regionCount());
         for (int i = 0; i < tally.regionCount(); i++) {
             out.string(tally.region(i));
+            out.string(tally.servedFrom(i) == null ? "" : tally.servedFrom(i));
             out.varlong(tally.reads(i));
             out.varlong(tally.bytes(i));
         }
@@ -100,9 +105,9 @@ final class DatasetActivitySerde implements Serde<DatasetActivity> {
         try {
             ByteBuffer in = ByteBuffer.wrap(data);
             byte version = in.get();
-            if (version != VERSION) {
+            if (version != VERSION && version != VERSION_WITHOUT_SITES) {
                 throw new SerializationException("dataset-activity value of version " + version + " on '" + topic
-                        + "': this build reads version " + VERSION);
+                        + "': this build reads versions " + VERSION_WITHOUT_SITES + " and " + VERSION);
             }
             int flags = in.get();
             long size = varlong(in);
@@ -130,12 +135,14 @@ final class DatasetActivitySerde implements Serde<DatasetActivity> {
             ReadTally tally = new ReadTally();
             int talliedRegions = (int) varlong(in);
             for (int i = 0; i < talliedRegions; i++) {
-                tally.add(string(in), varlong(in), varlong(in));
+                String region = string(in);
+                String site = version == VERSION_WITHOUT_SITES ? "" : string(in);
+                tally.add(region, site.isEmpty() ? null : site, varlong(in), varlong(in));
             }
             tally.addSlaMisses(varlong(in));
             if (in.hasRemaining()) {
                 throw new SerializationException(in.remaining() + " bytes left over after a dataset-activity value on '"
-                        + topic + "': the value is not in the layout of version " + VERSION);
+                        + topic + "': the value is not in the layout of version " + version);
             }
             Activity activity = new Activity(fine, coarse, heat, heatAt, lastAccess, Map.of(), decayedRequests, holt,
                     holtHour, ids, total);

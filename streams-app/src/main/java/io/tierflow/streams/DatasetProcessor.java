@@ -27,6 +27,8 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     // Kept across restarts of the task (init runs again then): what they remember outlives the task's stores.
     private final DatasetAlerts alerts = new DatasetAlerts();
     private final RegionNames regionNames = new RegionNames();
+    /** The serving sites events name, one instance per name, as the read tally compares them like regions. */
+    private final RegionNames siteNames = new RegionNames();
     private final DueScheduler due;
     private final DatasetInputsGate gate;
     private ProcessorContext<String, TieringOutput> context;
@@ -57,7 +59,8 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         alerts.start(context);
         DatasetEvaluation evaluation = new DatasetEvaluation(context, catalogue, costs, alerts, commands, due,
                 metrics);
-        accessEvents = new AccessEvents(records, evaluation, alerts, due, catalogue, regionNames, metrics);
+        accessEvents = new AccessEvents(records, evaluation, alerts, due, catalogue, regionNames, siteNames,
+                metrics);
         changes = new DatasetChanges(context, records, evaluation, commands, due, costs, catalogue);
         DuePunctuator punctuator = new DuePunctuator(settings, catalogue, records, evaluation, due, alerts, commands,
                 costs);

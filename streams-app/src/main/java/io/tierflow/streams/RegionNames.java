@@ -4,7 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One instance per client region name, which the activity compares by reference (see Activity.regionIndex). Kept for
+ * One instance per client region name (or serving site name, in an instance of its own), which the activity and the
+ * read tally compare by reference (see Activity.regionIndex). Kept for
  * the processor's lifetime, across restarts of its task, like the activity values that hold the instances.
  */
 final class RegionNames {

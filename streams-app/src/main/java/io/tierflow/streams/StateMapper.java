@@ -56,7 +56,9 @@ final class StateMapper {
         List<SiteOffer.StorageClassOffer> classes = new ArrayList<>();
         for (StorageClassPrice price : site.getStorageClasses()) {
             classes.add(new SiteOffer.StorageClassOffer(price.getName(), tier(price.getTier()),
-                    price.getStoragePricePerGbMonth(), price.getRetrievalPricePerGb(), price.getRequestPricePer1000()));
+                    price.getStoragePricePerGbMonth(), price.getRetrievalPricePerGb(), price.getRequestPricePer1000(),
+                    price.getPutPricePer1000(), price.getMinimumStorageDays(), price.getMinimumBillableBytes(),
+                    price.getMonitoringPricePerObjectMonth()));
         }
         return new SiteOffer(site.getName(), site.getProvider().name(), site.getRegion(), site.getP95LatencyMs(),
                 site.getEgressPricePerGb(), site.getEncrypted(), site.getUp(), site.getCapacityBytes(), classes);

@@ -7,6 +7,7 @@ import io.tierflow.schemas.ControlCommand;
 import io.tierflow.schemas.ControlType;
 import io.tierflow.schemas.CostLedger;
 import io.tierflow.schemas.DatasetState;
+import io.tierflow.streams.domain.AlertPacing;
 import io.tierflow.topics.Topic;
 import io.tierflow.topics.Topics;
 import java.util.Optional;
@@ -34,13 +35,14 @@ import org.apache.kafka.streams.state.Stores;
  * control ──┬─────┘   (gate first: invalid →        └─▶ misplaced records back to their own topic     │
  *  REOPTIMIZE          dead-letters; dataset-activity,     (dataset-inputs-rerouted-sink)              ▼
  *           │          dataset-state, cost-ledger,                       alert-manager (alerts-store,
- *           ├── catalogue-alert-reporter ─────────────────────────────▶  alert-counts) ─▶ alerts
+ *           ├── catalogue-alert-reporter ─────────────────────────────▶  alert-counts, alert-members) ─▶ alerts
  *           └── other types ─▶ alert-control (repartition) ─────────────────────────────▲
  * sites, policies, models ─▶ global stores (a refused record leaves the last good one) read by dataset-processor
  * </pre>
  * The dataset inputs (and control's re-optimisation requests) are co-partitioned by dataset key, so one processor
- * owns all of a dataset's state; alerts are keyed by alert id, so their signals are repartitioned to the task that
- * owns each alert, where the operator's acknowledgements (control, keyed by alert id) arrive too.
+ * owns all of a dataset's state; alerts are keyed by alert id (a group's for a dataset's condition), so their signals
+ * are repartitioned to the task that owns each alert, where the operator's acknowledgements (control, keyed by alert
+ * id) arrive too.
  */
 public final class TieringTopology {
     public static final String DATASET_STATE_STORE = "dataset-state";
@@ -49,6 +51,8 @@ public final class TieringTopology {
     public static final String ALERTS_STORE = "alerts-store";
     /** Counted alerts' counts per reporting task (MIGRATION_BACKLOG: commands in flight per dataset-processor task). */
     public static final String ALERT_COUNTS_STORE = "alert-counts";
+    /** The members of each group alert (see {@link AlertMembers} for the layout). */
+    public static final String ALERT_MEMBERS_STORE = "alert-members";
     public static final String SITES_STORE = "sites-store";
     public static final String POLICIES_STORE = "policies-store";
     public static final String MODELS_STORE = "models-store";
@@ -110,6 +114,8 @@ public final class TieringTopology {
                 Serdes.String(), topics.valueSerde(Alert.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(settings.stores().keyValueSupplier(ALERT_COUNTS_STORE),
                 Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERT_MEMBERS_STORE),
+                Serdes.String(), topics.valueSerde(AlertSignal.class)));
 
         // One source for the three topics keyed by dataset (see DatasetInputs for why). The access events' own time is
         // their event time; the other two keep their record timestamps (AccessEventTimestamps falls back to them). An
@@ -166,7 +172,8 @@ public final class TieringTopology {
                 .repartition(Repartitioned.with(Serdes.String(), topics.control.valueSerde()).withName(ALERT_CONTROL))
                 .mapValues(v -> (SpecificRecord) v, Named.as("alert-control-input"));
         signals.merge(acknowledgements, Named.as("merge-control"))
-                .process(() -> new AlertManager(metrics), Named.as(ALERT_MANAGER), ALERTS_STORE, ALERT_COUNTS_STORE)
+                .process(() -> new AlertManager(metrics, AlertPacing.DEFAULTS), Named.as(ALERT_MANAGER), ALERTS_STORE,
+                        ALERT_COUNTS_STORE, ALERT_MEMBERS_STORE)
                 .to(Topics.ALERTS, Produced.with(Serdes.String(), topics.alerts.valueSerde()).withName("alerts-sink"));
         return builder.build();
     }

@@ -89,6 +89,10 @@ class CatalogueValidationTest {
         List<Site> invalid = List.of(
                 Site.newBuilder(aws).setStorageClasses(List.of(StorageClassPrice.newBuilder(aws.getStorageClasses()
                         .get(0)).setStoragePricePerGbMonth(-0.01).build())).build(),
+                Site.newBuilder(aws).setStorageClasses(List.of(StorageClassPrice.newBuilder(aws.getStorageClasses()
+                        .get(0)).setPutPricePer1000(-0.005).build())).build(),
+                Site.newBuilder(aws).setStorageClasses(List.of(StorageClassPrice.newBuilder(aws.getStorageClasses()
+                        .get(0)).setMinimumBillableBytes(-1).build())).build(),
                 Site.newBuilder(aws).setCapacityBytes(0).build(),
                 Site.newBuilder(aws).setP95LatencyMs(Double.NaN).build(),
                 Site.newBuilder(aws).setEgressPricePerGb(-1).build(),

@@ -72,9 +72,11 @@ class DatasetActivitySerdeTest {
         assertEquals(original.uncharged.regionCount(), copy.uncharged.regionCount());
         for (int i = 0; i < copy.uncharged.regionCount(); i++) {
             assertEquals(original.uncharged.region(i), copy.uncharged.region(i));
+            assertEquals(original.uncharged.servedFrom(i), copy.uncharged.servedFrom(i));
             assertEquals(original.uncharged.reads(i), copy.uncharged.reads(i));
             assertEquals(original.uncharged.bytes(i), copy.uncharged.bytes(i));
         }
+        assertEquals(6, copy.uncharged.regionCount(), "three regions, each from aws and from a site not named");
         assertEquals(3, copy.uncharged.slaMisses());
         assertArrayEquals(bytes, serde.serializer().serialize("t", copy), "a copy writes the same bytes");
     }
@@ -103,6 +105,32 @@ class DatasetActivitySerdeTest {
     }
 
     @Test
+    void shouldReadTheLayoutBeforeServingSitesWereKept() {
+        // Version 1 ended with the uncharged reads per region only: build one such tail by hand.
+        byte[] noReads = serde.serializer().serialize("t", DatasetActivity.empty()); // ends: 0 slots, 0 misses
+        byte[] region = "eu-west".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream v1 = new java.io.ByteArrayOutputStream();
+        v1.write(DatasetActivitySerde.VERSION_WITHOUT_SITES);
+        v1.write(noReads, 1, noReads.length - 3);
+        v1.write(1); // one region
+        v1.write(region.length);
+        v1.writeBytes(region);
+        v1.write(3); // reads
+        v1.write(100); // bytes
+        v1.write(2); // reads slower than the SLA
+
+        DatasetActivity read = serde.deserializer().deserialize("t", v1.toByteArray());
+
+        assertEquals(1, read.uncharged.regionCount());
+        assertEquals("eu-west", read.uncharged.region(0));
+        assertNull(read.uncharged.servedFrom(0), "no serving site was kept");
+        assertEquals(3, read.uncharged.reads(0));
+        assertEquals(100, read.uncharged.bytes(0));
+        assertEquals(2, read.uncharged.slaMisses());
+        assertEquals(DatasetActivitySerde.VERSION, serde.serializer().serialize("t", read)[0], "written anew as v2");
+    }
+
+    @Test
     void shouldRejectTruncatedAndForeignBytesWithAClearError() {
         byte[] bytes = serde.serializer().serialize("t", busy());
         SerializationException truncated = assertThrows(SerializationException.class,
@@ -125,7 +153,7 @@ class DatasetActivitySerdeTest {
             long t = T0 + i * 6 * 60_000L;
             String region = i % 3 == 0 ? "eu-west" : i % 3 == 1 ? "us-east" : "ap-south-1";
             value.activity.record(t, "GET", 1_000_000L * (i + 1), region, "id-" + i, TieringPolicy.BUILT_IN, t);
-            value.uncharged.add(region, 1_000_000L * (i + 1), i % 10 == 0);
+            value.uncharged.add(region, i % 2 == 0 ? "aws" : null, 1_000_000L * (i + 1), i % 10 == 0);
         }
         value.placed = true;
         value.spiking = true;

@@ -24,6 +24,7 @@ import io.tierflow.schemas.Placement;
 import io.tierflow.schemas.Site;
 import io.tierflow.schemas.SiteScore;
 import io.tierflow.schemas.Tier;
+import io.tierflow.streams.domain.AlertPacing;
 import io.tierflow.streams.domain.AlertRules;
 import io.tierflow.topics.Topics;
 import java.nio.file.Path;
@@ -426,6 +427,65 @@ class TieringTopologyTest {
     }
 
     @Test
+    void shouldPriceEgressFromTheCopyThatServedTheRead() {
+        fixture.datasets.pipeInput("r", io.tierflow.schemas.Dataset.newBuilder(
+                TopologyFixture.dataset("r", "azure", "GLACIER_IR", 10 * GB)).setReplicaSites(List.of("aws")).build(),
+                START);
+        // From us-east: twice from the aws replica next to the client, once from the azure primary in eu-west. From
+        // eu-west: once naming gcp, which holds no copy, so it is priced as a read of the primary.
+        String[][] served = {{"us-east", "aws"}, {"us-east", "aws"}, {"us-east", "azure"}, {"eu-west", "gcp"}};
+        for (int i = 0; i < served.length; i++) {
+            Instant at = START.plusSeconds(60 + i);
+            fixture.accessEvents.pipeInput("r", io.tierflow.schemas.AccessEvent.newBuilder(
+                    fixture.event("r", at, served[i][0])).setServedFrom(served[i][1]).build(), at);
+        }
+        fixture.driver.advanceWallClockTime(Duration.ofHours(2));
+        fixture.driver.advanceWallClockTime(Duration.ofHours(2));
+
+        // The reads may change the dataset's tier on the way: azure's entries of every tier are summed.
+        long reads = 0;
+        double egress = 0;
+        try (var entries = fixture.driver.<String, io.tierflow.schemas.CostLedger>getKeyValueStore(
+                TieringTopology.COST_LEDGER_STORE).all()) {
+            while (entries.hasNext()) {
+                io.tierflow.schemas.CostLedger entry = entries.next().value;
+                if (!entry.getBaseline()) {
+                    assertTrue(entry.getReads() == 0 || entry.getSite().equals("azure"), "charged at the primary");
+                    reads += entry.getReads();
+                    egress += entry.getEgressUsd();
+                }
+            }
+        }
+        assertEquals(4, reads);
+        assertEquals(0.1 * 0.087, egress, 1e-12,
+                "only the read served by azure crossed regions: 0.1 GB at azure's egress price");
+    }
+
+    @Test
+    void shouldChargeASmallObjectsStorageOnItsClasssMinimumBillableSize() {
+        io.tierflow.schemas.Site azure = TopologyFixture.standardSites().get(1);
+        List<io.tierflow.schemas.StorageClassPrice> classes = new ArrayList<>(azure.getStorageClasses());
+        classes.set(2, io.tierflow.schemas.StorageClassPrice.newBuilder(classes.get(2))
+                .setMinimumBillableBytes(128 * 1024).build());
+        fixture.sites.pipeInput("azure", io.tierflow.schemas.Site.newBuilder(azure).setStorageClasses(classes).build(),
+                START);
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(10));
+        fixture.datasets.pipeInput("tiny", TopologyFixture.dataset("tiny", "azure", "GLACIER_IR", 1_000), START);
+
+        fixture.driver.advanceWallClockTime(Duration.ofHours(4));
+
+        KeyValueStore<String, io.tierflow.schemas.CostLedger> ledger =
+                fixture.driver.getKeyValueStore(TieringTopology.COST_LEDGER_STORE);
+        io.tierflow.schemas.CostLedger cold = ledger.get("azure|COLD");
+        io.tierflow.schemas.CostLedger baseline = ledger.get("baseline|HOT");
+        double baselineGbMonths = baseline.getStorageUsd() / 0.020; // gcp's hot class, no minimum
+        assertTrue(baselineGbMonths > 0, "the baseline is charged");
+        assertEquals(131_072 / 1_000.0, cold.getGbMonths() / baselineGbMonths, 1e-6,
+                "the cold copy is charged on 128 KiB, the baseline's hot copy on its 1000 bytes, for the same time");
+        assertEquals(cold.getGbMonths() * 0.0036, cold.getStorageUsd(), 1e-15);
+    }
+
+    @Test
     void shouldShowAlertValuesWithOneDecimalAsPrintfWould() {
         for (double value : new double[] {0, 0.04, 0.96, 1, 12.34, 12.36, 99.99, 1234567.8}) {
             assertEquals(String.format(java.util.Locale.ROOT, "%.1f", value), DatasetAlerts.oneDecimal(value));
@@ -433,30 +493,97 @@ class TieringTopologyTest {
     }
 
     @Test
-    void shouldRaiseATrafficSpikeAlertThatAnOperatorCanAcknowledge() {
+    void shouldRaiseATrafficSpikeGroupThatAnOperatorCanAcknowledgeAndThatExpiresOnceResolved() {
+        String group = DatasetAlerts.SPIKE_GROUP;
         fixture.datasets.pipeInput("spiky", TopologyFixture.dataset("spiky", "aws", "STANDARD", GB), START);
-        fixture.burst("spiky", START.plusSeconds(10), 60, Duration.ofMinutes(10));
-        List<io.tierflow.schemas.Alert> raised = fixture.alerts.readValuesToList().stream()
-                .filter(a -> a.getType() == io.tierflow.schemas.AlertType.TRAFFIC_SPIKE).toList();
+        // Enough history to judge a spike by: a read an hour.
+        long history = AlertRules.SPIKE_MIN_HISTORY_HOURS;
+        for (int hour = 0; hour <= history; hour++) {
+            Instant at = START.plusSeconds(hour * 3600L + 60);
+            fixture.accessEvents.pipeInput("spiky", fixture.event("spiky", at, "us-east"), at);
+        }
+        Instant spike = START.plusSeconds(history * 3600L + 120);
+        fixture.burst("spiky", spike, 60, Duration.ofMinutes(10));
+        List<Alert> raised = fixture.alerts.readValuesToList().stream()
+                .filter(a -> a.getType() == AlertType.TRAFFIC_SPIKE).toList();
         assertEquals(1, raised.size(), "raised once, not once per event");
-        assertEquals("TRAFFIC_SPIKE:spiky", raised.get(0).getId());
-        assertEquals(io.tierflow.schemas.AlertState.FIRING, raised.get(0).getState());
-        assertTrue(raised.get(0).getMessage().matches("\\d+ accesses in the last hour against a forecast of \\d+\\.\\d"),
-                raised.get(0).getMessage());
+        assertEquals(group, raised.get(0).getId());
+        assertEquals("policy=default", raised.get(0).getSubject());
+        assertEquals(AlertState.FIRING, raised.get(0).getState());
+        assertEquals(1, raised.get(0).getCount());
+        assertEquals("spiky", raised.get(0).getExamples().get(0).getSubject());
+        assertTrue(raised.get(0).getExamples().get(0).getMessage()
+                .matches("\\d+ accesses in the last hour against a forecast of \\d+\\.\\d"), raised.get(0).toString());
 
-        fixture.control.pipeInput("TRAFFIC_SPIKE:spiky", io.tierflow.schemas.ControlCommand.newBuilder()
-                .setType(io.tierflow.schemas.ControlType.ACK_ALERT).setTarget("TRAFFIC_SPIKE:spiky")
-                .setOperator("ops").setIssuedAt(START.plusSeconds(700)).build(), START.plusSeconds(700));
-        io.tierflow.schemas.Alert acked = fixture.alerts.readValue();
-        assertEquals(io.tierflow.schemas.AlertState.ACKNOWLEDGED, acked.getState());
+        Instant ackAt = spike.plusSeconds(700);
+        fixture.control.pipeInput(group, io.tierflow.schemas.ControlCommand.newBuilder()
+                .setType(io.tierflow.schemas.ControlType.ACK_ALERT).setTarget(group)
+                .setOperator("ops").setIssuedAt(ackAt).build(), ackAt);
+        Alert acked = fixture.alerts.readValue();
+        assertEquals(AlertState.ACKNOWLEDGED, acked.getState());
         assertEquals("ops", acked.getAcknowledgedBy());
 
-        // The spike ends: an hour later a single read finds the hourly count far lower.
-        Instant later = START.plusSeconds(2 * 3600);
+        // The spike ends: an hour later a single read finds the hourly count far lower. The group's record is
+        // published at most once a minute: the resolution waits for the minute to pass.
+        Instant later = spike.plusSeconds(2 * 3600);
         fixture.accessEvents.pipeInput("spiky", fixture.event("spiky", later, "us-east"), later);
-        io.tierflow.schemas.Alert cleared = fixture.alerts.readValue();
-        assertEquals(io.tierflow.schemas.AlertState.RESOLVED, cleared.getState());
-        assertTrue(fixture.alerts.isEmpty());
+        assertTrue(spikeAlerts().isEmpty(), "within a minute of the last publication");
+        fixture.driver.advanceWallClockTime(AlertPacing.DEFAULTS.minPublishInterval());
+        Alert cleared = spikeAlerts().get(0).value;
+        assertEquals(AlertState.RESOLVED, cleared.getState());
+        assertEquals(0, cleared.getCount());
+        assertEquals(later, cleared.getUpdatedAt());
+
+        // A resolved alert is listed for its retention, then deleted: a tombstone on the compacted topic.
+        KeyValueStore<String, Alert> store = fixture.driver.getKeyValueStore(TieringTopology.ALERTS_STORE);
+        assertEquals(AlertState.RESOLVED, store.get(group).getState());
+        // (The wall clock is still near START; the retention runs from the resolution's time.)
+        fixture.driver.advanceWallClockTime(Duration.between(START, later).plus(AlertPacing.DEFAULTS.resolvedRetention()));
+        List<KeyValue<String, Alert>> afterRetention = spikeAlerts();
+        assertEquals(1, afterRetention.size(), afterRetention.toString());
+        assertNull(afterRetention.get(0).value, "a tombstone");
+        assertNull(store.get(group));
+    }
+
+    @Test
+    void shouldGroupLatencyAlertsByTheSiteOfThePrimaryCopy() {
+        List<String> slow = List.of("slow/one", "slow/two");
+        for (String key : slow) {
+            fixture.datasets.pipeInput(key, TopologyFixture.dataset(key, "aws", "STANDARD", GB), START);
+        }
+        // Enough reads to make both hot, every one slower than the policy's 50 ms SLA: once hot, each read misses it.
+        for (int i = 0; i < 60; i++) {
+            Instant at = START.plusSeconds(10 + i * 10L);
+            for (String key : slow) {
+                fixture.accessEvents.pipeInput(key, io.tierflow.schemas.AccessEvent.newBuilder(
+                        fixture.event(key, at, "us-east")).setLatencyMs(100).build(), at);
+            }
+        }
+        // Later reads are priced (and the SLA checked) when the datasets are due again, at the latest an hour on.
+        Instant later = START.plusSeconds(2 * 3600);
+        fixture.accessEvents.pipeInput("clock", fixture.event("clock", later, "us-east"), later);
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(1));
+        fixture.driver.advanceWallClockTime(AlertPacing.DEFAULTS.minPublishInterval());
+
+        String group = "LATENCY_SLA:site=aws";
+        KeyValueStore<String, Alert> store = fixture.driver.getKeyValueStore(TieringTopology.ALERTS_STORE);
+        Alert alert = store.get(group);
+        assertEquals(AlertState.FIRING, alert.getState(), String.valueOf(alert));
+        assertEquals(2, alert.getCount());
+        assertEquals(java.util.Set.copyOf(slow), alert.getExamples().stream()
+                .map(io.tierflow.schemas.AlertExample::getSubject).collect(java.util.stream.Collectors.toSet()));
+        for (String key : slow) {
+            assertEquals(List.of(group), fixture.state(key).getActiveAlerts(), "the record keeps the group it joined");
+        }
+        List<Alert> all = fixture.alerts.readValuesToList();
+        List<Alert> published = all.stream().filter(a -> a.getId().equals(group)).toList();
+        assertTrue(!published.isEmpty() && published.size() <= 2, "fired, then one update at most: " + published);
+        assertTrue(all.stream().noneMatch(a -> a.getId().startsWith("LATENCY_SLA:slow")), "no alert of one dataset");
+    }
+
+    private List<KeyValue<String, Alert>> spikeAlerts() {
+        return fixture.alerts.readKeyValuesToList().stream()
+                .filter(kv -> kv.key.startsWith(AlertType.TRAFFIC_SPIKE.name())).toList();
     }
 
     @Test

@@ -1,24 +1,23 @@
 package io.tierflow.cli.traffic;
 
+import io.tierflow.streams.domain.ReadRouting.ServingCopy;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
- * Plausible time to first byte of an access: the serving site's own latency (log-normal, with the p95 the local
- * site catalogue publishes for it) plus the network round trip from the client's region to the site's region.
+ * Plausible time to first byte of an access: the serving site's own latency (log-normal, with the p95 the site
+ * catalogue publishes for it) plus the network round trip from the client's region to the site's region.
  */
 final class LatencyModel {
-    /** Where a site is and its p95 time to first byte for a client next to it. */
-    record SiteProfile(String region, double p95Ms) {
-    }
-
-    // The local stack's sites, as its site catalogue describes them (region, p95 latency).
-    private static final Map<String, SiteProfile> SITES = Map.of(
-            "aws", new SiteProfile("us-east", 25),
-            "azure", new SiteProfile("eu-west", 35),
-            "gcp", new SiteProfile("us-central", 30),
-            "onprem", new SiteProfile("eu-west", 8));
-    private static final SiteProfile UNKNOWN_SITE = new SiteProfile("unknown", 40);
+    // The local stack's sites, as its site catalogue describes them (region, p95 latency): what a site is taken to be
+    // while the catalogue is not known.
+    private static final Map<String, ServingCopy> SITES = Map.of(
+            "aws", new ServingCopy("aws", "us-east", 25),
+            "azure", new ServingCopy("azure", "eu-west", 35),
+            "gcp", new ServingCopy("gcp", "us-central", 30),
+            "onprem", new ServingCopy("onprem", "eu-west", 8));
+    private static final String UNKNOWN_REGION = "unknown";
+    private static final double UNKNOWN_P95_MS = 40;
 
     // Typical round trips between regions, in ms (public cloud inter-region measurements, rounded).
     private static final Map<String, Double> ROUND_TRIP_MS = Map.of(
@@ -35,11 +34,22 @@ final class LatencyModel {
     private static final double SIGMA = 0.4;
     private static final double Z95 = 1.645;
 
+    /** A site as the local stack's catalogue describes it, for when no catalogue entry of it is known. */
+    static ServingCopy builtIn(String site) {
+        ServingCopy known = SITES.get(site);
+        return known != null ? known : new ServingCopy(site, UNKNOWN_REGION, UNKNOWN_P95_MS);
+    }
+
+    /** A read served by {@code site} of the local stack's catalogue ({@link #builtIn}). */
     double latencyMs(String site, String clientRegion, RandomGenerator random) {
-        SiteProfile profile = SITES.getOrDefault(site, UNKNOWN_SITE);
-        double median = profile.p95Ms() / Math.exp(Z95 * SIGMA);
+        return latencyMs(builtIn(site), clientRegion, random);
+    }
+
+    /** A read served by {@code copy}: log-normal at the site around its p95, plus the round trip to it. */
+    double latencyMs(ServingCopy copy, String clientRegion, RandomGenerator random) {
+        double median = copy.p95LatencyMs() / Math.exp(Z95 * SIGMA);
         double atSite = median * Math.exp(SIGMA * random.nextGaussian());
-        return atSite + roundTripMs(clientRegion, profile.region());
+        return atSite + roundTripMs(clientRegion, copy.region());
     }
 
     static double roundTripMs(String from, String to) {

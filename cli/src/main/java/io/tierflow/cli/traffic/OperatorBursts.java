@@ -2,12 +2,14 @@ package io.tierflow.cli.traffic;
 
 import io.tierflow.schemas.AccessEvent;
 import io.tierflow.schemas.AccessOp;
+import io.tierflow.streams.domain.ReadRouting.ServingCopy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Function;
@@ -16,7 +18,8 @@ import java.util.stream.Collectors;
 /**
  * Bursts an operator asks for while traffic runs ({@code POST /control/burst}): extra GETs of whole objects on the
  * named datasets at a given rate for a given time, on top of the generated traffic. Added from the thread that
- * follows the control topic; drained by the traffic loop, which calls {@link #due} before each event it sends.
+ * follows the control topic; drained by the traffic loop, which calls {@link #due} before each event it sends. Each
+ * read is served, like the generated ones, from the dataset's copy nearest the client where it is now.
  */
 public final class OperatorBursts {
     /** Most events one burst may emit in one call, so a stalled loop does not catch up with a flood. */
@@ -24,11 +27,21 @@ public final class OperatorBursts {
     private final ConcurrentLinkedQueue<Burst> added = new ConcurrentLinkedQueue<>();
     private final List<Burst> active = new ArrayList<>();
     private final Map<String, DatasetSpec> datasets;
+    private final CurrentPlacements placements;
+    private final LatencyModel latency = new LatencyModel();
+    private final SplittableRandom random = new SplittableRandom();
     private final String runId = UUID.randomUUID().toString().substring(0, 8);
     private long sequence;
 
+    /** Bursts whose reads come from each dataset's starting site. */
     public OperatorBursts(List<DatasetSpec> datasets) {
+        this(datasets, new CurrentPlacements());
+    }
+
+    /** Bursts whose reads come from where {@code placements} says the datasets are. */
+    public OperatorBursts(List<DatasetSpec> datasets, CurrentPlacements placements) {
         this.datasets = datasets.stream().collect(Collectors.toMap(DatasetSpec::key, Function.identity()));
+        this.placements = placements;
     }
 
     /**
@@ -58,8 +71,11 @@ public final class OperatorBursts {
             int emitted = 0;
             while (burst.nextNanos <= Math.min(nowNanos, burst.endNanos) && emitted < MAX_CATCH_UP) {
                 DatasetSpec dataset = burst.datasets.get((int) (burst.count % burst.datasets.size()));
-                events.add(new AccessEvent(dataset.key(), AccessOp.GET, dataset.sizeBytes(), dataset.primarySite(),
-                        TrafficConfig.DEFAULT_REGIONS.get(0), 20.0, eventTime, "burst-" + runId + "-" + sequence++));
+                String clientRegion = TrafficConfig.DEFAULT_REGIONS.get(0);
+                ServingCopy servedFrom = placements.servingCopy(dataset.key(), dataset.primarySite(), clientRegion);
+                events.add(new AccessEvent(dataset.key(), AccessOp.GET, dataset.sizeBytes(), servedFrom.site(),
+                        clientRegion, latency.latencyMs(servedFrom, clientRegion, random), eventTime,
+                        "burst-" + runId + "-" + sequence++));
                 burst.count++;
                 burst.nextNanos += burst.intervalNanos;
                 emitted++;

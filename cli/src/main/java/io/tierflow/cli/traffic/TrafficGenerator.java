@@ -2,6 +2,7 @@ package io.tierflow.cli.traffic;
 
 import io.tierflow.schemas.AccessEvent;
 import io.tierflow.schemas.AccessOp;
+import io.tierflow.streams.domain.ReadRouting.ServingCopy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,10 +20,12 @@ import java.util.SplittableRandom;
  *     thinning (Lewis–Shedler), so a run of any length has the configured mean rate;
  * <li>what: mostly GETs of the whole object or a range, some HEAD, LIST and PUT;
  * <li>from where: each dataset has a home region where 70% of its clients are, the rest come from anywhere;
- *     it is served from its primary site with a latency that depends on the site and on the client's distance.
+ *     a read is served from the copy nearest the client among the dataset's copies where they are now
+ *     ({@link CurrentPlacements}; the dataset's starting site while nothing else is known of it), with a latency that
+ *     depends on that site and on the client's distance to it.
  * </ul>
  * Plain Java with no Kafka types: the produce command sends what this returns, tests call it directly.
- * Not thread-safe.
+ * Not thread-safe (the placements it reads may change on another thread).
  */
 public final class TrafficGenerator {
     /** Share of a dataset's accesses that come from its home region. */
@@ -36,6 +39,7 @@ public final class TrafficGenerator {
     private final List<DatasetSpec> datasets;
     private final ZipfSampler popularity;
     private final LatencyModel latency = new LatencyModel();
+    private final CurrentPlacements placements;
     private final SplittableRandom random;
     private final int[] homeRegion;
     private final boolean[] bursting;
@@ -51,8 +55,21 @@ public final class TrafficGenerator {
     private long offsetNanos;
     private long sequence;
 
-    /** @param datasets the datasets, rank 1 first (as {@link DatasetInventory#generate} returns them) */
+    /**
+     * Traffic whose reads all come from each dataset's starting site.
+     *
+     * @param datasets the datasets, rank 1 first (as {@link DatasetInventory#generate} returns them)
+     */
     public TrafficGenerator(TrafficConfig config, List<DatasetSpec> datasets) {
+        this(config, datasets, new CurrentPlacements());
+    }
+
+    /**
+     * Traffic whose reads come from where {@code placements} says the datasets are at the time of each read.
+     *
+     * @param datasets the datasets, rank 1 first (as {@link DatasetInventory#generate} returns them)
+     */
+    public TrafficGenerator(TrafficConfig config, List<DatasetSpec> datasets, CurrentPlacements placements) {
         if (datasets.isEmpty()) {
             throw new IllegalArgumentException("need at least one dataset");
         }
@@ -64,6 +81,7 @@ public final class TrafficGenerator {
         }
         this.config = config;
         this.datasets = List.copyOf(datasets);
+        this.placements = placements;
         this.popularity = new ZipfSampler(datasets.size(), config.zipfExponent());
         this.random = new SplittableRandom(Seeds.mix(config.seed(), -2));
         this.startMillis = config.start().toEpochMilli();
@@ -105,10 +123,11 @@ public final class TrafficGenerator {
         String clientRegion = random.nextDouble() < HOME_REGION_SHARE
                 ? regions.get(homeRegion[rank])
                 : regions.get(random.nextInt(regions.size()));
-        double latencyMs = latency.latencyMs(dataset.primarySite(), clientRegion, random);
+        ServingCopy servedFrom = placements.servingCopy(dataset.key(), dataset.primarySite(), clientRegion);
+        double latencyMs = latency.latencyMs(servedFrom, clientRegion, random);
         String eventId = runId + "-" + sequence;
         sequence++;
-        return new AccessEvent(dataset.key(), op, bytes(op, dataset.sizeBytes()), dataset.primarySite(), clientRegion,
+        return new AccessEvent(dataset.key(), op, bytes(op, dataset.sizeBytes()), servedFrom.site(), clientRegion,
                 latencyMs, eventTime(), eventId);
     }
 

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tierflow.schemas.AccessEvent;
 import io.tierflow.schemas.AccessOp;
+import io.tierflow.streams.domain.MigrationPlanner;
+import io.tierflow.streams.domain.SiteOffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -143,6 +145,38 @@ class TrafficGeneratorTest {
             seen.add(model.latencyMs("onprem", "eu-west", random));
         }
         assertTrue(seen.size() > 90, "latencies vary");
+    }
+
+    @Test
+    void shouldServeReadsFromWhereTheDatasetIsNowWithThatSitesLatency() {
+        TrafficConfig config = config(21, 100, 0, BurstSchedule.none());
+        List<DatasetSpec> datasets = DatasetInventory.generate(config.seed(), 5, List.of("aws"), 1 << 20);
+        CurrentPlacements placements = new CurrentPlacements();
+        placements.site(new SiteOffer("aws", "AWS", "us-east", 25, 0.09, true, true, Long.MAX_VALUE, List.of()));
+        placements.site(new SiteOffer("fast", "ONPREM", "eu-west", 4, 0, true, true, Long.MAX_VALUE, List.of()));
+        TrafficGenerator generator = new TrafficGenerator(config, datasets, placements);
+
+        List<AccessEvent> before = take(generator, 2_000);
+        assertTrue(before.stream().allMatch(e -> e.getServedFrom().equals("aws")), "nothing known: the starting site");
+
+        for (DatasetSpec dataset : datasets) {
+            placements.inventory(dataset.key(), "aws", List.of(), "ab");
+            placements.completed(dataset.key(), MigrationPlanner.Action.COPY, "aws", "fast", "ab");
+            placements.completed(dataset.key(), MigrationPlanner.Action.SWITCH, "aws", "fast", "ab");
+            placements.completed(dataset.key(), MigrationPlanner.Action.RETIRE, "aws", "aws", null);
+        }
+        List<AccessEvent> after = take(generator, 20_000);
+
+        assertTrue(after.stream().allMatch(e -> e.getServedFrom().equals("fast")), "moved: the new site serves");
+        // Latency centred on the new site's figure: its median (p95 / e^(1.645 σ)) plus the client's round trip.
+        double median = 4 / Math.exp(1.645 * 0.4);
+        List<Double> local = after.stream().filter(e -> e.getClientRegion().equals("eu-west"))
+                .map(AccessEvent::getLatencyMs).sorted().toList();
+        assertEquals(median + 1, local.get(local.size() / 2), 0.15, "eu-west clients: 1 ms round trip");
+        assertTrue(local.get(0) < local.get(local.size() - 1) - 2, "still noisy");
+        List<Double> fromUsEast = after.stream().filter(e -> e.getClientRegion().equals("us-east"))
+                .map(AccessEvent::getLatencyMs).sorted().toList();
+        assertEquals(median + 75, fromUsEast.get(fromUsEast.size() / 2), 0.3, "us-east clients: 75 ms round trip");
     }
 
     private static TrafficConfig config(long seed, double rate, double amplitude, BurstSchedule bursts) {

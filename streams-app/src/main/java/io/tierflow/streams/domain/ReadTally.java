@@ -1,15 +1,19 @@
 package io.tierflow.streams.domain;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
- * Reads of one dataset not yet charged to the cost ledger: count and bytes per client region, and how many were slower
- * than the SLA while the dataset was hot. Counted raw on every read and priced only when charged: between two charges
- * the dataset's tier, sites and storage class do not change (every change is charged first), so pricing the sum gives
- * what pricing each read would have, while a read costs only a few additions.
+ * Reads of one dataset not yet charged to the cost ledger: count and bytes per client region and serving site (as the
+ * event named it), and how many were slower than the SLA while the dataset was hot. Counted raw on every read and
+ * priced only when charged: between two charges the dataset's tier, sites and storage class do not change (every change
+ * is charged first), so pricing the sum gives what pricing each read would have, while a read costs only a few
+ * additions. The serving site is kept so that egress is priced from the copy that served the read.
  */
 public final class ReadTally {
     private String[] regions;
+    /** Serving site of each slot; null: not named (reads restored from a value written before sites were kept). */
+    private String[] sites;
     private long[] reads;
     private long[] bytes;
     private int regionCount;
@@ -17,6 +21,7 @@ public final class ReadTally {
 
     public ReadTally() {
         regions = new String[4];
+        sites = new String[4];
         reads = new long[4];
         bytes = new long[4];
     }
@@ -25,6 +30,7 @@ public final class ReadTally {
     public ReadTally copy() {
         ReadTally copy = new ReadTally();
         copy.regions = regions.clone();
+        copy.sites = sites.clone();
         copy.reads = reads.clone();
         copy.bytes = bytes.clone();
         copy.regionCount = regionCount;
@@ -32,17 +38,30 @@ public final class ReadTally {
         return copy;
     }
 
-    /** Counts one read from {@code region} of {@code readBytes}; {@code slaMiss} if it was too slow for a hot dataset. */
+    /** Counts one read from {@code region} of {@code readBytes}, serving site not named. */
     public void add(String region, long readBytes, boolean slaMiss) {
-        add(region, 1, readBytes);
+        add(region, null, readBytes, slaMiss);
+    }
+
+    /**
+     * Counts one read from {@code region} of {@code readBytes} served by {@code servedFrom} (null: not named);
+     * {@code slaMiss} if it was too slow for a hot dataset. Callers pass one instance per region and site name.
+     */
+    public void add(String region, String servedFrom, long readBytes, boolean slaMiss) {
+        add(region, servedFrom, 1, readBytes);
         if (slaMiss) {
             slaMisses++;
         }
     }
 
-    /** Adds {@code count} reads of {@code total} bytes from {@code region} (also used to restore a saved tally). */
+    /** Adds {@code count} reads of {@code total} bytes from {@code region}, serving site not named. */
     public void add(String region, long count, long total) {
-        int i = indexOf(region);
+        add(region, null, count, total);
+    }
+
+    /** Adds {@code count} reads of {@code total} bytes from {@code region} served by {@code servedFrom} (also used to restore a saved tally). */
+    public void add(String region, String servedFrom, long count, long total) {
+        int i = indexOf(region, servedFrom);
         reads[i] += count;
         bytes[i] += total;
     }
@@ -51,12 +70,18 @@ public final class ReadTally {
         slaMisses += count;
     }
 
+    /** Slots in use: one per client region and serving site. */
     public int regionCount() {
         return regionCount;
     }
 
     public String region(int i) {
         return regions[i];
+    }
+
+    /** The site that served the reads of slot {@code i}, or null if it was not named. */
+    public String servedFrom(int i) {
+        return sites[i];
     }
 
     public long reads(int i) {
@@ -101,19 +126,34 @@ public final class ReadTally {
         slaMisses = 0;
     }
 
-    /** Index of the region's slot, added if new (see {@link RegionSlots} for how it is found). */
-    private int indexOf(String region) {
-        int found = RegionSlots.find(regions, regionCount, region);
-        if (found >= 0) {
-            return found;
+    /**
+     * Index of the slot of the region and site, added if new. Found by reference first, as {@link RegionSlots} finds a
+     * region: callers pass canonical names, and a slot restored from storage is given them on its first match.
+     */
+    private int indexOf(String region, String site) {
+        for (int i = 0; i < regionCount; i++) {
+            if (regions[i] == region && sites[i] == site) {
+                return i;
+            }
+        }
+        for (int i = 0; i < regionCount; i++) {
+            if (regions[i].equals(region) && Objects.equals(sites[i], site)) {
+                regions[i] = region;
+                sites[i] = site;
+                return i;
+            }
         }
         if (regionCount == regions.length) {
             regions = Arrays.copyOf(regions, regionCount * 2);
+            sites = Arrays.copyOf(sites, regionCount * 2);
             reads = Arrays.copyOf(reads, regionCount * 2);
             bytes = Arrays.copyOf(bytes, regionCount * 2);
         }
         if (regions[regionCount] != region) {
             regions[regionCount] = region; // only if it changes: see WriteBehindStore.put on why
+        }
+        if (sites[regionCount] != site) {
+            sites[regionCount] = site;
         }
         reads[regionCount] = 0;
         bytes[regionCount] = 0;

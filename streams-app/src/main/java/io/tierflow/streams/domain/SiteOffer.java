@@ -7,9 +7,19 @@ import java.util.Optional;
 public record SiteOffer(String name, String provider, String region, double p95LatencyMs, double egressPerGb,
         boolean encrypted, boolean up, long capacityBytes, List<StorageClassOffer> classes) {
 
-    /** Price list of one storage class. */
+    /**
+     * Price list of one storage class: storage, retrieval, read (GET) and write or transition (PUT) requests, the
+     * minimum billed duration and object size, and a per-object monitoring fee (S3 Intelligent-Tiering's; 0 elsewhere).
+     */
     public record StorageClassOffer(String name, Tier tier, double storagePerGbMonth, double retrievalPerGb,
-            double requestPer1000) {
+            double requestPer1000, double putPer1000, int minimumStorageDays, long minimumBillableBytes,
+            double monitoringPerObjectMonth) {
+
+        /** A class priced only by storage, retrieval and reads: no write price, minimums or monitoring. */
+        public StorageClassOffer(String name, Tier tier, double storagePerGbMonth, double retrievalPerGb,
+                double requestPer1000) {
+            this(name, tier, storagePerGbMonth, retrievalPerGb, requestPer1000, 0.0, 0, 0L, 0.0);
+        }
     }
 
     /**

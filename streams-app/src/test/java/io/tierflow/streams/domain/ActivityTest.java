@@ -156,6 +156,25 @@ class ActivityTest {
     }
 
     @Test
+    void shouldTallyReadsOfOneRegionServedByDifferentSitesApart() {
+        ReadTally tally = new ReadTally();
+        tally.add("eu", "aws", 3, false);
+        tally.add("eu", "onprem", 4, true);
+        tally.add("eu", null, 5, false);
+        tally.add(new String("eu"), new String("aws"), 6, false); // as restored from storage: equal, not the same
+
+        assertEquals(3, tally.regionCount());
+        assertEquals(List.of("aws", "onprem"), List.of(tally.servedFrom(0), tally.servedFrom(1)));
+        assertEquals(null, tally.servedFrom(2));
+        assertEquals(List.of(9L, 4L, 5L), List.of(tally.bytes(0), tally.bytes(1), tally.bytes(2)));
+        assertEquals(List.of(2L, 1L, 1L), List.of(tally.reads(0), tally.reads(1), tally.reads(2)));
+        assertEquals(1, tally.slaMisses());
+        ReadTally copy = tally.copy();
+        tally.clear();
+        assertEquals("onprem", copy.servedFrom(1), "a copy keeps the sites");
+    }
+
+    @Test
     void shouldTallyAfreshAfterClearingWhateverRegionsCameBefore() {
         ReadTally tally = new ReadTally();
         tally.add("eu", 10, true);

@@ -1,0 +1,54 @@
+package io.tierflow.streams.domain;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Which copy of a dataset serves a read: the one a client would be routed to, used wherever a read is simulated
+ * (the traffic generator, the what-if replay) so that latency and egress follow where the bytes are.
+ */
+public final class ReadRouting {
+    private ReadRouting() {
+    }
+
+    /** The copy a read is served from: its site, the site's region, and the site's p95 time to first byte. */
+    public record ServingCopy(String site, String region, double p95LatencyMs) {
+    }
+
+    /**
+     * The copy nearest a client in {@code clientRegion} among the dataset's copies: a site in the client's own region
+     * first (no egress, no long round trip), then the lowest p95 latency, then the site name, so the choice is the same
+     * on every call. Only copies on sites of the catalogue that are up are considered; empty when there is none.
+     *
+     * @param primary the site of the primary copy, or null when not known
+     * @param replicas the sites of the other copies
+     * @param sites the site catalogue by name
+     */
+    public static Optional<ServingCopy> nearestCopy(String primary, Collection<String> replicas, String clientRegion,
+            Map<String, SiteOffer> sites) {
+        SiteOffer best = primary == null ? null : usable(sites.get(primary));
+        for (String replica : replicas) {
+            SiteOffer candidate = usable(sites.get(replica));
+            if (candidate != null && (best == null || nearer(candidate, best, clientRegion))) {
+                best = candidate;
+            }
+        }
+        return best == null ? Optional.empty()
+                : Optional.of(new ServingCopy(best.name(), best.region(), best.p95LatencyMs()));
+    }
+
+    private static SiteOffer usable(SiteOffer site) {
+        return site != null && site.up() ? site : null;
+    }
+
+    private static boolean nearer(SiteOffer a, SiteOffer b, String clientRegion) {
+        boolean aLocal = a.region().equals(clientRegion);
+        boolean bLocal = b.region().equals(clientRegion);
+        if (aLocal != bLocal) {
+            return aLocal;
+        }
+        int byLatency = Double.compare(a.p95LatencyMs(), b.p95LatencyMs());
+        return byLatency != 0 ? byLatency < 0 : a.name().compareTo(b.name()) < 0;
+    }
+}
