@@ -58,7 +58,9 @@ public final class SiteChoice {
         List<SiteOffer.StorageClassOffer> classes = new ArrayList<>();
         for (StorageClassPrice price : site.getStorageClasses()) {
             classes.add(new SiteOffer.StorageClassOffer(price.getName(), Tier.valueOf(price.getTier().name()),
-                    price.getStoragePricePerGbMonth(), price.getRetrievalPricePerGb(), price.getRequestPricePer1000()));
+                    price.getStoragePricePerGbMonth(), price.getRetrievalPricePerGb(), price.getRequestPricePer1000(),
+                    price.getPutPricePer1000(), price.getMinimumStorageDays(), price.getMinimumBillableBytes(),
+                    price.getMonitoringPricePerObjectMonth()));
         }
         return new SiteOffer(site.getName(), site.getProvider().name(), site.getRegion(), site.getP95LatencyMs(),
                 site.getEgressPricePerGb(), site.getEncrypted(), site.getUp(), site.getCapacityBytes(), classes);

@@ -27,6 +27,9 @@ final class CostChart {
         long startMs = report.from().toEpochMilli();
         for (PolicyCosts row : report.rows()) {
             List<PolicyCosts.Sample> samples = row.cumulative();
+            if (samples.isEmpty()) {
+                continue; // a baseline: priced per object at the end, no curve over time
+            }
             int step = Math.max(1, (samples.size() + MAX_POINTS - 1) / MAX_POINTS);
             int n = (samples.size() + step - 1) / step;
             double[] days = new double[n + 1];

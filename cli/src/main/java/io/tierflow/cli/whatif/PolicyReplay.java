@@ -8,12 +8,13 @@ import io.tierflow.schemas.MigrationCommand;
 import io.tierflow.schemas.MigrationPhase;
 import io.tierflow.schemas.MigrationStatus;
 import io.tierflow.schemas.Placement;
-import io.tierflow.schemas.Site;
 import io.tierflow.serde.InMemorySchemaRegistry;
 import io.tierflow.streams.TieringTopology;
+import io.tierflow.streams.domain.ReadRouting;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.function.BiConsumer;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -23,7 +24,7 @@ import org.apache.kafka.streams.test.TestRecord;
  * One policy's replay: the tiering topology ({@link ReplayDriver}) fed the recorded inputs in event time, merged by
  * time with the statuses of the {@link SimulatedMigrator} (a priority queue), the driver's wall clock moved with
  * event time so its punctuator fires as it would live. Reads are served from the copy nearest the client among the
- * copies the topology holds ({@link SimulatedPlacements}, {@link NearestCopy}) and everything that happened is priced
+ * copies the topology holds ({@link SimulatedPlacements}, {@link ReadRouting}) and everything that happened is priced
  * by the {@link ReplayAccountant}.
  */
 public final class PolicyReplay implements AutoCloseable {
@@ -158,18 +159,15 @@ public final class PolicyReplay implements AutoCloseable {
 
     private void applied(MigrationStatus status, long atMs) {
         String key = status.getKey();
+        MigrationCommand command = driver.issued.remove(status.getCommandId());
         if (status.getPhase() == MigrationPhase.FAILED) {
-            accountant.failedStep(atMs);
+            accountant.failedStep();
             return;
         }
-        SimulatedPlacements.Copies before = placements.get(key);
         DatasetState state = states.get(key);
-        MigrationCommand command = driver.issued.remove(status.getCommandId());
-        if (command != null && command.getAction() == MigrationAction.COPY && before != null) {
-            String sourceClass = before.classBySite().getOrDefault(command.getSourceSite(),
-                    before.classBySite().get(before.primary()));
-            accountant.copied(command.getSourceSite(), sourceClass, command.getDestinationSite(),
-                    command.getStorageClass(), command.getSizeBytes(), atMs);
+        if (command != null && command.getAction() == MigrationAction.COPY && placements.get(key) != null) {
+            accountant.copied(key, command.getSourceSite(), command.getDestinationSite(), command.getStorageClass(),
+                    command.getSizeBytes(), atMs);
         }
         boolean copy = command != null && command.getAction() == MigrationAction.COPY;
         placements.sync(key, state, copy ? command.getDestinationSite() : null,
@@ -191,26 +189,21 @@ public final class PolicyReplay implements AutoCloseable {
     }
 
     private void serve(AccessEvent event, long atMs) {
+        boolean get = event.getOp() == AccessOp.GET;
         SimulatedPlacements.Copies copies = placements.get(event.getKey());
-        if (copies == null) {
-            if (event.getOp() == AccessOp.GET) {
-                accountant.unplacedRead(atMs);
+        Optional<ReadRouting.ServingCopy> serving = copies == null ? Optional.empty()
+                : ReadRouting.nearestCopy(copies.primary(), copies.classBySite().keySet(), event.getClientRegion(),
+                        accountant.offers());
+        if (serving.isEmpty()) {
+            if (get) {
+                accountant.unplacedRead();
             }
             return;
         }
-        Site site = NearestCopy.choose(copies.classBySite().keySet(), event.getClientRegion(), setup.sites());
-        if (site == null) {
-            accountant.unplacedRead(atMs);
-            return;
-        }
-        String storageClass = copies.classBySite().get(site.getName());
-        if (event.getOp() == AccessOp.GET) {
-            double slaMs = copies.slaMs() != null ? copies.slaMs() : setup.policy().getDefaultLatencySlaMs();
-            accountant.read(site.getName(), storageClass, event.getClientRegion(), event.getBytes(),
-                    site.getP95LatencyMs(), slaMs, atMs);
-        } else {
-            accountant.request(site.getName(), storageClass, atMs);
-        }
+        ReadRouting.ServingCopy copy = serving.get();
+        double slaMs = copies.slaMs() != null ? copies.slaMs() : setup.policy().getDefaultLatencySlaMs();
+        accountant.served(event.getKey(), copy.site(), copies.classBySite().get(copy.site()), event.getClientRegion(),
+                get, event.getBytes(), copy.p95LatencyMs(), slaMs, atMs);
     }
 
     private void drainUnread() {

@@ -43,8 +43,8 @@ final class SimulatedPlacements {
         boolean resized = before != null && after != null && before.sizeBytes() != after.sizeBytes();
         for (Map.Entry<String, String> copy : old.entrySet()) {
             String site = copy.getKey();
-            if (resized || !copy.getValue().equals(now.get(site))) {
-                accountant.removed(key, site, atMs);
+            if (resized || !now.containsKey(site)) {
+                accountant.removed(key, site, atMs); // a change of class is a move, placed below
             }
         }
         for (Map.Entry<String, String> copy : now.entrySet()) {

@@ -2,6 +2,7 @@ package io.tierflow.cli.whatif;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.tierflow.streams.domain.cost.CostBreakdown;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -20,29 +21,33 @@ import java.util.Map;
  * @param source what was replayed
  * @param from event time of the first input
  * @param to the end of the replayed period (costs are charged up to it)
+ * @param rows the policies replayed, then the baselines and the offline optimum priced on the same inputs
  * @param optimum the offline optimum's cost for the same inputs, or null when it is not computed: each row's
  *     cost ÷ optimum is then empty
  */
 record WhatIfReport(String source, Instant from, Instant to, List<PolicyCosts> rows, Double optimum) {
     static final List<String> TIERS = List.of("HOT", "WARM", "COLD");
     private static final List<String> COLUMNS = List.of("policy", "total_usd", "storage_usd", "requests_usd",
-            "retrieval_usd", "egress_usd", "migration_usd", "early_deletion_usd", "gets_hot", "gets_warm", "gets_cold",
+            "retrieval_usd", "egress_usd", "migration_usd", "early_deletion_usd", "monitoring_usd", "gets_hot", "gets_warm", "gets_cold",
             "sla_misses", "unplaced_reads", "moves", "bytes_moved", "failed_steps", "cost_vs_optimum");
 
     void print(PrintWriter out) {
         out.printf(Locale.ROOT, "what-if over %s, %s .. %s%n", source, from, to);
-        out.printf(Locale.ROOT, "%-20s %12s %10s %10s %10s %10s %10s %10s %9s %9s %9s %8s %6s %12s %8s%n",
+        out.printf(Locale.ROOT, "%-28s %11s %10s %9s %9s %9s %9s %9s %9s %8s %8s %8s %8s %6s %13s %9s%n",
                 "policy", "total $", "storage", "requests", "retrieval", "egress", "migration", "early del",
-                "GET hot", "GET warm", "GET cold", "SLA miss", "moves", "bytes moved", "÷ optimum");
+                "monitor", "GET hot", "GET warm", "GET cold", "SLA miss", "moves", "bytes moved", "÷ optimum");
         for (PolicyCosts row : rows) {
-            out.printf(Locale.ROOT, "%-20s %12.4f %10.4f %10.4f %10.4f %10.4f %10.4f %10.4f %9d %9d %9d %8d %6d %12d %8s%n",
-                    truncate(row.name(), 20), row.total(), row.storage(), row.requests(), row.retrieval(),
-                    row.egress(), row.migration(), row.earlyDeletion(), gets(row, "HOT"), gets(row, "WARM"),
-                    gets(row, "COLD"), row.slaMisses(), row.moves(), row.bytesMoved(), ratio(row));
+            CostBreakdown c = row.cost();
+            boolean replayed = !row.cumulative().isEmpty();
+            out.printf(Locale.ROOT, "%-28s %11.4f %10.4f %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f %8s %8s %8s %8s %6s %13s %9s%n",
+                    truncate(row.name(), 28), row.total(), c.storageUsd(), c.requestUsd(), c.retrievalUsd(),
+                    c.egressUsd(), c.migrationUsd(), c.earlyDeletionUsd(), c.monitoringUsd(),
+                    replayed ? gets(row, "HOT") : "-", replayed ? gets(row, "WARM") : "-",
+                    replayed ? gets(row, "COLD") : "-", replayed ? row.slaMisses() : "-",
+                    replayed ? row.moves() : "-", replayed ? row.bytesMoved() : "-", ratio(row));
         }
         if (optimum == null) {
-            out.println("cost ÷ optimum: not computed (the offline optimum and the baselines come with the shared "
-                    + "cost model, issue 19 item 3)");
+            out.println("cost ÷ optimum: not computed (no site meets the SLA with a hot class, so no baseline site)");
         }
         out.flush();
     }
@@ -83,23 +88,18 @@ record WhatIfReport(String source, Instant from, Instant to, List<PolicyCosts> r
     }
 
     private List<Object> cells(PolicyCosts row) {
-        List<Object> cells = new ArrayList<>();
-        cells.add(row.name());
-        cells.add(row.total());
-        cells.add(row.storage());
-        cells.add(row.requests());
-        cells.add(row.retrieval());
-        cells.add(row.egress());
-        cells.add(row.migration());
-        cells.add(row.earlyDeletion());
+        CostBreakdown c = row.cost();
+        boolean replayed = !row.cumulative().isEmpty(); // a baseline row has no reads, moves or samples of its own
+        List<Object> cells = new ArrayList<>(List.of(row.name(), row.total(), c.storageUsd(), c.requestUsd(),
+                c.retrievalUsd(), c.egressUsd(), c.migrationUsd(), c.earlyDeletionUsd(), c.monitoringUsd()));
         for (String tier : TIERS) {
-            cells.add(gets(row, tier));
+            cells.add(replayed ? gets(row, tier) : null);
         }
-        cells.add(row.slaMisses());
-        cells.add(row.unplacedReads());
-        cells.add(row.moves());
-        cells.add(row.bytesMoved());
-        cells.add(row.failedSteps());
+        cells.add(replayed ? row.slaMisses() : null);
+        cells.add(replayed ? row.unplacedReads() : null);
+        cells.add(replayed ? row.moves() : null);
+        cells.add(replayed ? row.bytesMoved() : null);
+        cells.add(replayed ? row.failedSteps() : null);
         cells.add(optimum == null || optimum <= 0 ? null : row.total() / optimum);
         return cells;
     }

@@ -1,16 +1,21 @@
 package io.tierflow.cli.whatif;
 
+import io.tierflow.cli.trace.SiteChoice;
 import io.tierflow.schemas.Policy;
+import io.tierflow.streams.domain.SiteOffer;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * One what-if: the source read once, each input handed to every policy's replay in turn (so N policies cost one read
- * of the input and N topology runs), then each replay finished at the same end time and priced.
+ * of the input and N topology runs) and noted for the baselines, then each replay finished at the same end time and
+ * priced, and the baselines and the offline optimum priced on the same inputs ({@link BaselineRows}).
  */
 final class WhatIfRun {
     /** A policy under test and the name of its row. */
@@ -22,6 +27,12 @@ final class WhatIfRun {
     }
 
     private WhatIfRun() {
+    }
+
+    private static Map<String, SiteOffer> offers(WhatIfSetup setup) {
+        Map<String, SiteOffer> offers = new LinkedHashMap<>();
+        setup.sites().forEach((name, site) -> offers.put(name, SiteChoice.offer(site)));
+        return offers;
     }
 
     /**
@@ -43,7 +54,9 @@ final class WhatIfRun {
                 replays.add(new PolicyReplay(name, setup, candidate.policy()));
             }
             long[] span = {Long.MAX_VALUE, Long.MIN_VALUE};
+            BaselineRows baselines = new BaselineRows();
             long inputs = source.replay(input -> {
+                baselines.accept(input);
                 span[0] = Math.min(span[0], input.timeMs());
                 span[1] = Math.max(span[1], input.timeMs());
                 for (PolicyReplay replay : replays) {
@@ -61,8 +74,12 @@ final class WhatIfRun {
                 rows.add(replay.finish(endMs));
                 deadLetters += replay.deadLetters();
             }
+            List<PolicyCosts> baselineRows = baselines.rows(offers(setup),
+                    candidates.get(0).policy().getDefaultLatencySlaMs(), endMs);
+            Double optimum = baselineRows.isEmpty() ? null : baselineRows.get(baselineRows.size() - 1).total();
+            rows.addAll(baselineRows);
             WhatIfReport report = new WhatIfReport(source.description(), Instant.ofEpochMilli(span[0]),
-                    Instant.ofEpochMilli(endMs), rows, null);
+                    Instant.ofEpochMilli(endMs), rows, optimum);
             return new Outcome(report, inputs, deadLetters);
         } finally {
             replays.forEach(PolicyReplay::close);

@@ -88,23 +88,29 @@ class WhatIfCommandTest {
         assertEquals(0, run.exit(), run.err());
         assertTrue(run.out().contains("eager") && run.out().contains("lazy"), run.out());
         List<String> csv = Files.readAllLines(out.resolve("whatif.csv"));
-        assertEquals(3, csv.size(), "a header and a row per policy: " + csv);
+        assertEquals(7, csv.size(), "a header, a row per policy, the three baselines and the optimum: " + csv);
+        assertTrue(csv.get(6).startsWith("offline-optimum"), csv.get(6));
         assertTrue(csv.get(1).startsWith("eager,") && csv.get(2).startsWith("lazy,"), csv.toString());
 
         JsonNode report = new ObjectMapper().readTree(out.resolve("whatif.json").toFile());
         JsonNode eager = report.get("policies").get(0);
         JsonNode lazy = report.get("policies").get(1);
+        for (JsonNode baseline : List.of(2, 3, 4, 5).stream().map(i -> report.get("policies").get(i)).toList()) {
+            assertTrue(baseline.get("gets_hot").isNull(), "a baseline says nothing of reads per tier");
+            assertTrue(baseline.get("cost_vs_optimum").asDouble() >= 1 - 1e-9, baseline.toString());
+        }
+        assertEquals(1.0, report.get("policies").get(5).get("cost_vs_optimum").asDouble(), 1e-12);
         for (JsonNode row : List.of(eager, lazy)) {
             double parts = 0;
             for (String part : List.of("storage_usd", "requests_usd", "retrieval_usd", "egress_usd", "migration_usd",
-                    "early_deletion_usd")) {
+                    "early_deletion_usd", "monitoring_usd")) {
                 parts += row.get(part).asDouble();
             }
             assertEquals(row.get("total_usd").asDouble(), parts, 1e-9, "the total is the sum of its parts");
             assertEquals(gets, row.get("gets_hot").asLong() + row.get("gets_warm").asLong()
                     + row.get("gets_cold").asLong(), "every GET of the trace served once");
             assertTrue(row.get("storage_usd").asDouble() > 0);
-            assertTrue(row.get("cost_vs_optimum").isNull(), "no optimum yet: no ratio made up");
+            assertTrue(row.get("cost_vs_optimum").asDouble() >= 1 - 1e-9, "no policy beats the optimum: " + row);
         }
         assertTrue(eager.get("moves").asLong() > 0, "the eager policy moves the idle objects down");
         assertTrue(lazy.get("moves").asLong() > 0, "thresholds nothing reaches: everything is cold, and moves");
