@@ -84,9 +84,10 @@ class WhatIfIT {
 
         assertEquals(0, exit, err.toString() + out);
         JsonNode report = new ObjectMapper().readTree(dir.resolve("report/whatif.json").toFile());
-        assertEquals(2, report.get("policies").size());
+        assertEquals(6, report.get("policies").size(), "two policies, three baselines and the optimum");
         assertEquals("live", report.get("policies").get(0).get("policy").asText());
-        for (JsonNode row : report.get("policies")) {
+        for (JsonNode row : List.of(report.get("policies").get(0), report.get("policies").get(1))) {
+            assertTrue(row.get("cost_vs_optimum").asDouble() >= 1 - 1e-9, "nothing beats the optimum: " + row);
             assertEquals(reads, row.get("gets_hot").asLong() + row.get("gets_warm").asLong()
                     + row.get("gets_cold").asLong(), "every recorded read replayed once: " + row);
         }
