@@ -103,7 +103,7 @@ final class TopicReplaySource implements ReplaySource {
             }
             consumer.assign(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            Map<TopicPartition, Long> start = startOffsets(consumer, partitions);
+            Map<TopicPartition, Long> start = startOffsets(consumer, partitions, end);
             partitions.forEach(p -> consumer.seek(p, start.get(p)));
             long total = partitions.stream().mapToLong(p -> end.get(p) - start.get(p)).sum();
             return merge(consumer, partitions, end, total, sink);
@@ -111,7 +111,7 @@ final class TopicReplaySource implements ReplaySource {
     }
 
     private Map<TopicPartition, Long> startOffsets(KafkaConsumer<String, byte[]> consumer,
-            List<TopicPartition> partitions) {
+            List<TopicPartition> partitions, Map<TopicPartition, Long> end) {
         Map<TopicPartition, Long> start = new HashMap<>(consumer.beginningOffsets(partitions, timeout));
         if (from != null) {
             Map<TopicPartition, Long> at = new HashMap<>();
@@ -122,7 +122,7 @@ final class TopicReplaySource implements ReplaySource {
                 if (found != null) {
                     start.put(p, found.offset());
                 } else {
-                    start.put(p, Long.MAX_VALUE); // nothing at or after --from
+                    start.put(p, end.get(p)); // nothing at or after --from: read none of it
                 }
             });
         }
