@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
                 + "run (this machine is shared and noisy, so a ratio means more than a rate), prints progress to "
                 + "stderr and ends with one summary line '<suite>: key=value ...' on stdout.",
                 "Run them through scripts/bench, which sets the JVM flags they are calibrated with."},
-        subcommands = {TopologyBenchCommand.class, MigrationBenchCommand.class, ApiBenchCommand.class})
+        subcommands = {TopologyBenchCommand.class, MigrationBenchCommand.class, ApiBenchCommand.class,
+                WhatIfBenchCommand.class})
 public final class BenchCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -33,7 +34,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CommandLine command = spec.commandLine();
-        command.getErr().println("scripts/bench: name a suite (topology, migration, api)");
+        command.getErr().println("scripts/bench: name a suite (topology, migration, api, whatif)");
         command.usage(command.getErr());
         return 2;
     }

@@ -30,7 +30,7 @@ import org.apache.avro.specific.SpecificRecord;
  * as their name and {@code timestamp-millis} fields as ISO-8601 instants, with the schemas' field names, so the
  * field names are as stable as the schemas (which only evolve compatibly).
  */
-final class AvroJson {
+public final class AvroJson {
     /** Reads the token buffers {@link #toJson} writes into trees. */
     private static final ObjectMapper TREES = new ObjectMapper();
     /** Resolves unions of logical types too (a nullable timestamp-millis holds an Instant in generated classes). */
@@ -119,7 +119,7 @@ final class AvroJson {
      *
      * @throws ApiException naming the field when a required field is missing or a value has the wrong type
      */
-    static <T extends SpecificRecord> T fromJson(JsonNode json, Class<T> type) {
+    public static <T extends SpecificRecord> T fromJson(JsonNode json, Class<T> type) {
         // The generated class's own model knows its logical-type conversions (timestamp-millis as Instant).
         SpecificData model = SpecificData.getForClass(type);
         Schema schema = model.getSchema(type);

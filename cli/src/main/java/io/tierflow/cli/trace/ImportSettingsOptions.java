@@ -14,7 +14,7 @@ import picocli.CommandLine.ParameterException;
  * extents, what a bad line does), checked up front and turned into {@link TraceImporter.Settings}. A picocli mixin of
  * {@link ImportTraceCommand}, so the options stay where they were in its help.
  */
-final class ImportSettingsOptions {
+public final class ImportSettingsOptions {
     @Option(names = "--site", paramLabel = "SITE",
             description = "Site the inventory says the objects are on (default: the catalogue's baseline site, "
                     + "the cheapest meeting the built-in policy's SLA).")
@@ -43,7 +43,7 @@ final class ImportSettingsOptions {
     int showBadLines = 10;
 
     /** Checks what {@link TraceImporter.Settings} would refuse, as a usage error of {@code commandLine}. */
-    void check(CommandLine commandLine) {
+    public void check(CommandLine commandLine) {
         if (!(timeScale > 0) || Double.isInfinite(timeScale)) {
             throw new ParameterException(commandLine, "--time-scale must be a positive number");
         }
@@ -58,7 +58,7 @@ final class ImportSettingsOptions {
     }
 
     /** The site named, or the catalogue's baseline for the built-in policy; a one-line reason if there is none. */
-    TraceSite chooseSite(List<Site> catalogue) {
+    public TraceSite chooseSite(List<Site> catalogue) {
         try {
             return SiteChoice.choose(catalogue, site, TieringPolicy.BUILT_IN.defaultSlaMs());
         } catch (IllegalArgumentException e) {
@@ -69,7 +69,7 @@ final class ImportSettingsOptions {
     /**
      * @param latestEventTime no event may be later; null for no limit
      */
-    TraceImporter.Settings settings(String importName, TraceSite traceSite, boolean idsArePaths,
+    public TraceImporter.Settings settings(String importName, TraceSite traceSite, boolean idsArePaths,
             Instant latestEventTime) {
         return new TraceImporter.Settings(importName, traceSite, start, timeScale, extentBytes, idsArePaths,
                 latestEventTime, strict, showBadLines);

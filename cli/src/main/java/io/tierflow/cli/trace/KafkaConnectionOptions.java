@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
  * by default), and the {@link TraceTopics} they open. A picocli mixin of {@link ImportTraceCommand}, so the options
  * stay where they were in its help.
  */
-final class KafkaConnectionOptions {
+public final class KafkaConnectionOptions {
     private final LocalStackConfig local = LocalStackConfig.defaults();
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
@@ -25,6 +25,19 @@ final class KafkaConnectionOptions {
     @Option(names = "--connect-timeout", paramLabel = "SECONDS",
             description = "How long to wait for Kafka before giving up, in seconds (default: ${DEFAULT-VALUE}).")
     int connectTimeoutSeconds = 15;
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** The serde configuration for the registry chosen. */
+    public Map<String, Object> serdeConfig() {
+        return Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);
+    }
+
+    public Duration connectTimeout() {
+        return Duration.ofSeconds(connectTimeoutSeconds);
+    }
 
     /** Connects and creates the topics that are missing; fails with a one-line reason. */
     TraceTopics open(String datasetsTopic, String eventsTopic) {

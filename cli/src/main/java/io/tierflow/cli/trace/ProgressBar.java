@@ -8,7 +8,7 @@ import java.util.Locale;
  * at most every {@code everyNanos}. Time left is from the bytes read so far, as the request count is not known
  * before the end.
  */
-final class ProgressBar {
+public final class ProgressBar {
     private static final int WIDTH = 30;
     private final PrintWriter err;
     private final String label;
@@ -18,7 +18,7 @@ final class ProgressBar {
     private long nextNanos;
     private boolean drawn;
 
-    ProgressBar(PrintWriter err, String label, long totalBytes, long everyNanos, long nowNanos) {
+    public ProgressBar(PrintWriter err, String label, long totalBytes, long everyNanos, long nowNanos) {
         this.err = err;
         this.label = label;
         this.totalBytes = totalBytes;
@@ -28,7 +28,7 @@ final class ProgressBar {
     }
 
     /** Redraws if due. */
-    void update(long bytesRead, long requests, long nowNanos) {
+    public void update(long bytesRead, long requests, long nowNanos) {
         if (nowNanos < nextNanos) {
             return;
         }
@@ -39,7 +39,7 @@ final class ProgressBar {
     }
 
     /** Ends the bar's line, if one was drawn, so what follows starts on its own line. */
-    void finish(long bytesRead, long requests, long nowNanos) {
+    public void finish(long bytesRead, long requests, long nowNanos) {
         if (drawn) {
             err.println("\r" + line(bytesRead, requests, nowNanos));
             err.flush();

@@ -53,12 +53,14 @@ public final class SiteChoice {
                         .thenComparingDouble(StorageClassPrice::getStoragePricePerGbMonth));
     }
 
-    // The streams app's own mapping (StateMapper.site) is package-private there; this is the part the baseline needs.
-    private static SiteOffer offer(Site site) {
+    /** A catalogue site as the cost model sees it (the streams app's own mapping, StateMapper.site, is package-private). */
+    public static SiteOffer offer(Site site) {
         List<SiteOffer.StorageClassOffer> classes = new ArrayList<>();
         for (StorageClassPrice price : site.getStorageClasses()) {
             classes.add(new SiteOffer.StorageClassOffer(price.getName(), Tier.valueOf(price.getTier().name()),
-                    price.getStoragePricePerGbMonth(), price.getRetrievalPricePerGb(), price.getRequestPricePer1000()));
+                    price.getStoragePricePerGbMonth(), price.getRetrievalPricePerGb(), price.getRequestPricePer1000(),
+                    price.getPutPricePer1000(), price.getMinimumStorageDays(), price.getMinimumBillableBytes(),
+                    price.getMonitoringPricePerObjectMonth()));
         }
         return new SiteOffer(site.getName(), site.getProvider().name(), site.getRegion(), site.getP95LatencyMs(),
                 site.getEgressPricePerGb(), site.getEncrypted(), site.getUp(), site.getCapacityBytes(), classes);

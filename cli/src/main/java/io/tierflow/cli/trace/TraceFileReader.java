@@ -13,7 +13,7 @@ import java.util.function.BooleanSupplier;
  * Reads trace files through a format into the importer, with a progress bar on stderr, and stops between two lines
  * when asked to (Ctrl-C), so what was read so far can still be flushed and reported.
  */
-final class TraceFileReader {
+public final class TraceFileReader {
     private TraceFileReader() {
     }
 
@@ -23,12 +23,18 @@ final class TraceFileReader {
      */
     static void read(TraceFormat format, List<Path> files, TraceImporter importer, PrintWriter err,
             BooleanSupplier stopRequested) throws IOException {
+        read(format, files, importer, err, stopRequested, "tierflow import-trace:");
+    }
+
+    /** As {@link #read(TraceFormat, List, TraceImporter, PrintWriter, BooleanSupplier)}, the bar labelled {@code label}. */
+    public static void read(TraceFormat format, List<Path> files, TraceImporter importer, PrintWriter err,
+            BooleanSupplier stopRequested, String label) throws IOException {
         long total = 0;
         for (Path file : files) {
             total += Files.size(file);
         }
         AtomicLong read = new AtomicLong();
-        ProgressBar bar = new ProgressBar(err, "tierflow import-trace:", total, 500_000_000L, System.nanoTime());
+        ProgressBar bar = new ProgressBar(err, label, total, 500_000_000L, System.nanoTime());
         TraceSink sink = new TraceSink() {
             private long seen;
 

@@ -12,9 +12,9 @@ import picocli.CommandLine.TypeConversionException;
  * and the {@link TraceFormat} they make with the --format chosen. A picocli mixin of {@link ImportTraceCommand}, so
  * the options stay where they were in its help.
  */
-final class TraceFormatOptions {
+public final class TraceFormatOptions {
     /** The formats, by the names --format takes. */
-    enum Format { S3_LOG, LIBCACHESIM_CSV, ORACLE_GENERAL, OBJECT_STORE, CSV }
+    public enum Format { S3_LOG, LIBCACHESIM_CSV, ORACLE_GENERAL, OBJECT_STORE, CSV }
 
     @Option(names = "--time-col", paramLabel = "N", description = "libcachesim-csv: time column (default: 2).")
     int timeCol = 2;
@@ -50,7 +50,7 @@ final class TraceFormatOptions {
      *
      * @throws ParameterException (a usage error of {@code commandLine}) for options that do not fit the format
      */
-    TraceFormat traceFormat(Format format, CommandLine commandLine) {
+    public TraceFormat traceFormat(Format format, CommandLine commandLine) {
         double unit = switch (timeUnit) {
             case "s" -> 1;
             case "ms" -> 1e-3;
@@ -82,7 +82,7 @@ final class TraceFormatOptions {
     }
 
     /** Accepts the format names as written in the help: {@code s3-log}, {@code libcachesim-csv}, ... */
-    static final class FormatConverter implements ITypeConverter<Format> {
+    public static final class FormatConverter implements ITypeConverter<Format> {
         @Override
         public Format convert(String value) {
             try {

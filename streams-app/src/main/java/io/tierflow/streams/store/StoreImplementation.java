@@ -6,6 +6,7 @@ import java.util.function.UnaryOperator;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -77,6 +78,33 @@ public enum StoreImplementation {
             return (QueryableStoreType<ReadOnlyKeyValueStore<?, ?>>) (QueryableStoreType<?>)
                     QueryableStoreTypes.keyValueStore();
         }
+    },
+    /**
+     * Public API only, state in memory and not logged: for a topology run inside Kafka's TopologyTestDriver
+     * ({@code tierflow whatif}), which commits after every record; a persistent store then flushes RocksDB to a new
+     * file per record and per clock tick. Never for a live node: nothing of it survives a restart.
+     */
+    IN_MEMORY("in-memory") {
+        @Override
+        public <V> StoreBuilder<?> builder(String name, Serde<V> valueSerde, UnaryOperator<V> copy, int maxHeld) {
+            return Stores.keyValueStoreBuilder(keyValueSupplier(name), Serdes.String(), valueSerde)
+                    .withLoggingDisabled();
+        }
+
+        @Override
+        public KeyValueBytesStoreSupplier keyValueSupplier(String name) {
+            return Stores.inMemoryKeyValueStore(name);
+        }
+
+        @Override
+        public <V> UpdatableStore<V> open(StateStore store) {
+            return STOCK.open(store);
+        }
+
+        @Override
+        public QueryableStoreType<ReadOnlyKeyValueStore<?, ?>> partitionQuery() {
+            return STOCK.partitionQuery();
+        }
     };
 
     private final String configValue;
@@ -92,6 +120,14 @@ public enum StoreImplementation {
      * @param maxHeld values held as objects per generation (write-behind only, see {@link WriteBehindStore})
      */
     public abstract <V> StoreBuilder<?> builder(String name, Serde<V> valueSerde, UnaryOperator<V> copy, int maxHeld);
+
+    /**
+     * Where the topology's other key-value stores (the dataset record, alerts) keep their bytes: persistent (RocksDB)
+     * for the implementations a live node runs.
+     */
+    public KeyValueBytesStoreSupplier keyValueSupplier(String name) {
+        return Stores.persistentKeyValueStore(name);
+    }
 
     /** The store a processor got from {@code context.getStateStore}, built by {@link #builder}, to update values in. */
     public abstract <V> UpdatableStore<V> open(StateStore store);

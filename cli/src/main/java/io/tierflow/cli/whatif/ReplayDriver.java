@@ -1,0 +1,104 @@
+package io.tierflow.cli.whatif;
+
+import io.tierflow.schemas.AccessEvent;
+import io.tierflow.schemas.Alert;
+import io.tierflow.schemas.Dataset;
+import io.tierflow.schemas.DeadLetter;
+import io.tierflow.schemas.MigrationCommand;
+import io.tierflow.schemas.MigrationStatus;
+import io.tierflow.schemas.Placement;
+import io.tierflow.schemas.Site;
+import io.tierflow.serde.InMemorySchemaRegistry;
+import io.tierflow.streams.SingleTaskReplayConfig;
+import io.tierflow.streams.TieringTopology;
+import io.tierflow.streams.codec.TieringCodecs;
+import io.tierflow.topics.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/**
+ * The tiering topology, built by {@link TieringTopology#build} as the app builds it, inside Kafka's
+ * TopologyTestDriver: one task, no broker, a wall clock the replay moves, serdes on a schema registry held in memory
+ * ({@code mock://}). It has no way to reach live topics, stores or objects.
+ */
+final class ReplayDriver implements AutoCloseable {
+    final String registryUrl = InMemorySchemaRegistry.URL_PREFIX + "whatif-" + UUID.randomUUID();
+    final TopologyTestDriver driver;
+    final TestInputTopic<String, AccessEvent> accessEvents;
+    final TestInputTopic<String, Dataset> datasets;
+    final TestInputTopic<String, MigrationStatus> statuses;
+    final TestOutputTopic<String, MigrationCommand> commands;
+    final TestOutputTopic<String, Placement> placements;
+    final TestOutputTopic<String, Alert> alerts;
+    final TestOutputTopic<byte[], DeadLetter> deadLetters;
+    /** Commands issued and not yet answered, by id: what a completed step did. */
+    final Map<String, MigrationCommand> issued = new HashMap<>();
+    private final WhatIfSetup setup;
+    private final Topics topics;
+    private final Path stateDir;
+
+    ReplayDriver(WhatIfSetup setup, Instant wallClock) {
+        this.setup = setup;
+        topics = Topics.using(SingleTaskReplayConfig.serdeConfig(registryUrl), TieringCodecs.ALL);
+        try {
+            Files.createDirectories(setup.stateDir());
+            stateDir = Files.createTempDirectory(setup.stateDir(), "replay-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the replay's state directory under " + setup.stateDir(), e);
+        }
+        driver = new TopologyTestDriver(TieringTopology.build(topics, setup.settings()),
+                SingleTaskReplayConfig.of("tierflow-whatif-" + UUID.randomUUID(), stateDir.toString(), registryUrl),
+                wallClock);
+        accessEvents = input(Topics.ACCESS_EVENTS, topics.accessEvents.valueSerde());
+        datasets = input(Topics.DATASETS, topics.datasets.valueSerde());
+        statuses = input(Topics.MIGRATION_STATUS, topics.migrationStatus.valueSerde());
+        commands = driver.createOutputTopic(Topics.MIGRATION_COMMANDS, Serdes.String().deserializer(),
+                topics.migrationCommands.valueSerde().deserializer());
+        placements = driver.createOutputTopic(Topics.PLACEMENTS, Serdes.String().deserializer(),
+                topics.placements.valueSerde().deserializer());
+        alerts = driver.createOutputTopic(Topics.ALERTS, Serdes.String().deserializer(),
+                topics.alerts.valueSerde().deserializer());
+        deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, Serdes.ByteArray().deserializer(),
+                topics.deadLetters.valueSerde().deserializer());
+    }
+
+    private <V> TestInputTopic<String, V> input(String topic, org.apache.kafka.common.serialization.Serde<V> serde) {
+        return driver.createInputTopic(topic, Serdes.String().serializer(), serde.serializer());
+    }
+
+    /** The sites, the policy under test as {@code default} and the model as {@code current}, stamped {@code at}. */
+    void publishCatalogue(Instant at) {
+        TestInputTopic<String, Site> sites = input(Topics.SITES, topics.sites.valueSerde());
+        for (Site site : setup.sites().values()) {
+            sites.pipeInput(site.getName(), site, at);
+        }
+        input(Topics.POLICIES, topics.policies.valueSerde()).pipeInput("default", setup.policy(), at);
+        if (setup.model() != null) {
+            input(Topics.MODELS, topics.models.valueSerde()).pipeInput("current", setup.model(), at);
+        }
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        deleteQuietly(stateDir);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a replay's scratch state: left behind if it cannot be removed, never worth failing the run for
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package io.tierflow.cli.whatif;
+
+import io.tierflow.cli.trace.ProgressBar;
+import io.tierflow.schemas.AccessEvent;
+import io.tierflow.schemas.Dataset;
+import io.tierflow.schemas.MigrationStatus;
+import io.tierflow.topics.Topics;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Recorded topics as replay inputs: the inventory and access-event topics (and, to replay a live run's migration
+ * outcomes, its statuses), every partition read by one plain consumer with no group (it commits nothing and joins
+ * nothing) from the start of the time range to the end offsets seen when the read began, and merged into one
+ * stream in timestamp order: a partition's next record is handed on only once every partition not yet at its end has
+ * one buffered, so the merge is exact whatever the broker returns first. Reads only; it never writes.
+ */
+final class TopicReplaySource implements ReplaySource {
+    /** Records buffered per partition before it is paused, so a fast partition cannot fill the heap. */
+    private static final int BUFFER_PER_PARTITION = 2_000;
+
+    private record Buffered(TopicPartition partition, ConsumerRecord<String, byte[]> record) {
+    }
+
+    private final String bootstrapServers;
+    private final Deserializer<Dataset> datasets;
+    private final Deserializer<AccessEvent> events;
+    private final Deserializer<MigrationStatus> statuses;
+    private long undecodable;
+    private final List<String> topicNames;
+    private final String datasetsTopic;
+    private final String statusTopic;
+    private final Instant from;
+    private final Instant to;
+    private final Duration timeout;
+    private final PrintWriter err;
+
+    /**
+     * @param statusTopic the live run's statuses to replay, or null to leave migrations to the simulated migrator
+     * @param from the first event time to read, or null for the topics' start
+     * @param to the last event time to read, or null for their end
+     */
+    TopicReplaySource(String bootstrapServers, Topics topics, String datasetsTopic, String eventsTopic,
+            String statusTopic, Instant from, Instant to, Duration timeout, PrintWriter err) {
+        this.bootstrapServers = bootstrapServers;
+        this.datasets = topics.datasets.valueSerde().deserializer();
+        this.events = topics.accessEvents.valueSerde().deserializer();
+        this.statuses = topics.migrationStatus.valueSerde().deserializer();
+        this.datasetsTopic = datasetsTopic;
+        this.statusTopic = statusTopic;
+        this.topicNames = statusTopic == null ? List.of(datasetsTopic, eventsTopic)
+                : List.of(datasetsTopic, eventsTopic, statusTopic);
+        this.from = from;
+        this.to = to;
+        this.timeout = timeout;
+        this.err = err;
+    }
+
+    /** Records that could not be read as their topic's type, skipped. */
+    long undecodable() {
+        return undecodable;
+    }
+
+    @Override
+    public String description() {
+        return "topics " + String.join(" + ", topicNames) + " at " + bootstrapServers;
+    }
+
+    @Override
+    public long replay(Consumer<ReplayInput> sink) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "tierflow-whatif");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : topicNames) {
+                var infos = consumer.partitionsFor(topic, timeout);
+                if (infos == null || infos.isEmpty()) {
+                    throw new WhatIfException("Kafka at " + bootstrapServers + " has no topic " + topic);
+                }
+                infos.forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+            }
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+            Map<TopicPartition, Long> start = startOffsets(consumer, partitions, end);
+            partitions.forEach(p -> consumer.seek(p, start.get(p)));
+            long total = partitions.stream().mapToLong(p -> end.get(p) - start.get(p)).sum();
+            return merge(consumer, partitions, end, total, sink);
+        }
+    }
+
+    private Map<TopicPartition, Long> startOffsets(KafkaConsumer<String, byte[]> consumer,
+            List<TopicPartition> partitions, Map<TopicPartition, Long> end) {
+        Map<TopicPartition, Long> start = new HashMap<>(consumer.beginningOffsets(partitions, timeout));
+        if (from != null) {
+            Map<TopicPartition, Long> at = new HashMap<>();
+            // The inventory is read from its start whatever the range: a dataset's record may be older than --from.
+            partitions.stream().filter(p -> !p.topic().equals(datasetsTopic))
+                    .forEach(p -> at.put(p, from.toEpochMilli()));
+            consumer.offsetsForTimes(at, timeout).forEach((p, found) -> {
+                if (found != null) {
+                    start.put(p, found.offset());
+                } else {
+                    start.put(p, end.get(p)); // nothing at or after --from: read none of it
+                }
+            });
+        }
+        return start;
+    }
+
+    private long merge(KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions,
+            Map<TopicPartition, Long> end, long total, Consumer<ReplayInput> sink) {
+        Map<TopicPartition, ArrayDeque<ConsumerRecord<String, byte[]>>> buffers = new HashMap<>();
+        Map<TopicPartition, Long> position = new HashMap<>();
+        for (TopicPartition p : partitions) {
+            buffers.put(p, new ArrayDeque<>());
+            position.put(p, consumer.position(p));
+        }
+        PriorityQueue<Buffered> heads = new PriorityQueue<>(Comparator
+                .comparingLong((Buffered b) -> b.record().timestamp())
+                .thenComparing(b -> !b.partition().topic().equals(datasetsTopic)) // inventory first at a tie
+                .thenComparing(b -> b.partition().toString()));
+        ProgressBar bar = new ProgressBar(err, "tierflow whatif:", total, 500_000_000L, System.nanoTime());
+        long read = 0;
+        long handed = 0;
+        while (true) {
+            // A partition with nothing buffered and records left must be fetched before anything can be handed on.
+            boolean starving = partitions.stream().anyMatch(p -> buffers.get(p).isEmpty()
+                    && position.get(p) < end.get(p));
+            if (starving) {
+                List<TopicPartition> full = partitions.stream()
+                        .filter(p -> buffers.get(p).size() >= BUFFER_PER_PARTITION).toList();
+                consumer.pause(full);
+                consumer.resume(partitions.stream().filter(p -> !full.contains(p)).toList());
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    TopicPartition p = new TopicPartition(record.topic(), record.partition());
+                    position.put(p, record.offset() + 1);
+                    if (record.offset() >= end.get(p)) {
+                        continue; // written after the read began: not part of this replay
+                    }
+                    read++;
+                    boolean wasEmpty = buffers.get(p).isEmpty();
+                    buffers.get(p).add(record);
+                    if (wasEmpty) {
+                        heads.add(new Buffered(p, record));
+                    }
+                }
+                for (TopicPartition p : partitions) {
+                    position.put(p, Math.max(position.get(p), consumer.position(p)));
+                }
+                bar.update(read, handed, System.nanoTime());
+                continue;
+            }
+            Buffered next = heads.poll();
+            if (next == null) {
+                break; // every partition at its end, every buffer empty
+            }
+            ArrayDeque<ConsumerRecord<String, byte[]>> buffer = buffers.get(next.partition());
+            buffer.poll();
+            if (!buffer.isEmpty()) {
+                heads.add(new Buffered(next.partition(), buffer.peek()));
+            }
+            ReplayInput input;
+            try {
+                input = decode(next.record());
+            } catch (SerializationException e) {
+                undecodable++; // the live topology dead-letters such a record too; the replay skips it
+                input = null;
+            }
+            if (input != null) {
+                sink.accept(input);
+                handed++;
+            }
+        }
+        bar.finish(read, handed, System.nanoTime());
+        return handed;
+    }
+
+    private ReplayInput decode(ConsumerRecord<String, byte[]> record) {
+        long time = record.timestamp();
+        if (to != null && time > to.toEpochMilli() && !record.topic().equals(datasetsTopic)) {
+            return null;
+        }
+        if (from != null && time < from.toEpochMilli() && !record.topic().equals(datasetsTopic)) {
+            return null;
+        }
+        if (record.topic().equals(datasetsTopic)) {
+            Dataset dataset = record.value() == null ? null : datasets.deserialize(record.topic(), record.value());
+            return new ReplayInput.Inventory(record.key(), dataset, time);
+        }
+        if (record.value() == null) {
+            return null;
+        }
+        if (record.topic().equals(statusTopic)) {
+            return new ReplayInput.Status(statuses.deserialize(record.topic(), record.value()), time);
+        }
+        return new ReplayInput.Access(events.deserialize(record.topic(), record.value()), time);
+    }
+}
