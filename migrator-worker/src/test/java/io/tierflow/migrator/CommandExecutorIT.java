@@ -51,7 +51,7 @@ class CommandExecutorIT {
     static void startStack() throws Exception {
         stack = LocalStack.start(LocalStackConfig.onFreePorts(dataDir));
         // The sites as the worker sees them: from the catalogue topic the stack published.
-        sites = new SiteStores(Map.of(), PART, PART);
+        sites = new SiteStores(Map.of(), PART, PART).trust(SiteTrust.pinned(stack.config().sitePlaces()));
         Topics topics = stack.topics();
         for (ConsumerRecord<String, Site> record : KafkaTestClients.consume(stack.bootstrapServers(), Topics.SITES,
                 topics.sites.keySerde().deserializer(), topics.sites.valueSerde().deserializer(), 4,
