@@ -389,6 +389,34 @@ class CommandExecutorIT {
         assertTrue(exists("aws", copy.getKey()), "the source is untouched");
     }
 
+    /**
+     * The same on a file:// site, where the version token is the MD5 the sidecar recorded: a corrupt file no longer
+     * hashes to it, yet it must go, or the next COPY takes it for a finished copy and every SWITCH fails again.
+     */
+    @Test
+    void shouldRemoveACorruptFileCopySoThatTheNextCopyWritesItAnew() throws Exception {
+        byte[] bytes = randomBytes(30_000);
+        MigrationCommand copy = copyCommand(seed("aws", "corrupt-file/" + UUID.randomUUID(), bytes), "aws",
+                "onprem", "STANDARD");
+        completed(executor.execute(copy, 1, status -> { }));
+        Path file = stack.onPremDirectory().resolve(copy.getKey());
+        java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(file);
+        byte[] rotten = bytes.clone();
+        rotten[4321] ^= 0x01;
+        Files.write(file, rotten); // bit rot: same size and time, so the sidecar still vouches for it
+        Files.setLastModifiedTime(file, modified);
+        MigrationCommand switchTo = MigrationCommand.newBuilder(copy).setAction(MigrationAction.SWITCH)
+                .setId(copy.getId() + "-switch").build();
+
+        Outcome failed = executor.execute(switchTo, 1, status -> { });
+
+        assertFailed(ErrorCode.CHECKSUM_MISMATCH, failed);
+        assertFalse(Files.exists(file), "the corrupt copy is removed: " + failed);
+        completed(executor.execute(copy, 1, status -> { }));
+        completed(executor.execute(switchTo, 1, status -> { }));
+        assertArrayEquals(bytes, Files.readAllBytes(file), "copied anew, and switched to");
+    }
+
     @Test
     void shouldSwitchToAGoodCopy() throws Exception {
         byte[] bytes = randomBytes(30_000);
