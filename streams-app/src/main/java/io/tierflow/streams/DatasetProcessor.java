@@ -29,13 +29,16 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     private final RegionNames regionNames = new RegionNames();
     private final DueScheduler due;
     private final DatasetInputsGate gate;
+    private final CatalogueChanges catalogueChanges;
     private ProcessorContext<String, TieringOutput> context;
     private DatasetRecords records;
     private AccessEvents accessEvents;
     private DatasetChanges changes;
 
-    DatasetProcessor(TieringSettings settings, AccessEventRules eventRules, TieringMetrics metrics) {
+    DatasetProcessor(TieringSettings settings, AccessEventRules eventRules, TieringMetrics metrics,
+            CatalogueChanges catalogueChanges) {
         this.settings = settings;
+        this.catalogueChanges = catalogueChanges;
         this.metrics = metrics;
         this.due = new DueScheduler(settings, metrics);
         this.gate = new DatasetInputsGate(eventRules, metrics);
@@ -47,13 +50,14 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         gate.init(context);
         Catalogue catalogue = new Catalogue(context.getStateStore(TieringTopology.POLICIES_STORE),
                 context.getStateStore(TieringTopology.MODELS_STORE),
-                context.getStateStore(TieringTopology.SITES_STORE));
+                context.getStateStore(TieringTopology.SITES_STORE), catalogueChanges);
         catalogue.refresh();
         CostLedgerWriter costs = new CostLedgerWriter(
                 updatableStore(context.getStateStore(TieringTopology.COST_LEDGER_STORE)), catalogue);
         records = new DatasetRecords(context.getStateStore(TieringTopology.DATASET_STATE_STORE),
                 updatableStore(context.getStateStore(TieringTopology.DATASET_ACTIVITY_STORE)), costs, due);
-        MigrationCommands commands = new MigrationCommands(context, catalogue, metrics, records.rebuild());
+        MigrationCommands commands = new MigrationCommands(context, catalogue, metrics, records.rebuild(),
+                !settings.eventTimeClock());
         alerts.start(context);
         DatasetEvaluation evaluation = new DatasetEvaluation(context, catalogue, costs, alerts, commands, due,
                 metrics);

@@ -131,6 +131,22 @@ class TieringTopologyTest {
     }
 
     @Test
+    void shouldNeverReuseASequenceWhenADatasetIsDeletedAndRegisteredAgain() {
+        MigrationCommand first = promoteToAws("ds");
+        fixture.datasets.pipeInput("ds", null, START.plusSeconds(900));
+        assertNull(fixture.state("ds"));
+        Instant later = START.plusSeconds(1000);
+
+        fixture.datasets.pipeInput("ds", TopologyFixture.dataset("ds", "azure", "GLACIER_IR", GB), later);
+        fixture.burst("ds", later.plusSeconds(60), 30, Duration.ofMinutes(5));
+
+        MigrationCommand again = fixture.commands.readValue();
+        assertEquals(first.getAction(), again.getAction());
+        assertTrue(again.getSequence() > first.getSequence(), "the new life's first command (" + again.getSequence()
+                + ") must be newer than the old life's (" + first.getSequence() + ") to the migrator");
+    }
+
+    @Test
     void shouldNotSwitchWhenTheCopysChecksumDoesNotMatchTheInventory() {
         MigrationCommand copy = promoteToAws("ds");
         fixture.statuses.pipeInput("ds", fixture.completed(copy, "00".repeat(32)), copy.getIssuedAt().plusSeconds(5));
@@ -546,6 +562,30 @@ class TieringTopologyTest {
 
         fixture.driver.advanceWallClockTime(Duration.ofMinutes(5));
         assertEquals(before + 2, evaluations(), "once: an unchanged catalogue makes nothing due");
+    }
+
+    /**
+     * The punctuator reads and checks the catalogue again only when a global store changed through its topic: a
+     * value put into the store behind the topic's back (which only a test can do) is not even looked at until then.
+     */
+    @Test
+    void shouldReadTheCatalogueAgainOnlyWhenAGlobalStoreChanged() {
+        fixture.datasets.pipeInput("z1", TopologyFixture.dataset("z1", "azure", "GLACIER_IR", GB), START);
+        fixture.driver.advanceWallClockTime(Duration.ofHours(3));
+        fixture.placements.readKeyValuesToList();
+        fixture.commands.readValuesToList();
+        Site down = Site.newBuilder(TopologyFixture.standardSites().get(1)).setUp(false).build();
+        fixture.driver.<String, Site>getKeyValueStore(TieringTopology.SITES_STORE).put("azure", down);
+
+        fixture.driver.advanceWallClockTime(Duration.ofMinutes(5));
+
+        assertTrue(fixture.placements.isEmpty(), "no store was written through its topic: nothing read again");
+        assertTrue(fixture.commands.isEmpty());
+
+        azureGoesDown();
+
+        assertEquals(List.of("z1"), fixture.placements.readKeyValuesToList().stream().map(kv -> kv.key).toList());
+        assertEquals("azure", fixture.commands.readValue().getSourceSite(), "moved off the site that is down");
     }
 
     @Test
