@@ -476,6 +476,32 @@ class CommandExecutorIT {
         assertTrue(sites.store("aws").orElseThrow().deletesConditionally(), "and the probe finds so");
     }
 
+    /**
+     * Deleting by version id is for buckets that keep versions. S3Proxy 4.1's filesystem store keeps none: it answers
+     * GetBucketVersioning and any versionId with 501, so the probe finds the sites unversioned (RETIREs go by If-Match),
+     * and a DELETE naming a version it cannot resolve deletes nothing rather than the current object.
+     */
+    @Test
+    void shouldFindTheLocalS3SitesUnversionedAndRefusingVersionIds() throws Exception {
+        byte[] bytes = randomBytes(1_500);
+        Seeded seeded = seed("aws", "versions/" + UUID.randomUUID(), bytes);
+        try (S3SiteStore aws = new S3SiteStore("aws", stack.site("aws").endpoint(), LocalStack.BUCKET,
+                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(stack.config().s3AccessKey(),
+                        stack.config().s3SecretKey()), PART, PART, 1, new PartMemory(PART));
+                S3Client s3 = stack.s3Client("aws")) {
+            assertFalse(aws.versioned());
+            assertTrue(aws.deletesConditionally(), "by If-Match, as the probe finds");
+
+            software.amazon.awssdk.services.s3.model.S3Exception refused = org.junit.jupiter.api.Assertions
+                    .assertThrows(software.amazon.awssdk.services.s3.model.S3Exception.class, () -> s3.deleteObject(
+                            b -> b.bucket(LocalStack.BUCKET).key(seeded.key()).versionId("3HL4kqtJlcpXroDTDmJ")));
+            assertEquals(501, refused.statusCode());
+            assertArrayEquals(bytes, read("aws", seeded.key()));
+            assertTrue(aws.deleteIfVersion(seeded.key(), null, seeded.etag()));
+            assertFalse(exists("aws", seeded.key()));
+        }
+    }
+
     @Test
     void shouldRefuseARetireThatNamesNoCopyToKeep() throws Exception {
         byte[] bytes = randomBytes(2_200);
