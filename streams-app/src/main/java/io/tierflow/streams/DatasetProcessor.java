@@ -27,6 +27,10 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     // Kept across restarts of the task (init runs again then): what they remember outlives the task's stores.
     private final DatasetAlerts alerts = new DatasetAlerts();
     private final RegionNames regionNames = new RegionNames();
+    /** Keys with events but no inventory entry a task holds the activity of (see UnregisteredActivity). */
+    static final int UNREGISTERED_KEYS = 1_000;
+    /** How long after its first event such a key's activity waits for its inventory entry. */
+    static final java.time.Duration UNREGISTERED_FOR = java.time.Duration.ofHours(1);
     private final DueScheduler due;
     private final DatasetInputsGate gate;
     private final CatalogueChanges catalogueChanges;
@@ -61,8 +65,11 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         alerts.start(context);
         DatasetEvaluation evaluation = new DatasetEvaluation(context, catalogue, costs, alerts, commands, due,
                 metrics);
-        accessEvents = new AccessEvents(records, evaluation, alerts, due, catalogue, regionNames, metrics);
-        changes = new DatasetChanges(context, records, evaluation, commands, due, costs, catalogue);
+        UnregisteredActivity unregistered = new UnregisteredActivity(UNREGISTERED_KEYS,
+                UNREGISTERED_FOR.toMillis(), metrics::unregisteredDropped);
+        accessEvents = new AccessEvents(records, unregistered, evaluation, alerts, due, catalogue, regionNames,
+                metrics);
+        changes = new DatasetChanges(context, records, unregistered, evaluation, commands, due, costs, catalogue);
         DuePunctuator punctuator = new DuePunctuator(settings, catalogue, records, evaluation, due, alerts, commands,
                 costs);
         // Wall-clock punctuation: it must fire on partitions that receive nothing (cold data gets no events).

@@ -287,6 +287,47 @@ class TieringTopologyTest {
     }
 
     @Test
+    void shouldHoldTheEventsOfAKeyWithoutAnInventoryEntryUntilItsEntryComes() {
+        Instant at = START.plusSeconds(5);
+        for (int i = 0; i < 3; i++) {
+            fixture.accessEvents.pipeInput("early", fixture.event("early", at.plusSeconds(i), "us-east"),
+                    at.plusSeconds(i));
+        }
+        fixture.accessEvents.pipeInput("ghost", fixture.event("ghost", at, "us-east"), at);
+        assertNull(fixture.activity("early"), "nothing stored, so nothing listed, for a key without an entry");
+        assertNull(fixture.activity("ghost"));
+
+        fixture.datasets.pipeInput("early", TopologyFixture.dataset("early", "aws", "STANDARD", GB),
+                at.plusSeconds(10));
+
+        assertEquals(3, fixture.activity("early").activity.totalEvents(), "the events read before it count");
+        assertNull(fixture.activity("ghost"));
+    }
+
+    @Test
+    void shouldDropTheOldestKeysWithoutAnInventoryEntryBeyondTheBound() {
+        Instant at = START.plusSeconds(5);
+        for (int i = 0; i <= DatasetProcessor.UNREGISTERED_KEYS; i++) {
+            String key = "unknown-" + i;
+            fixture.accessEvents.pipeInput(key, fixture.event(key, at, "us-east"), at);
+        }
+        assertEquals(1.0, meters.get("tierflow.unregistered.keys.dropped").counter().count());
+
+        String last = "unknown-" + DatasetProcessor.UNREGISTERED_KEYS;
+        for (String key : List.of("unknown-0", last)) {
+            fixture.datasets.pipeInput(key, TopologyFixture.dataset(key, "aws", "STANDARD", GB), at.plusSeconds(1));
+        }
+        assertEquals(0, fixture.activity("unknown-0").activity.totalEvents(), "the oldest was dropped");
+        assertEquals(1, fixture.activity(last).activity.totalEvents());
+
+        Instant later = at.plus(DatasetProcessor.UNREGISTERED_FOR).plusSeconds(60);
+        fixture.driver.advanceWallClockTime(DatasetProcessor.UNREGISTERED_FOR); // events are not taken from the future
+        fixture.accessEvents.pipeInput("late", fixture.event("late", later, "us-east"), later);
+        assertEquals(1.0 + (DatasetProcessor.UNREGISTERED_KEYS - 1),
+                meters.get("tierflow.unregistered.keys.dropped").counter().count(), "the rest expired");
+    }
+
+    @Test
     void shouldDeleteAllStateOnATombstone() {
         fixture.datasets.pipeInput("gone", TopologyFixture.dataset("gone", "aws", "STANDARD", GB), START);
         fixture.burst("gone", START.plusSeconds(10), 5, Duration.ofMinutes(1));
@@ -522,24 +563,25 @@ class TieringTopologyTest {
         }
         Instant at = START.plusSeconds(5);
         fixture.accessEvents.pipeInput("events-only", fixture.event("events-only", at, "us-east"), at);
+        fixture.driver.advanceWallClockTime(Duration.ofHours(3));
         fixture.placements.readKeyValuesToList();
-        azureMarkedDown(); // and the punctuator has not run since
+        fixture.commands.readValuesToList();
+        assertEquals(-1, fixture.state("x1").getDueAt(), "looked at: cold, so due again only when something changes");
+        long before = evaluations();
 
         fixture.control.pipeInput("*", reoptimize("*", List.of()), START.plusSeconds(20));
-        assertTrue(fixture.placements.isEmpty(), "made due, evaluated by the punctuator");
-        long now = START.plusSeconds(20).toEpochMilli();
-        assertEquals(now, fixture.state("x1").getDueAt());
-        assertEquals(now, fixture.state("x2").getDueAt());
-        assertEquals(2.0, scheduledDatasets(), "each moved in the index, not added twice");
-        assertNull(fixture.state("events-only"), "nothing to place without an inventory entry");
-        assertEquals(1, fixture.activity("events-only").activity.totalEvents());
+
+        assertEquals(before, evaluations(), "nothing evaluated while the request is processed");
+        assertEquals(-1, fixture.state("x1").getDueAt(), "and no record rewritten: only the due index is told");
+        assertEquals(-1, fixture.state("x2").getDueAt());
 
         fixture.driver.advanceWallClockTime(Duration.ofSeconds(10));
-        List<KeyValue<String, Placement>> decisions = fixture.placements.readKeyValuesToList();
-        assertEquals(List.of("x1", "x2"), decisions.stream().map(kv -> kv.key).sorted().toList());
-        decisions.forEach(kv -> assertNotEquals("azure", kv.value.getPrimarySite()));
-        assertEquals(2, fixture.commands.readValuesToList().size(), "each moved off the site that is down");
-        assertEquals(-1, fixture.state("x1").getDueAt(), "looked at: cold, so due again only when something changes");
+        assertEquals(before + 2, evaluations(), "the punctuator looks at each dataset once");
+        assertNull(fixture.state("events-only"), "nothing to place without an inventory entry");
+        assertNull(fixture.activity("events-only"), "its events are held in memory, not stored as a dataset's");
+
+        fixture.driver.advanceWallClockTime(Duration.ofMinutes(5));
+        assertEquals(before + 2, evaluations(), "once");
     }
 
     @Test

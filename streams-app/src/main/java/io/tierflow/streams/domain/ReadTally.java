@@ -107,6 +107,9 @@ public final class ReadTally {
         if (found >= 0) {
             return found;
         }
+        if (RegionSlots.foldsIntoOther(regionCount, region)) {
+            return indexOf(RegionSlots.OTHER);
+        }
         if (regionCount == regions.length) {
             regions = Arrays.copyOf(regions, regionCount * 2);
             reads = Arrays.copyOf(reads, regionCount * 2);
