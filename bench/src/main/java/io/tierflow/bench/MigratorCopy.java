@@ -95,6 +95,7 @@ final class MigratorCopy {
         config.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, stack.schemaRegistryUrl());
         config.put(MigratorSettings.CONCURRENCY, String.valueOf(settings.concurrency()));
         config.put(MigratorSettings.WORKER_ID, "bench");
+        config.putAll(MigratorSettings.pinning(stack.config().sitePlaces()));
         config.put(MigratorSettings.MAX_ATTEMPTS, "1"); // a failure must show, not hide in a retry
         settings.migratorSettings().forEach((k, v) -> config.put(k.startsWith(MigratorSettings.PREFIX) ? k
                 : MigratorSettings.PREFIX + k, v));

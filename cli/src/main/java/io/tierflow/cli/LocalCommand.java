@@ -5,6 +5,7 @@ import io.tierflow.api.StreamsNode;
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.LocalStackConfig;
 import io.tierflow.migrator.MetricsEndpoint;
+import io.tierflow.migrator.MigratorSettings;
 import io.tierflow.migrator.MigratorWorker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -158,6 +159,8 @@ final class LocalCommand implements Callable<Integer> {
         Properties migrator = new Properties();
         migrator.put("bootstrap.servers", stack.bootstrapServers());
         migrator.put("schema.registry.url", stack.schemaRegistryUrl());
+        // The worker signs requests only where its configuration pins a site: here, the sites this stack runs.
+        migrator.putAll(MigratorSettings.pinning(stack.config().sitePlaces()));
         Map<String, String> env = new HashMap<>(System.getenv());
         env.putIfAbsent("TIERFLOW_S3_ACCESS_KEY", stack.config().s3AccessKey());
         env.putIfAbsent("TIERFLOW_S3_SECRET_KEY", stack.config().s3SecretKey());

@@ -1,6 +1,8 @@
 package io.tierflow.cli;
 
 import io.tierflow.config.LayeredConfig;
+import io.tierflow.catalogue.SitePlace;
+import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.LocalStackConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -9,6 +11,7 @@ import io.tierflow.migrator.MigratorMetrics;
 import io.tierflow.migrator.MigratorSettings;
 import io.tierflow.migrator.MigratorWorker;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -78,6 +81,15 @@ final class MigratorCommand implements Callable<Integer> {
     @Option(names = "--worker-id", description = "Name written into every status (default: pid@host).")
     String workerId;
 
+    @Option(names = "--site", paramLabel = "NAME=ENDPOINT", description = "Pins a site, repeatable: requests to site "
+            + "NAME are signed only at ENDPOINT and --bucket, as `tierflow init --site` publishes it (setting "
+            + "tierflow.migrator.site.NAME.endpoint / .bucket). A site without a pin is refused. With no pin at all "
+            + "and the local stack's Kafka, the local stack's sites are pinned.")
+    Map<String, URI> sites = new LinkedHashMap<>();
+
+    @Option(names = "--bucket", description = "Bucket of every site pinned with --site (default: ${DEFAULT-VALUE}).")
+    String bucket = LocalStack.BUCKET;
+
     @Override
     public Integer call() throws Exception {
         LocalStackConfig local = LocalStackConfig.defaults();
@@ -96,13 +108,19 @@ final class MigratorCommand implements Callable<Integer> {
         flags.put(MigratorSettings.REQUIRE_ENCRYPTED, requireEncrypted);
         flags.put(MigratorSettings.WORKER_ID, workerId);
         flags.put(MigratorSettings.METRICS_PORT, metricsPort);
+        sites.forEach((name, endpoint) -> flags.putAll(
+                new SitePlace(endpoint.toString(), bucket).asConfig(MigratorSettings.SITE_PIN_PREFIX, name)));
         Properties config = LayeredConfig.resolve(defaults, configFile, System.getenv(), flags);
+        boolean localPins = pinLocalSitesIfUnpinned(config, local);
         MigratorSettings settings = MigratorSettings.from(config); // fail fast on bad settings, before connecting
 
         PrintWriter out = spec.commandLine().getOut();
         out.printf("tierflow migrator: worker %s on %s, registry %s, concurrency %d%n", settings.workerId(),
                 config.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG),
                 config.getProperty("schema.registry.url"), settings.concurrency());
+        if (localPins) {
+            out.printf("tierflow migrator: no site pinned, so the local stack's are: %s%n", local.sitePlaces());
+        }
         out.flush();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (AutoCloseable jvm = MigratorMetrics.bindJvmMeters(registry);
@@ -115,6 +133,24 @@ final class MigratorCommand implements Callable<Integer> {
             worker.start();
             return worker.awaitTermination();
         }
+    }
+
+    /**
+     * Pins the sites of the local stack {@code local} when {@code config} pins none and reaches that stack's Kafka:
+     * the command's defaults point at {@code tierflow local}, and that stack's sites are where its catalogue says.
+     * Against any other cluster nothing is pinned implicitly, so an unpinned site is refused.
+     *
+     * @return whether it pinned them
+     */
+    static boolean pinLocalSitesIfUnpinned(Properties config, LocalStackConfig local) {
+        boolean anyPin = config.stringPropertyNames().stream()
+                .anyMatch(key -> key.startsWith(MigratorSettings.SITE_PIN_PREFIX));
+        String localKafka = LocalStackConfig.HOST + ":" + local.kafkaPort();
+        if (anyPin || !localKafka.equals(config.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG))) {
+            return false;
+        }
+        config.putAll(MigratorSettings.pinning(local.sitePlaces()));
+        return true;
     }
 
     /** Reads sizes like {@code 67108864}, {@code 512KiB}, {@code 64MiB} or {@code 1GiB}. */

@@ -2,6 +2,7 @@ package io.tierflow.cli;
 
 import io.tierflow.api.ApiSettings;
 import io.tierflow.api.StreamsNode;
+import io.tierflow.catalogue.SitePlace;
 import io.tierflow.config.LayeredConfig;
 import io.tierflow.localstack.LocalStackConfig;
 import io.tierflow.streams.TieringApp;
@@ -30,7 +31,8 @@ final class StreamsCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Kafka Streams properties file (also "
-            + "tierflow.streams.stores: write-behind, the default, or stock).")
+            + "tierflow.streams.stores: write-behind, the default, or stock; tierflow.api.site.<name>.endpoint and .bucket: "
+            + "the only place PUT /sites/<name> may put that site).")
     Path configFile;
 
     @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (default: the local stack's).")
@@ -86,7 +88,8 @@ final class StreamsCommand implements Callable<Integer> {
         out.flush();
         String token = apiTokenFile != null ? Files.readString(apiTokenFile).strip() : System.getenv("TIERFLOW_API_TOKEN");
         ApiSettings api = new ApiSettings(apiBind, apiPort, advertisedHost, token == null || token.isBlank() ? null
-                : token, "api", ApiSettings.defaults().rebalanceWait());
+                : token, "api", ApiSettings.defaults().rebalanceWait(),
+                SitePlace.pins(config, ApiSettings.SITE_PIN_PREFIX));
         StreamsNode node = StreamsNode.start(config, TieringSettings.from(config).withEventTimeClock(eventTimeClock), api);
         out.printf("tierflow streams: API on http://%s:%d%s%n", apiBind, node.apiPort(),
                 api.token() == null ? " (writes refused: no token configured)" : "");

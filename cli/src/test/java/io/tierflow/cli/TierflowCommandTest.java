@@ -1,10 +1,16 @@
 package io.tierflow.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tierflow.catalogue.SitePlace;
+import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.migrator.MigratorSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Properties;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -41,6 +47,28 @@ class TierflowCommandTest {
                 .execute("local", "--site-port", "moon=1234");
         assertEquals(2, exit);
         assertTrue(err.toString().contains("unknown site 'moon'"), err.toString());
+    }
+
+    @Test
+    void shouldPinTheLocalStacksSitesOnlyForTheLocalStacksKafkaAndOnlyWhenNothingIsPinned() {
+        LocalStackConfig local = LocalStackConfig.onFreePorts(java.nio.file.Path.of("build-test-data"));
+        Properties config = new Properties();
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + local.kafkaPort());
+
+        assertTrue(MigratorCommand.pinLocalSitesIfUnpinned(config, local));
+        assertEquals(local.sitePlaces(), SitePlace.pins(config, MigratorSettings.SITE_PIN_PREFIX));
+        assertEquals(4, local.sitePlaces().size(), "aws, azure, gcp and onprem");
+
+        Properties remote = new Properties();
+        remote.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "kafka:9092");
+        assertFalse(MigratorCommand.pinLocalSitesIfUnpinned(remote, local), "another cluster's sites are its own");
+        assertEquals(java.util.Map.of(), SitePlace.pins(remote, MigratorSettings.SITE_PIN_PREFIX));
+
+        Properties pinned = new Properties();
+        pinned.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + local.kafkaPort());
+        pinned.putAll(new SitePlace("http://127.0.0.1:9", "b").asConfig(MigratorSettings.SITE_PIN_PREFIX, "aws"));
+        assertFalse(MigratorCommand.pinLocalSitesIfUnpinned(pinned, local), "the operator's pins are the whole set");
+        assertEquals(java.util.Set.of("aws"), SitePlace.pins(pinned, MigratorSettings.SITE_PIN_PREFIX).keySet());
     }
 
     @Test

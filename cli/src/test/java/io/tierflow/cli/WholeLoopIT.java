@@ -12,9 +12,11 @@ import io.tierflow.localstack.Eventually;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.migrator.MigratorSettings;
 import io.tierflow.migrator.MigratorWorker;
 import io.tierflow.migrator.SiteStore;
 import io.tierflow.migrator.SiteStores;
+import io.tierflow.migrator.SiteTrust;
 import io.tierflow.schemas.AccessEvent;
 import io.tierflow.schemas.AccessOp;
 import io.tierflow.schemas.Dataset;
@@ -85,11 +87,13 @@ class WholeLoopIT {
             Properties migratorConfig = new Properties();
             migratorConfig.put("bootstrap.servers", stack.bootstrapServers());
             migratorConfig.put("schema.registry.url", stack.schemaRegistryUrl());
+            migratorConfig.putAll(MigratorSettings.pinning(stack.config().sitePlaces()));
             int apiPort = freePort();
             try (StreamsNode node = StreamsNode.start(streamsConfig(stack), fastSettings(),
                     ApiSettings.defaults().withPort(apiPort).withToken("t"));
                     MigratorWorker migrator = new MigratorWorker(migratorConfig, env);
-                    SiteStores stores = new SiteStores(env, 64L << 20, 64L << 20)) {
+                    SiteStores stores = new SiteStores(env, 64L << 20, 64L << 20)
+                            .trust(SiteTrust.pinned(stack.config().sitePlaces()))) {
                 migrator.start();
                 sites.forEach(stores::update);
                 publish(stack, Topics.DATASETS, KEY, topics.datasets.valueSerde().serializer(), dataset);

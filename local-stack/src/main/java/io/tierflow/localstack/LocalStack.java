@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,12 +127,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** Every site, S3-compatible ones first, then on-prem. */
     public List<SiteEndpoint> sites() {
-        List<SiteEndpoint> sites = new ArrayList<>();
-        for (String name : LocalStackConfig.S3_SITES) {
-            sites.add(site(name));
-        }
-        sites.add(site(LocalStackConfig.ONPREM_SITE));
-        return sites;
+        return config.sites();
     }
 
     public SiteEndpoint site(String name) {

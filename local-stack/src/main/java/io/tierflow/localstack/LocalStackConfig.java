@@ -7,7 +7,10 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.tierflow.catalogue.SitePlace;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -98,6 +101,28 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, 
                     + "gcp and onprem");
         }
         return new SiteEndpoint(name, URI.create("http://" + HOST + ":" + port), LocalStack.BUCKET);
+    }
+
+    /** Every site, S3-compatible ones first, then on-prem. */
+    public List<SiteEndpoint> sites() {
+        List<SiteEndpoint> sites = new ArrayList<>();
+        for (String name : S3_SITES) {
+            sites.add(site(name));
+        }
+        sites.add(site(ONPREM_SITE));
+        return sites;
+    }
+
+    /**
+     * Where each site of a stack with this configuration is, exactly as the stack publishes it to {@code sites}: what
+     * a migrator for this stack pins.
+     */
+    public Map<String, SitePlace> sitePlaces() {
+        Map<String, SitePlace> places = new LinkedHashMap<>();
+        for (SiteEndpoint site : sites()) {
+            places.put(site.name(), new SitePlace(site.endpoint().toString(), site.bucket()));
+        }
+        return places;
     }
 
     /** Directory holding the on-prem site's objects. */

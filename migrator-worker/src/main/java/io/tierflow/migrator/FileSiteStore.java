@@ -41,12 +41,24 @@ public final class FileSiteStore implements SiteStore {
     static final String META_DIR = ".tierflow-meta";
     private static final int BUFFER = 1 << 16;
 
+    /** Makes {@code link} a second name of {@code existing}'s file; fails if {@code link} exists. */
+    interface Linker {
+        void link(Path link, Path existing) throws IOException;
+    }
+
     private final String name;
     private final Path root;
+    private final Linker linker;
 
     public FileSiteStore(String name, Path root) {
+        this(name, root, Files::createLink);
+    }
+
+    /** A store putting files back with {@code linker} (tests: a file system that refuses hard links). */
+    FileSiteStore(String name, Path root, Linker linker) {
         this.name = name;
         this.root = root.toAbsolutePath().normalize();
+        this.linker = linker;
     }
 
     @Override
@@ -187,6 +199,30 @@ public final class FileSiteStore implements SiteStore {
         if (!current.get().isVersion(expectedSha256, expectedVersionToken)) {
             return false;
         }
+        boolean bySha = expectedSha256 != null && !expectedSha256.isEmpty();
+        return deleteAside(key, bySha ? "SHA-256" : "MD5", bySha ? expectedSha256
+                : S3SiteStore.unquote(expectedVersionToken));
+    }
+
+    /**
+     * As {@link #deleteIfVersion}, but the bytes set aside must hash (SHA-256) to what was read: a corrupt file no
+     * longer hashes to the checksum or MD5 its sidecar records, so checking against those would put it back every time
+     * (and the next COPY would take it for a finished copy, and the next SWITCH find it corrupt again).
+     */
+    @Override
+    public boolean deleteCorrupt(String key, String versionToken, String readSha256) throws IOException {
+        Optional<ObjectInfo> current = head(key);
+        if (current.isEmpty()) {
+            return true;
+        }
+        if (!current.get().isVersion(null, versionToken)) {
+            return false;
+        }
+        return deleteAside(key, "SHA-256", readSha256);
+    }
+
+    /** Renames the key's file aside and unlinks it if its bytes hash to {@code expectedHex}, else puts it back. */
+    private boolean deleteAside(String key, String algorithm, String expectedHex) throws IOException {
         Path file = file(key);
         Path aside = file.resolveSibling("." + UUID.randomUUID() + ".tierflow-retiring");
         try {
@@ -194,16 +230,8 @@ public final class FileSiteStore implements SiteStore {
         } catch (NoSuchFileException e) {
             return true; // gone since the look
         }
-        if (!isExpectedVersion(aside, expectedSha256, expectedVersionToken)) {
-            try {
-                Files.createLink(file, aside); // fails, without replacing, if the key was written again meanwhile
-                Files.delete(aside);
-            } catch (FileAlreadyExistsException e) {
-                Path kept = file.resolveSibling("." + UUID.randomUUID() + ".tierflow-kept");
-                move(aside, kept);
-                log.warn("site {}: {} changed while it was being retired and was written again since; the version "
-                        + "set aside is kept at {}", name, InvalidKeyException.printable(key), kept);
-            }
+        if (!hashOf(aside, algorithm).equalsIgnoreCase(expectedHex)) {
+            putBack(key, file, aside);
             return false;
         }
         Files.delete(aside);
@@ -214,16 +242,42 @@ public final class FileSiteStore implements SiteStore {
         return true;
     }
 
-    private static boolean isExpectedVersion(Path file, String expectedSha256, String expectedVersionToken)
-            throws IOException {
-        boolean bySha = expectedSha256 != null && !expectedSha256.isEmpty();
-        MessageDigest digest = VerifyingInputStream.newDigest(bySha ? "SHA-256" : "MD5");
+    /**
+     * Puts bytes set aside back under the key. A hard link does it without replacing a file written there meanwhile;
+     * where the file system refuses one, a rename that refuses to replace does (it checks first, so a write landing in
+     * between is the only thing it could lose). Whatever fails, the bytes are never unlinked: they stay aside, logged.
+     */
+    private void putBack(String key, Path file, Path aside) throws IOException {
+        try {
+            try {
+                linker.link(file, aside);
+            } catch (FileAlreadyExistsException e) {
+                throw e;
+            } catch (IOException | UnsupportedOperationException e) {
+                log.warn("site {}: no hard link to put {} back ({}); renaming it back instead", name,
+                        InvalidKeyException.printable(key), e.toString());
+                Files.move(aside, file); // without REPLACE_EXISTING: refuses if the key was written again
+                return;
+            }
+        } catch (FileAlreadyExistsException e) {
+            Path kept = file.resolveSibling("." + UUID.randomUUID() + ".tierflow-kept");
+            move(aside, kept);
+            log.warn("site {}: {} changed while it was being retired and was written again since; the version "
+                    + "set aside is kept at {}", name, InvalidKeyException.printable(key), kept);
+        } catch (IOException e) {
+            log.error("site {}: {} could not be put back; its bytes are kept at {}", name,
+                    InvalidKeyException.printable(key), aside, e);
+            throw e;
+        }
+        Files.delete(aside); // back under the key by the link: the second name goes
+    }
+
+    private static String hashOf(Path file, String algorithm) throws IOException {
+        MessageDigest digest = VerifyingInputStream.newDigest(algorithm);
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
             in.transferTo(OutputStream.nullOutputStream());
         }
-        String actual = HexFormat.of().formatHex(digest.digest());
-        return bySha ? actual.equalsIgnoreCase(expectedSha256)
-                : actual.equals(S3SiteStore.unquote(expectedVersionToken));
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     /** A rename is atomic and the aside file is checked before it is unlinked: always conditional. */

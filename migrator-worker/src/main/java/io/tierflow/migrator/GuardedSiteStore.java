@@ -86,6 +86,15 @@ final class GuardedSiteStore implements SiteStore {
     }
 
     @Override
+    public boolean deleteCorrupt(String key, String versionToken, String readSha256) throws IOException {
+        try {
+            return guard(() -> store.deleteCorrupt(key, versionToken, readSha256));
+        } catch (MigrationFailure e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
     public boolean deletesConditionally() throws IOException {
         try {
             return guard(store::deletesConditionally);

@@ -1,8 +1,8 @@
 package io.tierflow.migrator;
 
+import io.tierflow.catalogue.SitePlace;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Properties;
@@ -50,6 +50,7 @@ public record MigratorSettings(String workerId, int concurrency, int maxPending,
     public static final String METRICS_PORT = PREFIX + "metrics-port";
     /** {@code tierflow.migrator.site.<name>.endpoint} and {@code .bucket}: where site {@code <name>} may be. */
     public static final String SITE_PIN_PREFIX = PREFIX + "site.";
+    /** Whether a site without a pin is refused (default true); false trusts it where this process first sees it. */
     public static final String REQUIRE_PINNED_SITES = PREFIX + "require-pinned-sites";
     /** Comma-separated sites (or {@code *}) where RETIRE may check and then delete without a store condition. */
     public static final String ACCEPT_UNCONDITIONAL_DELETE = PREFIX + "accept-unconditional-delete";
@@ -99,37 +100,21 @@ public record MigratorSettings(String workerId, int concurrency, int maxPending,
     }
 
     private static SiteTrust trust(Properties config) {
-        Map<String, String> endpoints = new HashMap<>();
-        Map<String, String> buckets = new HashMap<>();
-        for (String name : config.stringPropertyNames()) {
-            if (name.startsWith(SITE_PIN_PREFIX) && name.endsWith(".endpoint")) {
-                endpoints.put(name.substring(SITE_PIN_PREFIX.length(), name.length() - ".endpoint".length()),
-                        config.getProperty(name).trim());
-            } else if (name.startsWith(SITE_PIN_PREFIX) && name.endsWith(".bucket")) {
-                buckets.put(name.substring(SITE_PIN_PREFIX.length(), name.length() - ".bucket".length()),
-                        config.getProperty(name).trim());
-            }
-        }
-        Map<String, SiteTrust.Place> pins = new HashMap<>();
-        for (Map.Entry<String, String> endpoint : endpoints.entrySet()) {
-            String bucket = buckets.get(endpoint.getKey());
-            if (bucket == null) {
-                throw new IllegalArgumentException(SITE_PIN_PREFIX + endpoint.getKey() + ".endpoint is set without "
-                        + SITE_PIN_PREFIX + endpoint.getKey() + ".bucket: a pin names both");
-            }
-            pins.put(endpoint.getKey(), new SiteTrust.Place(endpoint.getValue(), bucket));
-        }
-        buckets.keySet().stream().filter(site -> !endpoints.containsKey(site)).findFirst().ifPresent(site -> {
-            throw new IllegalArgumentException(SITE_PIN_PREFIX + site + ".bucket is set without " + SITE_PIN_PREFIX
-                    + site + ".endpoint: a pin names both");
-        });
+        Map<String, SitePlace> pins = SitePlace.pins(config, SITE_PIN_PREFIX);
         Set<String> accept = new HashSet<>();
         for (String site : config.getProperty(ACCEPT_UNCONDITIONAL_DELETE, "").split(",")) {
             if (!site.isBlank()) {
                 accept.add(site.trim());
             }
         }
-        return new SiteTrust(pins, Boolean.parseBoolean(config.getProperty(REQUIRE_PINNED_SITES, "false")), accept);
+        return new SiteTrust(pins, Boolean.parseBoolean(config.getProperty(REQUIRE_PINNED_SITES, "true")), accept);
+    }
+
+    /** The config entries that pin each site at its place (what {@code tierflow local} gives its own worker). */
+    public static Map<String, String> pinning(Map<String, SitePlace> places) {
+        Map<String, String> config = new java.util.LinkedHashMap<>();
+        places.forEach((site, place) -> config.putAll(place.asConfig(SITE_PIN_PREFIX, site)));
+        return config;
     }
 
     /** host name and process id, e.g. {@code 4711@worker-3}. */

@@ -59,7 +59,7 @@ public final class MigratorWorker implements AutoCloseable {
     private final StatusWriter statuses;
     private final SequenceMemory sequences = new SequenceMemory(SEQUENCE_MEMORY);
     /** Replayed RETIREs per partition, run once the range they were read again from has been seen whole. */
-    private final Map<TopicPartition, List<CommandTask>> heldUntilReplayed = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, ReplayedRetires> heldUntilReplayed = new ConcurrentHashMap<>();
     private final MigratorMetrics metrics;
     private final List<KafkaClientMetrics> clientMetrics;
     private final ExecutorService pool;
@@ -216,9 +216,9 @@ public final class MigratorWorker implements AutoCloseable {
         progress.forEach((partition, partitionProgress) -> {
             if (partitionProgress.replaying() && consumer.position(partition) >= partitionProgress.replayEnd()) {
                 partitionProgress.replayDone();
-                List<CommandTask> held = heldUntilReplayed.remove(partition);
+                ReplayedRetires held = heldUntilReplayed.remove(partition);
                 if (held != null) {
-                    held.forEach(runner::enqueue);
+                    held.release().forEach(runner::enqueue);
                 }
             }
         });
@@ -234,12 +234,17 @@ public final class MigratorWorker implements AutoCloseable {
         sequences.seen(command.getKey(), command.getSequence());
         if (partitionProgress.isReplay(record.offset())) {
             // Handled before; read again only for the RETIREs an earlier owner had deferred. Every RETIRE of the
-            // range is taken (which were deferred is not recorded); running one again is harmless.
-            if (command.getAction() == MigrationAction.RETIRE) {
+            // range is taken (which were deferred is not recorded; running one again is harmless), at most one per
+            // dataset and a bounded number in all (ReplayedRetires); one superseded in the range is done with.
+            boolean retire = command.getAction() == MigrationAction.RETIRE;
+            if (retire) {
                 partitionProgress.deferred(record.offset());
-                heldUntilReplayed.computeIfAbsent(partition, p -> new ArrayList<>()).add(new CommandTask(command,
-                        partition, record.offset(), partitionProgress.epoch(), 1, false, true));
             }
+            ReplayedRetires.Taken taken = heldUntilReplayed.computeIfAbsent(partition,
+                    p -> new ReplayedRetires(settings.maxPending())).take(new CommandTask(command, partition,
+                    record.offset(), partitionProgress.epoch(), 1, false, true), retire);
+            taken.dropped().forEach(dropped -> partitionProgress.finished(dropped.offset()));
+            taken.release().forEach(runner::enqueue);
             return;
         }
         partitionProgress.accepted(record.offset());

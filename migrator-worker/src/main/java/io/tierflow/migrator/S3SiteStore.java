@@ -22,6 +22,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
@@ -50,6 +51,8 @@ public final class S3SiteStore implements SiteStore {
     private final S3MultipartUpload multipart;
     /** Whether the store honours If-Match on DELETE: asked once, on first need (null: not asked yet). */
     private volatile Boolean deletesConditionally;
+    /** Whether the bucket keeps versions (GetBucketVersioning says Enabled): asked once (null: not asked yet). */
+    private volatile Boolean versioned;
 
     public S3SiteStore(String name, URI endpoint, String bucket, AwsBasicCredentials credentials,
             long multipartThreshold, long partSize, int partsInFlight, PartMemory memory) {
@@ -81,10 +84,12 @@ public final class S3SiteStore implements SiteStore {
 
     @Override
     public Optional<ObjectInfo> head(String key) throws IOException {
+        return headResponse(key).map(S3SiteStore::info);
+    }
+
+    private Optional<HeadObjectResponse> headResponse(String key) {
         try {
-            HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
-            return Optional.of(new ObjectInfo(head.contentLength(), unquote(head.eTag()),
-                    head.metadata().get(SHA256_METADATA), head.storageClassAsString(), sequence(head.metadata())));
+            return Optional.of(s3.headObject(b -> b.bucket(bucket).key(key)));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
@@ -93,6 +98,11 @@ public final class S3SiteStore implements SiteStore {
             }
             throw e;
         }
+    }
+
+    private static ObjectInfo info(HeadObjectResponse head) {
+        return new ObjectInfo(head.contentLength(), unquote(head.eTag()), head.metadata().get(SHA256_METADATA),
+                head.storageClassAsString(), sequence(head.metadata()));
     }
 
     @Override
@@ -191,12 +201,26 @@ public final class S3SiteStore implements SiteStore {
     @Override
     public boolean deleteIfVersion(String key, String expectedSha256, String expectedVersionToken)
             throws IOException {
-        Optional<ObjectInfo> current = head(key);
-        if (current.isEmpty()) {
+        Optional<HeadObjectResponse> head = headResponse(key);
+        if (head.isEmpty()) {
             return true;
         }
+        Optional<ObjectInfo> current = head.map(S3SiteStore::info);
         if (!current.get().isVersion(expectedSha256, expectedVersionToken)) {
             return false;
+        }
+        String versionId = head.get().versionId();
+        if (versionId != null && !versionId.equals("null") && versioned()) {
+            // A versioned bucket deletes a version by its id: exactly the one just checked, while a version written
+            // since is another id and stays (no check-then-delete window, and no delete marker left billing bytes).
+            try {
+                s3.deleteObject(b -> b.bucket(bucket).key(key).versionId(versionId));
+            } catch (S3Exception e) {
+                if (e.statusCode() != 404) {
+                    throw e;
+                }
+            }
+            return true;
         }
         try {
             // Conditional on the version just checked, so a newer object written in between is kept where the store
@@ -224,6 +248,10 @@ public final class S3SiteStore implements SiteStore {
         if (known != null) {
             return known;
         }
+        if (versioned()) {
+            deletesConditionally = true; // by version id (see deleteIfVersion), whatever it does with If-Match
+            return true;
+        }
         String probe = ".tierflow-probe/" + UUID.randomUUID();
         s3.putObject(b -> b.bucket(bucket).key(probe).contentType("application/octet-stream"),
                 RequestBody.fromBytes(new byte[] {1}));
@@ -250,6 +278,32 @@ public final class S3SiteStore implements SiteStore {
         }
         deletesConditionally = honoured;
         return honoured;
+    }
+
+    /**
+     * Whether the bucket keeps versions, asked once: then a RETIRE deletes the version it checked by its id. A store
+     * that cannot say (S3Proxy 4.1 answers GetBucketVersioning with 501 and refuses any {@code versionId} with 501, so
+     * nothing is ever deleted by a version it ignores; a credential without the permission gets 403) or says
+     * Suspended or nothing counts as unversioned: deletes go by If-Match.
+     */
+    boolean versioned() {
+        Boolean known = versioned;
+        if (known != null) {
+            return known;
+        }
+        boolean enabled;
+        try {
+            enabled = s3.getBucketVersioning(b -> b.bucket(bucket)).status() == BucketVersioningStatus.ENABLED;
+        } catch (S3Exception e) {
+            if (e.statusCode() >= 500 && e.statusCode() != 501) {
+                throw e; // the store failed to answer: asked again next time
+            }
+            enabled = false;
+        }
+        log.info("site {}: bucket {} {}", name, bucket, enabled ? "keeps versions: RETIREs delete by version id"
+                : "keeps no versions: RETIREs delete with If-Match");
+        versioned = enabled;
+        return enabled;
     }
 
     @Override

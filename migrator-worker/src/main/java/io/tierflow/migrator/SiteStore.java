@@ -40,6 +40,16 @@ public interface SiteStore extends AutoCloseable {
     boolean deleteIfVersion(String key, String expectedSha256, String expectedVersionToken) throws IOException;
 
     /**
+     * Deletes an object found corrupt, only if it still is the object just read: version {@code versionToken}, with
+     * bytes that hash to {@code readSha256} (what was read, not the checksum the object claims, which is what
+     * {@link #deleteIfVersion} would check the bytes against). True when deleted or already gone. A store that tells
+     * versions apart by their token alone (S3: the ETag its DELETE is conditioned on) deletes by the token.
+     */
+    default boolean deleteCorrupt(String key, String versionToken, String readSha256) throws IOException {
+        return deleteIfVersion(key, null, versionToken);
+    }
+
+    /**
      * Whether {@link #deleteIfVersion} is conditional at the store itself (a delete that cannot remove another
      * version written after the check), as opposed to a check followed by a plain delete. May ask the store once.
      */

@@ -1,5 +1,7 @@
 package io.tierflow.migrator;
 
+import io.tierflow.catalogue.CatalogueRules;
+import io.tierflow.catalogue.SitePlace;
 import io.tierflow.schemas.Site;
 import java.net.URI;
 import java.nio.file.Path;
@@ -38,8 +40,8 @@ public final class SiteStores implements AutoCloseable {
     private final Duration breakerOpen;
     private final Clock clock;
     private volatile BiConsumer<String, CircuitBreaker> breakerListener = (name, breaker) -> { };
-    private final Map<String, SiteTrust.Place> firstSeen = new ConcurrentHashMap<>();
-    private volatile SiteTrust trust = SiteTrust.firstSeen();
+    private final Map<String, SitePlace> firstSeen = new ConcurrentHashMap<>();
+    private volatile SiteTrust trust = SiteTrust.pinned(Map.of()); // nothing is trusted until configured
 
     /** Stores with breakers that open after 3 consecutive failures, for 30 seconds. */
     public SiteStores(Map<String, String> environment, long multipartThreshold, long partSize) {
@@ -123,14 +125,14 @@ public final class SiteStores implements AutoCloseable {
             old = entries.remove(name); // where it was first seen is kept: a tombstone does not reset the trust
         } else {
             old = entries.get(name);
-            Optional<String> refusal = name.equals(site.getName()) ? trust.refusal(site, firstSeen.get(name))
-                    : Optional.of("the sites record keyed " + name + " names site " + site.getName());
+            Optional<String> refusal = CatalogueRules.siteKeyProblem(name, site)
+                    .or(() -> trust.refusal(site, firstSeen.get(name)));
             if (refusal.isPresent()) {
                 log.error("site {} refused: {}; no request is sent to it until its entry agrees", name,
                         refusal.get());
                 entries.put(name, new Entry(site, null, refusal.get()));
             } else {
-                firstSeen.putIfAbsent(name, SiteTrust.Place.of(site));
+                firstSeen.putIfAbsent(name, SitePlace.of(site));
                 if (old != null && old.store() != null && old.site().getEndpoint().equals(site.getEndpoint())
                         && old.site().getBucket().equals(site.getBucket())) {
                     entries.put(name, new Entry(site, old.store(), null)); // same place, new prices or flags

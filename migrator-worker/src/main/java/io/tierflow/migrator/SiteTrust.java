@@ -1,5 +1,6 @@
 package io.tierflow.migrator;
 
+import io.tierflow.catalogue.SitePlace;
 import io.tierflow.schemas.Site;
 import java.util.Map;
 import java.util.Optional;
@@ -8,32 +9,26 @@ import java.util.Set;
 /**
  * Which catalogue entries the worker may act on. The {@code sites} topic is readable and writable by more parties
  * than the worker's operator, so it never decides where signed requests go: a site's endpoint and bucket are those
- * pinned in the worker's configuration ({@code tierflow.migrator.site.<name>.endpoint} / {@code .bucket}); a site
- * without a pin is trusted at the place it was first seen by this process, unless pins are required. An entry that
- * points elsewhere is refused, and the site is unusable (commands to it fail {@code untrusted_site}) until the entry
- * agrees again or the operator pins the new place.
+ * pinned in the worker's configuration ({@code tierflow.migrator.site.<name>.endpoint} / {@code .bucket}), and by
+ * default a site without a pin is refused. Only an operator who sets {@code require-pinned-sites=false} lets the worker
+ * trust an unpinned site at the place this process first saw it (a record that arrived before the operator looked
+ * could have put it anywhere). An entry that points elsewhere is refused, and the site is unusable (commands to it fail
+ * {@code untrusted_site}) until the entry agrees again or the operator pins the new place.
  *
  * @param pins endpoint and bucket per site name, from the operator's configuration
- * @param requirePinned refuse every site that has no pin
+ * @param requirePinned refuse every site that has no pin (the default)
  * @param acceptUnconditionalDelete sites (or {@code *}) where the operator accepts RETIREs on a store that cannot
  *        delete conditionally (a check followed by a plain delete: a version written in between would be lost)
  */
-public record SiteTrust(Map<String, Place> pins, boolean requirePinned, Set<String> acceptUnconditionalDelete) {
-    /** Where a site's objects are: endpoint URI and bucket, exactly as in a {@code sites} record. */
-    public record Place(String endpoint, String bucket) {
-        static Place of(Site site) {
-            return new Place(site.getEndpoint(), site.getBucket());
-        }
-
-        @Override
-        public String toString() {
-            return endpoint + " bucket " + bucket;
-        }
-    }
-
+public record SiteTrust(Map<String, SitePlace> pins, boolean requirePinned, Set<String> acceptUnconditionalDelete) {
     public SiteTrust {
         pins = Map.copyOf(pins);
         acceptUnconditionalDelete = Set.copyOf(acceptUnconditionalDelete);
+    }
+
+    /** Only the pinned sites, each at its pin; no unconditional deletes. */
+    public static SiteTrust pinned(Map<String, SitePlace> pins) {
+        return new SiteTrust(pins, true, Set.of());
     }
 
     /** No pins: every site is trusted where this process first saw it; no unconditional deletes. */
@@ -51,21 +46,25 @@ public record SiteTrust(Map<String, Place> pins, boolean requirePinned, Set<Stri
      *
      * @param firstSeen where this process first trusted the site, or null
      */
-    public Optional<String> refusal(Site site, Place firstSeen) {
-        Place place = Place.of(site);
-        Place pinned = pins.get(site.getName());
+    public Optional<String> refusal(Site site, SitePlace firstSeen) {
+        SitePlace place = SitePlace.of(site);
+        SitePlace pinned = pins.get(site.getName());
+        String pinKeys = MigratorSettings.SITE_PIN_PREFIX + site.getName() + ".endpoint / .bucket";
         if (pinned != null) {
             return pinned.equals(place) ? Optional.empty() : Optional.of("the sites record of " + site.getName()
-                    + " points at " + place + " but this worker's configuration pins it at " + pinned);
+                    + " points at " + place + " but this worker's configuration pins it at " + pinned + " ("
+                    + pinKeys + ")");
         }
         if (requirePinned) {
-            return Optional.of("site " + site.getName() + " is not pinned in this worker's configuration "
-                    + "(tierflow.migrator.site." + site.getName() + ".endpoint / .bucket) and pins are required");
+            return Optional.of("site " + site.getName() + " is not pinned in this worker's configuration, and "
+                    + MigratorSettings.REQUIRE_PINNED_SITES + " is true (the default): its sites record puts it at "
+                    + place + "; if that is where it is, pin it there (" + pinKeys + ", or the --site option of "
+                    + "tierflow migrator)");
         }
         if (firstSeen != null && !firstSeen.equals(place)) {
             return Optional.of("the sites record of " + site.getName() + " moved it from " + firstSeen + " to "
-                    + place + "; a site's endpoint or bucket changes only by the operator pinning it "
-                    + "(tierflow.migrator.site." + site.getName() + ".endpoint / .bucket)");
+                    + place + "; a site's endpoint or bucket changes only by the operator pinning it (" + pinKeys
+                    + ")");
         }
         return Optional.empty();
     }

@@ -6,6 +6,9 @@ import io.tierflow.schemas.MigrationStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.function.Consumer;
 
 /**
@@ -53,17 +56,22 @@ final class Switchover {
                     + destination.name() + " is another version than the one to switch to; it is left alone");
         }
         progress.accept(executor.status(command, MigrationPhase.SWITCHING, attempt, 0));
-        try (in; InputStream verifying = new VerifyingInputStream(in.bytes(), command.getSizeBytes(),
-                command.getExpectedSha256())) {
-            verifying.transferTo(OutputStream.nullOutputStream());
-        } catch (VerifyingInputStream.ChecksumMismatchException e) {
+        MessageDigest sha256 = VerifyingInputStream.newDigest("SHA-256");
+        long size;
+        try (in; InputStream hashing = new DigestInputStream(in.bytes(), sha256)) {
+            size = hashing.transferTo(OutputStream.nullOutputStream());
+        }
+        String read = HexFormat.of().formatHex(sha256.digest());
+        if (size != command.getSizeBytes() || !read.equalsIgnoreCase(command.getExpectedSha256())) {
             // It claims the expected checksum but its bytes differ: corrupt. Removed only by a delete that cannot
-            // take a version written since (the store's condition, or a file store's rename-aside).
-            boolean removed = retirement.canDeleteSafely(destination) && destination.deleteIfVersion(key, null,
-                    copy.versionToken());
+            // take a version written since (the store's condition, or a file store's rename-aside that finds the
+            // bytes just read), so the next COPY writes it anew instead of taking it for a finished copy.
+            boolean removed = retirement.canDeleteSafely(destination) && destination.deleteCorrupt(key,
+                    copy.versionToken(), read);
             throw new MigrationFailure(ErrorCode.CHECKSUM_MISMATCH, "the copy of " + key + " at site "
-                    + destination.name() + " is corrupt (" + e.getMessage() + "); "
-                    + (removed ? "it was removed" : "it was left for an operator"), e);
+                    + destination.name() + " is corrupt (" + size + " bytes hashing to " + read + ", expected "
+                    + command.getSizeBytes() + " bytes hashing to " + command.getExpectedSha256() + "); "
+                    + (removed ? "it was removed" : "it was left for an operator"));
         }
         return executor.completed(command, attempt, copy);
     }

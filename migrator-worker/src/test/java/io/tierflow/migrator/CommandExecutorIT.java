@@ -51,7 +51,7 @@ class CommandExecutorIT {
     static void startStack() throws Exception {
         stack = LocalStack.start(LocalStackConfig.onFreePorts(dataDir));
         // The sites as the worker sees them: from the catalogue topic the stack published.
-        sites = new SiteStores(Map.of(), PART, PART);
+        sites = new SiteStores(Map.of(), PART, PART).trust(SiteTrust.pinned(stack.config().sitePlaces()));
         Topics topics = stack.topics();
         for (ConsumerRecord<String, Site> record : KafkaTestClients.consume(stack.bootstrapServers(), Topics.SITES,
                 topics.sites.keySerde().deserializer(), topics.sites.valueSerde().deserializer(), 4,
@@ -389,6 +389,34 @@ class CommandExecutorIT {
         assertTrue(exists("aws", copy.getKey()), "the source is untouched");
     }
 
+    /**
+     * The same on a file:// site, where the version token is the MD5 the sidecar recorded: a corrupt file no longer
+     * hashes to it, yet it must go, or the next COPY takes it for a finished copy and every SWITCH fails again.
+     */
+    @Test
+    void shouldRemoveACorruptFileCopySoThatTheNextCopyWritesItAnew() throws Exception {
+        byte[] bytes = randomBytes(30_000);
+        MigrationCommand copy = copyCommand(seed("aws", "corrupt-file/" + UUID.randomUUID(), bytes), "aws",
+                "onprem", "STANDARD");
+        completed(executor.execute(copy, 1, status -> { }));
+        Path file = stack.onPremDirectory().resolve(copy.getKey());
+        java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(file);
+        byte[] rotten = bytes.clone();
+        rotten[4321] ^= 0x01;
+        Files.write(file, rotten); // bit rot: same size and time, so the sidecar still vouches for it
+        Files.setLastModifiedTime(file, modified);
+        MigrationCommand switchTo = MigrationCommand.newBuilder(copy).setAction(MigrationAction.SWITCH)
+                .setId(copy.getId() + "-switch").build();
+
+        Outcome failed = executor.execute(switchTo, 1, status -> { });
+
+        assertFailed(ErrorCode.CHECKSUM_MISMATCH, failed);
+        assertFalse(Files.exists(file), "the corrupt copy is removed: " + failed);
+        completed(executor.execute(copy, 1, status -> { }));
+        completed(executor.execute(switchTo, 1, status -> { }));
+        assertArrayEquals(bytes, Files.readAllBytes(file), "copied anew, and switched to");
+    }
+
     @Test
     void shouldSwitchToAGoodCopy() throws Exception {
         byte[] bytes = randomBytes(30_000);
@@ -446,6 +474,32 @@ class CommandExecutorIT {
         }
         assertArrayEquals(bytes, read("aws", seeded.key()), "a DELETE whose condition fails deletes nothing");
         assertTrue(sites.store("aws").orElseThrow().deletesConditionally(), "and the probe finds so");
+    }
+
+    /**
+     * Deleting by version id is for buckets that keep versions. S3Proxy 4.1's filesystem store keeps none: it answers
+     * GetBucketVersioning and any versionId with 501, so the probe finds the sites unversioned (RETIREs go by If-Match),
+     * and a DELETE naming a version it cannot resolve deletes nothing rather than the current object.
+     */
+    @Test
+    void shouldFindTheLocalS3SitesUnversionedAndRefusingVersionIds() throws Exception {
+        byte[] bytes = randomBytes(1_500);
+        Seeded seeded = seed("aws", "versions/" + UUID.randomUUID(), bytes);
+        try (S3SiteStore aws = new S3SiteStore("aws", stack.site("aws").endpoint(), LocalStack.BUCKET,
+                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(stack.config().s3AccessKey(),
+                        stack.config().s3SecretKey()), PART, PART, 1, new PartMemory(PART));
+                S3Client s3 = stack.s3Client("aws")) {
+            assertFalse(aws.versioned());
+            assertTrue(aws.deletesConditionally(), "by If-Match, as the probe finds");
+
+            software.amazon.awssdk.services.s3.model.S3Exception refused = org.junit.jupiter.api.Assertions
+                    .assertThrows(software.amazon.awssdk.services.s3.model.S3Exception.class, () -> s3.deleteObject(
+                            b -> b.bucket(LocalStack.BUCKET).key(seeded.key()).versionId("3HL4kqtJlcpXroDTDmJ")));
+            assertEquals(501, refused.statusCode());
+            assertArrayEquals(bytes, read("aws", seeded.key()));
+            assertTrue(aws.deleteIfVersion(seeded.key(), null, seeded.etag()));
+            assertFalse(exists("aws", seeded.key()));
+        }
     }
 
     @Test

@@ -83,6 +83,55 @@ class FileSiteStoreTest {
         assertTrue(store().deleteIfVersion(KEY, sha256(BYTES), null), "already gone counts as done");
     }
 
+    /** Bits flipped in place (bit rot): the sidecar still describes the file, the bytes no longer match it. */
+    @Test
+    void shouldDeleteACorruptFileOnlyWhileItHoldsTheBytesThatWereRead() throws Exception {
+        store().put(KEY, new ByteArrayInputStream(BYTES), BYTES.length,
+                new WriteOptions(null, sha256(BYTES), false, null), done -> { });
+        Path file = root.resolve(KEY);
+        byte[] rotten = rot(file);
+        ObjectInfo seen = store().head(KEY).orElseThrow();
+        assertEquals(sha256(BYTES), seen.sha256(), "it still claims the checksum it was written with");
+
+        assertFalse(store().deleteIfVersion(KEY, null, seen.versionToken()),
+                "its bytes are not the version its token names: a version check cannot remove it");
+        assertFalse(store().deleteCorrupt(KEY, seen.versionToken(), sha256(BYTES)), "not the bytes that were read");
+        assertArrayEquals(rotten, Files.readAllBytes(file), "put back both times");
+
+        assertTrue(store().deleteCorrupt(KEY, seen.versionToken(), sha256(rotten)));
+        assertTrue(store().head(KEY).isEmpty());
+    }
+
+    @Test
+    void shouldPutTheOriginalBackWhereTheFileSystemRefusesHardLinks() throws Exception {
+        FileSiteStore noLinks = new FileSiteStore("onprem", root, (link, existing) -> {
+            throw new java.nio.file.FileSystemException(link.toString(), existing.toString(),
+                    "Operation not permitted");
+        });
+        noLinks.put(KEY, new ByteArrayInputStream(BYTES), BYTES.length,
+                new WriteOptions(null, sha256(BYTES), false, null), done -> { });
+        Path file = root.resolve(KEY);
+        byte[] rotten = rot(file);
+
+        assertFalse(noLinks.deleteIfVersion(KEY, sha256(BYTES), null), "the bytes aside are not the version");
+
+        assertArrayEquals(rotten, Files.readAllBytes(file), "the original is back under its key");
+        assertEquals(sha256(BYTES), noLinks.head(KEY).orElseThrow().sha256(), "with its sidecar");
+        try (Stream<Path> files = Files.list(file.getParent())) {
+            assertEquals(java.util.List.of(file), files.toList(), "nothing left aside");
+        }
+    }
+
+    /** Flips a bit of the file in place, keeping its size and modification time, and returns its bytes now. */
+    private static byte[] rot(Path file) throws java.io.IOException {
+        java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(file);
+        byte[] rotten = Files.readAllBytes(file);
+        rotten[3] ^= 0x20;
+        Files.write(file, rotten);
+        Files.setLastModifiedTime(file, modified);
+        return rotten;
+    }
+
     @Test
     void shouldRefuseKeysOutsideTheSite() {
         assertThrows(InvalidKeyException.class, () -> store().head("../escape"));

@@ -77,6 +77,7 @@ class MigratorWorkerIT {
             config.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, stack.schemaRegistryUrl());
             config.put(MigratorSettings.CONCURRENCY, "2");
             config.put(MigratorSettings.WORKER_ID, "it-worker");
+            config.putAll(MigratorSettings.pinning(stack.config().sitePlaces()));
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             try (AutoCloseable jvm = MigratorMetrics.bindJvmMeters(registry);
                     MetricsEndpoint endpoint = MetricsEndpoint.start(registry, "127.0.0.1", 0);
@@ -285,6 +286,7 @@ class MigratorWorkerIT {
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
         config.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, stack.schemaRegistryUrl());
         config.put(MigratorSettings.WORKER_ID, workerId);
+        config.putAll(MigratorSettings.pinning(stack.config().sitePlaces()));
         return config;
     }
 

@@ -47,7 +47,7 @@ class NoLastCopyLostPropertyTest {
     private void runOnce(long seed) throws Exception {
         Random random = new Random(seed);
         Path runDir = Files.createDirectories(dir.resolve("run-" + seed));
-        sites = new SiteStores(Map.of(), 64L << 20, 64L << 20);
+        sites = new SiteStores(Map.of(), 64L << 20, 64L << 20).trust(SiteTrust.firstSeen());
         for (String name : SITES) {
             roots.put(name, Files.createDirectories(runDir.resolve(name)));
             sites.update(name, site(name, runDir));

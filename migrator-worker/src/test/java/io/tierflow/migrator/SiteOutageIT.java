@@ -57,7 +57,7 @@ class SiteOutageIT {
     void shouldBackOffADestinationThatDiesMidCopyAndFinishWhenItIsBack() throws Exception {
         LocalStack stack = CommandExecutorIT.stack;
         try (SiteStores sites = new SiteStores(Map.of(), 5L << 20, 5L << 20, 2, Duration.ofSeconds(1),
-                Clock.systemUTC())) {
+                Clock.systemUTC()).trust(SiteTrust.pinned(stack.config().sitePlaces()))) {
             Topics topics = stack.topics();
             for (ConsumerRecord<String, Site> record : KafkaTestClients.consume(stack.bootstrapServers(),
                     Topics.SITES, topics.sites.keySerde().deserializer(), topics.sites.valueSerde().deserializer(), 4,
@@ -128,6 +128,7 @@ class SiteOutageIT {
             config.put(MigratorSettings.MAX_ATTEMPTS, "50");
             config.put(MigratorSettings.BREAKER_FAILURES, "2");
             config.put(MigratorSettings.BREAKER_OPEN_MS, "1000");
+            config.putAll(MigratorSettings.pinning(stack.config().sitePlaces()));
             try (MigratorWorker worker = new MigratorWorker(config, Map.of())) {
                 worker.start();
                 List<MigrationStatus> waiting = statuses(stack, topics, copy, s -> "site_unavailable".equals(

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tierflow.catalogue.SitePlace;
 import io.tierflow.schemas.Provider;
 import io.tierflow.schemas.Site;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The catalogue's up/down flag reaches the breakers that gate the pool's commands. */
+/** The catalogue as the worker acts on it: up/down reaches the breakers, and only a trusted place gets a store. */
 class SiteStoresTest {
     @TempDir
     Path dir;
@@ -44,9 +45,52 @@ class SiteStoresTest {
     }
 
     @Test
-    void shouldNotFollowASitesRecordThatMovesASiteElsewhere() {
+    void shouldRefuseASiteWithoutAPinUnlessTheOperatorTurnsPinsOff() {
+        SiteTrust byDefault = MigratorSettings.from(new java.util.Properties()).trust();
+        try (SiteStores sites = new SiteStores(Map.of(), 64L << 20, 64L << 20, 3, Duration.ofSeconds(30),
+                Clock.systemUTC()).trust(byDefault)) {
+            sites.update("onprem", site(true)); // the first record this worker sees could point anywhere
+
+            assertTrue(sites.store("onprem").isEmpty(), "no request is signed for an unpinned site");
+            String refusal = sites.refusal("onprem").orElseThrow();
+            assertTrue(refusal.contains(MigratorSettings.REQUIRE_PINNED_SITES + " is true (the default)"), refusal);
+            assertTrue(refusal.contains("tierflow.migrator.site.onprem.endpoint / .bucket"), refusal);
+            assertTrue(refusal.contains(dir.toUri() + " bucket tierflow"), "names where the record puts it");
+        }
+        java.util.Properties optedOut = new java.util.Properties();
+        optedOut.put(MigratorSettings.REQUIRE_PINNED_SITES, "false");
+        try (SiteStores sites = new SiteStores(Map.of(), 64L << 20, 64L << 20, 3, Duration.ofSeconds(30),
+                Clock.systemUTC()).trust(MigratorSettings.from(optedOut).trust())) {
+            sites.update("onprem", site(true));
+            assertTrue(sites.store("onprem").isPresent(), "trusted where first seen, as the operator chose");
+        }
+    }
+
+    @Test
+    void shouldTrustNothingBeforeItIsConfigured() {
         try (SiteStores sites = new SiteStores(Map.of(), 64L << 20, 64L << 20, 3, Duration.ofSeconds(30),
                 Clock.systemUTC())) {
+            sites.update("onprem", site(true));
+            assertTrue(sites.store("onprem").isEmpty() && sites.refusal("onprem").isPresent());
+        }
+    }
+
+    @Test
+    void shouldRefuseARecordKeyedByAnotherSitesName() {
+        try (SiteStores sites = new SiteStores(Map.of(), 64L << 20, 64L << 20, 3, Duration.ofSeconds(30),
+                Clock.systemUTC()).trust(SiteTrust.firstSeen())) {
+            sites.update("aws", site(true)); // names onprem
+
+            assertTrue(sites.store("aws").isEmpty());
+            assertTrue(sites.refusal("aws").orElseThrow().contains("keyed 'aws' names site 'onprem'"),
+                    sites.refusal("aws").toString());
+        }
+    }
+
+    @Test
+    void shouldNotFollowASitesRecordThatMovesASiteElsewhere() {
+        try (SiteStores sites = new SiteStores(Map.of(), 64L << 20, 64L << 20, 3, Duration.ofSeconds(30),
+                Clock.systemUTC()).trust(SiteTrust.firstSeen())) {
             sites.update("onprem", site(true));
             assertTrue(sites.store("onprem").isPresent());
 
@@ -62,7 +106,7 @@ class SiteStoresTest {
 
     @Test
     void shouldActOnlyWhereTheOperatorPinnedASite() {
-        SiteTrust pinned = new SiteTrust(Map.of("onprem", new SiteTrust.Place(dir.toUri().toString(), "pinned")),
+        SiteTrust pinned = new SiteTrust(Map.of("onprem", new SitePlace(dir.toUri().toString(), "pinned")),
                 true, java.util.Set.of());
         try (SiteStores sites = new SiteStores(Map.of(), 64L << 20, 64L << 20, 3, Duration.ofSeconds(30),
                 Clock.systemUTC()).trust(pinned)) {
@@ -88,8 +132,9 @@ class SiteStoresTest {
 
         SiteTrust trust = MigratorSettings.from(config).trust();
 
-        assertEquals(Map.of("aws", new SiteTrust.Place("https://s3.eu-west-1.amazonaws.com", "tierflow-prod")),
+        assertEquals(Map.of("aws", new SitePlace("https://s3.eu-west-1.amazonaws.com", "tierflow-prod")),
                 trust.pins());
+        assertTrue(trust.requirePinned(), "an unpinned site is refused unless the operator says otherwise");
         assertTrue(trust.acceptsUnconditionalDelete("minio") && !trust.acceptsUnconditionalDelete("aws"));
         config.remove(MigratorSettings.SITE_PIN_PREFIX + "aws.bucket");
         assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,

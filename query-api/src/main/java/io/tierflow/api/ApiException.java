@@ -43,6 +43,11 @@ final class ApiException extends RuntimeException {
         return new ApiException(404, message, 0);
     }
 
+    /** 409: the request is well-formed but contradicts what is in force (e.g. moving a site elsewhere). */
+    static ApiException conflict(String message) {
+        return new ApiException(409, message, 0);
+    }
+
     static ApiException tooLarge(String message) {
         return new ApiException(413, message, 0);
     }

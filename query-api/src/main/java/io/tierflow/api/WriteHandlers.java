@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import io.tierflow.catalogue.CatalogueRules;
+import io.tierflow.catalogue.SitePlace;
 import io.tierflow.schemas.ControlCommand;
 import io.tierflow.schemas.ControlType;
 import io.tierflow.schemas.Policy;
@@ -165,7 +167,29 @@ final class WriteHandlers {
         } catch (ApiException e) {
             throw PolicyValidation.namingTheField(e, Site.getClassSchema());
         }
+        placeMustBeTrusted(site);
         accepted(ctx, List.of(sink.send(topics.sites, name, site, null)));
+    }
+
+    /**
+     * 409 unless the site stays where it is or goes where the operator pinned it: its endpoint and bucket are where
+     * the migrators sign requests, so a token holder cannot redirect them (see {@link CatalogueRules#siteMoveProblem}).
+     */
+    private void placeMustBeTrusted(Site site) {
+        SitePlace pinned = settings.sitePins().get(site.getName());
+        if (pinned != null) {
+            if (!pinned.equals(SitePlace.of(site))) {
+                throw ApiException.conflict("site '" + site.getName() + "' is pinned at " + pinned + " by this API's "
+                        + "configuration (" + ApiSettings.SITE_PIN_PREFIX + site.getName() + ".endpoint / .bucket); "
+                        + "a write cannot place it at " + SitePlace.of(site));
+            }
+            return;
+        }
+        Site current = cluster.retrying("the sites",
+                () -> cluster.<Site>globalStore(TieringTopology.SITES_STORE).get(site.getName()));
+        CatalogueRules.siteMoveProblem(current, site).ifPresent(problem -> {
+            throw ApiException.conflict(problem);
+        });
     }
 
     private ControlCommand control(ControlType type, String target, List<String> keys, Map<String, String> parameters) {

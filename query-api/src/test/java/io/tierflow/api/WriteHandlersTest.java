@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.testtools.HttpClient;
 import io.javalin.testtools.JavalinTest;
+import io.tierflow.catalogue.SitePlace;
 import io.tierflow.schemas.ControlCommand;
 import io.tierflow.schemas.ControlType;
 import io.tierflow.schemas.Policy;
@@ -131,6 +132,52 @@ class WriteHandlersTest {
             TestApi.Answer mismatch = send(client, "PUT", "/sites/my%26site", body.toString(), TOKEN);
             assertEquals(400, mismatch.status());
             assertEquals("'name' in the body (other) differs from the name in the path (my&site)", mismatch.message());
+        });
+    }
+
+    @Test
+    void shouldRefuseToMoveASiteOfTheCatalogueElsewhereWith409() {
+        JavalinTest.test(TestApi.create(cluster, sink, PARTITIONS), (server, client) -> {
+            ObjectNode elsewhere = siteBody();
+            elsewhere.put("endpoint", "http://attacker.example:9000");
+            TestApi.Answer moved = send(client, "PUT", "/sites/aws", elsewhere.toString(), TOKEN);
+            assertEquals(409, moved.status(), moved.raw());
+            assertEquals("Conflict", moved.body().get("error").asText());
+            assertTrue(moved.message().startsWith("site 'aws' is at http://127.0.0.1:1 bucket tierflow; a catalogue "
+                    + "write does not move it to http://attacker.example:9000 bucket tierflow"), moved.raw());
+
+            ObjectNode otherBucket = siteBody();
+            otherBucket.put("bucket", "someone-elses");
+            assertEquals(409, send(client, "PUT", "/sites/aws", otherBucket.toString(), TOKEN).status());
+            assertEquals(List.of(), sink.sent, "nothing written");
+
+            ObjectNode repriced = siteBody();
+            repriced.put("egressPricePerGb", 0.05);
+            assertEquals(202, send(client, "PUT", "/sites/aws", repriced.toString(), TOKEN).status(),
+                    "the same place with new prices is a normal update");
+            assertEquals(202, send(client, "PUT", "/sites/new-site", elsewhere.toString(), TOKEN).status(),
+                    "a site not in the catalogue yet may be anywhere");
+        });
+    }
+
+    @Test
+    void shouldPlaceAPinnedSiteOnlyWhereTheApisConfigurationPinsIt() {
+        SitePlace pin = new SitePlace("https://s3.eu-west-1.amazonaws.com", "tierflow-prod");
+        ApiSettings pinned = ApiSettings.defaults().withToken(TOKEN).withSitePins(Map.of("aws", pin, "gcp", pin));
+        JavalinTest.test(TestApi.create(cluster, sink, PARTITIONS, pinned), (server, client) -> {
+            ObjectNode moved = siteBody();
+            moved.put("endpoint", pin.endpoint());
+            moved.put("bucket", pin.bucket());
+            assertEquals(202, send(client, "PUT", "/sites/aws", moved.toString(), TOKEN).status(),
+                    "the operator's configuration agrees with the move");
+            assertEquals(pin.endpoint(), ((Site) sink.sent.get(0).value()).getEndpoint());
+
+            TestApi.Answer unpinnedPlace = send(client, "PUT", "/sites/gcp", siteBody().toString(), TOKEN);
+            assertEquals(409, unpinnedPlace.status(), "even a new site goes only where it is pinned");
+            assertEquals("site 'gcp' is pinned at https://s3.eu-west-1.amazonaws.com bucket tierflow-prod by this "
+                    + "API's configuration (tierflow.api.site.gcp.endpoint / .bucket); a write cannot place it at "
+                    + "http://127.0.0.1:1 bucket tierflow", unpinnedPlace.message());
+            assertEquals(1, sink.sent.size());
         });
     }
 

@@ -64,6 +64,40 @@ public final class CatalogueRules {
         return Optional.empty();
     }
 
+    /**
+     * Why {@code site}, keyed {@code key} in {@code sites}, cannot be in the catalogue, or empty if it can. The key is
+     * the name: everything that reads the catalogue (placement, the migrators' stores and breakers) goes by one of
+     * them, so a record whose two disagree would be acted on under a name it was not published as.
+     */
+    public static Optional<String> siteProblem(String key, Site site) {
+        return siteKeyProblem(key, site).or(() -> siteProblem(site));
+    }
+
+    /** Why a {@code sites} record keyed {@code key} is not {@code site}'s own, or empty if it is. */
+    public static Optional<String> siteKeyProblem(String key, Site site) {
+        if (site.getName() == null || site.getName().equals(key)) {
+            return Optional.empty();
+        }
+        return problem("the record keyed '" + key + "' names site '" + site.getName()
+                + "': a site's record is keyed by its name");
+    }
+
+    /**
+     * Why a write of {@code proposed} must not replace {@code current} (null: a new site), or empty if it may. A site's
+     * endpoint and bucket are where the migrators sign requests, so they are trusted configuration: a catalogue write
+     * changes a site's prices, capacity and state, never where it is. Only the operator's own configuration (a pin)
+     * moves a site; the caller checks pins first.
+     */
+    public static Optional<String> siteMoveProblem(Site current, Site proposed) {
+        if (current == null || SitePlace.of(current).equals(SitePlace.of(proposed))) {
+            return Optional.empty();
+        }
+        return problem("site '" + proposed.getName() + "' is at " + SitePlace.of(current) + "; a catalogue write "
+                + "does not move it to " + SitePlace.of(proposed) + " (endpoint and bucket are trusted configuration: "
+                + "pin the new place in the configuration of the API and the migrators, see DESIGN.md "
+                + "\"Safety invariants\")");
+    }
+
     /** Why {@code site} cannot be in the catalogue, or empty if it can. */
     public static Optional<String> siteProblem(Site site) {
         if (site.getName() == null || site.getName().isBlank()) {

@@ -14,6 +14,7 @@ import io.tierflow.streams.domain.TieringPolicy;
  */
 final class AccessEvents {
     private final DatasetRecords records;
+    private final UnregisteredActivity unregistered;
     private final DatasetEvaluation evaluation;
     private final DatasetAlerts alerts;
     private final DueScheduler due;
@@ -22,9 +23,11 @@ final class AccessEvents {
     private final RegionNames siteNames;
     private final TieringMetrics metrics;
 
-    AccessEvents(DatasetRecords records, DatasetEvaluation evaluation, DatasetAlerts alerts, DueScheduler due,
-            Catalogue catalogue, RegionNames regionNames, RegionNames siteNames, TieringMetrics metrics) {
+    AccessEvents(DatasetRecords records, UnregisteredActivity unregistered, DatasetEvaluation evaluation,
+            DatasetAlerts alerts, DueScheduler due, Catalogue catalogue, RegionNames regionNames, RegionNames siteNames,
+            TieringMetrics metrics) {
         this.records = records;
+        this.unregistered = unregistered;
         this.evaluation = evaluation;
         this.alerts = alerts;
         this.due = due;
@@ -43,8 +46,10 @@ final class AccessEvents {
             return; // a tombstone on a stream topic means nothing
         }
         DatasetActivity activity = records.activityForUpdate(key);
-        if (activity == null) {
-            activity = DatasetActivity.empty(); // a dataset's first event (before its inventory entry, or after it)
+        boolean stored = activity != null;
+        if (!stored) {
+            // No inventory entry (yet): counted in memory, bounded, until the entry comes (see UnregisteredActivity).
+            activity = unregistered.forUpdate(key, Math.max(eventTime, streamTime));
         }
         TieringPolicy policy = catalogue.policy();
         String region = regionNames.of(event.getClientRegion());
@@ -74,6 +79,8 @@ final class AccessEvents {
                 due.firstReadSinceLook(key, now);
             }
         }
-        records.saveActivity(key, activity);
+        if (stored) {
+            records.saveActivity(key, activity);
+        }
     }
 }

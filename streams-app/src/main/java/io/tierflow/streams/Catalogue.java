@@ -13,9 +13,10 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The policy, model and sites in force, read from the global stores. Re-read on every punctuation rather than per
+ * The policy, model and sites in force, read from the global stores. Looked at on every punctuation rather than per
  * record: a change published to policies, models or sites takes effect within one evaluation interval, and the hot
- * path does no global-store lookups.
+ * path does no global-store lookups. The stores are read and checked again only when {@link CatalogueChanges} says
+ * they changed, so an unchanged catalogue of many sites costs a punctuation nothing.
  */
 final class Catalogue {
     /** Name of the policy that applies to every dataset. */
@@ -26,6 +27,8 @@ final class Catalogue {
     private final KeyValueStore<String, Policy> policies;
     private final KeyValueStore<String, Model> models;
     private final KeyValueStore<String, Site> sites;
+    private final CatalogueChanges changes;
+    private long changesRead = -1;
     private TieringPolicy policy = TieringPolicy.BUILT_IN;
     private LogisticScorer scorer = LogisticScorer.BUILT_IN;
     private List<SiteOffer> siteOffers = List.of();
@@ -33,10 +36,11 @@ final class Catalogue {
     private java.util.Optional<SiteOffer> baseline = java.util.Optional.empty();
 
     Catalogue(KeyValueStore<String, Policy> policies, KeyValueStore<String, Model> models,
-            KeyValueStore<String, Site> sites) {
+            KeyValueStore<String, Site> sites, CatalogueChanges changes) {
         this.policies = policies;
         this.models = models;
         this.sites = sites;
+        this.changes = changes;
     }
 
     /**
@@ -44,6 +48,11 @@ final class Catalogue {
      * encryption, capacity or state, a site added or removed, the policy or the model), which makes every dataset due.
      */
     boolean refresh() {
+        long count = changes.count(); // before the stores: a change made while they are read shows next time
+        if (count == changesRead) {
+            return false;
+        }
+        changesRead = count;
         // The global stores refuse what breaks the rules (GlobalStoreUpdater); a store written before they did may
         // still hold such a value, and then the one in force stays.
         Policy published = policies.get(DEFAULT_POLICY);
@@ -55,7 +64,7 @@ final class Catalogue {
         List<SiteOffer> offers = new ArrayList<>();
         try (KeyValueIterator<String, Site> all = sites.all()) {
             all.forEachRemaining(entry -> {
-                if (CatalogueRules.siteProblem(entry.value).isEmpty()) {
+                if (CatalogueRules.siteProblem(entry.key, entry.value).isEmpty()) {
                     offers.add(StateMapper.site(entry.value));
                 } else if (sitesByName.containsKey(entry.key)) {
                     offers.add(sitesByName.get(entry.key));

@@ -21,6 +21,7 @@ final class DatasetChanges {
     static final String CHECKSUM_MISMATCH = "checksum_mismatch";
     private final ProcessorContext<String, TieringOutput> context;
     private final DatasetRecords records;
+    private final UnregisteredActivity unregistered;
     private final DatasetEvaluation evaluation;
     private final MigrationCommands commands;
     private final DueScheduler due;
@@ -28,10 +29,11 @@ final class DatasetChanges {
     private final Catalogue catalogue;
 
     DatasetChanges(ProcessorContext<String, TieringOutput> context, DatasetRecords records,
-            DatasetEvaluation evaluation, MigrationCommands commands, DueScheduler due, CostLedgerWriter costs,
-            Catalogue catalogue) {
+            UnregisteredActivity unregistered, DatasetEvaluation evaluation, MigrationCommands commands,
+            DueScheduler due, CostLedgerWriter costs, Catalogue catalogue) {
         this.context = context;
         this.records = records;
+        this.unregistered = unregistered;
         this.evaluation = evaluation;
         this.commands = commands;
         this.due = due;
@@ -43,7 +45,8 @@ final class DatasetChanges {
     void inventory(String key, Dataset dataset, long timestamp, long now) {
         DatasetRecords.Loaded record = records.load(key);
         DatasetActivity stored = records.activityForUpdate(key);
-        DatasetActivity activity = stored != null ? stored
+        DatasetActivity early = stored == null ? unregistered.take(key) : null; // events read before this entry
+        DatasetActivity activity = stored != null ? stored : early != null ? early
                 : DatasetRecords.newActivity(record == null ? null : record.state);
         if (dataset == null) {
             if (record != null) {
@@ -137,12 +140,12 @@ final class DatasetChanges {
 
     /**
      * An operator's REOPTIMIZE: listed datasets are evaluated now; target '*' with no keys makes every dataset of this
-     * partition due now, so the punctuator re-evaluates them within its per-run bound.
+     * partition due at the next punctuation, which re-evaluates them within its per-run bound.
      */
     void reoptimize(ControlCommand command, long now) {
         // Decided on the catalogue as it is now, not as the last punctuation saw it (a change makes the rest due).
         if (catalogue.refresh()) {
-            due.catalogueChanged();
+            due.makeEveryDatasetDue();
         }
         if (!command.getKeys().isEmpty()) {
             for (String key : command.getKeys()) {
@@ -156,14 +159,9 @@ final class DatasetChanges {
                 records.saveActivity(key, activity);
             }
         } else if (ALL.equals(command.getTarget())) {
-            // An operator action, rare by nature: a scan of the partition's datasets is acceptable here. Only the due
-            // times change, so the evaluations themselves are spread over the next punctuations. The records are
-            // changed after the scan: a store is not changed under its iterator.
-            for (String key : records.placedKeys()) {
-                DatasetRecords.Loaded record = records.load(key);
-                due.schedule(record.state, now);
-                records.save(record, now);
-            }
+            // Through the due index alone, as a catalogue change does: no record is read or written here, and the
+            // next punctuations evaluate every dataset within their per-run bound.
+            due.makeEveryDatasetDue();
         } else {
             throw new IllegalArgumentException("REOPTIMIZE needs dataset keys, or target '" + ALL
                     + "' for every dataset; got target '" + command.getTarget() + "' and no keys");

@@ -29,15 +29,22 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     private final RegionNames regionNames = new RegionNames();
     /** The serving sites events name, one instance per name, as the read tally compares them like regions. */
     private final RegionNames siteNames = new RegionNames();
+    /** Keys with events but no inventory entry a task holds the activity of (see UnregisteredActivity). */
+    static final int UNREGISTERED_KEYS = 1_000;
+    /** How long after its first event such a key's activity waits for its inventory entry. */
+    static final java.time.Duration UNREGISTERED_FOR = java.time.Duration.ofHours(1);
     private final DueScheduler due;
     private final DatasetInputsGate gate;
+    private final CatalogueChanges catalogueChanges;
     private ProcessorContext<String, TieringOutput> context;
     private DatasetRecords records;
     private AccessEvents accessEvents;
     private DatasetChanges changes;
 
-    DatasetProcessor(TieringSettings settings, AccessEventRules eventRules, TieringMetrics metrics) {
+    DatasetProcessor(TieringSettings settings, AccessEventRules eventRules, TieringMetrics metrics,
+            CatalogueChanges catalogueChanges) {
         this.settings = settings;
+        this.catalogueChanges = catalogueChanges;
         this.metrics = metrics;
         this.due = new DueScheduler(settings, metrics);
         this.gate = new DatasetInputsGate(eventRules, metrics);
@@ -49,19 +56,22 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         gate.init(context);
         Catalogue catalogue = new Catalogue(context.getStateStore(TieringTopology.POLICIES_STORE),
                 context.getStateStore(TieringTopology.MODELS_STORE),
-                context.getStateStore(TieringTopology.SITES_STORE));
+                context.getStateStore(TieringTopology.SITES_STORE), catalogueChanges);
         catalogue.refresh();
         CostLedgerWriter costs = new CostLedgerWriter(
                 updatableStore(context.getStateStore(TieringTopology.COST_LEDGER_STORE)), catalogue);
         records = new DatasetRecords(context.getStateStore(TieringTopology.DATASET_STATE_STORE),
                 updatableStore(context.getStateStore(TieringTopology.DATASET_ACTIVITY_STORE)), costs, due);
-        MigrationCommands commands = new MigrationCommands(context, catalogue, metrics, records.rebuild());
+        MigrationCommands commands = new MigrationCommands(context, catalogue, metrics, records.rebuild(),
+                !settings.eventTimeClock());
         alerts.start(context);
         DatasetEvaluation evaluation = new DatasetEvaluation(context, catalogue, costs, alerts, commands, due,
                 metrics);
-        accessEvents = new AccessEvents(records, evaluation, alerts, due, catalogue, regionNames, siteNames,
-                metrics);
-        changes = new DatasetChanges(context, records, evaluation, commands, due, costs, catalogue);
+        UnregisteredActivity unregistered = new UnregisteredActivity(UNREGISTERED_KEYS,
+                UNREGISTERED_FOR.toMillis(), metrics::unregisteredDropped);
+        accessEvents = new AccessEvents(records, unregistered, evaluation, alerts, due, catalogue, regionNames,
+                siteNames, metrics);
+        changes = new DatasetChanges(context, records, unregistered, evaluation, commands, due, costs, catalogue);
         DuePunctuator punctuator = new DuePunctuator(settings, catalogue, records, evaluation, due, alerts, commands,
                 costs);
         // Wall-clock punctuation: it must fire on partitions that receive nothing (cold data gets no events).

@@ -3,8 +3,6 @@ package io.tierflow.streams;
 import io.tierflow.schemas.Dataset;
 import io.tierflow.schemas.DatasetState;
 import io.tierflow.streams.store.UpdatableStore;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -89,21 +87,6 @@ final class DatasetRecords {
         costs.hold(record.held, null, now);
         due.remove(record.key);
         states.delete(record.key);
-    }
-
-    /** Keys of the records that have an inventory entry, in key order (a scan: for rare operator actions). */
-    List<String> placedKeys() {
-        // Keys only, not records of a kilobyte each; each record is loaded again when it is changed.
-        List<String> placed = new ArrayList<>();
-        try (KeyValueIterator<String, DatasetState> all = states.all()) {
-            while (all.hasNext()) {
-                var entry = all.next();
-                if (entry.value.getInventory() != null) {
-                    placed.add(entry.key);
-                }
-            }
-        }
-        return placed;
     }
 
     /**

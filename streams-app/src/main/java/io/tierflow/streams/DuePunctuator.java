@@ -31,7 +31,7 @@ final class DuePunctuator {
     /** One punctuation at wall-clock time {@code wallClockMs}; evaluates at the clock the settings choose. */
     void punctuate(long wallClockMs, long streamTime) {
         if (catalogue.refresh()) {
-            due.catalogueChanged();
+            due.makeEveryDatasetDue();
         }
         long now = settings.eventTimeClock() ? streamTime : Math.max(streamTime, wallClockMs);
         if (now <= 0) {

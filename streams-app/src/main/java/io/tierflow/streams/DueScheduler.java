@@ -81,11 +81,11 @@ final class DueScheduler {
     }
 
     /**
-     * Prices, sites, the policy or the model changed: every dataset is looked at again, within the bound per
-     * punctuation. Only the index changes; a restart before they all were makes each dataset due within the longest
+     * Prices, sites, the policy or the model changed, or an operator asked to reoptimize everything: every dataset is
+     * looked at again, within the bound per punctuation. Only the index changes; a restart before they all were makes each dataset due within the longest
      * interval since its last look (see {@link #restore}).
      */
-    void catalogueChanged() {
+    void makeEveryDatasetDue() {
         everyDatasetDue = true;
     }
 

@@ -1,7 +1,7 @@
 package io.tierflow.streams;
 
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -17,18 +17,20 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class GlobalStoreUpdater<V> implements Processor<String, V, Void, Void> {
     private final String storeName;
     private final String topic;
-    private final Function<V, Optional<String>> problem;
+    private final BiFunction<String, V, Optional<String>> problem;
     private final TieringMetrics metrics;
     private final CatalogueRefusals refusals;
+    private final CatalogueChanges changes;
     private KeyValueStore<String, V> store;
 
-    GlobalStoreUpdater(String storeName, String topic, Function<V, Optional<String>> problem, TieringMetrics metrics,
-            CatalogueRefusals refusals) {
+    GlobalStoreUpdater(String storeName, String topic, BiFunction<String, V, Optional<String>> problem, TieringMetrics metrics,
+            CatalogueRefusals refusals, CatalogueChanges changes) {
         this.storeName = storeName;
         this.topic = topic;
         this.problem = problem;
         this.metrics = metrics;
         this.refusals = refusals;
+        this.changes = changes;
     }
 
     @Override
@@ -43,10 +45,11 @@ final class GlobalStoreUpdater<V> implements Processor<String, V, Void, Void> {
         }
         if (record.value() == null) {
             store.delete(record.key());
+            changes.changed();
             refusals.accepted(topic, record.key());
             return;
         }
-        Optional<String> refused = problem.apply(record.value());
+        Optional<String> refused = problem.apply(record.key(), record.value());
         if (refused.isPresent()) {
             metrics.rejected(topic);
             refusals.refused(topic, record.key(), refused.get());
@@ -56,6 +59,7 @@ final class GlobalStoreUpdater<V> implements Processor<String, V, Void, Void> {
                     + "in force: " + refused.get());
         }
         store.put(record.key(), record.value());
+        changes.changed();
         refusals.accepted(topic, record.key());
     }
 }

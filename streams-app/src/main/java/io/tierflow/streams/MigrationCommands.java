@@ -17,14 +17,17 @@ final class MigrationCommands {
     private final ProcessorContext<String, TieringOutput> context;
     private final Catalogue catalogue;
     private final TieringMetrics metrics;
+    private final boolean wallClockSequences;
     private long inFlight;
 
+    /** @param wallClockSequences whether sequences also follow the wall clock (not in replays: see {@link #sequence}) */
     MigrationCommands(ProcessorContext<String, TieringOutput> context, Catalogue catalogue, TieringMetrics metrics,
-            long inFlight) {
+            long inFlight, boolean wallClockSequences) {
         this.context = context;
         this.catalogue = catalogue;
         this.metrics = metrics;
         this.inFlight = inFlight;
+        this.wallClockSequences = wallClockSequences;
     }
 
     /** Sends the command for {@code step} and records it in the dataset's record as the one in flight. */
@@ -48,7 +51,7 @@ final class MigrationCommands {
                 .setIssuedAt(Instant.ofEpochMilli(now))
                 // What the migrator must keep and how new the decision is: a RETIRE deletes nothing unless the
                 // primary's copy is there, and a command older than one the migrator saw is skipped as superseded.
-                .setSequence(state.getCommandsIssued() + 1)
+                .setSequence(sequence(state, now))
                 .setKeepSite(step.action() == MigrationPlanner.Action.RETIRE ? state.getPrimarySite() : null)
                 .build();
         state.setInFlight(command);
@@ -58,6 +61,19 @@ final class MigrationCommands {
         context.forward(new Record<>(state.getKey(), TieringOutput.command(command), now));
         metrics.commandIssued(command.getAction());
         inFlight++;
+    }
+
+    /**
+     * The command's sequence: a time (epoch ms), not a count. A dataset deleted and registered again starts from an
+     * empty record, where a count would start again at 1, below the commands of its earlier life, and the migrator
+     * would take a replay of one of those for the newest. A time goes on: the later of the time the command is made at
+     * and the wall clock (which event time may lag; not in replays, which must not depend on it), and above the
+     * previous command of the record, so it grows with every command of a dataset, across deletes too as long as the
+     * clock does not step back further than the time between them.
+     */
+    private long sequence(DatasetState state, long now) {
+        long time = wallClockSequences ? Math.max(now, context.currentSystemTimeMs()) : now;
+        return Math.max(time, state.getLastMoveAt() + 1);
     }
 
     /** A command in flight ended: it completed or failed, or its dataset is gone. */

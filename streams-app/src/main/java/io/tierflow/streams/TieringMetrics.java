@@ -43,6 +43,7 @@ public final class TieringMetrics {
     private final Counter[] evaluations = new Counter[Tier.values().length];
     private final Counter[] commands = new Counter[MigrationAction.values().length];
     private final Counter deserializationDeadLetters;
+    private final Counter unregisteredDropped;
     private final Counter processingDeadLetters;
     private final Counter validationDeadLetters;
     private final Map<String, Counter> rejected = new HashMap<>();
@@ -54,6 +55,9 @@ public final class TieringMetrics {
     private final Set<DueIndex> dueIndexes = ConcurrentHashMap.newKeySet();
 
     public TieringMetrics(MeterRegistry registry) {
+        unregisteredDropped = Counter.builder("tierflow.unregistered.keys.dropped")
+                .description("Keys whose access events were counted without an inventory entry and dropped unclaimed")
+                .register(registry);
         for (Activity.Outcome outcome : Activity.Outcome.values()) {
             accessEvents[outcome.ordinal()] = Counter.builder("tierflow.access.events")
                     .description("Access events read, by what they did to the dataset's activity")
@@ -146,6 +150,11 @@ public final class TieringMetrics {
     /** A record dead-lettered because it broke a rule of its topic (see InvalidRecordException). */
     void invalidDeadLetter() {
         validationDeadLetters.increment();
+    }
+
+    /** A key with events but no inventory entry dropped unclaimed (see UnregisteredActivity). */
+    void unregisteredDropped() {
+        unregisteredDropped.increment();
     }
 
     /** A record of {@code topic} refused for breaking a rule of its topic. */

@@ -11,7 +11,7 @@ import io.tierflow.streams.domain.AlertPacing;
 import io.tierflow.topics.Topic;
 import io.tierflow.topics.Topics;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -93,9 +93,13 @@ public final class TieringTopology {
         // Policies, sites and models are checked with the API's rules; a refused one leaves the last good one in force
         // and raises an alert (CatalogueAlertReporter, below).
         CatalogueRefusals refusals = new CatalogueRefusals();
-        addGlobalStore(builder, topics.sites, SITES_STORE, CatalogueRules::siteProblem, metrics, refusals);
-        addGlobalStore(builder, topics.policies, POLICIES_STORE, CatalogueRules::policyProblem, metrics, refusals);
-        addGlobalStore(builder, topics.models, MODELS_STORE, CatalogueRules::modelProblem, metrics, refusals);
+        CatalogueChanges catalogueChanges = new CatalogueChanges();
+        addGlobalStore(builder, topics.sites, SITES_STORE, CatalogueRules::siteProblem, metrics, refusals,
+                catalogueChanges);
+        addGlobalStore(builder, topics.policies, POLICIES_STORE, (key, policy) -> CatalogueRules.policyProblem(policy),
+                metrics, refusals, catalogueChanges);
+        addGlobalStore(builder, topics.models, MODELS_STORE, (key, model) -> CatalogueRules.modelProblem(model),
+                metrics, refusals, catalogueChanges);
 
         // Read and written on every access event, and popularity is skewed: the store holds the values written since
         // the last commit as objects, so a popular dataset's many writes between two commits cost one serialization,
@@ -141,7 +145,7 @@ public final class TieringTopology {
         // does (a producer not partitioning by murmur2).
         KStream<String, TieringOutput> outputs = inputs
                 .merge(reoptimize, Named.as("merge-reoptimize"))
-                .process(() -> new DatasetProcessor(settings, eventRules, metrics),
+                .process(() -> new DatasetProcessor(settings, eventRules, metrics, catalogueChanges),
                         Named.as(DATASET_PROCESSOR), DATASET_ACTIVITY_STORE, DATASET_STATE_STORE, COST_LEDGER_STORE);
         outputs.filter((k, o) -> o.kind() == TieringOutput.Kind.REROUTED, Named.as("rerouted-only"))
                 .mapValues(TieringOutput::input, Named.as("rerouted-value"))
@@ -179,12 +183,13 @@ public final class TieringTopology {
     }
 
     private static <V> void addGlobalStore(StreamsBuilder builder, Topic<String, V> topic, String storeName,
-            Function<V, Optional<String>> problem, TieringMetrics metrics, CatalogueRefusals refusals) {
+            BiFunction<String, V, Optional<String>> problem, TieringMetrics metrics, CatalogueRefusals refusals,
+            CatalogueChanges changes) {
         // Global stores restore from their topic itself, so they need no changelog of their own.
         StoreBuilder<KeyValueStore<String, V>> store = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(storeName), Serdes.String(), topic.valueSerde()).withLoggingDisabled();
         builder.addGlobalStore(store, topic.name(),
                 Consumed.with(Serdes.String(), topic.valueSerde()).withName(topic.name() + "-global-source"),
-                () -> new GlobalStoreUpdater<>(storeName, topic.name(), problem, metrics, refusals));
+                () -> new GlobalStoreUpdater<>(storeName, topic.name(), problem, metrics, refusals, changes));
     }
 }

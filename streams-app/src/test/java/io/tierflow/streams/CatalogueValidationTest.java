@@ -118,6 +118,20 @@ class CatalogueValidationTest {
     }
 
     @Test
+    void shouldRefuseASiteRecordKeyedByAnotherName() {
+        Site aws = this.<Site>store(TieringTopology.SITES_STORE).get("aws");
+        // Valid on its own, but placement and the migrators would act on it as "aws" while it is stored as "free".
+        Site posing = Site.newBuilder(aws).setStorageClasses(List.of(StorageClassPrice.newBuilder(aws
+                .getStorageClasses().get(0)).setStoragePricePerGbMonth(0).build())).build();
+        fixture.sites.pipeInput("free", posing, START);
+
+        assertAlert("sites/free", AlertState.FIRING, "the record keyed 'free' names site 'aws'");
+        assertNull(this.<Site>store(TieringTopology.SITES_STORE).get("free"));
+        assertEquals(aws, this.<Site>store(TieringTopology.SITES_STORE).get("aws"));
+        assertEquals(1.0, rejected(Topics.SITES));
+    }
+
+    @Test
     void shouldRefuseAModelWithCoefficientsThatAreNotFinite() {
         Model nan = Model.newBuilder().setName("current").setVersion("broken-1").setIntercept(0.0)
                 .setFeatures(List.of(FeatureWeight.newBuilder().setName("count_1h").setCoefficient(Double.NaN)

@@ -95,17 +95,18 @@ class DatasetViewsTest {
     }
 
     @Test
-    void shouldShowADatasetKnownOnlyFromItsEventsAndNothingForAnUnknownOne() {
+    void shouldShowNoDatasetForAKeyKnownOnlyFromItsEventsUntilItsEntryComes() {
         Instant at = START.plusSeconds(30);
         fixture.accessEvents.pipeInput("only-events", fixture.event("only-events", at, "eu-west"), at);
-        DatasetView view = DatasetViews.get(stores, "only-events", at.toEpochMilli()).orElseThrow();
-        assertNull(view.inventory());
-        assertNull(view.tier());
-        assertNull(view.lastDecision());
-        assertNull(view.inFlight());
-        assertEquals(1, view.activity().count1h());
-        assertEquals(List.of("eu-west"), List.copyOf(view.activity().regionDemand().keySet()));
+        assertTrue(DatasetViews.get(stores, "only-events", at.toEpochMilli()).isEmpty(),
+                "anyone can send events for any key: they make no dataset");
         assertTrue(DatasetViews.get(stores, "never-seen", at.toEpochMilli()).isEmpty());
+
+        fixture.datasets.pipeInput("only-events", TopologyFixture.dataset("only-events", "aws", "STANDARD", GB),
+                at.plusSeconds(1));
+        DatasetView view = DatasetViews.get(stores, "only-events", at.toEpochMilli()).orElseThrow();
+        assertEquals(1, view.activity().count1h(), "its earlier event counts");
+        assertEquals(List.of("eu-west"), List.copyOf(view.activity().regionDemand().keySet()));
     }
 
     @Test
@@ -119,13 +120,13 @@ class DatasetViewsTest {
         long now = at.toEpochMilli();
 
         assertEquals(List.of("a", "b"), keys(DatasetViews.page(stores, null, 2, v -> true, now)));
-        assertEquals(List.of("c", "d", "e"), keys(DatasetViews.page(stores, "b", 10, v -> true, now)),
-                "strictly after the given key");
-        assertEquals(List.of("c", "d", "e"), keys(DatasetViews.page(stores, "bb", 10, v -> true, now)),
+        assertEquals(List.of("c", "d"), keys(DatasetViews.page(stores, "b", 10, v -> true, now)),
+                "strictly after the given key; e, with events only, is no dataset");
+        assertEquals(List.of("c", "d"), keys(DatasetViews.page(stores, "bb", 10, v -> true, now)),
                 "the given key need not exist");
-        assertEquals(List.of(), keys(DatasetViews.page(stores, "e", 10, v -> true, now)));
+        assertEquals(List.of(), keys(DatasetViews.page(stores, "d", 10, v -> true, now)));
         assertEquals(List.of("c"), keys(DatasetViews.page(stores, null, 10, v -> v.tier() == Tier.HOT, now)));
-        assertEquals(List.of("e"), keys(DatasetViews.page(stores, null, 10, v -> v.inventory() == null, now)));
+        assertEquals(List.of(), keys(DatasetViews.page(stores, null, 10, v -> v.inventory() == null, now)));
         assertEquals(List.of("b", "d"), keys(DatasetViews.page(stores, "a", 2,
                 v -> v.tier() == Tier.COLD, now)), "the limit counts matches, not entries scanned");
         assertThrows(IllegalArgumentException.class, () -> DatasetViews.page(stores, null, 0, v -> true, now));

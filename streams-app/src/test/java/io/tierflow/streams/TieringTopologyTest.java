@@ -132,6 +132,22 @@ class TieringTopologyTest {
     }
 
     @Test
+    void shouldNeverReuseASequenceWhenADatasetIsDeletedAndRegisteredAgain() {
+        MigrationCommand first = promoteToAws("ds");
+        fixture.datasets.pipeInput("ds", null, START.plusSeconds(900));
+        assertNull(fixture.state("ds"));
+        Instant later = START.plusSeconds(1000);
+
+        fixture.datasets.pipeInput("ds", TopologyFixture.dataset("ds", "azure", "GLACIER_IR", GB), later);
+        fixture.burst("ds", later.plusSeconds(60), 30, Duration.ofMinutes(5));
+
+        MigrationCommand again = fixture.commands.readValue();
+        assertEquals(first.getAction(), again.getAction());
+        assertTrue(again.getSequence() > first.getSequence(), "the new life's first command (" + again.getSequence()
+                + ") must be newer than the old life's (" + first.getSequence() + ") to the migrator");
+    }
+
+    @Test
     void shouldNotSwitchWhenTheCopysChecksumDoesNotMatchTheInventory() {
         MigrationCommand copy = promoteToAws("ds");
         fixture.statuses.pipeInput("ds", fixture.completed(copy, "00".repeat(32)), copy.getIssuedAt().plusSeconds(5));
@@ -269,6 +285,47 @@ class TieringTopologyTest {
         // 5-minute buckets, newest first: 08:20 holds the first event, 08:15 the out-of-order one.
         assertEquals(List.of(1L, 1L), List.of(activity.fine().countAtAge(0), activity.fine().countAtAge(1)));
         assertEquals(START.plusSeconds(1200).toEpochMilli(), activity.lastAccess());
+    }
+
+    @Test
+    void shouldHoldTheEventsOfAKeyWithoutAnInventoryEntryUntilItsEntryComes() {
+        Instant at = START.plusSeconds(5);
+        for (int i = 0; i < 3; i++) {
+            fixture.accessEvents.pipeInput("early", fixture.event("early", at.plusSeconds(i), "us-east"),
+                    at.plusSeconds(i));
+        }
+        fixture.accessEvents.pipeInput("ghost", fixture.event("ghost", at, "us-east"), at);
+        assertNull(fixture.activity("early"), "nothing stored, so nothing listed, for a key without an entry");
+        assertNull(fixture.activity("ghost"));
+
+        fixture.datasets.pipeInput("early", TopologyFixture.dataset("early", "aws", "STANDARD", GB),
+                at.plusSeconds(10));
+
+        assertEquals(3, fixture.activity("early").activity.totalEvents(), "the events read before it count");
+        assertNull(fixture.activity("ghost"));
+    }
+
+    @Test
+    void shouldDropTheOldestKeysWithoutAnInventoryEntryBeyondTheBound() {
+        Instant at = START.plusSeconds(5);
+        for (int i = 0; i <= DatasetProcessor.UNREGISTERED_KEYS; i++) {
+            String key = "unknown-" + i;
+            fixture.accessEvents.pipeInput(key, fixture.event(key, at, "us-east"), at);
+        }
+        assertEquals(1.0, meters.get("tierflow.unregistered.keys.dropped").counter().count());
+
+        String last = "unknown-" + DatasetProcessor.UNREGISTERED_KEYS;
+        for (String key : List.of("unknown-0", last)) {
+            fixture.datasets.pipeInput(key, TopologyFixture.dataset(key, "aws", "STANDARD", GB), at.plusSeconds(1));
+        }
+        assertEquals(0, fixture.activity("unknown-0").activity.totalEvents(), "the oldest was dropped");
+        assertEquals(1, fixture.activity(last).activity.totalEvents());
+
+        Instant later = at.plus(DatasetProcessor.UNREGISTERED_FOR).plusSeconds(60);
+        fixture.driver.advanceWallClockTime(DatasetProcessor.UNREGISTERED_FOR); // events are not taken from the future
+        fixture.accessEvents.pipeInput("late", fixture.event("late", later, "us-east"), later);
+        assertEquals(1.0 + (DatasetProcessor.UNREGISTERED_KEYS - 1),
+                meters.get("tierflow.unregistered.keys.dropped").counter().count(), "the rest expired");
     }
 
     @Test
@@ -633,24 +690,25 @@ class TieringTopologyTest {
         }
         Instant at = START.plusSeconds(5);
         fixture.accessEvents.pipeInput("events-only", fixture.event("events-only", at, "us-east"), at);
+        fixture.driver.advanceWallClockTime(Duration.ofHours(3));
         fixture.placements.readKeyValuesToList();
-        azureMarkedDown(); // and the punctuator has not run since
+        fixture.commands.readValuesToList();
+        assertEquals(-1, fixture.state("x1").getDueAt(), "looked at: cold, so due again only when something changes");
+        long before = evaluations();
 
         fixture.control.pipeInput("*", reoptimize("*", List.of()), START.plusSeconds(20));
-        assertTrue(fixture.placements.isEmpty(), "made due, evaluated by the punctuator");
-        long now = START.plusSeconds(20).toEpochMilli();
-        assertEquals(now, fixture.state("x1").getDueAt());
-        assertEquals(now, fixture.state("x2").getDueAt());
-        assertEquals(2.0, scheduledDatasets(), "each moved in the index, not added twice");
-        assertNull(fixture.state("events-only"), "nothing to place without an inventory entry");
-        assertEquals(1, fixture.activity("events-only").activity.totalEvents());
+
+        assertEquals(before, evaluations(), "nothing evaluated while the request is processed");
+        assertEquals(-1, fixture.state("x1").getDueAt(), "and no record rewritten: only the due index is told");
+        assertEquals(-1, fixture.state("x2").getDueAt());
 
         fixture.driver.advanceWallClockTime(Duration.ofSeconds(10));
-        List<KeyValue<String, Placement>> decisions = fixture.placements.readKeyValuesToList();
-        assertEquals(List.of("x1", "x2"), decisions.stream().map(kv -> kv.key).sorted().toList());
-        decisions.forEach(kv -> assertNotEquals("azure", kv.value.getPrimarySite()));
-        assertEquals(2, fixture.commands.readValuesToList().size(), "each moved off the site that is down");
-        assertEquals(-1, fixture.state("x1").getDueAt(), "looked at: cold, so due again only when something changes");
+        assertEquals(before + 2, evaluations(), "the punctuator looks at each dataset once");
+        assertNull(fixture.state("events-only"), "nothing to place without an inventory entry");
+        assertNull(fixture.activity("events-only"), "its events are held in memory, not stored as a dataset's");
+
+        fixture.driver.advanceWallClockTime(Duration.ofMinutes(5));
+        assertEquals(before + 2, evaluations(), "once");
     }
 
     @Test
@@ -673,6 +731,30 @@ class TieringTopologyTest {
 
         fixture.driver.advanceWallClockTime(Duration.ofMinutes(5));
         assertEquals(before + 2, evaluations(), "once: an unchanged catalogue makes nothing due");
+    }
+
+    /**
+     * The punctuator reads and checks the catalogue again only when a global store changed through its topic: a
+     * value put into the store behind the topic's back (which only a test can do) is not even looked at until then.
+     */
+    @Test
+    void shouldReadTheCatalogueAgainOnlyWhenAGlobalStoreChanged() {
+        fixture.datasets.pipeInput("z1", TopologyFixture.dataset("z1", "azure", "GLACIER_IR", GB), START);
+        fixture.driver.advanceWallClockTime(Duration.ofHours(3));
+        fixture.placements.readKeyValuesToList();
+        fixture.commands.readValuesToList();
+        Site down = Site.newBuilder(TopologyFixture.standardSites().get(1)).setUp(false).build();
+        fixture.driver.<String, Site>getKeyValueStore(TieringTopology.SITES_STORE).put("azure", down);
+
+        fixture.driver.advanceWallClockTime(Duration.ofMinutes(5));
+
+        assertTrue(fixture.placements.isEmpty(), "no store was written through its topic: nothing read again");
+        assertTrue(fixture.commands.isEmpty());
+
+        azureGoesDown();
+
+        assertEquals(List.of("z1"), fixture.placements.readKeyValuesToList().stream().map(kv -> kv.key).toList());
+        assertEquals("azure", fixture.commands.readValue().getSourceSite(), "moved off the site that is down");
     }
 
     @Test

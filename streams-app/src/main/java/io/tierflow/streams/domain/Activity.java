@@ -76,7 +76,7 @@ public final class Activity {
         this.regionBytes = new double[n];
         regionBytes.forEach((region, bytes) -> {
             int i = regionIndex(region);
-            this.regionBytes[i] = bytes;
+            this.regionBytes[i] += bytes; // several stored regions may fold into one (RegionSlots.OTHER)
         });
         this.decayedRequests = decayedRequests;
         setHolt(holt);
@@ -207,6 +207,9 @@ public final class Activity {
         int found = RegionSlots.find(regions, regionCount, region);
         if (found >= 0) {
             return found;
+        }
+        if (RegionSlots.foldsIntoOther(regionCount, region)) {
+            return regionIndex(RegionSlots.OTHER);
         }
         if (regionCount == regions.length) {
             regions = Arrays.copyOf(regions, regionCount * 2);

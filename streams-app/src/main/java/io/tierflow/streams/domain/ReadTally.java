@@ -143,6 +143,9 @@ public final class ReadTally {
                 return i;
             }
         }
+        if (RegionSlots.foldsIntoOther(regionCount, region)) {
+            return indexOf(RegionSlots.OTHER);
+        }
         if (regionCount == regions.length) {
             regions = Arrays.copyOf(regions, regionCount * 2);
             sites = Arrays.copyOf(sites, regionCount * 2);

@@ -8,7 +8,24 @@ package io.tierflow.streams.domain;
  * (microbench {@code ActivityRecordBenchmark} covers the activity update this runs in).
  */
 final class RegionSlots {
+    /**
+     * Client regions one dataset keeps apart. Client regions are named by producers, so a stream of made-up names
+     * would otherwise grow each record without end; beyond this, reads count under {@link #OTHER}, which matches no
+     * site's region (priced as egress from every site: the conservative side).
+     */
+    static final int MAX_PER_DATASET = 32;
+    /** Where a dataset counts the client regions beyond {@link #MAX_PER_DATASET}. */
+    static final String OTHER = "other-regions";
+
     private RegionSlots() {
+    }
+
+    /**
+     * Whether {@code region}, which has no slot among {@code count}, must go to {@link #OTHER} instead of a slot of its
+     * own: when only the slot kept for {@code OTHER} is left.
+     */
+    static boolean foldsIntoOther(int count, String region) {
+        return count >= MAX_PER_DATASET - 1 && region != OTHER;
     }
 
     /** The slot of {@code region} in {@code names[0..count)}, or -1 if it has none. */

@@ -23,6 +23,39 @@ class ActivityTest {
     }
 
     @Test
+    void shouldKeepABoundedNumberOfClientRegionsPerDatasetAndLoseNoBytes() {
+        Activity activity = new Activity();
+        ReadTally tally = new ReadTally();
+        for (int i = 0; i < 500; i++) {
+            String region = ("made-up-" + i).intern(); // producers name client regions; any name may come
+            activity.record(T0 + i, "GET", 10, region, null, POLICY, T0 + i);
+            tally.add(region, 10, false);
+        }
+
+        Map<String, Double> regions = activity.rawRegionBytes();
+        assertEquals(RegionSlots.MAX_PER_DATASET, regions.size());
+        assertTrue(regions.containsKey("made-up-0") && regions.containsKey(RegionSlots.OTHER), regions.keySet().toString());
+        assertEquals(RegionSlots.MAX_PER_DATASET, tally.regionCount());
+        assertEquals(500, tally.totalReads(), "every read counted, beyond the cap under " + RegionSlots.OTHER);
+        long otherBytes = 0;
+        for (int i = 0; i < tally.regionCount(); i++) {
+            if (tally.region(i).equals(RegionSlots.OTHER)) {
+                otherBytes = tally.bytes(i);
+            }
+        }
+        assertEquals((500 - (RegionSlots.MAX_PER_DATASET - 1)) * 10L, otherBytes);
+
+        Map<String, Double> storedBeforeTheCap = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 40; i++) {
+            storedBeforeTheCap.put("stored-" + i, 1.0);
+        }
+        Activity restored = new Activity(activity.fine(), activity.coarse(), 0, T0, T0, storedBeforeTheCap, 0,
+                activity.holt(), 0, new long[0], 0);
+        assertEquals(RegionSlots.MAX_PER_DATASET, restored.rawRegionBytes().size(), "a record stored before the cap");
+        assertEquals(40.0, restored.rawRegionBytes().values().stream().mapToDouble(Double::doubleValue).sum(), 1e-9);
+    }
+
+    @Test
     void shouldGiveTheSameHeatWhateverTheOrderOfEvents() {
         Activity inOrder = new Activity();
         Activity outOfOrder = new Activity();
