@@ -144,7 +144,8 @@ public final class ReadTally {
             }
         }
         if (RegionSlots.foldsIntoOther(regionCount, region)) {
-            return indexOf(RegionSlots.OTHER);
+            // Serving sites are named by events too, so the folded reads keep no site: priced at the primary.
+            return indexOf(RegionSlots.OTHER, null);
         }
         if (regionCount == regions.length) {
             regions = Arrays.copyOf(regions, regionCount * 2);
