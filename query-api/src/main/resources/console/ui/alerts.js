@@ -24,8 +24,8 @@ export function load(state, cursor, signal, limit = PAGE_SIZE) {
 }
 
 /** One page of a group's members from cursor: {alert, items, nextCursor}. */
-export function members(id, cursor, signal) {
-  return get(withQuery(alertPath(id) + '/members', { limit: PAGE_SIZE, cursor }), signal);
+export function members(id, cursor, signal, limit = PAGE_SIZE) {
+  return get(withQuery(alertPath(id) + '/members', { limit, cursor }), signal);
 }
 
 /**

@@ -1,5 +1,5 @@
 // The alerts by state, a page at a time in id order, with acknowledge; #/alerts?group=<id> pages through one group's
-// members. What an alert looks like is the alerts module's business. The fragment keeps the cursor and the cursors of
+// members (&limit=<n> sets the page size). What an alert looks like is the alerts module's business. The fragment keeps the cursor and the cursors of
 // the pages before it (back), so Previous needs no request of its own and a page can be linked to.
 import * as alerts from '../alerts.js';
 import { errorBox, fill, h } from '../dom.js';
@@ -12,6 +12,8 @@ export async function render(root, page) {
   const group = page.params.get('group');
   const cursor = page.params.get('cursor') || '';
   const back = parseBack(page.params.get('back'));
+  // Page size: the module's unless the fragment names one (the API checks it).
+  const limit = page.params.get('limit') || undefined;
   const result = h('p', { id: 'alert-action-result' });
   const list = h('div', { id: group ? 'member-list' : 'alert-list' }, h('p', { class: 'muted' }, 'Loading…'));
 
@@ -39,9 +41,9 @@ export async function render(root, page) {
   let refresh;
   if (group) {
     const heading = h('div');
-    fill(root, h('h1', null, 'Alert group'), h('p', null, h('a', { href: link({ state }) }, 'All alerts')),
+    fill(root, h('h1', null, 'Alert group'), h('p', null, h('a', { href: link({ state, limit }) }, 'All alerts')),
       heading, result, list);
-    refresh = show(() => alerts.members(group, cursor || null, page.signal), body => {
+    refresh = show(() => alerts.members(group, cursor || null, page.signal, limit), body => {
       fill(heading, alerts.groupHeading(body.alert), body.alert.state === 'FIRING'
         ? h('p', null, h('button', { id: 'ack-group', 'data-alert': body.alert.id,
           onclick: () => acknowledge(body.alert) }, 'Acknowledge the whole group'))
@@ -50,17 +52,17 @@ export async function render(root, page) {
     });
   } else {
     const filter = h('select', { id: 'alert-state', onchange: () => {
-      location.hash = link({ state: filter.value });
+      location.hash = link({ state: filter.value, limit });
     } }, STATES.map(([value, text]) => h('option', { value, selected: value === state }, text)));
     fill(root, h('h1', null, 'Alerts'), h('p', null, h('label', null, 'Show ', filter)), result, list);
-    refresh = show(() => alerts.load(state || null, cursor || null, page.signal),
+    refresh = show(() => alerts.load(state || null, cursor || null, page.signal, limit),
       body => alerts.alertsTable(body.items, acknowledge, alert => {
-        location.hash = link({ state, group: alert.id });
+        location.hash = link({ state, group: alert.id, limit });
       }));
   }
 
   function pager(nextCursor) {
-    const here = { state, group };
+    const here = { state, group, limit };
     return h('div', { class: 'pager' },
       h('button', { disabled: !cursor, onclick: () => { location.hash = link(here); } }, 'First'),
       h('button', { disabled: !cursor, id: 'previous-page', onclick: () => {
@@ -76,10 +78,11 @@ export async function render(root, page) {
 }
 
 /** The fragment of an alerts view; state is kept even when empty (it means all). */
-function link({ state, group, cursor, back }) {
+function link({ state, group, limit, cursor, back }) {
   const query = new URLSearchParams();
   query.set('state', state == null ? 'FIRING' : state);
   if (group) query.set('group', group);
+  if (limit) query.set('limit', limit);
   if (cursor) query.set('cursor', cursor);
   if (back && back.length) query.set('back', JSON.stringify(back));
   return '#/alerts?' + query;

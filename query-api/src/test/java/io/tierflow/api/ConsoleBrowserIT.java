@@ -221,6 +221,18 @@ class ConsoleBrowserIT {
         wait(ExpectedConditions.elementToBeClickable(By.cssSelector("button[data-members='" + GROUP + "']"))).click();
         waitFor(() -> SLOW.stream().allMatch(text("members-table")::contains)
                 && text("group-summary").contains("3 members"), "the group's members");
+        // Its members a page of two at a time, with the API's cursor, in key order.
+        browser.get(base + "#/alerts?state=FIRING&limit=2&group=" + java.net.URLEncoder.encode(GROUP,
+                java.nio.charset.StandardCharsets.UTF_8));
+        By memberRows = By.cssSelector("#members-table tbody tr");
+        waitFor(() -> browser.findElements(memberRows).size() == 2 && text("members-table").contains(SLOW.get(0))
+                && text("members-table").contains(SLOW.get(1)), "the first page of members");
+        wait(ExpectedConditions.elementToBeClickable(By.id("next-page"))).click();
+        waitFor(() -> browser.findElements(memberRows).size() == 1 && text("members-table").contains(SLOW.get(2))
+                && !browser.findElement(By.id("next-page")).isEnabled(), "the last page of members");
+        browser.findElement(By.id("previous-page")).click();
+        waitFor(() -> browser.findElements(memberRows).size() == 2 && text("members-table").contains(SLOW.get(0)),
+                "back to the first page of members");
         wait(ExpectedConditions.elementToBeClickable(By.id("ack-group"))).click();
         waitFor(() -> text("alert-action-result").contains("Acknowledged " + GROUP + " (3 datasets)"),
                 "the group's acknowledgement sent");
