@@ -57,7 +57,7 @@ export async function render(root, page) {
       { empty: 'no migration in flight or failed', id: 'backlog' }));
     draw(record(now, cost));
     try {
-      fill(firing, alerts.summary(await alerts.load('FIRING', page.signal), 10),
+      fill(firing, alerts.summary(await alerts.firing(page.signal), 10),
         h('p', null, h('a', { href: '#/alerts' }, 'All alerts')));
     } catch (e) {
       if (e.name === 'AbortError') throw e;
