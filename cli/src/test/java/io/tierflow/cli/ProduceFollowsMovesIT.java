@@ -8,6 +8,7 @@ import io.tierflow.localstack.Eventually;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.migrator.MigratorSettings;
 import io.tierflow.migrator.MigratorWorker;
 import io.tierflow.schemas.AccessEvent;
 import io.tierflow.schemas.Dataset;
@@ -193,6 +194,7 @@ class ProduceFollowsMovesIT {
         Properties config = new Properties();
         config.put("bootstrap.servers", stack.bootstrapServers());
         config.put("schema.registry.url", stack.schemaRegistryUrl());
+        config.putAll(MigratorSettings.pinning(stack.config().sitePlaces())); // the worker trusts pinned sites only
         return config;
     }
 

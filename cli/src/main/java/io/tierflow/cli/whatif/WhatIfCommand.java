@@ -96,6 +96,11 @@ public final class WhatIfCommand implements Callable<Integer> {
     @Option(names = "--live-policy", description = "Also replay the live policy (key default of the policies topic).")
     boolean livePolicy;
 
+    @Option(names = "--sites", paramLabel = "SITE", split = ",",
+            description = "Only these sites of the catalogue: where the policies may place copies and the baselines "
+                    + "are priced, e.g. aws to compare with one provider's own rules (default: every site).")
+    List<String> onlySites = new ArrayList<>();
+
     @Option(names = "--link-mbps", paramLabel = "MBPS",
             description = "Bandwidth of the simulated migrator between two sites, Mbit/s (default: ${DEFAULT-VALUE}).")
     double linkMbps = 1000;
@@ -147,6 +152,7 @@ public final class WhatIfCommand implements Callable<Integer> {
             Topics topics = Topics.using(kafka.serdeConfig());
             Map<String, Site> sites = broker ? CatalogueReader.latest(kafka.bootstrapServers(), topics.sites,
                     kafka.connectTimeout()) : localSites();
+            sites = only(sites, onlySites);
             if (sites.isEmpty()) {
                 throw new WhatIfException("the sites catalogue is empty: run tierflow init (or tierflow local) first");
             }
@@ -265,6 +271,23 @@ public final class WhatIfCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new WhatIfException(configFile + ": " + e.getMessage());
         }
+    }
+
+    /** The sites named in {@code names} (all when none is named); an unknown name is a usage error. */
+    static Map<String, Site> only(Map<String, Site> sites, List<String> names) {
+        if (names.isEmpty()) {
+            return sites;
+        }
+        Map<String, Site> chosen = new LinkedHashMap<>();
+        for (String name : names) {
+            Site site = sites.get(name);
+            if (site == null) {
+                throw new WhatIfException("--sites: no site " + name + " in the catalogue (it has " + sites.keySet()
+                        + ")");
+            }
+            chosen.put(name, site);
+        }
+        return chosen;
     }
 
     /** Without a broker: the local stack's four sites, priced like the clouds they stand for. */

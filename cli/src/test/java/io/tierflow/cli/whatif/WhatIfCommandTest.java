@@ -151,4 +151,26 @@ class WhatIfCommandTest {
         assertTrue(run.err().contains("bad.json") && run.err().contains("hotThreshold"), run.err());
         assertTrue(Files.notExists(out), "nothing written for a run that did not happen");
     }
+
+    @Test
+    void shouldPlaceAndPriceOnlyOnTheSitesNamed() throws Exception {
+        Path trace = dir.resolve("t.trace");
+        writeTrace(trace);
+        Files.writeString(dir.resolve("eager.json"), EAGER);
+        Path out = dir.resolve("aws-only");
+
+        Run run = run("--trace", trace.toString(), "--format", "object-store", "--sites", "aws",
+                "--policy", dir.resolve("eager.json").toString(), "--out", out.toString());
+
+        assertEquals(0, run.exit(), run.err());
+        List<String> csv = Files.readAllLines(out.resolve("whatif.csv"));
+        for (String row : csv.subList(2, csv.size())) {
+            assertTrue(row.contains("@aws"), "the baselines are priced at the one site left: " + row);
+        }
+
+        Run unknown = run("--trace", trace.toString(), "--format", "object-store", "--sites", "aws,mars",
+                "--policy", dir.resolve("eager.json").toString(), "--out", dir.resolve("never").toString());
+        assertEquals(1, unknown.exit());
+        assertTrue(unknown.err().contains("mars") && unknown.err().contains("--sites"), unknown.err());
+    }
 }
