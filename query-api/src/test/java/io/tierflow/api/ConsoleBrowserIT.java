@@ -16,6 +16,7 @@ import io.tierflow.schemas.AlertType;
 import io.tierflow.schemas.Dataset;
 import io.tierflow.schemas.Severity;
 import io.tierflow.streams.TieringSettings;
+import io.tierflow.streams.domain.AlertPacing;
 import io.tierflow.streams.TieringTopology;
 import io.tierflow.topics.Topics;
 import java.io.IOException;
@@ -68,8 +69,8 @@ class ConsoleBrowserIT {
     /** A group alert of three datasets, and the worst of them. */
     private static final String GROUP = "LATENCY_SLA:site=aws";
     private static final List<String> SLOW = List.of("console/other/ds00", "console/other/ds01", "console/other/ds02");
-    /** A group's record changes at most once a minute after it fired (AlertPacing), so its count can take that long. */
-    private static final Duration GROUP_TIMEOUT = Duration.ofSeconds(150);
+    /** The node publishes a group again at most every 2 s (its AlertPacing below), so a count changes within that. */
+    private static final Duration GROUP_TIMEOUT = Duration.ofSeconds(60);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static Path dir;
@@ -308,8 +309,9 @@ class ConsoleBrowserIT {
         config.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        // Groups published again every 2 s rather than every minute: the test watches a group change twice.
         TieringSettings settings = new TieringSettings(Duration.ofSeconds(1), 10_000, false, Duration.ofSeconds(1),
-                Duration.ofHours(1));
+                Duration.ofHours(1)).withAlertPacing(new AlertPacing(Duration.ofSeconds(2), Duration.ofHours(24)));
         return StreamsNode.start(config, settings, ApiSettings.defaults().withPort(freePort()).withToken(TOKEN));
     }
 

@@ -1,5 +1,6 @@
 package io.tierflow.streams;
 
+import io.tierflow.streams.domain.AlertPacing;
 import io.tierflow.streams.store.StoreImplementation;
 import java.time.Duration;
 import java.util.Properties;
@@ -24,10 +25,12 @@ import java.util.Properties;
  *     producer's error (a zero, seconds for milliseconds) and goes to dead-letters rather than being counted as late:
  *     the retention horizon. Events late by less than this but more than the policy's lateness are dropped and counted
  *     as {@code too_late}, as before
+ * @param alertPacing how often a group alert may be published again and how long resolved alerts stay listed (a
+ *     minute and a day; tests that watch a group change shorten the first)
  */
 public record TieringSettings(Duration evaluationInterval, int maxEvaluationsPerPunctuation, boolean eventTimeClock,
         Duration minReevaluation, Duration maxReevaluation, StoreImplementation stores, Duration futureTolerance,
-        Duration eventRetention) {
+        Duration eventRetention, AlertPacing alertPacing) {
     /** Setting (in the layered config: a {@code --config} file) that selects {@link #stores}. */
     public static final String STORES = "tierflow.streams.stores";
     /** Default tolerance for access events dated in the future. */
@@ -48,7 +51,7 @@ public record TieringSettings(Duration evaluationInterval, int maxEvaluationsPer
     public TieringSettings(Duration evaluationInterval, int maxEvaluationsPerPunctuation, boolean eventTimeClock,
             Duration minReevaluation, Duration maxReevaluation) {
         this(evaluationInterval, maxEvaluationsPerPunctuation, eventTimeClock, minReevaluation, maxReevaluation,
-                StoreImplementation.WRITE_BEHIND, DEFAULT_FUTURE_TOLERANCE, DEFAULT_EVENT_RETENTION);
+                StoreImplementation.WRITE_BEHIND, DEFAULT_FUTURE_TOLERANCE, DEFAULT_EVENT_RETENTION, AlertPacing.DEFAULTS);
     }
 
     /** The defaults, with what {@code config} sets ({@value #STORES}); an unknown value fails with a clear error. */
@@ -66,11 +69,16 @@ public record TieringSettings(Duration evaluationInterval, int maxEvaluationsPer
 
     public TieringSettings withEventTimeClock(boolean eventTime) {
         return new TieringSettings(evaluationInterval, maxEvaluationsPerPunctuation, eventTime, minReevaluation,
-                maxReevaluation, stores, futureTolerance, eventRetention);
+                maxReevaluation, stores, futureTolerance, eventRetention, alertPacing);
     }
 
     public TieringSettings withStores(StoreImplementation implementation) {
         return new TieringSettings(evaluationInterval, maxEvaluationsPerPunctuation, eventTimeClock, minReevaluation,
-                maxReevaluation, implementation, futureTolerance, eventRetention);
+                maxReevaluation, implementation, futureTolerance, eventRetention, alertPacing);
+    }
+
+    public TieringSettings withAlertPacing(AlertPacing pacing) {
+        return new TieringSettings(evaluationInterval, maxEvaluationsPerPunctuation, eventTimeClock, minReevaluation,
+                maxReevaluation, stores, futureTolerance, eventRetention, pacing);
     }
 }

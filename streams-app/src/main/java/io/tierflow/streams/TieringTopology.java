@@ -7,7 +7,6 @@ import io.tierflow.schemas.ControlCommand;
 import io.tierflow.schemas.ControlType;
 import io.tierflow.schemas.CostLedger;
 import io.tierflow.schemas.DatasetState;
-import io.tierflow.streams.domain.AlertPacing;
 import io.tierflow.topics.Topic;
 import io.tierflow.topics.Topics;
 import java.util.Optional;
@@ -176,7 +175,7 @@ public final class TieringTopology {
                 .repartition(Repartitioned.with(Serdes.String(), topics.control.valueSerde()).withName(ALERT_CONTROL))
                 .mapValues(v -> (SpecificRecord) v, Named.as("alert-control-input"));
         signals.merge(acknowledgements, Named.as("merge-control"))
-                .process(() -> new AlertManager(metrics, AlertPacing.DEFAULTS), Named.as(ALERT_MANAGER), ALERTS_STORE,
+                .process(() -> new AlertManager(metrics, settings.alertPacing()), Named.as(ALERT_MANAGER), ALERTS_STORE,
                         ALERT_COUNTS_STORE, ALERT_MEMBERS_STORE)
                 .to(Topics.ALERTS, Produced.with(Serdes.String(), topics.alerts.valueSerde()).withName("alerts-sink"));
         return builder.build();
