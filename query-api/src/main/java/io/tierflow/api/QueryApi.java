@@ -62,6 +62,7 @@ final class QueryApi {
         ObjectMapper json = new ObjectMapper();
         ReadHandlers reads = new ReadHandlers(cluster, partitions, clock, metrics);
         AlertHandlers alerts = new AlertHandlers(cluster, reads::gather);
+        CatalogueReadHandlers catalogue = new CatalogueReadHandlers(cluster);
         WriteHandlers writes = new WriteHandlers(topics, sink, cluster, json, settings, partitions, clock);
         String instance = cluster.self().host() + ":" + cluster.self().port();
 
@@ -119,8 +120,8 @@ final class QueryApi {
         app.get("/migrations", reads::migrations);
         app.get("/alerts", alerts::alerts);
         app.get("/alerts/<id>/members", alerts::members);
-        app.get("/sites", reads::sites);
-        app.get("/policies", reads::policies);
+        app.get("/sites", catalogue::sites);
+        app.get("/policies", catalogue::policies);
         app.get("/stats", reads::stats);
 
         app.post("/control/alerts/<id>/ack", writes::acknowledgeAlert);

@@ -8,24 +8,20 @@ import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tierflow.schemas.CostLedger;
 import io.tierflow.schemas.MigrationPhase;
-import io.tierflow.schemas.Policy;
 import io.tierflow.schemas.Site;
 import io.tierflow.schemas.Tier;
 import io.tierflow.streams.DatasetView;
 import io.tierflow.streams.DatasetViews;
 import io.tierflow.streams.TieringTopology;
-import io.tierflow.streams.domain.TieringPolicy;
 import io.tierflow.topics.Topics;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -48,8 +44,6 @@ final class ReadHandlers {
     private static final String EXPLAIN_ROUTE = "/datasets/<key>/explain";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final int DEFAULT_LIMIT = 100;
-    /** The policy that applies to every dataset (the topology's {@code Catalogue.DEFAULT_POLICY}). */
-    private static final String DEFAULT_POLICY = "default";
     private static final int MAX_LIMIT = 1000;
     /** Page size used when a whole store is aggregated (stats), so memory stays bounded. */
     private static final int SCAN_PAGE = 1000;
@@ -116,50 +110,6 @@ final class ReadHandlers {
         }
     }
 
-    /**
-     * The policies of the global store, by name (the console's policy editor starts from them). Until a policy named
-     * {@code default} is published the topology follows its built-in one, which is listed under that name with
-     * {@code "builtIn": true}.
-     */
-    void policies(Context ctx) {
-        ReadOnlyKeyValueStore<String, Policy> store = cluster.globalStore(TieringTopology.POLICIES_STORE);
-        ArrayNode items = NODES.arrayNode();
-        cluster.retrying("the policies", () -> {
-            items.removeAll();
-            try (KeyValueIterator<String, Policy> all = store.all()) {
-                all.forEachRemaining(kv -> items.add(AvroJson.toJson(kv.value)));
-            }
-            return items;
-        });
-        boolean defaultPublished = false;
-        for (JsonNode item : items) {
-            defaultPublished |= item.path("name").asText().equals(DEFAULT_POLICY);
-        }
-        if (!defaultPublished) {
-            ObjectNode builtIn = (ObjectNode) AvroJson.toJson(builtInPolicy());
-            builtIn.put("builtIn", true);
-            items.insert(0, builtIn);
-        }
-        QueryApi.respond(ctx, NODES.objectNode().set("items", items));
-    }
-
-    /**
-     * The topology's built-in policy as the record that would publish it. Its migration budget is a PiB an hour, no
-     * limit in effect (none is enforced yet), and exact in a JavaScript number, unlike Long.MAX_VALUE.
-     */
-    private Policy builtInPolicy() {
-        TieringPolicy p = TieringPolicy.BUILT_IN;
-        return Policy.newBuilder().setName(DEFAULT_POLICY).setHeatHalfLifeSeconds(p.halfLifeMs() / 1000)
-                .setOpWeights(Map.copyOf(p.opWeights())).setBytesWeightPerGb(p.bytesWeightPerGb())
-                .setHotThreshold(p.hotThreshold()).setWarmThreshold(p.warmThreshold()).setHysteresis(p.hysteresis())
-                .setScoreBoost(p.scoreBoost()).setReplicationHot(p.replicationHot())
-                .setReplicationWarm(p.replicationWarm()).setReplicationCold(p.replicationCold())
-                .setDefaultLatencySlaMs(p.defaultSlaMs()).setEncryptedOnly(p.encryptedOnly())
-                .setMigrationBudgetBytesPerHour(1L << 50).setCooldownSeconds(p.cooldownMs() / 1000)
-                .setHorizonDays(p.horizonDays()).setRetireGraceSeconds(p.retireGraceMs() / 1000)
-                .setLatenessSeconds(p.latenessMs() / 1000).setUpdatedAt(Instant.EPOCH).build();
-    }
-
     void migrations(Context ctx) {
         String status = ctx.queryParam("status");
         Predicate<DatasetView> filter;
@@ -175,19 +125,6 @@ final class ReadHandlers {
             filter = view -> view.inFlight() != null && DatasetJson.phase(view).equals(wanted);
         }
         answerPage(ctx, filter, DatasetJson.MIGRATION_ITEM);
-    }
-
-    void sites(Context ctx) {
-        ReadOnlyKeyValueStore<String, Site> store = cluster.globalStore(TieringTopology.SITES_STORE);
-        ArrayNode items = NODES.arrayNode();
-        cluster.retrying("the sites", () -> {
-            items.removeAll();
-            try (KeyValueIterator<String, Site> all = store.all()) {
-                all.forEachRemaining(kv -> items.add(AvroJson.toJson(kv.value)));
-            }
-            return items;
-        });
-        QueryApi.respond(ctx, NODES.objectNode().set("items", items));
     }
 
     /**

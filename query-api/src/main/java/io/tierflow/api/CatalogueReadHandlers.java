@@ -1,0 +1,85 @@
+package io.tierflow.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.tierflow.schemas.Policy;
+import io.tierflow.schemas.Site;
+import io.tierflow.streams.TieringTopology;
+import io.tierflow.streams.domain.TieringPolicy;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/** The catalogue's reads: sites and policies, from this instance's copy of the global stores (every node has all). */
+final class CatalogueReadHandlers {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** The policy that applies to every dataset (the topology's {@code Catalogue.DEFAULT_POLICY}). */
+    private static final String DEFAULT_POLICY = "default";
+
+    private final ClusterView cluster;
+
+    CatalogueReadHandlers(ClusterView cluster) {
+        this.cluster = cluster;
+    }
+
+    void sites(Context ctx) {
+        ReadOnlyKeyValueStore<String, Site> store = cluster.globalStore(TieringTopology.SITES_STORE);
+        ArrayNode items = NODES.arrayNode();
+        cluster.retrying("the sites", () -> {
+            items.removeAll();
+            try (KeyValueIterator<String, Site> all = store.all()) {
+                all.forEachRemaining(kv -> items.add(AvroJson.toJson(kv.value)));
+            }
+            return items;
+        });
+        QueryApi.respond(ctx, NODES.objectNode().set("items", items));
+    }
+
+    /**
+     * The policies of the global store, by name (the console's policy editor starts from them). Until a policy named
+     * {@code default} is published the topology follows its built-in one, which is listed under that name with
+     * {@code "builtIn": true}.
+     */
+    void policies(Context ctx) {
+        ReadOnlyKeyValueStore<String, Policy> store = cluster.globalStore(TieringTopology.POLICIES_STORE);
+        ArrayNode items = NODES.arrayNode();
+        cluster.retrying("the policies", () -> {
+            items.removeAll();
+            try (KeyValueIterator<String, Policy> all = store.all()) {
+                all.forEachRemaining(kv -> items.add(AvroJson.toJson(kv.value)));
+            }
+            return items;
+        });
+        boolean defaultPublished = false;
+        for (JsonNode item : items) {
+            defaultPublished |= item.path("name").asText().equals(DEFAULT_POLICY);
+        }
+        if (!defaultPublished) {
+            ObjectNode builtIn = (ObjectNode) AvroJson.toJson(builtInPolicy());
+            builtIn.put("builtIn", true);
+            items.insert(0, builtIn);
+        }
+        QueryApi.respond(ctx, NODES.objectNode().set("items", items));
+    }
+
+    /**
+     * The topology's built-in policy as the record that would publish it. Its migration budget is a PiB an hour, no
+     * limit in effect (none is enforced yet), and exact in a JavaScript number, unlike Long.MAX_VALUE.
+     */
+    private Policy builtInPolicy() {
+        TieringPolicy p = TieringPolicy.BUILT_IN;
+        return Policy.newBuilder().setName(DEFAULT_POLICY).setHeatHalfLifeSeconds(p.halfLifeMs() / 1000)
+                .setOpWeights(Map.copyOf(p.opWeights())).setBytesWeightPerGb(p.bytesWeightPerGb())
+                .setHotThreshold(p.hotThreshold()).setWarmThreshold(p.warmThreshold()).setHysteresis(p.hysteresis())
+                .setScoreBoost(p.scoreBoost()).setReplicationHot(p.replicationHot())
+                .setReplicationWarm(p.replicationWarm()).setReplicationCold(p.replicationCold())
+                .setDefaultLatencySlaMs(p.defaultSlaMs()).setEncryptedOnly(p.encryptedOnly())
+                .setMigrationBudgetBytesPerHour(1L << 50).setCooldownSeconds(p.cooldownMs() / 1000)
+                .setHorizonDays(p.horizonDays()).setRetireGraceSeconds(p.retireGraceMs() / 1000)
+                .setLatenessSeconds(p.latenessMs() / 1000).setUpdatedAt(Instant.EPOCH).build();
+    }
+}
