@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.tierflow.schemas.Policy;
-import io.tierflow.schemas.Site;
 import io.tierflow.streams.TieringTopology;
 import io.tierflow.streams.domain.TieringPolicy;
 import java.time.Instant;
 import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -27,16 +27,7 @@ final class CatalogueReadHandlers {
     }
 
     void sites(Context ctx) {
-        ReadOnlyKeyValueStore<String, Site> store = cluster.globalStore(TieringTopology.SITES_STORE);
-        ArrayNode items = NODES.arrayNode();
-        cluster.retrying("the sites", () -> {
-            items.removeAll();
-            try (KeyValueIterator<String, Site> all = store.all()) {
-                all.forEachRemaining(kv -> items.add(AvroJson.toJson(kv.value)));
-            }
-            return items;
-        });
-        QueryApi.respond(ctx, NODES.objectNode().set("items", items));
+        QueryApi.respond(ctx, NODES.objectNode().set("items", all(TieringTopology.SITES_STORE, "the sites")));
     }
 
     /**
@@ -45,15 +36,7 @@ final class CatalogueReadHandlers {
      * {@code "builtIn": true}.
      */
     void policies(Context ctx) {
-        ReadOnlyKeyValueStore<String, Policy> store = cluster.globalStore(TieringTopology.POLICIES_STORE);
-        ArrayNode items = NODES.arrayNode();
-        cluster.retrying("the policies", () -> {
-            items.removeAll();
-            try (KeyValueIterator<String, Policy> all = store.all()) {
-                all.forEachRemaining(kv -> items.add(AvroJson.toJson(kv.value)));
-            }
-            return items;
-        });
+        ArrayNode items = all(TieringTopology.POLICIES_STORE, "the policies");
         boolean defaultPublished = false;
         for (JsonNode item : items) {
             defaultPublished |= item.path("name").asText().equals(DEFAULT_POLICY);
@@ -81,5 +64,19 @@ final class CatalogueReadHandlers {
                 .setMigrationBudgetBytesPerHour(1L << 50).setCooldownSeconds(p.cooldownMs() / 1000)
                 .setHorizonDays(p.horizonDays()).setRetireGraceSeconds(p.retireGraceMs() / 1000)
                 .setLatenessSeconds(p.latenessMs() / 1000).setUpdatedAt(Instant.EPOCH).build();
+    }
+
+    /** Every record of a global store as JSON, in key order; {@code what} names it in a 503 while the node starts. */
+    private <V extends SpecificRecord> ArrayNode all(String storeName, String what) {
+        ReadOnlyKeyValueStore<String, V> store = cluster.globalStore(storeName);
+        ArrayNode items = NODES.arrayNode();
+        cluster.retrying(what, () -> {
+            items.removeAll();
+            try (KeyValueIterator<String, V> all = store.all()) {
+                all.forEachRemaining(kv -> items.add(AvroJson.toJson(kv.value)));
+            }
+            return items;
+        });
+        return items;
     }
 }
