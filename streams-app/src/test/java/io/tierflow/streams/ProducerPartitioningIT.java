@@ -34,6 +34,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Cluster;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
@@ -235,6 +236,18 @@ class ProducerPartitioningIT {
                     return true;
                 } catch (ExecutionException e) {
                     if (e.getCause() instanceof TopicExistsException) {
+                        return false;
+                    }
+                    throw e;
+                }
+            });
+            // The controller answers before every broker's metadata has the topic, and the app reads the metadata.
+            Eventually.holds(TIMEOUT, topic + " visible with " + partitions + " partitions", () -> {
+                try {
+                    return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size()
+                            == partitions;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                         return false;
                     }
                     throw e;
