@@ -83,8 +83,11 @@ public final class CopyVersions {
             copies.add(before.primary());
         }
         copies.addAll(before.replicas());
+        // Same token, other checksum: the token tells the versions apart nowhere, so only the listed sites count.
+        boolean tokensTell = !newToken.equals(oldInventoryToken);
         for (String site : copies) {
-            if (!current.contains(site) && newToken.equals(tokenOf(before.versions(), site, oldInventoryToken))) {
+            if (tokensTell && !current.contains(site)
+                    && newToken.equals(tokenOf(before.versions(), site, oldInventoryToken))) {
                 current.add(site);
                 versions.put(site, newToken);
             }

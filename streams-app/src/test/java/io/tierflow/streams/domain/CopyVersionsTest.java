@@ -51,6 +51,14 @@ class CopyVersionsTest {
     }
 
     @Test
+    void shouldTrustOnlyTheListedSitesWhenTheChecksumChangedUnderTheSameToken() {
+        CopyVersions.Placed before = new CopyVersions.Placed("azure", List.of("aws"), "COOL", Map.of());
+        CopyVersions.Placed after = CopyVersions.afterNewVersion(before, "\"v1\"", "\"v1\"", "azure", List.of(),
+                "COOL");
+        assertEquals(List.of(), after.replicas(), "aws carries the old token, which no longer tells the bytes apart");
+    }
+
+    @Test
     void shouldKeepThePrimaryWhenTheOwnerWroteTheNewVersionThere() {
         CopyVersions.Placed before = new CopyVersions.Placed("aws", List.of("onprem"), "STANDARD_IA",
                 Map.of("aws", "\"v1\"", "onprem", "file-etag"));
