@@ -3,6 +3,7 @@ package io.tierflow.cli;
 import io.tierflow.cli.traffic.ContentChecksums;
 import io.tierflow.cli.traffic.DatasetSpec;
 import io.tierflow.localstack.SiteEndpoint;
+import io.tierflow.migrator.FileSiteStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -80,8 +81,9 @@ interface SiteUploader extends AutoCloseable {
 
     /**
      * A {@code file://} site: one file per dataset under the directory, written to a temporary file first and
-     * moved into place, so a reader never sees half an object. A file has no ETag; the version token is the
-     * one an S3 store would give the same bytes, so a dataset carries the same token on every kind of site.
+     * moved into place, so a reader never sees half an object. A file has no ETag; the version token registered is
+     * the one the migrator's file store reports for the file as written (it has no sidecar: its size and time), so
+     * the migrator finds the version the inventory names and can move the dataset off this site.
      */
     static SiteUploader directory(String name, Path directory) {
         return new SiteUploader() {
@@ -112,7 +114,10 @@ interface SiteUploader extends AutoCloseable {
                 } finally {
                     Files.deleteIfExists(partial);
                 }
-                return checksums.singlePartEtag();
+                return new FileSiteStore(name, directory).head(dataset.key())
+                        .orElseThrow(() -> new IOException("dataset " + dataset.key() + " is not at site " + name
+                                + " right after it was written"))
+                        .versionToken();
             }
 
             @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.migrator.FileSiteStore;
 import io.tierflow.schemas.AccessEvent;
 import io.tierflow.schemas.Dataset;
 import io.tierflow.topics.Topic;
@@ -141,6 +142,9 @@ class ProduceCommandIT {
                 assertEquals(dataset.getSha256(), hashed.sha256, dataset.getKey());
                 assertEquals(dataset.getSizeBytes(), hashed.size, dataset.getKey());
             }
+            // The token the migrator's file store reports, so a move off onprem finds the registered version.
+            assertEquals(new FileSiteStore("onprem", stack.onPremDirectory()).head(dataset.getKey()).orElseThrow()
+                    .versionToken(), dataset.getVersionToken(), dataset.getKey());
         }
         long onPremEvents = readAll(stack.topics().accessEvents).stream()
                 .filter(r -> r.value().getServedFrom().equals("onprem")).count();

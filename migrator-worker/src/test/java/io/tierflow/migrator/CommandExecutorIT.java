@@ -130,6 +130,28 @@ class CommandExecutorIT {
     }
 
     @Test
+    void shouldMoveACopyAgainByTheTokenItsOwnStoreReported() throws Exception {
+        byte[] bytes = randomBytes((int) (20L << 20));
+        Seeded seeded = seed("aws", "again/" + UUID.randomUUID(), bytes);
+        // aws -> gcp in parts: gcp's ETag is a multipart one, not the inventory's MD5.
+        MigrationStatus onGcp = completed(executor.execute(copyCommand(seeded, "aws", "gcp", "STANDARD"), 1,
+                status -> { }));
+        assertTrue(onGcp.getVersionToken().endsWith("-2"), onGcp.getVersionToken());
+        // gcp -> onprem, sourced from the gcp copy by its own token, as the streams app now sends it.
+        MigrationStatus onPrem = completed(executor.execute(MigrationCommand.newBuilder(
+                copyCommand(seeded, "gcp", "onprem", "STANDARD")).setSourceVersionToken(onGcp.getVersionToken())
+                .build(), 1, status -> { }));
+        assertEquals(new FileSiteStore("onprem", stack.onPremDirectory()).head(seeded.key()).orElseThrow()
+                .versionToken(), onPrem.getVersionToken(), "the status carries the file store's own token");
+        // onprem -> azure: the file copy moves again.
+        MigrationStatus onAzure = completed(executor.execute(MigrationCommand.newBuilder(
+                copyCommand(seeded, "onprem", "azure", "STANDARD")).setSourceVersionToken(onPrem.getVersionToken())
+                .build(), 1, status -> { }));
+        assertEquals(FileSiteStoreTest.sha256(bytes), onAzure.getSha256());
+        assertArrayEquals(bytes, read("azure", seeded.key()));
+    }
+
+    @Test
     void shouldChangeTheStorageClassInPlaceOnTheSameSite() throws Exception {
         byte[] bytes = randomBytes(5_000);
         MigrationCommand copy = copyCommand(seed("gcp", "class/" + UUID.randomUUID(), bytes), "gcp", "gcp",

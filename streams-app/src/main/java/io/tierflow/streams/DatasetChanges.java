@@ -7,6 +7,7 @@ import io.tierflow.schemas.MigrationCommand;
 import io.tierflow.schemas.MigrationPhase;
 import io.tierflow.schemas.MigrationStatus;
 import io.tierflow.streams.domain.CompletedStep;
+import io.tierflow.streams.domain.CopyVersions;
 import java.util.ArrayList;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -66,12 +67,26 @@ final class DatasetChanges {
             record = records.create(key);
         }
         DatasetState state = record.state;
+        Dataset previous = state.getInventory();
         state.setInventory(dataset);
         if (state.getPrimarySite() == null) {
             // The inventory says where the dataset is until Tierflow moves it; afterwards completed migrations do.
             state.setPrimarySite(dataset.getPrimarySite());
             state.setReplicaSites(new ArrayList<>(dataset.getReplicaSites()));
             state.setStorageClass(dataset.getStorageClass());
+            state.setCopyVersions(CopyVersions.ofInventory(dataset.getVersionToken(), dataset.getPrimarySite(),
+                    dataset.getReplicaSites()));
+        } else if (previous != null && CopyVersions.versionChanged(previous.getVersionToken(), previous.getSha256(),
+                dataset.getVersionToken(), dataset.getSha256())) {
+            // The owner wrote a new version: copies still holding the old one leave the placement.
+            CopyVersions.Placed after = CopyVersions.afterNewVersion(new CopyVersions.Placed(state.getPrimarySite(),
+                    state.getReplicaSites(), state.getStorageClass(), state.getCopyVersions()),
+                    previous.getVersionToken(), dataset.getVersionToken(), dataset.getPrimarySite(),
+                    dataset.getReplicaSites(), dataset.getStorageClass());
+            state.setPrimarySite(after.primary());
+            state.setReplicaSites(after.replicas());
+            state.setStorageClass(after.storageClass());
+            state.setCopyVersions(after.versions());
         }
         DatasetRecords.copyFacts(state, activity);
         evaluation.evaluate(state, activity, now);
@@ -135,6 +150,8 @@ final class DatasetChanges {
         state.setPrimarySite(after.primary());
         state.setReplicaSites(after.replicas());
         state.setStorageClass(after.storageClass());
+        state.setCopyVersions(CopyVersions.afterStep(state.getCopyVersions(), MigrationCommands.action(
+                command.getAction()), command.getSourceSite(), command.getDestinationSite(), status.getVersionToken()));
         return null;
     }
 

@@ -4,6 +4,7 @@ import io.tierflow.schemas.Dataset;
 import io.tierflow.schemas.DatasetState;
 import io.tierflow.schemas.MigrationAction;
 import io.tierflow.schemas.MigrationCommand;
+import io.tierflow.streams.domain.CopyVersions;
 import io.tierflow.streams.domain.MigrationPlanner;
 import java.time.Instant;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -53,6 +54,13 @@ final class MigrationCommands {
                 // primary's copy is there, and a command older than one the migrator saw is skipped as superseded.
                 .setSequence(sequence(state, now))
                 .setKeepSite(step.action() == MigrationPlanner.Action.RETIRE ? state.getPrimarySite() : null)
+                // Each copy as its own store knows it: a copy on a file store or written in parts has another
+                // token than the inventory's, and the migrator checks the source (and the kept copy) against it.
+                .setKeepVersionToken(step.action() == MigrationPlanner.Action.RETIRE
+                        ? CopyVersions.tokenOf(state.getCopyVersions(), state.getPrimarySite(),
+                                inventory.getVersionToken()) : null)
+                .setSourceVersionToken(CopyVersions.tokenOf(state.getCopyVersions(), step.source(),
+                        inventory.getVersionToken()))
                 .build();
         state.setInFlight(command);
         state.setInFlightPhase(null);

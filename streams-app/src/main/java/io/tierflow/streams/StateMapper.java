@@ -33,6 +33,7 @@ final class StateMapper {
         state.setDueAt(-1L);
         state.setActiveAlerts(new ArrayList<>());
         state.setPendingCost(new PendingCost());
+        state.setCopyVersions(new HashMap<>());
         return state;
     }
 

@@ -160,6 +160,78 @@ class TieringTopologyTest {
     }
 
     @Test
+    void shouldExpectACopysOwnVersionTokenWhenThatCopyIsMovedAgain() {
+        MigrationCommand copy = promoteToAws("ds");
+        Instant t = START.plusSeconds(600);
+        // The destination store gives the copy its own ETag (a multipart upload, KMS, a file store): not the inventory's.
+        fixture.statuses.pipeInput("ds", withToken(fixture.completed(copy, TopologyFixture.SHA), "aws-own-etag"),
+                t.plusSeconds(5));
+        MigrationCommand switchCommand = fixture.commands.readValue();
+        assertEquals("\"v1\"", switchCommand.getSourceVersionToken(), "the azure copy is the inventory's");
+        assertEquals("aws-own-etag", fixture.state("ds").getCopyVersions().get("aws"));
+
+        fixture.statuses.pipeInput("ds", withToken(fixture.completed(switchCommand, TopologyFixture.SHA),
+                "aws-own-etag"), t.plusSeconds(6));
+        MigrationCommand retire = fixture.commands.readValue();
+        assertEquals(MigrationAction.RETIRE, retire.getAction());
+        assertEquals("\"v1\"", retire.getSourceVersionToken());
+        assertEquals("aws-own-etag", retire.getKeepVersionToken(), "the kept copy is known by its own token");
+        fixture.statuses.pipeInput("ds", fixture.completed(retire, null), t.plusSeconds(700));
+        assertEquals(Map.of("aws", "aws-own-etag"), fixture.state("ds").getCopyVersions());
+
+        for (int i = 0; i < 24; i++) { // no more reads: it cools down and moves off aws again
+            fixture.driver.advanceWallClockTime(Duration.ofMinutes(30));
+        }
+        MigrationCommand next = fixture.commands.readValue();
+        assertEquals("aws", next.getSourceSite());
+        assertEquals("aws-own-etag", next.getSourceVersionToken(),
+                "the migrator checks the source against the token its own store reported");
+        assertEquals("\"v1\"", next.getExpectedVersionToken(), "the inventory's version still names the dataset");
+    }
+
+    @Test
+    void shouldDropAReplicaHoldingTheOldVersionWhenTheInventoryNamesANewOne() {
+        MigrationCommand copy = promoteToAws("ds");
+        Instant t = START.plusSeconds(600);
+        fixture.statuses.pipeInput("ds", withToken(fixture.completed(copy, TopologyFixture.SHA), "aws-own-etag"),
+                t.plusSeconds(5));
+        MigrationCommand switchCommand = fixture.commands.readValue();
+        assertEquals(List.of("aws"), fixture.state("ds").getReplicaSites());
+
+        // The owner writes a new version at azure while the switch to the old version's copy is in flight.
+        String newSha = "ab".repeat(32);
+        Dataset v2 = Dataset.newBuilder(TopologyFixture.dataset("ds", "azure", "GLACIER_IR", GB))
+                .setVersionToken("\"v2\"").setSha256(newSha).setUpdatedAt(t.plusSeconds(10)).build();
+        fixture.datasets.pipeInput("ds", v2, t.plusSeconds(10));
+        DatasetState state = fixture.state("ds");
+        assertEquals("azure", state.getPrimarySite(), "the owner's new version is where it was written");
+        assertEquals(List.of(), state.getReplicaSites(), "the aws copy holds the old version: not a copy any more");
+        assertEquals(Map.of("azure", "\"v2\""), state.getCopyVersions());
+
+        // The switch to the old copy cannot be trusted even if it reports success.
+        fixture.statuses.pipeInput("ds", withToken(fixture.completed(switchCommand, TopologyFixture.SHA),
+                "aws-own-etag"), t.plusSeconds(11));
+        state = fixture.state("ds");
+        assertEquals("azure", state.getPrimarySite(), "reads never go to a copy of the old version");
+        assertEquals(List.of(), state.getReplicaSites());
+        assertEquals("checksum_mismatch", state.getLastFailure());
+    }
+
+    @Test
+    void shouldKeepACopyThatAlreadyCarriesTheNewVersion() {
+        MigrationCommand copy = promoteToAws("ds");
+        Instant t = START.plusSeconds(600);
+        fixture.statuses.pipeInput("ds", withToken(fixture.completed(copy, TopologyFixture.SHA), "\"v2\""),
+                t.plusSeconds(5));
+        fixture.commands.readValue();
+        // aws already carries the token the new entry names (the same bytes written by the owner there too).
+        Dataset v2 = Dataset.newBuilder(TopologyFixture.dataset("ds", "azure", "GLACIER_IR", GB))
+                .setVersionToken("\"v2\"").setUpdatedAt(t.plusSeconds(10)).build();
+        fixture.datasets.pipeInput("ds", v2, t.plusSeconds(10));
+        assertEquals(List.of("aws"), fixture.state("ds").getReplicaSites());
+    }
+
+    @Test
     void shouldIgnoreStatusesOfCommandsThatAreNotInFlight() {
         MigrationCommand copy = promoteToAws("ds");
         MigrationCommand stranger = MigrationCommand.newBuilder(copy).setId("not-ours").build();
@@ -811,6 +883,10 @@ class TieringTopologyTest {
     private static io.tierflow.schemas.ControlCommand reoptimize(String target, List<String> keys) {
         return io.tierflow.schemas.ControlCommand.newBuilder().setType(io.tierflow.schemas.ControlType.REOPTIMIZE)
                 .setTarget(target).setKeys(keys).setOperator("ops").setIssuedAt(START.plusSeconds(20)).build();
+    }
+
+    private static MigrationStatus withToken(MigrationStatus status, String versionToken) {
+        return MigrationStatus.newBuilder(status).setVersionToken(versionToken).build();
     }
 
     private MigrationCommand promoteToAws(String key) {

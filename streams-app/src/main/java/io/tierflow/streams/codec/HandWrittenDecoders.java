@@ -78,6 +78,13 @@ final class HandWrittenDecoders {
         state.setActiveAlerts(strings(in));
         state.setCostAccruedAt(in.readLong());
         state.setPendingCost(pendingCost(in));
+        Map<String, String> versions = new HashMap<>();
+        for (long n = in.readMapStart(); n > 0; n = in.mapNext()) {
+            for (long i = 0; i < n; i++) {
+                versions.put(in.readString(), in.readString());
+            }
+        }
+        state.setCopyVersions(versions);
         return state;
     }
 

@@ -7,6 +7,7 @@ import io.tierflow.schemas.Placement;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.Encoder;
@@ -105,6 +106,15 @@ final class HandWrittenEncoders {
         strings(state.getActiveAlerts(), out);
         out.writeLong(state.getCostAccruedAt());
         state.getPendingCost().customEncode(out);
+        Map<String, String> versions = state.getCopyVersions();
+        out.writeMapStart();
+        out.setItemCount(versions.size());
+        for (Map.Entry<String, String> version : versions.entrySet()) {
+            out.startItem();
+            out.writeString(version.getKey());
+            out.writeString(version.getValue());
+        }
+        out.writeMapEnd();
     }
 
     private static void dataset(Dataset dataset, Encoder out) throws IOException {
