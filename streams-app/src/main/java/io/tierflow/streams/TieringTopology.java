@@ -108,14 +108,14 @@ public final class TieringTopology {
                 DatasetActivity::copy, ACTIVITIES_HELD_PER_TASK));
         // Read and written only when a dataset is evaluated or its inventory or migration changes, rarely twice between
         // two commits: no record cache, which leaves the thread's cache to the activity values that it does help.
-        builder.addStateStore(Stores.keyValueStoreBuilder(settings.stores().keyValueSupplier(DATASET_STATE_STORE),
+        builder.addStateStore(settings.stores().keyValueBuilder(DATASET_STATE_STORE,
                 Serdes.String(), topics.valueSerde(DatasetState.class)));
         // A handful of keys (site and tier) updated at every evaluation: held as objects between commits too.
         builder.addStateStore(settings.stores().builder(COST_LEDGER_STORE, topics.valueSerde(CostLedger.class),
                 ledger -> CostLedger.newBuilder(ledger).build(), LEDGER_ENTRIES_HELD_PER_TASK));
-        builder.addStateStore(Stores.keyValueStoreBuilder(settings.stores().keyValueSupplier(ALERTS_STORE),
+        builder.addStateStore(settings.stores().keyValueBuilder(ALERTS_STORE,
                 Serdes.String(), topics.valueSerde(Alert.class)).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(settings.stores().keyValueSupplier(ALERT_COUNTS_STORE),
+        builder.addStateStore(settings.stores().keyValueBuilder(ALERT_COUNTS_STORE,
                 Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERT_MEMBERS_STORE),
                 Serdes.String(), topics.valueSerde(AlertSignal.class)));

@@ -5,4 +5,8 @@ public final class WhatIfException extends RuntimeException {
     public WhatIfException(String message) {
         super(message);
     }
+
+    public WhatIfException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

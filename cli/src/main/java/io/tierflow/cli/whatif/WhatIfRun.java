@@ -13,9 +13,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One what-if: the source read once, each input handed to every policy's replay in turn (so N policies cost one read
- * of the input and N topology runs) and noted for the baselines, then each replay finished at the same end time and
- * priced, and the baselines and the offline optimum priced on the same inputs ({@link BaselineRows}).
+ * One what-if: the source read once, each input handed to every policy's replay (so N policies cost one read of the
+ * input and N topology runs, side by side on threads of their own: {@link ParallelReplays}) and noted for the
+ * baselines, then each replay finished at the same end time and priced, and the baselines and the offline optimum
+ * priced on the same inputs ({@link BaselineRows}).
  */
 final class WhatIfRun {
     /** A policy under test and the name of its row. */
@@ -55,27 +56,29 @@ final class WhatIfRun {
             }
             long[] span = {Long.MAX_VALUE, Long.MIN_VALUE};
             BaselineRows baselines = new BaselineRows();
-            long inputs = source.replay(input -> {
-                baselines.accept(input);
-                span[0] = Math.min(span[0], input.timeMs());
-                span[1] = Math.max(span[1], input.timeMs());
-                for (PolicyReplay replay : replays) {
-                    replay.offer(input);
+            List<PolicyCosts> rows;
+            List<PolicyCosts> baselineRows;
+            long inputs;
+            long endMs;
+            try (ParallelReplays parallel = new ParallelReplays(replays)) {
+                inputs = source.replay(input -> {
+                    baselines.accept(input);
+                    span[0] = Math.min(span[0], input.timeMs());
+                    span[1] = Math.max(span[1], input.timeMs());
+                    parallel.offer(input);
+                });
+                if (span[0] == Long.MAX_VALUE) {
+                    throw new WhatIfException("nothing to replay: " + source.description() + " has no records"
+                            + " in the range asked for");
                 }
-            });
-            if (span[0] == Long.MAX_VALUE) {
-                throw new WhatIfException("nothing to replay: " + source.description() + " has no records"
-                        + " in the range asked for");
+                endMs = end != null ? end.toEpochMilli() : span[1];
+                parallel.finishAt(endMs);
+                // priced here while the replays finish on their threads
+                baselineRows = baselines.rows(offers(setup), candidates.get(0).policy().getDefaultLatencySlaMs(),
+                        endMs);
+                rows = new ArrayList<>(parallel.costs());
             }
-            long endMs = end != null ? end.toEpochMilli() : span[1];
-            List<PolicyCosts> rows = new ArrayList<>();
-            long deadLetters = 0;
-            for (PolicyReplay replay : replays) {
-                rows.add(replay.finish(endMs));
-                deadLetters += replay.deadLetters();
-            }
-            List<PolicyCosts> baselineRows = baselines.rows(offers(setup),
-                    candidates.get(0).policy().getDefaultLatencySlaMs(), endMs);
+            long deadLetters = replays.stream().mapToLong(PolicyReplay::deadLetters).sum();
             Double optimum = baselineRows.isEmpty() ? null : baselineRows.get(baselineRows.size() - 1).total();
             rows.addAll(baselineRows);
             WhatIfReport report = new WhatIfReport(source.description(), Instant.ofEpochMilli(span[0]),

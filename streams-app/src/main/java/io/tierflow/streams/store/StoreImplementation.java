@@ -97,6 +97,14 @@ public enum StoreImplementation {
         }
 
         @Override
+        public <K, V> StoreBuilder<KeyValueStore<K, V>> keyValueBuilder(String name, Serde<K> keySerde,
+                Serde<V> valueSerde) {
+            // Nothing restores a replay's state or reads its changelog, and each changelog record costs the driver
+            // a topic check and a checkpoint entry at its per-record commit.
+            return super.keyValueBuilder(name, keySerde, valueSerde).withLoggingDisabled();
+        }
+
+        @Override
         public <V> UpdatableStore<V> open(StateStore store) {
             return STOCK.open(store);
         }
@@ -127,6 +135,15 @@ public enum StoreImplementation {
      */
     public KeyValueBytesStoreSupplier keyValueSupplier(String name) {
         return Stores.persistentKeyValueStore(name);
+    }
+
+    /**
+     * A builder of the topology's other key-value store {@code name} (the dataset record, alerts), its bytes where
+     * {@link #keyValueSupplier} keeps them; logged, except in memory.
+     */
+    public <K, V> StoreBuilder<KeyValueStore<K, V>> keyValueBuilder(String name, Serde<K> keySerde,
+            Serde<V> valueSerde) {
+        return Stores.keyValueStoreBuilder(keyValueSupplier(name), keySerde, valueSerde);
     }
 
     /** The store a processor got from {@code context.getStateStore}, built by {@link #builder}, to update values in. */
