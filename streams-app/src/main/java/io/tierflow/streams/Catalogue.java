@@ -4,7 +4,8 @@ import io.tierflow.catalogue.CatalogueRules;
 import io.tierflow.schemas.Model;
 import io.tierflow.schemas.Policy;
 import io.tierflow.schemas.Site;
-import io.tierflow.streams.domain.LogisticScorer;
+import io.tierflow.streams.domain.Scorer;
+import io.tierflow.streams.domain.ScoringModel;
 import io.tierflow.streams.domain.SiteOffer;
 import io.tierflow.streams.domain.TieringPolicy;
 import java.util.ArrayList;
@@ -30,13 +31,18 @@ final class Catalogue {
     private final CatalogueChanges changes;
     private long changesRead = -1;
     private TieringPolicy policy = TieringPolicy.BUILT_IN;
-    private LogisticScorer scorer = LogisticScorer.BUILT_IN;
+    private final List<String> candidateNames;
+    private ScoringModel model = ScoringModel.BUILT_IN;
+    private List<ScoringModel> candidates = List.of();
+    /** The current model and the candidates: a new list whenever one of them changes. */
+    private List<ScoringModel> inForce = List.of(model);
     private List<SiteOffer> siteOffers = List.of();
     private java.util.Map<String, SiteOffer> sitesByName = java.util.Map.of();
     private java.util.Optional<SiteOffer> baseline = java.util.Optional.empty();
 
     Catalogue(KeyValueStore<String, Policy> policies, KeyValueStore<String, Model> models,
-            KeyValueStore<String, Site> sites, CatalogueChanges changes) {
+            KeyValueStore<String, Site> sites, CatalogueChanges changes, List<String> candidateNames) {
+        this.candidateNames = List.copyOf(candidateNames);
         this.policies = policies;
         this.models = models;
         this.sites = sites;
@@ -55,12 +61,29 @@ final class Catalogue {
         changesRead = count;
         // The global stores refuse what breaks the rules (GlobalStoreUpdater); a store written before they did may
         // still hold such a value, and then the one in force stays.
-        Policy published = policies.get(DEFAULT_POLICY);
-        TieringPolicy newPolicy = published == null ? TieringPolicy.BUILT_IN
-                : CatalogueRules.policyProblem(published).isPresent() ? policy : StateMapper.policy(published);
-        Model model = models.get(CURRENT_MODEL);
-        LogisticScorer newScorer = model == null ? LogisticScorer.BUILT_IN
-                : CatalogueRules.modelProblem(model).isPresent() ? scorer : StateMapper.scorer(model);
+        Policy publishedPolicy = policies.get(DEFAULT_POLICY);
+        TieringPolicy newPolicy = publishedPolicy == null ? TieringPolicy.BUILT_IN
+                : CatalogueRules.policyProblem(publishedPolicy).isPresent() ? policy
+                : StateMapper.policy(publishedPolicy);
+        ScoringModel newModel = loaded(CURRENT_MODEL, model);
+        if (newModel == null) {
+            newModel = ScoringModel.BUILT_IN;
+        }
+        List<ScoringModel> newCandidates = new ArrayList<>();
+        for (String name : candidateNames) {
+            ScoringModel previous = candidates.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+            ScoringModel candidate = loaded(name, previous);
+            if (candidate != null) {
+                newCandidates.add(candidate);
+            }
+        }
+        // Candidates change no decision, so they are taken in without making every dataset due.
+        if (!newModel.equals(model) || !newCandidates.equals(candidates)) {
+            candidates = List.copyOf(newCandidates);
+            inForce = new ArrayList<>(List.of(newModel));
+            inForce.addAll(candidates);
+            inForce = List.copyOf(inForce);
+        }
         List<SiteOffer> offers = new ArrayList<>();
         try (KeyValueIterator<String, Site> all = sites.all()) {
             all.forEachRemaining(entry -> {
@@ -72,18 +95,34 @@ final class Catalogue {
             });
         }
         // Records all: compared by value. The sites come in key order, so an unchanged catalogue is an equal list.
-        boolean changed = !newPolicy.equals(policy) || !newScorer.equals(scorer) || !offers.equals(siteOffers);
+        boolean changed = !newPolicy.equals(policy) || !newModel.equals(model) || !offers.equals(siteOffers);
         if (!changed) {
             return false;
         }
         policy = newPolicy;
-        scorer = newScorer;
+        model = newModel;
         siteOffers = List.copyOf(offers);
         java.util.Map<String, SiteOffer> byName = new java.util.HashMap<>();
         offers.forEach(o -> byName.put(o.name(), o));
         sitesByName = byName;
         baseline = io.tierflow.streams.domain.CostModel.baselineSite(siteOffers, policy.defaultSlaMs());
         return true;
+    }
+
+    /**
+     * The model published under {@code name} ready to score; {@code previous} if the store holds one that cannot score
+     * (the store refuses them, but one written before it did may still be there); null if none is published.
+     */
+    private ScoringModel loaded(String name, ScoringModel previous) {
+        Model published = models.get(name);
+        if (published == null) {
+            return null;
+        }
+        try {
+            return StateMapper.scoringModel(name, published);
+        } catch (IllegalArgumentException e) {
+            return previous;
+        }
     }
 
     SiteOffer site(String name) {
@@ -99,8 +138,18 @@ final class Catalogue {
         return policy;
     }
 
-    LogisticScorer scorer() {
-        return scorer;
+    Scorer scorer() {
+        return model.scorer();
+    }
+
+    /** The candidates that score in shadow, in the order the settings name them (the ones published and valid). */
+    List<ScoringModel> candidates() {
+        return candidates;
+    }
+
+    /** The current model, then the candidates; the same list until one of them changes. */
+    List<ScoringModel> modelsInForce() {
+        return inForce;
     }
 
     List<SiteOffer> sites() {

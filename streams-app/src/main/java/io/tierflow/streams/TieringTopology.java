@@ -91,13 +91,16 @@ public final class TieringTopology {
         StreamsBuilder builder = new StreamsBuilder();
         // Policies, sites and models are checked with the API's rules; a refused one leaves the last good one in force
         // and raises an alert (CatalogueAlertReporter, below).
-        CatalogueRefusals refusals = new CatalogueRefusals();
+        // The metrics' refusals: DeadLetterHandler, which Kafka Streams creates by class name, reports through them a
+        // catalogue record that cannot even be read.
+        CatalogueRefusals refusals = metrics.catalogueRefusals();
         CatalogueChanges catalogueChanges = new CatalogueChanges();
         addGlobalStore(builder, topics.sites, SITES_STORE, CatalogueRules::siteProblem, metrics, refusals,
                 catalogueChanges);
         addGlobalStore(builder, topics.policies, POLICIES_STORE, (key, policy) -> CatalogueRules.policyProblem(policy),
                 metrics, refusals, catalogueChanges);
-        addGlobalStore(builder, topics.models, MODELS_STORE, (key, model) -> CatalogueRules.modelProblem(model),
+        addGlobalStore(builder, topics.models, MODELS_STORE, (key, model) -> CatalogueRules.modelProblem(model)
+                .or(() -> StateMapper.modelProblem(key, model)),
                 metrics, refusals, catalogueChanges);
 
         // Read and written on every access event, and popularity is skewed: the store holds the values written since
