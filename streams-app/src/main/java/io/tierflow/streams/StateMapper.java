@@ -5,9 +5,11 @@ import io.tierflow.schemas.FeatureWeight;
 import io.tierflow.schemas.Model;
 import io.tierflow.schemas.PendingCost;
 import io.tierflow.schemas.Policy;
+import io.tierflow.schemas.PolicyScope;
 import io.tierflow.schemas.Site;
 import io.tierflow.schemas.StorageClassPrice;
 import io.tierflow.streams.domain.LogisticScorer;
+import io.tierflow.streams.domain.PolicyScopes;
 import io.tierflow.streams.domain.SiteOffer;
 import io.tierflow.streams.domain.Tier;
 import io.tierflow.streams.domain.TieringPolicy;
@@ -43,6 +45,10 @@ final class StateMapper {
                 p.getScoreBoost(), p.getReplicationHot(), p.getReplicationWarm(), p.getReplicationCold(),
                 p.getDefaultLatencySlaMs(), p.getEncryptedOnly(), p.getCooldownSeconds() * 1000, p.getHorizonDays(),
                 p.getRetireGraceSeconds() * 1000, p.getLatenessSeconds() * 1000);
+    }
+
+    static PolicyScopes.Scope scope(PolicyScope scope) {
+        return new PolicyScopes.Scope(scope.getPrefix(), scope.getOwner(), scope.getContentType());
     }
 
     static LogisticScorer scorer(Model model) {
