@@ -149,11 +149,6 @@ final class Catalogue {
         return baseline;
     }
 
-    /** The catch-all policy ({@code default}): the one for what is no dataset's own, such as the baseline's SLA. */
-    TieringPolicy policy() {
-        return policies.catchAll();
-    }
-
     /**
      * The policy for a dataset on the event path, from the facts its activity value keeps.
      *
