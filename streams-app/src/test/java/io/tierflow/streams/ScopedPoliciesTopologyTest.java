@@ -2,6 +2,7 @@ package io.tierflow.streams;
 
 import static io.tierflow.streams.TopologyFixture.START;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tierflow.schemas.Dataset;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -110,6 +112,23 @@ class ScopedPoliciesTopologyTest {
         assertEquals("default", republished.get(0).getExplanation().getPolicyName());
         assertEquals(firstCopy.getId(), fixture.state("models/m1").getInFlight().getId(),
                 "the step in flight is left to finish");
+    }
+
+    @Test
+    void shouldKeepAScopedPolicyInForceWhenAnInvalidScopeIsPublishedStraightToTheTopic() {
+        Policy good = fixture.driver.<String, Policy>getKeyValueStore(TieringTopology.POLICIES_STORE).get("logs");
+        // Past the API, which would refuse both: an absolute prefix, and an empty one under a new name.
+        fixture.policies.pipeInput("logs", Policy.newBuilder(good).setScope(scope("/logs/", null)).build(), START);
+        fixture.policies.pipeInput("everything", scoped("everything", scope("", null), p -> p), START);
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(10));
+
+        KeyValueStore<String, Policy> store = fixture.driver.getKeyValueStore(TieringTopology.POLICIES_STORE);
+        assertEquals(good, store.get("logs"), "the last good version stays");
+        assertNull(store.get("everything"));
+        fixture.datasets.pipeInput("logs/app.log", dataset("logs/app.log", "web"), START);
+        fixture.datasets.pipeInput("other/x", dataset("other/x", "web"), START);
+        assertEquals("logs", fixture.state("logs/app.log").getLastPlacement().getExplanation().getPolicyName());
+        assertEquals("default", fixture.state("other/x").getLastPlacement().getExplanation().getPolicyName());
     }
 
     /** 30 reads over five minutes from us-central, where gcp is the cheapest site to serve them. */
