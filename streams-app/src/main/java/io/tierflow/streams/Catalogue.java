@@ -37,9 +37,9 @@ final class Catalogue {
     private final KeyValueStore<String, Site> sites;
     private final CatalogueChanges changes;
     private long changesRead = -1;
-    private PolicyScopes policies = PolicyScopes.BUILT_IN;
+    private PolicyScopes<TieringPolicy> policies = PolicyScopes.of(TieringPolicy.BUILT_IN, List.of());
     /** The scoped policies in force by key, so a refused record leaves its key's last good one. */
-    private Map<String, PolicyScopes.Scoped> scopedByKey = Map.of();
+    private Map<String, PolicyScopes.Scoped<TieringPolicy>> scopedByKey = Map.of();
     private LogisticScorer scorer = LogisticScorer.BUILT_IN;
     private List<SiteOffer> siteOffers = List.of();
     private java.util.Map<String, SiteOffer> sitesByName = java.util.Map.of();
@@ -65,7 +65,7 @@ final class Catalogue {
         changesRead = count;
         // The global stores refuse what breaks the rules (GlobalStoreUpdater); a store written before they did may
         // still hold such a value, and then the one in force stays.
-        PolicyScopes newPolicies = readPolicies();
+        PolicyScopes<TieringPolicy> newPolicies = readPolicies();
         Model model = models.get(CURRENT_MODEL);
         LogisticScorer newScorer = model == null ? LogisticScorer.BUILT_IN
                 : CatalogueRules.modelProblem(model).isPresent() ? scorer : StateMapper.scorer(model);
@@ -98,9 +98,9 @@ final class Catalogue {
      * The catch-all ({@code default}, else the built-in policy) and every policy with a scope; a policy without one
      * under another name applies to nothing. A record that breaks the rules leaves its key's policy in force.
      */
-    private PolicyScopes readPolicies() {
+    private PolicyScopes<TieringPolicy> readPolicies() {
         TieringPolicy catchAll = TieringPolicy.BUILT_IN;
-        Map<String, PolicyScopes.Scoped> scoped = new HashMap<>();
+        Map<String, PolicyScopes.Scoped<TieringPolicy>> scoped = new HashMap<>();
         try (KeyValueIterator<String, Policy> all = policyStore.all()) {
             while (all.hasNext()) {
                 var entry = all.next();
@@ -110,17 +110,18 @@ final class Catalogue {
                     // file under this key.
                     catchAll = good ? StateMapper.policy(entry.value) : policies.catchAll();
                 } else if (!good) {
-                    PolicyScopes.Scoped kept = scopedByKey.get(entry.key);
+                    PolicyScopes.Scoped<TieringPolicy> kept = scopedByKey.get(entry.key);
                     if (kept != null) {
                         scoped.put(entry.key, kept);
                     }
                 } else if (entry.value.getScope() != null) {
-                    scoped.put(entry.key, new PolicyScopes.Scoped(StateMapper.scope(entry.value.getScope()),
-                            StateMapper.policy(entry.value)));
+                    // By key, which is unique (and the name, when the API wrote it): equal scopes rank by it.
+                    scoped.put(entry.key, new PolicyScopes.Scoped<>(StateMapper.scope(entry.value.getScope()),
+                            entry.key, StateMapper.policy(entry.value)));
                 }
             }
         }
-        PolicyScopes read = PolicyScopes.of(catchAll, new ArrayList<>(scoped.values()));
+        PolicyScopes<TieringPolicy> read = PolicyScopes.of(catchAll, new ArrayList<>(scoped.values()));
         if (!read.equals(policies)) {
             warnAboutEqualScopes(read.scoped());
         }
@@ -129,13 +130,13 @@ final class Catalogue {
     }
 
     /** Two policies with one scope, produced past the API (which refuses them): they are ordered by name. */
-    private static void warnAboutEqualScopes(List<PolicyScopes.Scoped> byPrecedence) {
+    private static void warnAboutEqualScopes(List<PolicyScopes.Scoped<TieringPolicy>> byPrecedence) {
         for (int i = 1; i < byPrecedence.size(); i++) {
-            PolicyScopes.Scoped first = byPrecedence.get(i - 1);
-            PolicyScopes.Scoped second = byPrecedence.get(i);
+            PolicyScopes.Scoped<TieringPolicy> first = byPrecedence.get(i - 1);
+            PolicyScopes.Scoped<TieringPolicy> second = byPrecedence.get(i);
             if (first.scope().equals(second.scope())) {
                 LOG.warn("Policies '{}' and '{}' have the same scope {}; '{}' applies, as the first by name",
-                        first.policy().name(), second.policy().name(), first.scope(), first.policy().name());
+                        first.name(), second.name(), first.scope(), first.name());
             }
         }
     }

@@ -8,7 +8,8 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Which policy applies to a dataset: the scoped policies, the most specific that matches winning, over the catch-all
+ * Which policy applies to a dataset (a {@code P}: the decision's {@link TieringPolicy}, or anything a test names): the
+ * scoped policies, the most specific that matches winning, over the catch-all
  * ({@code default}). Runs on every access event, so the prefixes are a character trie walked along the key once, and a
  * dataset under no scoped policy costs a walk of the few characters its key shares with some prefix.
  *
@@ -21,20 +22,17 @@ import java.util.Objects;
  *       API refuses; a record produced straight to Kafka still gets one answer on every node.</li>
  * </ol>
  */
-public final class PolicyScopes {
+public final class PolicyScopes<P> {
     /** Most specific first; see the class comment. */
-    public static final Comparator<Scoped> PRECEDENCE = Comparator
-            .comparingInt((Scoped s) -> -s.scope().conditions())
+    public static final Comparator<Scoped<?>> PRECEDENCE = Comparator
+            .comparingInt((Scoped<?> s) -> -s.scope().conditions())
             .thenComparingInt(s -> -s.scope().prefixLength())
             .thenComparingInt(s -> s.scope().owner() != null ? 0 : 1)
-            .thenComparing(s -> s.policy().name());
+            .thenComparing(Scoped::name);
 
-    /** Only the catch-all: every dataset gets it. */
-    public static final PolicyScopes BUILT_IN = of(TieringPolicy.BUILT_IN, List.of());
-
-    private final TieringPolicy catchAll;
-    private final List<Scoped> byPrecedence;
-    private final Node root;
+    private final P catchAll;
+    private final List<Scoped<P>> byPrecedence;
+    private final Node<P> root;
 
     /**
      * Which datasets a policy applies to: every condition given must hold. A prefix is compared character by
@@ -73,20 +71,21 @@ public final class PolicyScopes {
         }
     }
 
-    /** A policy with the scope it applies to. */
-    public record Scoped(Scope scope, TieringPolicy policy) {
+    /** A policy, by name, with the scope it applies to. */
+    public record Scoped<P>(Scope scope, String name, P policy) {
         public Scoped {
             Objects.requireNonNull(scope, "scope");
+            Objects.requireNonNull(name, "name");
             Objects.requireNonNull(policy, "policy");
         }
     }
 
-    private PolicyScopes(TieringPolicy catchAll, List<Scoped> byPrecedence) {
+    private PolicyScopes(P catchAll, List<Scoped<P>> byPrecedence) {
         this.catchAll = catchAll;
         this.byPrecedence = byPrecedence;
-        this.root = new Node();
-        for (Scoped scoped : byPrecedence) {
-            Node node = root;
+        this.root = new Node<>();
+        for (Scoped<P> scoped : byPrecedence) {
+            Node<P> node = root;
             String prefix = scoped.scope().prefix();
             for (int i = 0; prefix != null && i < prefix.length(); i++) {
                 node = node.childOrNew(prefix.charAt(i));
@@ -96,10 +95,10 @@ public final class PolicyScopes {
     }
 
     /** The catch-all {@code catchAll} under the {@code scoped} policies. */
-    public static PolicyScopes of(TieringPolicy catchAll, List<Scoped> scoped) {
-        List<Scoped> sorted = new ArrayList<>(scoped);
+    public static <P> PolicyScopes<P> of(P catchAll, List<Scoped<P>> scoped) {
+        List<Scoped<P>> sorted = new ArrayList<>(scoped);
         sorted.sort(PRECEDENCE);
-        return new PolicyScopes(Objects.requireNonNull(catchAll, "catchAll"), List.copyOf(sorted));
+        return new PolicyScopes<>(Objects.requireNonNull(catchAll, "catchAll"), List.copyOf(sorted));
     }
 
     /**
@@ -109,18 +108,18 @@ public final class PolicyScopes {
      * @param owner the inventory's owner, or null if not known (then only scopes without an owner can match)
      * @param mediaType the inventory's content type as {@link #mediaType} gives it, or null if not known
      */
-    public TieringPolicy policyFor(String key, String owner, String mediaType) {
+    public P policyFor(String key, String owner, String mediaType) {
         if (byPrecedence.isEmpty()) {
             return catchAll;
         }
-        Scoped best = root.firstMatching(owner, mediaType);
-        Node node = root;
+        Scoped<P> best = root.firstMatching(owner, mediaType);
+        Node<P> node = root;
         for (int i = 0; i < key.length(); i++) {
             node = node.child(key.charAt(i));
             if (node == null) {
                 break;
             }
-            Scoped here = node.firstMatching(owner, mediaType);
+            Scoped<P> here = node.firstMatching(owner, mediaType);
             // A deeper node's prefix is longer, so it loses only to a match with more conditions.
             if (here != null && (best == null || PRECEDENCE.compare(here, best) < 0)) {
                 best = here;
@@ -130,12 +129,12 @@ public final class PolicyScopes {
     }
 
     /** The policy for datasets no scope matches ({@code default}). */
-    public TieringPolicy catchAll() {
+    public P catchAll() {
         return catchAll;
     }
 
     /** The scoped policies, most specific first. */
-    public List<Scoped> scoped() {
+    public List<Scoped<P>> scoped() {
         return byPrecedence;
     }
 
@@ -161,7 +160,7 @@ public final class PolicyScopes {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PolicyScopes other && catchAll.equals(other.catchAll)
+        return o instanceof PolicyScopes<?> other && catchAll.equals(other.catchAll)
                 && byPrecedence.equals(other.byPrecedence);
     }
 
@@ -172,46 +171,45 @@ public final class PolicyScopes {
 
     @Override
     public String toString() {
-        return "PolicyScopes[catchAll=" + catchAll.name() + ", scoped=" + byPrecedence + "]";
+        return "PolicyScopes[catchAll=" + catchAll + ", scoped=" + byPrecedence + "]";
     }
 
     /** A node of the prefix trie: the character edges to its children, and the policies whose prefix ends here. */
-    private static final class Node {
+    private static final class Node<P> {
         private char[] labels = new char[0];
-        private Node[] children = new Node[0];
-        private Scoped[] here = new Scoped[0];
+        private List<Node<P>> children = new ArrayList<>(0);
+        private List<Scoped<P>> here = new ArrayList<>(0);
 
-        Node child(char c) {
+        Node<P> child(char c) {
             char[] l = labels;
             for (int i = 0; i < l.length; i++) {
                 if (l[i] == c) {
-                    return children[i];
+                    return children.get(i);
                 }
             }
             return null;
         }
 
-        Node childOrNew(char c) {
-            Node existing = child(c);
+        Node<P> childOrNew(char c) {
+            Node<P> existing = child(c);
             if (existing != null) {
                 return existing;
             }
-            Node created = new Node();
+            Node<P> created = new Node<>();
             labels = Arrays.copyOf(labels, labels.length + 1);
             labels[labels.length - 1] = c;
-            children = Arrays.copyOf(children, children.length + 1);
-            children[children.length - 1] = created;
+            children.add(created);
             return created;
         }
 
-        void add(Scoped scoped) {
-            here = Arrays.copyOf(here, here.length + 1);
-            here[here.length - 1] = scoped;
+        void add(Scoped<P> scoped) {
+            here.add(scoped);
         }
 
         /** The most specific policy ending here whose owner and content type match (they share the prefix). */
-        Scoped firstMatching(String owner, String mediaType) {
-            for (Scoped s : here) {
+        Scoped<P> firstMatching(String owner, String mediaType) {
+            for (int i = 0; i < here.size(); i++) { // indexed: no iterator on the event path
+                Scoped<P> s = here.get(i);
                 if (s.scope().ownerAndTypeMatch(owner, mediaType)) {
                     return s;
                 }

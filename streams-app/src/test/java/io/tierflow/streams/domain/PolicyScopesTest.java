@@ -13,10 +13,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 class PolicyScopesTest {
-    private static final TieringPolicy DEFAULT = named("default");
+    /** The policies are their names here: which one is picked is all that matters. */
+    private static final String DEFAULT = "default";
 
     /** The precedence table of DESIGN.md ("Scoped policies"), one row per rule, over one set of policies. */
-    private static final PolicyScopes TABLE = PolicyScopes.of(DEFAULT, List.of(
+    private static final PolicyScopes<String> TABLE = PolicyScopes.of(DEFAULT, List.of(
             scoped("logs", "logs/", null, null),
             scoped("logs-app", "logs/app/", null, null),
             scoped("logs-json", "logs/", null, "application/json"),
@@ -49,31 +50,32 @@ class PolicyScopesTest {
             """)
     void shouldFollowThePrecedenceTable(String key, String owner, String mediaType, String expected) {
         assertEquals(expected.strip().split("\\s")[0],
-                TABLE.policyFor(key.strip(), strip(owner), strip(mediaType)).name());
+                TABLE.policyFor(key.strip(), strip(owner), strip(mediaType)));
     }
 
     @Test
     void shouldPreferAnOwnerToAContentTypeWhenAllElseTies() {
-        PolicyScopes scopes = PolicyScopes.of(DEFAULT, List.of(scoped("by-type", null, null, "text/csv"),
+        PolicyScopes<String> scopes = PolicyScopes.of(DEFAULT, List.of(scoped("by-type", null, null, "text/csv"),
                 scoped("by-owner", null, "ml", null)));
 
-        assertEquals("by-owner", scopes.policyFor("a/b", "ml", "text/csv").name());
+        assertEquals("by-owner", scopes.policyFor("a/b", "ml", "text/csv"));
     }
 
     @Test
     void shouldOrderTwoPoliciesWithOneScopeByName() {
         // The API refuses this; a record produced straight to Kafka still gets the same answer on every node.
-        PolicyScopes scopes = PolicyScopes.of(DEFAULT, List.of(scoped("zeta", "logs/", null, null),
+        PolicyScopes<String> scopes = PolicyScopes.of(DEFAULT, List.of(scoped("zeta", "logs/", null, null),
                 scoped("alpha", "logs/", null, null)));
 
-        assertEquals("alpha", scopes.policyFor("logs/x", null, null).name());
+        assertEquals("alpha", scopes.policyFor("logs/x", null, null));
     }
 
     @Test
     void shouldGiveTheCatchAllWhenNothingIsScoped() {
-        PolicyScopes scopes = PolicyScopes.of(DEFAULT, List.of());
+        TieringPolicy catchAll = TieringPolicy.BUILT_IN;
+        PolicyScopes<TieringPolicy> scopes = PolicyScopes.of(catchAll, List.of());
 
-        assertSame(DEFAULT, scopes.policyFor("logs/x", "ml", "text/csv"));
+        assertSame(catchAll, scopes.policyFor("logs/x", "ml", "text/csv"));
     }
 
     @Test
@@ -98,7 +100,7 @@ class PolicyScopesTest {
         String[] owners = {"ml", "web", "ops"};
         String[] types = {"text/csv", "application/json"};
         for (int round = 0; round < 2_000; round++) {
-            List<PolicyScopes.Scoped> scoped = new ArrayList<>();
+            List<PolicyScopes.Scoped<String>> scoped = new ArrayList<>();
             int count = random.nextInt(12);
             for (int i = 0; i < count; i++) {
                 String prefix = random.nextInt(4) == 0 ? null : randomText(random, 1 + random.nextInt(4));
@@ -109,14 +111,14 @@ class PolicyScopesTest {
                 }
                 scoped.add(scoped("p" + i, prefix, owner, type));
             }
-            PolicyScopes scopes = PolicyScopes.of(DEFAULT, scoped);
+            PolicyScopes<String> scopes = PolicyScopes.of(DEFAULT, scoped);
             for (int k = 0; k < 50; k++) {
                 String key = randomText(random, 1 + random.nextInt(6));
                 String owner = random.nextInt(4) == 0 ? null : owners[random.nextInt(owners.length)];
                 String type = random.nextInt(4) == 0 ? null : types[random.nextInt(types.length)];
-                TieringPolicy expected = scoped.stream().filter(s -> s.scope().matches(key, owner, type))
+                String expected = scoped.stream().filter(s -> s.scope().matches(key, owner, type))
                         .min(PolicyScopes.PRECEDENCE).map(PolicyScopes.Scoped::policy).orElse(DEFAULT);
-                assertEquals(expected.name(), scopes.policyFor(key, owner, type).name(),
+                assertEquals(expected, scopes.policyFor(key, owner, type),
                         () -> key + " " + owner + " " + type + " under " + scoped);
             }
         }
@@ -124,12 +126,12 @@ class PolicyScopesTest {
 
     @Test
     void shouldListTheScopedPoliciesMostSpecificFirst() {
-        List<PolicyScopes.Scoped> listed = TABLE.scoped();
-        List<PolicyScopes.Scoped> sorted = new ArrayList<>(listed);
-        sorted.sort(Comparator.comparing((PolicyScopes.Scoped s) -> s.policy().name()));
+        List<PolicyScopes.Scoped<String>> listed = TABLE.scoped();
+        List<PolicyScopes.Scoped<String>> sorted = new ArrayList<>(listed);
+        sorted.sort(Comparator.comparing(PolicyScopes.Scoped::name));
         sorted.sort(PolicyScopes.PRECEDENCE);
         assertEquals(sorted, listed);
-        assertEquals("models-ml-onnx", listed.get(0).policy().name());
+        assertEquals("models-ml-onnx", listed.get(0).name());
     }
 
     private static String randomText(Random random, int length) {
@@ -145,15 +147,7 @@ class PolicyScopesTest {
         return value == null ? null : value.strip();
     }
 
-    private static PolicyScopes.Scoped scoped(String name, String prefix, String owner, String type) {
-        return new PolicyScopes.Scoped(new PolicyScopes.Scope(prefix, owner, type), named(name));
-    }
-
-    private static TieringPolicy named(String name) {
-        TieringPolicy b = TieringPolicy.BUILT_IN;
-        return new TieringPolicy(name, b.halfLifeMs(), b.opWeights(), b.bytesWeightPerGb(), b.hotThreshold(),
-                b.warmThreshold(), b.hysteresis(), b.scoreBoost(), b.replicationHot(), b.replicationWarm(),
-                b.replicationCold(), b.defaultSlaMs(), b.encryptedOnly(), b.cooldownMs(), b.horizonDays(),
-                b.retireGraceMs(), b.latenessMs());
+    private static PolicyScopes.Scoped<String> scoped(String name, String prefix, String owner, String type) {
+        return new PolicyScopes.Scoped<>(new PolicyScopes.Scope(prefix, owner, type), name, name);
     }
 }
