@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import io.tierflow.catalogue.CatalogueRules;
 import io.tierflow.schemas.Policy;
 import io.tierflow.streams.TieringTopology;
 import io.tierflow.streams.domain.TieringPolicy;
@@ -17,8 +18,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /** The catalogue's reads: sites and policies, from this instance's copy of the global stores (every node has all). */
 final class CatalogueReadHandlers {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    /** The policy that applies to every dataset (the topology's {@code Catalogue.DEFAULT_POLICY}). */
-    private static final String DEFAULT_POLICY = "default";
+    /** The policy for every dataset no other policy's scope matches. */
+    private static final String DEFAULT_POLICY = CatalogueRules.DEFAULT_POLICY;
 
     private final ClusterView cluster;
 
@@ -31,9 +32,9 @@ final class CatalogueReadHandlers {
     }
 
     /**
-     * The policies of the global store, by name (the console's policy editor starts from them). Until a policy named
-     * {@code default} is published the topology follows its built-in one, which is listed under that name with
-     * {@code "builtIn": true}.
+     * The policies of the global store, by name, each with its scope and budget share (the console's policy list and
+     * editor start from them). Until a policy named {@code default} is published the topology follows its built-in
+     * one, which is listed under that name with {@code "builtIn": true}.
      */
     void policies(Context ctx) {
         ArrayNode items = all(TieringTopology.POLICIES_STORE, "the policies");

@@ -3,6 +3,7 @@ package io.tierflow.api;
 import io.tierflow.catalogue.CatalogueRules;
 import io.tierflow.schemas.Policy;
 import io.tierflow.schemas.Site;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.avro.Schema;
@@ -20,6 +21,13 @@ final class PolicyValidation {
 
     static void check(Policy p) {
         CatalogueRules.policyProblem(p).ifPresent(problem -> {
+            throw ApiException.badRequest(problem);
+        });
+    }
+
+    /** The rules between policies: {@code default} unscoped, no two equal scopes, budget shares up to 1. */
+    static void check(Policy p, Map<String, Policy> published) {
+        CatalogueRules.policyCatalogueProblem(p, published).ifPresent(problem -> {
             throw ApiException.badRequest(problem);
         });
     }

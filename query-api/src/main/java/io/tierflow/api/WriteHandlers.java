@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.streams.state.KeyValueIterator;
 
 /**
  * The write endpoints: they validate their input and produce to Kafka ({@code control}, {@code policies},
@@ -149,10 +151,27 @@ final class WriteHandlers {
         try {
             policy = AvroJson.fromJson(body, Policy.class);
             PolicyValidation.check(policy);
+            PolicyValidation.check(policy, publishedPolicies());
         } catch (ApiException e) {
             throw PolicyValidation.namingTheField(e, Policy.getClassSchema());
         }
         accepted(ctx, List.of(sink.send(topics.policies, name, policy, null)));
+    }
+
+    /**
+     * The policies as this node's copy of the global store has them, by name: a scope and a budget share are checked
+     * against them. Two writes racing through different nodes can both pass; the streams app orders equal scopes by
+     * name, so every node still decides alike.
+     */
+    private Map<String, Policy> publishedPolicies() {
+        return cluster.retrying("the policies", () -> {
+            Map<String, Policy> policies = new TreeMap<>();
+            try (KeyValueIterator<String, Policy> all = cluster.<Policy>globalStore(TieringTopology.POLICIES_STORE)
+                    .all()) {
+                all.forEachRemaining(kv -> policies.put(kv.key, kv.value));
+            }
+            return policies;
+        });
     }
 
     void putSite(Context ctx) {

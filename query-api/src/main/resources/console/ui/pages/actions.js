@@ -11,7 +11,7 @@ export async function render(root, page) {
   fill(root, h('h1', null, 'Actions'), tokenPanel,
     h('div', { class: 'grid2' }, burstPanel(), reoptimizePanel()),
     h('div', { class: 'panel' }, h('h2', null, 'Sites'), sites, siteResult),
-    h('div', { class: 'panel' }, h('h2', null, 'Policy'), policyBox));
+    h('div', { class: 'panel' }, h('h2', null, 'Policies'), policyBox));
   drawToken(tokenPanel);
   await Promise.all([drawSites(sites, siteResult, page), drawPolicies(policyBox, page)]);
 }
@@ -114,8 +114,27 @@ async function drawPolicies(box, page) {
   const chooser = h('select', { id: 'policy-name' }, policies.map(p => h('option', { value: p.name }, p.name)));
   const form = h('form', { id: 'policy-form' });
   chooser.addEventListener('change', () => policyForm(form, policies.find(p => p.name === chooser.value)));
-  fill(box, h('label', null, 'Policy ', chooser), form);
+  fill(box, table([
+    { label: 'Policy', value: p => h('code', null, p.name) },
+    { label: 'Applies to', value: p => h('span', { 'data-policy-scope': p.name }, appliesTo(p)) },
+    { label: 'Budget share', value: p => p.budgetShare == null ? '—' : Math.round(p.budgetShare * 1000) / 10 + ' %' },
+  ], policies, { id: 'policy-scopes' }),
+  h('p', { class: 'muted' }, 'The most specific scope that matches a dataset wins: more conditions, then the longer ',
+    'prefix, then owner over content type; default takes the rest.'),
+  h('label', null, 'Policy ', chooser), form);
   policyForm(form, policies[0]);
+}
+
+/** A policy's scope in words: which datasets it decides. */
+function appliesTo(policy) {
+  if (policy.name === 'default') return 'every dataset no other scope matches';
+  const scope = policy.scope;
+  if (!scope) return 'no dataset (no scope)';
+  const parts = [];
+  if (scope.prefix != null) parts.push('keys under ' + scope.prefix);
+  if (scope.owner != null) parts.push('owner ' + scope.owner);
+  if (scope.contentType != null) parts.push('content type ' + scope.contentType);
+  return parts.join(', ');
 }
 
 /** A field per policy setting; a rejection is shown next to the field it is about. */

@@ -170,7 +170,17 @@ class ConsoleBrowserIT {
         waitFor(() -> text("migrations-table").contains(COLD_KEY) && text("migration-counts").contains("issued"),
                 "the promotion's migration listed");
 
-        // Actions: the token once, never shown; a site marked down shows down; a bad policy is refused at its field.
+        // Actions: the token once, never shown; a site marked down shows down; a bad policy is refused at its field;
+        // each policy's scope in words.
+        HttpResponse<String> scoped = HTTP.send(HttpRequest.newBuilder(URI.create(base + "policies/logs"))
+                .header("Authorization", "Bearer " + TOKEN).PUT(HttpRequest.BodyPublishers.ofString("""
+                        {"scope": {"prefix": "logs/", "owner": "ops"}, "budgetShare": 0.1, "heatHalfLifeSeconds": 60,
+                         "hotThreshold": 1e12, "warmThreshold": 4, "hysteresis": 0.25, "defaultLatencySlaMs": 50,
+                         "migrationBudgetBytesPerHour": 0, "cooldownSeconds": 60}""")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, scoped.statusCode(), scoped.body());
+        waitFor(() -> HTTP.send(HttpRequest.newBuilder(URI.create(base + "policies")).build(),
+                HttpResponse.BodyHandlers.ofString()).body().contains("\"logs/\""), "the scoped policy in the store");
         browser.get(base + "#/actions");
         wait(ExpectedConditions.visibilityOfElementLocated(By.id("token-input"))).sendKeys(TOKEN);
         browser.findElement(By.id("token-save")).click();
@@ -189,6 +199,10 @@ class ConsoleBrowserIT {
         browser.findElement(By.id("policy-save")).click();
         waitFor(() -> text("error-hotThreshold").contains("hotThreshold must be a number above warmThreshold"),
                 "the policy's rejection next to its field");
+        assertEquals("keys under logs/, owner ops", textOf(By.cssSelector("[data-policy-scope='logs']")));
+        assertEquals("every dataset no other scope matches",
+                textOf(By.cssSelector("[data-policy-scope='default']")));
+        assertTrue(text("policy-scopes").contains("10 %"), "the budget share: " + text("policy-scopes"));
 
         // Alerts: a group shows its count and worst members, opens onto its members, and is acknowledged whole.
         browser.get(base + "#/alerts");

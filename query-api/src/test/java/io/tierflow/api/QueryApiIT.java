@@ -288,6 +288,40 @@ class QueryApiIT {
     }
 
     @Test
+    void aScopedPolicyDecidesItsDatasetsAndItsScopeIsNotTakenTwice() throws Exception {
+        String key = KEYS.get(39); // it/ds039: the only key under the prefix
+        String policy = """
+                {"scope": {"prefix": "%s"}, "budgetShare": 0.25, "heatHalfLifeSeconds": 3600, "hotThreshold": 1e12,
+                 "warmThreshold": 1e11, "hysteresis": 0.2, "defaultLatencySlaMs": 80,
+                 "migrationBudgetBytesPerHour": 1000000000, "cooldownSeconds": 60}""".formatted(key);
+        Reply accepted = send(nodeA, "PUT", "/policies/it-scoped", policy, TOKEN);
+        assertEquals(202, accepted.status, accepted.text);
+
+        // Through the other node: its global store, its catalogue and the evaluation all follow the topic.
+        await(() -> "it-scoped".equals(get(nodeB, "/datasets/" + key + "/explain").body
+                .path("decision").path("explanation").path("policyName").asText()), "the explanation names it-scoped");
+        assertEquals(1e12, get(nodeB, "/datasets/" + key + "/explain").body.path("decision").path("explanation")
+                .path("hotThreshold").asDouble(), "decided with the scoped policy's thresholds");
+        assertFalse("it-scoped".equals(get(nodeB, "/datasets/" + KEYS.get(38) + "/explain").body
+                .path("decision").path("explanation").path("policyName").asText()), "it/ds038 is outside the scope");
+        JsonNode listed = null;
+        for (JsonNode item : get(nodeB, "/policies").body.path("items")) {
+            listed = item.path("name").asText().equals("it-scoped") ? item : listed;
+        }
+        assertNotNull(listed, "GET /policies lists it");
+        assertEquals(key, listed.path("scope").path("prefix").asText());
+
+        Reply taken = send(nodeB, "PUT", "/policies/it-scoped-again", policy.replace("0.25", "0.1"), TOKEN);
+        assertEquals(400, taken.status, taken.text);
+        assertEquals("scope", taken.body.path("field").asText());
+        assertTrue(taken.body.path("message").asText().contains("collides with policy 'it-scoped'"), taken.text);
+        Reply badPrefix = send(nodeB, "PUT", "/policies/it-bad", policy.replace("\"" + key + "\"", "\"/it/\""),
+                TOKEN);
+        assertEquals(400, badPrefix.status, badPrefix.text);
+        assertTrue(badPrefix.body.path("message").asText().startsWith("scope.prefix is not canonical"), badPrefix.text);
+    }
+
+    @Test
     void writesNeedTheTokenAndProduceWhatTheySay() throws Exception {
         String policy = """
                 {"heatHalfLifeSeconds": 3600, "hotThreshold": 20, "warmThreshold": 2, "hysteresis": 0.2,

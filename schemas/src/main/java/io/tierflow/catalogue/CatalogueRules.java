@@ -2,14 +2,18 @@ package io.tierflow.catalogue;
 
 import io.tierflow.schemas.FeatureWeight;
 import io.tierflow.schemas.Model;
+import io.tierflow.keys.DatasetKeys;
 import io.tierflow.schemas.Policy;
+import io.tierflow.schemas.PolicyScope;
 import io.tierflow.schemas.Site;
 import io.tierflow.schemas.StorageClassPrice;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * What makes a policy, a site or a model usable beyond its schema: thresholds in order, fractions in range, positive
@@ -18,6 +22,14 @@ import java.util.Optional;
  * good one stays in force), so a record produced straight to Kafka cannot do what the API would not.
  */
 public final class CatalogueRules {
+    /** The policy for every dataset no other policy's scope matches. */
+    public static final String DEFAULT_POLICY = "default";
+    /** A media type as RFC 6838 names one, in lower case, without parameters. */
+    private static final Pattern MEDIA_TYPE = Pattern.compile(
+            "[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}");
+    /** Shares add up in doubles: 0.1 + 0.2 + 0.7 is a little over 1 and must pass. */
+    private static final double SHARE_SLACK = 1e-9;
+
     private CatalogueRules() {
     }
 
@@ -61,7 +73,96 @@ public final class CatalogueRules {
                 return problem("opWeights." + weight.getKey() + " must be a number not below 0");
             }
         }
+        if (p.getScope() != null) {
+            Optional<String> scope = scopeProblem(p.getScope());
+            if (scope.isPresent()) {
+                return scope;
+            }
+        }
+        Double share = p.getBudgetShare();
+        if (share != null && !(share > 0 && share <= 1)) {
+            return problem("budgetShare must be a fraction above 0 and at most 1, or null (no share kept)");
+        }
         return Optional.empty();
+    }
+
+    /** Why {@code scope} cannot say which datasets a policy applies to, or empty if it can. */
+    public static Optional<String> scopeProblem(PolicyScope scope) {
+        if (scope.getPrefix() == null && scope.getOwner() == null && scope.getContentType() == null) {
+            return problem("scope must give at least one of prefix, owner and contentType (a policy for every "
+                    + "dataset is 'default', with no scope)");
+        }
+        if (scope.getPrefix() != null) {
+            Optional<String> prefix = DatasetKeys.prefixProblem(scope.getPrefix());
+            if (prefix.isPresent()) {
+                return problem("scope.prefix is not canonical like a key: " + prefix.get());
+            }
+        }
+        String owner = scope.getOwner();
+        if (owner != null && (owner.isBlank() || !owner.strip().equals(owner))) {
+            return problem("scope.owner must not be blank, nor start or end with white space, when given");
+        }
+        String type = scope.getContentType();
+        if (type != null && !MEDIA_TYPE.matcher(type).matches()) {
+            return problem("scope.contentType must be a media type in lower case without parameters, e.g. "
+                    + "application/json; got '" + type + "'");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why {@code proposed} cannot join the policies published ({@code published}, by name; an earlier version of
+     * {@code proposed} among them is the one it replaces), or empty if it can: {@code default} takes no scope, no two
+     * policies have the same scope (most specific wins, and of two equal scopes neither is), and the budget shares add
+     * up to at most 1. Rules between records, so the API applies them against the policies it knows; the streams app,
+     * which reads records one by one, orders equal scopes by name (see DESIGN.md, "Scoped policies").
+     */
+    public static Optional<String> policyCatalogueProblem(Policy proposed, Map<String, Policy> published) {
+        String name = proposed.getName();
+        if (DEFAULT_POLICY.equals(name) && proposed.getScope() != null) {
+            return problem("scope: '" + DEFAULT_POLICY + "' is the catch-all, for every dataset no other policy's "
+                    + "scope matches, and takes no scope; publish the scoped settings under another name");
+        }
+        double shares = proposed.getBudgetShare() == null ? 0 : proposed.getBudgetShare();
+        List<String> sharers = new ArrayList<>();
+        if (proposed.getBudgetShare() != null) {
+            sharers.add("'" + name + "' " + proposed.getBudgetShare());
+        }
+        for (Map.Entry<String, Policy> entry : published.entrySet()) {
+            Policy other = entry.getValue();
+            if (entry.getKey().equals(name) || other == null) {
+                continue;
+            }
+            if (proposed.getScope() != null && proposed.getScope().equals(other.getScope())) {
+                return problem("scope (" + scopeText(proposed.getScope()) + ") collides with policy '"
+                        + entry.getKey() + "', which has the same scope: neither would be more specific, so they "
+                        + "cannot be ordered; change the scope, or change policy '" + entry.getKey() + "' instead");
+            }
+            if (other.getBudgetShare() != null) {
+                shares += other.getBudgetShare();
+                sharers.add("'" + entry.getKey() + "' " + other.getBudgetShare());
+            }
+        }
+        if (shares > 1 + SHARE_SLACK) {
+            return problem("budgetShare: the policies' budget shares would add up to " + Math.round(shares * 1e6) / 1e6
+                    + " (" + String.join(", ", sharers) + "), over 1");
+        }
+        return Optional.empty();
+    }
+
+    /** A scope as a reader would say it, e.g. {@code prefix 'logs/', owner 'ml'}. */
+    public static String scopeText(PolicyScope scope) {
+        List<String> parts = new ArrayList<>();
+        if (scope.getPrefix() != null) {
+            parts.add("prefix '" + scope.getPrefix() + "'");
+        }
+        if (scope.getOwner() != null) {
+            parts.add("owner '" + scope.getOwner() + "'");
+        }
+        if (scope.getContentType() != null) {
+            parts.add("contentType '" + scope.getContentType() + "'");
+        }
+        return String.join(", ", parts);
     }
 
     /**

@@ -76,6 +76,24 @@ public final class DatasetKeys {
         return Optional.empty();
     }
 
+    /**
+     * Why {@code prefix} cannot begin a canonical key, or empty if it can: a key prefix as a policy's scope names one,
+     * compared character by character. It may end with '/' ({@code logs/}) or inside a segment ({@code logs/2026-}),
+     * and is canonical exactly when a key that goes on after it can be.
+     */
+    public static Optional<String> prefixProblem(String prefix) {
+        if (prefix == null || prefix.isEmpty()) {
+            return Optional.of("the prefix is empty");
+        }
+        int bytes = prefix.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes >= MAX_KEY_BYTES) {
+            return Optional.of("the prefix is " + bytes + " bytes long in UTF-8: no key under it fits S3's limit of "
+                    + MAX_KEY_BYTES);
+        }
+        // One more character makes it a key; whatever is wrong with that key is wrong with the prefix.
+        return problem(prefix + "x").map(problem -> problem.replace("the key", "the prefix"));
+    }
+
     /** Whether {@code key} is a canonical dataset key (see {@link #problem}). */
     public static boolean isCanonical(String key) {
         return problem(key).isEmpty();

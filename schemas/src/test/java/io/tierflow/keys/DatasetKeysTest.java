@@ -47,6 +47,24 @@ class DatasetKeysTest {
         assertEquals(Optional.empty(), DatasetKeys.problem(long1024));
     }
 
+    @Test
+    void shouldAcceptPrefixesThatKeysCanGoOnFrom() {
+        for (String prefix : new String[] {"logs/", "logs", "logs/2026-", "a/.", "a/..", ".hidden/", "données/"}) {
+            assertEquals(Optional.empty(), DatasetKeys.prefixProblem(prefix), prefix);
+        }
+    }
+
+    @Test
+    void shouldNameTheProblemOfANonCanonicalPrefix() {
+        assertEquals(Optional.of("the prefix is empty"), DatasetKeys.prefixProblem(""));
+        assertEquals(Optional.of("the prefix is empty"), DatasetKeys.prefixProblem(null));
+        assertTrue(DatasetKeys.prefixProblem("/logs/").orElseThrow().contains("the prefix is absolute"));
+        assertTrue(DatasetKeys.prefixProblem("logs//").orElseThrow().contains("the prefix has an empty segment"));
+        assertTrue(DatasetKeys.prefixProblem("a/../").orElseThrow().contains("'..' segment"));
+        assertTrue(DatasetKeys.prefixProblem("a\tb".translateEscapes()).orElseThrow().contains("U+0009"));
+        assertTrue(DatasetKeys.prefixProblem("x".repeat(1024)).orElseThrow().contains("1024 bytes"));
+    }
+
     /** Keys made of the characters that matter, checked against an obvious split-and-look implementation. */
     @Test
     void shouldAgreeWithAnObviousRuleOnRandomKeys() {

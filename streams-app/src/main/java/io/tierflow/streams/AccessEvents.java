@@ -51,7 +51,8 @@ final class AccessEvents {
             // No inventory entry (yet): counted in memory, bounded, until the entry comes (see UnregisteredActivity).
             activity = unregistered.forUpdate(key, Math.max(eventTime, streamTime));
         }
-        TieringPolicy policy = catalogue.policy();
+        // The dataset's own policy (heat weights, half-life, lateness): by key alone while no inventory entry is known.
+        TieringPolicy policy = catalogue.policyFor(key, activity.owner, activity.mediaType);
         String region = regionNames.of(event.getClientRegion());
         Activity.Outcome outcome = activity.activity.record(eventTime, event.getOp().name(), event.getBytes(),
                 region, event.getEventId(), policy, streamTime);

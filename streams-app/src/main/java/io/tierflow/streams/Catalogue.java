@@ -1,36 +1,46 @@
 package io.tierflow.streams;
 
 import io.tierflow.catalogue.CatalogueRules;
+import io.tierflow.schemas.Dataset;
+import io.tierflow.schemas.DatasetState;
 import io.tierflow.schemas.Model;
 import io.tierflow.schemas.Policy;
 import io.tierflow.schemas.Site;
+import io.tierflow.streams.domain.PolicyScopes;
 import io.tierflow.streams.domain.Scorer;
 import io.tierflow.streams.domain.ScoringModel;
 import io.tierflow.streams.domain.SiteOffer;
 import io.tierflow.streams.domain.TieringPolicy;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The policy, model and sites in force, read from the global stores. Looked at on every punctuation rather than per
+ * The policies, model and sites in force, read from the global stores. Looked at on every punctuation rather than per
  * record: a change published to policies, models or sites takes effect within one evaluation interval, and the hot
  * path does no global-store lookups. The stores are read and checked again only when {@link CatalogueChanges} says
  * they changed, so an unchanged catalogue of many sites costs a punctuation nothing.
  */
 final class Catalogue {
-    /** Name of the policy that applies to every dataset. */
-    static final String DEFAULT_POLICY = "default";
+    private static final Logger LOG = LoggerFactory.getLogger(Catalogue.class);
+    /** Name of the policy for every dataset no other policy's scope matches. */
+    static final String DEFAULT_POLICY = CatalogueRules.DEFAULT_POLICY;
     /** Key under which the model in use is published. */
     static final String CURRENT_MODEL = "current";
 
-    private final KeyValueStore<String, Policy> policies;
+    private final KeyValueStore<String, Policy> policyStore;
     private final KeyValueStore<String, Model> models;
     private final KeyValueStore<String, Site> sites;
     private final CatalogueChanges changes;
     private long changesRead = -1;
-    private TieringPolicy policy = TieringPolicy.BUILT_IN;
+    private PolicyScopes<TieringPolicy> policies = PolicyScopes.of(TieringPolicy.BUILT_IN, List.of());
+    /** The scoped policies in force by key, so a refused record leaves its key's last good one. */
+    private Map<String, PolicyScopes.Scoped<TieringPolicy>> scopedByKey = Map.of();
     private final List<String> candidateNames;
     private ScoringModel model = ScoringModel.BUILT_IN;
     private List<ScoringModel> candidates = List.of();
@@ -43,7 +53,7 @@ final class Catalogue {
     Catalogue(KeyValueStore<String, Policy> policies, KeyValueStore<String, Model> models,
             KeyValueStore<String, Site> sites, CatalogueChanges changes, List<String> candidateNames) {
         this.candidateNames = List.copyOf(candidateNames);
-        this.policies = policies;
+        this.policyStore = policies;
         this.models = models;
         this.sites = sites;
         this.changes = changes;
@@ -61,10 +71,7 @@ final class Catalogue {
         changesRead = count;
         // The global stores refuse what breaks the rules (GlobalStoreUpdater); a store written before they did may
         // still hold such a value, and then the one in force stays.
-        Policy publishedPolicy = policies.get(DEFAULT_POLICY);
-        TieringPolicy newPolicy = publishedPolicy == null ? TieringPolicy.BUILT_IN
-                : CatalogueRules.policyProblem(publishedPolicy).isPresent() ? policy
-                : StateMapper.policy(publishedPolicy);
+        PolicyScopes<TieringPolicy> newPolicies = readPolicies();
         ScoringModel newModel = loaded(CURRENT_MODEL, model);
         if (newModel == null) {
             newModel = ScoringModel.BUILT_IN;
@@ -95,18 +102,65 @@ final class Catalogue {
             });
         }
         // Records all: compared by value. The sites come in key order, so an unchanged catalogue is an equal list.
-        boolean changed = !newPolicy.equals(policy) || !newModel.equals(model) || !offers.equals(siteOffers);
+        boolean changed = !newPolicies.equals(policies) || !newModel.equals(model) || !offers.equals(siteOffers);
         if (!changed) {
             return false;
         }
-        policy = newPolicy;
+        policies = newPolicies;
         model = newModel;
         siteOffers = List.copyOf(offers);
         java.util.Map<String, SiteOffer> byName = new java.util.HashMap<>();
         offers.forEach(o -> byName.put(o.name(), o));
         sitesByName = byName;
-        baseline = io.tierflow.streams.domain.CostModel.baselineSite(siteOffers, policy.defaultSlaMs());
+        baseline = io.tierflow.streams.domain.CostModel.baselineSite(siteOffers, policies.catchAll().defaultSlaMs());
         return true;
+    }
+
+    /**
+     * The catch-all ({@code default}, else the built-in policy) and every policy with a scope; a policy without one
+     * under another name applies to nothing. A record that breaks the rules leaves its key's policy in force.
+     */
+    private PolicyScopes<TieringPolicy> readPolicies() {
+        TieringPolicy catchAll = TieringPolicy.BUILT_IN;
+        Map<String, PolicyScopes.Scoped<TieringPolicy>> scoped = new HashMap<>();
+        try (KeyValueIterator<String, Policy> all = policyStore.all()) {
+            while (all.hasNext()) {
+                var entry = all.next();
+                boolean good = CatalogueRules.policyProblem(entry.value).isEmpty();
+                if (DEFAULT_POLICY.equals(entry.key)) {
+                    // The catch-all whatever scope it names (the API refuses one): what-if replays publish a policy
+                    // file under this key.
+                    catchAll = good ? StateMapper.policy(entry.value) : policies.catchAll();
+                } else if (!good) {
+                    PolicyScopes.Scoped<TieringPolicy> kept = scopedByKey.get(entry.key);
+                    if (kept != null) {
+                        scoped.put(entry.key, kept);
+                    }
+                } else if (entry.value.getScope() != null) {
+                    // By key, which is unique (and the name, when the API wrote it): equal scopes rank by it.
+                    scoped.put(entry.key, new PolicyScopes.Scoped<>(StateMapper.scope(entry.value.getScope()),
+                            entry.key, StateMapper.policy(entry.value)));
+                }
+            }
+        }
+        PolicyScopes<TieringPolicy> read = PolicyScopes.of(catchAll, new ArrayList<>(scoped.values()));
+        if (!read.equals(policies)) {
+            warnAboutEqualScopes(read.scoped());
+        }
+        scopedByKey = scoped;
+        return read;
+    }
+
+    /** Two policies with one scope, produced past the API (which refuses them): they are ordered by name. */
+    private static void warnAboutEqualScopes(List<PolicyScopes.Scoped<TieringPolicy>> byPrecedence) {
+        for (int i = 1; i < byPrecedence.size(); i++) {
+            PolicyScopes.Scoped<TieringPolicy> first = byPrecedence.get(i - 1);
+            PolicyScopes.Scoped<TieringPolicy> second = byPrecedence.get(i);
+            if (first.scope().equals(second.scope())) {
+                LOG.warn("Policies '{}' and '{}' have the same scope {}; '{}' applies, as the first by name",
+                        first.name(), second.name(), first.scope(), first.name());
+            }
+        }
     }
 
     /**
@@ -134,10 +188,6 @@ final class Catalogue {
         return baseline;
     }
 
-    TieringPolicy policy() {
-        return policy;
-    }
-
     Scorer scorer() {
         return model.scorer();
     }
@@ -150,6 +200,23 @@ final class Catalogue {
     /** The current model, then the candidates; the same list until one of them changes. */
     List<ScoringModel> modelsInForce() {
         return inForce;
+    }
+
+    /**
+     * The policy for a dataset on the event path, from the facts its activity value keeps.
+     *
+     * @param mediaType the inventory's content type as {@link PolicyScopes#mediaType} gives it, or null if not known
+     */
+    TieringPolicy policyFor(String key, String owner, String mediaType) {
+        return policies.policyFor(key, owner, mediaType);
+    }
+
+    /** The policy for a dataset, from its record's inventory entry (the key alone while it has none). */
+    TieringPolicy policyOf(DatasetState state) {
+        Dataset inventory = state.getInventory();
+        return inventory == null ? policies.policyFor(state.getKey(), null, null)
+                : policies.policyFor(state.getKey(), inventory.getOwner(),
+                        PolicyScopes.mediaType(inventory.getContentType()));
     }
 
     List<SiteOffer> sites() {

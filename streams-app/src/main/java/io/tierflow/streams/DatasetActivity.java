@@ -8,7 +8,7 @@ import io.tierflow.streams.domain.Tier;
  * Value of the {@code dataset-activity} store: everything an access event reads or changes, kept apart from the
  * (larger) dataset record so the per-event read and write stay small. Besides the activity and the reads not yet
  * charged it holds a copy of the few facts of the dataset record the event path needs (is there an inventory entry,
- * size, SLA, tier); the processor updates that copy whenever it changes them in the dataset record.
+ * size, SLA, tier, and the owner and media type its policy is chosen by); the processor updates that copy whenever it changes them in the dataset record.
  */
 final class DatasetActivity {
     final Activity activity;
@@ -22,6 +22,10 @@ final class DatasetActivity {
     Tier tier;
     /** Whether this dataset's traffic-spike alert is firing. */
     boolean spiking;
+    /** The inventory's owner, or null if not known: with the key and media type, it picks the dataset's policy. */
+    String owner;
+    /** The inventory's content type as {@code PolicyScopes.mediaType} gives it, or null if not known. */
+    String mediaType;
 
     DatasetActivity(Activity activity, ReadTally uncharged) {
         this.activity = activity;
@@ -36,6 +40,8 @@ final class DatasetActivity {
         copy.slaMs = slaMs;
         copy.tier = tier;
         copy.spiking = spiking;
+        copy.owner = owner;
+        copy.mediaType = mediaType;
         return copy;
     }
 

@@ -23,7 +23,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * machine that round trip dominated the per-event cost. This format goes straight between bytes and the domain
  * arrays. It never leaves the store and its changelog (the query API reads it through {@link DatasetViews}).
  *
- * <p>Layout, version 2 ({@code varlong} = unsigned LEB128, {@code zigzag} = signed LEB128 as in Avro, doubles
+ * <p>Layout, version 3 ({@code varlong} = unsigned LEB128, {@code zigzag} = signed LEB128 as in Avro, doubles
  * big-endian IEEE 754):
  * <pre>
  * byte    version (2)
@@ -39,14 +39,19 @@ import org.apache.kafka.common.serialization.Serializer;
  * varlong u, then u slots of uncharged reads: varlong UTF-8 length, UTF-8 client region, varlong UTF-8 length,
  *         UTF-8 serving site (empty: not named), varlong reads, varlong bytes
  * varlong uncharged reads slower than the SLA while hot
+ * ostring owner, then ostring media type (what a policy's scope is matched on; ostring = varlong 0 for none, else
+ *         varlong UTF-8 length + 1, then UTF-8)
  * </pre>
- * Version 1 had no serving site in the slots of uncharged reads; its values are read with none named.
+ * Version 1 had no serving site in the slots of uncharged reads; its values are read with none named. Versions 1 and
+ * 2 had no owner and media type; their values are read with none known until the dataset is next looked at.
  * A new layout gets a new version number and this class keeps reading the old ones.
  */
 final class DatasetActivitySerde implements Serde<DatasetActivity> {
-    static final byte VERSION = 2;
+    static final byte VERSION = 3;
     /** The layout before uncharged reads kept their serving site. */
     static final byte VERSION_WITHOUT_SITES = 1;
+    /** The layout before the owner and media type were kept. */
+    static final byte VERSION_WITHOUT_SCOPE_FACTS = 2;
     private static final Tier[] TIERS = {null, Tier.HOT, Tier.WARM, Tier.COLD};
 
     @Override
@@ -98,6 +103,8 @@ final class DatasetActivitySerde implements Serde<DatasetActivity> {
             out.varlong(tally.bytes(i));
         }
         out.varlong(tally.slaMisses());
+        out.optionalString(value.owner);
+        out.optionalString(value.mediaType);
         return Arrays.copyOf(out.buf.array(), out.buf.position());
     }
 
@@ -105,9 +112,9 @@ final class DatasetActivitySerde implements Serde<DatasetActivity> {
         try {
             ByteBuffer in = ByteBuffer.wrap(data);
             byte version = in.get();
-            if (version != VERSION && version != VERSION_WITHOUT_SITES) {
+            if (version < VERSION_WITHOUT_SITES || version > VERSION) {
                 throw new SerializationException("dataset-activity value of version " + version + " on '" + topic
-                        + "': this build reads versions " + VERSION_WITHOUT_SITES + " and " + VERSION);
+                        + "': this build reads versions " + VERSION_WITHOUT_SITES + " to " + VERSION);
             }
             int flags = in.get();
             long size = varlong(in);
@@ -140,6 +147,8 @@ final class DatasetActivitySerde implements Serde<DatasetActivity> {
                 tally.add(region, site.isEmpty() ? null : site, varlong(in), varlong(in));
             }
             tally.addSlaMisses(varlong(in));
+            String owner = version >= VERSION ? optionalString(in) : null;
+            String mediaType = version >= VERSION ? optionalString(in) : null;
             if (in.hasRemaining()) {
                 throw new SerializationException(in.remaining() + " bytes left over after a dataset-activity value on '"
                         + topic + "': the value is not in the layout of version " + version);
@@ -155,6 +164,8 @@ final class DatasetActivitySerde implements Serde<DatasetActivity> {
             value.tier = TIERS[(flags >> 2) & 3];
             value.sizeBytes = size;
             value.slaMs = sla;
+            value.owner = owner;
+            value.mediaType = mediaType;
             return value;
         } catch (BufferUnderflowException | NegativeArraySizeException | IndexOutOfBoundsException e) {
             throw new SerializationException("truncated dataset-activity value on '" + topic + "' (" + data.length
@@ -199,6 +210,16 @@ final class DatasetActivitySerde implements Serde<DatasetActivity> {
         int length = (int) varlong(in);
         String s = new String(in.array(), in.position(), length, StandardCharsets.UTF_8);
         in.position(in.position() + length);
+        return s;
+    }
+
+    private static String optionalString(ByteBuffer in) {
+        int lengthPlusOne = (int) varlong(in);
+        if (lengthPlusOne == 0) {
+            return null;
+        }
+        String s = new String(in.array(), in.position(), lengthPlusOne - 1, StandardCharsets.UTF_8);
+        in.position(in.position() + lengthPlusOne - 1);
         return s;
     }
 
@@ -253,6 +274,17 @@ final class DatasetActivitySerde implements Serde<DatasetActivity> {
         void string(String s) {
             byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
             varlong(utf8.length);
+            ensure(utf8.length);
+            buf.put(utf8);
+        }
+
+        void optionalString(String s) {
+            if (s == null) {
+                varlong(0);
+                return;
+            }
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            varlong(utf8.length + 1L);
             ensure(utf8.length);
             buf.put(utf8);
         }

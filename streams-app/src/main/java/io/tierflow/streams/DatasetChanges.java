@@ -120,7 +120,7 @@ final class DatasetChanges {
                 if (failure == null) {
                     evaluation.evaluate(state, activity, now);
                 } else {
-                    due.schedule(state, now + catalogue.policy().cooldownMs());
+                    due.schedule(state, now + catalogue.policyOf(state).cooldownMs());
                 }
                 records.saveActivity(key, activity);
             }
@@ -130,7 +130,7 @@ final class DatasetChanges {
                 state.setLastFailure(status.getErrorCode() != null ? status.getErrorCode()
                         : status.getPhase() == MigrationPhase.SUPERSEDED ? "superseded" : "failed");
                 // Not at once: a site that just failed is not hammered; try again after the cooldown.
-                due.schedule(state, now + catalogue.policy().cooldownMs());
+                due.schedule(state, now + catalogue.policyOf(state).cooldownMs());
             }
             default -> state.setInFlightPhase(status.getPhase()); // progress: only shown to readers
         }

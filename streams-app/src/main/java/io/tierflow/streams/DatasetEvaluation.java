@@ -50,8 +50,9 @@ final class DatasetEvaluation {
         alerts.checkReads(state, reads, now);
         costs.chargeReads(state, dataset.uncharged, reads, now);
 
-        TieringPolicy policy = catalogue.policy();
         Dataset inventory = state.getInventory();
+        DatasetRecords.copyScopeFacts(inventory, dataset);
+        TieringPolicy policy = catalogue.policyFor(state.getKey(), dataset.owner, dataset.mediaType);
         DatasetEvaluator.Facts facts = new DatasetEvaluator.Facts(state.getKey(), inventory.getSizeBytes(),
                 inventory.getLatencySlaMs(), StateMapper.tier(state.getTier()), state.getPrimarySite(),
                 state.getReplicaSites(), state.getStorageClass(), state.getLastMoveAt(), state.getInFlight() != null);
@@ -107,14 +108,15 @@ final class DatasetEvaluation {
                 .build();
     }
 
-    /** Same tier, sites, class and binding constraint: re-publishing it would only repeat the decision. */
+    /** Same tier, sites, class, binding constraint and policy: re-publishing it would only repeat the decision. */
     private static boolean sameDecision(Placement previous, Placement next) {
         return previous != null && previous.getTier() == next.getTier()
                 && previous.getPrimarySite().equals(next.getPrimarySite())
                 && previous.getReplicaSites().equals(next.getReplicaSites())
                 && previous.getStorageClass().equals(next.getStorageClass())
                 && Objects.equals(previous.getExplanation().getBindingConstraint(),
-                        next.getExplanation().getBindingConstraint());
+                        next.getExplanation().getBindingConstraint())
+                && previous.getExplanation().getPolicyName().equals(next.getExplanation().getPolicyName());
     }
 
     private static double finite(double value) {

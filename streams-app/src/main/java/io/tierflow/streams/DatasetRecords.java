@@ -2,7 +2,9 @@ package io.tierflow.streams;
 
 import io.tierflow.schemas.Dataset;
 import io.tierflow.schemas.DatasetState;
+import io.tierflow.streams.domain.PolicyScopes;
 import io.tierflow.streams.store.UpdatableStore;
+import java.util.Objects;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -120,6 +122,22 @@ final class DatasetRecords {
         activity.slaMs = inventory == null || inventory.getLatencySlaMs() == null ? Double.NaN
                 : inventory.getLatencySlaMs();
         activity.tier = StateMapper.tier(state.getTier());
+        copyScopeFacts(inventory, activity);
+    }
+
+    /**
+     * Copies the owner and media type a policy's scope is matched on, if they changed: an activity value read in an
+     * older layout has none, and gets them when its dataset is next looked at.
+     */
+    static void copyScopeFacts(Dataset inventory, DatasetActivity activity) {
+        String owner = inventory == null ? null : inventory.getOwner();
+        String mediaType = inventory == null ? null : PolicyScopes.mediaType(inventory.getContentType());
+        if (!Objects.equals(owner, activity.owner)) {
+            activity.owner = owner;
+        }
+        if (!Objects.equals(mediaType, activity.mediaType)) {
+            activity.mediaType = mediaType;
+        }
     }
 
     /** Saves a changed activity value: it is written at the next commit. */

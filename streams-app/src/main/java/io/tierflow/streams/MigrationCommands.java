@@ -48,7 +48,7 @@ final class MigrationCommands {
                 .setSizeBytes(inventory.getSizeBytes())
                 .setNotBefore(step.notBeforeMs() > 0 ? Instant.ofEpochMilli(step.notBeforeMs()) : null)
                 .setReason(step.reason())
-                .setRequireEncryption(catalogue.policy().encryptedOnly())
+                .setRequireEncryption(catalogue.policyOf(state).encryptedOnly())
                 .setIssuedAt(Instant.ofEpochMilli(now))
                 // What the migrator must keep and how new the decision is: a RETIRE deletes nothing unless the
                 // primary's copy is there, and a command older than one the migrator saw is skipped as superseded.

@@ -5,12 +5,14 @@ import io.tierflow.schemas.FeatureWeight;
 import io.tierflow.schemas.Model;
 import io.tierflow.schemas.PendingCost;
 import io.tierflow.schemas.Policy;
+import io.tierflow.schemas.PolicyScope;
 import io.tierflow.schemas.Site;
 import io.tierflow.schemas.StorageClassPrice;
 import io.tierflow.schemas.Tree;
 import io.tierflow.schemas.TreeNode;
 import io.tierflow.streams.domain.Features;
 import io.tierflow.streams.domain.LogisticScorer;
+import io.tierflow.streams.domain.PolicyScopes;
 import io.tierflow.streams.domain.Scorer;
 import io.tierflow.streams.domain.ScorerProbe;
 import io.tierflow.streams.domain.ScoringModel;
@@ -51,6 +53,10 @@ final class StateMapper {
                 p.getScoreBoost(), p.getReplicationHot(), p.getReplicationWarm(), p.getReplicationCold(),
                 p.getDefaultLatencySlaMs(), p.getEncryptedOnly(), p.getCooldownSeconds() * 1000, p.getHorizonDays(),
                 p.getRetireGraceSeconds() * 1000, p.getLatenessSeconds() * 1000);
+    }
+
+    static PolicyScopes.Scope scope(PolicyScope scope) {
+        return new PolicyScopes.Scope(scope.getPrefix(), scope.getOwner(), scope.getContentType());
     }
 
     /** {@code Model.kind} of a logistic regression. */

@@ -49,6 +49,8 @@ class DatasetActivitySerdeTest {
         assertEquals(Tier.WARM, copy.tier);
         assertEquals(123_456_789L, copy.sizeBytes);
         assertEquals(28.5, copy.slaMs);
+        assertEquals("équipe-ml", copy.owner);
+        assertEquals("application/x-parquet", copy.mediaType);
         Activity a = original.activity;
         Activity b = copy.activity;
         for (int age = 0; age < Activity.FINE_BUCKETS; age++) {
@@ -102,16 +104,47 @@ class DatasetActivitySerdeTest {
         assertEquals(-1, copy.activity.fine().newestBucket());
         assertEquals(Map.of(), copy.activity.rawRegionBytes());
         assertTrue(copy.uncharged.isEmpty());
+        assertNull(copy.owner, "no owner known is not the empty owner");
+        assertNull(copy.mediaType);
+    }
+
+    @Test
+    void shouldTellAnEmptyOwnerFromNone() {
+        DatasetActivity value = DatasetActivity.empty();
+        value.owner = "";
+        DatasetActivity copy = serde.deserializer().deserialize("t", serde.serializer().serialize("t", value));
+        assertEquals("", copy.owner);
+        assertNull(copy.mediaType);
+    }
+
+    @Test
+    void shouldReadTheLayoutBeforeOwnerAndMediaTypeWereKept() {
+        // Version 2 ended with the misses of the uncharged reads: drop the two absent strings of a version 3 value.
+        DatasetActivity original = busy();
+        original.owner = null;
+        original.mediaType = null;
+        byte[] v3 = serde.serializer().serialize("t", original);
+        byte[] v2 = Arrays.copyOf(v3, v3.length - 2);
+        v2[0] = DatasetActivitySerde.VERSION_WITHOUT_SCOPE_FACTS;
+
+        DatasetActivity read = serde.deserializer().deserialize("t", v2);
+
+        assertNull(read.owner, "unknown until the dataset is next looked at");
+        assertNull(read.mediaType);
+        assertEquals(original.activity.totalEvents(), read.activity.totalEvents());
+        assertEquals(3, read.uncharged.slaMisses());
+        assertArrayEquals(v3, serde.serializer().serialize("t", read), "written anew as version 3");
     }
 
     @Test
     void shouldReadTheLayoutBeforeServingSitesWereKept() {
         // Version 1 ended with the uncharged reads per region only: build one such tail by hand.
-        byte[] noReads = serde.serializer().serialize("t", DatasetActivity.empty()); // ends: 0 slots, 0 misses
+        // ends: 0 slots, 0 misses, no owner, no media type
+        byte[] noReads = serde.serializer().serialize("t", DatasetActivity.empty());
         byte[] region = "eu-west".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         java.io.ByteArrayOutputStream v1 = new java.io.ByteArrayOutputStream();
         v1.write(DatasetActivitySerde.VERSION_WITHOUT_SITES);
-        v1.write(noReads, 1, noReads.length - 3);
+        v1.write(noReads, 1, noReads.length - 5);
         v1.write(1); // one region
         v1.write(region.length);
         v1.writeBytes(region);
@@ -127,7 +160,7 @@ class DatasetActivitySerdeTest {
         assertEquals(3, read.uncharged.reads(0));
         assertEquals(100, read.uncharged.bytes(0));
         assertEquals(2, read.uncharged.slaMisses());
-        assertEquals(DatasetActivitySerde.VERSION, serde.serializer().serialize("t", read)[0], "written anew as v2");
+        assertEquals(DatasetActivitySerde.VERSION, serde.serializer().serialize("t", read)[0], "written anew as v3");
     }
 
     @Test
@@ -160,6 +193,8 @@ class DatasetActivitySerdeTest {
         value.tier = Tier.WARM;
         value.sizeBytes = 123_456_789L;
         value.slaMs = 28.5;
+        value.owner = "équipe-ml";
+        value.mediaType = "application/x-parquet";
         return value;
     }
 }
