@@ -5,6 +5,7 @@ import io.tierflow.schemas.Model;
 import io.tierflow.schemas.Policy;
 import io.tierflow.schemas.Site;
 import io.tierflow.streams.domain.LogisticScorer;
+import io.tierflow.streams.domain.MigrationBudget;
 import io.tierflow.streams.domain.SiteOffer;
 import io.tierflow.streams.domain.TieringPolicy;
 import java.util.ArrayList;
@@ -30,6 +31,8 @@ final class Catalogue {
     private final CatalogueChanges changes;
     private long changesRead = -1;
     private TieringPolicy policy = TieringPolicy.BUILT_IN;
+    /** The policy's migration budget, bytes per hour; the built-in policy has none. */
+    private long migrationBudget = MigrationBudget.UNLIMITED;
     private LogisticScorer scorer = LogisticScorer.BUILT_IN;
     private List<SiteOffer> siteOffers = List.of();
     private java.util.Map<String, SiteOffer> sitesByName = java.util.Map.of();
@@ -56,8 +59,12 @@ final class Catalogue {
         // The global stores refuse what breaks the rules (GlobalStoreUpdater); a store written before they did may
         // still hold such a value, and then the one in force stays.
         Policy published = policies.get(DEFAULT_POLICY);
+        boolean refused = published != null && CatalogueRules.policyProblem(published).isPresent();
         TieringPolicy newPolicy = published == null ? TieringPolicy.BUILT_IN
-                : CatalogueRules.policyProblem(published).isPresent() ? policy : StateMapper.policy(published);
+                : refused ? policy : StateMapper.policy(published);
+        // Not part of the decision: a new budget changes which moves may start (MigrationAdmission), not the placements.
+        migrationBudget = published == null ? MigrationBudget.UNLIMITED
+                : refused ? migrationBudget : published.getMigrationBudgetBytesPerHour();
         Model model = models.get(CURRENT_MODEL);
         LogisticScorer newScorer = model == null ? LogisticScorer.BUILT_IN
                 : CatalogueRules.modelProblem(model).isPresent() ? scorer : StateMapper.scorer(model);
@@ -97,6 +104,11 @@ final class Catalogue {
 
     TieringPolicy policy() {
         return policy;
+    }
+
+    /** Bytes all migrations together may move per hour ({@link MigrationBudget#UNLIMITED} under the built-in policy). */
+    long migrationBudgetBytesPerHour() {
+        return migrationBudget;
     }
 
     LogisticScorer scorer() {

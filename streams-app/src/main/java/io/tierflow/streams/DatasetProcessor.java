@@ -40,6 +40,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     private DatasetRecords records;
     private AccessEvents accessEvents;
     private DatasetChanges changes;
+    private MigrationAdmission admission;
 
     DatasetProcessor(TieringSettings settings, AccessEventRules eventRules, TieringMetrics metrics,
             CatalogueChanges catalogueChanges) {
@@ -62,9 +63,17 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
                 updatableStore(context.getStateStore(TieringTopology.COST_LEDGER_STORE)), catalogue);
         records = new DatasetRecords(context.getStateStore(TieringTopology.DATASET_STATE_STORE),
                 updatableStore(context.getStateStore(TieringTopology.DATASET_ACTIVITY_STORE)), costs, due);
-        MigrationCommands commands = new MigrationCommands(context, catalogue, metrics, records.rebuild(),
-                !settings.eventTimeClock());
+        long commandsInFlight = records.rebuild();
         alerts.start(context);
+        if (admission != null) {
+            metrics.untrack(admission);
+        }
+        admission = new MigrationAdmission(context.getStateStore(TieringTopology.MIGRATION_BUDGET_STORE),
+                context.getStateStore(TieringTopology.DATASET_STATE_STORE), catalogue, due, alerts, settings,
+                DatasetInputsGate.partitions(context.appConfigs().get(DatasetInputsGate.PARTITIONS_CONFIG)));
+        metrics.track(admission);
+        MigrationCommands commands = new MigrationCommands(context, catalogue, metrics, commandsInFlight,
+                !settings.eventTimeClock(), admission);
         DatasetEvaluation evaluation = new DatasetEvaluation(context, catalogue, costs, alerts, commands, due,
                 metrics);
         UnregisteredActivity unregistered = new UnregisteredActivity(UNREGISTERED_KEYS,
@@ -73,7 +82,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
                 siteNames, metrics);
         changes = new DatasetChanges(context, records, unregistered, evaluation, commands, due, costs, catalogue);
         DuePunctuator punctuator = new DuePunctuator(settings, catalogue, records, evaluation, due, alerts, commands,
-                costs);
+                costs, admission);
         // Wall-clock punctuation: it must fire on partitions that receive nothing (cold data gets no events).
         // Which time it evaluates at is the clock setting's choice (see TieringSettings.eventTimeClock).
         context.schedule(settings.evaluationInterval(), PunctuationType.WALL_CLOCK_TIME, wallClockMs -> {
@@ -88,6 +97,9 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     @Override
     public void close() {
         due.close();
+        if (admission != null) {
+            metrics.untrack(admission);
+        }
     }
 
     /**

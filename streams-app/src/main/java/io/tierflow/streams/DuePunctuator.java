@@ -15,9 +15,12 @@ final class DuePunctuator {
     private final DatasetAlerts alerts;
     private final MigrationCommands commands;
     private final CostLedgerWriter costs;
+    private final MigrationAdmission admission;
 
     DuePunctuator(TieringSettings settings, Catalogue catalogue, DatasetRecords records, DatasetEvaluation evaluation,
-            DueScheduler due, DatasetAlerts alerts, MigrationCommands commands, CostLedgerWriter costs) {
+            DueScheduler due, DatasetAlerts alerts, MigrationCommands commands, CostLedgerWriter costs,
+            MigrationAdmission admission) {
+        this.admission = admission;
         this.settings = settings;
         this.catalogue = catalogue;
         this.records = records;
@@ -40,6 +43,7 @@ final class DuePunctuator {
         alerts.checkSites(catalogue.sites(), now);
         alerts.reportBacklog(commands.inFlight(), now);
         costs.chargeStorage(now);
+        admission.punctuate(now); // before the due datasets are taken: the moves it releases are looked at now
         for (DueIndex.Due taken : due.takeDue(now)) {
             String key = taken.key();
             DatasetRecords.Loaded record = records.load(key);

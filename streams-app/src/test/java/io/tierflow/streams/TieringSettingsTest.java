@@ -30,4 +30,21 @@ class TieringSettingsTest {
         assertTrue(e.getMessage().startsWith(TieringSettings.STORES) && e.getMessage().contains("'fast'") && e.getMessage().contains("write-behind")
                 && e.getMessage().contains("stock"), e.getMessage());
     }
+
+    @Test
+    void shouldReadTheBacklogDrainLimitAndRefuseOneThatIsNoDuration() {
+        assertEquals(TieringSettings.DEFAULT_BACKLOG_DRAIN_LIMIT, TieringSettings.DEFAULTS.migrationBacklogDrainLimit());
+        Properties config = new Properties();
+        config.setProperty(TieringSettings.BACKLOG_DRAIN_LIMIT, "PT2H");
+        assertEquals(java.time.Duration.ofHours(2), TieringSettings.from(config).migrationBacklogDrainLimit());
+        assertEquals(java.time.Duration.ofHours(2), TieringSettings.from(config).withStores(StoreImplementation.STOCK)
+                .migrationBacklogDrainLimit(), "kept by other withers");
+
+        config.setProperty(TieringSettings.BACKLOG_DRAIN_LIMIT, "2h");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TieringSettings.from(config));
+        assertTrue(e.getMessage().startsWith(TieringSettings.BACKLOG_DRAIN_LIMIT) && e.getMessage().contains("'2h'"),
+                e.getMessage());
+        config.setProperty(TieringSettings.BACKLOG_DRAIN_LIMIT, "PT0S");
+        assertThrows(IllegalArgumentException.class, () -> TieringSettings.from(config));
+    }
 }
