@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tierflow.schemas.Alert;
+import io.tierflow.schemas.AlertState;
+import io.tierflow.schemas.AlertType;
 import io.tierflow.schemas.Dataset;
 import io.tierflow.schemas.MigrationAction;
 import io.tierflow.schemas.MigrationCommand;
@@ -53,7 +56,7 @@ class MigrationBudgetTopologyTest {
     @Test
     void shouldHoldCopiesToTheBudgetAndIssueTheMostValuableFirst(InMemoryRegistry.Url registry) {
         registryUrl = registry.value();
-        open();
+        open(TieringSettings.DEFAULTS, BUDGET);
         // Every dataset is cold on azure, then read from us-east until hot: each wants a COPY to the hot site. The
         // filler's first COPY takes the whole hour's budget, so every other move waits and the budget decides the order.
         Map<String, Long> sizes = new LinkedHashMap<>();
@@ -165,21 +168,65 @@ class MigrationBudgetTopologyTest {
         }
     }
 
-    private void open() {
+    @Test
+    void shouldMoveNoBytesOnAZeroBudgetAndAlertWhileTheBacklogWouldTakeTooLongToDrain(InMemoryRegistry.Url registry) {
+        registryUrl = registry.value();
+        open(TieringSettings.DEFAULTS.withMigrationBacklogDrainLimit(Duration.ofHours(1)), 0);
+        fixture.datasets.pipeInput("ds", TopologyFixture.dataset("ds", "azure", "GLACIER_IR", GB), START);
+        Instant t = START.plusSeconds(60);
+        fixture.burst("ds", t, 30, Duration.ofMinutes(5)); // hot and read from us-east: it wants a COPY off azure
+        Instant clock = t.plus(Duration.ofMinutes(10));
+        advanceTo(clock);
+
+        assertTrue(fixture.commands.readValuesToList().stream().noneMatch(c -> c.getAction() == MigrationAction.COPY),
+                "a budget of zero moves no bytes");
+        assertEquals(1.0, gauge("tierflow.migration.backlog.moves"));
+        assertEquals(Double.POSITIVE_INFINITY, gauge("tierflow.migration.backlog.drain"));
+        Alert firing = budgetAlert();
+        assertEquals(AlertState.FIRING, firing.getState(), "waiting moves that never drain");
+        assertEquals(AlertType.MIGRATION_BACKLOG, firing.getType());
+        assertEquals(3600.0, firing.getThreshold());
+
+        // A budget again: the waiting move goes (the budget alone makes no dataset due), and the alert resolves.
+        publishCatalogue(clock, BUDGET);
+        clock = clock.plus(Duration.ofSeconds(10));
+        advanceTo(clock);
+        MigrationCommand copy = fixture.commands.readValue();
+        assertEquals(MigrationAction.COPY, copy.getAction());
+        assertEquals("aws", copy.getDestinationSite());
+        assertEquals(0.0, gauge("tierflow.migration.backlog.moves"));
+        clock = clock.plus(Duration.ofSeconds(10));
+        advanceTo(clock);
+        assertEquals(AlertState.RESOLVED, budgetAlert().getState());
+    }
+
+    /** The latest record of the budget's backlog alert on {@code alerts}. */
+    private Alert budgetAlert() {
+        Alert last = null;
+        for (var record : fixture.alerts.readKeyValuesToList()) {
+            if (record.key.equals(DatasetAlerts.BACKLOG_DRAIN_ALERT)) {
+                last = record.value;
+            }
+        }
+        assertTrue(last != null, "the budget's backlog alert was published");
+        return last;
+    }
+
+    private void open(TieringSettings settings, long budget) {
         meters = new SimpleMeterRegistry();
-        fixture = new TopologyFixture(registryUrl, stateDir, TieringSettings.DEFAULTS, new TieringMetrics(meters));
+        fixture = new TopologyFixture(registryUrl, stateDir, settings, new TieringMetrics(meters));
         wall = START;
-        publishCatalogue(START);
+        publishCatalogue(START, budget);
         advanceTo(START.plusSeconds(10)); // the punctuator picks the catalogue up
     }
 
-    /** Heat that lasts (a week's half-life) so waiting datasets stay hot, and a budget far below the demand. */
-    private void publishCatalogue(Instant at) {
+    /** Heat that lasts (a week's half-life) so waiting datasets stay hot, and the budget given. */
+    private void publishCatalogue(Instant at, long budget) {
         for (Site site : TopologyFixture.standardSites()) {
             fixture.sites.pipeInput(site.getName(), site, at);
         }
         Policy policy = Policy.newBuilder(TopologyFixture.policy(false)).setHeatHalfLifeSeconds(7 * 24 * 3600)
-                .setMigrationBudgetBytesPerHour(BUDGET).build();
+                .setMigrationBudgetBytesPerHour(budget).build();
         fixture.policies.pipeInput("default", policy, at);
     }
 
