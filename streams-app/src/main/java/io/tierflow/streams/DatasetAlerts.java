@@ -9,6 +9,7 @@ import io.tierflow.streams.domain.AlertRules;
 import io.tierflow.streams.domain.HoltForecast;
 import io.tierflow.streams.domain.MigrationBudget;
 import io.tierflow.streams.domain.SiteOffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,8 +19,9 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * The alert signals the dataset processor sends the alert manager: a dataset's traffic spike, latency SLA and cost
- * spike, a site going down or up, and the task's count of migration commands in flight. A signal is sent when a
- * condition changes; the alert manager turns signals into alerts. A dataset's condition is one member of a group
+ * spike, a site going down or up, the task's count of migration commands in flight, and how long its moves waiting
+ * for the migration budget take to drain. A signal is sent when a condition changes; the alert manager turns signals
+ * into alerts. A dataset's condition is one member of a group
  * alert (its {@link AlertGroups cause}), and its signal is keyed by the group, so the whole group meets in one task.
  */
 final class DatasetAlerts {
@@ -131,7 +133,7 @@ final class DatasetAlerts {
      * last report: the tasks drain side by side, so the alert's value is the longest of them, and it fires above
      * {@code limit}. Reported as a measurement for the same reasons as {@link #reportBacklog}.
      */
-    void reportBacklogDrain(MigrationBudget.Backlog backlog, java.time.Duration limit, long now) {
+    void reportBacklogDrain(MigrationBudget.Backlog backlog, Duration limit, long now) {
         long seconds = Double.isInfinite(backlog.drainSeconds()) ? Long.MAX_VALUE : (long) backlog.drainSeconds();
         boolean changed = drainReported < 0
                 || (seconds == Long.MAX_VALUE) != (drainReported == Long.MAX_VALUE)
