@@ -51,8 +51,9 @@ final class CatalogueReadHandlers {
     }
 
     /**
-     * The topology's built-in policy as the record that would publish it. Its migration budget is a PiB an hour, no
-     * limit in effect (none is enforced yet), and exact in a JavaScript number, unlike Long.MAX_VALUE.
+     * The topology's built-in policy as the record that would publish it. Its migration budget is a PiB an hour: the
+     * built-in policy holds no move back (the topology enforces a budget only once one is published), and a PiB is
+     * exact in a JavaScript number, unlike Long.MAX_VALUE.
      */
     private Policy builtInPolicy() {
         TieringPolicy p = TieringPolicy.BUILT_IN;

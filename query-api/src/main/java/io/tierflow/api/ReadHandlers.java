@@ -142,6 +142,7 @@ final class ReadHandlers {
                 partitions -> NODES.objectNode().set("totals", localStats(partitions)),
                 body -> Stats.add(totals, (ObjectNode) body.get("totals")));
         Stats.finish(totals, cluster.globalStore(TieringTopology.SITES_STORE));
+        Stats.finishBudget(totals, cluster.globalStore(TieringTopology.POLICIES_STORE), partitions);
         QueryApi.respond(ctx, NODES.objectNode().set("totals", totals));
     }
 
@@ -158,6 +159,9 @@ final class ReadHandlers {
             try (KeyValueIterator<String, CostLedger> all = ledger.all()) {
                 all.forEachRemaining(kv -> Stats.addLedger(totals, kv.value));
             }
+            cluster.requireSettled(TieringTopology.MIGRATION_BUDGET_STORE, partition);
+            Stats.addWaitingMoves(totals, partition,
+                    cluster.localStore(TieringTopology.MIGRATION_BUDGET_STORE, partition));
         }
         return totals;
     }

@@ -3,14 +3,18 @@ package io.tierflow.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tierflow.schemas.CostLedger;
+import io.tierflow.schemas.Policy;
 import io.tierflow.schemas.Site;
 import io.tierflow.schemas.StorageClassPrice;
 import io.tierflow.streams.DatasetView;
+import io.tierflow.streams.MigrationBudgetCodec;
+import io.tierflow.streams.domain.MigrationBudget;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
@@ -28,6 +32,11 @@ final class Stats {
     private static final String PERIOD = "period";
     private static final String PERIOD_FROM = "fromMs";
     private static final String PERIOD_TO = "toMs";
+    /** The moves waiting for the migration budget, under {@code migrations}. */
+    static final String WAITING = "waitingForBudget";
+    private static final String BY_PARTITION = "bytesByPartition";
+    /** The policy whose budget is in force. */
+    private static final String DEFAULT_POLICY = "default";
 
     private Stats() {
     }
@@ -153,6 +162,59 @@ final class Stats {
         } else {
             cost.putNull("savingsPercent");
             cost.put("savingsNote", notMeaningful);
+        }
+    }
+
+    /** The moves of one partition waiting for the migration budget (its {@code migration-budget} store). */
+    static void addWaitingMoves(ObjectNode totals, int partition, ReadOnlyKeyValueStore<String, byte[]> budget) {
+        ObjectNode waiting = totals.withObjectProperty("migrations").withObjectProperty(WAITING);
+        increment(waiting, "moves", 0);
+        increment(waiting, "bytes", 0L);
+        // Every entry: besides the waiting moves the store holds only the copies of the last hour or so.
+        try (KeyValueIterator<String, byte[]> entries = budget.all()) {
+            while (entries.hasNext()) {
+                var entry = entries.next();
+                MigrationBudget.Move move = MigrationBudgetCodec.move(entry.key, entry.value);
+                if (move != null) {
+                    increment(waiting, "moves", 1);
+                    increment(waiting, "bytes", move.bytes());
+                    // Per partition, to derive the drain time once all are in: each partition drains at its share.
+                    increment(waiting.withObjectProperty(BY_PARTITION), Integer.toString(partition), move.bytes());
+                }
+            }
+        }
+    }
+
+    /**
+     * Derives, once every partition's waiting moves are added, the time they take to drain at the budget of the policy
+     * in force: the partitions drain side by side, each at its share (the budget over {@code partitions}), so it is
+     * the longest of theirs. Null with a budget of zero and moves waiting (they never drain: only evacuations move).
+     */
+    static void finishBudget(ObjectNode totals, ReadOnlyKeyValueStore<String, Policy> policies, int partitions) {
+        ObjectNode waiting = totals.withObjectProperty("migrations").withObjectProperty(WAITING);
+        Policy policy = policies.get(DEFAULT_POLICY);
+        long budget = policy == null ? MigrationBudget.UNLIMITED : policy.getMigrationBudgetBytesPerHour();
+        long share = MigrationBudget.shareOf(budget, partitions);
+        long largest = 0;
+        if (waiting.has(BY_PARTITION)) {
+            for (Map.Entry<String, JsonNode> p : waiting.get(BY_PARTITION).properties()) {
+                largest = Math.max(largest, p.getValue().asLong());
+            }
+            waiting.remove(BY_PARTITION);
+        }
+        if (budget == MigrationBudget.UNLIMITED) {
+            waiting.putNull("budgetBytesPerHour");
+        } else {
+            waiting.put("budgetBytesPerHour", budget);
+        }
+        if (largest == 0 || budget == MigrationBudget.UNLIMITED) {
+            waiting.put("drainSeconds", 0.0);
+        } else if (share == 0) {
+            waiting.putNull("drainSeconds");
+            waiting.put("drainNote", "a budget of " + budget + " bytes an hour over " + partitions
+                    + " partitions moves nothing but evacuations of a site marked down");
+        } else {
+            waiting.put("drainSeconds", (double) largest / share * 3600);
         }
     }
 

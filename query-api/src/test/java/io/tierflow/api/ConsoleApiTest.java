@@ -193,7 +193,9 @@ class ConsoleApiTest {
                     Map.of("QUEUED", totals.at("/migrations/QUEUED").asInt(), "COPYING",
                             totals.at("/migrations/COPYING").asInt(), "ISSUED", totals.at("/migrations/ISSUED").asInt(),
                             "FAILED", totals.at("/migrations/FAILED").asInt()), totals.toString());
-            assertEquals(4, totals.get("migrations").size(), "no phase without datasets: " + totals);
+            assertEquals(5, totals.get("migrations").size(), "no phase without datasets (and the moves waiting "
+                    + "for the budget): " + totals);
+            assertEquals(0, totals.at("/migrations/waitingForBudget/moves").asInt());
             assertEquals(42, totals.at("/ingest/accessEvents").asLong());
             assertEquals(7, totals.at("/ingest/lagRecords").asLong(), "a changelog's restore is no input lag");
         });

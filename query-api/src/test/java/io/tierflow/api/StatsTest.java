@@ -7,8 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tierflow.schemas.CostLedger;
+import io.tierflow.schemas.Policy;
 import io.tierflow.schemas.Site;
 import io.tierflow.schemas.Tier;
+import io.tierflow.streams.MigrationBudgetCodec;
+import io.tierflow.streams.domain.MigrationBudget;
 import org.junit.jupiter.api.Test;
 
 class StatsTest {
@@ -76,5 +79,69 @@ class StatsTest {
 
         assertTrue(cost.get("savingsPercent").isNull());
         assertEquals("no cost recorded yet", cost.get("savingsNote").asText());
+    }
+
+    private static MemoryStore<byte[]> budgetStore(MigrationBudget.Move... moves) {
+        MemoryStore<byte[]> store = new MemoryStore<>();
+        for (MigrationBudget.Move move : moves) {
+            store.put(MigrationBudgetCodec.key(move), MigrationBudgetCodec.encode(move));
+        }
+        // A copy counted against the budget is no waiting move.
+        MigrationBudget.Copy copy = new MigrationBudget.Copy("moving", 700, T0, -1);
+        store.put(MigrationBudgetCodec.key(copy), MigrationBudgetCodec.encode(copy));
+        return store;
+    }
+
+    private static MigrationBudget.Move waiting(String key, long bytes) {
+        return new MigrationBudget.Move(key, bytes, MigrationBudget.Urgency.SAVING, 1.0, T0);
+    }
+
+    private static MemoryStore<Policy> budget(long bytesPerHour) {
+        return new MemoryStore<Policy>().put("default", Policy.newBuilder().setName("default")
+                .setHeatHalfLifeSeconds(3600).setHotThreshold(20).setWarmThreshold(2).setHysteresis(0.25)
+                .setDefaultLatencySlaMs(50).setMigrationBudgetBytesPerHour(bytesPerHour).setCooldownSeconds(60)
+                .setUpdatedAt(java.time.Instant.ofEpochMilli(T0)).build());
+    }
+
+    /** Two instances' waiting moves (partitions 0 and 1 on one, 2 on the other), added up, then finished. */
+    private static JsonNode waitingForBudget(MemoryStore<Policy> policies) {
+        ObjectNode first = JsonNodeFactory.instance.objectNode();
+        Stats.addWaitingMoves(first, 0, budgetStore(waiting("a", 100), waiting("b", 200)));
+        Stats.addWaitingMoves(first, 1, budgetStore(waiting("c", 50)));
+        ObjectNode second = JsonNodeFactory.instance.objectNode();
+        Stats.addWaitingMoves(second, 2, budgetStore(waiting("d", 600)));
+        ObjectNode total = JsonNodeFactory.instance.objectNode();
+        Stats.add(total, first);
+        Stats.add(total, second);
+        Stats.finishBudget(total, policies, 3);
+        return total.get("migrations").get(Stats.WAITING);
+    }
+
+    @Test
+    void shouldShowTheMovesWaitingForTheBudgetAndTheLongestPartitionsDrainTime() {
+        JsonNode waiting = waitingForBudget(budget(3_000));
+
+        assertEquals(4, waiting.get("moves").asLong());
+        assertEquals(950, waiting.get("bytes").asLong());
+        assertEquals(3_000, waiting.get("budgetBytesPerHour").asLong());
+        // Each partition drains at 1 000 bytes an hour: partition 2's 600 bytes take longest.
+        assertEquals(0.6 * 3600, waiting.get("drainSeconds").asDouble(), 1e-9);
+        assertTrue(waiting.get("bytesByPartition") == null, "a step of the sum, not an answer: " + waiting);
+    }
+
+    @Test
+    void shouldSayMovesWaitingForABudgetOfZeroNeverDrain() {
+        JsonNode waiting = waitingForBudget(budget(0));
+
+        assertTrue(waiting.get("drainSeconds").isNull());
+        assertTrue(waiting.get("drainNote").asText().contains("evacuations"), waiting.toString());
+    }
+
+    @Test
+    void shouldShowNoBudgetAndNoDrainTimeUnderTheBuiltInPolicy() {
+        JsonNode waiting = waitingForBudget(new MemoryStore<>());
+
+        assertTrue(waiting.get("budgetBytesPerHour").isNull());
+        assertEquals(0.0, waiting.get("drainSeconds").asDouble());
     }
 }

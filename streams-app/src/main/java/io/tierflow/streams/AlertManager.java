@@ -127,15 +127,21 @@ final class AlertManager implements Processor<String, SpecificRecord, String, Al
         if (signal.getType() == AlertType.MIGRATION_BACKLOG) {
             // A counted condition: each task of the dataset processor reports its own count (subject: the task id) and
             // the alert's value is their sum. A signal of the earlier +1 / -1 protocol reports 0 for "global".
+            // The budget's drain time is measured per task too; the tasks drain side by side, so it is the longest.
+            boolean drain = id.equals(DatasetAlerts.BACKLOG_DRAIN_ALERT);
             counts.put(id + "|" + signal.getSubject(), (long) signal.getValue());
             long sum = 0;
+            long max = 0;
             try (KeyValueIterator<String, Long> perTask = counts.prefixScan(id + "|", new StringSerializer())) {
                 while (perTask.hasNext()) {
-                    sum += perTask.next().value;
+                    long count = perTask.next().value;
+                    sum += count;
+                    max = Math.max(max, count);
                 }
             }
-            value = sum;
-            firing = AlertRules.backlog(sum, active);
+            value = drain ? max : sum;
+            firing = drain ? AlertRules.backlogDrain(max, (long) signal.getThreshold(), active)
+                    : AlertRules.backlog(sum, active);
             subject = "global";
         }
         Instant at = Instant.ofEpochMilli(signal.getAt());

@@ -9,6 +9,7 @@ import io.tierflow.schemas.Site;
 import io.tierflow.streams.domain.PolicyScopes;
 import io.tierflow.streams.domain.Scorer;
 import io.tierflow.streams.domain.ScoringModel;
+import io.tierflow.streams.domain.MigrationBudget;
 import io.tierflow.streams.domain.SiteOffer;
 import io.tierflow.streams.domain.TieringPolicy;
 import java.util.ArrayList;
@@ -46,6 +47,8 @@ final class Catalogue {
     private List<ScoringModel> candidates = List.of();
     /** The current model and the candidates: a new list whenever one of them changes. */
     private List<ScoringModel> inForce = List.of(model);
+    /** The default policy's migration budget, bytes per hour; the built-in policy has none. */
+    private long migrationBudget = MigrationBudget.UNLIMITED;
     private List<SiteOffer> siteOffers = List.of();
     private java.util.Map<String, SiteOffer> sitesByName = java.util.Map.of();
     private java.util.Optional<SiteOffer> baseline = java.util.Optional.empty();
@@ -91,6 +94,11 @@ final class Catalogue {
             inForce.addAll(candidates);
             inForce = List.copyOf(inForce);
         }
+        Policy published = policyStore.get(DEFAULT_POLICY);
+        boolean refused = published != null && CatalogueRules.policyProblem(published).isPresent();
+        // Not part of the decision: a new budget changes which moves may start (MigrationAdmission), not the placements.
+        migrationBudget = published == null ? MigrationBudget.UNLIMITED
+                : refused ? migrationBudget : published.getMigrationBudgetBytesPerHour();
         List<SiteOffer> offers = new ArrayList<>();
         try (KeyValueIterator<String, Site> all = sites.all()) {
             all.forEachRemaining(entry -> {
@@ -217,6 +225,11 @@ final class Catalogue {
         return inventory == null ? policies.policyFor(state.getKey(), null, null)
                 : policies.policyFor(state.getKey(), inventory.getOwner(),
                         PolicyScopes.mediaType(inventory.getContentType()));
+    }
+
+    /** Bytes all migrations together may move per hour ({@link MigrationBudget#UNLIMITED} under the built-in policy). */
+    long migrationBudgetBytesPerHour() {
+        return migrationBudget;
     }
 
     List<SiteOffer> sites() {

@@ -7,7 +7,9 @@ import io.tierflow.schemas.Severity;
 import io.tierflow.streams.domain.AlertGroups;
 import io.tierflow.streams.domain.AlertRules;
 import io.tierflow.streams.domain.HoltForecast;
+import io.tierflow.streams.domain.MigrationBudget;
 import io.tierflow.streams.domain.SiteOffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,12 +19,15 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * The alert signals the dataset processor sends the alert manager: a dataset's traffic spike, latency SLA and cost
- * spike, a site going down or up, and the task's count of migration commands in flight. A signal is sent when a
- * condition changes; the alert manager turns signals into alerts. A dataset's condition is one member of a group
+ * spike, a site going down or up, the task's count of migration commands in flight, and how long its moves waiting
+ * for the migration budget take to drain. A signal is sent when a condition changes; the alert manager turns signals
+ * into alerts. A dataset's condition is one member of a group
  * alert (its {@link AlertGroups cause}), and its signal is keyed by the group, so the whole group meets in one task.
  */
 final class DatasetAlerts {
     static final String BACKLOG_ALERT = "MIGRATION_BACKLOG:global";
+    /** The moves waiting for the migration budget take longer than the limit to drain (MigrationAdmission). */
+    static final String BACKLOG_DRAIN_ALERT = "MIGRATION_BACKLOG:budget";
     private static final String SPIKE_PREFIX = "TRAFFIC_SPIKE:";
     /** There is one policy in force, so every traffic spike is a member of one group. */
     static final String SPIKE_GROUP = AlertGroups.id(AlertType.TRAFFIC_SPIKE.name(), AlertGroups.BY_POLICY,
@@ -32,11 +37,14 @@ final class DatasetAlerts {
     private ProcessorContext<String, TieringOutput> context;
     /** The count of commands in flight last reported, or -1 if none since the task started. */
     private long inFlightReported = -1;
+    /** The drain time last reported, whole seconds, or -1 if none since the task started. */
+    private long drainReported = -1;
 
     /** Signals through {@code context} from now on: the task (re)started, and reports its backlog anew. */
     void start(ProcessorContext<String, TieringOutput> context) {
         this.context = context;
         inFlightReported = -1;
+        drainReported = -1;
     }
 
     /**
@@ -117,6 +125,27 @@ final class DatasetAlerts {
                 commandsInFlight >= AlertRules.BACKLOG_LIMIT, commandsInFlight, AlertRules.BACKLOG_LIMIT,
                 "migration commands in flight", now);
         inFlightReported = commandsInFlight;
+    }
+
+    /**
+     * Tells the alert manager how long this task's moves waiting for the migration budget take to drain at its share
+     * (whole seconds, {@code Long.MAX_VALUE} when its share is zero), when that changed by a minute or more since the
+     * last report: the tasks drain side by side, so the alert's value is the longest of them, and it fires above
+     * {@code limit}. Reported as a measurement for the same reasons as {@link #reportBacklog}.
+     */
+    void reportBacklogDrain(MigrationBudget.Backlog backlog, Duration limit, long now) {
+        long seconds = Double.isInfinite(backlog.drainSeconds()) ? Long.MAX_VALUE : (long) backlog.drainSeconds();
+        boolean changed = drainReported < 0
+                || (seconds == Long.MAX_VALUE) != (drainReported == Long.MAX_VALUE)
+                || (seconds == 0) != (drainReported == 0)
+                || Math.abs(seconds - drainReported) >= 60;
+        if (!changed) {
+            return;
+        }
+        signal(BACKLOG_DRAIN_ALERT, null, AlertType.MIGRATION_BACKLOG, Severity.WARNING, context.taskId().toString(),
+                AlertRules.backlogDrain(seconds, limit.toSeconds(), false), seconds, limit.toSeconds(),
+                backlog.moves() + " moves (" + backlog.bytes() + " bytes) wait for the migration budget", now);
+        drainReported = seconds;
     }
 
     /** {@code value} (not negative) with one decimal, as {@code %.1f} gives it for the values alerts show. */

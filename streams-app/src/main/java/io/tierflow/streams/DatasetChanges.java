@@ -54,8 +54,9 @@ final class DatasetChanges {
                 costs.chargeReads(record.state, activity.uncharged, now);
                 records.delete(record, now);
                 if (record.state.getInFlight() != null) {
-                    commands.ended(); // its status, if one comes, finds no record and is dropped
+                    commands.ended(key, now); // its status, if one comes, finds no record and is dropped
                 }
+                commands.forget(key);
             }
             if (stored != null) {
                 records.deleteActivity(key);
@@ -107,7 +108,7 @@ final class DatasetChanges {
         DatasetState state = record.state;
         if (status.getPhase() == MigrationPhase.COMPLETED || status.getPhase() == MigrationPhase.FAILED
                 || status.getPhase() == MigrationPhase.SUPERSEDED) {
-            commands.ended();
+            commands.ended(key, now);
         }
         switch (status.getPhase()) {
             case COMPLETED -> {

@@ -70,9 +70,7 @@ final class DatasetEvaluation {
         if (dataset.tier != evaluation.tier()) {
             dataset.tier = evaluation.tier(); // only if it changes: see WriteBehindStore.put on why
         }
-        if (evaluation.step() != null) {
-            commands.issue(state, evaluation.step(), now);
-        }
+        commands.issueWithinBudget(state, evaluation.step(), evaluation.placement(), now);
         due.scheduleAfterLook(state, now, evaluation.demotionAtMs());
         metrics.evaluated(evaluation.tier(), System.nanoTime() - started, evaluation.heat());
     }

@@ -41,6 +41,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     private AccessEvents accessEvents;
     private DatasetChanges changes;
     private LiveModelScoring live;
+    private MigrationAdmission admission;
 
     DatasetProcessor(TieringSettings settings, AccessEventRules eventRules, TieringMetrics metrics,
             CatalogueChanges catalogueChanges) {
@@ -63,11 +64,19 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
                 updatableStore(context.getStateStore(TieringTopology.COST_LEDGER_STORE)), catalogue);
         records = new DatasetRecords(context.getStateStore(TieringTopology.DATASET_STATE_STORE),
                 updatableStore(context.getStateStore(TieringTopology.DATASET_ACTIVITY_STORE)), costs, due);
-        MigrationCommands commands = new MigrationCommands(context, catalogue, metrics, records.rebuild(),
-                !settings.eventTimeClock());
+        long commandsInFlight = records.rebuild();
         alerts.start(context);
         live = new LiveModelScoring(catalogue, settings.models(), metrics.modelScoreboard(),
                 context.taskId().partition());
+        if (admission != null) {
+            metrics.untrack(admission);
+        }
+        admission = new MigrationAdmission(context.getStateStore(TieringTopology.MIGRATION_BUDGET_STORE),
+                context.getStateStore(TieringTopology.DATASET_STATE_STORE), catalogue, due, alerts, settings,
+                DatasetInputsGate.partitions(context.appConfigs().get(DatasetInputsGate.PARTITIONS_CONFIG)));
+        metrics.track(admission);
+        MigrationCommands commands = new MigrationCommands(context, catalogue, metrics, commandsInFlight,
+                !settings.eventTimeClock(), admission);
         DatasetEvaluation evaluation = new DatasetEvaluation(context, catalogue, costs, alerts, commands, due,
                 metrics, live);
         UnregisteredActivity unregistered = new UnregisteredActivity(UNREGISTERED_KEYS,
@@ -76,7 +85,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
                 siteNames, metrics);
         changes = new DatasetChanges(context, records, unregistered, evaluation, commands, due, costs, catalogue);
         DuePunctuator punctuator = new DuePunctuator(settings, catalogue, records, evaluation, due, alerts, commands,
-                costs, live);
+                costs, live, admission);
         // Wall-clock punctuation: it must fire on partitions that receive nothing (cold data gets no events).
         // Which time it evaluates at is the clock setting's choice (see TieringSettings.eventTimeClock).
         context.schedule(settings.evaluationInterval(), PunctuationType.WALL_CLOCK_TIME, wallClockMs -> {
@@ -93,6 +102,9 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         due.close();
         if (live != null) {
             live.close();
+        }
+        if (admission != null) {
+            metrics.untrack(admission);
         }
     }
 

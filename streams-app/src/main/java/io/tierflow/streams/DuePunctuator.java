@@ -16,11 +16,13 @@ final class DuePunctuator {
     private final MigrationCommands commands;
     private final CostLedgerWriter costs;
     private final LiveModelScoring live;
+    private final MigrationAdmission admission;
 
     DuePunctuator(TieringSettings settings, Catalogue catalogue, DatasetRecords records, DatasetEvaluation evaluation,
             DueScheduler due, DatasetAlerts alerts, MigrationCommands commands, CostLedgerWriter costs,
-            LiveModelScoring live) {
+            LiveModelScoring live, MigrationAdmission admission) {
         this.live = live;
+        this.admission = admission;
         this.settings = settings;
         this.catalogue = catalogue;
         this.records = records;
@@ -43,6 +45,7 @@ final class DuePunctuator {
         alerts.checkSites(catalogue.sites(), now);
         alerts.reportBacklog(commands.inFlight(), now);
         costs.chargeStorage(now);
+        admission.punctuate(now); // before the due datasets are taken: the moves it releases are looked at now
         for (DueIndex.Due taken : due.takeDue(now)) {
             String key = taken.key();
             DatasetRecords.Loaded record = records.load(key);

@@ -70,6 +70,14 @@ final class DueScheduler {
         index.addBy(now + settings.maxReevaluation().toMillis(), key);
     }
 
+    /**
+     * Looks at the dataset by {@code at} (earlier if it is due earlier already); the index only: the look writes the
+     * record's next due time. A move waiting for the migration budget is made due so when the budget has room for it.
+     */
+    void dueBy(String key, long at) {
+        index.addBy(at, key);
+    }
+
     /** Keeps the dataset in the index with no due time (one with nothing to place until its inventory comes). */
     void unschedule(String key) {
         index.unschedule(key);

@@ -6,6 +6,7 @@ import io.tierflow.schemas.MigrationAction;
 import io.tierflow.schemas.MigrationCommand;
 import io.tierflow.streams.domain.CopyVersions;
 import io.tierflow.streams.domain.MigrationPlanner;
+import io.tierflow.streams.domain.PlacementDecision;
 import java.time.Instant;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -19,20 +20,32 @@ final class MigrationCommands {
     private final Catalogue catalogue;
     private final TieringMetrics metrics;
     private final boolean wallClockSequences;
+    private final MigrationAdmission admission;
     private long inFlight;
 
     /** @param wallClockSequences whether sequences also follow the wall clock (not in replays: see {@link #sequence}) */
     MigrationCommands(ProcessorContext<String, TieringOutput> context, Catalogue catalogue, TieringMetrics metrics,
-            long inFlight, boolean wallClockSequences) {
+            long inFlight, boolean wallClockSequences, MigrationAdmission admission) {
         this.context = context;
+        this.admission = admission;
         this.catalogue = catalogue;
         this.metrics = metrics;
         this.inFlight = inFlight;
         this.wallClockSequences = wallClockSequences;
     }
 
+    /**
+     * Issues {@code step} (if any) unless the migration budget holds it back: a COPY the budget has no room for waits
+     * and is decided anew when it has (see {@link MigrationAdmission}).
+     */
+    void issueWithinBudget(DatasetState state, MigrationPlanner.Step step, PlacementDecision decision, long now) {
+        if (admission.mayIssue(state, step, decision, now)) {
+            issue(state, step, now);
+        }
+    }
+
     /** Sends the command for {@code step} and records it in the dataset's record as the one in flight. */
-    void issue(DatasetState state, MigrationPlanner.Step step, long now) {
+    private void issue(DatasetState state, MigrationPlanner.Step step, long now) {
         Dataset inventory = state.getInventory();
         String id = CommandIds.of(state.getKey(), step.action().name(), step.source(), step.destination(),
                 step.storageClass(), inventory.getVersionToken(), state.getCommandsIssued());
@@ -84,9 +97,15 @@ final class MigrationCommands {
         return Math.max(time, state.getLastMoveAt() + 1);
     }
 
-    /** A command in flight ended: it completed or failed, or its dataset is gone. */
-    void ended() {
+    /** The dataset's command in flight ended: it completed or failed, or its dataset is gone. */
+    void ended(String key, long now) {
         inFlight--;
+        admission.ended(key, now);
+    }
+
+    /** The dataset is gone: a move of it waiting for the budget waits no more. */
+    void forget(String key) {
+        admission.forget(key);
     }
 
     long inFlight() {

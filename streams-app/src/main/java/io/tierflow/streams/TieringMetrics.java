@@ -56,6 +56,8 @@ public final class TieringMetrics {
     private final ModelScoreboard modelScoreboard;
     /** Held here because this object is what the handlers Kafka Streams creates by class name are given. */
     private final CatalogueRefusals catalogueRefusals = new CatalogueRefusals();
+    /** The migration budgets of this instance's dataset-processor tasks. */
+    private final Set<MigrationAdmission> admissions = ConcurrentHashMap.newKeySet();
 
     public TieringMetrics(MeterRegistry registry) {
         modelScoreboard = new ModelScoreboard(registry);
@@ -111,6 +113,20 @@ public final class TieringMetrics {
                 .description("Decayed heat of datasets at their evaluations (decayed accesses, weighted by operation)")
                 .serviceLevelObjectives(HEAT_BUCKETS)
                 .register(registry);
+        // The backlog of moves waiting for the migration budget, measured at each task's last punctuation. The tasks
+        // drain side by side, each at its share: the instance's drain time is its longest (max across instances too).
+        Gauge.builder("tierflow.migration.backlog.moves", admissions,
+                        all -> all.stream().mapToLong(a -> a.backlog().moves()).sum())
+                .description("Migration moves (COPY) waiting for the migration budget on this instance's tasks")
+                .register(registry);
+        Gauge.builder("tierflow.migration.backlog", admissions,
+                        all -> all.stream().mapToLong(a -> a.backlog().bytes()).sum())
+                .description("Bytes of the migration moves waiting for the migration budget")
+                .baseUnit("bytes").register(registry);
+        Gauge.builder("tierflow.migration.backlog.drain", admissions,
+                        all -> all.stream().mapToDouble(a -> a.backlog().drainSeconds()).max().orElse(0.0))
+                .description("Time the waiting moves take to drain at the migration budget (+Inf: a budget of zero)")
+                .baseUnit("seconds").register(registry);
         Gauge.builder("tierflow.datasets.scheduled", dueIndexes,
                         indexes -> indexes.stream().mapToInt(DueIndex::size).sum())
                 .description("Datasets of this instance's tasks with a next evaluation scheduled (the due indexes)")
@@ -151,6 +167,15 @@ public final class TieringMetrics {
 
     void untrack(DueIndex index) {
         dueIndexes.remove(index);
+    }
+
+    /** Counts the task's migration backlog in the backlog gauges, until {@link #untrack(MigrationAdmission)}. */
+    void track(MigrationAdmission admission) {
+        admissions.add(admission);
+    }
+
+    void untrack(MigrationAdmission admission) {
+        admissions.remove(admission);
     }
 
     void commandIssued(MigrationAction action) {

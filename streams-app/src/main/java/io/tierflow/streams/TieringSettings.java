@@ -28,12 +28,18 @@ import java.util.Properties;
  * @param alertPacing how often a group alert may be published again and how long resolved alerts stay listed (a
  *     minute and a day; tests that watch a group change shorten the first)
  * @param models which published models score in shadow, and how their live figures are kept
+ * @param migrationBacklogDrainLimit how long the moves waiting for the migration budget may take to drain at the
+ *     budget before the MIGRATION_BACKLOG alert fires ({@value #BACKLOG_DRAIN_LIMIT}, an ISO-8601 duration)
  */
 public record TieringSettings(Duration evaluationInterval, int maxEvaluationsPerPunctuation, boolean eventTimeClock,
         Duration minReevaluation, Duration maxReevaluation, StoreImplementation stores, Duration futureTolerance,
-        Duration eventRetention, AlertPacing alertPacing, ModelRollout models) {
+        Duration eventRetention, AlertPacing alertPacing, ModelRollout models, Duration migrationBacklogDrainLimit) {
     /** Setting (in the layered config: a {@code --config} file) that selects {@link #stores}. */
     public static final String STORES = "tierflow.streams.stores";
+    /** Setting that sets {@link #migrationBacklogDrainLimit}. */
+    public static final String BACKLOG_DRAIN_LIMIT = "tierflow.streams.migration-backlog-drain-limit";
+    /** A backlog that takes longer than a working day to drain at the budget needs a person (a bigger budget). */
+    public static final Duration DEFAULT_BACKLOG_DRAIN_LIMIT = Duration.ofHours(8);
     /** Default tolerance for access events dated in the future. */
     public static final Duration DEFAULT_FUTURE_TOLERANCE = Duration.ofHours(1);
     /** Default retention horizon for access events, behind stream time. */
@@ -53,40 +59,62 @@ public record TieringSettings(Duration evaluationInterval, int maxEvaluationsPer
             Duration minReevaluation, Duration maxReevaluation) {
         this(evaluationInterval, maxEvaluationsPerPunctuation, eventTimeClock, minReevaluation, maxReevaluation,
                 StoreImplementation.WRITE_BEHIND, DEFAULT_FUTURE_TOLERANCE, DEFAULT_EVENT_RETENTION, AlertPacing.DEFAULTS,
-                ModelRollout.DEFAULTS);
+                ModelRollout.DEFAULTS, DEFAULT_BACKLOG_DRAIN_LIMIT);
     }
 
     /** The defaults, with what {@code config} sets ({@value #STORES}); an unknown value fails with a clear error. */
     public static TieringSettings from(Properties config) {
         TieringSettings settings = DEFAULTS.withModels(ModelRollout.from(config));
         String stores = config.getProperty(STORES);
-        if (stores == null) {
-            return settings;
+        if (stores != null) {
+            try {
+                settings = settings.withStores(StoreImplementation.fromConfig(stores));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(STORES + ": " + e.getMessage(), e);
+            }
         }
-        try {
-            return settings.withStores(StoreImplementation.fromConfig(stores));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(STORES + ": " + e.getMessage(), e);
+        String drainLimit = config.getProperty(BACKLOG_DRAIN_LIMIT);
+        if (drainLimit != null) {
+            Duration limit;
+            try {
+                limit = Duration.parse(drainLimit.trim());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException(BACKLOG_DRAIN_LIMIT + ": '" + drainLimit
+                        + "' is not an ISO-8601 duration (e.g. PT8H)", e);
+            }
+            if (limit.isNegative() || limit.isZero()) {
+                throw new IllegalArgumentException(BACKLOG_DRAIN_LIMIT + ": must be positive, got " + drainLimit);
+            }
+            settings = settings.withMigrationBacklogDrainLimit(limit);
         }
+        return settings;
     }
 
     public TieringSettings withEventTimeClock(boolean eventTime) {
         return new TieringSettings(evaluationInterval, maxEvaluationsPerPunctuation, eventTime, minReevaluation,
-                maxReevaluation, stores, futureTolerance, eventRetention, alertPacing, models);
+                maxReevaluation, stores, futureTolerance, eventRetention, alertPacing, models,
+                migrationBacklogDrainLimit);
     }
 
     public TieringSettings withStores(StoreImplementation implementation) {
         return new TieringSettings(evaluationInterval, maxEvaluationsPerPunctuation, eventTimeClock, minReevaluation,
-                maxReevaluation, implementation, futureTolerance, eventRetention, alertPacing, models);
+                maxReevaluation, implementation, futureTolerance, eventRetention, alertPacing, models,
+                migrationBacklogDrainLimit);
     }
 
     public TieringSettings withAlertPacing(AlertPacing pacing) {
         return new TieringSettings(evaluationInterval, maxEvaluationsPerPunctuation, eventTimeClock, minReevaluation,
-                maxReevaluation, stores, futureTolerance, eventRetention, pacing, models);
+                maxReevaluation, stores, futureTolerance, eventRetention, pacing, models, migrationBacklogDrainLimit);
     }
 
     public TieringSettings withModels(ModelRollout rollout) {
         return new TieringSettings(evaluationInterval, maxEvaluationsPerPunctuation, eventTimeClock, minReevaluation,
-                maxReevaluation, stores, futureTolerance, eventRetention, alertPacing, rollout);
+                maxReevaluation, stores, futureTolerance, eventRetention, alertPacing, rollout,
+                migrationBacklogDrainLimit);
+    }
+
+    public TieringSettings withMigrationBacklogDrainLimit(Duration limit) {
+        return new TieringSettings(evaluationInterval, maxEvaluationsPerPunctuation, eventTimeClock, minReevaluation,
+                maxReevaluation, stores, futureTolerance, eventRetention, alertPacing, models, limit);
     }
 }

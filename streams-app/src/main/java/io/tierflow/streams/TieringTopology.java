@@ -48,6 +48,8 @@ public final class TieringTopology {
     public static final String DATASET_ACTIVITY_STORE = "dataset-activity";
     public static final String COST_LEDGER_STORE = "cost-ledger";
     public static final String ALERTS_STORE = "alerts-store";
+    /** What each task's share of the migration budget counts and which moves wait for it (MigrationBudgetCodec). */
+    public static final String MIGRATION_BUDGET_STORE = "migration-budget";
     /** Counted alerts' counts per reporting task (MIGRATION_BACKLOG: commands in flight per dataset-processor task). */
     public static final String ALERT_COUNTS_STORE = "alert-counts";
     /** The members of each group alert (see {@link AlertMembers} for the layout). */
@@ -116,6 +118,9 @@ public final class TieringTopology {
         // A handful of keys (site and tier) updated at every evaluation: held as objects between commits too.
         builder.addStateStore(settings.stores().builder(COST_LEDGER_STORE, topics.valueSerde(CostLedger.class),
                 ledger -> CostLedger.newBuilder(ledger).build(), LEDGER_ENTRIES_HELD_PER_TASK));
+        // Logged: copies counted against the budget and moves waiting for it survive a restart or a rebalance.
+        builder.addStateStore(settings.stores().keyValueBuilder(MIGRATION_BUDGET_STORE,
+                Serdes.String(), Serdes.ByteArray()));
         builder.addStateStore(settings.stores().keyValueBuilder(ALERTS_STORE,
                 Serdes.String(), topics.valueSerde(Alert.class)).withCachingEnabled());
         builder.addStateStore(settings.stores().keyValueBuilder(ALERT_COUNTS_STORE,
@@ -148,7 +153,8 @@ public final class TieringTopology {
         KStream<String, TieringOutput> outputs = inputs
                 .merge(reoptimize, Named.as("merge-reoptimize"))
                 .process(() -> new DatasetProcessor(settings, eventRules, metrics, catalogueChanges),
-                        Named.as(DATASET_PROCESSOR), DATASET_ACTIVITY_STORE, DATASET_STATE_STORE, COST_LEDGER_STORE);
+                        Named.as(DATASET_PROCESSOR), DATASET_ACTIVITY_STORE, DATASET_STATE_STORE, COST_LEDGER_STORE,
+                        MIGRATION_BUDGET_STORE);
         outputs.filter((k, o) -> o.kind() == TieringOutput.Kind.REROUTED, Named.as("rerouted-only"))
                 .mapValues(TieringOutput::input, Named.as("rerouted-value"))
                 .to((key, value, context) -> context.topic(), Produced.with(Serdes.String(),

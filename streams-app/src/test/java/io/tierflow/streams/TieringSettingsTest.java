@@ -53,4 +53,21 @@ class TieringSettingsTest {
                 () -> TieringSettings.from(config));
         assertTrue(margin.getMessage().startsWith(ModelRollout.DRIFT_MARGIN), margin.getMessage());
     }
+
+    @Test
+    void shouldReadTheBacklogDrainLimitAndRefuseOneThatIsNoDuration() {
+        assertEquals(TieringSettings.DEFAULT_BACKLOG_DRAIN_LIMIT, TieringSettings.DEFAULTS.migrationBacklogDrainLimit());
+        Properties config = new Properties();
+        config.setProperty(TieringSettings.BACKLOG_DRAIN_LIMIT, "PT2H");
+        assertEquals(java.time.Duration.ofHours(2), TieringSettings.from(config).migrationBacklogDrainLimit());
+        assertEquals(java.time.Duration.ofHours(2), TieringSettings.from(config).withStores(StoreImplementation.STOCK)
+                .migrationBacklogDrainLimit(), "kept by other withers");
+
+        config.setProperty(TieringSettings.BACKLOG_DRAIN_LIMIT, "2h");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TieringSettings.from(config));
+        assertTrue(e.getMessage().startsWith(TieringSettings.BACKLOG_DRAIN_LIMIT) && e.getMessage().contains("'2h'"),
+                e.getMessage());
+        config.setProperty(TieringSettings.BACKLOG_DRAIN_LIMIT, "PT0S");
+        assertThrows(IllegalArgumentException.class, () -> TieringSettings.from(config));
+    }
 }

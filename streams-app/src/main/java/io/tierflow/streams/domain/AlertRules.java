@@ -61,6 +61,14 @@ public final class AlertRules {
         return wasOn ? usdPerHour > COST_SPIKE_USD_PER_HOUR / 5 : usdPerHour > COST_SPIKE_USD_PER_HOUR;
     }
 
+    /**
+     * Whether the moves waiting for the migration budget take too long to drain: above the limit it fires, and it
+     * clears at half of it.
+     */
+    public static boolean backlogDrain(long drainSeconds, long limitSeconds, boolean wasOn) {
+        return wasOn ? drainSeconds > limitSeconds / 2 : drainSeconds > limitSeconds;
+    }
+
     public static boolean backlog(long inFlight, boolean wasOn) {
         return wasOn ? inFlight > BACKLOG_LIMIT / 2 : inFlight >= BACKLOG_LIMIT;
     }
