@@ -4,7 +4,8 @@ import io.tierflow.catalogue.CatalogueRules;
 import io.tierflow.schemas.Model;
 import io.tierflow.schemas.Policy;
 import io.tierflow.schemas.Site;
-import io.tierflow.streams.domain.LogisticScorer;
+import io.tierflow.streams.domain.Scorer;
+import io.tierflow.streams.domain.ScoringModel;
 import io.tierflow.streams.domain.SiteOffer;
 import io.tierflow.streams.domain.TieringPolicy;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ final class Catalogue {
     private final CatalogueChanges changes;
     private long changesRead = -1;
     private TieringPolicy policy = TieringPolicy.BUILT_IN;
-    private LogisticScorer scorer = LogisticScorer.BUILT_IN;
+    private ScoringModel model = ScoringModel.BUILT_IN;
     private List<SiteOffer> siteOffers = List.of();
     private java.util.Map<String, SiteOffer> sitesByName = java.util.Map.of();
     private java.util.Optional<SiteOffer> baseline = java.util.Optional.empty();
@@ -55,12 +56,14 @@ final class Catalogue {
         changesRead = count;
         // The global stores refuse what breaks the rules (GlobalStoreUpdater); a store written before they did may
         // still hold such a value, and then the one in force stays.
-        Policy published = policies.get(DEFAULT_POLICY);
-        TieringPolicy newPolicy = published == null ? TieringPolicy.BUILT_IN
-                : CatalogueRules.policyProblem(published).isPresent() ? policy : StateMapper.policy(published);
-        Model model = models.get(CURRENT_MODEL);
-        LogisticScorer newScorer = model == null ? LogisticScorer.BUILT_IN
-                : CatalogueRules.modelProblem(model).isPresent() ? scorer : StateMapper.scorer(model);
+        Policy publishedPolicy = policies.get(DEFAULT_POLICY);
+        TieringPolicy newPolicy = publishedPolicy == null ? TieringPolicy.BUILT_IN
+                : CatalogueRules.policyProblem(publishedPolicy).isPresent() ? policy
+                : StateMapper.policy(publishedPolicy);
+        Model published = models.get(CURRENT_MODEL);
+        ScoringModel newModel = published == null ? ScoringModel.BUILT_IN
+                : StateMapper.modelProblem(CURRENT_MODEL, published).isPresent() ? model
+                : StateMapper.scoringModel(CURRENT_MODEL, published);
         List<SiteOffer> offers = new ArrayList<>();
         try (KeyValueIterator<String, Site> all = sites.all()) {
             all.forEachRemaining(entry -> {
@@ -72,12 +75,12 @@ final class Catalogue {
             });
         }
         // Records all: compared by value. The sites come in key order, so an unchanged catalogue is an equal list.
-        boolean changed = !newPolicy.equals(policy) || !newScorer.equals(scorer) || !offers.equals(siteOffers);
+        boolean changed = !newPolicy.equals(policy) || !newModel.equals(model) || !offers.equals(siteOffers);
         if (!changed) {
             return false;
         }
         policy = newPolicy;
-        scorer = newScorer;
+        model = newModel;
         siteOffers = List.copyOf(offers);
         java.util.Map<String, SiteOffer> byName = new java.util.HashMap<>();
         offers.forEach(o -> byName.put(o.name(), o));
@@ -99,8 +102,8 @@ final class Catalogue {
         return policy;
     }
 
-    LogisticScorer scorer() {
-        return scorer;
+    Scorer scorer() {
+        return model.scorer();
     }
 
     List<SiteOffer> sites() {

@@ -7,13 +7,21 @@ import io.tierflow.schemas.PendingCost;
 import io.tierflow.schemas.Policy;
 import io.tierflow.schemas.Site;
 import io.tierflow.schemas.StorageClassPrice;
+import io.tierflow.schemas.Tree;
+import io.tierflow.schemas.TreeNode;
+import io.tierflow.streams.domain.Features;
 import io.tierflow.streams.domain.LogisticScorer;
+import io.tierflow.streams.domain.Scorer;
+import io.tierflow.streams.domain.ScorerProbe;
+import io.tierflow.streams.domain.ScoringModel;
 import io.tierflow.streams.domain.SiteOffer;
 import io.tierflow.streams.domain.Tier;
 import io.tierflow.streams.domain.TieringPolicy;
+import io.tierflow.streams.domain.TreeEnsembleScorer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 
 /** Converts between the Avro records Kafka carries and the domain's plain types. */
 final class StateMapper {
@@ -45,12 +53,92 @@ final class StateMapper {
                 p.getRetireGraceSeconds() * 1000, p.getLatenessSeconds() * 1000);
     }
 
-    static LogisticScorer scorer(Model model) {
+    /** {@code Model.kind} of a logistic regression. */
+    static final String LOGISTIC = "logistic";
+    /** {@code Model.kind} of a gradient-boosted tree ensemble. */
+    static final String GRADIENT_BOOSTED_TREES = "gradient_boosted_trees";
+
+    /**
+     * The model published under {@code name}, checked and ready to score.
+     *
+     * @throws IllegalArgumentException saying why the model cannot score: an unknown kind or feature, a number that is
+     *     not finite, a tree node pointing outside its tree or back into it, or a probe scored to something other than
+     *     a probability (see {@link ScorerProbe})
+     */
+    static ScoringModel scoringModel(String name, Model model) {
+        Scorer scorer = switch (model.getKind()) {
+            case LOGISTIC -> logistic(model);
+            case GRADIENT_BOOSTED_TREES -> trees(model);
+            default -> throw new IllegalArgumentException("unknown kind '" + model.getKind() + "' (known: " + LOGISTIC
+                    + ", " + GRADIENT_BOOSTED_TREES + ")");
+        };
+        ScorerProbe.problem(scorer).ifPresent(problem -> {
+            throw new IllegalArgumentException(problem);
+        });
+        if (!(model.getThreshold() >= 0 && model.getThreshold() <= 1)) {
+            throw new IllegalArgumentException("threshold must be a probability, not " + model.getThreshold());
+        }
+        if (model.getHorizonSeconds() < 0) {
+            throw new IllegalArgumentException("horizonSeconds must not be negative");
+        }
+        return new ScoringModel(name, scorer, model.getTarget(), model.getHorizonSeconds() * 1000,
+                model.getThreshold(), model.getMetrics());
+    }
+
+    /** Why the model published under {@code name} cannot score, or empty if it can (see {@link #scoringModel}). */
+    static Optional<String> modelProblem(String name, Model model) {
+        try {
+            scoringModel(name, model);
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    private static LogisticScorer logistic(Model model) {
+        finite("intercept", model.getIntercept());
         List<LogisticScorer.Weight> weights = new ArrayList<>();
         for (FeatureWeight f : model.getFeatures()) {
+            knownFeature(f.getName());
+            finite("mean of feature '" + f.getName() + "'", f.getMean());
+            finite("scale of feature '" + f.getName() + "'", f.getScale());
+            finite("coefficient of feature '" + f.getName() + "'", f.getCoefficient());
             weights.add(new LogisticScorer.Weight(f.getName(), f.getMean(), f.getScale(), f.getCoefficient()));
         }
         return new LogisticScorer(model.getVersion(), model.getIntercept(), weights);
+    }
+
+    private static TreeEnsembleScorer trees(Model model) {
+        finite("intercept", model.getIntercept());
+        for (FeatureWeight f : model.getFeatures()) {
+            knownFeature(f.getName());
+        }
+        if (model.getTrees().isEmpty()) {
+            throw new IllegalArgumentException("a " + GRADIENT_BOOSTED_TREES + " model needs at least one tree");
+        }
+        List<List<TreeEnsembleScorer.Node>> trees = new ArrayList<>();
+        for (Tree tree : model.getTrees()) {
+            List<TreeEnsembleScorer.Node> nodes = new ArrayList<>(tree.getNodes().size());
+            for (TreeNode n : tree.getNodes()) {
+                nodes.add(new TreeEnsembleScorer.Node(n.getFeature(), n.getThreshold(), n.getLeft(), n.getRight(),
+                        n.getValue()));
+            }
+            trees.add(nodes);
+        }
+        return new TreeEnsembleScorer(model.getVersion(), model.getIntercept(), trees);
+    }
+
+    private static void knownFeature(String name) {
+        if (Features.index(name).isEmpty()) {
+            throw new IllegalArgumentException("unknown feature '" + name + "' (known: "
+                    + String.join(", ", Features.NAMES) + ")");
+        }
+    }
+
+    private static void finite(String what, double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException(what + " must be a finite number, not " + value);
+        }
     }
 
     static SiteOffer site(Site site) {

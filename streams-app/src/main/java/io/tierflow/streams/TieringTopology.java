@@ -97,7 +97,8 @@ public final class TieringTopology {
                 catalogueChanges);
         addGlobalStore(builder, topics.policies, POLICIES_STORE, (key, policy) -> CatalogueRules.policyProblem(policy),
                 metrics, refusals, catalogueChanges);
-        addGlobalStore(builder, topics.models, MODELS_STORE, (key, model) -> CatalogueRules.modelProblem(model),
+        addGlobalStore(builder, topics.models, MODELS_STORE, (key, model) -> CatalogueRules.modelProblem(model)
+                .or(() -> StateMapper.modelProblem(key, model)),
                 metrics, refusals, catalogueChanges);
 
         // Read and written on every access event, and popularity is skewed: the store holds the values written since

@@ -260,8 +260,20 @@ public final class Activity {
         long hours = Math.floorDiv(nowMs, COARSE_BUCKET_MS);
         int hourOfDay = (int) Math.floorMod(hours, 24L);
         int dayOfWeek = (int) Math.floorMod(Math.floorDiv(hours, 24L) + 3, 7L) + 1;
+        double bytesRead = 0;
+        for (int i = 0; i < regionCount; i++) {
+            bytesRead += regionBytes[i];
+        }
+        // Bytes and reads decay alike, so their ratio needs no decay; a sum decayed to nothing means no reads.
+        double readFraction = decayedRequests > 0 && sizeBytes > 0 ? bytesRead / decayedRequests / sizeBytes : 0;
+        double readsPerSecond = DecayedHeat.ratePerMs(DecayedHeat.decay(decayedRequests, heatAt, nowMs, halfLifeMs),
+                halfLifeMs) * 1000;
+        double interarrival = readsPerSecond > 1 / Features.NO_READS_INTERARRIVAL_S ? 1 / readsPerSecond
+                : Features.NO_READS_INTERARRIVAL_S;
         return new Features(fine.total(nowMs), coarse.total(nowMs), recency, Math.log10(sizeBytes + 1.0),
-                hourOfDay, dayOfWeek, heatAt(nowMs, halfLifeMs), holt().nextHour());
+                hourOfDay, dayOfWeek, heatAt(nowMs, halfLifeMs), holt().nextHour(),
+                DecayedHeat.decay(bytesRead, heatAt, nowMs, halfLifeMs) / 1e9, readFraction, regionCount,
+                interarrival);
     }
 
     public long count1h(long nowMs) {

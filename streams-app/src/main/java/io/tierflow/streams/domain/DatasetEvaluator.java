@@ -31,7 +31,7 @@ public final class DatasetEvaluator {
             MigrationPlanner.Step step, long demotionAtMs) {
     }
 
-    public static Evaluation evaluate(Facts dataset, Activity activity, TieringPolicy policy, LogisticScorer scorer,
+    public static Evaluation evaluate(Facts dataset, Activity activity, TieringPolicy policy, Scorer scorer,
             List<SiteOffer> sites, long nowMs) {
         Features features = activity.features(nowMs, dataset.sizeBytes(), policy.halfLifeMs());
         double pHotSoon = scorer.score(features);
@@ -68,7 +68,7 @@ public final class DatasetEvaluator {
      * nothing unless the two ends disagree.
      */
     public static boolean tierMayChange(Activity activity, long sizeBytes, Tier tier, TieringPolicy policy,
-            LogisticScorer scorer, long nowMs) {
+            Scorer scorer, long nowMs) {
         double heat = activity.heatAt(nowMs, policy.halfLifeMs());
         double boost = policy.scoreBoost();
         if (TierDecider.decide(heat + Math.min(0, boost), tier, policy) == tier

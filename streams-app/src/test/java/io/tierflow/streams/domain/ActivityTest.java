@@ -258,4 +258,54 @@ class ActivityTest {
         assertEquals(3.0, features.logSize(), 1e-9);
         assertEquals(List.of(1.0), List.of(features.heat() > 0.99 ? 1.0 : 0.0));
     }
+
+    @Test
+    void shouldDeriveReadVolumeRangeShareRegionsAndInterarrivalFromTheDecayedReads() {
+        Activity activity = new Activity();
+        long size = 100_000_000L;
+        long halfLife = POLICY.halfLifeMs();
+        // 4 range reads of 10 MB from two regions, a minute apart, and a PUT that reads nothing.
+        for (int i = 0; i < 4; i++) {
+            activity.record(T0 + i * 60_000L, "GET", 10_000_000L, i % 2 == 0 ? "eu" : "us", null, POLICY, T0);
+        }
+        activity.record(T0 + 5 * 60_000L, "PUT", size, "eu", null, POLICY, T0);
+        long now = T0 + halfLife;
+
+        Features features = activity.features(now, size, halfLife);
+
+        // Each read has decayed by 2^-((now - t_i) / halfLife), seen from now.
+        double decayedReads = 0;
+        for (int i = 0; i < 4; i++) {
+            decayedReads += Math.pow(2, -(double) (now - (T0 + i * 60_000L)) / halfLife);
+        }
+        assertEquals(decayedReads * 10_000_000L / 1e9, features.bytesReadGb(), 1e-12);
+        assertEquals(0.1, features.readFraction(), 1e-12, "10 MB per read of a 100 MB object");
+        assertEquals(2.0, features.regionCount());
+        assertEquals(1 / (decayedReads * Math.log(2) / halfLife * 1000), features.meanInterarrivalSeconds(), 1e-6);
+
+        Features never = new Activity().features(now, size, halfLife);
+        assertEquals(0.0, never.bytesReadGb());
+        assertEquals(0.0, never.readFraction());
+        assertEquals(0.0, never.regionCount());
+        assertEquals(Features.NO_READS_INTERARRIVAL_S, never.meanInterarrivalSeconds());
+        Features longAgo = activity.features(now + 400 * halfLife, size, halfLife);
+        assertEquals(Features.NO_READS_INTERARRIVAL_S, longAgo.meanInterarrivalSeconds(),
+                "reads decayed to almost nothing imply no more than the never-read interval");
+    }
+
+    @Test
+    void shouldNameEveryFeatureOnceAndFindEachByItsName() {
+        Features features = new Features(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
+        Map<String, Double> byName = features.byName();
+        assertEquals(Features.NAMES, List.copyOf(byName.keySet()));
+        assertEquals(Features.class.getRecordComponents().length, byName.size(), "a feature added to the record "
+                + "needs a name");
+        for (int i = 0; i < Features.NAMES.size(); i++) {
+            String name = Features.NAMES.get(i);
+            assertEquals(i + 1.0, byName.get(name), name);
+            assertEquals(i + 1.0, features.get(name), name);
+            assertEquals(i, Features.index(name).getAsInt());
+        }
+        assertTrue(Features.index("no_such_feature").isEmpty());
+    }
 }
