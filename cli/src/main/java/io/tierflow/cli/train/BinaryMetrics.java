@@ -136,6 +136,19 @@ public final class BinaryMetrics {
         return tp == 0 ? 0.0 : 2.0 * tp / (2.0 * tp + fp + fn);
     }
 
+    /** Share of the points scored at or above {@code threshold} that were positive; NaN when none is. */
+    public static double precision(double[] scores, boolean[] labels, double threshold) {
+        long predicted = 0;
+        long tp = 0;
+        for (int i = 0; i < scores.length; i++) {
+            if (scores[i] >= threshold) {
+                predicted++;
+                tp += labels[i] ? 1 : 0;
+            }
+        }
+        return predicted == 0 ? Double.NaN : tp / (double) predicted;
+    }
+
     /**
      * The threshold with the highest F1 on these scores (the lowest such, at a tie): chosen on the training split,
      * then applied unchanged to the test split.

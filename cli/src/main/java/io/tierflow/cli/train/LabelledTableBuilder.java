@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.LongUnaryOperator;
 
 /**
@@ -229,8 +228,8 @@ public final class LabelledTableBuilder {
 
         private double[] features(int id, long timeMs) {
             Activity activity = activities[id] == null ? new Activity() : activities[id];
-            Map<String, Double> byName = new TreeMap<>(activity.features(timeMs, sizes[id],
-                    settings.policy().halfLifeMs()).byName());
+            Map<String, Double> byName = activity.features(timeMs, sizes[id], settings.policy().halfLifeMs())
+                    .byName();
             if (featureNames == null) {
                 featureNames = List.copyOf(byName.keySet());
             }

@@ -35,7 +35,7 @@ public final class TrainingRun {
      * @param testScores its score of every test point, in the split's order (for the charts)
      */
     public record Scored(String name, String score, double threshold, double rocAuc, double prAuc, double f1,
-            Double brier, double[] testScores) {
+            double precision, Double brier, double[] testScores) {
     }
 
     /** What a run produced: the split, the models, and the figures of models and heuristics. */
@@ -97,6 +97,7 @@ public final class TrainingRun {
         double threshold = BinaryMetrics.bestF1Threshold(trainScores, trainLabels);
         return new Scored(name, score, threshold, BinaryMetrics.rocAuc(testScores, testLabels),
                 BinaryMetrics.prAuc(testScores, testLabels), BinaryMetrics.f1(testScores, testLabels, threshold),
+                BinaryMetrics.precision(testScores, testLabels, threshold),
                 probability ? BinaryMetrics.brier(testScores, testLabels) : null, testScores);
     }
 

@@ -33,7 +33,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * stream in timestamp order: a partition's next record is handed on only once every partition not yet at its end has
  * one buffered, so the merge is exact whatever the broker returns first. Reads only; it never writes.
  */
-final class TopicReplaySource implements ReplaySource {
+public final class TopicReplaySource implements ReplaySource {
     /** Records buffered per partition before it is paused, so a fast partition cannot fill the heap. */
     private static final int BUFFER_PER_PARTITION = 2_000;
 
@@ -58,7 +58,7 @@ final class TopicReplaySource implements ReplaySource {
      * @param from the first event time to read, or null for the topics' start
      * @param to the last event time to read, or null for their end
      */
-    TopicReplaySource(String bootstrapServers, Topics topics, String datasetsTopic, String eventsTopic,
+    public TopicReplaySource(String bootstrapServers, Topics topics, String datasetsTopic, String eventsTopic,
             String statusTopic, Instant from, Instant to, Duration timeout, PrintWriter err) {
         this.bootstrapServers = bootstrapServers;
         this.datasets = topics.datasets.valueSerde().deserializer();
@@ -75,7 +75,7 @@ final class TopicReplaySource implements ReplaySource {
     }
 
     /** Records that could not be read as their topic's type, skipped. */
-    long undecodable() {
+    public long undecodable() {
         return undecodable;
     }
 

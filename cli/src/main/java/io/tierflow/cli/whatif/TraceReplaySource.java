@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * A trace file read straight into a replay, through import-trace's own formats and importer: the same keys,
  * inventory records and events an import would write to topics, without the topics.
  */
-final class TraceReplaySource implements ReplaySource {
+public final class TraceReplaySource implements ReplaySource {
     private final TraceFormat format;
     private final List<Path> files;
     private final TraceImporter.Settings settings;
@@ -25,7 +25,7 @@ final class TraceReplaySource implements ReplaySource {
     private final BooleanSupplier stopRequested;
     private TraceImporter.Summary summary;
 
-    TraceReplaySource(TraceFormat format, List<Path> files, TraceImporter.Settings settings, PrintWriter err,
+    public TraceReplaySource(TraceFormat format, List<Path> files, TraceImporter.Settings settings, PrintWriter err,
             BooleanSupplier stopRequested) {
         this.format = format;
         this.files = files;
@@ -56,7 +56,7 @@ final class TraceReplaySource implements ReplaySource {
     }
 
     /** What the read found (bad lines, skipped requests, time span), once {@link #replay} has run. */
-    TraceImporter.Summary summary() {
+    public TraceImporter.Summary summary() {
         return summary;
     }
 

@@ -291,7 +291,7 @@ public final class WhatIfCommand implements Callable<Integer> {
     }
 
     /** Without a broker: the local stack's four sites, priced like the clouds they stand for. */
-    static Map<String, Site> localSites() {
+    public static Map<String, Site> localSites() {
         Map<String, Site> sites = new LinkedHashMap<>();
         for (String site : List.of("aws", "azure", "gcp", "onprem")) {
             sites.put(site, LocalSiteCatalogue.site(new SiteEndpoint(site, URI.create("http://127.0.0.1:1"),

@@ -12,7 +12,6 @@ import io.tierflow.streams.domain.Activity;
 import io.tierflow.streams.domain.TieringPolicy;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class LabelledTableBuilderTest {
@@ -74,8 +73,7 @@ class LabelledTableBuilderTest {
         TieringPolicy policy = TieringPolicy.BUILT_IN;
         expected.record(T0 + HOUR_MS, "GET", 100, "eu-west", "x1", policy, 0);
         expected.record(T0 + 2 * HOUR_MS, "PUT", 100, "us-east", "x2", policy, T0 + HOUR_MS);
-        Map<String, Double> byName = new TreeMap<>(expected.features(T0 + 12 * HOUR_MS, 1_000_000,
-                policy.halfLifeMs()).byName());
+        Map<String, Double> byName = expected.features(T0 + 12 * HOUR_MS, 1_000_000, policy.halfLifeMs()).byName();
         assertEquals(List.copyOf(byName.keySet()), table.featureNames(), "every feature Features.byName() has");
         LabelledPoint tick = point(table, "a", T0 + 12 * HOUR_MS, LabelledPoint.Kind.PERIODIC);
         for (int i = 0; i < table.featureNames().size(); i++) {
