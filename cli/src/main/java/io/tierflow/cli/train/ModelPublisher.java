@@ -33,11 +33,7 @@ final class ModelPublisher {
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) timeout.toMillis());
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), 30_000));
-        // A model of a few hundred trees is a few hundred kB of Avro: more than the default request size.
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
         try (KafkaProducer<String, Model> producer = new KafkaProducer<>(props, topics.models.keySerde().serializer(),
                 topics.models.valueSerde().serializer())) {
             producer.send(new ProducerRecord<>(Topics.MODELS, model.getName(), model))
@@ -52,8 +48,12 @@ final class ModelPublisher {
             Thread.currentThread().interrupt();
             throw new WhatIfException("interrupted while publishing the model", e);
         } catch (org.apache.kafka.common.KafkaException e) {
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause(); // "Failed to construct kafka producer" says nothing without its cause
+            }
             throw new WhatIfException("could not publish the model to " + Topics.MODELS + " at " + bootstrapServers
-                    + ": " + e.getMessage(), e);
+                    + ": " + e.getMessage() + (cause == e ? "" : " (" + cause.getMessage() + ")"), e);
         }
     }
 }
