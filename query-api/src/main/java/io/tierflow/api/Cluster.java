@@ -24,6 +24,8 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import io.tierflow.streams.LocalStateReadiness;
+import io.tierflow.streams.ModelScoreboard;
+import io.tierflow.streams.domain.LiveModelFigures;
 import io.tierflow.streams.store.KeyPartitions;
 import io.tierflow.streams.store.StoreImplementation;
 import org.apache.kafka.streams.state.HostInfo;
@@ -55,10 +57,17 @@ final class Cluster extends ClusterView {
     /** How a task's store partition is asked of Kafka Streams (see {@link StoreImplementation#partitionQuery}). */
     private final QueryableStoreType<ReadOnlyKeyValueStore<?, ?>> partitionQuery;
 
-    /** @param stores the streams app's store implementation, which says how its store partitions are read */
+    /** The live figures of the models in force on this instance's tasks. */
+    private final ModelScoreboard models;
+
+    /**
+     * @param stores the streams app's store implementation, which says how its store partitions are read
+     * @param models the streams app's live model figures
+     */
     Cluster(KafkaStreams streams, LocalStateReadiness readiness, HostInfo self, Duration rebalanceWait,
-            ObjectMapper json, StoreImplementation stores) {
+            ObjectMapper json, StoreImplementation stores, ModelScoreboard models) {
         this.streams = streams;
+        this.models = models;
         this.partitionQuery = stores.partitionQuery();
         this.readiness = readiness;
         this.self = self;
@@ -72,6 +81,11 @@ final class Cluster extends ClusterView {
 
     HostInfo self() {
         return self;
+    }
+
+    @Override
+    List<LiveModelFigures> liveModels(Set<Integer> partitions) {
+        return models.figures(partitions);
     }
 
     KafkaStreams.State state() {

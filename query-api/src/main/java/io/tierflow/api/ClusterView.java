@@ -1,6 +1,8 @@
 package io.tierflow.api;
 
+import io.tierflow.streams.domain.LiveModelFigures;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
@@ -41,6 +43,9 @@ abstract class ClusterView {
 
     /** Another instance's answer to a GET, parsed. */
     abstract Cluster.Reply get(HostInfo host, String pathAndQuery);
+
+    /** The live figures of the models in force on this instance's dataset tasks of {@code partitions}. */
+    abstract List<LiveModelFigures> liveModels(Set<Integer> partitions);
 
     /** Runs a read, retrying while ownership moves or stores restore; then answers 503 with Retry-After. */
     abstract <T> T retrying(String what, Supplier<T> read);

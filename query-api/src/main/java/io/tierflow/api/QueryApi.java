@@ -63,6 +63,7 @@ final class QueryApi {
         ReadHandlers reads = new ReadHandlers(cluster, partitions, clock, metrics);
         AlertHandlers alerts = new AlertHandlers(cluster, reads::gather);
         CatalogueReadHandlers catalogue = new CatalogueReadHandlers(cluster);
+        ModelHandlers models = new ModelHandlers(cluster, reads::gather);
         WriteHandlers writes = new WriteHandlers(topics, sink, cluster, json, settings, partitions, clock);
         String instance = cluster.self().host() + ":" + cluster.self().port();
 
@@ -123,6 +124,8 @@ final class QueryApi {
         app.get("/sites", catalogue::sites);
         app.get("/policies", catalogue::policies);
         app.get("/stats", reads::stats);
+        app.get("/models", models::models);
+        app.get("/models/{name}", models::model);
 
         app.post("/control/alerts/<id>/ack", writes::acknowledgeAlert);
         app.post("/control/sites/{name}/down", writes::siteDown);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tierflow.streams.LocalStateReadiness;
+import io.tierflow.streams.ModelScoreboard;
 import io.tierflow.streams.store.StoreImplementation;
 import io.tierflow.topics.Topics;
 import java.time.Clock;
@@ -33,16 +34,18 @@ public final class QueryServer implements AutoCloseable {
      * @param readiness whether a miss in a local store partition can be trusted (the app's restore tracking)
      * @param kafkaConfig at least {@code bootstrap.servers} and {@code schema.registry.url}, for the writes
      * @param stores the streams app's store implementation (its settings' {@code stores()})
+     * @param models the streams app's live model figures ({@code TieringApp.modelScoreboard()})
      */
     public QueryServer(KafkaStreams streams, LocalStateReadiness readiness, Map<String, ?> kafkaConfig,
-            PrometheusMeterRegistry metrics, ApiSettings settings, StoreImplementation stores) {
+            PrometheusMeterRegistry metrics, ApiSettings settings, StoreImplementation stores,
+            ModelScoreboard models) {
         this.settings = settings;
         this.sink = new KafkaRecordSink(kafkaConfig);
         try {
             int partitions = sink.partitionsOf(Topics.ACCESS_EVENTS);
             HostInfo self = new HostInfo(settings.advertisedHost(), settings.port());
             Cluster cluster = new Cluster(streams, readiness, self, settings.rebalanceWait(), new ObjectMapper(),
-                    stores);
+                    stores, models);
             this.app = QueryApi.create(cluster, Topics.using(kafkaConfig), sink, partitions, metrics, settings,
                     Clock.systemUTC());
         } catch (RuntimeException e) {

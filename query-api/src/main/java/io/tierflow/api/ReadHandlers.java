@@ -48,7 +48,7 @@ final class ReadHandlers {
     /** Page size used when a whole store is aggregated (stats), so memory stays bounded. */
     private static final int SCAN_PAGE = 1000;
     /** The dataset stores are partitioned like the access events (all dataset inputs are co-partitioned). */
-    private static final Predicate<String> DATASETS_PARTITIONED_LIKE = Topics.ACCESS_EVENTS::equals;
+    static final Predicate<String> DATASETS_PARTITIONED_LIKE = Topics.ACCESS_EVENTS::equals;
 
     private final ClusterView cluster;
     private final int partitions;

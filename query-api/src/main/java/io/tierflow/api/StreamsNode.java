@@ -37,7 +37,7 @@ public final class StreamsNode implements AutoCloseable {
         Map<String, Object> kafka = new HashMap<>();
         config.forEach((k, v) -> kafka.put(k.toString(), v));
         QueryServer server = new QueryServer(app.streams(), app.readiness(), kafka, metrics, api,
-                settings.stores());
+                settings.stores(), app.modelScoreboard());
         try {
             server.start();
             app.start();

@@ -2,6 +2,7 @@ package io.tierflow.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tierflow.streams.domain.LiveModelFigures;
 import io.tierflow.streams.store.KeyPartitions;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -38,6 +39,8 @@ final class FakeCluster extends ClusterView {
     /** The paths (and queries) asked of peers, in order. */
     final List<String> asked = new ArrayList<>();
     KafkaStreams.State state = KafkaStreams.State.RUNNING;
+    /** The live model figures this instance's tasks published, by partition. */
+    final Map<Integer, List<LiveModelFigures>> liveModels = new HashMap<>();
 
     /** How a peer answers a GET: status and body for the path and query it was asked. */
     interface Peer {
@@ -147,6 +150,13 @@ final class FakeCluster extends ClusterView {
         } catch (IOException e) {
             throw new IllegalStateException("the fake peer answered something that is not JSON", e);
         }
+    }
+
+    @Override
+    List<LiveModelFigures> liveModels(Set<Integer> partitions) {
+        List<LiveModelFigures> figures = new ArrayList<>();
+        partitions.forEach(p -> figures.addAll(liveModels.getOrDefault(p, List.of())));
+        return figures;
     }
 
     @Override

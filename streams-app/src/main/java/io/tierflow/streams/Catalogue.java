@@ -31,13 +31,18 @@ final class Catalogue {
     private final CatalogueChanges changes;
     private long changesRead = -1;
     private TieringPolicy policy = TieringPolicy.BUILT_IN;
+    private final List<String> candidateNames;
     private ScoringModel model = ScoringModel.BUILT_IN;
+    private List<ScoringModel> candidates = List.of();
+    /** The current model and the candidates: a new list whenever one of them changes. */
+    private List<ScoringModel> inForce = List.of(model);
     private List<SiteOffer> siteOffers = List.of();
     private java.util.Map<String, SiteOffer> sitesByName = java.util.Map.of();
     private java.util.Optional<SiteOffer> baseline = java.util.Optional.empty();
 
     Catalogue(KeyValueStore<String, Policy> policies, KeyValueStore<String, Model> models,
-            KeyValueStore<String, Site> sites, CatalogueChanges changes) {
+            KeyValueStore<String, Site> sites, CatalogueChanges changes, List<String> candidateNames) {
+        this.candidateNames = List.copyOf(candidateNames);
         this.policies = policies;
         this.models = models;
         this.sites = sites;
@@ -60,10 +65,25 @@ final class Catalogue {
         TieringPolicy newPolicy = publishedPolicy == null ? TieringPolicy.BUILT_IN
                 : CatalogueRules.policyProblem(publishedPolicy).isPresent() ? policy
                 : StateMapper.policy(publishedPolicy);
-        Model published = models.get(CURRENT_MODEL);
-        ScoringModel newModel = published == null ? ScoringModel.BUILT_IN
-                : StateMapper.modelProblem(CURRENT_MODEL, published).isPresent() ? model
-                : StateMapper.scoringModel(CURRENT_MODEL, published);
+        ScoringModel newModel = loaded(CURRENT_MODEL, model);
+        if (newModel == null) {
+            newModel = ScoringModel.BUILT_IN;
+        }
+        List<ScoringModel> newCandidates = new ArrayList<>();
+        for (String name : candidateNames) {
+            ScoringModel previous = candidates.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+            ScoringModel candidate = loaded(name, previous);
+            if (candidate != null) {
+                newCandidates.add(candidate);
+            }
+        }
+        // Candidates change no decision, so they are taken in without making every dataset due.
+        if (!newModel.equals(model) || !newCandidates.equals(candidates)) {
+            candidates = List.copyOf(newCandidates);
+            inForce = new ArrayList<>(List.of(newModel));
+            inForce.addAll(candidates);
+            inForce = List.copyOf(inForce);
+        }
         List<SiteOffer> offers = new ArrayList<>();
         try (KeyValueIterator<String, Site> all = sites.all()) {
             all.forEachRemaining(entry -> {
@@ -89,6 +109,22 @@ final class Catalogue {
         return true;
     }
 
+    /**
+     * The model published under {@code name} ready to score; {@code previous} if the store holds one that cannot score
+     * (the store refuses them, but one written before it did may still be there); null if none is published.
+     */
+    private ScoringModel loaded(String name, ScoringModel previous) {
+        Model published = models.get(name);
+        if (published == null) {
+            return null;
+        }
+        try {
+            return StateMapper.scoringModel(name, published);
+        } catch (IllegalArgumentException e) {
+            return previous;
+        }
+    }
+
     SiteOffer site(String name) {
         return name == null ? null : sitesByName.get(name);
     }
@@ -104,6 +140,16 @@ final class Catalogue {
 
     Scorer scorer() {
         return model.scorer();
+    }
+
+    /** The candidates that score in shadow, in the order the settings name them (the ones published and valid). */
+    List<ScoringModel> candidates() {
+        return candidates;
+    }
+
+    /** The current model, then the candidates; the same list until one of them changes. */
+    List<ScoringModel> modelsInForce() {
+        return inForce;
     }
 
     List<SiteOffer> sites() {

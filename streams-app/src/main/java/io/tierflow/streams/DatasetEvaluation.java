@@ -28,9 +28,12 @@ final class DatasetEvaluation {
     private final MigrationCommands commands;
     private final DueScheduler due;
     private final TieringMetrics metrics;
+    private final LiveModelScoring live;
 
     DatasetEvaluation(ProcessorContext<String, TieringOutput> context, Catalogue catalogue, CostLedgerWriter costs,
-            DatasetAlerts alerts, MigrationCommands commands, DueScheduler due, TieringMetrics metrics) {
+            DatasetAlerts alerts, MigrationCommands commands, DueScheduler due, TieringMetrics metrics,
+            LiveModelScoring live) {
+        this.live = live;
         this.context = context;
         this.catalogue = catalogue;
         this.costs = costs;
@@ -54,6 +57,8 @@ final class DatasetEvaluation {
                 state.getReplicaSites(), state.getStorageClass(), state.getLastMoveAt(), state.getInFlight() != null);
         DatasetEvaluator.Evaluation evaluation = DatasetEvaluator.evaluate(facts, dataset.activity, policy,
                 catalogue.scorer(), catalogue.sites(), now);
+
+        live.scored(state.getKey(), dataset.activity, inventory.getSizeBytes(), policy, evaluation.pHotSoon(), now);
 
         Placement placement = placement(state, evaluation, policy, catalogue.scorer().version(), now);
         if (!sameDecision(state.getLastPlacement(), placement)) {

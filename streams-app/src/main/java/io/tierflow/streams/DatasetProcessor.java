@@ -40,6 +40,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     private DatasetRecords records;
     private AccessEvents accessEvents;
     private DatasetChanges changes;
+    private LiveModelScoring live;
 
     DatasetProcessor(TieringSettings settings, AccessEventRules eventRules, TieringMetrics metrics,
             CatalogueChanges catalogueChanges) {
@@ -56,7 +57,7 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         gate.init(context);
         Catalogue catalogue = new Catalogue(context.getStateStore(TieringTopology.POLICIES_STORE),
                 context.getStateStore(TieringTopology.MODELS_STORE),
-                context.getStateStore(TieringTopology.SITES_STORE), catalogueChanges);
+                context.getStateStore(TieringTopology.SITES_STORE), catalogueChanges, settings.models().candidates());
         catalogue.refresh();
         CostLedgerWriter costs = new CostLedgerWriter(
                 updatableStore(context.getStateStore(TieringTopology.COST_LEDGER_STORE)), catalogue);
@@ -65,15 +66,17 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         MigrationCommands commands = new MigrationCommands(context, catalogue, metrics, records.rebuild(),
                 !settings.eventTimeClock());
         alerts.start(context);
+        live = new LiveModelScoring(catalogue, settings.models(), metrics.modelScoreboard(),
+                context.taskId().partition());
         DatasetEvaluation evaluation = new DatasetEvaluation(context, catalogue, costs, alerts, commands, due,
-                metrics);
+                metrics, live);
         UnregisteredActivity unregistered = new UnregisteredActivity(UNREGISTERED_KEYS,
                 UNREGISTERED_FOR.toMillis(), metrics::unregisteredDropped);
         accessEvents = new AccessEvents(records, unregistered, evaluation, alerts, due, catalogue, regionNames,
                 siteNames, metrics);
         changes = new DatasetChanges(context, records, unregistered, evaluation, commands, due, costs, catalogue);
         DuePunctuator punctuator = new DuePunctuator(settings, catalogue, records, evaluation, due, alerts, commands,
-                costs);
+                costs, live);
         // Wall-clock punctuation: it must fire on partitions that receive nothing (cold data gets no events).
         // Which time it evaluates at is the clock setting's choice (see TieringSettings.eventTimeClock).
         context.schedule(settings.evaluationInterval(), PunctuationType.WALL_CLOCK_TIME, wallClockMs -> {
@@ -88,6 +91,9 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
     @Override
     public void close() {
         due.close();
+        if (live != null) {
+            live.close();
+        }
     }
 
     /**

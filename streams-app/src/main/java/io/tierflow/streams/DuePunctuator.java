@@ -15,9 +15,12 @@ final class DuePunctuator {
     private final DatasetAlerts alerts;
     private final MigrationCommands commands;
     private final CostLedgerWriter costs;
+    private final LiveModelScoring live;
 
     DuePunctuator(TieringSettings settings, Catalogue catalogue, DatasetRecords records, DatasetEvaluation evaluation,
-            DueScheduler due, DatasetAlerts alerts, MigrationCommands commands, CostLedgerWriter costs) {
+            DueScheduler due, DatasetAlerts alerts, MigrationCommands commands, CostLedgerWriter costs,
+            LiveModelScoring live) {
+        this.live = live;
         this.settings = settings;
         this.catalogue = catalogue;
         this.records = records;
@@ -65,5 +68,10 @@ final class DuePunctuator {
             }
             records.save(record, now);
         }
+        live.labelDue(now, settings.maxEvaluationsPerPunctuation(), key -> {
+            DatasetActivity activity = records.activityForUpdate(key);
+            return activity == null ? Long.MIN_VALUE : activity.activity.lastAccess();
+        });
+        records.finishUpdates();
     }
 }

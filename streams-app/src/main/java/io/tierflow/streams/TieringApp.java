@@ -60,6 +60,7 @@ public final class TieringApp implements AutoCloseable {
     static final long CENSUS_IDLE_PER_BUSY = 19;
 
     private final KafkaStreams streams;
+    private final ModelScoreboard modelScoreboard;
     private final LocalStateReadiness readiness = new LocalStateReadiness(Duration.ofSeconds(2));
     private final PrometheusMeterRegistry registry;
     private final boolean ownsRegistry;
@@ -141,6 +142,7 @@ public final class TieringApp implements AutoCloseable {
         this.registry = registry == null ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : registry;
         this.metricsRefresh = metricsRefresh;
         TieringMetrics metrics = new TieringMetrics(this.registry);
+        this.modelScoreboard = metrics.modelScoreboard();
         Properties effective = new Properties();
         effective.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
         topologyConfig().forEach(effective::put);
@@ -253,6 +255,11 @@ public final class TieringApp implements AutoCloseable {
     /** Whether a store partition here is complete enough to answer "no such key" (see LocalStateReadiness). */
     public LocalStateReadiness readiness() {
         return readiness;
+    }
+
+    /** The live figures of the models in force on this node's tasks, for the API's {@code /models}. */
+    public ModelScoreboard modelScoreboard() {
+        return modelScoreboard;
     }
 
     public KafkaStreams streams() {

@@ -53,8 +53,10 @@ public final class TieringMetrics {
     private final DistributionSummary heat;
     /** The due indexes of this instance's dataset-processor tasks. */
     private final Set<DueIndex> dueIndexes = ConcurrentHashMap.newKeySet();
+    private final ModelScoreboard modelScoreboard;
 
     public TieringMetrics(MeterRegistry registry) {
+        modelScoreboard = new ModelScoreboard(registry);
         unregisteredDropped = Counter.builder("tierflow.unregistered.keys.dropped")
                 .description("Keys whose access events were counted without an inventory entry and dropped unclaimed")
                 .register(registry);
@@ -111,6 +113,11 @@ public final class TieringMetrics {
                         indexes -> indexes.stream().mapToInt(DueIndex::size).sum())
                 .description("Datasets of this instance's tasks with a next evaluation scheduled (the due indexes)")
                 .register(registry);
+    }
+
+    /** The live figures of the models in force on this instance's tasks (and their gauges). */
+    public ModelScoreboard modelScoreboard() {
+        return modelScoreboard;
     }
 
     /** Meters that go nowhere: for topology tests and tools that do not export metrics. */

@@ -27,10 +27,11 @@ import java.util.Properties;
  *     as {@code too_late}, as before
  * @param alertPacing how often a group alert may be published again and how long resolved alerts stay listed (a
  *     minute and a day; tests that watch a group change shorten the first)
+ * @param models which published models score in shadow, and how their live figures are kept
  */
 public record TieringSettings(Duration evaluationInterval, int maxEvaluationsPerPunctuation, boolean eventTimeClock,
         Duration minReevaluation, Duration maxReevaluation, StoreImplementation stores, Duration futureTolerance,
-        Duration eventRetention, AlertPacing alertPacing) {
+        Duration eventRetention, AlertPacing alertPacing, ModelRollout models) {
     /** Setting (in the layered config: a {@code --config} file) that selects {@link #stores}. */
     public static final String STORES = "tierflow.streams.stores";
     /** Default tolerance for access events dated in the future. */
@@ -51,17 +52,19 @@ public record TieringSettings(Duration evaluationInterval, int maxEvaluationsPer
     public TieringSettings(Duration evaluationInterval, int maxEvaluationsPerPunctuation, boolean eventTimeClock,
             Duration minReevaluation, Duration maxReevaluation) {
         this(evaluationInterval, maxEvaluationsPerPunctuation, eventTimeClock, minReevaluation, maxReevaluation,
-                StoreImplementation.WRITE_BEHIND, DEFAULT_FUTURE_TOLERANCE, DEFAULT_EVENT_RETENTION, AlertPacing.DEFAULTS);
+                StoreImplementation.WRITE_BEHIND, DEFAULT_FUTURE_TOLERANCE, DEFAULT_EVENT_RETENTION, AlertPacing.DEFAULTS,
+                ModelRollout.DEFAULTS);
     }
 
     /** The defaults, with what {@code config} sets ({@value #STORES}); an unknown value fails with a clear error. */
     public static TieringSettings from(Properties config) {
+        TieringSettings settings = DEFAULTS.withModels(ModelRollout.from(config));
         String stores = config.getProperty(STORES);
         if (stores == null) {
-            return DEFAULTS;
+            return settings;
         }
         try {
-            return DEFAULTS.withStores(StoreImplementation.fromConfig(stores));
+            return settings.withStores(StoreImplementation.fromConfig(stores));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(STORES + ": " + e.getMessage(), e);
         }
@@ -69,16 +72,21 @@ public record TieringSettings(Duration evaluationInterval, int maxEvaluationsPer
 
     public TieringSettings withEventTimeClock(boolean eventTime) {
         return new TieringSettings(evaluationInterval, maxEvaluationsPerPunctuation, eventTime, minReevaluation,
-                maxReevaluation, stores, futureTolerance, eventRetention, alertPacing);
+                maxReevaluation, stores, futureTolerance, eventRetention, alertPacing, models);
     }
 
     public TieringSettings withStores(StoreImplementation implementation) {
         return new TieringSettings(evaluationInterval, maxEvaluationsPerPunctuation, eventTimeClock, minReevaluation,
-                maxReevaluation, implementation, futureTolerance, eventRetention, alertPacing);
+                maxReevaluation, implementation, futureTolerance, eventRetention, alertPacing, models);
     }
 
     public TieringSettings withAlertPacing(AlertPacing pacing) {
         return new TieringSettings(evaluationInterval, maxEvaluationsPerPunctuation, eventTimeClock, minReevaluation,
-                maxReevaluation, stores, futureTolerance, eventRetention, pacing);
+                maxReevaluation, stores, futureTolerance, eventRetention, pacing, models);
+    }
+
+    public TieringSettings withModels(ModelRollout rollout) {
+        return new TieringSettings(evaluationInterval, maxEvaluationsPerPunctuation, eventTimeClock, minReevaluation,
+                maxReevaluation, stores, futureTolerance, eventRetention, alertPacing, rollout);
     }
 }

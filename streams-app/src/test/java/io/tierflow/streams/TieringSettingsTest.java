@@ -30,4 +30,27 @@ class TieringSettingsTest {
         assertTrue(e.getMessage().startsWith(TieringSettings.STORES) && e.getMessage().contains("'fast'") && e.getMessage().contains("write-behind")
                 && e.getMessage().contains("stock"), e.getMessage());
     }
+
+    @Test
+    void shouldReadTheCandidateNamesAndTheDriftMarginAndRefuseValuesThatCannotWork() {
+        assertEquals(ModelRollout.DEFAULTS, TieringSettings.from(new Properties()).models());
+        Properties config = new Properties();
+        config.setProperty(ModelRollout.CANDIDATES, " gbt-next, logistic-next ,");
+        config.setProperty(ModelRollout.DRIFT_MARGIN, "0.1");
+        ModelRollout models = TieringSettings.from(config).models();
+        assertEquals(java.util.List.of("gbt-next", "logistic-next"), models.candidates());
+        assertEquals(0.1, models.driftMargin());
+        assertEquals(ModelRollout.DEFAULTS.pendingPerModel(), models.pendingPerModel());
+
+        config.setProperty(ModelRollout.CANDIDATES, "candidate,current");
+        IllegalArgumentException current = assertThrows(IllegalArgumentException.class,
+                () -> TieringSettings.from(config));
+        assertTrue(current.getMessage().contains("'current' is the model in force"), current.getMessage());
+        config.setProperty(ModelRollout.CANDIDATES, "");
+        assertEquals(java.util.List.of(), TieringSettings.from(config).models().candidates(), "no shadow scoring");
+        config.setProperty(ModelRollout.DRIFT_MARGIN, "lots");
+        IllegalArgumentException margin = assertThrows(IllegalArgumentException.class,
+                () -> TieringSettings.from(config));
+        assertTrue(margin.getMessage().startsWith(ModelRollout.DRIFT_MARGIN), margin.getMessage());
+    }
 }
