@@ -159,6 +159,9 @@ public final class TrainCommand implements Callable<Integer> {
                     topics.sites, kafka.connectTimeout()) : WhatIfCommand.localSites();
             TraceSite site = importSettings.chooseSite(new ArrayList<>(sites.values()));
             ColdBreakEven breakEven = breakEven(sites.get(site.name()));
+            String breakEvenClasses = site.name() + ": " + breakEven.hot().name() + " -> " + breakEven.cold().name()
+                    + (breakEven.hot() == breakEven.cold() ? " (no cold class: no break-even label; choose a site "
+                    + "with one by --site)" : "");
             LabelledTableBuilder builder = new LabelledTableBuilder(new LabelledTableBuilder.Settings(policy,
                     horizonMs, every.toMillis(), maxPoints, breakEven::breakEvenMs));
             ReplaySource source = source(commandLine, topics, site, err);
@@ -184,7 +187,7 @@ public final class TrainCommand implements Callable<Integer> {
             Instant trainedAt = Instant.now();
             String policyName = policyFile == null ? policy.name() : policyFile.toString();
             TrainReport report = new TrainReport(source.description(), policyName, trainedAt, table, outcome,
-                    every.toMillis(), testFraction, seed, shuffleLabels, null);
+                    every.toMillis(), testFraction, seed, shuffleLabels, breakEvenClasses, null);
             String published = null;
             if (publish != null) {
                 TrainingRun.Scored chosen = outcome.best();
@@ -193,7 +196,7 @@ public final class TrainCommand implements Callable<Integer> {
                 ModelPublisher.publish(kafka.bootstrapServers(), topics, model, kafka.connectTimeout());
                 published = publish + " " + model.getVersion();
                 report = new TrainReport(source.description(), policyName, trainedAt, table, outcome,
-                        every.toMillis(), testFraction, seed, shuffleLabels, published);
+                        every.toMillis(), testFraction, seed, shuffleLabels, breakEvenClasses, published);
             }
             report.print(stdout);
             List<Path> written = new ArrayList<>();
@@ -260,7 +263,8 @@ public final class TrainCommand implements Callable<Integer> {
         SiteOffer.StorageClassOffer hot = offer.classFor(Tier.HOT).orElseThrow(
                 () -> new WhatIfException("site " + site.getName() + " has no hot storage class"));
         SiteOffer.StorageClassOffer cold = offer.classFor(Tier.COLD).orElse(hot);
-        return new ColdBreakEven(ClassPrices.of(hot), ClassPrices.of(cold));
+        ClassPrices hotPrices = ClassPrices.of(hot);
+        return new ColdBreakEven(hotPrices, cold == hot ? hotPrices : ClassPrices.of(cold));
     }
 
     private ReplaySource source(CommandLine commandLine, Topics topics, TraceSite site, PrintWriter err)

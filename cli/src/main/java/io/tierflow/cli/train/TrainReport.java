@@ -19,10 +19,11 @@ import java.util.Map;
  * feature spec and each model's and heuristic's figures on the test split. A report already in the directory is kept
  * under {@code history/} first, so earlier runs stay comparable.
  *
+ * @param breakEven the classes the break-even label prices, e.g. {@code aws: STANDARD -> GLACIER_IR}
  * @param published the version published and under which name, or null when nothing was
  */
 record TrainReport(String source, String policy, Instant trainedAt, LabelledTable table, TrainingRun.Outcome outcome,
-        long everyMs, double testFraction, long seed, boolean shuffledLabels, String published) {
+        long everyMs, double testFraction, long seed, boolean shuffledLabels, String breakEven, String published) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     ObjectNode toJson() {
@@ -37,6 +38,7 @@ record TrainReport(String source, String policy, Instant trainedAt, LabelledTabl
         root.put("inputTo", Instant.ofEpochMilli(table.endMs()).toString());
         root.put("splitTime", Instant.ofEpochMilli(outcome.split().splitMs()).toString());
         root.put("testFraction", testFraction);
+        root.put("breakEven", breakEven);
         root.put("seed", seed);
         if (shuffledLabels) {
             root.put("shuffledLabels", true); // a sanity check: the figures must be about chance

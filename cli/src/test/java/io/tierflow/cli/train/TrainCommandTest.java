@@ -49,10 +49,11 @@ class TrainCommandTest {
         Path trace = plantedTrace(dir);
         Path out = dir.resolve("report");
 
-        Run run = train(args(trace, out, "--table").toArray(String[]::new));
+        Run run = train(args(trace, out, "--table", "--site", "aws").toArray(String[]::new));
 
         assertEquals(0, run.exit(), run.err() + run.out());
         JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        assertEquals("aws: STANDARD -> GLACIER_IR", report.get("breakEven").asText());
         assertEquals(86_400, report.get("horizonSeconds").asLong());
         for (JsonNode model : report.get("models")) {
             assertTrue(model.get("rocAuc").asDouble() >= 0.95, "planted rule not recovered: " + model);
