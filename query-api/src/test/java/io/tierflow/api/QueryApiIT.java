@@ -246,6 +246,23 @@ class QueryApiIT {
     }
 
     @Test
+    void modelsAddUpTheLivePredictionsOfBothNodes() throws Exception {
+        // Every dataset was evaluated, so the built-in model holds one prediction per dataset, split between the
+        // nodes' tasks, waiting for its 24 h horizon: either node's answer sums both shares.
+        for (StreamsNode node : List.of(nodeA, nodeB)) {
+            await(() -> {
+                JsonNode live = get(node, "/models/current").body.get("live");
+                return live != null && live.path("pending").asLong() == KEYS.size();
+            }, "both nodes' predictions summed through port " + node.apiPort());
+        }
+        JsonNode current = get(nodeB, "/models").body.get("items").get(0);
+        assertEquals("current", current.get("role").asText());
+        assertEquals("built-in-1", current.get("version").asText());
+        assertEquals(0, current.get("live").get("predictions").asLong(), "no horizon has passed yet");
+        assertEquals(404, get(nodeA, "/models/nowhere").status);
+    }
+
+    @Test
     void sitesAlertsAndMetricsAreServed() throws Exception {
         JsonNode sites = get(nodeA, "/sites").body.get("items");
         assertEquals(Set.of("aws", "azure", "gcp", "onprem"), new HashSet<>(names(sites)));

@@ -54,6 +54,8 @@ public final class TieringMetrics {
     /** The due indexes of this instance's dataset-processor tasks. */
     private final Set<DueIndex> dueIndexes = ConcurrentHashMap.newKeySet();
     private final ModelScoreboard modelScoreboard;
+    /** Held here because this object is what the handlers Kafka Streams creates by class name are given. */
+    private final CatalogueRefusals catalogueRefusals = new CatalogueRefusals();
 
     public TieringMetrics(MeterRegistry registry) {
         modelScoreboard = new ModelScoreboard(registry);
@@ -118,6 +120,11 @@ public final class TieringMetrics {
     /** The live figures of the models in force on this instance's tasks (and their gauges). */
     public ModelScoreboard modelScoreboard() {
         return modelScoreboard;
+    }
+
+    /** The catalogue records this instance's global stores refused (see {@link GlobalStoreUpdater}). */
+    CatalogueRefusals catalogueRefusals() {
+        return catalogueRefusals;
     }
 
     /** Meters that go nowhere: for topology tests and tools that do not export metrics. */

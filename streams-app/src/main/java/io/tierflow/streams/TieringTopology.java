@@ -91,7 +91,9 @@ public final class TieringTopology {
         StreamsBuilder builder = new StreamsBuilder();
         // Policies, sites and models are checked with the API's rules; a refused one leaves the last good one in force
         // and raises an alert (CatalogueAlertReporter, below).
-        CatalogueRefusals refusals = new CatalogueRefusals();
+        // The metrics' refusals: DeadLetterHandler, which Kafka Streams creates by class name, reports through them a
+        // catalogue record that cannot even be read.
+        CatalogueRefusals refusals = metrics.catalogueRefusals();
         CatalogueChanges catalogueChanges = new CatalogueChanges();
         addGlobalStore(builder, topics.sites, SITES_STORE, CatalogueRules::siteProblem, metrics, refusals,
                 catalogueChanges);

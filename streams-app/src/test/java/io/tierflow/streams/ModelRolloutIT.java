@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Models published straight to the {@code models} topic of the local stack's real broker: a good one decides, a broken
- * one is refused with an alert while the good one goes on scoring, and a candidate scores in shadow.
+ * one or one that cannot be read is refused with an alert while the good one goes on scoring, and a candidate scores
+ * in shadow.
  */
 class ModelRolloutIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
@@ -83,6 +84,17 @@ class ModelRolloutIT {
                 assertEquals(AlertState.FIRING, alert.getState());
                 assertTrue(alert.getMessage().contains("leads to node 0 again"), alert.getMessage());
                 assertTrue(alert.getMessage().contains("the last good record stays in force"), alert.getMessage());
+
+                // Bytes that are no Model at all, under the candidate's name: refused too, the candidate stays.
+                KafkaTestClients.produce(stack.bootstrapServers(), Topics.MODELS, Serdes.String().serializer(),
+                        Serdes.ByteArray().serializer(),
+                        List.of(new ProducerRecord<>(Topics.MODELS, "candidate", new byte[] {0, 0, 0, 0, 42, 1})));
+                Alert unreadable = KafkaTestClients.consume(stack.bootstrapServers(), Topics.ALERTS,
+                        Serdes.String().deserializer(), topics.alerts.valueSerde().deserializer(),
+                        r -> r.value() != null && r.value().getId().equals(CatalogueAlertReporter.ALERT_PREFIX
+                                + "models/candidate"), 1, TIMEOUT).get(0).value();
+                assertEquals(AlertState.FIRING, unreadable.getState());
+                assertTrue(unreadable.getMessage().contains("cannot be read"), unreadable.getMessage());
 
                 publishDataset(stack, topics, "it/after", now);
                 Placement after = placementOf(stack, topics, "it/after");

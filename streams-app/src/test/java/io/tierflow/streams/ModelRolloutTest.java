@@ -143,4 +143,36 @@ class ModelRolloutTest {
             assertTrue(fixture.deadLetters.isEmpty());
         }
     }
+
+    @Test
+    void shouldResolveTheRefusalWhenAGoodModelReplacesTheRefusedOne(InMemoryRegistry.Url registry) {
+        try (TopologyFixture fixture = new TopologyFixture(registry.value(), stateDir, TieringSettings.DEFAULTS)
+                .withStandardSites(false)) {
+            fixture.models.pipeInput("current", EAGER, START);
+            fixture.models.pipeInput("current", Model.newBuilder(EAGER).setVersion("overflow-2")
+                    .setFeatures(List.of(ModelMappingTest.weight("heat", 1e303), ModelMappingTest.weight("count_1h",
+                            -1e303))).build(), START);
+            fixture.driver.advanceWallClockTime(Duration.ofSeconds(10));
+
+            Alert refused = catalogueAlerts(fixture).get(0);
+            assertEquals("models/current", refused.getSubject());
+            assertEquals(AlertState.FIRING, refused.getState());
+            assertTrue(refused.getMessage().contains("not a probability"), refused.getMessage());
+            KeyValueStore<String, Model> models = fixture.driver.getKeyValueStore(TieringTopology.MODELS_STORE);
+            assertEquals("eager-1", models.get("current").getVersion(), "the last good model stays");
+
+            fixture.models.pipeInput("current", Model.newBuilder(EAGER).setVersion("eager-2").build(), START);
+            fixture.driver.advanceWallClockTime(Duration.ofSeconds(10));
+            Alert resolved = catalogueAlerts(fixture).get(0);
+            assertEquals("models/current", resolved.getSubject());
+            assertEquals(AlertState.RESOLVED, resolved.getState());
+            fixture.datasets.pipeInput("m", TopologyFixture.dataset("m", "aws", "STANDARD_IA", GB), START);
+            assertEquals("eager-2", fixture.placementsFor("m").get(0).getExplanation().getModelVersion());
+        }
+    }
+
+    private static List<Alert> catalogueAlerts(TopologyFixture fixture) {
+        return fixture.alerts.readValuesToList().stream()
+                .filter(a -> a != null && a.getId().startsWith(CatalogueAlertReporter.ALERT_PREFIX)).toList();
+    }
 }
