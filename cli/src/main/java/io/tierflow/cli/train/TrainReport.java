@@ -65,11 +65,12 @@ record TrainReport(String source, String policy, Instant trainedAt, LabelledTabl
         for (TrainingRun.Scored s : outcome.models()) {
             ObjectNode m = figures(models.addObject(), s);
             m.put("kind", outcome.model(s.name()).kind());
+            if (s.name().equals(TrainingRun.TREES)) {
+                m.put("trees", outcome.trees().model().trees().size());
+                m.put("nodes", outcome.trees().model().size());
+                m.put("maxDifferenceFromXgboost", outcome.trees().maxDifferenceFromBooster());
+            }
         }
-        ObjectNode trees = (ObjectNode) models.get(1);
-        trees.put("trees", outcome.trees().model().trees().size());
-        trees.put("nodes", outcome.trees().model().size());
-        trees.put("maxDifferenceFromXgboost", outcome.trees().maxDifferenceFromBooster());
         ArrayNode heuristics = root.putArray("heuristics");
         outcome.heuristics().forEach(s -> figures(heuristics.addObject(), s));
         root.put("heuristicsBrier", "not given: the heuristics' scores are not probabilities and are not "
