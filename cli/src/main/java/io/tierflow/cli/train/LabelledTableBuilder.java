@@ -19,6 +19,9 @@ import java.util.function.LongUnaryOperator;
  * would be more than {@code maxPoints} points, each is kept with the same probability by a hash of its dataset and
  * time, so the table is the same on every run. A point is taken only if its horizon ends by the last event: a later
  * one's label would be cut short (censored), which would teach that recent datasets are not read again.
+ *
+ * <p>Every input is held in memory until {@link #build}, since a label needs what follows (about 150 bytes an event,
+ * most of it the event id): tens of millions of events need a few GB of heap, or a shorter {@code --from}/{@code --to}.
  */
 public final class LabelledTableBuilder {
     /**
@@ -54,6 +57,8 @@ public final class LabelledTableBuilder {
     private final Map<String, Integer> ids = new HashMap<>();
     private final List<String> keys = new ArrayList<>();
     private final List<Observation> observations = new ArrayList<>();
+    /** One instance per region name: every event brings its own copy, and the inputs are all held until built. */
+    private final Map<String, String> regions = new HashMap<>();
 
     public LabelledTableBuilder(Settings settings) {
         this.settings = settings;
@@ -66,7 +71,8 @@ public final class LabelledTableBuilder {
 
     /** One access, as the access event has it ({@code op} is the operation's name, e.g. GET). */
     public void access(String key, long timeMs, String op, long bytes, String region, String eventId) {
-        observations.add(new Observation(id(key), timeMs, true, op, bytes, region, eventId));
+        String shared = region == null ? null : regions.computeIfAbsent(region, r -> r);
+        observations.add(new Observation(id(key), timeMs, true, op, bytes, shared, eventId));
     }
 
     /** Number of inputs given so far. */

@@ -273,7 +273,7 @@ public final class TrainCommand implements Callable<Integer> {
             String datasets = fromTopics.isEmpty() ? Topics.DATASETS : "whatif-" + fromTopics + "-datasets";
             String events = fromTopics.isEmpty() ? Topics.ACCESS_EVENTS : "whatif-" + fromTopics + "-access-events";
             return new TopicReplaySource(kafka.bootstrapServers(), topics, datasets, events, null, from, to,
-                    kafka.connectTimeout(), err);
+                    kafka.connectTimeout(), err, "tierflow train");
         }
         TraceFormat traceFormat = formatOptions.traceFormat(format, commandLine);
         List<Path> files = TraceFiles.list(tracePaths);
@@ -282,7 +282,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         // No latest event time: nothing is replayed through the topology, which would refuse events past its clock.
         return new TraceReplaySource(traceFormat, files, importSettings.settings(importName(), site,
-                traceFormat.idsArePaths(), null), err, () -> false);
+                traceFormat.idsArePaths(), null), err, () -> false, "tierflow train");
     }
 
     private String importName() {

@@ -23,15 +23,18 @@ public final class TraceReplaySource implements ReplaySource {
     private final TraceImporter.Settings settings;
     private final PrintWriter err;
     private final BooleanSupplier stopRequested;
+    private final String command;
     private TraceImporter.Summary summary;
 
+    /** @param command the command reading it, which its progress line and messages name (e.g. tierflow whatif) */
     public TraceReplaySource(TraceFormat format, List<Path> files, TraceImporter.Settings settings, PrintWriter err,
-            BooleanSupplier stopRequested) {
+            BooleanSupplier stopRequested, String command) {
         this.format = format;
         this.files = files;
         this.settings = settings;
         this.err = err;
         this.stopRequested = stopRequested;
+        this.command = command;
     }
 
     @Override
@@ -48,7 +51,7 @@ public final class TraceReplaySource implements ReplaySource {
             }
         });
         try {
-            TraceFileReader.read(format, files, importer, err, stopRequested, "tierflow whatif:");
+            TraceFileReader.read(format, files, importer, err, stopRequested, command + ":");
         } finally {
             summary = importer.summary();
         }
