@@ -15,7 +15,7 @@ public final class Converters {
     }
 
     /** A duration as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h30m}, {@code 2d}, or ISO-8601 ({@code PT30S}). */
-    static final class DurationConverter implements ITypeConverter<Duration> {
+    public static final class DurationConverter implements ITypeConverter<Duration> {
         private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
         private static final Pattern WHOLE = Pattern.compile("(?:\\d+(?:ms|s|m|h|d))+");
 

@@ -16,11 +16,11 @@ import org.apache.kafka.common.TopicPartition;
  * The latest value per key of a compacted catalogue topic (sites, policies, models), read from its start to the end
  * it had when the read began, by a consumer with no group: it reads and commits nothing.
  */
-final class CatalogueReader {
+public final class CatalogueReader {
     private CatalogueReader() {
     }
 
-    static <V> Map<String, V> latest(String bootstrapServers, Topic<String, V> topic, Duration timeout) {
+    public static <V> Map<String, V> latest(String bootstrapServers, Topic<String, V> topic, Duration timeout) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

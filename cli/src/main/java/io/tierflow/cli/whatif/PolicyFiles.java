@@ -16,14 +16,14 @@ import java.time.Instant;
  * names, plain values), checked with the rules the API and the topology apply. The row is named by the file's
  * {@code name} field, else by the file's name without {@code .json}.
  */
-final class PolicyFiles {
+public final class PolicyFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private PolicyFiles() {
     }
 
     /** The policy in {@code file}; a {@link WhatIfException} naming the file and the problem otherwise. */
-    static Policy read(Path file) {
+    public static Policy read(Path file) {
         JsonNode tree;
         try {
             tree = JSON.readTree(Files.readString(file));

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.function.Consumer;
 
 /** Where a what-if's recorded inputs come from: read once, in event-time order, into {@code to}. */
-interface ReplaySource {
+public interface ReplaySource {
     /** Reads every input into {@code to}; returns the number read. */
     long replay(Consumer<ReplayInput> to) throws IOException;
 

@@ -33,7 +33,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * stream in timestamp order: a partition's next record is handed on only once every partition not yet at its end has
  * one buffered, so the merge is exact whatever the broker returns first. Reads only; it never writes.
  */
-final class TopicReplaySource implements ReplaySource {
+public final class TopicReplaySource implements ReplaySource {
     /** Records buffered per partition before it is paused, so a fast partition cannot fill the heap. */
     private static final int BUFFER_PER_PARTITION = 2_000;
 
@@ -52,14 +52,16 @@ final class TopicReplaySource implements ReplaySource {
     private final Instant to;
     private final Duration timeout;
     private final PrintWriter err;
+    private final String command;
 
     /**
      * @param statusTopic the live run's statuses to replay, or null to leave migrations to the simulated migrator
      * @param from the first event time to read, or null for the topics' start
      * @param to the last event time to read, or null for their end
+     * @param command the command reading them, which its progress line and consumer client id name
      */
-    TopicReplaySource(String bootstrapServers, Topics topics, String datasetsTopic, String eventsTopic,
-            String statusTopic, Instant from, Instant to, Duration timeout, PrintWriter err) {
+    public TopicReplaySource(String bootstrapServers, Topics topics, String datasetsTopic, String eventsTopic,
+            String statusTopic, Instant from, Instant to, Duration timeout, PrintWriter err, String command) {
         this.bootstrapServers = bootstrapServers;
         this.datasets = topics.datasets.valueSerde().deserializer();
         this.events = topics.accessEvents.valueSerde().deserializer();
@@ -72,10 +74,11 @@ final class TopicReplaySource implements ReplaySource {
         this.to = to;
         this.timeout = timeout;
         this.err = err;
+        this.command = command;
     }
 
     /** Records that could not be read as their topic's type, skipped. */
-    long undecodable() {
+    public long undecodable() {
         return undecodable;
     }
 
@@ -90,7 +93,7 @@ final class TopicReplaySource implements ReplaySource {
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "tierflow-whatif");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, command.replace(' ', '-'));
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
@@ -141,7 +144,7 @@ final class TopicReplaySource implements ReplaySource {
                 .comparingLong((Buffered b) -> b.record().timestamp())
                 .thenComparing(b -> !b.partition().topic().equals(datasetsTopic)) // inventory first at a tie
                 .thenComparing(b -> b.partition().toString()));
-        ProgressBar bar = new ProgressBar(err, "tierflow whatif:", total, 500_000_000L, System.nanoTime());
+        ProgressBar bar = new ProgressBar(err, command + ":", total, 500_000_000L, System.nanoTime());
         long read = 0;
         long handed = 0;
         while (true) {

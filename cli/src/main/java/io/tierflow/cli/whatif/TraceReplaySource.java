@@ -17,21 +17,24 @@ import java.util.function.Consumer;
  * A trace file read straight into a replay, through import-trace's own formats and importer: the same keys,
  * inventory records and events an import would write to topics, without the topics.
  */
-final class TraceReplaySource implements ReplaySource {
+public final class TraceReplaySource implements ReplaySource {
     private final TraceFormat format;
     private final List<Path> files;
     private final TraceImporter.Settings settings;
     private final PrintWriter err;
     private final BooleanSupplier stopRequested;
+    private final String command;
     private TraceImporter.Summary summary;
 
-    TraceReplaySource(TraceFormat format, List<Path> files, TraceImporter.Settings settings, PrintWriter err,
-            BooleanSupplier stopRequested) {
+    /** @param command the command reading it, which its progress line and messages name (e.g. tierflow whatif) */
+    public TraceReplaySource(TraceFormat format, List<Path> files, TraceImporter.Settings settings, PrintWriter err,
+            BooleanSupplier stopRequested, String command) {
         this.format = format;
         this.files = files;
         this.settings = settings;
         this.err = err;
         this.stopRequested = stopRequested;
+        this.command = command;
     }
 
     @Override
@@ -48,7 +51,7 @@ final class TraceReplaySource implements ReplaySource {
             }
         });
         try {
-            TraceFileReader.read(format, files, importer, err, stopRequested, "tierflow whatif:");
+            TraceFileReader.read(format, files, importer, err, stopRequested, command + ":");
         } finally {
             summary = importer.summary();
         }
@@ -56,7 +59,7 @@ final class TraceReplaySource implements ReplaySource {
     }
 
     /** What the read found (bad lines, skipped requests, time span), once {@link #replay} has run. */
-    TraceImporter.Summary summary() {
+    public TraceImporter.Summary summary() {
         return summary;
     }
 

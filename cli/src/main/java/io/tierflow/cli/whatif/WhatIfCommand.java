@@ -234,7 +234,8 @@ public final class WhatIfCommand implements Callable<Integer> {
             String datasets = fromTopics.isEmpty() ? Topics.DATASETS : "whatif-" + fromTopics + "-datasets";
             String events = fromTopics.isEmpty() ? Topics.ACCESS_EVENTS : "whatif-" + fromTopics + "-access-events";
             return new TopicReplaySource(kafka.bootstrapServers(), topics, datasets, events,
-                    recordedMigrations ? Topics.MIGRATION_STATUS : null, from, to, kafka.connectTimeout(), err);
+                    recordedMigrations ? Topics.MIGRATION_STATUS : null, from, to, kafka.connectTimeout(), err,
+                    "tierflow whatif");
         }
         TraceFormat traceFormat = formatOptions.traceFormat(format, commandLine);
         List<Path> files = TraceFiles.list(tracePaths);
@@ -244,8 +245,9 @@ public final class WhatIfCommand implements Callable<Integer> {
         TraceSite site = importSettings.chooseSite(new ArrayList<>(sites.values()));
         // The topology refuses events dated more than its tolerance past the wall clock: say so before replaying.
         Instant latest = Instant.now().plus(TieringSettings.DEFAULT_FUTURE_TOLERANCE).minusSeconds(60);
+        // Ctrl-C ends the run: half a replay prices nothing
         return new TraceReplaySource(traceFormat, files, importSettings.settings(importName(), site,
-                traceFormat.idsArePaths(), latest), err, () -> false); // Ctrl-C ends the run: half a replay prices nothing
+                traceFormat.idsArePaths(), latest), err, () -> false, "tierflow whatif");
     }
 
     private String importName() {
@@ -291,7 +293,7 @@ public final class WhatIfCommand implements Callable<Integer> {
     }
 
     /** Without a broker: the local stack's four sites, priced like the clouds they stand for. */
-    static Map<String, Site> localSites() {
+    public static Map<String, Site> localSites() {
         Map<String, Site> sites = new LinkedHashMap<>();
         for (String site : List.of("aws", "azure", "gcp", "onprem")) {
             sites.put(site, LocalSiteCatalogue.site(new SiteEndpoint(site, URI.create("http://127.0.0.1:1"),
