@@ -6,8 +6,9 @@ import java.util.Set;
 
 /**
  * Decides a dataset's tier, its placement, the next migration step towards it and when its tier can next change, from
- * its activity, what is known of it and the catalogue in force (policy, model, sites). The dataset processor maps its
- * records in and the decision out.
+ * its activity, what is known of it and the catalogue in force (policy, model, sites), by heat against thresholds or
+ * by expected cost ({@link CostBasedTier}), as the policy says. The dataset processor maps its records in and the
+ * decision out.
  */
 public final class DatasetEvaluator {
     private DatasetEvaluator() {
@@ -25,10 +26,15 @@ public final class DatasetEvaluator {
     /**
      * A decision: the tier and the heat, the model's probability of the dataset turning hot and the boosted heat it
      * came from; the placement searched for that tier; the next step towards it (null if none, or while a command is in
-     * flight); and when the heat will have decayed below the tier's demotion threshold ({@code Long.MAX_VALUE}: never).
+     * flight); and when to look again with no further access ({@code Long.MAX_VALUE}: never): under the heat decision,
+     * when the heat will have decayed below the tier's demotion threshold; under the cost decision, when the decaying
+     * demand makes another tier cheaper. Under the cost decision, {@code candidates} holds every tier's best placement
+     * priced over the horizon and {@code expectedReads} the reads it was priced on; under the heat decision they are
+     * empty and NaN.
      */
     public record Evaluation(Tier tier, double heat, double pHotSoon, double boostedHeat, PlacementDecision placement,
-            MigrationPlanner.Step step, long demotionAtMs) {
+            MigrationPlanner.Step step, long demotionAtMs, List<CostBasedTier.Candidate> candidates,
+            double expectedReads) {
     }
 
     public static Evaluation evaluate(Facts dataset, Activity activity, TieringPolicy policy, LogisticScorer scorer,
@@ -36,6 +42,14 @@ public final class DatasetEvaluator {
         Features features = activity.features(nowMs, dataset.sizeBytes(), policy.halfLifeMs());
         double pHotSoon = scorer.score(features);
         double boosted = features.heat() + policy.scoreBoost() * pHotSoon;
+        if (policy.decision() == TieringPolicy.Decision.COST) {
+            CostBasedTier.Demand demand = demand(activity, policy, nowMs);
+            CostBasedTier.Choice choice = CostBasedTier.choose(dataset, demand, policy, sites, nowMs);
+            PlacementRequest request = CostBasedTier.request(dataset, choice.tier(), demand, policy);
+            return new Evaluation(choice.tier(), features.heat(), pHotSoon, boosted, choice.placement(),
+                    step(dataset, choice.placement(), request, sites, policy, nowMs), choice.reconsiderAtMs(),
+                    choice.candidates(), demand.reads());
+        }
         Tier tier = TierDecider.decide(boosted, dataset.tier(), policy);
 
         Set<String> held = new HashSet<>(dataset.replicaSites());
@@ -48,17 +62,29 @@ public final class DatasetEvaluator {
                 held, activity.monthlyGbByRegion(nowMs, policy.halfLifeMs()),
                 activity.monthlyRequests(nowMs, policy.halfLifeMs()));
         PlacementDecision placement = PlacementOptimizer.optimize(request, sites);
-
-        MigrationPlanner.Step step = null;
-        if (!dataset.commandInFlight()) {
-            MigrationPlanner.Actual actual = new MigrationPlanner.Actual(dataset.primarySite(),
-                    dataset.replicaSites(), dataset.storageClass(), dataset.lastMoveAtMs());
-            step = MigrationPlanner.next(actual, placement, request, sites, policy, nowMs).orElse(null);
-        }
         double demoteBelow = TierDecider.demotionThreshold(tier, policy) - policy.scoreBoost() * pHotSoon;
         long demotionAt = demoteBelow <= 0 ? Long.MAX_VALUE
                 : DecayedHeat.timeToFallTo(features.heat(), nowMs, demoteBelow, policy.halfLifeMs());
-        return new Evaluation(tier, features.heat(), pHotSoon, boosted, placement, step, demotionAt);
+        return new Evaluation(tier, features.heat(), pHotSoon, boosted, placement,
+                step(dataset, placement, request, sites, policy, nowMs), demotionAt, List.of(), Double.NaN);
+    }
+
+    /** The reads expected over the policy's horizon, from the decayed activity. */
+    static CostBasedTier.Demand demand(Activity activity, TieringPolicy policy, long nowMs) {
+        long horizon = policy.horizonMs();
+        return new CostBasedTier.Demand(activity.expectedReads(nowMs, policy.halfLifeMs(), horizon),
+                activity.expectedGbByRegion(nowMs, policy.halfLifeMs(), horizon));
+    }
+
+    /** The next step towards {@code placement}; none while a command is in flight (one at a time). */
+    private static MigrationPlanner.Step step(Facts dataset, PlacementDecision placement, PlacementRequest request,
+            List<SiteOffer> sites, TieringPolicy policy, long nowMs) {
+        if (dataset.commandInFlight()) {
+            return null;
+        }
+        MigrationPlanner.Actual actual = new MigrationPlanner.Actual(dataset.primarySite(), dataset.replicaSites(),
+                dataset.storageClass(), dataset.lastMoveAtMs());
+        return MigrationPlanner.next(actual, placement, request, sites, policy, nowMs).orElse(null);
     }
 
     /**
@@ -68,7 +94,11 @@ public final class DatasetEvaluator {
      * nothing unless the two ends disagree.
      */
     public static boolean tierMayChange(Activity activity, long sizeBytes, Tier tier, TieringPolicy policy,
-            LogisticScorer scorer, long nowMs) {
+            LogisticScorer scorer, List<SiteOffer> sites, long nowMs) {
+        if (policy.decision() == TieringPolicy.Decision.COST) {
+            // Demand only grows with an access, and lower demand is all a colder tier can gain from.
+            return CostBasedTier.promotionMayPay(activity, sizeBytes, tier, policy, sites, nowMs);
+        }
         double heat = activity.heatAt(nowMs, policy.halfLifeMs());
         double boost = policy.scoreBoost();
         if (TierDecider.decide(heat + Math.min(0, boost), tier, policy) == tier

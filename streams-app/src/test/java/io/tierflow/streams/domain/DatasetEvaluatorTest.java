@@ -85,7 +85,7 @@ class DatasetEvaluatorTest {
                 POLICY.bytesWeightPerGb(), POLICY.hotThreshold(), POLICY.warmThreshold(), POLICY.hysteresis(), -5.0,
                 POLICY.replicationHot(), POLICY.replicationWarm(), POLICY.replicationCold(), POLICY.defaultSlaMs(),
                 POLICY.encryptedOnly(), POLICY.cooldownMs(), POLICY.horizonDays(), POLICY.retireGraceMs(),
-                POLICY.latenessMs());
+                POLICY.latenessMs(), POLICY.decision());
         Random random = new Random(23);
         int tierChanges = 0;
         for (int i = 0; i < 2_000; i++) {
@@ -106,7 +106,7 @@ class DatasetEvaluatorTest {
 
             boolean changes = DatasetEvaluator.evaluate(facts, activity, policy, SCORER, SITES, now).tier() != tier;
 
-            assertEquals(changes, DatasetEvaluator.tierMayChange(activity, GB, tier, policy, SCORER, now),
+            assertEquals(changes, DatasetEvaluator.tierMayChange(activity, GB, tier, policy, SCORER, SITES, now),
                     "case " + i + ": " + events + " events, tier " + tier + ", policy " + policy.name());
             tierChanges += changes ? 1 : 0;
         }
