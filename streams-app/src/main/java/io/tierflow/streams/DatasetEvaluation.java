@@ -53,7 +53,8 @@ final class DatasetEvaluation {
         Dataset inventory = state.getInventory();
         DatasetEvaluator.Facts facts = new DatasetEvaluator.Facts(state.getKey(), inventory.getSizeBytes(),
                 inventory.getLatencySlaMs(), StateMapper.tier(state.getTier()), state.getPrimarySite(),
-                state.getReplicaSites(), state.getStorageClass(), state.getLastMoveAt(), state.getInFlight() != null);
+                state.getReplicaSites(), state.getStorageClass(), state.getLastMoveAt(), state.getInFlight() != null,
+                inventory.getUpdatedAt().toEpochMilli());
         DatasetEvaluator.Evaluation evaluation = DatasetEvaluator.evaluate(facts, dataset.activity, policy,
                 catalogue.scorer(), catalogue.sites(), now);
 

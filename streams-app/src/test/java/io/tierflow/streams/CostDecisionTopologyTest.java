@@ -42,7 +42,10 @@ class CostDecisionTopologyTest {
 
     @Test
     void shouldMoveAnUnreadDatasetToTheCheapestClassAndExplainEveryCandidate() {
-        fixture.datasets.pipeInput("idle", TopologyFixture.dataset("idle", "aws", "STANDARD", 10 * GB),
+        // Known for a day: watched for longer than the policy's one-hour half-life.
+        fixture.datasets.pipeInput("idle", io.tierflow.schemas.Dataset.newBuilder(
+                TopologyFixture.dataset("idle", "aws", "STANDARD", 10 * GB))
+                .setUpdatedAt(TopologyFixture.START.minus(Duration.ofDays(1))).build(),
                 TopologyFixture.START.plusSeconds(1));
 
         List<MigrationCommand> commands = fixture.commands.readValuesToList();
@@ -65,6 +68,22 @@ class CostDecisionTopologyTest {
     }
 
     @Test
+    void shouldWaitAHalfLifeBeforeDemotingANewDatasetItHasSeenNoReadsOf() {
+        fixture.datasets.pipeInput("new", TopologyFixture.dataset("new", "aws", "STANDARD", 10 * GB),
+                TopologyFixture.START.plusSeconds(1));
+        assertTrue(fixture.commands.readValuesToList().isEmpty(), "a minute without reads is no estimate");
+
+        // Stream time passes the half-life (another dataset's event), and the due dataset is looked at again.
+        fixture.datasets.pipeInput("other", TopologyFixture.dataset("other", "aws", "STANDARD", GB),
+                TopologyFixture.START.plus(Duration.ofMinutes(61)));
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(10));
+
+        List<MigrationCommand> commands = fixture.commands.readValuesToList();
+        assertTrue(commands.stream().anyMatch(c -> c.getKey().equals("new") && c.getAction() == MigrationAction.COPY
+                && c.getStorageClass().equals("GLACIER_IR")), "demoted once watched for a half-life: " + commands);
+    }
+
+    @Test
     void shouldKeepADatasetReadHeavilyInTheHotClass() {
         fixture.datasets.pipeInput("busy", TopologyFixture.dataset("busy", "aws", "STANDARD", GB),
                 TopologyFixture.START.plusSeconds(1));
@@ -73,8 +92,7 @@ class CostDecisionTopologyTest {
         fixture.burst("busy", TopologyFixture.START.plusSeconds(2), 3000, Duration.ofHours(1));
         fixture.driver.advanceWallClockTime(Duration.ofSeconds(10));
 
-        List<Placement> placements = fixture.placementsFor("busy");
-        Placement last = placements.get(placements.size() - 1);
+        Placement last = fixture.state("busy").getLastPlacement();
         assertEquals(io.tierflow.schemas.Tier.HOT, last.getTier());
         assertTrue(last.getExplanation().getExpectedReads() > 10, "priced on the reads to come: "
                 + last.getExplanation().getExpectedReads());

@@ -23,6 +23,7 @@ import java.util.Map;
  * the whole object, egress between regions, the destination's PUT), and each copy left before its class's minimum
  * duration is charged the rest of it (early deletion).</li>
  * </ul>
+ * A dataset known for less than a half-life is not moved to a colder tier: its activity is no estimate yet.
  * Everything is plain arithmetic on the catalogue: a dataset is looked at on every counted access that could pay for a
  * promotion ({@link #promotionMayPay}) and again when its decaying demand would make another tier cheaper
  * ({@link Choice#reconsiderAtMs()}).
@@ -43,12 +44,6 @@ public final class CostBasedTier {
                 total += gb;
             }
             return total;
-        }
-
-        Demand scaled(double factor) {
-            Map<String, Double> scaled = new HashMap<>();
-            gbByRegion.forEach((region, gb) -> scaled.put(region, gb * factor));
-            return new Demand(reads * factor, scaled);
         }
     }
 
@@ -89,11 +84,19 @@ public final class CostBasedTier {
             List<SiteOffer> sites, long nowMs) {
         Map<String, SiteOffer> byName = byName(sites);
         List<Candidate> candidates = new ArrayList<>(TIERS.length);
-        Candidate best = null;
         for (Tier tier : TIERS) {
-            Candidate candidate = price(dataset, tier, demand, policy, sites, byName, nowMs);
-            candidates.add(candidate);
-            if (candidate.feasible() && (best == null || candidate.totalUsd() < best.totalUsd())) {
+            candidates.add(price(dataset, tier, demand, policy, sites, byName, nowMs));
+        }
+        Candidate staying = staying(dataset, candidates);
+        boolean stayingAllowed = staying != null && staying.feasible();
+        // Demand is estimated from activity watched over about a half-life; a dataset known for less has no estimate
+        // yet ("no reads seen" is not "no reads to come"), so it is not moved to a colder tier on it.
+        long comesOfAgeAt = dataset.knownSinceMs() + policy.halfLifeMs();
+        boolean young = nowMs < comesOfAgeAt;
+        Candidate best = null;
+        for (Candidate candidate : candidates) {
+            boolean unproven = young && stayingAllowed && staying.tier().hotterThan(candidate.tier());
+            if (candidate.feasible() && !unproven && (best == null || candidate.totalUsd() < best.totalUsd())) {
                 best = candidate;
             }
         }
@@ -102,12 +105,11 @@ public final class CostBasedTier {
             // only when something else changes (a site, the policy).
             return new Choice(Tier.HOT, candidates.get(0).placement(), candidates, demand, Long.MAX_VALUE);
         }
-        Candidate staying = staying(dataset, candidates);
         double keep = 1.0 - policy.hysteresis();
-        Candidate chosen = staying != null && staying.feasible() && best.totalUsd() > keep * staying.totalUsd()
-                ? staying : best;
+        Candidate chosen = stayingAllowed && best.totalUsd() > keep * staying.totalUsd() ? staying : best;
+        long reconsiderAt = reconsiderAt(dataset, chosen, candidates, policy, byName, nowMs);
         return new Choice(chosen.tier(), chosen.placement(), candidates, demand,
-                reconsiderAt(dataset, chosen, candidates, policy, byName, nowMs));
+                young ? Math.min(reconsiderAt, comesOfAgeAt) : reconsiderAt);
     }
 
     /**

@@ -16,11 +16,13 @@ public final class DatasetEvaluator {
 
     /**
      * What is known of a dataset besides its activity: its size, its own latency SLA (null: the policy's default), the
-     * tier last decided (null before the first decision), where its copies are, when it last moved, and whether a
-     * migration command is in flight (then no step is planned: one command at a time).
+     * tier last decided (null before the first decision), where its copies are, when it last moved, whether a
+     * migration command is in flight (then no step is planned: one command at a time), and since when this version of
+     * it is known (its inventory entry's time: how long its activity has been watched).
      */
     public record Facts(String key, long sizeBytes, Double latencySlaMs, Tier tier, String primarySite,
-            List<String> replicaSites, String storageClass, long lastMoveAtMs, boolean commandInFlight) {
+            List<String> replicaSites, String storageClass, long lastMoveAtMs, boolean commandInFlight,
+            long knownSinceMs) {
     }
 
     /**

@@ -74,9 +74,9 @@ class CostBasedTierTest {
     void shouldChargeTheRestOfTheMinimumDurationWhenLeavingAClassEarly() {
         // 1 GB in Glacier IR since 60 days ago: leaving now costs the remaining 30 days of it.
         DatasetEvaluator.Facts inGlacier = new DatasetEvaluator.Facts("k", 1_000_000_000L, null, Tier.COLD, "aws",
-                List.of(), "GLACIER_IR", NOW - 60 * DAY, false);
+                List.of(), "GLACIER_IR", NOW - 60 * DAY, false, 0L);
         DatasetEvaluator.Facts pastMinimum = new DatasetEvaluator.Facts("k", 1_000_000_000L, null, Tier.COLD, "aws",
-                List.of(), "GLACIER_IR", NOW - 91 * DAY, false);
+                List.of(), "GLACIER_IR", NOW - 91 * DAY, false, 0L);
         CostBasedTier.Demand heavy = new CostBasedTier.Demand(2000, Map.of("us-east", 2.0));
 
         CostBasedTier.Candidate early = CostBasedTier.choose(inGlacier, heavy, POLICY, AWS, NOW).candidates().get(0);
@@ -123,6 +123,21 @@ class CostBasedTierTest {
     }
 
     @Test
+    void shouldNotDemoteADatasetWatchedForLessThanAHalfLifeButLookAgainWhenItHasBeen() {
+        CostBasedTier.Demand none = new CostBasedTier.Demand(0, Map.of());
+        DatasetEvaluator.Facts fresh = new DatasetEvaluator.Facts("k", 100 * MB, null, null, "aws", List.of(),
+                "STANDARD", 0, false, NOW - 60_000);
+
+        CostBasedTier.Choice young = CostBasedTier.choose(fresh, none, policy(90.0, 0.25), AWS, NOW);
+        CostBasedTier.Choice ofAge = CostBasedTier.choose(fresh, none, policy(90.0, 0.25), AWS,
+                NOW - 60_000 + 7 * DAY);
+
+        assertEquals(Tier.HOT, young.tier(), "no reads seen in a minute is no estimate");
+        assertEquals(NOW - 60_000 + 7 * DAY, young.reconsiderAtMs(), "looked at again once watched for a half-life");
+        assertEquals(Tier.COLD, ofAge.tier(), "unread for a week: now the cold class pays");
+    }
+
+    @Test
     void shouldSayAPromotionMayPayOnlyWhenTheReadsOutweighTheStorage() {
         Activity few = new Activity();
         Activity many = new Activity();
@@ -141,7 +156,8 @@ class CostBasedTierTest {
     }
 
     private static DatasetEvaluator.Facts inStandard(long size, long lastMoveAt) {
-        return new DatasetEvaluator.Facts("k", size, null, Tier.HOT, "aws", List.of(), "STANDARD", lastMoveAt, false);
+        return new DatasetEvaluator.Facts("k", size, null, Tier.HOT, "aws", List.of(), "STANDARD", lastMoveAt, false,
+                0L);
     }
 
     private static TieringPolicy policy(double horizonDays, double hysteresis) {

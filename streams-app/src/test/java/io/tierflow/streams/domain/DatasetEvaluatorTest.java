@@ -102,7 +102,7 @@ class DatasetEvaluatorTest {
             long now = at + random.nextLong(48 * 3_600_000L);
             Tier tier = Tier.values()[random.nextInt(Tier.values().length)];
             DatasetEvaluator.Facts facts = new DatasetEvaluator.Facts("k", GB, null, tier, "azure", List.of(),
-                    "GLACIER_IR", 0, false);
+                    "GLACIER_IR", 0, false, 0L);
 
             boolean changes = DatasetEvaluator.evaluate(facts, activity, policy, SCORER, SITES, now).tier() != tier;
 
@@ -115,7 +115,7 @@ class DatasetEvaluatorTest {
 
     private static DatasetEvaluator.Facts coldOnAzure(boolean commandInFlight) {
         return new DatasetEvaluator.Facts("k", GB, null, Tier.COLD, "azure", List.of(), "GLACIER_IR", 0,
-                commandInFlight);
+                commandInFlight, 0L);
     }
 
     private static Activity reads(String region, int count, long from, long every) {
