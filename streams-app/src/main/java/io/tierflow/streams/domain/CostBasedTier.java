@@ -23,7 +23,8 @@ import java.util.Map;
  * the whole object, egress between regions, the destination's PUT), and each copy left before its class's minimum
  * duration is charged the rest of it (early deletion).</li>
  * </ul>
- * A dataset known for less than a half-life is not moved to a colder tier: its activity is no estimate yet.
+ * A first move to a colder tier waits until the storage it would have saved pays for it (rent or buy: see
+ * {@code demotionEarnedAt}), as activity watched for a short time is no estimate yet.
  * Everything is plain arithmetic on the catalogue: a dataset is looked at on every counted access that could pay for a
  * promotion ({@link #promotionMayPay}) and again when its decaying demand would make another tier cheaper
  * ({@link Choice#reconsiderAtMs()}).
@@ -48,11 +49,11 @@ public final class CostBasedTier {
     }
 
     /**
-     * One tier's best placement and its expected cost over the horizon, in USD. {@code placement} is unplaced (and
-     * the costs NaN) when no site can hold the tier.
+     * One tier's best placement, the class of each of its copies (primary first) and its expected cost over the
+     * horizon, in USD. {@code placement} is unplaced (no classes, the costs NaN) when no site can hold the tier.
      */
-    public record Candidate(Tier tier, PlacementDecision placement, double storageUsd, double readsUsd,
-            double egressUsd, double oneOffUsd) {
+    public record Candidate(Tier tier, PlacementDecision placement, List<SiteOffer.StorageClassOffer> classes,
+            double storageUsd, double readsUsd, double egressUsd, double oneOffUsd) {
         public double totalUsd() {
             return storageUsd + readsUsd + egressUsd + oneOffUsd;
         }
@@ -89,15 +90,18 @@ public final class CostBasedTier {
         }
         Candidate staying = staying(dataset, candidates);
         boolean stayingAllowed = staying != null && staying.feasible();
-        // Demand is estimated from activity watched over about a half-life; a dataset known for less has no estimate
-        // yet ("no reads seen" is not "no reads to come"), so it is not moved to a colder tier on it.
-        long comesOfAgeAt = dataset.knownSinceMs() + policy.halfLifeMs();
-        boolean young = nowMs < comesOfAgeAt;
         Candidate best = null;
         for (Candidate candidate : candidates) {
-            boolean unproven = young && stayingAllowed && staying.tier().hotterThan(candidate.tier());
-            if (candidate.feasible() && !unproven && (best == null || candidate.totalUsd() < best.totalUsd())) {
+            if (candidate.feasible() && (best == null || candidate.totalUsd() < best.totalUsd())) {
                 best = candidate;
+            }
+        }
+        long earnedAt = Long.MIN_VALUE;
+        if (best != null && stayingAllowed && staying.tier().hotterThan(best.tier())) {
+            earnedAt = demotionEarnedAt(dataset, staying, best);
+            if (nowMs < earnedAt) {
+                // Not a step to a less cold tier meanwhile: that move would be paid for and then block the real one.
+                best = staying;
             }
         }
         if (best == null) {
@@ -109,7 +113,7 @@ public final class CostBasedTier {
         Candidate chosen = stayingAllowed && best.totalUsd() > keep * staying.totalUsd() ? staying : best;
         long reconsiderAt = reconsiderAt(dataset, chosen, candidates, policy, byName, nowMs);
         return new Choice(chosen.tier(), chosen.placement(), candidates, demand,
-                young ? Math.min(reconsiderAt, comesOfAgeAt) : reconsiderAt);
+                earnedAt > nowMs ? Math.min(earnedAt, reconsiderAt) : reconsiderAt);
     }
 
     /**
@@ -153,6 +157,38 @@ public final class CostBasedTier {
         return false;
     }
 
+    /**
+     * When a move down to {@code colder} has been earned: once the dataset has been watched long enough for the
+     * storage the move would have saved over that time to pay for the move. Demand is estimated from activity watched,
+     * and "no reads seen yet" is not "no reads to come"; waiting that long before a first move down is the rent-or-buy
+     * rule: if the dataset is never read again, it costs at most the move once more, and if it is read, the wait cost
+     * at most the move. A large object earns its move within hours, a small one (billed on a class's minimum size) may
+     * take months. Counted from the dataset's inventory entry or its last move, whichever is later.
+     */
+    private static long demotionEarnedAt(DatasetEvaluator.Facts dataset, Candidate staying, Candidate colder) {
+        double stayingRate = storageRatePerMonth(dataset, staying);
+        double colderRate = storageRatePerMonth(dataset, colder);
+        double savedPerMonth = stayingRate - colderRate;
+        if (!(savedPerMonth > 0)) {
+            return Long.MIN_VALUE; // it saves no storage: its cost alone decides
+        }
+        double waitMs = colder.oneOffUsd() / savedPerMonth * MONTH_MS;
+        long since = Math.max(dataset.knownSinceMs(), dataset.lastMoveAtMs());
+        return waitMs >= Long.MAX_VALUE - since ? Long.MAX_VALUE : since + (long) Math.ceil(waitMs);
+    }
+
+    /** Storage and monitoring per month of every copy of a candidate's placement. */
+    private static double storageRatePerMonth(DatasetEvaluator.Facts dataset, Candidate candidate) {
+        PlacementDecision placement = candidate.placement();
+        double rate = 0.0;
+        for (SiteOffer.StorageClassOffer offer : candidate.classes()) {
+            ClassPrices prices = ClassPrices.of(offer);
+            rate += prices.billableBytes(dataset.sizeBytes()) / 1e9 * prices.storagePerGbMonth()
+                    + prices.monitoringPerObjectMonth();
+        }
+        return placement.isPlaced() ? rate : Double.NaN;
+    }
+
     /** The candidate of the tier the dataset is in; before its first decision, the one keeping its storage class. */
     private static Candidate staying(DatasetEvaluator.Facts dataset, List<Candidate> candidates) {
         for (Candidate c : candidates) {
@@ -171,7 +207,7 @@ public final class CostBasedTier {
         PlacementRequest request = request(dataset, tier, demand, policy);
         PlacementDecision placement = PlacementOptimizer.optimize(request, sites);
         if (!placement.isPlaced()) {
-            return new Candidate(tier, placement, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+            return new Candidate(tier, placement, List.of(), Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         }
         SiteOffer primary = byName.get(placement.primary());
         SiteOffer.StorageClassOffer primaryClass = classNamed(primary, placement.storageClass());
@@ -198,7 +234,7 @@ public final class CostBasedTier {
                 egress += region.getValue() * primary.egressPerGb();
             }
         }
-        return new Candidate(tier, placement, storage, reads, egress, oneOff);
+        return new Candidate(tier, placement, List.copyOf(kept), storage, reads, egress, oneOff);
     }
 
     /** The placement search's request: the horizon's demand spread evenly over its months. */

@@ -123,18 +123,30 @@ class CostBasedTierTest {
     }
 
     @Test
-    void shouldNotDemoteADatasetWatchedForLessThanAHalfLifeButLookAgainWhenItHasBeen() {
+    void shouldDemoteANewDatasetOnlyOnceTheStorageItWouldHaveSavedPaysForTheMove() {
         CostBasedTier.Demand none = new CostBasedTier.Demand(0, Map.of());
-        DatasetEvaluator.Facts fresh = new DatasetEvaluator.Facts("k", 100 * MB, null, null, "aws", List.of(),
-                "STANDARD", 0, false, NOW - 60_000);
+        DatasetEvaluator.Facts big = fresh(1_000_000_000L);
+        DatasetEvaluator.Facts small = fresh(1_000_000L);
 
-        CostBasedTier.Choice young = CostBasedTier.choose(fresh, none, policy(90.0, 0.25), AWS, NOW);
-        CostBasedTier.Choice ofAge = CostBasedTier.choose(fresh, none, policy(90.0, 0.25), AWS,
-                NOW - 60_000 + 7 * DAY);
+        CostBasedTier.Choice bigNow = CostBasedTier.choose(big, none, policy(90.0, 0.25), AWS, NOW);
+        CostBasedTier.Choice smallNow = CostBasedTier.choose(small, none, policy(90.0, 0.25), AWS, NOW);
 
-        assertEquals(Tier.HOT, young.tier(), "no reads seen in a minute is no estimate");
-        assertEquals(NOW - 60_000 + 7 * DAY, young.reconsiderAtMs(), "looked at again once watched for a half-life");
-        assertEquals(Tier.COLD, ofAge.tier(), "unread for a week: now the cold class pays");
+        // 1 GB saves 0.019 USD a month in Glacier IR, the cheapest over the horizon; the move (Standard's GET, Glacier
+        // IR's PUT) costs 2.04e-5 USD: earned after 2.04e-5 / 0.019 of a month, about 46 minutes. Standard-IA would be
+        // earned sooner, but a step there would be paid for and then block the move to Glacier IR.
+        double bigWait = (0.0004 / 1000 + 0.02 / 1000) / (0.023 - 0.004) * 30 * DAY;
+        assertEquals(Tier.HOT, bigNow.tier(), "watched for a minute: not earned yet");
+        assertEquals(NOW - 60_000 + (long) Math.ceil(bigWait), bigNow.reconsiderAtMs(), 1.0);
+        assertEquals(Tier.COLD, CostBasedTier.choose(big, none, policy(90.0, 0.25), AWS,
+                bigNow.reconsiderAtMs()).tier(), "earned: the cold class pays");
+        // 1 MB saves a thousandth of that: its move is earned only after about a month.
+        assertEquals(Tier.HOT, CostBasedTier.choose(small, none, policy(90.0, 0.25), AWS, NOW + 20 * DAY).tier());
+        assertTrue(smallNow.reconsiderAtMs() > NOW + 25 * DAY, "a month for 1 MB: " + smallNow.reconsiderAtMs());
+    }
+
+    private static DatasetEvaluator.Facts fresh(long size) {
+        return new DatasetEvaluator.Facts("k", size, null, null, "aws", List.of(), "STANDARD", 0, false,
+                NOW - 60_000);
     }
 
     @Test
