@@ -58,6 +58,13 @@ final class ReplayAccountant {
         heldClass.put(copy, storageClass);
     }
 
+    /** The copy of {@code key} at {@code site} is {@code sizeBytes} long from now on, in the same class. */
+    void resized(String key, String site, long sizeBytes, long atMs) {
+        if (heldClass.containsKey(copyKey(key, site))) {
+            meter.resized(key, site, sizeBytes, atMs);
+        }
+    }
+
     /** The copy of {@code key} at {@code site} is gone. */
     void removed(String key, String site, long atMs) {
         if (heldClass.remove(copyKey(key, site)) != null) {

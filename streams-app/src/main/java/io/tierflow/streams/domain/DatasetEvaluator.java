@@ -2,6 +2,7 @@ package io.tierflow.streams.domain;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -45,7 +46,7 @@ public final class DatasetEvaluator {
         double pHotSoon = scorer.score(features);
         double boosted = features.heat() + policy.scoreBoost() * pHotSoon;
         if (policy.decision() == TieringPolicy.Decision.COST) {
-            CostBasedTier.Demand demand = demand(activity, policy, nowMs);
+            CostBasedTier.Demand demand = demand(activity, policy, dataset.knownSinceMs(), nowMs);
             CostBasedTier.Choice choice = CostBasedTier.choose(dataset, demand, policy, sites, nowMs);
             PlacementRequest request = CostBasedTier.request(dataset, choice.tier(), demand, policy);
             return new Evaluation(choice.tier(), features.heat(), pHotSoon, boosted, choice.placement(),
@@ -71,11 +72,27 @@ public final class DatasetEvaluator {
                 step(dataset, placement, request, sites, policy, nowMs), demotionAt, List.of(), Double.NaN);
     }
 
-    /** The reads expected over the policy's horizon, from the decayed activity. */
-    static CostBasedTier.Demand demand(Activity activity, TieringPolicy policy, long nowMs) {
+    /**
+     * The reads expected over the policy's horizon: the larger of two estimates. The decayed activity's (recent reads,
+     * fading at the half-life) follows a change of pace; the lifetime average's (as many accesses per horizon as the
+     * dataset has had on average since it is known, all of them if it is younger than a horizon) remembers a dataset
+     * that is read now and then with long quiet gaps, which a short half-life forgets. Bytes per read are the decayed
+     * activity's.
+     */
+    static CostBasedTier.Demand demand(Activity activity, TieringPolicy policy, long knownSinceMs, long nowMs) {
         long horizon = policy.horizonMs();
-        return new CostBasedTier.Demand(activity.expectedReads(nowMs, policy.halfLifeMs(), horizon),
-                activity.expectedGbByRegion(nowMs, policy.halfLifeMs(), horizon));
+        double recent = activity.expectedReads(nowMs, policy.halfLifeMs(), horizon);
+        Map<String, Double> gbByRegion = activity.expectedGbByRegion(nowMs, policy.halfLifeMs(), horizon);
+        long age = Math.max(nowMs - knownSinceMs, 1L);
+        double lifetime = activity.totalEvents() * (double) horizon / Math.max(age, horizon);
+        if (lifetime <= recent) {
+            return new CostBasedTier.Demand(recent, gbByRegion);
+        }
+        if (recent > 0) {
+            double scale = lifetime / recent;
+            gbByRegion.replaceAll((region, gb) -> gb * scale);
+        }
+        return new CostBasedTier.Demand(lifetime, gbByRegion);
     }
 
     /** The next step towards {@code placement}; none while a command is in flight (one at a time). */
