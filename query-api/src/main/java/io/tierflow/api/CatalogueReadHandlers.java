@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.tierflow.catalogue.CatalogueRules;
 import io.tierflow.schemas.Policy;
+import io.tierflow.schemas.TierDecision;
 import io.tierflow.streams.TieringTopology;
 import io.tierflow.streams.domain.TieringPolicy;
 import java.time.Instant;
@@ -64,7 +65,8 @@ final class CatalogueReadHandlers {
                 .setReplicationWarm(p.replicationWarm()).setReplicationCold(p.replicationCold())
                 .setDefaultLatencySlaMs(p.defaultSlaMs()).setEncryptedOnly(p.encryptedOnly())
                 .setMigrationBudgetBytesPerHour(1L << 50).setCooldownSeconds(p.cooldownMs() / 1000)
-                .setHorizonDays(p.horizonDays()).setRetireGraceSeconds(p.retireGraceMs() / 1000)
+                .setHorizonDays(p.horizonDays()).setDecision(TierDecision.valueOf(p.decision().name()))
+                .setRetireGraceSeconds(p.retireGraceMs() / 1000)
                 .setLatenessSeconds(p.latenessMs() / 1000).setUpdatedAt(Instant.EPOCH).build();
     }
 

@@ -5,6 +5,8 @@ import io.tierflow.schemas.DatasetState;
 import io.tierflow.schemas.Placement;
 import io.tierflow.schemas.PlacementExplanation;
 import io.tierflow.schemas.SiteScore;
+import io.tierflow.schemas.TierCandidate;
+import io.tierflow.streams.domain.CostBasedTier;
 import io.tierflow.streams.domain.DatasetEvaluator;
 import io.tierflow.streams.domain.PlacementDecision;
 import io.tierflow.streams.domain.TieringPolicy;
@@ -55,7 +57,8 @@ final class DatasetEvaluation {
         TieringPolicy policy = catalogue.policyFor(state.getKey(), dataset.owner, dataset.mediaType);
         DatasetEvaluator.Facts facts = new DatasetEvaluator.Facts(state.getKey(), inventory.getSizeBytes(),
                 inventory.getLatencySlaMs(), StateMapper.tier(state.getTier()), state.getPrimarySite(),
-                state.getReplicaSites(), state.getStorageClass(), state.getLastMoveAt(), state.getInFlight() != null);
+                state.getReplicaSites(), state.getStorageClass(), state.getLastMoveAt(), state.getInFlight() != null,
+                inventory.getUpdatedAt().toEpochMilli());
         DatasetEvaluator.Evaluation evaluation = DatasetEvaluator.evaluate(facts, dataset.activity, policy,
                 catalogue.scorer(), catalogue.sites(), now);
 
@@ -101,9 +104,26 @@ final class DatasetEvaluation {
                         .setPolicyName(policy.name())
                         .setBindingConstraint(decision.bindingConstraint())
                         .setSiteScores(scores)
+                        .setDecision(policy.decision().name())
+                        .setExpectedReads(finite(evaluation.expectedReads()))
+                        .setCandidates(candidates(evaluation))
                         .build())
                 .setDecidedAt(Instant.ofEpochMilli(now))
                 .build();
+    }
+
+    private static List<TierCandidate> candidates(DatasetEvaluator.Evaluation evaluation) {
+        List<TierCandidate> candidates = new ArrayList<>(evaluation.candidates().size());
+        for (CostBasedTier.Candidate c : evaluation.candidates()) {
+            boolean feasible = c.feasible();
+            candidates.add(TierCandidate.newBuilder().setTier(StateMapper.tier(c.tier())).setFeasible(feasible)
+                    .setPrimarySite(feasible ? c.placement().primary() : null)
+                    .setStorageClass(feasible ? c.placement().storageClass() : null)
+                    .setStorageUsd(finite(c.storageUsd())).setReadsUsd(finite(c.readsUsd()))
+                    .setEgressUsd(finite(c.egressUsd())).setOneOffUsd(finite(c.oneOffUsd()))
+                    .setTotalUsd(finite(c.totalUsd())).build());
+        }
+        return candidates;
     }
 
     /** Same tier, sites, class, binding constraint and policy: re-publishing it would only repeat the decision. */

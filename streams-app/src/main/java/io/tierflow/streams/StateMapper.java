@@ -52,7 +52,8 @@ final class StateMapper {
                 p.getBytesWeightPerGb(), p.getHotThreshold(), p.getWarmThreshold(), p.getHysteresis(),
                 p.getScoreBoost(), p.getReplicationHot(), p.getReplicationWarm(), p.getReplicationCold(),
                 p.getDefaultLatencySlaMs(), p.getEncryptedOnly(), p.getCooldownSeconds() * 1000, p.getHorizonDays(),
-                p.getRetireGraceSeconds() * 1000, p.getLatenessSeconds() * 1000);
+                p.getRetireGraceSeconds() * 1000, p.getLatenessSeconds() * 1000,
+                TieringPolicy.Decision.valueOf(p.getDecision().name()));
     }
 
     static PolicyScopes.Scope scope(PolicyScope scope) {

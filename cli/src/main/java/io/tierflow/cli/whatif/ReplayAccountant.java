@@ -58,6 +58,13 @@ final class ReplayAccountant {
         heldClass.put(copy, storageClass);
     }
 
+    /** The copy of {@code key} at {@code site} is {@code sizeBytes} long from now on, in the same class. */
+    void resized(String key, String site, long sizeBytes, long atMs) {
+        if (heldClass.containsKey(copyKey(key, site))) {
+            meter.resized(key, site, sizeBytes, atMs);
+        }
+    }
+
     /** The copy of {@code key} at {@code site} is gone. */
     void removed(String key, String site, long atMs) {
         if (heldClass.remove(copyKey(key, site)) != null) {
@@ -85,25 +92,26 @@ final class ReplayAccountant {
     }
 
     /**
-     * A request served by the copy in {@code storageClass} at {@code site}: a GET of {@code bytes}, or with 0 bytes
-     * another request (HEAD, PUT, DELETE: priced as a GET, the price the catalogue has for a request that moves no
-     * data to the client).
+     * A request served by the copy in {@code storageClass} at {@code site}: a GET of {@code bytes} is priced (its
+     * request, retrieval and egress); any other request (HEAD, PUT, DELETE: the owner's writes and lookups) is not, as
+     * the baselines and the offline optimum price reads only and every row must be priced by the same rules.
      *
      * @param latencyMs how long it took; over {@code slaMs} a GET is an SLA miss
      */
     void served(String key, String site, String storageClass, String clientRegion, boolean get, long bytes,
             double latencyMs, double slaMs, long atMs) {
-        ClassPrices price = price(site, storageClass);
-        if (price == null) {
-            unplacedReads += get ? 1 : 0;
+        if (!get) {
             return;
         }
-        meter.read(key, offers.get(site), price, clientRegion, get ? bytes : 0, atMs);
-        if (get) {
-            getsByTier.merge(price.tier().name(), 1L, Long::sum);
-            if (latencyMs > slaMs) {
-                slaMisses++;
-            }
+        ClassPrices price = price(site, storageClass);
+        if (price == null) {
+            unplacedReads++;
+            return;
+        }
+        meter.read(key, offers.get(site), price, clientRegion, bytes, atMs);
+        getsByTier.merge(price.tier().name(), 1L, Long::sum);
+        if (latencyMs > slaMs) {
+            slaMisses++;
         }
     }
 

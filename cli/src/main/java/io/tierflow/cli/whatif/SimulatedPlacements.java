@@ -43,14 +43,17 @@ final class SimulatedPlacements {
         boolean resized = before != null && after != null && before.sizeBytes() != after.sizeBytes();
         for (Map.Entry<String, String> copy : old.entrySet()) {
             String site = copy.getKey();
-            if (resized || !now.containsKey(site)) {
+            if (!now.containsKey(site)) {
                 accountant.removed(key, site, atMs); // a change of class is a move, placed below
             }
         }
         for (Map.Entry<String, String> copy : now.entrySet()) {
             String site = copy.getKey();
-            if (resized || !copy.getValue().equals(old.get(site))) {
+            if (!copy.getValue().equals(old.get(site))) {
                 accountant.placed(key, site, copy.getValue(), after.sizeBytes(), atMs);
+            } else if (resized) {
+                // What is known of its size changed (a trace learns sizes from requests): storage follows, no PUT.
+                accountant.resized(key, site, after.sizeBytes(), atMs);
             }
         }
         if (after == null) {

@@ -10,6 +10,7 @@ import io.tierflow.schemas.PendingCost;
 import io.tierflow.schemas.Placement;
 import io.tierflow.schemas.PlacementExplanation;
 import io.tierflow.schemas.SiteScore;
+import io.tierflow.schemas.TierCandidate;
 import io.tierflow.schemas.Tier;
 import java.io.IOException;
 import java.time.Instant;
@@ -182,6 +183,25 @@ final class HandWrittenDecoders {
             }
         }
         explanation.setSiteScores(scores);
+        explanation.setDecision(in.readString());
+        explanation.setExpectedReads(in.readDouble());
+        List<TierCandidate> candidates = new ArrayList<>();
+        for (long n = in.readArrayStart(); n > 0; n = in.arrayNext()) {
+            for (long i = 0; i < n; i++) {
+                TierCandidate candidate = new TierCandidate();
+                candidate.setTier(TIERS[in.readEnum()]);
+                candidate.setFeasible(in.readBoolean());
+                candidate.setPrimarySite(optionalString(in));
+                candidate.setStorageClass(optionalString(in));
+                candidate.setStorageUsd(in.readDouble());
+                candidate.setReadsUsd(in.readDouble());
+                candidate.setEgressUsd(in.readDouble());
+                candidate.setOneOffUsd(in.readDouble());
+                candidate.setTotalUsd(in.readDouble());
+                candidates.add(candidate);
+            }
+        }
+        explanation.setCandidates(candidates);
         placement.setExplanation(explanation);
         placement.setDecidedAt(timestamp(in));
         return placement;

@@ -254,6 +254,38 @@ public final class Activity {
                 * MONTH_MS;
     }
 
+    /**
+     * The reads expected in the next {@code horizonMs} if the decayed past goes on decaying at the same half-life: a
+     * decayed sum D implies a rate of D·ln 2 / HL now, which integrates over the horizon to D·(1 − 2^(−H/HL)). A
+     * short half-life says activity does not last, so a recent burst predicts at most as many reads again.
+     */
+    public double expectedReads(long nowMs, long halfLifeMs, long horizonMs) {
+        return DecayedHeat.decay(decayedRequests, heatAt, nowMs, halfLifeMs) * horizonShare(halfLifeMs, horizonMs);
+    }
+
+    /** The GB expected to be read in the next {@code horizonMs}, by client region, on the same assumption. */
+    public Map<String, Double> expectedGbByRegion(long nowMs, long halfLifeMs, long horizonMs) {
+        Map<String, Double> expected = new HashMap<>();
+        double share = horizonShare(halfLifeMs, horizonMs);
+        for (int i = 0; i < regionCount; i++) {
+            expected.put(regions[i], DecayedHeat.decay(regionBytes[i], heatAt, nowMs, halfLifeMs) * share / 1e9);
+        }
+        return expected;
+    }
+
+    /** The GB expected to be read in the next {@code horizonMs}, all regions together. */
+    public double expectedGb(long nowMs, long halfLifeMs, long horizonMs) {
+        double bytes = 0.0;
+        for (int i = 0; i < regionCount; i++) {
+            bytes += regionBytes[i];
+        }
+        return DecayedHeat.decay(bytes, heatAt, nowMs, halfLifeMs) * horizonShare(halfLifeMs, horizonMs) / 1e9;
+    }
+
+    private static double horizonShare(long halfLifeMs, long horizonMs) {
+        return 1.0 - Math.pow(2.0, -(double) horizonMs / halfLifeMs);
+    }
+
     public Features features(long nowMs, long sizeBytes, long halfLifeMs) {
         double recency = lastAccess == 0 ? NEVER_ACCESSED_RECENCY_S : Math.max(0, (nowMs - lastAccess) / 1000.0);
         // UTC hour and ISO day of week by arithmetic (1970-01-01 was a Thursday): this runs on hot paths.

@@ -2,12 +2,14 @@ package io.tierflow.streams.domain;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Decides a dataset's tier, its placement, the next migration step towards it and when its tier can next change, from
- * its activity, what is known of it and the catalogue in force (policy, model, sites). The dataset processor maps its
- * records in and the decision out.
+ * its activity, what is known of it and the catalogue in force (policy, model, sites), by heat against thresholds or
+ * by expected cost ({@link CostBasedTier}), as the policy says. The dataset processor maps its records in and the
+ * decision out.
  */
 public final class DatasetEvaluator {
     private DatasetEvaluator() {
@@ -15,20 +17,27 @@ public final class DatasetEvaluator {
 
     /**
      * What is known of a dataset besides its activity: its size, its own latency SLA (null: the policy's default), the
-     * tier last decided (null before the first decision), where its copies are, when it last moved, and whether a
-     * migration command is in flight (then no step is planned: one command at a time).
+     * tier last decided (null before the first decision), where its copies are, when it last moved, whether a
+     * migration command is in flight (then no step is planned: one command at a time), and since when this version of
+     * it is known (its inventory entry's time: how long its activity has been watched).
      */
     public record Facts(String key, long sizeBytes, Double latencySlaMs, Tier tier, String primarySite,
-            List<String> replicaSites, String storageClass, long lastMoveAtMs, boolean commandInFlight) {
+            List<String> replicaSites, String storageClass, long lastMoveAtMs, boolean commandInFlight,
+            long knownSinceMs) {
     }
 
     /**
      * A decision: the tier and the heat, the model's probability of the dataset turning hot and the boosted heat it
      * came from; the placement searched for that tier; the next step towards it (null if none, or while a command is in
-     * flight); and when the heat will have decayed below the tier's demotion threshold ({@code Long.MAX_VALUE}: never).
+     * flight); and when to look again with no further access ({@code Long.MAX_VALUE}: never): under the heat decision,
+     * when the heat will have decayed below the tier's demotion threshold; under the cost decision, when the decaying
+     * demand makes another tier cheaper. Under the cost decision, {@code candidates} holds every tier's best placement
+     * priced over the horizon and {@code expectedReads} the reads it was priced on; under the heat decision they are
+     * empty and NaN.
      */
     public record Evaluation(Tier tier, double heat, double pHotSoon, double boostedHeat, PlacementDecision placement,
-            MigrationPlanner.Step step, long demotionAtMs) {
+            MigrationPlanner.Step step, long demotionAtMs, List<CostBasedTier.Candidate> candidates,
+            double expectedReads) {
     }
 
     public static Evaluation evaluate(Facts dataset, Activity activity, TieringPolicy policy, Scorer scorer,
@@ -36,6 +45,14 @@ public final class DatasetEvaluator {
         Features features = activity.features(nowMs, dataset.sizeBytes(), policy.halfLifeMs());
         double pHotSoon = scorer.score(features);
         double boosted = features.heat() + policy.scoreBoost() * pHotSoon;
+        if (policy.decision() == TieringPolicy.Decision.COST) {
+            CostBasedTier.Demand demand = demand(activity, policy, dataset.knownSinceMs(), nowMs);
+            CostBasedTier.Choice choice = CostBasedTier.choose(dataset, demand, policy, sites, nowMs);
+            PlacementRequest request = CostBasedTier.request(dataset, choice.tier(), demand, policy);
+            return new Evaluation(choice.tier(), features.heat(), pHotSoon, boosted, choice.placement(),
+                    step(dataset, choice.placement(), request, sites, policy, nowMs), choice.reconsiderAtMs(),
+                    choice.candidates(), demand.reads());
+        }
         Tier tier = TierDecider.decide(boosted, dataset.tier(), policy);
 
         Set<String> held = new HashSet<>(dataset.replicaSites());
@@ -48,17 +65,45 @@ public final class DatasetEvaluator {
                 held, activity.monthlyGbByRegion(nowMs, policy.halfLifeMs()),
                 activity.monthlyRequests(nowMs, policy.halfLifeMs()));
         PlacementDecision placement = PlacementOptimizer.optimize(request, sites);
-
-        MigrationPlanner.Step step = null;
-        if (!dataset.commandInFlight()) {
-            MigrationPlanner.Actual actual = new MigrationPlanner.Actual(dataset.primarySite(),
-                    dataset.replicaSites(), dataset.storageClass(), dataset.lastMoveAtMs());
-            step = MigrationPlanner.next(actual, placement, request, sites, policy, nowMs).orElse(null);
-        }
         double demoteBelow = TierDecider.demotionThreshold(tier, policy) - policy.scoreBoost() * pHotSoon;
         long demotionAt = demoteBelow <= 0 ? Long.MAX_VALUE
                 : DecayedHeat.timeToFallTo(features.heat(), nowMs, demoteBelow, policy.halfLifeMs());
-        return new Evaluation(tier, features.heat(), pHotSoon, boosted, placement, step, demotionAt);
+        return new Evaluation(tier, features.heat(), pHotSoon, boosted, placement,
+                step(dataset, placement, request, sites, policy, nowMs), demotionAt, List.of(), Double.NaN);
+    }
+
+    /**
+     * The reads expected over the policy's horizon: the larger of two estimates. The decayed activity's (recent reads,
+     * fading at the half-life) follows a change of pace; the lifetime average's (as many accesses per horizon as the
+     * dataset has had on average since it is known, all of them if it is younger than a horizon) remembers a dataset
+     * that is read now and then with long quiet gaps, which a short half-life forgets. Bytes per read are the decayed
+     * activity's.
+     */
+    static CostBasedTier.Demand demand(Activity activity, TieringPolicy policy, long knownSinceMs, long nowMs) {
+        long horizon = policy.horizonMs();
+        double recent = activity.expectedReads(nowMs, policy.halfLifeMs(), horizon);
+        Map<String, Double> gbByRegion = activity.expectedGbByRegion(nowMs, policy.halfLifeMs(), horizon);
+        long age = Math.max(nowMs - knownSinceMs, 1L);
+        double lifetime = activity.totalEvents() * (double) horizon / Math.max(age, horizon);
+        if (lifetime <= recent) {
+            return new CostBasedTier.Demand(recent, gbByRegion);
+        }
+        if (recent > 0) {
+            double scale = lifetime / recent;
+            gbByRegion.replaceAll((region, gb) -> gb * scale);
+        }
+        return new CostBasedTier.Demand(lifetime, gbByRegion);
+    }
+
+    /** The next step towards {@code placement}; none while a command is in flight (one at a time). */
+    private static MigrationPlanner.Step step(Facts dataset, PlacementDecision placement, PlacementRequest request,
+            List<SiteOffer> sites, TieringPolicy policy, long nowMs) {
+        if (dataset.commandInFlight()) {
+            return null;
+        }
+        MigrationPlanner.Actual actual = new MigrationPlanner.Actual(dataset.primarySite(), dataset.replicaSites(),
+                dataset.storageClass(), dataset.lastMoveAtMs());
+        return MigrationPlanner.next(actual, placement, request, sites, policy, nowMs).orElse(null);
     }
 
     /**
@@ -68,7 +113,11 @@ public final class DatasetEvaluator {
      * nothing unless the two ends disagree.
      */
     public static boolean tierMayChange(Activity activity, long sizeBytes, Tier tier, TieringPolicy policy,
-            Scorer scorer, long nowMs) {
+            Scorer scorer, List<SiteOffer> sites, long nowMs) {
+        if (policy.decision() == TieringPolicy.Decision.COST) {
+            // Demand only grows with an access, and lower demand is all a colder tier can gain from.
+            return CostBasedTier.promotionMayPay(activity, sizeBytes, tier, policy, sites, nowMs);
+        }
         double heat = activity.heatAt(nowMs, policy.halfLifeMs());
         double boost = policy.scoreBoost();
         if (TierDecider.decide(heat + Math.min(0, boost), tier, policy) == tier

@@ -85,7 +85,7 @@ class DatasetEvaluatorTest {
                 POLICY.bytesWeightPerGb(), POLICY.hotThreshold(), POLICY.warmThreshold(), POLICY.hysteresis(), -5.0,
                 POLICY.replicationHot(), POLICY.replicationWarm(), POLICY.replicationCold(), POLICY.defaultSlaMs(),
                 POLICY.encryptedOnly(), POLICY.cooldownMs(), POLICY.horizonDays(), POLICY.retireGraceMs(),
-                POLICY.latenessMs());
+                POLICY.latenessMs(), POLICY.decision());
         Random random = new Random(23);
         int tierChanges = 0;
         for (int i = 0; i < 2_000; i++) {
@@ -102,11 +102,11 @@ class DatasetEvaluatorTest {
             long now = at + random.nextLong(48 * 3_600_000L);
             Tier tier = Tier.values()[random.nextInt(Tier.values().length)];
             DatasetEvaluator.Facts facts = new DatasetEvaluator.Facts("k", GB, null, tier, "azure", List.of(),
-                    "GLACIER_IR", 0, false);
+                    "GLACIER_IR", 0, false, 0L);
 
             boolean changes = DatasetEvaluator.evaluate(facts, activity, policy, SCORER, SITES, now).tier() != tier;
 
-            assertEquals(changes, DatasetEvaluator.tierMayChange(activity, GB, tier, policy, SCORER, now),
+            assertEquals(changes, DatasetEvaluator.tierMayChange(activity, GB, tier, policy, SCORER, SITES, now),
                     "case " + i + ": " + events + " events, tier " + tier + ", policy " + policy.name());
             tierChanges += changes ? 1 : 0;
         }
@@ -115,7 +115,7 @@ class DatasetEvaluatorTest {
 
     private static DatasetEvaluator.Facts coldOnAzure(boolean commandInFlight) {
         return new DatasetEvaluator.Facts("k", GB, null, Tier.COLD, "azure", List.of(), "GLACIER_IR", 0,
-                commandInFlight);
+                commandInFlight, 0L);
     }
 
     private static Activity reads(String region, int count, long from, long every) {

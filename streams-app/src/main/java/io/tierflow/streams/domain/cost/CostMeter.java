@@ -50,13 +50,20 @@ public final class CostMeter {
         final ClassPrices prices;
         final long bytes;
         final long since;
+        /** When the class's minimum duration is served: leaving before pays the rest as early deletion. */
+        final long minimumServedAt;
         final double storageRate;
         final double monitoringRate;
 
         Holding(ClassPrices prices, long bytes, long since) {
+            this(prices, bytes, since, since + prices.minimumStorageMs());
+        }
+
+        Holding(ClassPrices prices, long bytes, long since, long minimumServedAt) {
             this.prices = prices;
             this.bytes = bytes;
             this.since = since;
+            this.minimumServedAt = minimumServedAt;
             this.storageRate = prices.storageUsdPerMs(bytes);
             this.monitoringRate = prices.monitoringUsdPerMs();
         }
@@ -114,6 +121,25 @@ public final class CostMeter {
             close(copy, before, atMs);
         }
         open(copy, new Holding(prices, bytes, atMs));
+    }
+
+    /**
+     * The copy of {@code key} at {@code site} is {@code bytes} long from {@code atMs} on (what is known of its size
+     * changed: a trace only learns it from the requests): its storage is charged on the new size from then, in the
+     * same class, with no PUT and no early deletion (its minimum duration goes on from when it entered the class), as
+     * the baselines charge an object on one size. Returns false (and charges nothing) when the meter holds no such copy.
+     */
+    public boolean resized(String key, String site, long bytes, long atMs) {
+        advance(atMs);
+        CopyKey copy = new CopyKey(key, site);
+        Holding holding = held.get(copy);
+        if (holding == null) {
+            return false;
+        }
+        Holding resized = new Holding(holding.prices, bytes, atMs, holding.minimumServedAt);
+        close(copy, new Holding(holding.prices, holding.bytes, holding.since, Long.MIN_VALUE), atMs);
+        open(copy, resized);
+        return true;
     }
 
     /**
@@ -222,9 +248,8 @@ public final class CostMeter {
         long ms = Math.max(0, atMs - holding.since);
         storage += holding.storageRate * ms;
         monitoring += holding.monitoringRate * ms;
-        long minimum = holding.prices.minimumStorageMs();
-        if (ms < minimum) {
-            earlyDeletion += holding.storageRate * (minimum - ms);
+        if (atMs < holding.minimumServedAt) {
+            earlyDeletion += holding.storageRate * (holding.minimumServedAt - atMs);
         }
     }
 

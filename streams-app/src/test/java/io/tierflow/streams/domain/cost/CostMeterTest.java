@@ -36,6 +36,20 @@ class CostMeterTest {
     }
 
     @Test
+    void shouldChargeAResizedCopyOnItsNewSizeWithNoPutAndItsMinimumCountedFromWhenItEntered() {
+        CostMeter meter = new CostMeter();
+        meter.placed("k", "aws", GLACIER_IR, GB, T0);
+        meter.resized("k", "aws", 2 * GB, T0 + 30 * DAY);
+        meter.removed("k", "aws", T0 + 60 * DAY);
+
+        CostBreakdown cost = meter.finish(T0 + 60 * DAY);
+
+        assertEquals(0.004 * (1 + 2), cost.storageUsd(), 1e-12, "a month of 1 GB, then a month of 2 GB");
+        assertEquals(0.004 * 2, cost.earlyDeletionUsd(), 1e-12, "the 90 days ran from the first PUT: 30 left, 2 GB");
+        assertEquals(0.02 / 1000, cost.migrationUsd(), EPS, "one PUT");
+    }
+
+    @Test
     void shouldChargeNoEarlyDeletionForACopyStillHeldWhenTheRunEnds() {
         CostMeter meter = new CostMeter();
         meter.placed("k", "aws", GLACIER_IR, GB, T0);
