@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
  * replay, in order, through a bounded queue per replay, so N replays run side by side and each sees exactly the inputs,
  * in exactly the order, it would see alone (the replays share nothing they change, so the result does not depend on
  * how the threads interleave). Each input is serialized once, on the reader's thread, and its bytes go to every
- * replay ({@link InputEncoding}). Inputs go over in batches, so a queue hand-off is rare next to a topology run. A replay
- * that fails stops its thread; the reader learns of it at its next hand-off, or at {@link #costs}, as a
+ * replay ({@link InputEncoding}). Inputs go over in batches, so a queue hand-off is rare next to a topology run. A
+ * replay that fails stops its thread; the reader learns of it at its next hand-off, or at {@link #costs}, as a
  * {@link WhatIfException} naming the policy.
  */
 final class ParallelReplays implements AutoCloseable {

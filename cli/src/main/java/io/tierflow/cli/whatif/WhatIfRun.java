@@ -14,9 +14,9 @@ import java.util.Set;
 
 /**
  * One what-if: the source read once, each input serialized once and handed to every policy's replay (so N policies
- * cost one read of the input and N topology runs, side by side on threads of their own: {@link ParallelReplays}) and noted for the
- * baselines, then each replay finished at the same end time and priced, and the baselines and the offline optimum
- * priced on the same inputs ({@link BaselineRows}).
+ * cost one read of the input and N topology runs, side by side on threads of their own: {@link ParallelReplays}) and
+ * noted for the baselines, then each replay finished at the same end time and priced, and the baselines and the
+ * offline optimum priced on the same inputs ({@link BaselineRows}).
  */
 final class WhatIfRun {
     /** A policy under test and the name of its row. */
