@@ -25,13 +25,16 @@ import picocli.CommandLine.Spec;
  * {@code scripts/bench whatif}: {@code tierflow whatif --from-topics} under two policies (and the baselines, which it
  * always prices) over the topology suite's input, against the pass-through topology measured in the same run over
  * the same events (issue 19). The rate is the events replayed per second of the whole command, each event through
- * every policy's topology: reading the topics, replaying, pricing and writing the report.
+ * every policy's topology: reading the topics, replaying, pricing and writing the report. Beside the rates, the CPU
+ * this JVM used per event in each of the two phases (all its threads, GC and JIT included, the broker serving the
+ * reads too): on a machine busy with other work the wall-clock rates move with the load, the CPU far less.
  */
 @Command(name = "whatif", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Starts a fresh local stack in a temporary directory, loads an inventory and access events "
                 + "with Zipf popularity (as the topology suite does), measures the pass-through topology once over "
                 + "them, then runs tierflow whatif --from-topics under two policies. Deletes the directory at the end.",
-                "Last line on stdout: whatif: events_per_s=N passthrough_eps=N ratio=R policies=N wall_s=N."})
+                "Last line on stdout: whatif: events_per_s=N passthrough_eps=N ratio=R policies=N wall_s=N "
+                        + "passthrough_cpu_us_per_event=N replay_cpu_us_per_event=N cpu_ratio=R."})
 final class WhatIfBenchCommand implements Callable<Integer> {
     /** Two policies that decide differently: the built-in thresholds, and one that keeps nearly everything cold. */
     private static final String BUILT_IN = """
@@ -86,7 +89,9 @@ final class WhatIfBenchCommand implements Callable<Integer> {
             CatchUp catchUp = new CatchUp(admin, BenchClients.endOffsets(admin, Topics.ACCESS_EVENTS), progress);
             TopologyRuns runs = new TopologyRuns(settings, progress, stack, admin, catchUp, work,
                     new AtomicReference<>());
+            long passThroughCpuBefore = ThreadCpu.processNanos();
             double passThrough = runs.passThrough(1).eventsPerSecond();
+            double passThroughCpuUs = (ThreadCpu.processNanos() - passThroughCpuBefore) / 1e3 / loaded.events();
 
             Path builtIn = Files.writeString(work.resolve("built-in.json"), BUILT_IN);
             Path cold = Files.writeString(work.resolve("mostly-cold.json"), COLD);
@@ -94,12 +99,14 @@ final class WhatIfBenchCommand implements Callable<Integer> {
                     Progress.count(loaded.events()));
             StringWriter out = new StringWriter();
             long started = System.nanoTime();
+            long replayCpuBefore = ThreadCpu.processNanos();
             int exit = new CommandLine(new WhatIfCommand()).setOut(new PrintWriter(out))
                     .setErr(new PrintWriter(System.err, true))
                     .execute("--from-topics", "--policy", builtIn.toString(), "--policy", cold.toString(),
                             "--out", work.resolve("report").toString(), "--bootstrap-servers",
                             stack.bootstrapServers(), "--schema-registry-url", stack.schemaRegistryUrl());
             double wall = (System.nanoTime() - started) / 1e9;
+            double replayCpuUs = (ThreadCpu.processNanos() - replayCpuBefore) / 1e3 / loaded.events();
             System.err.print(out);
             if (exit != 0) {
                 progress.say("tierflow whatif failed (exit %d)", exit);
@@ -107,8 +114,12 @@ final class WhatIfBenchCommand implements Callable<Integer> {
             }
             double eps = loaded.events() / wall;
             PrintWriter stdout = spec.commandLine().getOut();
+            progress.say("pass-through %.1f, replay %.1f CPU µs per event (this JVM, each phase)", passThroughCpuUs,
+                    replayCpuUs);
             stdout.printf(Locale.ROOT, "whatif: events_per_s=%.0f passthrough_eps=%.0f ratio=%.3f policies=%d "
-                    + "wall_s=%.1f%n", eps, passThrough, eps / passThrough, 2, wall);
+                    + "wall_s=%.1f passthrough_cpu_us_per_event=%.2f replay_cpu_us_per_event=%.2f cpu_ratio=%.3f%n",
+                    eps, passThrough, eps / passThrough, 2, wall, passThroughCpuUs, replayCpuUs,
+                    passThroughCpuUs / replayCpuUs);
             stdout.flush();
             return 0;
         } finally {

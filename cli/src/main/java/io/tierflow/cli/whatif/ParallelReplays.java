@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
  * The policies' replays of one what-if, each on a thread of its own: the one reader hands every input to every
  * replay, in order, through a bounded queue per replay, so N replays run side by side and each sees exactly the inputs,
  * in exactly the order, it would see alone (the replays share nothing they change, so the result does not depend on
- * how the threads interleave). Inputs go over in batches, so a queue hand-off is rare next to a topology run. A replay
- * that fails stops its thread; the reader learns of it at its next hand-off, or at {@link #costs}, as a
+ * how the threads interleave). Each input is serialized once, on the reader's thread, and its bytes go to every
+ * replay ({@link InputEncoding}). Inputs go over in batches, so a queue hand-off is rare next to a topology run. A
+ * replay that fails stops its thread; the reader learns of it at its next hand-off, or at {@link #costs}, as a
  * {@link WhatIfException} naming the policy.
  */
 final class ParallelReplays implements AutoCloseable {
@@ -23,10 +24,17 @@ final class ParallelReplays implements AutoCloseable {
     private static final long FAILURE_CHECK_MS = 100;
 
     private final List<Lane> lanes = new ArrayList<>();
-    private List<ReplayInput> batch = new ArrayList<>(BATCH);
+    private final InputEncoding encoding;
+    private List<InputEncoding.Encoded> batch = new ArrayList<>(BATCH);
 
-    /** Starts one thread per replay; each waits for inputs. */
-    ParallelReplays(List<PolicyReplay> replays) {
+    /**
+     * Starts one thread per replay; each waits for inputs.
+     *
+     * @param encoding what the replays were made with ({@link PolicyReplay#PolicyReplay(String, WhatIfSetup,
+     *     io.tierflow.schemas.Policy, InputEncoding)}); used on the reader's thread only
+     */
+    ParallelReplays(List<PolicyReplay> replays, InputEncoding encoding) {
+        this.encoding = encoding;
         for (PolicyReplay replay : replays) {
             Lane lane = new Lane(replay);
             lanes.add(lane);
@@ -36,7 +44,7 @@ final class ParallelReplays implements AutoCloseable {
 
     /** Hands one input to every replay (at the latest once a batch is full); waits while a replay is far behind. */
     void offer(ReplayInput input) {
-        batch.add(input);
+        batch.add(encoding.encode(input));
         if (batch.size() == BATCH) {
             handOver(new Batch(List.copyOf(batch), false, 0));
             batch = new ArrayList<>(BATCH);
@@ -107,7 +115,7 @@ final class ParallelReplays implements AutoCloseable {
     }
 
     /** A run of inputs; the last one also tells the replay to finish at {@code endMs}. */
-    private record Batch(List<ReplayInput> inputs, boolean last, long endMs) {
+    private record Batch(List<InputEncoding.Encoded> inputs, boolean last, long endMs) {
     }
 
     private static final class Lane {
@@ -128,7 +136,7 @@ final class ParallelReplays implements AutoCloseable {
             try {
                 while (true) {
                     Batch next = queue.take();
-                    for (ReplayInput input : next.inputs()) {
+                    for (InputEncoding.Encoded input : next.inputs()) {
                         replay.offer(input);
                     }
                     if (next.last()) {

@@ -8,7 +8,6 @@ import io.tierflow.schemas.MigrationCommand;
 import io.tierflow.schemas.MigrationPhase;
 import io.tierflow.schemas.MigrationStatus;
 import io.tierflow.schemas.Placement;
-import io.tierflow.serde.InMemorySchemaRegistry;
 import io.tierflow.streams.TieringTopology;
 import io.tierflow.streams.domain.ReadRouting;
 import io.tierflow.topics.Topics;
@@ -37,6 +36,9 @@ public final class PolicyReplay implements AutoCloseable {
 
     private final WhatIfSetup setup;
     private final String name;
+    /** Serializes the inputs offered one by one; shared with the run's other replays, or this replay's own. */
+    private final InputEncoding encoding;
+    private final boolean ownsEncoding;
     private final ReplayAccountant accountant;
     private final SimulatedPlacements placements;
     private final PriorityQueue<Pending> pending = new PriorityQueue<>(
@@ -57,7 +59,22 @@ public final class PolicyReplay implements AutoCloseable {
      * @param policy the policy under test, published as {@code default}
      */
     public PolicyReplay(String name, WhatIfSetup setup, io.tierflow.schemas.Policy policy) {
+        this(name, setup, policy, new InputEncoding(), true);
+    }
+
+    /**
+     * A replay of inputs encoded by {@code shared}, which the caller closes after this replay: the inputs of a run
+     * are serialized once for all its policies ({@link ParallelReplays}).
+     */
+    PolicyReplay(String name, WhatIfSetup setup, io.tierflow.schemas.Policy policy, InputEncoding shared) {
+        this(name, setup, policy, shared, false);
+    }
+
+    private PolicyReplay(String name, WhatIfSetup setup, io.tierflow.schemas.Policy policy, InputEncoding encoding,
+            boolean ownsEncoding) {
         this.name = name;
+        this.encoding = encoding;
+        this.ownsEncoding = ownsEncoding;
         this.setup = setup.withPolicy(policy);
         this.accountant = new ReplayAccountant(name, setup.sites(), setup.sampleEvery().toMillis());
         this.placements = new SimulatedPlacements(accountant);
@@ -72,22 +89,29 @@ public final class PolicyReplay implements AutoCloseable {
 
     /** Feeds one recorded input, after every migration status due before it. */
     public void offer(ReplayInput input) {
+        offer(encoding.encode(input));
+    }
+
+    /** Feeds one recorded input, serialized by this replay's encoding, after every migration status due before it. */
+    void offer(InputEncoding.Encoded encoded) {
+        ReplayInput input = encoded.input();
         long timeMs = Math.max(input.timeMs(), lastTimeMs == Long.MIN_VALUE ? input.timeMs() : lastTimeMs);
         if (driver == null) {
             start(input.timeMs());
         }
         statusesUpTo(timeMs);
         advanceTo(input.timeMs());
+        TestRecord<byte[], byte[]> record = new TestRecord<>(encoded.key(), encoded.value(),
+                Instant.ofEpochMilli(input.timeMs()));
         if (input instanceof ReplayInput.Inventory inventory) {
-            driver.datasets.pipeInput(new TestRecord<>(inventory.key(), inventory.dataset(),
-                    Instant.ofEpochMilli(inventory.timeMs())));
+            driver.encodedDatasets.pipeInput(record);
             placements.sync(inventory.key(), states.get(inventory.key()), null, null, inventory.timeMs());
         } else if (input instanceof ReplayInput.Access access) {
-            driver.accessEvents.pipeInput(new TestRecord<>(access.key(), access.event(),
-                    Instant.ofEpochMilli(access.timeMs())));
+            driver.encodedAccessEvents.pipeInput(record);
             serve(access.event(), access.timeMs());
         } else if (input instanceof ReplayInput.Status recorded) {
-            pipeStatus(recorded.status(), recorded.timeMs());
+            driver.encodedStatuses.pipeInput(record);
+            applyOutcome(recorded.status(), recorded.timeMs());
         }
         lastTimeMs = timeMs;
         commands();
@@ -125,7 +149,7 @@ public final class PolicyReplay implements AutoCloseable {
         // The catalogue is published before the first input, and the clock moved once so the punctuator loads it.
         Duration settle = setup.settings().evaluationInterval().multipliedBy(10);
         clockMs = firstMs - settle.toMillis();
-        driver = new ReplayDriver(setup, Instant.ofEpochMilli(clockMs));
+        driver = new ReplayDriver(setup, Instant.ofEpochMilli(clockMs), encoding.registryUrl);
         driver.publishCatalogue(Instant.ofEpochMilli(clockMs));
         advanceTo(firstMs);
         states = driver.driver.getKeyValueStore(TieringTopology.DATASET_STATE_STORE);
@@ -153,6 +177,10 @@ public final class PolicyReplay implements AutoCloseable {
 
     private void pipeStatus(MigrationStatus status, long timeMs) {
         driver.statuses.pipeInput(new TestRecord<>(status.getKey(), status, Instant.ofEpochMilli(timeMs)));
+        applyOutcome(status, timeMs);
+    }
+
+    private void applyOutcome(MigrationStatus status, long timeMs) {
         if (status.getPhase() == MigrationPhase.COMPLETED || status.getPhase() == MigrationPhase.FAILED) {
             applied(status, timeMs);
         }
@@ -220,7 +248,9 @@ public final class PolicyReplay implements AutoCloseable {
     public void close() {
         if (driver != null) {
             driver.close();
-            InMemorySchemaRegistry.drop(driver.registryUrl);
+        }
+        if (ownsEncoding) {
+            encoding.close();
         }
     }
 }

@@ -29,11 +29,24 @@ import org.apache.kafka.streams.TopologyTestDriver;
 /**
  * The tiering topology, built by {@link TieringTopology#build} as the app builds it, inside Kafka's
  * TopologyTestDriver: one task, no broker, a wall clock the replay moves, serdes on a schema registry held in memory
- * ({@code mock://}). It has no way to reach live topics, stores or objects.
+ * ({@code mock://}). It has no way to reach live topics, stores or objects. The recorded inputs come in as bytes
+ * ({@link InputEncoding}), serialized once for every policy's driver.
  */
 final class ReplayDriver implements AutoCloseable {
-    final String registryUrl = InMemorySchemaRegistry.URL_PREFIX + "whatif-" + UUID.randomUUID();
+    /**
+     * The application id of every replay. Short on purpose: the driver compiles each source topic's name as a regex
+     * for every record piped in and every record the task outputs, and the repartition topics' names start with it.
+     * Replays still keep apart: each has a state directory of its own, and the driver's metrics are its own.
+     */
+    private static final String APPLICATION_ID = "whatif";
+
+    final String registryUrl;
     final TopologyTestDriver driver;
+    /** The inputs as {@link InputEncoding} serialized them. */
+    final TestInputTopic<byte[], byte[]> encodedAccessEvents;
+    final TestInputTopic<byte[], byte[]> encodedDatasets;
+    final TestInputTopic<byte[], byte[]> encodedStatuses;
+    /** The inputs serialized here, by the driver's own serdes. */
     final TestInputTopic<String, AccessEvent> accessEvents;
     final TestInputTopic<String, Dataset> datasets;
     final TestInputTopic<String, MigrationStatus> statuses;
@@ -47,8 +60,17 @@ final class ReplayDriver implements AutoCloseable {
     private final Topics topics;
     private final Path stateDir;
 
+    /** A driver on an in-memory registry of its own. */
     ReplayDriver(WhatIfSetup setup, Instant wallClock) {
+        this(setup, wallClock, InMemorySchemaRegistry.URL_PREFIX + "whatif-" + UUID.randomUUID());
+    }
+
+    /**
+     * @param registryUrl the in-memory registry the encoded inputs were written with ({@link InputEncoding})
+     */
+    ReplayDriver(WhatIfSetup setup, Instant wallClock, String registryUrl) {
         this.setup = setup;
+        this.registryUrl = registryUrl;
         topics = Topics.using(SingleTaskReplayConfig.serdeConfig(registryUrl), TieringCodecs.ALL);
         try {
             Files.createDirectories(setup.stateDir());
@@ -57,8 +79,10 @@ final class ReplayDriver implements AutoCloseable {
             throw new UncheckedIOException("cannot create the replay's state directory under " + setup.stateDir(), e);
         }
         driver = new TopologyTestDriver(TieringTopology.build(topics, setup.settings()),
-                SingleTaskReplayConfig.of("tierflow-whatif-" + UUID.randomUUID(), stateDir.toString(), registryUrl),
-                wallClock);
+                SingleTaskReplayConfig.of(APPLICATION_ID, stateDir.toString(), registryUrl), wallClock);
+        encodedAccessEvents = encodedInput(Topics.ACCESS_EVENTS);
+        encodedDatasets = encodedInput(Topics.DATASETS);
+        encodedStatuses = encodedInput(Topics.MIGRATION_STATUS);
         accessEvents = input(Topics.ACCESS_EVENTS, topics.accessEvents.valueSerde());
         datasets = input(Topics.DATASETS, topics.datasets.valueSerde());
         statuses = input(Topics.MIGRATION_STATUS, topics.migrationStatus.valueSerde());
@@ -74,6 +98,10 @@ final class ReplayDriver implements AutoCloseable {
 
     private <V> TestInputTopic<String, V> input(String topic, org.apache.kafka.common.serialization.Serde<V> serde) {
         return driver.createInputTopic(topic, Serdes.String().serializer(), serde.serializer());
+    }
+
+    private TestInputTopic<byte[], byte[]> encodedInput(String topic) {
+        return driver.createInputTopic(topic, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
     }
 
     /** The sites, the policy under test as {@code default} and the model as {@code current}, stamped {@code at}. */

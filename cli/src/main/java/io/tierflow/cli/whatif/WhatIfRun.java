@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One what-if: the source read once, each input handed to every policy's replay (so N policies cost one read of the
- * input and N topology runs, side by side on threads of their own: {@link ParallelReplays}) and noted for the
- * baselines, then each replay finished at the same end time and priced, and the baselines and the offline optimum
- * priced on the same inputs ({@link BaselineRows}).
+ * One what-if: the source read once, each input serialized once and handed to every policy's replay (so N policies
+ * cost one read of the input and N topology runs, side by side on threads of their own: {@link ParallelReplays}) and
+ * noted for the baselines, then each replay finished at the same end time and priced, and the baselines and the
+ * offline optimum priced on the same inputs ({@link BaselineRows}).
  */
 final class WhatIfRun {
     /** A policy under test and the name of its row. */
@@ -46,13 +46,14 @@ final class WhatIfRun {
         }
         List<PolicyReplay> replays = new ArrayList<>();
         Set<String> names = new HashSet<>();
+        InputEncoding encoding = new InputEncoding();
         try {
             for (Candidate candidate : candidates) {
                 String name = candidate.name();
                 for (int n = 2; !names.add(name); n++) {
                     name = candidate.name() + "#" + n; // two files naming the same policy: both kept, told apart
                 }
-                replays.add(new PolicyReplay(name, setup, candidate.policy()));
+                replays.add(new PolicyReplay(name, setup, candidate.policy(), encoding));
             }
             long[] span = {Long.MAX_VALUE, Long.MIN_VALUE};
             BaselineRows baselines = new BaselineRows();
@@ -60,7 +61,7 @@ final class WhatIfRun {
             List<PolicyCosts> baselineRows;
             long inputs;
             long endMs;
-            try (ParallelReplays parallel = new ParallelReplays(replays)) {
+            try (ParallelReplays parallel = new ParallelReplays(replays, encoding)) {
                 inputs = source.replay(input -> {
                     baselines.accept(input);
                     span[0] = Math.min(span[0], input.timeMs());
@@ -86,6 +87,7 @@ final class WhatIfRun {
             return new Outcome(report, inputs, deadLetters);
         } finally {
             replays.forEach(PolicyReplay::close);
+            encoding.close();
         }
     }
 }
