@@ -1,6 +1,8 @@
 package io.tierflow.streams.domain.placement;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Solves the global placement problem by Lagrangian relaxation of the capacities and the budget (ADR 16).
@@ -24,13 +26,16 @@ public final class GlobalPlacementSolver {
      * @param relativeTolerance the dual search stops when the model promises no more than this fraction of the bound
      * @param maxUndecidedForSearch the exact search runs only when the bound leaves at most this many datasets open
      * @param maxSearchNodes nodes of the exact search at most (it then keeps the best found, unproven)
+     * @param targetGap no further candidate placement is tried once one is within this gap of the bound (the exact
+     *     search still runs when it can)
      */
     public record Settings(int maxDualIterations, double relativeTolerance, int maxUndecidedForSearch,
-            long maxSearchNodes) {
-        public static final Settings DEFAULT = new Settings(400, 1e-9, 40, 2_000_000);
+            long maxSearchNodes, double targetGap) {
+        public static final Settings DEFAULT = new Settings(400, 1e-9, 40, 2_000_000, 1e-4);
 
         public Settings {
-            if (maxDualIterations < 1 || !(relativeTolerance > 0) || maxUndecidedForSearch < 0 || maxSearchNodes < 0) {
+            if (maxDualIterations < 1 || !(relativeTolerance > 0) || maxUndecidedForSearch < 0 || maxSearchNodes < 0
+                    || !(targetGap >= 0)) {
                 throw new IllegalArgumentException("invalid solver settings " + this);
             }
         }
@@ -54,33 +59,33 @@ public final class GlobalPlacementSolver {
         Dual dual = new Dual(problem);
         DualResult best = searchPrices(problem, dual);
 
-        int[] sites = best.choice.clone();
-        boolean fits = new Repair(problem, dual, best.prices, sites).run();
-        double objective = fits ? objectiveOf(problem, sites) : Double.POSITIVE_INFINITY;
-        // Staying put, when the estate fits as it is, is a placement too, and the repair's last passes improve on it.
-        int[] stay = problem.currentSitesIfTheyFit();
-        if (stay != null && new Repair(problem, dual, best.prices, stay).run()) {
-            double stayObjective = objectiveOf(problem, stay);
-            if (stayObjective < objective) {
-                sites = stay;
-                objective = stayObjective;
-                fits = true;
+        // Candidate placements, cheapest to make first; each is repaired to fit, the cheapest kept, and the rest
+        // skipped once one is within the target gap of the bound.
+        List<Supplier<int[]>> candidates = List.of(
+                () -> best.choice.clone(),
+                // Staying put, when the estate fits as it is; the repair's last passes improve on it.
+                problem::currentSitesIfTheyFit,
+                // At the best prices the datasets the LP splits are ties; a large one among them decides much, and
+                // placing datasets one by one (by regret, or largest first) settles the large ones first.
+                () -> RegretGreedy.byRegret(problem, dual, best.prices),
+                () -> RegretGreedy.bySize(problem, dual, best.prices),
+                () -> RegretGreedy.bySize(problem, dual, new double[dual.dimensions()]));
+        int[] sites = null;
+        double objective = Double.POSITIVE_INFINITY;
+        for (Supplier<int[]> candidate : candidates) {
+            if (GlobalPlacement.gap(objective, best.value) <= settings.targetGap()) {
+                break;
             }
-        }
-        // At the best prices the datasets the LP splits are ties; a large one among them decides much, and list
-        // prices break its tie the way the integral optimum tends to (keep it where it is cheap, move small ones).
-        for (int[] greedy : Arrays.asList(RegretGreedy.byRegret(problem, dual, best.prices),
-                RegretGreedy.bySize(problem, dual, best.prices),
-                RegretGreedy.bySize(problem, dual, new double[dual.dimensions()]))) {
-            if (greedy != null && new Repair(problem, dual, best.prices, greedy).run()) {
-                double greedyObjective = objectiveOf(problem, greedy);
-                if (greedyObjective < objective) {
-                    sites = greedy;
-                    objective = greedyObjective;
-                    fits = true;
+            int[] placement = candidate.get();
+            if (placement != null && new Repair(problem, dual, best.prices, placement).run()) {
+                double placementObjective = objectiveOf(problem, placement);
+                if (placementObjective < objective) {
+                    sites = placement;
+                    objective = placementObjective;
                 }
             }
         }
+        boolean fits = sites != null;
 
         ExactSearch search = new ExactSearch(problem, dual, best.prices, best.value, best.choice);
         int undecided = search.undecided(objective);

@@ -152,16 +152,9 @@ final class Repair {
      * ones a large dataset displaces, and the greedy passes cannot see a trade of one large for several small.
      */
     private void makeRoomWhereItPays() {
-        int[] candidates = orderBy(i -> {
-            double saving = 0.0;
-            for (int j = 0; j < m; j++) {
-                saving = Math.max(saving, problem.cost(i, sites[i]) - problem.cost(i, j));
-            }
-            return saving > 0 ? -saving : Double.NaN;
-        });
+        int[] candidates = mostSaving(MAKE_ROOM_CANDIDATES);
         int[][] evictionOrder = new int[m][];
-        for (int c = 0; c < Math.min(candidates.length, MAKE_ROOM_CANDIDATES); c++) {
-            int i = candidates[c];
+        for (int i : candidates) {
             for (int target = 0; target < m; target++) {
                 double saving = problem.cost(i, sites[i]) - problem.cost(i, target);
                 if (target == sites[i] || !(saving > 0) || mayMove(i, target)) {
@@ -177,6 +170,29 @@ final class Repair {
                 }
             }
         }
+    }
+
+    /** Up to {@code limit} datasets that would save most on another site, most first (a bounded heap, not a sort). */
+    private int[] mostSaving(int limit) {
+        java.util.PriorityQueue<long[]> heap = new java.util.PriorityQueue<>(limit + 1,
+                (a, b) -> Double.compare(Double.longBitsToDouble(a[0]), Double.longBitsToDouble(b[0])));
+        for (int i = 0; i < sites.length; i++) {
+            double saving = 0.0;
+            for (int j = 0; j < m; j++) {
+                saving = Math.max(saving, problem.cost(i, sites[i]) - problem.cost(i, j));
+            }
+            if (saving > 0 && (heap.size() < limit || saving > Double.longBitsToDouble(heap.peek()[0]))) {
+                heap.add(new long[] {Double.doubleToLongBits(saving), i});
+                if (heap.size() > limit) {
+                    heap.poll();
+                }
+            }
+        }
+        int[] most = new int[heap.size()];
+        for (int n = most.length - 1; n >= 0; n--) {
+            most[n] = (int) heap.poll()[1];
+        }
+        return most;
     }
 
     private double cheapestElsewhere(int k, int site) {
