@@ -29,7 +29,7 @@ public final class RebalanceCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--api", paramLabel = "URL", description = "Query API base URL (default: ${DEFAULT-VALUE}).")
-    URI api = URI.create("http://localhost:8080");
+    URI api = URI.create("http://localhost:18080");
 
     @Option(names = "--dry-run", description = "Report what the pass would do; required (applying is not built).")
     boolean dryRun;

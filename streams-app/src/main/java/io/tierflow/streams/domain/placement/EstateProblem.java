@@ -225,10 +225,6 @@ public final class EstateProblem {
             return this;
         }
 
-        public int size() {
-            return count;
-        }
-
         public EstateProblem build() {
             int m = siteNames.size();
             return new EstateProblem(siteNames, capacityGb.clone(), budgetGb, Arrays.copyOf(keys, count),
