@@ -3,6 +3,7 @@ package io.tierflow.streams.domain.placement;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 /**
  * Solves the global placement problem by Lagrangian relaxation of the capacities and the budget (ADR 16).
@@ -12,9 +13,10 @@ import java.util.function.Supplier;
  * placement, and because each dataset's own choice is an assignment, the best of these bounds equals the LP
  * relaxation's optimum. The prices are searched by a cutting-plane method in a trust box (Kelley's, made stable by the
  * box), whose model is a tiny LP over the prices; one evaluation is one pass over the cost matrix, so the whole search
- * scales linearly in datasets. At the best prices each dataset's choice is the LP's except for the few the LP splits;
- * a greedy repair makes the choices fit (cheapest cost per GB first), and when the bound leaves few datasets undecided
- * an exact depth-first search over them finishes the job.
+ * scales linearly in datasets (and runs on every core). At the best prices each dataset's choice is the LP's except
+ * for the few the LP splits: the choices repaired to fit, datasets placed one by one, and staying put are the candidate
+ * placements, the cheapest kept; when the bound leaves few datasets undecided an exact depth-first search over them
+ * finishes the job.
  */
 public final class GlobalPlacementSolver {
     private final Settings settings;
@@ -182,6 +184,8 @@ public final class GlobalPlacementSolver {
 
     /** The Lagrangian dual: for given prices, each dataset's cheapest priced site, and the bound that makes. */
     static final class Dual {
+        private static final int CHUNK = 1 << 16;
+
         private final EstateProblem problem;
         private final int m;
         private final boolean budget;
@@ -247,14 +251,44 @@ public final class GlobalPlacementSolver {
 
         /** The dual value at the prices; fills each dataset's choice and the dual's slope there. */
         double evaluate(double[] prices, int[] choice, double[] slope) {
+            // Datasets in fixed chunks, on the common pool's threads, each chunk's sums added in chunk order: the
+            // result does not depend on how many threads ran.
+            int chunks = (problem.datasets() + CHUNK - 1) / CHUNK;
+            List<double[]> partials = IntStream.range(0, chunks).parallel()
+                    .mapToObj(c -> evaluateChunk(prices, choice, c * CHUNK, Math.min(problem.datasets(),
+                            (c + 1) * CHUNK)))
+                    .toList();
+            double[] load = new double[m];
+            double used = 0.0;
+            double sum = 0.0;
+            for (double[] partial : partials) {
+                sum += partial[m];
+                used += partial[m + 1];
+                for (int j = 0; j < m; j++) {
+                    load[j] += partial[j];
+                }
+            }
+            for (int j = 0; j < m; j++) {
+                sum -= prices[j] * problem.capacityGb(j);
+                slope[j] = load[j] - problem.capacityGb(j);
+            }
+            if (budget) {
+                sum -= prices[m] * problem.budgetGb();
+                slope[m] = used - problem.budgetGb();
+            }
+            return sum;
+        }
+
+        /** Each dataset's choice in [from, to); returns the load per site, then the priced sum, then the GB moved. */
+        private double[] evaluateChunk(double[] prices, int[] choice, int from, int to) {
             double[] cost = problem.costs();
             double[] size = problem.sizes();
             int[] current = problem.currentSites();
             double budgetPrice = budget ? prices[m] : 0.0;
-            double[] load = new double[m];
+            double[] partial = new double[m + 2];
             double used = 0.0;
             double sum = 0.0;
-            for (int i = 0; i < size.length; i++) {
+            for (int i = from; i < to; i++) {
                 double s = size[i];
                 int here = current[i];
                 double moveCharge = budget && countsAgainstBudget[i] ? budgetPrice * s : 0.0;
@@ -278,20 +312,14 @@ public final class GlobalPlacementSolver {
                 }
                 choice[i] = bestSite;
                 sum += best;
-                load[bestSite] += s;
+                partial[bestSite] += s;
                 if (countsAgainstBudget[i] && bestSite != here) {
                     used += s;
                 }
             }
-            for (int j = 0; j < m; j++) {
-                sum -= prices[j] * problem.capacityGb(j);
-                slope[j] = load[j] - problem.capacityGb(j);
-            }
-            if (budget) {
-                sum -= budgetPrice * problem.budgetGb();
-                slope[m] = used - problem.budgetGb();
-            }
-            return sum;
+            partial[m] = sum;
+            partial[m + 1] = used;
+            return partial;
         }
     }
 }
