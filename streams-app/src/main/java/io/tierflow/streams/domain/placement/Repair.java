@@ -7,7 +7,8 @@ import java.util.Arrays;
  * datasets the LP splits make a site overflow, so the repair moves few: off each overflowing site, those whose next
  * site with room costs least more per GB freed; back home, while the budget is exceeded, those whose move saves least
  * per GB; then, cheapest first per GB saved, any dataset that a site with room holds for less; last, the datasets
- * that would save most on a full site get in by pushing out datasets that lose less than that elsewhere.
+ * that would save most on a full site get in by pushing out datasets that lose less than that elsewhere, and those
+ * the budget holds back get moved by sending home moved datasets that save less.
  */
 final class Repair {
     private final EstateProblem problem;
@@ -38,6 +39,7 @@ final class Repair {
         keepWithinBudget();
         spendRoomLeft();
         makeRoomWhereItPays();
+        spendBudgetWhereItPays();
         for (int j = 0; j < m; j++) {
             if (!fits(0.0, load[j], problem.capacityGb(j))) {
                 return false;
@@ -203,6 +205,75 @@ final class Repair {
             }
         }
         return cheapest;
+    }
+
+    /**
+     * A dataset the budget holds back from a cheaper site with room moves if sending home enough of the moved datasets
+     * (those saving least per GB first) gives up less than it saves: the greedy passes fill the budget in order of
+     * saving per GB, which can leave out one large move worth more than several small ones.
+     */
+    private void spendBudgetWhereItPays() {
+        if (!problem.hasBudget()) {
+            return;
+        }
+        int[] revertOrder = null;
+        for (int i : mostSaving(MAKE_ROOM_CANDIDATES)) {
+            for (int target = 0; target < m; target++) {
+                double saving = problem.cost(i, sites[i]) - problem.cost(i, target);
+                double budgetChange = problem.budgetUseGb(i, target) - problem.budgetUseGb(i, sites[i]);
+                if (target == sites[i] || !(saving > 0) || budgetChange <= 0 || mayMove(i, target)
+                        || !fits(load[target], problem.sizeGb(i), problem.capacityGb(target))) {
+                    continue; // only moves the budget alone holds back
+                }
+                if (revertOrder == null) {
+                    revertOrder = orderBy(k -> problem.budgetUseGb(k, sites[k]) > 0
+                            ? (problem.cost(k, problem.currentSite(k)) - problem.cost(k, sites[k]))
+                                    / problem.sizeGb(k) : Double.NaN);
+                }
+                if (trySendHome(i, target, saving, budgetChange, revertOrder)) {
+                    break;
+                }
+            }
+        }
+    }
+
+    private boolean trySendHome(int i, int target, double saving, double budgetChange, int[] revertOrder) {
+        double[] plannedLoad = load.clone();
+        plannedLoad[sites[i]] -= problem.sizeGb(i);
+        plannedLoad[target] += problem.sizeGb(i);
+        double plannedUse = used + budgetChange;
+        int[] reverted = new int[MAKE_ROOM_EVICTIONS];
+        int count = 0;
+        double lost = 0.0;
+        int looked = 0;
+        for (int k : revertOrder) {
+            if (fits(0.0, plannedUse, problem.budgetGb()) || looked++ >= MAKE_ROOM_EVICTIONS || lost >= saving) {
+                break;
+            }
+            int home = problem.currentSite(k);
+            double size = problem.sizeGb(k);
+            if (k == i || problem.budgetUseGb(k, sites[k]) <= 0
+                    || !fits(plannedLoad[home], size, problem.capacityGb(home))) {
+                continue;
+            }
+            reverted[count++] = k;
+            lost += problem.cost(k, home) - problem.cost(k, sites[k]);
+            plannedLoad[sites[k]] -= size;
+            plannedLoad[home] += size;
+            plannedUse -= size;
+        }
+        boolean pays = lost < saving - 1e-12 * Math.abs(saving) && fits(0.0, plannedUse, problem.budgetGb());
+        for (int j = 0; j < m && pays; j++) {
+            pays = plannedLoad[j] <= load[j] || fits(0.0, plannedLoad[j], problem.capacityGb(j));
+        }
+        if (!pays) {
+            return false;
+        }
+        for (int e = 0; e < count; e++) {
+            move(reverted[e], problem.currentSite(reverted[e]));
+        }
+        move(i, target);
+        return true;
     }
 
     private boolean tryMakeRoom(int i, int target, double saving, int[] evictionOrder) {
