@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
                 + "stderr and ends with one summary line '<suite>: key=value ...' on stdout.",
                 "Run them through scripts/bench, which sets the JVM flags they are calibrated with."},
         subcommands = {TopologyBenchCommand.class, MigrationBenchCommand.class, ApiBenchCommand.class,
-                WhatIfBenchCommand.class})
+                WhatIfBenchCommand.class, PlacementBenchCommand.class})
 public final class BenchCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -34,7 +34,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CommandLine command = spec.commandLine();
-        command.getErr().println("scripts/bench: name a suite (topology, migration, api, whatif)");
+        command.getErr().println("scripts/bench: name a suite (topology, migration, api, whatif, placement)");
         command.usage(command.getErr());
         return 2;
     }

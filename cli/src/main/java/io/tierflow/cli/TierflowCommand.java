@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {LocalCommand.class, InitCommand.class, StreamsCommand.class, ProduceCommand.class,
                 MigratorCommand.class, ChaosCommand.class, io.tierflow.cli.trace.ImportTraceCommand.class,
                 io.tierflow.cli.whatif.WhatIfCommand.class, io.tierflow.cli.train.TrainCommand.class,
+                io.tierflow.cli.rebalance.RebalanceCommand.class,
                 io.tierflow.cli.dashboards.CheckDashboardsCommand.class, CommandLine.HelpCommand.class})
 public final class TierflowCommand {
 
