@@ -81,8 +81,19 @@ final class TopologyBenchCommand implements Callable<Integer> {
                     + "such as max.task.idle.ms=-1; the summary is then not comparable with the recorded figures.")
     java.util.Map<String, String> streamsConfig = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--policy", paramLabel = "FILE",
+            description = "Publish this policy (JSON, as PUT /policies takes it) as 'default' before the runs, e.g. "
+                    + "docs/whatif/cost.json for the cost decision (default: the built-in policy).")
+    Path policyFile;
+
     @Override
     public Integer call() throws Exception {
+        io.tierflow.schemas.Policy policy;
+        try {
+            policy = policyFile == null ? null : io.tierflow.cli.whatif.PolicyFiles.read(policyFile);
+        } catch (io.tierflow.cli.whatif.WhatIfException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         TopologyBenchSettings settings;
         try {
             settings = new TopologyBenchSettings(events, datasets, runs, warmupEvents, warmupRounds,
@@ -91,7 +102,7 @@ final class TopologyBenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        TopologySummary summary = new TopologyBenchmark(settings, System.err).run();
+        TopologySummary summary = new TopologyBenchmark(settings, policy, System.err).run();
         PrintWriter out = spec.commandLine().getOut();
         out.println(summary.line());
         out.flush();

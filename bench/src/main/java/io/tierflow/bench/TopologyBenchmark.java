@@ -2,6 +2,7 @@ package io.tierflow.bench;
 
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.schemas.Policy;
 import io.tierflow.streams.TieringSettings;
 import io.tierflow.topics.Topics;
 import java.io.PrintStream;
@@ -10,8 +11,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Issue 3's performance check: loads the input once, then runs a pass-through topology and the tiering topology
@@ -20,13 +25,20 @@ import org.apache.kafka.clients.admin.Admin;
  */
 final class TopologyBenchmark {
     private final TopologyBenchSettings settings;
+    /** The 'default' policy to publish before loading, or null for the topology's built-in one. */
+    private final Policy policy;
     private final Progress progress;
     /** The app being measured and the stack, for the clean-up when the JVM is stopped half-way (Ctrl-C). */
     private final AtomicReference<AutoCloseable> runningApp = new AtomicReference<>();
     private final AtomicReference<LocalStack> runningStack = new AtomicReference<>();
 
     TopologyBenchmark(TopologyBenchSettings settings, PrintStream log) {
+        this(settings, null, log);
+    }
+
+    TopologyBenchmark(TopologyBenchSettings settings, Policy policy, PrintStream log) {
         this.settings = settings;
+        this.policy = policy;
         this.progress = new Progress(log, "topology");
     }
 
@@ -57,6 +69,9 @@ final class TopologyBenchmark {
     }
 
     private TopologySummary measure(LocalStack stack, Admin admin, Path work) throws Exception {
+        if (policy != null) {
+            publishPolicy(stack);
+        }
         BenchLoader.Loaded loaded = new BenchLoader(stack.bootstrapServers(), stack.topics(), settings.loadPlan(), progress).load();
         CatchUp catchUp = new CatchUp(admin, BenchClients.endOffsets(admin, Topics.ACCESS_EVENTS), progress);
         if (catchUp.total() != loaded.events()) {
@@ -147,5 +162,17 @@ final class TopologyBenchmark {
                 progress.say("could not close %s: %s", closeable, e);
             }
         }
+    }
+
+    /** Publishes the policy under 'default', so every tiering run decides under it (the catalogue reads it at start). */
+    private void publishPolicy(LocalStack stack) throws Exception {
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, Policy> producer = new KafkaProducer<>(config,
+                stack.topics().policies.keySerde().serializer(), stack.topics().policies.valueSerde().serializer())) {
+            Policy published = Policy.newBuilder(policy).setName("default").build();
+            producer.send(new ProducerRecord<>(Topics.POLICIES, "default", published)).get();
+        }
+        progress.say("published policy '%s' as default (decision %s)", policy.getName(), policy.getDecision());
     }
 }
