@@ -117,10 +117,11 @@ public final class CostBasedTier {
     }
 
     /**
-     * Whether the access just counted can have made a hotter tier than {@code tier} cheaper at some site: the reads
-     * it would save there exceed the extra storage over the horizon. Placement, moves and hysteresis aside, so it may
-     * say yes when the full choice keeps the tier, never no when a promotion pays. Allocation-free: it runs on every
-     * counted access of a dataset below the hot tier.
+     * Whether the access just counted can have made a hotter tier than {@code tier} win at some site: the hotter
+     * class's storage and reads there come to less than the hysteresis leaves of the current class's. Egress and the
+     * move itself aside (the full choice counts them), so it may say yes when the full choice keeps the tier; it looks
+     * at every site's own classes, so a dataset whose reads would pay for a hotter class anywhere is looked at.
+     * Allocation-free: it runs on every counted access of a dataset below the hot tier.
      */
     public static boolean promotionMayPay(Activity activity, long sizeBytes, Tier tier, TieringPolicy policy,
             List<SiteOffer> sites, long nowMs) {
@@ -131,6 +132,7 @@ public final class CostBasedTier {
         double reads = activity.expectedReads(nowMs, policy.halfLifeMs(), horizon);
         double gb = activity.expectedGb(nowMs, policy.halfLifeMs(), horizon);
         double months = horizon / MONTH_MS;
+        double keep = 1.0 - policy.hysteresis();
         for (SiteOffer site : sites) {
             if (!site.up()) {
                 continue;
@@ -139,22 +141,21 @@ public final class CostBasedTier {
             if (current == null) {
                 continue;
             }
+            double staying = horizonCost(current, sizeBytes, reads, gb, months);
             for (SiteOffer.StorageClassOffer hotter : site.classes()) {
-                if (!hotter.tier().hotterThan(tier)) {
-                    continue;
-                }
-                double readsSaved = reads * (current.requestPer1000() - hotter.requestPer1000()) / 1000.0
-                        + gb * (current.retrievalPerGb() - hotter.retrievalPerGb());
-                double storageAdded = Math.max(sizeBytes, hotter.minimumBillableBytes()) / 1e9
-                        * hotter.storagePerGbMonth() * months
-                        - Math.max(sizeBytes, current.minimumBillableBytes()) / 1e9 * current.storagePerGbMonth()
-                                * months;
-                if (readsSaved > storageAdded) {
+                if (hotter.tier().hotterThan(tier) && horizonCost(hotter, sizeBytes, reads, gb, months) < keep * staying) {
                     return true;
                 }
             }
         }
         return false;
+    }
+
+    /** Storage for {@code months} and {@code reads} GETs of {@code gb} in all, in one class. */
+    private static double horizonCost(SiteOffer.StorageClassOffer offer, long sizeBytes, double reads, double gb,
+            double months) {
+        return Math.max(sizeBytes, offer.minimumBillableBytes()) / 1e9 * offer.storagePerGbMonth() * months
+                + reads * offer.requestPer1000() / 1000.0 + gb * offer.retrievalPerGb();
     }
 
     /**
