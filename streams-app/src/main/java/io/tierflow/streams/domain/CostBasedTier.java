@@ -31,7 +31,6 @@ import java.util.Map;
  */
 public final class CostBasedTier {
     static final double MONTH_MS = 30.0 * 24 * 3_600_000;
-    private static final long DAY_MS = 24L * 3_600_000;
     private static final Tier[] TIERS = Tier.values();
 
     private CostBasedTier() {
@@ -83,10 +82,10 @@ public final class CostBasedTier {
 
     public static Choice choose(DatasetEvaluator.Facts dataset, Demand demand, TieringPolicy policy,
             List<SiteOffer> sites, long nowMs) {
-        Map<String, SiteOffer> byName = byName(sites);
+        Map<String, SiteOffer> byName = CandidateCosts.byName(sites);
         List<Candidate> candidates = new ArrayList<>(TIERS.length);
         for (Tier tier : TIERS) {
-            candidates.add(price(dataset, tier, demand, policy, sites, byName, nowMs));
+            candidates.add(CandidateCosts.price(dataset, tier, demand, policy, sites, byName, nowMs));
         }
         Candidate staying = staying(dataset, candidates);
         boolean stayingAllowed = staying != null && staying.feasible();
@@ -202,42 +201,6 @@ public final class CostBasedTier {
         return null;
     }
 
-    private static Candidate price(DatasetEvaluator.Facts dataset, Tier tier, Demand demand, TieringPolicy policy,
-            List<SiteOffer> sites, Map<String, SiteOffer> byName, long nowMs) {
-        double months = policy.horizonMs() / MONTH_MS;
-        PlacementRequest request = request(dataset, tier, demand, policy);
-        PlacementDecision placement = PlacementOptimizer.optimize(request, sites);
-        if (!placement.isPlaced()) {
-            return new Candidate(tier, placement, List.of(), Double.NaN, Double.NaN, Double.NaN, Double.NaN);
-        }
-        SiteOffer primary = byName.get(placement.primary());
-        SiteOffer.StorageClassOffer primaryClass = classNamed(primary, placement.storageClass());
-        double storage = storage(dataset, primary, primaryClass, months);
-        double oneOff = copyIn(dataset, primary, primaryClass, byName);
-        List<SiteOffer.StorageClassOffer> kept = new ArrayList<>();
-        kept.add(primaryClass);
-        List<String> keptSites = new ArrayList<>();
-        keptSites.add(primary.name());
-        for (String replicaName : placement.replicas()) {
-            SiteOffer replica = byName.get(replicaName);
-            SiteOffer.StorageClassOffer replicaClass = replica.classFor(tier).orElseThrow();
-            storage += storage(dataset, replica, replicaClass, months);
-            oneOff += copyIn(dataset, replica, replicaClass, byName);
-            kept.add(replicaClass);
-            keptSites.add(replicaName);
-        }
-        oneOff += earlyDeletionOfLeftCopies(dataset, keptSites, kept, byName, nowMs);
-        double reads = demand.reads() * primaryClass.requestPer1000() / 1000.0
-                + demand.totalGb() * primaryClass.retrievalPerGb();
-        double egress = 0.0;
-        for (Map.Entry<String, Double> region : demand.gbByRegion().entrySet()) {
-            if (!region.getKey().equals(primary.region())) {
-                egress += region.getValue() * primary.egressPerGb();
-            }
-        }
-        return new Candidate(tier, placement, List.copyOf(kept), storage, reads, egress, oneOff);
-    }
-
     /** The placement search's request: the horizon's demand spread evenly over its months. */
     static PlacementRequest request(DatasetEvaluator.Facts dataset, Tier tier, Demand demand, TieringPolicy policy) {
         double months = Math.max(policy.horizonMonths(), 1e-9);
@@ -251,103 +214,6 @@ public final class CostBasedTier {
         return new PlacementRequest(dataset.key(), dataset.sizeBytes(), tier, policy.replicationFor(tier), sla,
                 policy.encryptedOnly(), policy.horizonMonths(), dataset.primarySite(), held, monthlyGb,
                 demand.reads() / months);
-    }
-
-    /** Storage (and monitoring) of one copy over the horizon, or over the class's minimum if it enters it now. */
-    private static double storage(DatasetEvaluator.Facts dataset, SiteOffer site, SiteOffer.StorageClassOffer offer,
-            double months) {
-        ClassPrices prices = ClassPrices.of(offer);
-        double billed = alreadyHeld(dataset, site, offer) ? months
-                : Math.max(months, prices.minimumStorageDays() * DAY_MS / MONTH_MS);
-        return (prices.billableBytes(dataset.sizeBytes()) / 1e9 * prices.storagePerGbMonth()
-                + prices.monitoringPerObjectMonth()) * billed;
-    }
-
-    /** What putting a copy in {@code offer}'s class at {@code site} costs: nothing if it is there already. */
-    private static double copyIn(DatasetEvaluator.Facts dataset, SiteOffer site, SiteOffer.StorageClassOffer offer,
-            Map<String, SiteOffer> byName) {
-        if (alreadyHeld(dataset, site, offer) || dataset.primarySite() == null) {
-            return 0.0;
-        }
-        double cost = offer.putPer1000() / 1000.0;
-        SiteOffer source = byName.get(dataset.primarySite());
-        if (source == null) {
-            return cost;
-        }
-        double gb = dataset.sizeBytes() / 1e9;
-        SiteOffer.StorageClassOffer sourceClass = heldClass(dataset, source);
-        if (sourceClass != null) {
-            cost += sourceClass.requestPer1000() / 1000.0 + gb * sourceClass.retrievalPerGb();
-        }
-        if (!source.region().equals(site.region())) {
-            cost += gb * source.egressPerGb();
-        }
-        return cost;
-    }
-
-    /** The rest of the minimum duration of every copy held now that the candidate does not keep in its class. */
-    private static double earlyDeletionOfLeftCopies(DatasetEvaluator.Facts dataset, List<String> keptSites,
-            List<SiteOffer.StorageClassOffer> keptClasses, Map<String, SiteOffer> byName, long nowMs) {
-        double cost = 0.0;
-        List<String> held = new ArrayList<>(dataset.replicaSites());
-        if (dataset.primarySite() != null && !held.contains(dataset.primarySite())) {
-            held.add(dataset.primarySite());
-        }
-        for (String siteName : held) {
-            SiteOffer site = byName.get(siteName);
-            SiteOffer.StorageClassOffer heldClass = site == null ? null : heldClass(dataset, site);
-            if (heldClass == null) {
-                continue;
-            }
-            int kept = keptSites.indexOf(siteName);
-            if (kept >= 0 && keptClasses.get(kept).name().equals(heldClass.name())) {
-                continue;
-            }
-            cost += earlyDeletion(dataset, heldClass, nowMs);
-        }
-        return cost;
-    }
-
-    private static double earlyDeletion(DatasetEvaluator.Facts dataset, SiteOffer.StorageClassOffer heldClass,
-            long nowMs) {
-        ClassPrices prices = ClassPrices.of(heldClass);
-        long endsAt = minimumEndsAt(dataset, heldClass);
-        long remaining = endsAt == Long.MIN_VALUE ? 0 : endsAt - nowMs;
-        return remaining <= 0 ? 0.0
-                : prices.billableBytes(dataset.sizeBytes()) / 1e9 * prices.storagePerGbMonth() * remaining / MONTH_MS;
-    }
-
-    /**
-     * When the copy's minimum duration in its class ends: counted from the dataset's last move (when it entered its
-     * class); a dataset never moved is taken to have served it already.
-     */
-    private static long minimumEndsAt(DatasetEvaluator.Facts dataset, SiteOffer.StorageClassOffer heldClass) {
-        return dataset.lastMoveAtMs() <= 0 ? Long.MIN_VALUE
-                : dataset.lastMoveAtMs() + heldClass.minimumStorageDays() * DAY_MS;
-    }
-
-    /**
-     * The class the dataset's copy at {@code site} is in: the primary's is known; a replica's is taken to be its
-     * site's class for the dataset's tier. Null when the site holds no copy.
-     */
-    private static SiteOffer.StorageClassOffer heldClass(DatasetEvaluator.Facts dataset, SiteOffer site) {
-        if (site.name().equals(dataset.primarySite())) {
-            SiteOffer.StorageClassOffer named = classNamed(site, dataset.storageClass());
-            if (named != null || dataset.tier() == null) {
-                return named;
-            }
-            return site.classFor(dataset.tier()).orElse(null);
-        }
-        if (dataset.replicaSites().contains(site.name()) && dataset.tier() != null) {
-            return site.classFor(dataset.tier()).orElse(null);
-        }
-        return null;
-    }
-
-    private static boolean alreadyHeld(DatasetEvaluator.Facts dataset, SiteOffer site,
-            SiteOffer.StorageClassOffer offer) {
-        SiteOffer.StorageClassOffer held = heldClass(dataset, site);
-        return held != null && held.name().equals(offer.name());
     }
 
     /**
@@ -378,30 +244,13 @@ public final class CostBasedTier {
             at = Math.min(at, nowMs + (long) Math.ceil(halfLives * policy.halfLifeMs()));
         }
         SiteOffer primary = dataset.primarySite() == null ? null : byName.get(dataset.primarySite());
-        SiteOffer.StorageClassOffer heldClass = primary == null ? null : heldClass(dataset, primary);
+        SiteOffer.StorageClassOffer heldClass = primary == null ? null : CandidateCosts.heldClass(dataset, primary);
         if (heldClass != null) {
-            long minimumEnds = minimumEndsAt(dataset, heldClass);
+            long minimumEnds = CandidateCosts.minimumEndsAt(dataset, heldClass);
             if (minimumEnds > nowMs) {
                 at = Math.min(at, minimumEnds);
             }
         }
         return at;
-    }
-
-    private static SiteOffer.StorageClassOffer classNamed(SiteOffer site, String name) {
-        for (SiteOffer.StorageClassOffer c : site.classes()) {
-            if (c.name().equals(name)) {
-                return c;
-            }
-        }
-        return null;
-    }
-
-    private static Map<String, SiteOffer> byName(List<SiteOffer> sites) {
-        Map<String, SiteOffer> byName = new HashMap<>();
-        for (SiteOffer site : sites) {
-            byName.put(site.name(), site);
-        }
-        return byName;
     }
 }
