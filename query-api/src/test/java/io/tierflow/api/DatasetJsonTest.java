@@ -96,7 +96,8 @@ class DatasetJsonTest {
                 + "odelVersion\":\"m1\",\"policyName\":\"default\",\"bindingConstraint\":null,\"siteScores\":[{\"site\":\"gcp\",\"s"
                 + "torageUsdPerMonth\":0.001,\"egressUsdPerMonth\":0.0,\"moveUsd\":0.02,\"feasible\":true,\"rejectedBecause"
                 + "\":null},{\"site\":\"onprem\",\"storageUsdPerMonth\":0.0,\"egressUsdPerMonth\":1.0,\"moveUsd\":0.5,\"feasibl"
-                + "e\":false,\"rejectedBecause\":\"latency_sla\"}]},\"decidedAt\":\"2026-11-21T11:00:00Z\"},\"instance\":\"127."
+                + "e\":false,\"rejectedBecause\":\"latency_sla\"}],\"decision\":\"HEAT\",\"expectedReads\":0.0,"
+                + "\"candidates\":[]},\"decidedAt\":\"2026-11-21T11:00:00Z\"},\"instance\":\"127."
                 + "0.0.1:1\"}",
                 answer(DatasetJson.EXPLAIN, everything, "127.0.0.1:1"));
         assertEquals("{\"key\":\"logs/2026/11/a b.parquet\",\"tier\":\"HOT\",\"sizeBytes\":123456789,\"owner\":\"team-\\\"quoted\\\"\",\"primarySite\":\"aws\",\"replic"
