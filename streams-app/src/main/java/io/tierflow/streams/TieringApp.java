@@ -154,9 +154,16 @@ public final class TieringApp implements AutoCloseable {
         Topology topology = TieringTopology.build(Topics.using(serdeConfig, TieringCodecs.ALL), settings, metrics);
         log.debug("tiering topology:\n{}", topology.describe());
         streams = new KafkaStreams(topology, effective);
+        ThreadFailures failures = new ThreadFailures(5, 10 * 60_000L);
         streams.setUncaughtExceptionHandler(e -> {
-            log.error("stream thread died; shutting the client down", e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse response =
+                    failures.onDeath(e, System.currentTimeMillis());
+            if (response == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
+                log.warn("stream thread died of a schema registry it could not reach; replacing the thread", e);
+            } else {
+                log.error("stream thread died; shutting the client down", e);
+            }
+            return response;
         });
         streams.setGlobalStateRestoreListener(readiness);
         streams.setStateListener((newState, oldState) -> {
