@@ -40,6 +40,7 @@ final class Catalogue {
     private final CatalogueChanges changes;
     private long changesRead = -1;
     private PolicyScopes<TieringPolicy> policies = PolicyScopes.of(TieringPolicy.BUILT_IN, List.of());
+    private Map<String, Double> budgetShares = Map.of();
     /** The scoped policies in force by key, so a refused record leaves its key's last good one. */
     private Map<String, PolicyScopes.Scoped<TieringPolicy>> scopedByKey = Map.of();
     private final List<String> candidateNames;
@@ -74,7 +75,10 @@ final class Catalogue {
         changesRead = count;
         // The global stores refuse what breaks the rules (GlobalStoreUpdater); a store written before they did may
         // still hold such a value, and then the one in force stays.
-        PolicyScopes<TieringPolicy> newPolicies = readPolicies();
+        Map<String, Double> sharesRead = new HashMap<>();
+        PolicyScopes<TieringPolicy> newPolicies = readPolicies(sharesRead);
+        // Like the budget, not part of the decision: the shares change which moves may start, not the placements.
+        budgetShares = Map.copyOf(sharesRead);
         ScoringModel newModel = loaded(CURRENT_MODEL, model);
         if (newModel == null) {
             newModel = ScoringModel.BUILT_IN;
@@ -128,7 +132,7 @@ final class Catalogue {
      * The catch-all ({@code default}, else the built-in policy) and every policy with a scope; a policy without one
      * under another name applies to nothing. A record that breaks the rules leaves its key's policy in force.
      */
-    private PolicyScopes<TieringPolicy> readPolicies() {
+    private PolicyScopes<TieringPolicy> readPolicies(Map<String, Double> budgetSharesRead) {
         TieringPolicy catchAll = TieringPolicy.BUILT_IN;
         Map<String, PolicyScopes.Scoped<TieringPolicy>> scoped = new HashMap<>();
         try (KeyValueIterator<String, Policy> all = policyStore.all()) {
@@ -146,8 +150,12 @@ final class Catalogue {
                     }
                 } else if (entry.value.getScope() != null) {
                     // By key, which is unique (and the name, when the API wrote it): equal scopes rank by it.
+                    TieringPolicy policy = StateMapper.policy(entry.value);
                     scoped.put(entry.key, new PolicyScopes.Scoped<>(StateMapper.scope(entry.value.getScope()),
-                            entry.key, StateMapper.policy(entry.value)));
+                            entry.key, policy));
+                    if (entry.value.getBudgetShare() != null) {
+                        budgetSharesRead.put(policy.name(), entry.value.getBudgetShare());
+                    }
                 }
             }
         }
@@ -225,6 +233,14 @@ final class Catalogue {
         return inventory == null ? policies.policyFor(state.getKey(), null, null)
                 : policies.policyFor(state.getKey(), inventory.getOwner(),
                         PolicyScopes.mediaType(inventory.getContentType()));
+    }
+
+    /**
+     * The fraction of the migration budget each policy with a share keeps for its datasets' moves, by policy name
+     * (scoped policies only: the catch-all's moves use what the shares leave).
+     */
+    Map<String, Double> budgetShares() {
+        return budgetShares;
     }
 
     /** Bytes all migrations together may move per hour ({@link MigrationBudget#UNLIMITED} under the built-in policy). */

@@ -2,9 +2,11 @@ package io.tierflow.streams;
 
 import io.tierflow.schemas.DatasetState;
 import io.tierflow.streams.domain.MigrationBudget;
+import io.tierflow.streams.domain.MigrationBudgets;
 import io.tierflow.streams.domain.MigrationPlanner;
 import io.tierflow.streams.domain.MovePriority;
 import io.tierflow.streams.domain.PlacementDecision;
+import io.tierflow.streams.domain.TieringPolicy;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -13,7 +15,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * budget divided by the partitions of the dataset inputs, so the tasks together never exceed it wherever they run
  * (ADR 16). What the budget counts and what waits is kept in the {@code migration-budget} store (logged), so a restart
  * or a rebalance loses nothing. SWITCH and RETIRE move no bytes and are never held. A move that waits is looked at
- * again when the budget has room for it (the due index), and decided anew then.
+ * again when the budget has room for it (the due index), and decided anew then. A policy with a budget share moves its
+ * datasets in a pool of its own ({@link MigrationBudgets}).
  */
 final class MigrationAdmission {
     private final KeyValueStore<String, byte[]> store;
@@ -23,7 +26,7 @@ final class MigrationAdmission {
     private final DatasetAlerts alerts;
     private final TieringSettings settings;
     private final int partitions;
-    private final MigrationBudget budget;
+    private final MigrationBudgets budget;
     /** The backlog as of the last change, for the gauges (read on other threads). */
     private volatile MigrationBudget.Backlog backlog = new MigrationBudget.Backlog(0, 0, 0.0);
     private boolean checkedInFlight;
@@ -37,7 +40,7 @@ final class MigrationAdmission {
         this.alerts = alerts;
         this.settings = settings;
         this.partitions = partitions;
-        this.budget = new MigrationBudget(new StoreJournal());
+        this.budget = new MigrationBudgets(new StoreJournal());
         restore();
     }
 
@@ -53,11 +56,12 @@ final class MigrationAdmission {
             }
             return step != null;
         }
-        budget.share(share());
+        share();
+        TieringPolicy policy = catalogue.policyOf(state);
         MigrationBudget.Move move = MovePriority.of(state.getKey(), state.getInventory().getSizeBytes(), step,
-                state.getPrimarySite(), state.getStorageClass(), decision, catalogue.sites(),
-                catalogue.policyOf(state).horizonMonths(), now);
-        boolean admitted = budget.request(move, now);
+                state.getPrimarySite(), state.getStorageClass(), decision, catalogue.sites(), policy.horizonMonths(),
+                now);
+        boolean admitted = budget.request(budget.poolOf(policy.name()), move, now);
         backlog = budget.backlog();
         return admitted;
     }
@@ -80,7 +84,7 @@ final class MigrationAdmission {
      * made due at once (the punctuation that follows looks at them), and the backlog is measured and reported.
      */
     void punctuate(long now) {
-        budget.share(share());
+        share();
         if (!checkedInFlight) {
             endCopiesNoLongerInFlight(now);
             checkedInFlight = true;
@@ -101,23 +105,35 @@ final class MigrationAdmission {
         return backlog;
     }
 
-    /** This task's share of the budget in force: the default policy's, or none (the built-in policy). */
-    private long share() {
-        return MigrationBudget.shareOf(catalogue.migrationBudgetBytesPerHour(), partitions);
+    /**
+     * Sets this task's share of the budget in force (the default policy's, or none: the built-in policy), split by the
+     * policies' budget shares.
+     */
+    private void share() {
+        budget.share(MigrationBudget.shareOf(catalogue.migrationBudgetBytesPerHour(), partitions),
+                catalogue.budgetShares());
     }
 
     private void restore() {
+        share();
         try (KeyValueIterator<String, byte[]> all = store.all()) {
             while (all.hasNext()) {
                 var entry = all.next();
                 MigrationBudget.Copy copy = MigrationBudgetCodec.copy(entry.key, entry.value);
                 if (copy != null) {
-                    budget.restore(copy);
+                    budget.restore(poolOf(copy.key()), copy);
                 } else {
-                    budget.restore(MigrationBudgetCodec.move(entry.key, entry.value));
+                    MigrationBudget.Move move = MigrationBudgetCodec.move(entry.key, entry.value);
+                    budget.restore(poolOf(move.key()), move);
                 }
             }
         }
+    }
+
+    /** The pool of a dataset's moves under the policy in force now (the common pool when the dataset is gone). */
+    private String poolOf(String key) {
+        DatasetState state = states.get(key);
+        return state == null ? MigrationBudgets.COMMON : budget.poolOf(catalogue.policyOf(state).name());
     }
 
     /**

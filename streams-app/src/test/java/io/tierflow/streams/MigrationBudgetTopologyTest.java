@@ -200,6 +200,76 @@ class MigrationBudgetTopologyTest {
         assertEquals(AlertState.RESOLVED, budgetAlert().getState());
     }
 
+    /**
+     * A scoped policy that keeps a quarter of the budget for its datasets: its copies stay within that quarter in every
+     * hour even while the rest of the budget has room, and the other datasets' copies stay within the three quarters
+     * left; every move is issued in the end.
+     */
+    @Test
+    void shouldHoldAScopedPolicysCopiesToItsBudgetShare(InMemoryRegistry.Url registry) {
+        registryUrl = registry.value();
+        open(TieringSettings.DEFAULTS, BUDGET);
+        Policy logs = Policy.newBuilder(TopologyFixture.policy(false)).setName("logs")
+                .setHeatHalfLifeSeconds(7 * 24 * 3600).setMigrationBudgetBytesPerHour(BUDGET)
+                .setScope(io.tierflow.schemas.PolicyScope.newBuilder().setPrefix("logs/").build())
+                .setBudgetShare(0.25).build();
+        fixture.policies.pipeInput("logs", logs, START.plusSeconds(20));
+        advanceTo(START.plusSeconds(30));
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        sizes.put("logs/a", 2 * GB / 5);
+        sizes.put("logs/b", 2 * GB / 5);
+        sizes.put("logs/c", 2 * GB / 5);
+        sizes.put("data/a", GB / 2);
+        sizes.put("data/b", GB / 2);
+        for (Map.Entry<String, Long> d : sizes.entrySet()) {
+            fixture.datasets.pipeInput(d.getKey(), TopologyFixture.dataset(d.getKey(), "azure", "GLACIER_IR",
+                    d.getValue()), START.plusSeconds(40));
+        }
+        Instant t = START.plusSeconds(60);
+        for (String key : sizes.keySet()) {
+            fixture.burst(key, t, 30, Duration.ofMinutes(5));
+        }
+
+        List<MigrationCommand> copies = new ArrayList<>();
+        Map<String, Instant> copyEnded = new HashMap<>();
+        Map<String, MigrationCommand> moves = new LinkedHashMap<>();
+        Instant clock = t.plus(Duration.ofMinutes(6));
+        for (int step = 0; step < 200 && moves.size() < sizes.size(); step++) {
+            complete(clock, copies, copyEnded, moves);
+            clock = clock.plus(Duration.ofMinutes(5));
+            advanceTo(clock);
+        }
+        complete(clock, copies, copyEnded, moves);
+
+        assertEquals(sizes.keySet(), moves.keySet(), "every waiting move was issued in the end, none lost");
+        List<MigrationCommand> logsCopies = copies.stream().filter(c -> c.getKey().startsWith("logs/")).toList();
+        List<MigrationCommand> otherCopies = copies.stream().filter(c -> !c.getKey().startsWith("logs/")).toList();
+        assertWithin(logsCopies, copyEnded, BUDGET / 4);
+        assertWithin(otherCopies, copyEnded, BUDGET - BUDGET / 4);
+        // Three 0.4 GB moves in a 0.5 GB share: one at a time, each an hour after the one before ended.
+        Instant firstLogs = moves.get("logs/a").getIssuedAt();
+        Instant lastLogs = sizes.keySet().stream().filter(k -> k.startsWith("logs/"))
+                .map(k -> moves.get(k).getIssuedAt()).max(Instant::compareTo).orElseThrow();
+        assertTrue(Duration.between(firstLogs, lastLogs).toMillis() >= 2 * HOUR_MS,
+                "the logs moves waited for their share, not " + Duration.between(firstLogs, lastLogs));
+    }
+
+    /** At every COPY's issue, the copies issued before it that run still or ended less than an hour ago fit. */
+    private static void assertWithin(List<MigrationCommand> copies, Map<String, Instant> ended, long share) {
+        for (MigrationCommand copy : copies) {
+            Instant at = copy.getIssuedAt();
+            long counted = 0;
+            for (MigrationCommand other : copies) {
+                Instant end = ended.get(other.getId());
+                if (!other.getIssuedAt().isAfter(at) && (end == null || end.plusMillis(HOUR_MS).isAfter(at))) {
+                    counted += other.getSizeBytes();
+                }
+            }
+            assertTrue(counted <= share, copy.getKey() + " issued at " + at + " over " + counted + " bytes counted"
+                    + " against a share of " + share);
+        }
+    }
+
     /** The latest record of the budget's backlog alert on {@code alerts}. */
     private Alert budgetAlert() {
         Alert last = null;
