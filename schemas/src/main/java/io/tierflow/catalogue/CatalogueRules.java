@@ -29,6 +29,8 @@ public final class CatalogueRules {
             "[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}");
     /** Shares add up in doubles: 0.1 + 0.2 + 0.7 is a little over 1 and must pass. */
     private static final double SHARE_SLACK = 1e-9;
+    /** The longest pre-copy lookahead a policy may ask for. */
+    public static final long MAX_PRE_COPY_LOOKAHEAD_SECONDS = 7L * 24 * 3600;
 
     private CatalogueRules() {
     }
@@ -82,6 +84,10 @@ public final class CatalogueRules {
         Double share = p.getBudgetShare();
         if (share != null && !(share > 0 && share <= 1)) {
             return problem("budgetShare must be a fraction above 0 and at most 1, or null (no share kept)");
+        }
+        if (p.getPreCopyLookaheadSeconds() < 0 || p.getPreCopyLookaheadSeconds() > MAX_PRE_COPY_LOOKAHEAD_SECONDS) {
+            return problem("preCopyLookaheadSeconds must be between 0 (off) and " + MAX_PRE_COPY_LOOKAHEAD_SECONDS
+                    + " (7 days): the hourly forecast says nothing useful further ahead");
         }
         return Optional.empty();
     }

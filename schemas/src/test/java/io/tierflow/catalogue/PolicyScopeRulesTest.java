@@ -42,6 +42,21 @@ class PolicyScopeRulesTest {
     }
 
     @Test
+    void shouldRefuseAPreCopyLookaheadOutsideItsRange() {
+        for (long seconds : new long[] {-1, CatalogueRules.MAX_PRE_COPY_LOOKAHEAD_SECONDS + 1}) {
+            Policy policy = policy("logs", scope("logs/", null, null), null);
+            policy.setPreCopyLookaheadSeconds(seconds);
+            assertTrue(CatalogueRules.policyProblem(policy).orElseThrow()
+                    .startsWith("preCopyLookaheadSeconds must be between 0 (off) and 604800"), "lookahead " + seconds);
+        }
+        for (long seconds : new long[] {0, 3600, CatalogueRules.MAX_PRE_COPY_LOOKAHEAD_SECONDS}) {
+            Policy policy = policy("logs", scope("logs/", null, null), null);
+            policy.setPreCopyLookaheadSeconds(seconds);
+            assertTrue(CatalogueRules.policyProblem(policy).isEmpty(), "lookahead " + seconds);
+        }
+    }
+
+    @Test
     void shouldRefuseTheScopeOfAnotherPolicyNamingIt() {
         Map<String, Policy> published = Map.of("logs", policy("logs", scope("logs/", null, null), null),
                 "ml", policy("ml", scope(null, "ml", null), null));

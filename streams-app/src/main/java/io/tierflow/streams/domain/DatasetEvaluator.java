@@ -54,6 +54,17 @@ public final class DatasetEvaluator {
                     choice.candidates(), demand.reads());
         }
         Tier tier = TierDecider.decide(boosted, dataset.tier(), policy);
+        boolean heldByForecast = false;
+        if (policy.preCopyLookaheadMs() > 0 && tier != Tier.HOT) {
+            // Predictive pre-copy: the forecast's heat within the lookahead may raise the tier, never lower it.
+            double ahead = PreCopy.forecastHeat(activity, policy, nowMs) + policy.scoreBoost() * pHotSoon;
+            Tier byForecast = TierDecider.decide(ahead, dataset.tier(), policy);
+            if (byForecast.hotterThan(tier)) {
+                tier = byForecast;
+                boosted = ahead;
+                heldByForecast = true;
+            }
+        }
 
         Set<String> held = new HashSet<>(dataset.replicaSites());
         if (dataset.primarySite() != null) {
@@ -66,7 +77,8 @@ public final class DatasetEvaluator {
                 activity.monthlyRequests(nowMs, policy.halfLifeMs()));
         PlacementDecision placement = PlacementOptimizer.optimize(request, sites);
         double demoteBelow = TierDecider.demotionThreshold(tier, policy) - policy.scoreBoost() * pHotSoon;
-        long demotionAt = demoteBelow <= 0 ? Long.MAX_VALUE
+        // A tier the forecast holds is looked at again when the forecast next changes, at the next hour.
+        long demotionAt = heldByForecast ? PreCopy.nextLookMs(nowMs) : demoteBelow <= 0 ? Long.MAX_VALUE
                 : DecayedHeat.timeToFallTo(features.heat(), nowMs, demoteBelow, policy.halfLifeMs());
         return new Evaluation(tier, features.heat(), pHotSoon, boosted, placement,
                 step(dataset, placement, request, sites, policy, nowMs), demotionAt, List.of(), Double.NaN);
@@ -122,7 +134,12 @@ public final class DatasetEvaluator {
         double boost = policy.scoreBoost();
         if (TierDecider.decide(heat + Math.min(0, boost), tier, policy) == tier
                 && TierDecider.decide(heat + Math.max(0, boost), tier, policy) == tier) {
-            return false;
+            if (policy.preCopyLookaheadMs() <= 0 || tier == Tier.HOT) {
+                return false;
+            }
+            // The access may have raised the forecast enough to make the dataset hot ahead of its burst.
+            double ahead = PreCopy.forecastHeat(activity, policy, nowMs) + Math.max(0, boost);
+            return TierDecider.decide(ahead, tier, policy).hotterThan(tier);
         }
         Features features = activity.features(nowMs, sizeBytes, policy.halfLifeMs());
         double boosted = features.heat() + boost * scorer.score(features);
