@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.PriorityQueue;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -40,6 +41,11 @@ final class DatasetSort {
             this.param = param;
             this.ofView = ofView;
             this.ofItem = ofItem;
+        }
+
+        /** The value a dataset sorts by in this field. */
+        double of(DatasetView view) {
+            return ofView.applyAsDouble(view);
         }
     }
 
@@ -79,6 +85,10 @@ final class DatasetSort {
         return new Position(field.ofView.applyAsDouble(view), view.key());
     }
 
+    Position of(DatasetIndex.Row row) {
+        return new Position(row.value(field), row.key());
+    }
+
     Position of(JsonNode item) {
         return new Position(field.ofItem.applyAsDouble(item), item.get("key").asText());
     }
@@ -112,40 +122,48 @@ final class DatasetSort {
         }
     }
 
-    /** A holder of the first {@code capacity} views offered to it in this order. */
-    FirstN first(int capacity) {
-        return new FirstN(capacity);
+    /** A holder of the first {@code capacity} things offered to it in this order, placed by {@code position}. */
+    <T> FirstN<T> first(int capacity, Function<T, Position> position) {
+        return new FirstN<>(capacity, position);
     }
 
-    /** Keeps the first {@code capacity} views offered, in this order, holding no more than that many. */
-    final class FirstN {
+    /** Keeps the first {@code capacity} things offered, in this order, holding no more than that many. */
+    final class FirstN<T> {
         private final int capacity;
-        // The heap's head is the last of the kept ones, the one a better view pushes out.
-        private final PriorityQueue<Entry> kept;
+        private final Function<T, Position> position;
+        // The heap's head is the last of the kept ones, the one a better one pushes out.
+        private final PriorityQueue<Entry<T>> kept;
 
-        private record Entry(Position position, DatasetView view) {
+        private record Entry<T>(Position position, T value) {
         }
 
-        private FirstN(int capacity) {
+        private FirstN(int capacity, Function<T, Position> position) {
             this.capacity = capacity;
-            this.kept = new PriorityQueue<>(capacity + 1, Comparator.comparing(Entry::position, order).reversed());
+            this.position = position;
+            this.kept = new PriorityQueue<>(capacity + 1,
+                    Comparator.comparing((Entry<T> e) -> e.position(), order).reversed());
         }
 
-        void offer(DatasetView view) {
-            Position position = of(view);
+        void offer(T value) {
+            Position at = position.apply(value);
             if (kept.size() < capacity) {
-                kept.add(new Entry(position, view));
-            } else if (order.compare(position, kept.peek().position()) < 0) {
+                kept.add(new Entry<>(at, value));
+            } else if (order.compare(at, kept.peek().position()) < 0) {
                 kept.poll();
-                kept.add(new Entry(position, view));
+                kept.add(new Entry<>(at, value));
             }
         }
 
-        /** The kept views, first first. */
-        List<DatasetView> inOrder() {
-            List<Entry> entries = new ArrayList<>(kept);
-            entries.sort(Comparator.comparing(Entry::position, order));
-            return entries.stream().map(Entry::view).toList();
+        /** How many are kept: never more than the capacity. */
+        int size() {
+            return kept.size();
+        }
+
+        /** The kept ones, first first. */
+        List<T> inOrder() {
+            List<Entry<T>> entries = new ArrayList<>(kept);
+            entries.sort(Comparator.comparing((Entry<T> e) -> e.position(), order));
+            return entries.stream().map(Entry::value).toList();
         }
     }
 }

@@ -13,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tierflow.streams.DatasetView;
 import io.tierflow.topics.Topics;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,17 @@ final class QueryApi {
     /** The route a request is counted under when a handler serves more than one (see {@link #routeOf}). */
     static final String ROUTE_ATTRIBUTE = "tierflow.route";
     private static final int RESULT_COPY_BUFFER_BYTES = 4096;
+    /**
+     * How old the dataset table's order may get before it is rebuilt in the background: about a page's refresh, so
+     * what an operator pages through is a few seconds old at most, and a node nobody pages through scans nothing.
+     */
+    static final Duration INDEX_REFRESH = Duration.ofSeconds(5);
+    /**
+     * How old it may be and still answer while it is rebuilt; past this a request waits for the scan. Long enough that
+     * the table opened again after a coffee answers at once (its first page from the older order, the next ones from
+     * the rebuilt one), short enough that a table left alone for long is never shown in a stale order.
+     */
+    static final Duration INDEX_MAX_AGE = Duration.ofMinutes(5);
     /** Where the console's files are on the class path. */
     static final String CONSOLE_DIRECTORY = "/console";
     /**
@@ -59,8 +71,18 @@ final class QueryApi {
      */
     static Javalin create(ClusterView cluster, Topics topics, RecordSink sink, int partitions,
             PrometheusMeterRegistry metrics, ApiSettings settings, Clock clock) {
+        return create(cluster, topics, sink, partitions, metrics, settings, clock, INDEX_REFRESH, INDEX_MAX_AGE);
+    }
+
+    /**
+     * The API with the dataset table's index rebuilt as told: in the background once {@code indexRefresh} old,
+     * before the answer once {@code indexMaxAge} old (zero for both: every filtered or sorted page reads the stores).
+     */
+    static Javalin create(ClusterView cluster, Topics topics, RecordSink sink, int partitions,
+            PrometheusMeterRegistry metrics, ApiSettings settings, Clock clock, Duration indexRefresh,
+            Duration indexMaxAge) {
         ObjectMapper json = new ObjectMapper();
-        ReadHandlers reads = new ReadHandlers(cluster, partitions, clock, metrics);
+        ReadHandlers reads = new ReadHandlers(cluster, partitions, clock, metrics, indexRefresh, indexMaxAge);
         AlertHandlers alerts = new AlertHandlers(cluster, reads::gather);
         CatalogueReadHandlers catalogue = new CatalogueReadHandlers(cluster);
         ModelHandlers models = new ModelHandlers(cluster, reads::gather);

@@ -17,6 +17,7 @@ import io.tierflow.topics.Topics;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -54,12 +55,18 @@ final class ReadHandlers {
     private final int partitions;
     private final Clock clock;
     private final MeterRegistry metrics;
+    private final DatasetIndex index;
 
-    ReadHandlers(ClusterView cluster, int partitions, Clock clock, MeterRegistry metrics) {
+    ReadHandlers(ClusterView cluster, int partitions, Clock clock, MeterRegistry metrics, Duration indexRefresh,
+            Duration indexMaxAge) {
         this.cluster = cluster;
         this.partitions = partitions;
         this.clock = clock;
         this.metrics = metrics;
+        this.index = new DatasetIndex((partition, each) -> {
+            requireDatasetStoresSettled(partition);
+            scan(partition, clock.millis(), each);
+        }, indexRefresh, indexMaxAge);
     }
 
     void health(Context ctx) {
@@ -96,17 +103,26 @@ final class ReadHandlers {
                 () -> cluster.<Site>globalStore(TieringTopology.SITES_STORE).get(site)) == null) {
             throw ApiException.notFound("no site '" + site + "' in the catalogue");
         }
-        String prefix = ctx.queryParam("prefix");
-        String owner = ctx.queryParam("owner");
-        Predicate<DatasetView> filter = view -> (tier == null || tier == view.tier())
-                && (site == null || site.equals(view.primarySite()) || view.replicaSites().contains(site))
-                && (prefix == null || view.key().startsWith(prefix))
-                && (owner == null || view.inventory() != null && owner.equals(view.inventory().getOwner()));
+        DatasetFilter filter = new DatasetFilter(tier, site, ctx.queryParam("prefix"), ctx.queryParam("owner"));
         DatasetSort sort = DatasetSort.parse(ctx.queryParam("sort"), ctx.queryParam("order"));
-        if (sort.isStoreOrder()) {
-            answerPage(ctx, filter, DatasetJson.SUMMARY);
+        if (sort.isStoreOrder() && filter.isNone()) {
+            answerPage(ctx, view -> true, DatasetJson.SUMMARY);
         } else {
-            answerSortedPage(ctx, filter, sort);
+            answerIndexedPage(ctx, filter, sort);
+        }
+    }
+
+    /** The dataset table's filters; null matches anything. */
+    record DatasetFilter(Tier tier, String site, String prefix, String owner) {
+        boolean isNone() {
+            return tier == null && site == null && prefix == null && owner == null;
+        }
+
+        boolean test(DatasetIndex.Row row) {
+            return (tier == null || tier == row.tier())
+                    && (site == null || site.equals(row.primarySite()) || row.replicaSites().contains(site))
+                    && (prefix == null || row.key().startsWith(prefix))
+                    && (owner == null || owner.equals(row.owner()));
         }
     }
 
@@ -237,25 +253,35 @@ final class ReadHandlers {
     }
 
     /**
-     * A page in an order other than the stores' (see {@link DatasetSort}): every instance scans its datasets once and
-     * keeps the first {@code limit + 1} after the cursor; the merged list is longer than a page exactly when more exist.
+     * A filtered page, or one in an order other than the stores' (see {@link DatasetSort}), from the {@link
+     * DatasetIndex}: every instance looks through its partitions' rows, keeps the first {@code limit + 1} after the
+     * cursor in a bounded heap, and reads only those datasets from its stores; the answering instance merges the
+     * shares in the same order, and the merged list is longer than a page exactly when more exist. Key order keeps its
+     * cursor, the last key; any other order's is an opaque (value, key).
      */
-    private void answerSortedPage(Context ctx, Predicate<DatasetView> filter, DatasetSort sort) {
+    private void answerIndexedPage(Context ctx, DatasetFilter filter, DatasetSort sort) {
         int limit = QueryParams.intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-        DatasetSort.Position cursor = DatasetSort.parseCursor(ctx.queryParam("cursor"));
+        String cursorParam = ctx.queryParam("cursor");
+        DatasetSort.Position cursor = sort.isStoreOrder()
+                ? cursorParam == null ? null : new DatasetSort.Position(0, cursorParam)
+                : DatasetSort.parseCursor(cursorParam);
         Function<Set<Integer>, ObjectNode> local = partitions -> {
-            long now = clock.millis();
-            DatasetSort.FirstN first = sort.first(limit + 1);
+            index.keepOnly(partitions);
+            DatasetSort.FirstN<IndexHit> first = sort.first(limit + 1, hit -> sort.of(hit.row()));
             for (int partition : partitions) {
-                requireDatasetStoresSettled(partition);
-                scan(partition, now, view -> {
-                    if (filter.test(view) && sort.isAfter(sort.of(view), cursor)) {
-                        first.offer(view);
+                for (DatasetIndex.Row row : index.rows(partition)) {
+                    if (filter.test(row) && sort.isAfter(sort.of(row), cursor)) {
+                        first.offer(new IndexHit(partition, row));
                     }
-                });
+                }
             }
+            long now = clock.millis();
             ArrayNode items = NODES.arrayNode();
-            first.inOrder().forEach(v -> items.add(DatasetJson.tree(DatasetJson.SUMMARY, v)));
+            for (IndexHit hit : first.inOrder()) {
+                // Shown as it is now; a dataset deleted since the rows were built is left out.
+                DatasetViews.get(storesOf(hit.partition()), hit.row().key(), now)
+                        .ifPresent(view -> items.add(DatasetJson.tree(DatasetJson.SUMMARY, view)));
+            }
             return NODES.objectNode().set("items", items);
         };
         if (QueryParams.isLocal(ctx)) {
@@ -270,8 +296,17 @@ final class ReadHandlers {
         items.stream().limit(limit).forEach(page::add);
         ObjectNode body = NODES.objectNode();
         body.set("items", page);
-        body.put("nextCursor", items.size() > limit ? DatasetSort.cursor(sort.of(page.get(page.size() - 1))) : null);
+        String next = null;
+        if (items.size() > limit) {
+            DatasetSort.Position last = sort.of(page.get(page.size() - 1));
+            next = sort.isStoreOrder() ? last.key() : DatasetSort.cursor(last);
+        }
+        body.put("nextCursor", next);
         QueryApi.respond(ctx, body);
+    }
+
+    /** A row of the index and the partition it is in (where its dataset is read from). */
+    private record IndexHit(int partition, DatasetIndex.Row row) {
     }
 
     /** Hands every dataset of a partition to {@code each}, a page of the stores at a time. */

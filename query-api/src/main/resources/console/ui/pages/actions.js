@@ -1,7 +1,7 @@
 // The operator's writes. The token is asked for once per browser session and kept in sessionStorage (see api.js);
 // the field is emptied as soon as it is taken, so it is never left in the page.
 import { get, send, token } from '../api.js';
-import { errorBox, fill, h, table } from '../dom.js';
+import { datasetLink, errorBox, fill, h, table } from '../dom.js';
 
 export async function render(root, page) {
   const tokenPanel = h('div', { class: 'panel', id: 'token-panel' });
@@ -43,11 +43,17 @@ function burstPanel() {
   const result = h('div', { id: 'burst-result' });
   const form = h('form', { id: 'burst-form' }, h('label', null, 'Datasets', keys),
     h('label', null, 'Events per second', rate), h('label', null, 'Seconds', duration),
-    h('button', { type: 'submit', class: 'primary' }, 'Send burst'), result);
+    h('button', { type: 'submit', class: 'primary', id: 'burst-submit' }, 'Send burst'), result);
   form.addEventListener('submit', event => {
     event.preventDefault();
-    perform(result, () => send('POST', '/control/burst', { keys: lines(keys.value),
-      eventsPerSecond: Number(rate.value), durationSeconds: Number(duration.value) }), 'Burst sent.');
+    const chosen = lines(keys.value);
+    // The API only publishes the command; the traffic generators following the control topic send the reads, so
+    // the answer says who acts on it and links each dataset's page, where the promotion shows as it happens.
+    perform(result, () => send('POST', '/control/burst', { keys: chosen,
+      eventsPerSecond: Number(rate.value), durationSeconds: Number(duration.value) }),
+    ['Burst sent: traffic generators following control (tierflow produce --follow-control, as tierflow local ',
+      'runs it) add the reads. Watch ', h('ul', { id: 'burst-watch' },
+        chosen.map(key => h('li', null, datasetLink(key))))]);
   });
   return h('div', { class: 'panel' }, h('h2', null, 'Burst traffic'), form);
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tierflow.localstack.Eventually;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
@@ -13,6 +15,8 @@ import io.tierflow.schemas.AccessEvent;
 import io.tierflow.schemas.AccessOp;
 import io.tierflow.schemas.AlertSignal;
 import io.tierflow.schemas.AlertType;
+import io.tierflow.schemas.ControlCommand;
+import io.tierflow.schemas.ControlType;
 import io.tierflow.schemas.Dataset;
 import io.tierflow.schemas.Severity;
 import io.tierflow.streams.TieringSettings;
@@ -30,8 +34,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.logging.Level;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -47,15 +54,19 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The console in a real headless Chromium (Debian's chromium and chromium-driver) against a real streams node on the
- * local stack: every page shows the node's data, a key that looks like markup shows as text, the token is taken once
- * and never shows, a site marked down shows down and its alert can be acknowledged, a policy the API rejects shows
- * the message at its field, and a dataset's tier changes on its open page when traffic arrives. Skips only where the
- * browser is not installed, and never in CI.
+ * local stack: every page shows the node's data, a key that looks like markup shows as text, the token is taken once,
+ * a cold dataset burst from the Actions page turns HOT on its open page without a reload, a site marked down shows
+ * down and its alert can be acknowledged, a policy the API rejects shows the message at its field, and the token is
+ * in no page, URL, browser console line or node log line. Skips only where the browser is not installed, and never
+ * in CI.
  */
 class ConsoleBrowserIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -72,6 +83,17 @@ class ConsoleBrowserIT {
     /** The node publishes a group again at most every 2 s (its AlertPacing below), so a count changes within that. */
     private static final Duration GROUP_TIMEOUT = Duration.ofSeconds(60);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** What the burst form asks for: 40 whole-object reads, enough to make the cold dataset hot. */
+    private static final int BURST_RATE = 20;
+    private static final int BURST_SECONDS = 2;
+    /** Set on window once; a page reload would lose it. */
+    private static final String NO_RELOAD = "set-before-the-burst";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Everything the browser showed and visited, and everything the node logged, to look for the token in. */
+    private static final List<String> PAGE_SOURCES = new ArrayList<>();
+    private static final Set<String> VISITED_URLS = new LinkedHashSet<>();
+    private static final List<String> BROWSER_CONSOLE = new ArrayList<>();
+    private static CapturedLogs logs;
 
     private static Path dir;
     private static LocalStack stack;
@@ -87,6 +109,7 @@ class ConsoleBrowserIT {
         // CI installs them: there, a missing browser is a broken CI, not a reason to skip.
         assertTrue(installed || !"true".equals(System.getenv("CI")), missing);
         assumeTrue(installed, missing);
+        logs = CapturedLogs.attach("io.tierflow", "io.javalin");
         dir = Files.createTempDirectory("console-browser-it");
         stack = LocalStack.start(LocalStackConfig.onFreePorts(dir.resolve("stack")));
         node = node();
@@ -111,6 +134,11 @@ class ConsoleBrowserIT {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
+        // The browser's console log and its network log (every URL it asked for, fetches and fragments included).
+        LoggingPreferences logging = new LoggingPreferences();
+        logging.enable(LogType.BROWSER, Level.ALL);
+        logging.enable(LogType.PERFORMANCE, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logging);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--window-size=1400,1000");
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
@@ -120,6 +148,9 @@ class ConsoleBrowserIT {
 
     @AfterAll
     static void stop() {
+        if (logs != null) {
+            logs.detach();
+        }
         if (browser != null) {
             browser.quit();
         }
@@ -159,19 +190,45 @@ class ConsoleBrowserIT {
         String desiredBefore = cell("placement-table", 1, 1);
         assertTrue(List.of("WARM", "COLD").contains(desiredBefore), "not hot before any traffic: " + desiredBefore);
 
-        // Traffic arrives (what `tierflow produce --follow-control` does for a burst): the open page shows HOT.
+        // From here to the promotion the browser only follows links and submits forms, never loads a page: a marker
+        // on window would not survive a reload.
+        ((JavascriptExecutor) browser).executeScript("window.tierflowNoReload = arguments[0]", NO_RELOAD);
+        // Actions: the token once, never shown.
+        navigate("actions");
+        wait(ExpectedConditions.visibilityOfElementLocated(By.id("token-input"))).sendKeys(TOKEN);
+        browser.findElement(By.id("token-save")).click();
+        waitFor(() -> !browser.findElements(By.id("token-state")).isEmpty(), "the token taken");
+        assertFalse(browser.getPageSource().contains(TOKEN), "the token is not in the page");
+        assertFalse(browser.getCurrentUrl().contains(TOKEN), "the token is not in the URL");
+
+        // Burst the cold dataset with the console's own form, open its page from the answer, and watch it turn HOT.
+        WebElement keys = browser.findElement(By.id("burst-keys"));
+        keys.sendKeys(COLD_KEY);
+        WebElement rate = browser.findElement(By.id("burst-rate"));
+        rate.clear();
+        rate.sendKeys(String.valueOf(BURST_RATE));
+        WebElement seconds = browser.findElement(By.id("burst-duration"));
+        seconds.clear();
+        seconds.sendKeys(String.valueOf(BURST_SECONDS));
+        browser.findElement(By.id("burst-submit")).click();
+        waitFor(() -> text("burst-result").startsWith("Burst sent"), "the burst accepted");
+        browser.findElement(By.cssSelector("#burst-watch a")).click();
+        waitFor(() -> text("dataset-key").equals(COLD_KEY) && cell("placement-table", 1, 1).equals(desiredBefore),
+                "the cold dataset's page before the burst's reads");
         String url = browser.getCurrentUrl();
-        produceAccesses(COLD_KEY, 40);
+        sendTheBurstsReads();
         waitFor(() -> cell("placement-table", 1, 1).equals("HOT"), "the desired tier turns HOT without a reload");
         assertEquals(url, browser.getCurrentUrl());
+        assertEquals(NO_RELOAD, ((JavascriptExecutor) browser).executeScript("return window.tierflowNoReload"),
+                "the page was not reloaded between the burst and its promotion");
 
         // Migrations: the copy the promotion issued (no migrator runs here, so it stays in flight).
         browser.get(base + "#/migrations");
         waitFor(() -> text("migrations-table").contains(COLD_KEY) && text("migration-counts").contains("issued"),
                 "the promotion's migration listed");
 
-        // Actions: the token once, never shown; a site marked down shows down; a bad policy is refused at its field;
-        // each policy's scope in words.
+        // Actions again: the token is still set for the session; a site marked down shows down; a bad policy is
+        // refused at its field; each policy's scope in words.
         HttpResponse<String> scoped = HTTP.send(HttpRequest.newBuilder(URI.create(base + "policies/logs"))
                 .header("Authorization", "Bearer " + TOKEN).PUT(HttpRequest.BodyPublishers.ofString("""
                         {"scope": {"prefix": "logs/", "owner": "ops"}, "budgetShare": 0.1, "heatHalfLifeSeconds": 60,
@@ -182,11 +239,7 @@ class ConsoleBrowserIT {
         waitFor(() -> HTTP.send(HttpRequest.newBuilder(URI.create(base + "policies")).build(),
                 HttpResponse.BodyHandlers.ofString()).body().contains("\"logs/\""), "the scoped policy in the store");
         browser.get(base + "#/actions");
-        wait(ExpectedConditions.visibilityOfElementLocated(By.id("token-input"))).sendKeys(TOKEN);
-        browser.findElement(By.id("token-save")).click();
-        waitFor(() -> !browser.findElements(By.id("token-state")).isEmpty(), "the token taken");
-        assertFalse(browser.getPageSource().contains(TOKEN), "the token is not in the page");
-        assertFalse(browser.getCurrentUrl().contains(TOKEN), "the token is not in the URL");
+        waitFor(() -> !browser.findElements(By.id("token-state")).isEmpty(), "the token kept for the session");
 
         wait(ExpectedConditions.elementToBeClickable(By.cssSelector("button[data-site='gcp']"))).click();
         waitFor(() -> text("site-result").contains("marked down")
@@ -265,13 +318,97 @@ class ConsoleBrowserIT {
         waitFor(() -> text("alert-action-result").contains("Acknowledged SITE_DOWN:gcp"), "the acknowledgement sent");
         waitFor(() -> browser.findElements(siteDown).isEmpty() && text("alerts-table").length() > 0,
                 "the alert no longer firing");
-        assertFalse(browser.getPageSource().contains(TOKEN));
         assertFalse((Boolean) ((JavascriptExecutor) browser).executeScript(
                 "return document.documentElement.outerHTML.includes(sessionStorage.getItem('tierflow.writeToken'))"));
 
         // What-if says what is not there yet.
         browser.get(base + "#/whatif");
         waitFor(() -> text("whatif-not-yet").contains("tierflow whatif"), "the what-if page");
+
+        assertTheTokenNeverShows();
+    }
+
+    /**
+     * The token was used for every write above, yet it is in no page the browser showed, no URL it visited (pages,
+     * fragments and API requests alike), nothing its console logged, and nothing the node logged. Each record is
+     * checked for being there at all, so an empty capture cannot pass for a clean one.
+     */
+    private static void assertTheTokenNeverShows() {
+        collectBrowserLogs();
+        assertTrue(PAGE_SOURCES.size() > 20, "page sources captured: " + PAGE_SOURCES.size());
+        assertTrue(VISITED_URLS.stream().anyMatch(u -> u.contains("/control/burst"))
+                && VISITED_URLS.stream().anyMatch(u -> u.contains("#/actions")), "URLs captured: " + VISITED_URLS);
+        assertTrue(logs.lines().stream().anyMatch(l -> l.contains("query API listening")),
+                "the node's log captured: " + logs.lines().size() + " lines");
+        for (String source : PAGE_SOURCES) {
+            assertFalse(source.contains(TOKEN), "the token in a page:\n" + source);
+        }
+        for (String url : VISITED_URLS) {
+            assertFalse(url.contains(TOKEN), "the token in a URL: " + url);
+        }
+        for (String line : BROWSER_CONSOLE) {
+            assertFalse(line.contains(TOKEN), "the token in the browser's console: " + line);
+        }
+        for (String line : logs.lines()) {
+            assertFalse(line.contains(TOKEN), "the token in the node's log: " + line);
+        }
+    }
+
+    /**
+     * Drains the browser's logs (Chromium keeps them until read): its console messages, and from its network log the
+     * URL of every request and navigation. Request headers are not kept: the Authorization header is where the token
+     * belongs.
+     */
+    private static void collectBrowserLogs() {
+        for (LogEntry entry : browser.manage().logs().get(LogType.BROWSER)) {
+            BROWSER_CONSOLE.add(entry.getMessage());
+        }
+        for (LogEntry entry : browser.manage().logs().get(LogType.PERFORMANCE)) {
+            JsonNode message;
+            try {
+                message = JSON.readTree(entry.getMessage()).path("message");
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new AssertionError("Chromium's network log has an entry that is not JSON: " + entry, e);
+            }
+            JsonNode params = message.path("params");
+            switch (message.path("method").asText()) {
+                case "Network.requestWillBeSent" -> {
+                    VISITED_URLS.add(params.path("request").path("url").asText());
+                    VISITED_URLS.add(params.path("documentURL").asText());
+                }
+                case "Page.frameNavigated" -> VISITED_URLS.add(params.path("frame").path("url").asText());
+                case "Page.navigatedWithinDocument" -> VISITED_URLS.add(params.path("url").asText());
+                default -> {
+                }
+            }
+        }
+        VISITED_URLS.remove("");
+    }
+
+    /** Follows a link of the console's navigation, as a user does: the fragment changes, the page stays. */
+    private static void navigate(String page) {
+        browser.findElement(By.cssSelector("#nav a[data-page='" + page + "']")).click();
+    }
+
+    /**
+     * What a traffic generator following control does with the console's burst ({@code tierflow produce
+     * --follow-control}, which {@code tierflow local} runs; the CLI module is built after this one, so it is not on
+     * this test's class path): reads the BURST command from the control topic and sends its reads, rate times
+     * duration of them. The command is checked on the way: the form's keys and figures, and no token in it.
+     */
+    private static void sendTheBurstsReads() throws Exception {
+        ControlCommand burst = KafkaTestClients.consume(stack.bootstrapServers(), Topics.CONTROL,
+                Serdes.String().deserializer(), stack.topics().control.valueSerde().deserializer(),
+                r -> r.value().getType() == ControlType.BURST, 1, TIMEOUT).get(0).value();
+        assertEquals(List.of(COLD_KEY), burst.getKeys());
+        assertEquals(String.valueOf(BURST_RATE), burst.getParameters().get("eventsPerSecond"));
+        assertEquals(String.valueOf(BURST_SECONDS), burst.getParameters().get("durationSeconds"));
+        assertFalse(burst.toString().contains(TOKEN), "the token in the control record: " + burst);
+        int reads = Integer.parseInt(burst.getParameters().get("eventsPerSecond"))
+                * Integer.parseInt(burst.getParameters().get("durationSeconds"));
+        for (String key : burst.getKeys()) {
+            produceAccesses(key, reads);
+        }
     }
 
     /**
@@ -384,6 +521,10 @@ class ConsoleBrowserIT {
                         return false; // redrawn while read: ask again
                     }
                 });
+        // Every state the test saw is kept, to look for the token in at the end.
+        PAGE_SOURCES.add(browser.getPageSource());
+        VISITED_URLS.add(browser.getCurrentUrl());
+        collectBrowserLogs();
     }
 
     private static void screenshot(String name) throws IOException {

@@ -2,6 +2,7 @@ package io.tierflow.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tierflow.streams.ActivityView;
 import io.tierflow.streams.DatasetView;
@@ -35,10 +36,11 @@ class DatasetSortTest {
             List<String> seen = new ArrayList<>();
             DatasetSort.Position cursor = null;
             while (true) {
-                DatasetSort.FirstN first = sort.first(limit + 1);
+                DatasetSort.FirstN<DatasetView> first = sort.first(limit + 1, sort::of);
                 for (DatasetView view : views) {
                     if (sort.isAfter(sort.of(view), cursor)) {
                         first.offer(view);
+                        assertTrue(first.size() <= limit + 1, "holds no more than a page and one");
                     }
                 }
                 List<DatasetView> page = first.inOrder();

@@ -10,6 +10,7 @@ import io.tierflow.serde.InMemorySchemaRegistry;
 import io.tierflow.topics.Topics;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -33,8 +34,10 @@ final class TestApi {
             PrometheusMeterRegistry metrics) {
         Topics topics = Topics.using(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL,
                 InMemorySchemaRegistry.URL_PREFIX + "query-api-" + UUID.randomUUID()));
+        // The dataset index rebuilt for every request: the tests change the stores between requests and expect to
+        // see it (DatasetIndexTest covers a kept index).
         return QueryApi.create(cluster, topics, sink, partitions, metrics, settings.withPort(0),
-                Clock.fixed(NOW, ZoneOffset.UTC));
+                Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO, Duration.ZERO);
     }
 
     static Javalin create(FakeCluster cluster, RecordingSink sink, int partitions) {
