@@ -13,8 +13,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * A task's dataset records ({@code dataset-state}) and activity values ({@code dataset-activity}). A record changes
  * only here, loaded, changed and then saved or deleted: saving tells the cost ledger and the site capacity what the
  * record holds now against what it held when loaded ({@link CostLedgerWriter#hold}, {@link SiteCapacity#move}), and
- * deleting releases its holdings and takes the dataset
- * out of the due index. Callers cannot forget either, so storage is charged without looking at each dataset.
+ * deleting releases its holdings and takes the dataset out of the due index. Callers cannot forget either, so storage
+ * is charged, and capacity counted, without looking at each dataset.
  */
 final class DatasetRecords {
     private final KeyValueStore<String, DatasetState> states;
@@ -54,8 +54,8 @@ final class DatasetRecords {
 
     /**
      * Builds the due index (kept in memory only, see {@link DueIndex}), the storage the task holds and its use of each
-     * site's capacity from the records, and returns how many have a command in flight. Runs when the task starts: once its stores are
-     * restored, and whenever it starts again here (after a rebalance, or after an aborted transaction).
+     * site's capacity from the records, and returns how many have a command in flight. Runs when the task starts: once
+     * its stores are restored, and whenever it starts again here (after a rebalance, or after an aborted transaction).
      */
     long rebuild() {
         due.clear();

@@ -49,9 +49,4 @@ final class SiteCapacity {
     void move(CapacityShare.Holding before, CapacityShare.Holding after) {
         share.move(before, after);
     }
-
-    /** The bytes the task's datasets hold or are copying on {@code site}. */
-    long bytesOn(String site) {
-        return share.bytesOn(site);
-    }
 }
