@@ -31,11 +31,13 @@ final class DatasetEvaluation {
     private final DueScheduler due;
     private final TieringMetrics metrics;
     private final LiveModelScoring live;
+    private final SiteCapacity capacity;
 
     DatasetEvaluation(ProcessorContext<String, TieringOutput> context, Catalogue catalogue, CostLedgerWriter costs,
             DatasetAlerts alerts, MigrationCommands commands, DueScheduler due, TieringMetrics metrics,
-            LiveModelScoring live) {
+            LiveModelScoring live, SiteCapacity capacity) {
         this.live = live;
+        this.capacity = capacity;
         this.context = context;
         this.catalogue = catalogue;
         this.costs = costs;
@@ -59,8 +61,10 @@ final class DatasetEvaluation {
                 inventory.getLatencySlaMs(), StateMapper.tier(state.getTier()), state.getPrimarySite(),
                 state.getReplicaSites(), state.getStorageClass(), state.getLastMoveAt(), state.getInFlight() != null,
                 inventory.getUpdatedAt().toEpochMilli());
+        // A site full to this task's share of its capacity is offered with only the room left: placed elsewhere,
+        // and the explanation says capacity bound.
         DatasetEvaluator.Evaluation evaluation = DatasetEvaluator.evaluate(facts, dataset.activity, policy,
-                catalogue.scorer(), catalogue.sites(), now);
+                catalogue.scorer(), capacity.offersFor(state, catalogue.sites()), now);
 
         live.scored(state.getKey(), dataset.activity, inventory.getSizeBytes(), policy, evaluation.pHotSoon(), now);
 

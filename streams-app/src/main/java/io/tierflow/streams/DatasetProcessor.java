@@ -4,6 +4,7 @@ import io.tierflow.schemas.AccessEvent;
 import io.tierflow.schemas.ControlCommand;
 import io.tierflow.schemas.Dataset;
 import io.tierflow.schemas.MigrationStatus;
+import io.tierflow.streams.domain.CapacityShare;
 import io.tierflow.topics.Topics;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.StateStore;
@@ -62,8 +63,10 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         catalogue.refresh();
         CostLedgerWriter costs = new CostLedgerWriter(
                 updatableStore(context.getStateStore(TieringTopology.COST_LEDGER_STORE)), catalogue);
+        int partitions = DatasetInputsGate.partitions(context.appConfigs().get(DatasetInputsGate.PARTITIONS_CONFIG));
+        SiteCapacity capacity = new SiteCapacity(new CapacityShare(settings.capacityHeadroom(), partitions));
         records = new DatasetRecords(context.getStateStore(TieringTopology.DATASET_STATE_STORE),
-                updatableStore(context.getStateStore(TieringTopology.DATASET_ACTIVITY_STORE)), costs, due);
+                updatableStore(context.getStateStore(TieringTopology.DATASET_ACTIVITY_STORE)), costs, due, capacity);
         long commandsInFlight = records.rebuild();
         alerts.start(context);
         live = new LiveModelScoring(catalogue, settings.models(), metrics.modelScoreboard(),
@@ -73,12 +76,12 @@ final class DatasetProcessor implements Processor<String, Object, String, Tierin
         }
         admission = new MigrationAdmission(context.getStateStore(TieringTopology.MIGRATION_BUDGET_STORE),
                 context.getStateStore(TieringTopology.DATASET_STATE_STORE), catalogue, due, alerts, settings,
-                DatasetInputsGate.partitions(context.appConfigs().get(DatasetInputsGate.PARTITIONS_CONFIG)));
+                partitions);
         metrics.track(admission);
         MigrationCommands commands = new MigrationCommands(context, catalogue, metrics, commandsInFlight,
                 !settings.eventTimeClock(), admission);
         DatasetEvaluation evaluation = new DatasetEvaluation(context, catalogue, costs, alerts, commands, due,
-                metrics, live);
+                metrics, live, capacity);
         UnregisteredActivity unregistered = new UnregisteredActivity(UNREGISTERED_KEYS,
                 UNREGISTERED_FOR.toMillis(), metrics::unregisteredDropped);
         accessEvents = new AccessEvents(records, unregistered, evaluation, alerts, due, catalogue, regionNames,

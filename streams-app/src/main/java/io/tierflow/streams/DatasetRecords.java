@@ -2,6 +2,7 @@ package io.tierflow.streams;
 
 import io.tierflow.schemas.Dataset;
 import io.tierflow.schemas.DatasetState;
+import io.tierflow.streams.domain.CapacityShare;
 import io.tierflow.streams.domain.PolicyScopes;
 import io.tierflow.streams.store.UpdatableStore;
 import java.util.Objects;
@@ -10,26 +11,31 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * A task's dataset records ({@code dataset-state}) and activity values ({@code dataset-activity}). A record changes
- * only here, loaded, changed and then saved or deleted: saving tells the cost ledger what the record holds now against
- * what it held when loaded ({@link CostLedgerWriter#hold}), and deleting releases its holdings and takes the dataset
- * out of the due index. Callers cannot forget either, so storage is charged without looking at each dataset.
+ * only here, loaded, changed and then saved or deleted: saving tells the cost ledger and the site capacity what the
+ * record holds now against what it held when loaded ({@link CostLedgerWriter#hold}, {@link SiteCapacity#move}), and
+ * deleting releases its holdings and takes the dataset out of the due index. Callers cannot forget either, so storage
+ * is charged, and capacity counted, without looking at each dataset.
  */
 final class DatasetRecords {
     private final KeyValueStore<String, DatasetState> states;
     private final UpdatableStore<DatasetActivity> activities;
     private final CostLedgerWriter costs;
     private final DueScheduler due;
+    private final SiteCapacity capacity;
 
-    /** A dataset record loaded to change, with the storage it held when loaded. */
+    /** A dataset record loaded to change, with the storage and the site capacity it held when loaded. */
     static final class Loaded {
         final String key;
         final DatasetState state;
         private final CostLedgerWriter.Footprint held;
+        private final CapacityShare.Holding capacityHeld;
 
-        private Loaded(String key, DatasetState state, CostLedgerWriter.Footprint held) {
+        private Loaded(String key, DatasetState state, CostLedgerWriter.Footprint held,
+                CapacityShare.Holding capacityHeld) {
             this.key = key;
             this.state = state;
             this.held = held;
+            this.capacityHeld = capacityHeld;
         }
     }
 
@@ -38,27 +44,30 @@ final class DatasetRecords {
      *     each record's changes with {@link #finishUpdates}
      */
     DatasetRecords(KeyValueStore<String, DatasetState> states, UpdatableStore<DatasetActivity> activities,
-            CostLedgerWriter costs, DueScheduler due) {
+            CostLedgerWriter costs, DueScheduler due, SiteCapacity capacity) {
         this.states = states;
+        this.capacity = capacity;
         this.activities = activities;
         this.costs = costs;
         this.due = due;
     }
 
     /**
-     * Builds the due index (kept in memory only, see {@link DueIndex}) and the storage the task holds from the
-     * records, and returns how many have a command in flight. Runs when the task starts: once its stores are
-     * restored, and whenever it starts again here (after a rebalance, or after an aborted transaction).
+     * Builds the due index (kept in memory only, see {@link DueIndex}), the storage the task holds and its use of each
+     * site's capacity from the records, and returns how many have a command in flight. Runs when the task starts: once
+     * its stores are restored, and whenever it starts again here (after a rebalance, or after an aborted transaction).
      */
     long rebuild() {
         due.clear();
         costs.clearHoldings();
+        capacity.clear();
         long commandsInFlight = 0;
         try (KeyValueIterator<String, DatasetState> all = states.all()) {
             while (all.hasNext()) {
                 var entry = all.next();
                 due.restore(entry.key, entry.value);
                 costs.addHoldings(CostLedgerWriter.footprint(entry.value));
+                capacity.add(SiteCapacity.holding(entry.value));
                 if (entry.value.getInFlight() != null) {
                     commandsInFlight++;
                 }
@@ -70,23 +79,26 @@ final class DatasetRecords {
     /** The dataset's record to change, or null if it has none. */
     Loaded load(String key) {
         DatasetState state = states.get(key);
-        return state == null ? null : new Loaded(key, state, CostLedgerWriter.footprint(state));
+        return state == null ? null : new Loaded(key, state, CostLedgerWriter.footprint(state),
+                SiteCapacity.holding(state));
     }
 
     /** A new record, for a dataset that has none, to change: it holds nothing yet. */
     Loaded create(String key) {
-        return new Loaded(key, StateMapper.newDatasetState(key), null);
+        return new Loaded(key, StateMapper.newDatasetState(key), null, null);
     }
 
-    /** Writes a changed record, charging and moving the storage it holds if that changed. */
+    /** Writes a changed record, charging and moving the storage it holds (and its bytes per site) if that changed. */
     void save(Loaded record, long now) {
         costs.hold(record.held, CostLedgerWriter.footprint(record.state), now);
+        capacity.move(record.capacityHeld, SiteCapacity.holding(record.state));
         states.put(record.key, record.state);
     }
 
     /** Deletes a record: its storage is charged up to {@code now} and released, and it leaves the due index. */
     void delete(Loaded record, long now) {
         costs.hold(record.held, null, now);
+        capacity.move(record.capacityHeld, null);
         due.remove(record.key);
         states.delete(record.key);
     }

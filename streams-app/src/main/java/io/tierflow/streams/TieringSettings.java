@@ -30,16 +30,28 @@ import java.util.Properties;
  * @param models which published models score in shadow, and how their live figures are kept
  * @param migrationBacklogDrainLimit how long the moves waiting for the migration budget may take to drain at the
  *     budget before the MIGRATION_BACKLOG alert fires ({@value #BACKLOG_DRAIN_LIMIT}, an ISO-8601 duration)
+ * @param capacityHeadroom the fraction of each site's capacity placement keeps free ({@value #CAPACITY_HEADROOM}, in
+ *     [0, 1); {@link #DEFAULT_CAPACITY_HEADROOM} by default): each task places bytes on a site up to its share of the
+ *     rest (ADR 19)
  */
 public record TieringSettings(Duration evaluationInterval, int maxEvaluationsPerPunctuation, boolean eventTimeClock,
         Duration minReevaluation, Duration maxReevaluation, StoreImplementation stores, Duration futureTolerance,
-        Duration eventRetention, AlertPacing alertPacing, ModelRollout models, Duration migrationBacklogDrainLimit) {
+        Duration eventRetention, AlertPacing alertPacing, ModelRollout models, Duration migrationBacklogDrainLimit,
+        double capacityHeadroom) {
     /** Setting (in the layered config: a {@code --config} file) that selects {@link #stores}. */
     public static final String STORES = "tierflow.streams.stores";
     /** Setting that sets {@link #migrationBacklogDrainLimit}. */
     public static final String BACKLOG_DRAIN_LIMIT = "tierflow.streams.migration-backlog-drain-limit";
     /** A backlog that takes longer than a working day to drain at the budget needs a person (a bigger budget). */
     public static final Duration DEFAULT_BACKLOG_DRAIN_LIMIT = Duration.ofHours(8);
+    /** Setting that sets {@link #capacityHeadroom}. */
+    public static final String CAPACITY_HEADROOM = "tierflow.streams.capacity-headroom";
+    /**
+     * A tenth kept free, as {@code tierflow rebalance} assumes: room for the bytes Tierflow does not count (an owner's
+     * new version, an old version's bytes left behind, a multipart upload's parts before they are joined) and for a
+     * store's own slowdown near full.
+     */
+    public static final double DEFAULT_CAPACITY_HEADROOM = 0.1;
     /** Default tolerance for access events dated in the future. */
     public static final Duration DEFAULT_FUTURE_TOLERANCE = Duration.ofHours(1);
     /** Default retention horizon for access events, behind stream time. */
@@ -59,7 +71,7 @@ public record TieringSettings(Duration evaluationInterval, int maxEvaluationsPer
             Duration minReevaluation, Duration maxReevaluation) {
         this(evaluationInterval, maxEvaluationsPerPunctuation, eventTimeClock, minReevaluation, maxReevaluation,
                 StoreImplementation.WRITE_BEHIND, DEFAULT_FUTURE_TOLERANCE, DEFAULT_EVENT_RETENTION, AlertPacing.DEFAULTS,
-                ModelRollout.DEFAULTS, DEFAULT_BACKLOG_DRAIN_LIMIT);
+                ModelRollout.DEFAULTS, DEFAULT_BACKLOG_DRAIN_LIMIT, DEFAULT_CAPACITY_HEADROOM);
     }
 
     /** The defaults, with what {@code config} sets ({@value #STORES}); an unknown value fails with a clear error. */
@@ -87,34 +99,56 @@ public record TieringSettings(Duration evaluationInterval, int maxEvaluationsPer
             }
             settings = settings.withMigrationBacklogDrainLimit(limit);
         }
+        String headroom = config.getProperty(CAPACITY_HEADROOM);
+        if (headroom != null) {
+            double fraction;
+            try {
+                fraction = Double.parseDouble(headroom.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(CAPACITY_HEADROOM + ": '" + headroom
+                        + "' is not a number (a fraction in [0, 1), e.g. 0.1)", e);
+            }
+            settings = settings.withCapacityHeadroom(fraction);
+        }
         return settings;
     }
 
     public TieringSettings withEventTimeClock(boolean eventTime) {
         return new TieringSettings(evaluationInterval, maxEvaluationsPerPunctuation, eventTime, minReevaluation,
                 maxReevaluation, stores, futureTolerance, eventRetention, alertPacing, models,
-                migrationBacklogDrainLimit);
+                migrationBacklogDrainLimit, capacityHeadroom);
     }
 
     public TieringSettings withStores(StoreImplementation implementation) {
         return new TieringSettings(evaluationInterval, maxEvaluationsPerPunctuation, eventTimeClock, minReevaluation,
                 maxReevaluation, implementation, futureTolerance, eventRetention, alertPacing, models,
-                migrationBacklogDrainLimit);
+                migrationBacklogDrainLimit, capacityHeadroom);
     }
 
     public TieringSettings withAlertPacing(AlertPacing pacing) {
         return new TieringSettings(evaluationInterval, maxEvaluationsPerPunctuation, eventTimeClock, minReevaluation,
-                maxReevaluation, stores, futureTolerance, eventRetention, pacing, models, migrationBacklogDrainLimit);
+                maxReevaluation, stores, futureTolerance, eventRetention, pacing, models, migrationBacklogDrainLimit,
+                capacityHeadroom);
     }
 
     public TieringSettings withModels(ModelRollout rollout) {
         return new TieringSettings(evaluationInterval, maxEvaluationsPerPunctuation, eventTimeClock, minReevaluation,
                 maxReevaluation, stores, futureTolerance, eventRetention, alertPacing, rollout,
-                migrationBacklogDrainLimit);
+                migrationBacklogDrainLimit, capacityHeadroom);
     }
 
     public TieringSettings withMigrationBacklogDrainLimit(Duration limit) {
         return new TieringSettings(evaluationInterval, maxEvaluationsPerPunctuation, eventTimeClock, minReevaluation,
-                maxReevaluation, stores, futureTolerance, eventRetention, alertPacing, models, limit);
+                maxReevaluation, stores, futureTolerance, eventRetention, alertPacing, models, limit,
+                capacityHeadroom);
+    }
+
+    public TieringSettings withCapacityHeadroom(double headroom) {
+        if (!(headroom >= 0 && headroom < 1)) {
+            throw new IllegalArgumentException(CAPACITY_HEADROOM + ": must be in [0, 1), got " + headroom);
+        }
+        return new TieringSettings(evaluationInterval, maxEvaluationsPerPunctuation, eventTimeClock, minReevaluation,
+                maxReevaluation, stores, futureTolerance, eventRetention, alertPacing, models,
+                migrationBacklogDrainLimit, headroom);
     }
 }

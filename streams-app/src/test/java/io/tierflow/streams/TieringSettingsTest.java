@@ -70,4 +70,22 @@ class TieringSettingsTest {
         config.setProperty(TieringSettings.BACKLOG_DRAIN_LIMIT, "PT0S");
         assertThrows(IllegalArgumentException.class, () -> TieringSettings.from(config));
     }
+
+    @Test
+    void shouldReadTheCapacityHeadroomAndRefuseAFractionOutsideZeroToOne() {
+        assertEquals(TieringSettings.DEFAULT_CAPACITY_HEADROOM,
+                TieringSettings.from(new Properties()).capacityHeadroom());
+        Properties config = new Properties();
+        config.setProperty(TieringSettings.CAPACITY_HEADROOM, " 0.25 ");
+        TieringSettings settings = TieringSettings.from(config);
+        assertEquals(0.25, settings.capacityHeadroom());
+        assertEquals(0.25, settings.withEventTimeClock(true).capacityHeadroom(), "kept by other withers");
+        for (String bad : new String[] {"1", "-0.1", "NaN", "ten percent"}) {
+            config.setProperty(TieringSettings.CAPACITY_HEADROOM, bad);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> TieringSettings.from(config));
+            assertTrue(e.getMessage().startsWith(TieringSettings.CAPACITY_HEADROOM) && e.getMessage().contains(bad),
+                    e.getMessage());
+        }
+    }
 }
