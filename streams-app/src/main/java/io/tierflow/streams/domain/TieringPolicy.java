@@ -9,11 +9,25 @@ import java.util.Map;
  * @param hysteresis under {@link Decision#HEAT}, the fraction below a threshold a dataset must fall before it is demoted;
  *     under {@link Decision#COST}, the fraction of the expected cost of staying that a change of tier must save
  * @param decision how the tier is chosen
+ * @param copies copies (primary included) of every dataset whatever its tier, each on a distinct provider; 0: the
+ *     tier's own replication ({@code replicationHot} ...)
+ * @param writeQuorum verified copies at which a placement is durable ({@link Quorum}); 0: 1, a move switching as soon
+ *     as its new primary's copy is verified
  */
 public record TieringPolicy(String name, long halfLifeMs, Map<String, Double> opWeights, double bytesWeightPerGb,
         double hotThreshold, double warmThreshold, double hysteresis, double scoreBoost, int replicationHot,
         int replicationWarm, int replicationCold, double defaultSlaMs, boolean encryptedOnly, long cooldownMs,
-        double horizonDays, long retireGraceMs, long latenessMs, Decision decision) {
+        double horizonDays, long retireGraceMs, long latenessMs, Decision decision, int copies, int writeQuorum) {
+
+    /** A policy with the tiers' own replication and a write quorum of 1. */
+    public TieringPolicy(String name, long halfLifeMs, Map<String, Double> opWeights, double bytesWeightPerGb,
+            double hotThreshold, double warmThreshold, double hysteresis, double scoreBoost, int replicationHot,
+            int replicationWarm, int replicationCold, double defaultSlaMs, boolean encryptedOnly, long cooldownMs,
+            double horizonDays, long retireGraceMs, long latenessMs, Decision decision) {
+        this(name, halfLifeMs, opWeights, bytesWeightPerGb, hotThreshold, warmThreshold, hysteresis, scoreBoost,
+                replicationHot, replicationWarm, replicationCold, defaultSlaMs, encryptedOnly, cooldownMs, horizonDays,
+                retireGraceMs, latenessMs, decision, 0, 0);
+    }
 
     /**
      * How the tier is chosen. {@code HEAT}: boosted heat against the hot and warm thresholds. {@code COST}: the tier
@@ -31,12 +45,21 @@ public record TieringPolicy(String name, long halfLifeMs, Map<String, Double> op
         return opWeights.getOrDefault(op, 1.0) + bytesWeightPerGb * bytes / 1e9;
     }
 
+    /** Copies (primary included) wanted of a dataset of {@code tier}: {@code copies} if set, else the tier's own. */
     public int replicationFor(Tier tier) {
+        if (copies > 0) {
+            return copies;
+        }
         return switch (tier) {
             case HOT -> replicationHot;
             case WARM -> replicationWarm;
             case COLD -> replicationCold;
         };
+    }
+
+    /** Verified copies at which a placement of {@code tier} is durable: never more than the copies wanted. */
+    public int writeQuorumFor(Tier tier) {
+        return Math.min(Math.max(writeQuorum, 1), Math.max(replicationFor(tier), 1));
     }
 
     public long horizonMs() {
