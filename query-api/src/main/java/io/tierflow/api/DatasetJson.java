@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import io.tierflow.schemas.Placement;
+import io.tierflow.schemas.ReplicationStatus;
 import io.tierflow.streams.ActivityView;
 import io.tierflow.streams.DatasetView;
 import java.io.IOException;
@@ -86,6 +87,8 @@ final class DatasetJson {
         actual(json, view);
         json.writeFieldName("desired");
         desired(json, view.lastDecision());
+        json.writeFieldName("replication");
+        replication(json, view.lastDecision());
         json.writeFieldName("migration");
         migration(json, view);
         json.writeStringField("lastFailure", view.lastFailure());
@@ -183,6 +186,22 @@ final class DatasetJson {
         json.writeNumberField("objectiveUsdPerMonth", decision.getObjectiveUsdPerMonth());
         json.writeFieldName("decidedAt");
         IsoInstants.write(json, decision.getDecidedAt());
+        json.writeEndObject();
+    }
+
+    /** Copies verified against wanted and the write quorum, as of the last decision; null before one reported it. */
+    private static void replication(JsonGenerator json, Placement decision) throws IOException {
+        ReplicationStatus replication = decision == null ? null : decision.getExplanation().getReplication();
+        if (replication == null) {
+            json.writeNull();
+            return;
+        }
+        json.writeStartObject();
+        json.writeNumberField("copiesVerified", replication.getCopiesVerified());
+        json.writeNumberField("copiesWanted", replication.getCopiesWanted());
+        json.writeNumberField("writeQuorum", replication.getWriteQuorum());
+        json.writeBooleanField("durable", replication.getDurable());
+        json.writeStringField("repair", replication.getRepair());
         json.writeEndObject();
     }
 

@@ -3,6 +3,7 @@ package io.tierflow.api;
 import io.tierflow.catalogue.CatalogueRules;
 import io.tierflow.schemas.Policy;
 import io.tierflow.schemas.Site;
+import java.util.Collection;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,6 +29,13 @@ final class PolicyValidation {
     /** The rules between policies: {@code default} unscoped, no two equal scopes, budget shares up to 1. */
     static void check(Policy p, Map<String, Policy> published) {
         CatalogueRules.policyCatalogueProblem(p, published).ifPresent(problem -> {
+            throw ApiException.badRequest(problem);
+        });
+    }
+
+    /** Copies on distinct providers: no more copies than the catalogue's sites have providers. */
+    static void checkProviders(Policy p, Collection<Site> sites) {
+        CatalogueRules.providersProblem(p, sites).ifPresent(problem -> {
             throw ApiException.badRequest(problem);
         });
     }

@@ -152,6 +152,7 @@ final class WriteHandlers {
             policy = AvroJson.fromJson(body, Policy.class);
             PolicyValidation.check(policy);
             PolicyValidation.check(policy, publishedPolicies());
+            PolicyValidation.checkProviders(policy, publishedSites());
         } catch (ApiException e) {
             throw PolicyValidation.namingTheField(e, Policy.getClassSchema());
         }
@@ -171,6 +172,17 @@ final class WriteHandlers {
                 all.forEachRemaining(kv -> policies.put(kv.key, kv.value));
             }
             return policies;
+        });
+    }
+
+    /** The sites as this node's copy of the global store has them: a policy's copies are checked against them. */
+    private List<Site> publishedSites() {
+        return cluster.retrying("the sites", () -> {
+            List<Site> sites = new ArrayList<>();
+            try (KeyValueIterator<String, Site> all = cluster.<Site>globalStore(TieringTopology.SITES_STORE).all()) {
+                all.forEachRemaining(kv -> sites.add(kv.value));
+            }
+            return sites;
         });
     }
 

@@ -84,12 +84,18 @@ function placementTable(d) {
     ['Replica sites', desired ? desired.replicaSites.join(', ') || 'none' : '–', actual.replicaSites.join(', ') || 'none'],
     ['Storage class', desired ? desired.storageClass : '–', actual.storageClass || '–'],
   ];
+  const copies = d.replication;
+  if (copies) {
+    rows.push(['Copies', copies.copiesWanted + ' (write quorum ' + copies.writeQuorum + ')',
+      copies.copiesVerified + ' verified, ' + (copies.durable ? 'durable' : 'not durable yet')]);
+  }
   const inPlace = desired && desired.primarySite === actual.primarySite && desired.storageClass === actual.storageClass
     && [...desired.replicaSites].sort().join() === [...actual.replicaSites].sort().join();
   return [table([{ label: '', value: r => r[0] }, { label: 'Desired', value: r => r[1] },
     { label: 'Actual', value: r => r[2] }], rows, { id: 'placement-table' }),
   h('p', { id: 'placement-state' }, !desired ? 'Not decided yet.' : inPlace ? 'In place.'
-    : 'Moving: ' + (d.migration ? 'migration ' + d.migration.phase : 'waiting for the migration budget or cooldown') + '.')];
+    : 'Moving: ' + (d.migration ? 'migration ' + d.migration.phase : 'waiting for the migration budget or cooldown') + '.'),
+  copies && copies.repair ? h('p', { id: 'placement-repair' }, 'Repair: ' + copies.repair + '.') : null];
 }
 
 function explain(decision, reason) {

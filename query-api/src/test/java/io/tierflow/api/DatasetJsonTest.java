@@ -9,6 +9,7 @@ import io.tierflow.schemas.MigrationCommand;
 import io.tierflow.schemas.MigrationPhase;
 import io.tierflow.schemas.Placement;
 import io.tierflow.schemas.PlacementExplanation;
+import io.tierflow.schemas.ReplicationStatus;
 import io.tierflow.schemas.SiteScore;
 import io.tierflow.schemas.Tier;
 import io.tierflow.streams.ActivityView;
@@ -39,6 +40,9 @@ class DatasetJsonTest {
                                 .setFeasible(true).setRejectedBecause(null).build(), SiteScore.newBuilder()
                                 .setSite("onprem").setStorageUsdPerMonth(0.0).setEgressUsdPerMonth(1.0).setMoveUsd(0.5)
                                 .setFeasible(false).setRejectedBecause("latency_sla").build()))
+                        .setReplication(ReplicationStatus.newBuilder().setCopiesWanted(3).setCopiesVerified(2)
+                                .setWriteQuorum(2).setDurable(true)
+                                .setRepair("1 copy missing: waiting for azure (down) to be marked up").build())
                         .build())
                 .setDecidedAt(Instant.parse("2026-11-21T11:00:00Z")).build();
         MigrationCommand command = MigrationCommand.newBuilder().setId("cmd-1").setKey(inventory.getKey())
@@ -81,7 +85,9 @@ class DatasetJsonTest {
                 + "ast\":0.25},\"forecastHourlyRate\":7.75,\"totalEvents\":9999},\"actual\":{\"primarySite\":\"aws\",\"replicaS"
                 + "ites\":[\"gcp\"],\"storageClass\":\"STANDARD\"},\"desired\":{\"tier\":\"WARM\",\"primarySite\":\"gcp\",\"replicaSi"
                 + "tes\":[\"aws\",\"azure\"],\"storageClass\":\"NEARLINE\",\"objectiveUsdPerMonth\":0.00125,\"decidedAt\":\"2026-"
-                + "11-21T11:00:00Z\"},\"migration\":{\"phase\":\"COPYING\",\"command\":{\"id\":\"cmd-1\",\"key\":\"logs/2026/11/a b"
+                + "11-21T11:00:00Z\"},\"replication\":{\"copiesVerified\":2,\"copiesWanted\":3,\"writeQuorum\":2,"
+                + "\"durable\":true,\"repair\":\"1 copy missing: waiting for azure (down) to be marked up\"},"
+                + "\"migration\":{\"phase\":\"COPYING\",\"command\":{\"id\":\"cmd-1\",\"key\":\"logs/2026/11/a b"
                 + ".parquet\",\"action\":\"COPY\",\"sourceSite\":\"aws\",\"destinationSite\":\"gcp\",\"storageClass\":\"NEARLINE\",\""
                 + "expectedVersionToken\":\"etag-1\",\"expectedSha256\":\"abababababababababababababababababababababababa"
                 + "babababababababab\",\"sizeBytes\":123456789,\"notBefore\":null,\"reason\":\"tier WARM\",\"requireEncryptio"
@@ -97,7 +103,9 @@ class DatasetJsonTest {
                 + "torageUsdPerMonth\":0.001,\"egressUsdPerMonth\":0.0,\"moveUsd\":0.02,\"feasible\":true,\"rejectedBecause"
                 + "\":null},{\"site\":\"onprem\",\"storageUsdPerMonth\":0.0,\"egressUsdPerMonth\":1.0,\"moveUsd\":0.5,\"feasibl"
                 + "e\":false,\"rejectedBecause\":\"latency_sla\"}],\"decision\":\"HEAT\",\"expectedReads\":0.0,"
-                + "\"candidates\":[]},\"decidedAt\":\"2026-11-21T11:00:00Z\"},\"instance\":\"127."
+                + "\"candidates\":[],\"replication\":{\"copiesWanted\":3,\"copiesVerified\":2,\"writeQuorum\":2,"
+                + "\"durable\":true,\"repair\":\"1 copy missing: waiting for azure (down) to be marked up\"}},"
+                + "\"decidedAt\":\"2026-11-21T11:00:00Z\"},\"instance\":\"127."
                 + "0.0.1:1\"}",
                 answer(DatasetJson.EXPLAIN, everything, "127.0.0.1:1"));
         assertEquals("{\"key\":\"logs/2026/11/a b.parquet\",\"tier\":\"HOT\",\"sizeBytes\":123456789,\"owner\":\"team-\\\"quoted\\\"\",\"primarySite\":\"aws\",\"replic"
@@ -118,7 +126,7 @@ class DatasetJsonTest {
         assertEquals("{\"key\":\"k\",\"tier\":null,\"inventory\":null,\"activity\":{\"count1h\":1,\"count24h\":1,\"heat\":1.0,\"heatAt\""
                 + ":\"1970-01-01T00:00:01Z\",\"lastAccess\":\"1970-01-01T00:00:01Z\",\"regionDemandBytes\":{},\"forecastHour"
                 + "lyRate\":0.0,\"totalEvents\":1},\"actual\":{\"primarySite\":null,\"replicaSites\":[],\"storageClass\":null}"
-                + ",\"desired\":null,\"migration\":null,\"lastFailure\":null,\"nextEvaluationAt\":null,\"lastMoveAt\":null,\"i"
+                + ",\"desired\":null,\"replication\":null,\"migration\":null,\"lastFailure\":null,\"nextEvaluationAt\":null,\"lastMoveAt\":null,\"i"
                 + "nstance\":\"127.0.0.1:1\"}",
                 answer(DatasetJson.FULL, events, "127.0.0.1:1"));
         assertEquals("{\"key\":\"k\",\"actual\":{\"primarySite\":null,\"replicaSites\":[],\"storageClass\":null},\"decision\":null,\""

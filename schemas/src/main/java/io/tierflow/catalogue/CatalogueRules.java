@@ -10,9 +10,12 @@ import io.tierflow.schemas.StorageClassPrice;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -58,6 +61,10 @@ public final class CatalogueRules {
         if (p.getReplicationHot() < 1 || p.getReplicationWarm() < 1 || p.getReplicationCold() < 1) {
             return problem("every tier needs a replication of at least 1 (the primary)");
         }
+        Optional<String> quorum = quorumProblem(p);
+        if (quorum.isPresent()) {
+            return quorum;
+        }
         if (!Double.isFinite(p.getDefaultLatencySlaMs()) || p.getDefaultLatencySlaMs() <= 0) {
             return problem("defaultLatencySlaMs must be a positive number");
         }
@@ -88,6 +95,66 @@ public final class CatalogueRules {
         if (p.getPreCopyLookaheadSeconds() < 0 || p.getPreCopyLookaheadSeconds() > MAX_PRE_COPY_LOOKAHEAD_SECONDS) {
             return problem("preCopyLookaheadSeconds must be between 0 (off) and " + MAX_PRE_COPY_LOOKAHEAD_SECONDS
                     + " (7 days): the hourly forecast says nothing useful further ahead");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why the copies and write quorum of {@code p} do not go together, or empty if they do: {@code copies} at least 1
+     * when given, {@code writeQuorum} from 1 to the copies wanted at every tier ({@code copies}, else each tier's
+     * replication), since a quorum larger than the copies could never be met.
+     */
+    private static Optional<String> quorumProblem(Policy p) {
+        Integer copies = p.getCopies();
+        if (copies != null && copies < 1) {
+            return problem("copies must be at least 1 (the primary), or null (replication per tier); got " + copies);
+        }
+        Integer quorum = p.getWriteQuorum();
+        if (quorum == null) {
+            return Optional.empty();
+        }
+        if (quorum < 1) {
+            return problem("writeQuorum must be at least 1 (the copies verified before a placement is durable); got "
+                    + quorum);
+        }
+        if (copies != null && quorum > copies) {
+            return problem("writeQuorum " + quorum + " exceeds copies " + copies + ": a quorum larger than the copies "
+                    + "kept could never be met");
+        }
+        if (copies == null) {
+            int fewest = Math.min(p.getReplicationHot(), Math.min(p.getReplicationWarm(), p.getReplicationCold()));
+            if (quorum > fewest) {
+                return problem("writeQuorum " + quorum + " exceeds the copies kept at some tier (replicationHot "
+                        + p.getReplicationHot() + ", replicationWarm " + p.getReplicationWarm() + ", replicationCold "
+                        + p.getReplicationCold() + "); set copies for every tier, or a writeQuorum of at most "
+                        + fewest);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why {@code p} asks for more copies than {@code sites} (the catalogue) have providers, or empty if it does not:
+     * each copy is on its own provider, so {@code copies} N needs N providers among the sites, up or down (a site that
+     * is down comes back, and its copies with it). Checked only when {@code copies} is given (the per-tier replication
+     * predates the rule and stays a wish the placement fills as far as the providers allow, saying so), and only
+     * against a catalogue that has sites (policies may be published before them).
+     */
+    public static Optional<String> providersProblem(Policy p, Collection<Site> sites) {
+        Integer copies = p.getCopies();
+        if (copies == null || sites.isEmpty()) {
+            return Optional.empty();
+        }
+        Set<String> providers = new TreeSet<>();
+        for (Site site : sites) {
+            if (site != null && site.getProvider() != null) {
+                providers.add(site.getProvider().name());
+            }
+        }
+        if (copies > providers.size()) {
+            return problem("copies " + copies + " needs " + copies + " distinct providers (each copy on its own), but "
+                    + "the catalogue's sites are on " + providers.size() + " (" + String.join(", ", providers)
+                    + "); add sites on other providers first, or ask for at most " + providers.size() + " copies");
         }
         return Optional.empty();
     }

@@ -4,11 +4,14 @@ import io.tierflow.schemas.Dataset;
 import io.tierflow.schemas.DatasetState;
 import io.tierflow.schemas.Placement;
 import io.tierflow.schemas.PlacementExplanation;
+import io.tierflow.schemas.ReplicationStatus;
 import io.tierflow.schemas.SiteScore;
 import io.tierflow.schemas.TierCandidate;
 import io.tierflow.streams.domain.CostBasedTier;
 import io.tierflow.streams.domain.DatasetEvaluator;
 import io.tierflow.streams.domain.PlacementDecision;
+import io.tierflow.streams.domain.Quorum;
+import io.tierflow.streams.domain.SiteOffer;
 import io.tierflow.streams.domain.TieringPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,8 +22,9 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Looks at a dataset (its record loaded for change, and its activity): charges the reads since the last look and
- * checks their alerts, decides ({@link DatasetEvaluator}), publishes the placement when the decision changed, issues
- * the next migration step and schedules the next look. The caller saves the record and the activity.
+ * checks their alerts, decides ({@link DatasetEvaluator}), publishes the placement when the decision or its copies
+ * verified changed, issues the next migration step and schedules the next look. The caller saves the record and the
+ * activity.
  */
 final class DatasetEvaluation {
     private final ProcessorContext<String, TieringOutput> context;
@@ -69,6 +73,7 @@ final class DatasetEvaluation {
         live.scored(state.getKey(), dataset.activity, inventory.getSizeBytes(), policy, evaluation.pHotSoon(), now);
 
         Placement placement = placement(state, evaluation, policy, catalogue.scorer().version(), now);
+        placement.getExplanation().setReplication(replication(state, evaluation, policy, catalogue.sites()));
         if (!sameDecision(state.getLastPlacement(), placement)) {
             context.forward(new Record<>(state.getKey(), TieringOutput.placement(placement), now));
         }
@@ -116,6 +121,21 @@ final class DatasetEvaluation {
                 .build();
     }
 
+    /** The dataset's copies verified against those its policy wants at the decided tier. */
+    private static ReplicationStatus replication(DatasetState state, DatasetEvaluator.Evaluation evaluation,
+            TieringPolicy policy, List<SiteOffer> sites) {
+        PlacementDecision decision = evaluation.placement();
+        List<String> desired = new ArrayList<>();
+        if (decision.isPlaced()) {
+            desired.add(decision.primary());
+            desired.addAll(decision.replicas());
+        }
+        Quorum.Status status = Quorum.of(state.getPrimarySite(), state.getReplicaSites(), desired,
+                policy.replicationFor(evaluation.tier()), policy.writeQuorumFor(evaluation.tier()), sites);
+        return ReplicationStatus.newBuilder().setCopiesWanted(status.wanted()).setCopiesVerified(status.verified())
+                .setWriteQuorum(status.writeQuorum()).setDurable(status.durable()).setRepair(status.repair()).build();
+    }
+
     private static List<TierCandidate> candidates(DatasetEvaluator.Evaluation evaluation) {
         List<TierCandidate> candidates = new ArrayList<>(evaluation.candidates().size());
         for (CostBasedTier.Candidate c : evaluation.candidates()) {
@@ -138,7 +158,15 @@ final class DatasetEvaluation {
                 && previous.getStorageClass().equals(next.getStorageClass())
                 && Objects.equals(previous.getExplanation().getBindingConstraint(),
                         next.getExplanation().getBindingConstraint())
-                && previous.getExplanation().getPolicyName().equals(next.getExplanation().getPolicyName());
+                && previous.getExplanation().getPolicyName().equals(next.getExplanation().getPolicyName())
+                && sameCopies(previous.getExplanation().getReplication(), next.getExplanation().getReplication());
+    }
+
+    /** Same copies wanted and verified: a copy made, lost or back with its site is news to the placement's readers. */
+    private static boolean sameCopies(ReplicationStatus previous, ReplicationStatus next) {
+        return previous != null && next != null && previous.getCopiesWanted() == next.getCopiesWanted()
+                && previous.getCopiesVerified() == next.getCopiesVerified()
+                && previous.getWriteQuorum() == next.getWriteQuorum();
     }
 
     private static double finite(double value) {

@@ -53,7 +53,9 @@ final class StateMapper {
                 p.getScoreBoost(), p.getReplicationHot(), p.getReplicationWarm(), p.getReplicationCold(),
                 p.getDefaultLatencySlaMs(), p.getEncryptedOnly(), p.getCooldownSeconds() * 1000, p.getHorizonDays(),
                 p.getRetireGraceSeconds() * 1000, p.getLatenessSeconds() * 1000,
-                TieringPolicy.Decision.valueOf(p.getDecision().name()), p.getPreCopyLookaheadSeconds() * 1000);
+                TieringPolicy.Decision.valueOf(p.getDecision().name()),
+                p.getCopies() == null ? 0 : p.getCopies(), p.getWriteQuorum() == null ? 0 : p.getWriteQuorum(),
+                p.getPreCopyLookaheadSeconds() * 1000);
     }
 
     static PolicyScopes.Scope scope(PolicyScope scope) {

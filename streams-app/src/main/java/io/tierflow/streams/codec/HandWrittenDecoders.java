@@ -9,6 +9,7 @@ import io.tierflow.schemas.MigrationPhase;
 import io.tierflow.schemas.PendingCost;
 import io.tierflow.schemas.Placement;
 import io.tierflow.schemas.PlacementExplanation;
+import io.tierflow.schemas.ReplicationStatus;
 import io.tierflow.schemas.SiteScore;
 import io.tierflow.schemas.TierCandidate;
 import io.tierflow.schemas.Tier;
@@ -202,9 +203,20 @@ final class HandWrittenDecoders {
             }
         }
         explanation.setCandidates(candidates);
+        explanation.setReplication(present(in) ? replication(in) : null);
         placement.setExplanation(explanation);
         placement.setDecidedAt(timestamp(in));
         return placement;
+    }
+
+    private static ReplicationStatus replication(Decoder in) throws IOException {
+        ReplicationStatus replication = new ReplicationStatus();
+        replication.setCopiesWanted(in.readInt());
+        replication.setCopiesVerified(in.readInt());
+        replication.setWriteQuorum(in.readInt());
+        replication.setDurable(in.readBoolean());
+        replication.setRepair(optionalString(in));
+        return replication;
     }
 
     private static PendingCost pendingCost(Decoder in) throws IOException {

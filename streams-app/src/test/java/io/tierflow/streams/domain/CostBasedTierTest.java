@@ -206,6 +206,6 @@ class CostBasedTierTest {
         TieringPolicy p = TieringPolicy.BUILT_IN;
         return new TieringPolicy("cost", 7 * DAY, p.opWeights(), 0.0, p.hotThreshold(), p.warmThreshold(), hysteresis,
                 0.0, 1, 1, 1, 100.0, false, 0, horizonDays, p.retireGraceMs(), p.latenessMs(),
-                TieringPolicy.Decision.COST, 0L);
+                TieringPolicy.Decision.COST);
     }
 }

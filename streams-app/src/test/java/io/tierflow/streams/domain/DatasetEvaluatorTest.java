@@ -85,7 +85,7 @@ class DatasetEvaluatorTest {
                 POLICY.bytesWeightPerGb(), POLICY.hotThreshold(), POLICY.warmThreshold(), POLICY.hysteresis(), -5.0,
                 POLICY.replicationHot(), POLICY.replicationWarm(), POLICY.replicationCold(), POLICY.defaultSlaMs(),
                 POLICY.encryptedOnly(), POLICY.cooldownMs(), POLICY.horizonDays(), POLICY.retireGraceMs(),
-                POLICY.latenessMs(), POLICY.decision(), 0L);
+                POLICY.latenessMs(), POLICY.decision());
         Random random = new Random(23);
         int tierChanges = 0;
         for (int i = 0; i < 2_000; i++) {

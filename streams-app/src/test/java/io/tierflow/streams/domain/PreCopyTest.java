@@ -19,7 +19,7 @@ class PreCopyTest {
         TieringPolicy p = TieringPolicy.BUILT_IN;
         return new TieringPolicy("pre-copy", p.halfLifeMs(), p.opWeights(), 0.0, 25.0, 2.0, p.hysteresis(), 0.0,
                 p.replicationHot(), p.replicationWarm(), p.replicationCold(), p.defaultSlaMs(), false, p.cooldownMs(),
-                p.horizonDays(), p.retireGraceMs(), p.latenessMs(), TieringPolicy.Decision.HEAT, lookaheadMs);
+                p.horizonDays(), p.retireGraceMs(), p.latenessMs(), TieringPolicy.Decision.HEAT, 0, 0, lookaheadMs);
     }
 
     /** {@code counts[h]} GETs spread evenly over hour {@code h} from T0. */
