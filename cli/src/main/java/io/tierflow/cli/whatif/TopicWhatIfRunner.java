@@ -148,6 +148,8 @@ public final class TopicWhatIfRunner implements WhatIfRunner {
 
     private void execute(Run run, Request request) {
         Path stateDir = null;
+        Result result = null;
+        String error = "the run ended unexpectedly (the node's log has the reason)";
         try {
             run.phase("reading the sites and the model");
             Map<String, Site> sites = CatalogueReader.latest(bootstrapServers, topics.sites, timeout);
@@ -166,26 +168,30 @@ public final class TopicWhatIfRunner implements WhatIfRunner {
                     .map(c -> new WhatIfRun.Candidate(c.name(), c.policy())).toList();
             run.phase("replaying " + candidates.size() + " " + (candidates.size() == 1 ? "policy" : "policies"));
             WhatIfRun.Outcome outcome = WhatIfRun.run(counting(source, run), setup, candidates, request.to());
-            Result result = result(outcome.report(), candidates.size(), note(request, source, outcome));
-            run.succeeded(result, Instant.now(clock));
+            result = result(outcome.report(), candidates.size(), note(request, source, outcome));
+            error = null;
             log.info("what-if run {}: {} inputs under {} policies", run.id, outcome.inputs(), candidates.size());
         } catch (IOException | RuntimeException e) {
             String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getName();
-            run.failed(Thread.currentThread().isInterrupted() ? "stopped: the node is stopping" : reason,
-                    Instant.now(clock));
+            error = Thread.currentThread().isInterrupted() ? "stopped: the node is stopping" : reason;
             if (!(e instanceof WhatIfException)) {
                 log.warn("what-if run {} failed", run.id, e);
             }
-        } catch (Error e) {
-            run.failed("the run failed: " + e, Instant.now(clock));
-            throw e;
         } finally {
             deleteQuietly(stateDir);
-            synchronized (this) {
-                if (current == run) {
-                    current = null;
-                }
-            }
+            finish(run, result, error);
+        }
+    }
+
+    /** The run's last status and the runner free for the next, in one step: a client told it ended may start one. */
+    private synchronized void finish(Run run, Result result, String error) {
+        if (error == null) {
+            run.succeeded(result, Instant.now(clock));
+        } else {
+            run.failed(error, Instant.now(clock));
+        }
+        if (current == run) {
+            current = null;
         }
     }
 
@@ -263,7 +269,7 @@ public final class TopicWhatIfRunner implements WhatIfRunner {
     /** At most {@link #MAX_SAMPLES} samples, evenly picked, the last always kept (the total). */
     static List<Sample> thinned(List<PolicyCosts.Sample> samples) {
         List<Sample> kept = new ArrayList<>();
-        int step = Math.max(1, (samples.size() + MAX_SAMPLES - 2) / (MAX_SAMPLES - 1));
+        int step = samples.size() <= MAX_SAMPLES ? 1 : (samples.size() - 1 + MAX_SAMPLES - 2) / (MAX_SAMPLES - 1);
         for (int i = 0; i < samples.size(); i += step) {
             kept.add(new Sample(samples.get(i).timeMs(), samples.get(i).totalUsd()));
         }

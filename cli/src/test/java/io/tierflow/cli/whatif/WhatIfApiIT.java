@@ -71,7 +71,7 @@ class WhatIfApiIT {
     static void startStackAndRecord() throws Exception {
         stack = LocalStack.start(LocalStackConfig.onFreePorts(dataDir));
         recordedFrom = Instant.now().minus(Duration.ofHours(6));
-        readTimes = record(recordedFrom);
+        readTimes = record(stack, recordedFrom);
     }
 
     @AfterAll
@@ -83,7 +83,7 @@ class WhatIfApiIT {
 
     @Test
     void shouldCompareTheLiveAndAPastedPolicyThroughTheApiAndWriteNothing() throws Exception {
-        Properties config = streamsConfig();
+        Properties config = streamsConfig(stack, dataDir.resolve("state"));
         int port = freePort();
         try (StreamsNode node = StreamsNode.start(config, TieringSettings.DEFAULTS,
                 ApiSettings.defaults().withPort(port).withToken(TOKEN),
@@ -174,8 +174,11 @@ class WhatIfApiIT {
         assertFalse(replayed.stream().anyMatch(t -> t < readFrom.toEpochMilli()));
     }
 
-    /** Ten datasets on aws and reads of them over the six hours from {@code start}; returns the reads' times. */
-    private static List<Instant> record(Instant start) throws Exception {
+    /**
+     * A live run's record: the default policy, ten datasets on aws and reads of them over the six hours from
+     * {@code start}; returns the reads' times.
+     */
+    static List<Instant> record(LocalStack stack, Instant start) throws Exception {
         Topics topics = stack.topics();
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
@@ -209,12 +212,12 @@ class WhatIfApiIT {
         return reads;
     }
 
-    private static Properties streamsConfig() {
+    static Properties streamsConfig(LocalStack stack, Path stateDir) {
         Properties config = new Properties();
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
         config.put("schema.registry.url", stack.schemaRegistryUrl());
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "tierflow-whatif-api-it");
-        config.put(StreamsConfig.STATE_DIR_CONFIG, dataDir.resolve("state").toString());
+        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         return config;
     }
@@ -253,7 +256,7 @@ class WhatIfApiIT {
         return JSON.readTree(response.body());
     }
 
-    private static int freePort() throws Exception {
+    static int freePort() throws Exception {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
