@@ -17,6 +17,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -173,8 +174,8 @@ final class WhatIfHandlers {
         }
     }
 
-    private java.util.Optional<Policy> publishedPolicy(String name) {
-        return java.util.Optional.ofNullable(cluster.retrying("the policies",
+    private Optional<Policy> publishedPolicy(String name) {
+        return Optional.ofNullable(cluster.retrying("the policies",
                 () -> cluster.<Policy>globalStore(TieringTopology.POLICIES_STORE).get(name)));
     }
 
