@@ -37,14 +37,15 @@ const REBALANCE_RETRIES = 3;
 
 /**
  * A read. While a rebalance moves partitions the API answers 503 with Retry-After rather than a wrong or partial
- * answer; a read is tried again a few times before the page shows that.
+ * answer; a read is tried again a few times before the page shows that. retries: 0 for a 503 that will not pass
+ * (e.g. a node without a what-if runner).
  */
-export async function get(path, signal) {
+export async function get(path, signal, retries = REBALANCE_RETRIES) {
   for (let attempt = 0; ; attempt++) {
     try {
       return await answer(() => fetch(path, { headers: { Accept: 'application/json' }, signal }));
     } catch (e) {
-      if (e.status !== 503 || attempt >= REBALANCE_RETRIES) throw e;
+      if (e.status !== 503 || attempt >= retries) throw e;
       await pause(1000 * (e.retryAfter || 1), signal);
     }
   }
@@ -88,7 +89,8 @@ async function answer(request) {
   }
   if (!response.ok) {
     let message = body && body.message ? body.message : 'HTTP ' + response.status + ' ' + response.statusText;
-    if (response.status === 503) message += ' (the node is restoring or rebalancing: try again in a moment)';
+    // A 503 with Retry-After passes (a rebalance, a restore); one without it does not (no what-if runner here).
+    if (response.status === 503 && response.headers.get('Retry-After')) message += ' (the node is restoring or rebalancing: try again in a moment)';
     if (response.status === 401 || response.status === 403) message += ' (check the write token on the Actions page)';
     const error = new ApiError(response.status, message, body && body.field);
     error.retryAfter = Math.min(5, Number(response.headers.get('Retry-After')) || 1);

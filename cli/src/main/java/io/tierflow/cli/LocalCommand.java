@@ -2,6 +2,7 @@ package io.tierflow.cli;
 
 import io.tierflow.api.ApiSettings;
 import io.tierflow.api.StreamsNode;
+import io.tierflow.cli.whatif.TopicWhatIfRunner;
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.LocalStackConfig;
 import io.tierflow.migrator.MetricsEndpoint;
@@ -153,7 +154,8 @@ final class LocalCommand implements Callable<Integer> {
         streams.put(StreamsConfig.STATE_DIR_CONFIG, stack.dataDir().resolve("streams-state").toString());
         streams.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         ApiSettings api = ApiSettings.defaults().withPort(apiPort).withToken(Files.readString(tokenFile).strip());
-        StreamsNode node = StreamsNode.start(streams, TieringSettings.DEFAULTS, api);
+        StreamsNode node = StreamsNode.start(streams, TieringSettings.DEFAULTS, api,
+                TopicWhatIfRunner.forNode(streams, TieringSettings.DEFAULTS));
         running.add(node);
 
         Properties migrator = new Properties();

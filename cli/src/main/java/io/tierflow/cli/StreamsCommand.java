@@ -2,6 +2,7 @@ package io.tierflow.cli;
 
 import io.tierflow.api.ApiSettings;
 import io.tierflow.api.StreamsNode;
+import io.tierflow.cli.whatif.TopicWhatIfRunner;
 import io.tierflow.catalogue.SitePlace;
 import io.tierflow.config.LayeredConfig;
 import io.tierflow.localstack.LocalStackConfig;
@@ -32,7 +33,8 @@ final class StreamsCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "Kafka Streams properties file (also "
             + "tierflow.streams.stores: write-behind, the default, or stock; tierflow.api.site.<name>.endpoint and .bucket: "
-            + "the only place PUT /sites/<name> may put that site).")
+            + "the only place PUT /sites/<name> may put that site; tierflow.whatif.max.events: the most access events "
+            + "a what-if from the console replays, default 200000).")
     Path configFile;
 
     @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (default: the local stack's).")
@@ -90,7 +92,9 @@ final class StreamsCommand implements Callable<Integer> {
         ApiSettings api = new ApiSettings(apiBind, apiPort, advertisedHost, token == null || token.isBlank() ? null
                 : token, "api", ApiSettings.defaults().rebalanceWait(),
                 SitePlace.pins(config, ApiSettings.SITE_PIN_PREFIX));
-        StreamsNode node = StreamsNode.start(config, TieringSettings.from(config).withEventTimeClock(eventTimeClock), api);
+        TieringSettings settings = TieringSettings.from(config).withEventTimeClock(eventTimeClock);
+        // The console's what-ifs run on this node, over the recorded topics (read only; the node closes the runner).
+        StreamsNode node = StreamsNode.start(config, settings, api, TopicWhatIfRunner.forNode(config, settings));
         out.printf("tierflow streams: API on http://%s:%d%s%n", apiBind, node.apiPort(),
                 api.token() == null ? " (writes refused: no token configured)" : "");
         out.flush();

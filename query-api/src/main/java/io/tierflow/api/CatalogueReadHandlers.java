@@ -56,7 +56,7 @@ final class CatalogueReadHandlers {
      * built-in policy holds no move back (the topology enforces a budget only once one is published), and a PiB is
      * exact in a JavaScript number, unlike Long.MAX_VALUE.
      */
-    private Policy builtInPolicy() {
+    static Policy builtInPolicy() {
         TieringPolicy p = TieringPolicy.BUILT_IN;
         return Policy.newBuilder().setName(DEFAULT_POLICY).setHeatHalfLifeSeconds(p.halfLifeMs() / 1000)
                 .setOpWeights(Map.copyOf(p.opWeights())).setBytesWeightPerGb(p.bytesWeightPerGb())

@@ -71,7 +71,18 @@ final class QueryApi {
      */
     static Javalin create(ClusterView cluster, Topics topics, RecordSink sink, int partitions,
             PrometheusMeterRegistry metrics, ApiSettings settings, Clock clock) {
-        return create(cluster, topics, sink, partitions, metrics, settings, clock, INDEX_REFRESH, INDEX_MAX_AGE);
+        return create(cluster, topics, sink, partitions, metrics, settings, clock, null, INDEX_REFRESH, INDEX_MAX_AGE);
+    }
+
+    /**
+     * As above, with the node's what-if runner.
+     *
+     * @param whatIf runs the console's what-if comparisons; null when this node has none (the endpoints answer 503)
+     */
+    static Javalin create(ClusterView cluster, Topics topics, RecordSink sink, int partitions,
+            PrometheusMeterRegistry metrics, ApiSettings settings, Clock clock, WhatIfRunner whatIf) {
+        return create(cluster, topics, sink, partitions, metrics, settings, clock, whatIf, INDEX_REFRESH,
+                INDEX_MAX_AGE);
     }
 
     /**
@@ -81,12 +92,19 @@ final class QueryApi {
     static Javalin create(ClusterView cluster, Topics topics, RecordSink sink, int partitions,
             PrometheusMeterRegistry metrics, ApiSettings settings, Clock clock, Duration indexRefresh,
             Duration indexMaxAge) {
+        return create(cluster, topics, sink, partitions, metrics, settings, clock, null, indexRefresh, indexMaxAge);
+    }
+
+    private static Javalin create(ClusterView cluster, Topics topics, RecordSink sink, int partitions,
+            PrometheusMeterRegistry metrics, ApiSettings settings, Clock clock, WhatIfRunner whatIf,
+            Duration indexRefresh, Duration indexMaxAge) {
         ObjectMapper json = new ObjectMapper();
         ReadHandlers reads = new ReadHandlers(cluster, partitions, clock, metrics, indexRefresh, indexMaxAge);
         AlertHandlers alerts = new AlertHandlers(cluster, reads::gather);
         CatalogueReadHandlers catalogue = new CatalogueReadHandlers(cluster);
         ModelHandlers models = new ModelHandlers(cluster, reads::gather);
         WriteHandlers writes = new WriteHandlers(topics, sink, cluster, json, settings, partitions, clock);
+        WhatIfHandlers whatIfs = new WhatIfHandlers(cluster, whatIf, writes::authorize, json, clock);
         String instance = cluster.self().host() + ":" + cluster.self().port();
 
         Javalin app = Javalin.create(config -> {
@@ -148,6 +166,9 @@ final class QueryApi {
         app.get("/stats", reads::stats);
         app.get("/models", models::models);
         app.get("/models/{name}", models::model);
+        app.get("/whatif", whatIfs::about);
+        app.get("/whatif/runs/{id}", whatIfs::run);
+        app.post("/whatif/runs", whatIfs::start); // checks the token itself: the what-if reads need none
 
         app.post("/control/alerts/<id>/ack", writes::acknowledgeAlert);
         app.post("/control/sites/{name}/down", writes::siteDown);

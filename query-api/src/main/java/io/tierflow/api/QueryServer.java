@@ -28,6 +28,7 @@ public final class QueryServer implements AutoCloseable {
     private final Javalin app;
     private final KafkaRecordSink sink;
     private final ApiSettings settings;
+    private final WhatIfRunner whatIf;
 
     /**
      * @param streams the streams client whose stores are read (not yet started, or running)
@@ -39,7 +40,18 @@ public final class QueryServer implements AutoCloseable {
     public QueryServer(KafkaStreams streams, LocalStateReadiness readiness, Map<String, ?> kafkaConfig,
             PrometheusMeterRegistry metrics, ApiSettings settings, StoreImplementation stores,
             ModelScoreboard models) {
+        this(streams, readiness, kafkaConfig, metrics, settings, stores, models, null);
+    }
+
+    /**
+     * As above, with the node's what-if runner (null for none: the what-if endpoints then answer 503). The server
+     * closes it when it closes.
+     */
+    public QueryServer(KafkaStreams streams, LocalStateReadiness readiness, Map<String, ?> kafkaConfig,
+            PrometheusMeterRegistry metrics, ApiSettings settings, StoreImplementation stores,
+            ModelScoreboard models, WhatIfRunner whatIf) {
         this.settings = settings;
+        this.whatIf = whatIf;
         this.sink = new KafkaRecordSink(kafkaConfig);
         try {
             int partitions = sink.partitionsOf(Topics.ACCESS_EVENTS);
@@ -47,7 +59,7 @@ public final class QueryServer implements AutoCloseable {
             Cluster cluster = new Cluster(streams, readiness, self, settings.rebalanceWait(), new ObjectMapper(),
                     stores, models);
             this.app = QueryApi.create(cluster, Topics.using(kafkaConfig), sink, partitions, metrics, settings,
-                    Clock.systemUTC());
+                    Clock.systemUTC(), whatIf);
         } catch (RuntimeException e) {
             sink.close();
             throw e;
@@ -72,6 +84,9 @@ public final class QueryServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        if (whatIf != null) {
+            whatIf.close();
+        }
         sink.close();
     }
 }

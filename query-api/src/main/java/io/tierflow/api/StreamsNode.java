@@ -28,6 +28,15 @@ public final class StreamsNode implements AutoCloseable {
      * @param streamsConfig Kafka Streams settings plus {@code schema.registry.url}
      */
     public static StreamsNode start(Properties streamsConfig, TieringSettings settings, ApiSettings api) {
+        return start(streamsConfig, settings, api, null);
+    }
+
+    /**
+     * As above, with a what-if runner for the console ({@code POST /whatif/runs}); null for none. The node closes it
+     * when it closes (or fails to start).
+     */
+    public static StreamsNode start(Properties streamsConfig, TieringSettings settings, ApiSettings api,
+            WhatIfRunner whatIf) {
         Properties config = new Properties();
         config.putAll(streamsConfig);
         config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, QueryServer.applicationServer(api));
@@ -36,8 +45,17 @@ public final class StreamsNode implements AutoCloseable {
         TieringApp app = new TieringApp(config, settings, metrics, TieringApp.DEFAULT_METRICS_REFRESH);
         Map<String, Object> kafka = new HashMap<>();
         config.forEach((k, v) -> kafka.put(k.toString(), v));
-        QueryServer server = new QueryServer(app.streams(), app.readiness(), kafka, metrics, api,
-                settings.stores(), app.modelScoreboard());
+        QueryServer server;
+        try {
+            server = new QueryServer(app.streams(), app.readiness(), kafka, metrics, api, settings.stores(),
+                    app.modelScoreboard(), whatIf);
+        } catch (RuntimeException e) {
+            app.close();
+            if (whatIf != null) {
+                whatIf.close();
+            }
+            throw e;
+        }
         try {
             server.start();
             app.start();

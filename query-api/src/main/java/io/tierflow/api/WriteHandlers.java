@@ -241,7 +241,7 @@ final class WriteHandlers {
     }
 
     /** The body as text, read up to {@link #MAX_BODY_BYTES} whatever its framing (Content-Length or chunked). */
-    private static String bodyText(Context ctx) {
+    static String bodyText(Context ctx) {
         byte[] bytes;
         try {
             bytes = ctx.req().getInputStream().readNBytes(MAX_BODY_BYTES + 1);

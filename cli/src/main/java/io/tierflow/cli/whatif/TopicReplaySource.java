@@ -50,6 +50,12 @@ public final class TopicReplaySource implements ReplaySource {
     private final String statusTopic;
     private final Instant from;
     private final Instant to;
+    private final String eventsTopic;
+    private final long maxEvents;
+    /** The first event time read: {@code from}, or later when the range held more than {@code maxEvents}. */
+    private volatile Instant readFrom;
+    /** Records the read will go through, once known (0 before). */
+    private volatile long planned;
     private final Duration timeout;
     private final PrintWriter err;
     private final String command;
@@ -62,6 +68,25 @@ public final class TopicReplaySource implements ReplaySource {
      */
     public TopicReplaySource(String bootstrapServers, Topics topics, String datasetsTopic, String eventsTopic,
             String statusTopic, Instant from, Instant to, Duration timeout, PrintWriter err, String command) {
+        this(bootstrapServers, topics, datasetsTopic, eventsTopic, statusTopic, from, to, Long.MAX_VALUE, timeout, err,
+                command);
+    }
+
+    /**
+     * As above, reading at most about {@code maxEvents} records of the events topic: when {@code [from, to]} holds
+     * more, the read starts later, at the latest time from which it holds no more ({@link #readFrom}), and stops at
+     * the first record past {@code to} of each partition. Counted by offsets, so exact when each partition's
+     * timestamps rise with its offsets, as the live topics' do (the producers stamp them at send).
+     */
+    public TopicReplaySource(String bootstrapServers, Topics topics, String datasetsTopic, String eventsTopic,
+            String statusTopic, Instant from, Instant to, long maxEvents, Duration timeout, PrintWriter err,
+            String command) {
+        if (maxEvents < 1) {
+            throw new IllegalArgumentException("maxEvents must be at least 1, not " + maxEvents);
+        }
+        this.eventsTopic = eventsTopic;
+        this.maxEvents = maxEvents;
+        this.readFrom = from;
         this.bootstrapServers = bootstrapServers;
         this.datasets = topics.datasets.valueSerde().deserializer();
         this.events = topics.accessEvents.valueSerde().deserializer();
@@ -75,6 +100,16 @@ public final class TopicReplaySource implements ReplaySource {
         this.timeout = timeout;
         this.err = err;
         this.command = command;
+    }
+
+    /** The first event time read: the range's start, or a later one if it held more than the events allowed. */
+    public Instant readFrom() {
+        return readFrom;
+    }
+
+    /** The records the read goes through (inventory included), once it has started; 0 before. */
+    public long planned() {
+        return planned;
     }
 
     /** Records that could not be read as their topic's type, skipped. */
@@ -105,10 +140,14 @@ public final class TopicReplaySource implements ReplaySource {
                 infos.forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
             }
             consumer.assign(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+            Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions, timeout));
             Map<TopicPartition, Long> start = startOffsets(consumer, partitions, end);
+            if (maxEvents != Long.MAX_VALUE) {
+                bound(consumer, partitions, start, end);
+            }
             partitions.forEach(p -> consumer.seek(p, start.get(p)));
-            long total = partitions.stream().mapToLong(p -> end.get(p) - start.get(p)).sum();
+            long total = partitions.stream().mapToLong(p -> Math.max(0, end.get(p) - start.get(p))).sum();
+            planned = total;
             return merge(consumer, partitions, end, total, sink);
         }
     }
@@ -130,6 +169,53 @@ public final class TopicReplaySource implements ReplaySource {
             });
         }
         return start;
+    }
+
+    /**
+     * Ends each events partition at its first record past {@code to}, then, if the range still holds more than
+     * {@code maxEvents} records, moves every non-inventory partition's start to the latest time from which it does not
+     * (a binary search over time, each step one offsets-for-times lookup).
+     */
+    private void bound(KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions,
+            Map<TopicPartition, Long> start, Map<TopicPartition, Long> end) {
+        List<TopicPartition> events = partitions.stream().filter(p -> p.topic().equals(eventsTopic)).toList();
+        if (to != null) {
+            end.putAll(offsetsAt(consumer, events, to.toEpochMilli() + 1, end));
+        }
+        if (count(events, start, end) <= maxEvents) {
+            return;
+        }
+        long low = from != null ? from.toEpochMilli() : 0; // holds too many
+        long high = to != null ? to.toEpochMilli() + 1 : System.currentTimeMillis() + 1; // holds none after it
+        while (high - low > 1) {
+            long middle = low + (high - low) / 2;
+            Map<TopicPartition, Long> at = offsetsAt(consumer, events, middle, end);
+            if (count(events, at, end) <= maxEvents) {
+                high = middle;
+            } else {
+                low = middle;
+            }
+        }
+        long chosen = high;
+        partitions.stream().filter(p -> !p.topic().equals(datasetsTopic)).forEach(p -> start.put(p,
+                Math.max(start.get(p), offsetsAt(consumer, List.of(p), chosen, end).get(p))));
+        readFrom = Instant.ofEpochMilli(chosen);
+    }
+
+    /** Each partition's first offset at or after {@code timeMs}, or its end when it has none. */
+    private Map<TopicPartition, Long> offsetsAt(KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions,
+            long timeMs, Map<TopicPartition, Long> end) {
+        Map<TopicPartition, Long> query = new HashMap<>();
+        partitions.forEach(p -> query.put(p, timeMs));
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        consumer.offsetsForTimes(query, timeout).forEach((p, found) -> offsets.put(p,
+                found == null ? end.get(p) : Math.min(found.offset(), end.get(p))));
+        return offsets;
+    }
+
+    private static long count(List<TopicPartition> partitions, Map<TopicPartition, Long> start,
+            Map<TopicPartition, Long> end) {
+        return partitions.stream().mapToLong(p -> Math.max(0, end.get(p) - start.get(p))).sum();
     }
 
     private long merge(KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions,
@@ -205,7 +291,8 @@ public final class TopicReplaySource implements ReplaySource {
         if (to != null && time > to.toEpochMilli() && !record.topic().equals(datasetsTopic)) {
             return null;
         }
-        if (from != null && time < from.toEpochMilli() && !record.topic().equals(datasetsTopic)) {
+        Instant first = readFrom;
+        if (first != null && time < first.toEpochMilli() && !record.topic().equals(datasetsTopic)) {
             return null;
         }
         if (record.topic().equals(datasetsTopic)) {
