@@ -86,6 +86,32 @@ class RetireSafetyIT {
     }
 
     @Test
+    void shouldNotDeleteTheOwnersCopyWhenARetireThatFailedIsReplayedAfterAMoveBack() throws Exception {
+        // The owner's own object carries no sequence, so no newer one tells this RETIRE is stale: only the check of
+        // the copy it keeps stands between it and the last copy.
+        Version v1 = ownerPutsS3("azure", "failed-retire/" + UUID.randomUUID(), bytes(2_800, 10));
+        run(command(MigrationAction.COPY, v1, "azure", "onprem", 1, null));
+        run(command(MigrationAction.SWITCH, v1, "azure", "onprem", 2, null));
+        MigrationCommand retireAzure = command(MigrationAction.RETIRE, v1, "azure", "azure", 3, "onprem");
+        Site azure = sites.site("azure").orElseThrow();
+        sites.update("azure", Site.newBuilder(azure).setUp(false).build());
+        try {
+            Outcome whileDown = executor().execute(retireAzure, 1, status -> { });
+            assertFalse(whileDown instanceof Outcome.Completed, "azure is down: " + whileDown);
+        } finally {
+            sites.update("azure", azure);
+        }
+        // ... so azure's copy stays in the placement, and the dataset moves back to it
+        run(command(MigrationAction.SWITCH, v1, "onprem", "azure", 4, null));
+        run(command(MigrationAction.RETIRE, v1, "onprem", "onprem", 5, "azure"));
+
+        Outcome replayed = executor().execute(retireAzure, 1, status -> { }); // offsets held back, a restart
+
+        assertFailed(ErrorCode.KEPT_COPY_MISSING, replayed);
+        assertArrayEquals(v1.bytes(), readS3("azure", v1.key()).orElseThrow(), "the only copy is still there");
+    }
+
+    @Test
     void shouldNotDeleteANewerVersionWhenASwitchIsReplayed() throws Exception {
         Version v1 = ownerPutsS3("azure", "switch-replay/" + UUID.randomUUID(), bytes(4_000, 2));
         run(command(MigrationAction.COPY, v1, "azure", "onprem", 1, null));
