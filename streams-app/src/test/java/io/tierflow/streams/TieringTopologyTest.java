@@ -321,8 +321,10 @@ class TieringTopologyTest {
         Placement hot = last(fixture.placementsFor("ds"));
         assertEquals(Tier.HOT, hot.getTier());
         assertNotEquals("aws", hot.getPrimarySite());
-        assertEquals("site_down", hot.getExplanation().getBindingConstraint());
         assertEquals("site_down", score(hot, "aws").getRejectedBecause());
+        // With aws down no site answers us-east within 50 ms (gcp 30 + 25, azure 35 + 75): the binding constraint says
+        // which demand goes unserved rather than which cheaper site was refused.
+        assertEquals("latency_sla:us-east", hot.getExplanation().getBindingConstraint());
     }
 
     @Test
@@ -338,7 +340,8 @@ class TieringTopologyTest {
         Placement hot = last(fixture.placementsFor("sla"));
         assertEquals(Tier.HOT, hot.getTier());
         assertEquals("aws", hot.getPrimarySite(), "the only site with p95 <= 28 ms");
-        assertEquals("latency_sla", hot.getExplanation().getBindingConstraint());
+        assertEquals("latency_sla:us-central", hot.getExplanation().getBindingConstraint(),
+                "and even aws answers us-central in 25 + 25 ms: that demand is not served within the SLA");
     }
 
     @Test
