@@ -3,6 +3,7 @@ package io.tierflow.streams.domain;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Which copy of a dataset serves a read: the one a client would be routed to, used wherever a read is simulated
@@ -29,15 +30,22 @@ public final class ReadRouting {
      */
     public static Optional<ServingCopy> nearestCopy(String primary, Collection<String> replicas, String clientRegion,
             Map<String, SiteOffer> sites) {
-        SiteOffer best = primary == null ? null : usable(sites.get(primary));
+        SiteOffer best = nearestSite(primary, replicas, clientRegion, sites::get);
+        return best == null ? Optional.empty()
+                : Optional.of(new ServingCopy(best.name(), best.region(), best.p95LatencyMs()));
+    }
+
+    /** {@link #nearestCopy}'s site, or null; {@code sites} looks a site of the catalogue up by name (null if none). */
+    public static SiteOffer nearestSite(String primary, Collection<String> replicas, String clientRegion,
+            Function<String, SiteOffer> sites) {
+        SiteOffer best = primary == null ? null : usable(sites.apply(primary));
         for (String replica : replicas) {
-            SiteOffer candidate = usable(sites.get(replica));
+            SiteOffer candidate = usable(sites.apply(replica));
             if (candidate != null && (best == null || nearer(candidate, best, clientRegion))) {
                 best = candidate;
             }
         }
-        return best == null ? Optional.empty()
-                : Optional.of(new ServingCopy(best.name(), best.region(), best.p95LatencyMs()));
+        return best;
     }
 
     private static SiteOffer usable(SiteOffer site) {
