@@ -145,7 +145,8 @@ final class ReadHandlers {
 
     /**
      * Tier mix, bytes and monthly storage cost per site from the current placements, and the cost ledger (what has
-     * been spent, and what the everything-hot baseline would have cost) summed over every partition.
+     * been spent, and what the status-quo baseline, each dataset hot where it was registered, would have cost)
+     * summed over every partition.
      */
     void stats(Context ctx) {
         if (QueryParams.isLocal(ctx)) {

@@ -9,6 +9,7 @@ import io.tierflow.schemas.StorageClassPrice;
 import io.tierflow.streams.DatasetView;
 import io.tierflow.streams.MigrationBudgetCodec;
 import io.tierflow.streams.domain.MigrationBudget;
+import io.tierflow.streams.domain.cost.StatusQuo;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * The figures of {@code /stats}. Each instance computes additive totals over its own partitions (counts, bytes and
  * the cost ledger's sums); the answering instance adds them up and only then derives what is not additive (monthly
- * cost from prices, savings, percentages).
+ * cost from prices, savings, percentages). The baseline the savings are measured against is the status quo, each
+ * dataset hot where it was registered ({@link StatusQuo}), named in {@code cost.baseline.description}.
  */
 final class Stats {
     private static final double BYTES_PER_GB = 1e9; // decimal GB, as the cost model and price lists use
@@ -136,6 +138,8 @@ final class Stats {
             });
         }
         ObjectNode cost = totals.withObjectProperty("cost");
+        // Says what the savings are measured against: the status quo, not a store the data was never in.
+        cost.withObjectProperty("baseline").put("description", StatusQuo.DESCRIPTION);
         double actual = cost.withObjectProperty("actual").path("totalUsd").asDouble(0);
         double baseline = cost.withObjectProperty("baseline").path("totalUsd").asDouble(0);
         ObjectNode period = cost.withObjectProperty(PERIOD);

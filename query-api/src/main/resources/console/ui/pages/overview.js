@@ -20,7 +20,7 @@ export async function render(root, page) {
   const backlog = h('div');
   const firing = h('div');
   fill(root, h('h1', null, 'Overview'), status, cards,
-    h('h2', null, 'Accrued cost against the everything-hot baseline'), chartBox,
+    h('h2', null, 'Accrued cost against the status quo (each dataset hot where it was registered)'), chartBox,
     h('div', { class: 'grid2' }, h('div', null, h('h2', null, 'Sites'), sites),
       h('div', null, h('h2', null, 'Migration backlog'), backlog)),
     h('h2', null, 'Active alerts'), firing);

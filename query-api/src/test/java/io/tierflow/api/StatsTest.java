@@ -74,6 +74,21 @@ class StatsTest {
     }
 
     @Test
+    void shouldAddTheStatusQuoEntriesOfEveryRegisteredSiteAndNameTheBaseline() {
+        // The status quo has one baseline entry per site datasets were registered at; none is a site's actual cost.
+        CostLedger atAws = CostLedger.newBuilder(entry(true, 2.0, 0.25, T0, T0 + 90 * MINUTE)).setSite("aws").build();
+        CostLedger atOnprem = CostLedger.newBuilder(entry(true, 1.0, 0.0, T0, T0 + 90 * MINUTE)).setSite("onprem")
+                .build();
+        JsonNode cost = stats(atAws, atOnprem, entry(false, 1.5, 0.0, T0, T0 + 90 * MINUTE));
+
+        assertEquals("status quo: each dataset hot where it was registered",
+                cost.get("baseline").get("description").asText());
+        assertEquals(3.25, cost.get("baseline").get("totalUsd").asDouble(), 1e-12);
+        assertEquals(3.25 - 1.5, cost.get("savingsUsd").asDouble(), 1e-12);
+        assertEquals(100 * 1.75 / 3.25, cost.get("savingsPercent").asDouble(), 1e-12);
+    }
+
+    @Test
     void shouldSaySoWhenNothingHasBeenChargedYet() {
         JsonNode cost = stats();
 

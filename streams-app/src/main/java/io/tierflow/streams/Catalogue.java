@@ -52,7 +52,6 @@ final class Catalogue {
     private long migrationBudget = MigrationBudget.UNLIMITED;
     private List<SiteOffer> siteOffers = List.of();
     private java.util.Map<String, SiteOffer> sitesByName = java.util.Map.of();
-    private java.util.Optional<SiteOffer> baseline = java.util.Optional.empty();
 
     Catalogue(KeyValueStore<String, Policy> policies, KeyValueStore<String, Model> models,
             KeyValueStore<String, Site> sites, CatalogueChanges changes, List<String> candidateNames) {
@@ -124,7 +123,6 @@ final class Catalogue {
         java.util.Map<String, SiteOffer> byName = new java.util.HashMap<>();
         offers.forEach(o -> byName.put(o.name(), o));
         sitesByName = byName;
-        baseline = io.tierflow.streams.domain.CostModel.baselineSite(siteOffers, policies.catchAll().defaultSlaMs());
         return true;
     }
 
@@ -197,11 +195,6 @@ final class Catalogue {
 
     SiteOffer site(String name) {
         return name == null ? null : sitesByName.get(name);
-    }
-
-    /** The everything-hot baseline site under the current policy's SLA, if any site meets it. */
-    java.util.Optional<SiteOffer> baselineSite() {
-        return baseline;
     }
 
     Scorer scorer() {

@@ -10,12 +10,9 @@ import io.tierflow.schemas.AlertState;
 import io.tierflow.schemas.AlertType;
 import io.tierflow.schemas.CostLedger;
 import io.tierflow.schemas.DatasetState;
-import io.tierflow.schemas.Policy;
 import io.tierflow.schemas.Site;
-import io.tierflow.streams.domain.CostModel;
 import io.tierflow.streams.domain.SiteOffer;
 import io.tierflow.streams.domain.Tier;
-import io.tierflow.streams.domain.TieringPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -73,16 +70,18 @@ final class CensusMetrics {
                 .description("Datasets of this node with a migration command issued and not yet finished")
                 .register(registry);
         Gauge.builder("tierflow.baseline.storage.cost.usd.per.month", baselineStorage, DoubleAdder::sum)
-                .description("What storing the same datasets all hot on the baseline site would cost per month")
+                .description("What storing the same datasets where they were registered, hot, would cost per month "
+                        + "(the status-quo baseline)")
                 .register(registry);
         Gauge.builder("tierflow.census.duration", censusMillis, m -> m.get() / 1000.0).baseUnit("seconds")
                 .description("How long the last census of the local stores took").register(registry);
         for (String kind : StateCensus.COST_KINDS) {
             FunctionCounter.builder("tierflow.baseline.cost.usd", costTotals, t -> t.getOrDefault("baseline|" + kind, 0.0))
-                    .description("Cost the everything-hot baseline would have incurred, from the cost ledger")
+                    .description("Cost the status-quo baseline (each dataset hot where it was registered) would have "
+                        + "incurred, from the cost ledger")
                     .tag("kind", kind).register(registry);
         }
-        publish(new StateCensus(Map.of(), java.util.Optional.empty()));
+        publish(new StateCensus(Map.of()));
     }
 
     /** Takes a census of the local stores and publishes it; keeps the last one if the stores are not queryable. */
@@ -96,10 +95,7 @@ final class CensusMetrics {
             try (KeyValueIterator<String, Site> all = store(TieringTopology.SITES_STORE, Site.class).all()) {
                 all.forEachRemaining(e -> sites.put(e.key, StateMapper.site(e.value)));
             }
-            Policy published = store(TieringTopology.POLICIES_STORE, Policy.class).get(Catalogue.DEFAULT_POLICY);
-            TieringPolicy policy = published == null ? TieringPolicy.BUILT_IN : StateMapper.policy(published);
-            StateCensus census = new StateCensus(sites,
-                    CostModel.baselineSite(new ArrayList<>(sites.values()), policy.defaultSlaMs()));
+            StateCensus census = new StateCensus(sites);
             try (KeyValueIterator<String, DatasetState> all =
                          store(TieringTopology.DATASET_STATE_STORE, DatasetState.class).all()) {
                 all.forEachRemaining(e -> census.dataset(e.value));

@@ -1,21 +1,25 @@
 package io.tierflow.streams;
 
 import io.tierflow.schemas.CostLedger;
+import io.tierflow.schemas.Dataset;
 import io.tierflow.schemas.DatasetState;
 import io.tierflow.schemas.PendingCost;
 import io.tierflow.streams.domain.CostModel;
 import io.tierflow.streams.domain.ReadTally;
 import io.tierflow.streams.domain.SiteOffer;
 import io.tierflow.streams.domain.Tier;
+import io.tierflow.streams.domain.cost.StatusQuo;
 import io.tierflow.streams.store.UpdatableStore;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * Charges costs to the cost ledger, and the same for the everything-hot baseline: the reads a dataset's activity
+ * Charges costs to the cost ledger, and the same for the status-quo baseline ({@link StatusQuo}: each dataset hot where
+ * its inventory entry registered it, one baseline entry per registered site): the reads a dataset's activity
  * tallied since the last charge (counted raw per client region on the event path, priced here) whenever the dataset is
  * evaluated; and storage over time from the task's holdings, the bytes its dataset records hold per site, tier and
  * class, kept as records change ({@link #hold}) and charged whenever an entry is touched and on the clock
@@ -24,7 +28,11 @@ import java.util.Optional;
  */
 final class CostLedgerWriter {
     static final String BASELINE = "baseline";
-    private static final String BASELINE_KEY = BASELINE + "|" + Tier.HOT.name();
+    /**
+     * The single baseline entry of earlier versions (everything hot on the cheapest site meeting the SLA): a baseline
+     * of another kind, dropped when the task starts so its sums are not added to the status quo's.
+     */
+    static final String LEGACY_BASELINE_KEY = BASELINE + "|" + Tier.HOT.name();
     /** Holdings key of copies in their site's class for the tier (replicas, and a primary of unknown class). */
     private static final String SITE_CLASS = "";
     /** Storage is charged on the clock at most this often (each charge writes an entry per site and tier). */
@@ -33,8 +41,12 @@ final class CostLedgerWriter {
     private final Catalogue catalogue;
     /** This task's bytes per ledger entry (site and tier) and class, from its dataset records. */
     private final Map<String, Holdings> holdings = new HashMap<>();
-    /** This task's datasets that hold anything: what the everything-hot baseline stores. */
-    private final ClassHolding baselineHolding = new ClassHolding();
+    /**
+     * The bytes the status-quo baseline holds per baseline entry (a registered site) and class: this task's datasets
+     * that hold anything, at their registered copies.
+     */
+    private final Map<String, Holdings> baselineHoldings = new HashMap<>();
+    private final Function<String, SiteOffer> sites;
     private long storageChargedAt = Long.MIN_VALUE / 2;
 
     /**
@@ -44,15 +56,21 @@ final class CostLedgerWriter {
     CostLedgerWriter(UpdatableStore<CostLedger> ledger, Catalogue catalogue) {
         this.ledger = ledger;
         this.catalogue = catalogue;
+        this.sites = catalogue::site;
     }
 
     static String key(String site, Tier tier) {
         return site + "|" + tier.name();
     }
 
+    /** The key of the status-quo baseline's entry for the datasets registered at {@code site}. */
+    static String baselineKey(String site) {
+        return BASELINE + "|" + site + "|" + Tier.HOT.name();
+    }
+
     /** Read costs of a dataset not yet charged, priced as read from its primary copy, and at the baseline. */
     record ReadCosts(double egressUsd, double requestUsd, double retrievalUsd, long reads, long bytesRead,
-            long slaMisses, double baselineEgressUsd, double baselineRequestUsd) {
+            long slaMisses, double baselineEgressUsd, double baselineRequestUsd, double baselineRetrievalUsd) {
         double chargedUsd() {
             return egressUsd + requestUsd + retrievalUsd;
         }
@@ -61,7 +79,8 @@ final class CostLedgerWriter {
     /**
      * Prices the tallied reads at the dataset's primary copy, their egress from the copy that served them (its tier,
      * copies and class have not changed since they were counted: every change is charged first), plus costs priced by
-     * an earlier version and kept in the record.
+     * an earlier version and kept in the record; and the same reads had the dataset stayed where it was registered
+     * ({@link StatusQuo#reads}).
      * Reads of a dataset that has no priceable primary copy cost nothing, as before they were counted.
      */
     ReadCosts price(DatasetState state, ReadTally tally) {
@@ -74,12 +93,13 @@ final class CostLedgerWriter {
         long slaMisses = legacy.getSlaMisses();
         double baselineEgress = legacy.getBaselineEgressUsd();
         double baselineRequest = legacy.getBaselineRequestUsd();
+        double baselineRetrieval = 0.0;
         SiteOffer primary = catalogue.site(state.getPrimarySite());
         Tier tier = StateMapper.tier(state.getTier());
         Optional<SiteOffer.StorageClassOffer> storageClass = primary == null || tier == null ? Optional.empty()
                 : classAt(primary, state.getStorageClass(), tier);
         if (storageClass.isPresent()) {
-            Optional<SiteOffer> base = catalogue.baselineSite();
+            Dataset registered = state.getInventory();
             for (int i = 0; i < tally.regionCount(); i++) {
                 // Requests and retrievals at the primary's class; egress from the copy that served the reads.
                 CostModel.ReadCost cost = CostModel.reads(servingSite(state, primary, tally.servedFrom(i)),
@@ -89,16 +109,19 @@ final class CostLedgerWriter {
                 retrieval += cost.retrievalUsd();
                 reads += tally.reads(i);
                 bytes += tally.bytes(i);
-                if (base.isPresent()) {
-                    CostModel.ReadCost baseline = CostModel.reads(base.get(), base.get().classFor(Tier.HOT).orElseThrow(),
-                            tally.region(i), tally.reads(i), tally.bytes(i));
+                CostModel.ReadCost baseline = registered == null ? null : StatusQuo.reads(registered.getPrimarySite(),
+                        registered.getStorageClass(), registered.getReplicaSites(), tally.region(i), tally.reads(i),
+                        tally.bytes(i), sites);
+                if (baseline != null) {
                     baselineEgress += baseline.egressUsd();
                     baselineRequest += baseline.requestUsd();
+                    baselineRetrieval += baseline.retrievalUsd();
                 }
             }
             slaMisses += tally.slaMisses();
         }
-        return new ReadCosts(egress, request, retrieval, reads, bytes, slaMisses, baselineEgress, baselineRequest);
+        return new ReadCosts(egress, request, retrieval, reads, bytes, slaMisses, baselineEgress, baselineRequest,
+                baselineRetrieval);
     }
 
     /**
@@ -114,9 +137,9 @@ final class CostLedgerWriter {
     }
 
     /**
-     * Charges the priced reads to the ledger (at the primary copy's site and tier, and at the baseline), then clears the
-     * tally. {@code reads} must be {@link #price} of this state and tally. Storage is not charged here: see
-     * {@link #hold}.
+     * Charges the priced reads to the ledger (at the primary copy's site and tier, and at the baseline entry of the
+     * registered primary's site), then clears the tally. {@code reads} must be {@link #price} of this state and tally.
+     * Storage is not charged here: see {@link #hold}.
      */
     void chargeReads(DatasetState state, ReadTally tally, ReadCosts reads, long now) {
         Tier tier = StateMapper.tier(state.getTier());
@@ -127,14 +150,16 @@ final class CostLedgerWriter {
                 addReads(entry, reads);
                 ledger.put(key(primary.name(), tier), entry);
             }
-            catalogue.baselineSite().ifPresent(base -> {
-                CostLedger entry = entry(base.name(), Tier.HOT, true, now);
+            String registered = state.getInventory().getPrimarySite();
+            if (catalogue.site(registered) != null) {
+                CostLedger entry = entry(registered, Tier.HOT, true, now);
                 entry.setEgressUsd(entry.getEgressUsd() + reads.baselineEgressUsd());
                 entry.setRequestUsd(entry.getRequestUsd() + reads.baselineRequestUsd());
+                entry.setRetrievalUsd(entry.getRetrievalUsd() + reads.baselineRetrievalUsd());
                 entry.setReads(entry.getReads() + reads.reads());
                 entry.setBytesRead(entry.getBytesRead() + reads.bytesRead());
-                ledger.put(BASELINE_KEY, entry);
-            });
+                ledger.put(baselineKey(registered), entry);
+            }
         }
         if (state.getPendingCost().getReads() != 0 || state.getPendingCost().getSlaMisses() != 0) {
             state.setPendingCost(PendingCost.newBuilder().build());
@@ -150,20 +175,24 @@ final class CostLedgerWriter {
 
     /**
      * What a dataset record has stored where, as storage is charged for it: its size at each copy (the primary in its
-     * actual class, replicas in their site's class for the tier), under the tier decided. Null for a record that holds
-     * nothing chargeable yet (no inventory, or never decided).
+     * actual class, replicas in their site's class for the tier), under the tier decided; and where its inventory entry
+     * registered it, for the status-quo baseline. Null for a record that holds nothing chargeable yet (no inventory, or
+     * never decided).
      */
     static Footprint footprint(DatasetState state) {
         if (state == null || state.getInventory() == null || state.getTier() == null
                 || state.getPrimarySite() == null) {
             return null;
         }
-        return new Footprint(state.getInventory().getSizeBytes(), StateMapper.tier(state.getTier()),
-                state.getPrimarySite(), state.getStorageClass(), List.copyOf(state.getReplicaSites()));
+        Dataset registered = state.getInventory();
+        return new Footprint(registered.getSizeBytes(), StateMapper.tier(state.getTier()),
+                state.getPrimarySite(), state.getStorageClass(), List.copyOf(state.getReplicaSites()),
+                registered.getPrimarySite(), registered.getStorageClass(), List.copyOf(registered.getReplicaSites()));
     }
 
     /** See {@link #footprint}. */
-    record Footprint(long bytes, Tier tier, String primarySite, String primaryClass, List<String> replicaSites) {
+    record Footprint(long bytes, Tier tier, String primarySite, String primaryClass, List<String> replicaSites,
+            String registeredPrimary, String registeredClass, List<String> registeredReplicas) {
     }
 
     /**
@@ -178,7 +207,6 @@ final class CostLedgerWriter {
         }
         chargeEntriesOf(before, now);
         chargeEntriesOf(after, now);
-        catalogue.baselineSite().ifPresent(base -> ledger.put(BASELINE_KEY, entry(base.name(), Tier.HOT, true, now)));
         adjust(before, -1);
         adjust(after, +1);
     }
@@ -188,10 +216,17 @@ final class CostLedgerWriter {
         adjust(footprint, +1);
     }
 
-    /** Forgets the task's holdings (before they are rebuilt). */
+    /**
+     * Forgets the task's holdings (before they are rebuilt), and drops the baseline entry of an earlier version
+     * ({@link #LEGACY_BASELINE_KEY}).
+     */
     void clearHoldings() {
         holdings.clear();
-        baselineHolding.clear();
+        baselineHoldings.clear();
+        if (ledger.getForUpdate(LEGACY_BASELINE_KEY) != null) {
+            ledger.delete(LEGACY_BASELINE_KEY);
+        }
+        ledger.finishUpdates();
     }
 
     /**
@@ -206,14 +241,18 @@ final class CostLedgerWriter {
         for (Holdings held : holdings.values()) {
             ledger.put(key(held.site, held.tier), entry(held.site, held.tier, false, now));
         }
-        catalogue.baselineSite().ifPresent(base -> ledger.put(BASELINE_KEY, entry(base.name(), Tier.HOT, true, now)));
+        for (Holdings held : baselineHoldings.values()) {
+            ledger.put(baselineKey(held.site), entry(held.site, Tier.HOT, true, now));
+        }
     }
 
-    /** Charges the entries of a footprint's copies up to {@code now} at what they hold. */
+    /** Charges the entries of a footprint's copies, actual and registered, up to {@code now} at what they hold. */
     private void chargeEntriesOf(Footprint footprint, long now) {
         if (footprint != null) {
             forEachCopy(footprint, (site, storageClass) -> ledger.put(key(site, footprint.tier()),
                     entry(site, footprint.tier(), false, now)));
+            forEachRegisteredCopy(footprint, (site, storageClass) -> ledger.put(baselineKey(site),
+                    entry(site, Tier.HOT, true, now)));
         }
     }
 
@@ -227,10 +266,22 @@ final class CostLedgerWriter {
                     atSite.remove(storageClass);
                 }
             });
-            baselineHolding.adjust(footprint.bytes(), sign, () -> catalogue.baselineSite()
-                    .flatMap(base -> base.classFor(Tier.HOT)).map(SiteOffer.StorageClassOffer::minimumBillableBytes)
-                    .orElse(0L));
+            forEachRegisteredCopy(footprint, (site, storageClass) -> {
+                Map<String, ClassHolding> atSite = baselineHoldings.computeIfAbsent(baselineKey(site),
+                        k -> new Holdings(site, Tier.HOT)).bytesByClass;
+                ClassHolding held = atSite.computeIfAbsent(storageClass, k -> new ClassHolding());
+                held.adjust(footprint.bytes(), sign, () -> baselineMinimumBillableBytes(site, storageClass));
+                if (held.count == 0) {
+                    atSite.remove(storageClass);
+                }
+            });
         }
+    }
+
+    private long baselineMinimumBillableBytes(String site, String storageClass) {
+        SiteOffer offer = catalogue.site(site);
+        return offer == null ? 0L : StatusQuo.classAt(offer, SITE_CLASS.equals(storageClass) ? null : storageClass)
+                .map(SiteOffer.StorageClassOffer::minimumBillableBytes).orElse(0L);
     }
 
     private long minimumBillableBytes(String site, String storageClass, Tier tier) {
@@ -243,6 +294,20 @@ final class CostLedgerWriter {
         copy.accept(footprint.primarySite(), footprint.primaryClass() == null ? SITE_CLASS : footprint.primaryClass());
         for (String replica : footprint.replicaSites()) {
             copy.accept(replica, SITE_CLASS);
+        }
+    }
+
+    /** The copies the inventory registered: the primary in its registered class, replicas in their site's hot one. */
+    private static void forEachRegisteredCopy(Footprint footprint, java.util.function.BiConsumer<String, String> copy) {
+        if (footprint.registeredPrimary() == null) {
+            return;
+        }
+        copy.accept(footprint.registeredPrimary(),
+                footprint.registeredClass() == null ? SITE_CLASS : footprint.registeredClass());
+        for (String replica : footprint.registeredReplicas()) {
+            if (!replica.equals(footprint.registeredPrimary())) {
+                copy.accept(replica, SITE_CLASS);
+            }
         }
     }
 
@@ -271,7 +336,7 @@ final class CostLedgerWriter {
      * comes through here first, so {@code updatedAt} is always when the entry's storage was last charged.
      */
     private CostLedger entry(String site, Tier tier, boolean baseline, long now) {
-        String key = baseline ? BASELINE_KEY : key(site, tier);
+        String key = baseline ? baselineKey(site) : key(site, tier);
         CostLedger entry = ledger.getForUpdate(key);
         if (entry == null) {
             entry = CostLedger.newBuilder().setSite(site).setTier(StateMapper.tier(tier)).setBaseline(baseline)
@@ -280,10 +345,16 @@ final class CostLedgerWriter {
         long since = entry.getUpdatedAt();
         if (since > 0 && now > since) { // an entry never charged before starts now, not at the epoch
             if (baseline) {
-                SiteOffer base = catalogue.site(site);
-                Optional<SiteOffer.StorageClassOffer> hot = base == null ? Optional.empty() : base.classFor(Tier.HOT);
-                if (hot.isPresent()) {
-                    addStorage(entry, baselineHolding.billableBytes, hot.get(), since, now);
+                Holdings held = baselineHoldings.get(key);
+                SiteOffer offer = catalogue.site(site);
+                if (held != null && offer != null) {
+                    for (Map.Entry<String, ClassHolding> atClass : held.bytesByClass.entrySet()) {
+                        String className = SITE_CLASS.equals(atClass.getKey()) ? null : atClass.getKey();
+                        Optional<SiteOffer.StorageClassOffer> storageClass = StatusQuo.classAt(offer, className);
+                        if (storageClass.isPresent()) {
+                            addStorage(entry, atClass.getValue().billableBytes, storageClass.get(), since, now);
+                        }
+                    }
                 }
             } else {
                 Holdings held = holdings.get(key);
@@ -333,10 +404,6 @@ final class CostLedgerWriter {
             billableBytes += sign * Math.max(bytes, minimumBillableBytes);
         }
 
-        void clear() {
-            count = 0;
-            billableBytes = 0;
-        }
     }
 
     /** What the task holds on one site in one tier, by storage class. */

@@ -4,13 +4,15 @@ import io.tierflow.schemas.Alert;
 import io.tierflow.schemas.AlertState;
 import io.tierflow.schemas.AlertType;
 import io.tierflow.schemas.CostLedger;
+import io.tierflow.schemas.Dataset;
 import io.tierflow.schemas.DatasetState;
 import io.tierflow.streams.domain.SiteOffer;
 import io.tierflow.streams.domain.Tier;
+import io.tierflow.streams.domain.cost.StatusQuo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.function.Function;
 import java.util.TreeMap;
 
 /**
@@ -29,7 +31,7 @@ final class StateCensus {
     }
 
     private final Map<String, SiteOffer> sites;
-    private final Optional<SiteOffer.StorageClassOffer> baselineClass;
+    private final Function<String, SiteOffer> siteNamed;
     final long[] datasetsByTier = new long[Tier.values().length];
     final Map<String, Holding[]> holdings = new TreeMap<>();
     final Map<String, Double> storageUsdPerMonth = new TreeMap<>();
@@ -41,12 +43,11 @@ final class StateCensus {
     final double[] baselineCosts = new double[COST_KINDS.length];
 
     /**
-     * @param sites the site catalogue, for the price of each copy
-     * @param baseline the everything-hot baseline site, if any site meets the default SLA
+     * @param sites the site catalogue, for the price of each copy, actual and as registered (the status-quo baseline)
      */
-    StateCensus(Map<String, SiteOffer> sites, Optional<SiteOffer> baseline) {
+    StateCensus(Map<String, SiteOffer> sites) {
         this.sites = sites;
-        this.baselineClass = baseline.flatMap(b -> b.classFor(Tier.HOT));
+        this.siteNamed = sites::get;
     }
 
     /** Counts a dataset in its decided tier, and each of its actual copies at its site. */
@@ -61,7 +62,9 @@ final class StateCensus {
         if (state.getInFlight() != null) {
             migrationsInFlight++;
         }
-        baselineClass.ifPresent(c -> baselineStorageUsdPerMonth += gb * c.storagePerGbMonth());
+        Dataset registered = state.getInventory();
+        baselineStorageUsdPerMonth += StatusQuo.storageUsdPerMonth(size, registered.getPrimarySite(),
+                registered.getStorageClass(), registered.getReplicaSites(), siteNamed);
         List<String> copies = new ArrayList<>();
         if (state.getPrimarySite() != null) {
             copies.add(state.getPrimarySite());

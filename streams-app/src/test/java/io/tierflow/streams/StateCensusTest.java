@@ -9,7 +9,6 @@ import io.tierflow.schemas.CostLedger;
 import io.tierflow.schemas.DatasetState;
 import io.tierflow.schemas.MigrationCommand;
 import io.tierflow.schemas.Severity;
-import io.tierflow.streams.domain.CostModel;
 import io.tierflow.streams.domain.SiteOffer;
 import io.tierflow.streams.domain.Tier;
 import java.time.Instant;
@@ -29,7 +28,7 @@ class StateCensusTest {
     }
 
     private StateCensus census() {
-        return new StateCensus(sites, CostModel.baselineSite(List.copyOf(sites.values()), 50.0));
+        return new StateCensus(sites);
     }
 
     private static DatasetState dataset(String key, io.tierflow.schemas.Tier tier, String primary, String storageClass,
@@ -65,8 +64,26 @@ class StateCensusTest {
         assertEquals(2 * 0.023, census.storageUsdPerMonth.get("aws"), 1e-9);
         assertEquals(2 * 0.020, census.storageUsdPerMonth.get("gcp"), 1e-9);
         assertEquals(11 * 0.0036, census.storageUsdPerMonth.get("azure"), 1e-9);
-        // Baseline: every dataset once, hot, on the cheapest site meeting the 50 ms SLA (gcp's STANDARD, 0.020).
-        assertEquals(13 * 0.020, census.baselineStorageUsdPerMonth, 1e-9);
+        // Baseline: the status quo, each dataset where it was registered; these were registered where they are.
+        assertEquals(2 * 0.023 + 11 * 0.0036, census.baselineStorageUsdPerMonth, 1e-9);
+    }
+
+    @Test
+    void shouldPriceTheBaselineWhereEachDatasetWasRegisteredNotWhereItIsNow() {
+        StateCensus census = census();
+        DatasetState moved = dataset("m", io.tierflow.schemas.Tier.COLD, "azure", "GLACIER_IR", List.of(), 2 * GB);
+        moved.getInventory().setPrimarySite("aws");
+        moved.getInventory().setStorageClass("STANDARD");
+        moved.getInventory().setReplicaSites(List.of("gcp"));
+        census.dataset(moved); // registered hot on aws with a replica on gcp, now cold on azure
+        DatasetState unlisted = dataset("u", io.tierflow.schemas.Tier.WARM, "azure", "STANDARD_IA", List.of(), GB);
+        unlisted.getInventory().setStorageClass("PREMIUM");
+        census.dataset(unlisted); // registered in a class the catalogue does not list: azure's hot class
+        census.dataset(dataset("i", io.tierflow.schemas.Tier.WARM, "aws", "STANDARD_IA", List.of(), GB));
+
+        assertEquals(2 * (0.023 + 0.020) + 0.0208 + 0.0125, census.baselineStorageUsdPerMonth, 1e-9,
+                "aws STANDARD and gcp's hot class for m, azure STANDARD for u, aws STANDARD_IA as registered for i");
+        assertEquals(2 * 0.0036 + 0.0152, census.storageUsdPerMonth.get("azure"), 1e-9, "the actual copies");
     }
 
     @Test

@@ -321,8 +321,10 @@ class TieringTopologyTest {
         Placement hot = last(fixture.placementsFor("ds"));
         assertEquals(Tier.HOT, hot.getTier());
         assertNotEquals("aws", hot.getPrimarySite());
-        assertEquals("site_down", hot.getExplanation().getBindingConstraint());
         assertEquals("site_down", score(hot, "aws").getRejectedBecause());
+        // With aws down no site answers us-east within 50 ms (gcp 30 + 25, azure 35 + 75): the binding constraint says
+        // which demand goes unserved rather than which cheaper site was refused.
+        assertEquals("latency_sla:us-east", hot.getExplanation().getBindingConstraint());
     }
 
     @Test
@@ -338,7 +340,8 @@ class TieringTopologyTest {
         Placement hot = last(fixture.placementsFor("sla"));
         assertEquals(Tier.HOT, hot.getTier());
         assertEquals("aws", hot.getPrimarySite(), "the only site with p95 <= 28 ms");
-        assertEquals("latency_sla", hot.getExplanation().getBindingConstraint());
+        assertEquals("latency_sla:us-central", hot.getExplanation().getBindingConstraint(),
+                "and even aws answers us-central in 25 + 25 ms: that demand is not served within the SLA");
     }
 
     @Test
@@ -529,7 +532,7 @@ class TieringTopologyTest {
     }
 
     @Test
-    void shouldAccumulateCostsPerSiteAndTierAndForTheEverythingHotBaseline() {
+    void shouldAccumulateCostsPerSiteAndTierAndForTheStatusQuoBaseline() {
         fixture.datasets.pipeInput("c", TopologyFixture.dataset("c", "azure", "GLACIER_IR", 10 * GB), START);
         // Two reads from eu-west (azure's region: no egress) while cold, then a day passes with no reads.
         for (int i = 0; i < 2; i++) {
@@ -542,7 +545,7 @@ class TieringTopologyTest {
         KeyValueStore<String, io.tierflow.schemas.CostLedger> ledger =
                 fixture.driver.getKeyValueStore(TieringTopology.COST_LEDGER_STORE);
         io.tierflow.schemas.CostLedger cold = ledger.get("azure|COLD");
-        io.tierflow.schemas.CostLedger baseline = ledger.get("baseline|HOT");
+        io.tierflow.schemas.CostLedger baseline = ledger.get("baseline|azure|HOT");
         assertTrue(cold != null && baseline != null, "both ledgers are written");
         assertEquals(2, cold.getReads());
         assertEquals(0.0, cold.getEgressUsd(), 1e-12, "read from its own region");
@@ -550,9 +553,15 @@ class TieringTopologyTest {
         double months = cold.getGbMonths() / 10.0;
         assertTrue(months > 0.004 && months < 0.006, "about 4 hours of 10 GB: " + cold.getGbMonths());
         assertEquals(cold.getGbMonths() * 0.0036, cold.getStorageUsd(), 1e-12);
-        assertEquals("gcp", baseline.getSite(), "cheapest hot storage whose p95 meets the 50 ms SLA");
-        assertEquals(cold.getGbMonths() * 0.020, baseline.getStorageUsd(), 1e-12);
-        assertEquals(2 * 0.1 * 0.12, baseline.getEgressUsd(), 1e-9, "the baseline serves eu-west from us-central");
+        // The status quo: where it was registered, azure's GLACIER_IR; nothing moved, so it cost what the actual did.
+        assertEquals("azure", baseline.getSite());
+        assertTrue(baseline.getBaseline());
+        assertEquals(cold.getGbMonths(), baseline.getGbMonths(), 1e-12);
+        assertEquals(cold.getGbMonths() * 0.0036, baseline.getStorageUsd(), 1e-12, "the registered class's price");
+        assertEquals(2, baseline.getReads());
+        assertEquals(0.0, baseline.getEgressUsd(), 1e-12);
+        assertEquals(2 * 0.1 * 0.01, baseline.getRetrievalUsd(), 1e-9, "the registered class's retrieval fee");
+        assertEquals(null, ledger.get(CostLedgerWriter.LEGACY_BASELINE_KEY), "no entry of the old baseline");
     }
 
     @Test
@@ -588,6 +597,20 @@ class TieringTopologyTest {
         assertEquals(4, reads);
         assertEquals(0.1 * 0.087, egress, 1e-12,
                 "only the read served by azure crossed regions: 0.1 GB at azure's egress price");
+        // The status quo routes each read to the registered copy expected to answer first: us-east to the aws replica
+        // (25 + 1 ms against 35 + 75), eu-west to azure; no read crosses regions. All are charged at the registered
+        // primary's entry, in its class; the aws replica is stored in aws's hot class under its own entry.
+        KeyValueStore<String, io.tierflow.schemas.CostLedger> ledger =
+                fixture.driver.getKeyValueStore(TieringTopology.COST_LEDGER_STORE);
+        io.tierflow.schemas.CostLedger atAzure = ledger.get("baseline|azure|HOT");
+        io.tierflow.schemas.CostLedger atAws = ledger.get("baseline|aws|HOT");
+        assertEquals(4, atAzure.getReads());
+        assertEquals(0.0, atAzure.getEgressUsd(), 1e-12);
+        assertEquals(4 * 0.1 * 0.01, atAzure.getRetrievalUsd(), 1e-12, "GLACIER_IR's retrieval fee");
+        assertEquals(0, atAws.getReads());
+        assertTrue(atAws.getGbMonths() > 0, "the registered replica is stored");
+        assertEquals(atAws.getGbMonths() * 0.023, atAws.getStorageUsd(), 1e-12, "in aws's hot class");
+        assertEquals(atAzure.getGbMonths() * 0.0036, atAzure.getStorageUsd(), 1e-12, "in the registered class");
     }
 
     @Test
@@ -606,12 +629,13 @@ class TieringTopologyTest {
         KeyValueStore<String, io.tierflow.schemas.CostLedger> ledger =
                 fixture.driver.getKeyValueStore(TieringTopology.COST_LEDGER_STORE);
         io.tierflow.schemas.CostLedger cold = ledger.get("azure|COLD");
-        io.tierflow.schemas.CostLedger baseline = ledger.get("baseline|HOT");
-        double baselineGbMonths = baseline.getStorageUsd() / 0.020; // gcp's hot class, no minimum
-        assertTrue(baselineGbMonths > 0, "the baseline is charged");
-        assertEquals(131_072 / 1_000.0, cold.getGbMonths() / baselineGbMonths, 1e-6,
-                "the cold copy is charged on 128 KiB, the baseline's hot copy on its 1000 bytes, for the same time");
+        io.tierflow.schemas.CostLedger baseline = ledger.get("baseline|azure|HOT");
+        assertTrue(cold.getGbMonths() > 0, "the copy is charged");
+        assertEquals(131_072 / 1e9, cold.getGbMonths() / (cold.getUpdatedAt() - cold.getSince()) * 30 * 24 * 3_600_000,
+                1e-12, "the cold copy is charged on 128 KiB, not on its 1000 bytes");
         assertEquals(cold.getGbMonths() * 0.0036, cold.getStorageUsd(), 1e-15);
+        assertEquals(cold.getGbMonths(), baseline.getGbMonths(), 1e-15,
+                "the status quo is the same registered copy: charged on the same 128 KiB for the same time");
     }
 
     @Test

@@ -4,7 +4,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
-/** What storing and reading data costs at a site, and the baseline Tierflow's savings are measured against. */
+/** What storing and reading data costs at a site, and the cheapest site meeting an SLA. */
 public final class CostModel {
     private static final double MONTH_MS = 30.0 * 24 * 3_600_000;
 
@@ -36,8 +36,9 @@ public final class CostModel {
     }
 
     /**
-     * The baseline: everything hot on the single cheapest site whose p95 meets the SLA (what one would do
-     * without tiering), or empty when no such site exists.
+     * Everything hot on the single cheapest site whose p95 meets the SLA, or empty when no such site exists: one of
+     * the what-if's baselines (a store one could have chosen). The live ledger's baseline is the status quo instead
+     * ({@link io.tierflow.streams.domain.cost.StatusQuo}): that site may hold none of the data.
      */
     public static Optional<SiteOffer> baselineSite(List<SiteOffer> sites, double slaMs) {
         return sites.stream()

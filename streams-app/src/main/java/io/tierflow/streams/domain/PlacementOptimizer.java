@@ -10,7 +10,9 @@ import java.util.Map;
  * Chooses primary + replicas for one dataset by exhaustive search over the candidate sets (a handful of sites, so
  * enumeration is exact and cheap), minimising monthly storage + expected egress + amortised cost of moving, subject
  * to: primary p95 within the SLA for hot data, the tier's replication factor, replicas on distinct providers,
- * encrypted sites only when required, no site that is down or too small.
+ * encrypted sites only when required, no site that is down or too small. Among hot placements with as many copies as
+ * can be had, those whose copies serve more of the demand within the SLA, where the clients are, come first
+ * ({@link SlaCoverage}); a placement that leaves some region unserved says so in its binding constraint.
  */
 public final class PlacementOptimizer {
     public static final String LATENCY_SLA = "latency_sla";
@@ -31,6 +33,7 @@ public final class PlacementOptimizer {
         SiteOffer[] ordered = sites.toArray(new SiteOffer[0]);
         Arrays.sort(ordered, BY_NAME);
         int n = ordered.length;
+        SlaCoverage coverage = SlaCoverage.of(request, ordered);
         double moveEgressPerGb = 0.0;
         if (request.currentPrimary() != null) {
             for (SiteOffer site : ordered) {
@@ -73,6 +76,7 @@ public final class PlacementOptimizer {
         int[] best = null;
         int bestPrimary = -1;
         double bestObjective = Double.NaN;
+        double bestCovered = Double.NaN;
         for (int p = 0; p < n; p++) {
             if (!primaryCandidate[p]) {
                 continue;
@@ -95,14 +99,16 @@ public final class PlacementOptimizer {
                     for (int i = 0; i < replicas; i++) {
                         objective += copyCost[others[set[i]]];
                     }
-                    if (best == null || better(replicas, objective, ordered, p, others, set, best.length, bestObjective,
-                            bestPrimary, best)) {
+                    double covered = coverage.coveredShare(p, others, set, replicas);
+                    if (best == null || better(replicas, covered, objective, ordered, p, others, set, best.length,
+                            bestCovered, bestObjective, bestPrimary, best)) {
                         best = new int[replicas];
                         for (int i = 0; i < replicas; i++) {
                             best[i] = others[set[i]];
                         }
                         bestPrimary = p;
                         bestObjective = objective;
+                        bestCovered = covered;
                     }
                 }
                 if (!nextSubset(set, replicas, otherCount)) {
@@ -114,7 +120,10 @@ public final class PlacementOptimizer {
             return new PlacementDecision(request.tier(), null, List.of(), null, Double.NaN, NO_FEASIBLE_SITE,
                     evaluations);
         }
-        String binding = bindingConstraint(evaluations, ordered[bestPrimary].name());
+        String binding = coverage.unservedConstraint(bestPrimary, best);
+        if (binding == null) {
+            binding = bindingConstraint(evaluations, ordered[bestPrimary].name());
+        }
         if (binding == null && best.length < copies - 1) {
             binding = REPLICATION;
         }
@@ -149,12 +158,17 @@ public final class PlacementOptimizer {
 
     /**
      * Whether the candidate (primary p, replicas others[set[..]]) beats the best so far: more copies first (as close
-     * to the replication factor as possible), then cheaper, then by the names "primary,replica,..." in order.
+     * to the replication factor as possible), then serving more of the demand within the SLA, then cheaper, then by
+     * the names "primary,replica,..." in order.
      */
-    private static boolean better(int replicas, double objective, SiteOffer[] sites, int p, int[] others, int[] set,
-            int bestReplicas, double bestObjective, int bestPrimary, int[] best) {
+    private static boolean better(int replicas, double covered, double objective, SiteOffer[] sites, int p,
+            int[] others, int[] set, int bestReplicas, double bestCovered, double bestObjective, int bestPrimary,
+            int[] best) {
         if (replicas != bestReplicas) {
             return replicas > bestReplicas;
+        }
+        if (SlaCoverage.servesMore(covered, bestCovered) || SlaCoverage.servesMore(bestCovered, covered)) {
+            return covered > bestCovered;
         }
         if (Math.abs(objective - bestObjective) > 1e-12) {
             return objective < bestObjective;

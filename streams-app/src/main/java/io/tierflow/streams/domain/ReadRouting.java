@@ -3,6 +3,7 @@ package io.tierflow.streams.domain;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Which copy of a dataset serves a read: the one a client would be routed to, used wherever a read is simulated
@@ -17,9 +18,11 @@ public final class ReadRouting {
     }
 
     /**
-     * The copy nearest a client in {@code clientRegion} among the dataset's copies: a site in the client's own region
-     * first (no egress, no long round trip), then the lowest p95 latency, then the site name, so the choice is the same
-     * on every call. Only copies on sites of the catalogue that are up are considered; empty when there is none.
+     * The copy nearest a client in {@code clientRegion} among the dataset's copies: the one whose read is expected to
+     * be fastest, its site's p95 plus the round trip from the client's region ({@link RegionRoundTrips}), then the site
+     * name, so the choice is the same on every call. A fast site across an ocean loses to a slower one next door, and
+     * a copy in the client's own region is not preferred for that alone. Only copies on sites of the catalogue that
+     * are up are considered; empty when there is none.
      *
      * @param primary the site of the primary copy, or null when not known
      * @param replicas the sites of the other copies
@@ -27,15 +30,22 @@ public final class ReadRouting {
      */
     public static Optional<ServingCopy> nearestCopy(String primary, Collection<String> replicas, String clientRegion,
             Map<String, SiteOffer> sites) {
-        SiteOffer best = primary == null ? null : usable(sites.get(primary));
+        SiteOffer best = nearestSite(primary, replicas, clientRegion, sites::get);
+        return best == null ? Optional.empty()
+                : Optional.of(new ServingCopy(best.name(), best.region(), best.p95LatencyMs()));
+    }
+
+    /** {@link #nearestCopy}'s site, or null; {@code sites} looks a site of the catalogue up by name (null if none). */
+    public static SiteOffer nearestSite(String primary, Collection<String> replicas, String clientRegion,
+            Function<String, SiteOffer> sites) {
+        SiteOffer best = primary == null ? null : usable(sites.apply(primary));
         for (String replica : replicas) {
-            SiteOffer candidate = usable(sites.get(replica));
+            SiteOffer candidate = usable(sites.apply(replica));
             if (candidate != null && (best == null || nearer(candidate, best, clientRegion))) {
                 best = candidate;
             }
         }
-        return best == null ? Optional.empty()
-                : Optional.of(new ServingCopy(best.name(), best.region(), best.p95LatencyMs()));
+        return best;
     }
 
     private static SiteOffer usable(SiteOffer site) {
@@ -43,12 +53,8 @@ public final class ReadRouting {
     }
 
     private static boolean nearer(SiteOffer a, SiteOffer b, String clientRegion) {
-        boolean aLocal = a.region().equals(clientRegion);
-        boolean bLocal = b.region().equals(clientRegion);
-        if (aLocal != bLocal) {
-            return aLocal;
-        }
-        int byLatency = Double.compare(a.p95LatencyMs(), b.p95LatencyMs());
+        int byLatency = Double.compare(RegionRoundTrips.expectedLatencyMs(a, clientRegion),
+                RegionRoundTrips.expectedLatencyMs(b, clientRegion));
         return byLatency != 0 ? byLatency < 0 : a.name().compareTo(b.name()) < 0;
     }
 }

@@ -54,7 +54,11 @@ final class ExhaustivePlacementSearch {
                 for (SiteOffer replica : set) {
                     objective += copyCost(request, replica, moveEgressPerGb);
                 }
-                Candidate candidate = new Candidate(primary, set, objective, replicas);
+                List<SiteOffer> copiesOf = new ArrayList<>(set);
+                copiesOf.add(primary);
+                List<String> unserved = unserved(request, copiesOf);
+                Candidate candidate = new Candidate(primary, set, objective, replicas,
+                        coveredShare(request, unserved), unserved);
                 if (best == null || candidate.betterThan(best)) {
                     best = candidate;
                 }
@@ -64,13 +68,37 @@ final class ExhaustivePlacementSearch {
             return new PlacementDecision(request.tier(), null, List.of(), null, Double.NaN, PlacementOptimizer.NO_FEASIBLE_SITE,
                     evaluations);
         }
-        String binding = bindingConstraint(evaluations, best);
+        String binding = best.unserved.isEmpty() ? bindingConstraint(evaluations, best)
+                : PlacementOptimizer.LATENCY_SLA + ":" + String.join(",", best.unserved);
         if (binding == null && best.replicas.size() < copies - 1) {
             binding = PlacementOptimizer.REPLICATION;
         }
         return new PlacementDecision(request.tier(), best.primary.name(),
                 best.replicas.stream().map(SiteOffer::name).toList(),
                 best.primary.classFor(request.tier()).orElseThrow().name(), best.objective, binding, evaluations);
+    }
+
+    /** Regions with demand for hot data that none of {@code copies} answers within the SLA (p95 + round trip). */
+    private static List<String> unserved(PlacementRequest request, List<SiteOffer> copies) {
+        if (request.tier() != Tier.HOT) {
+            return List.of();
+        }
+        return request.monthlyGbByRegion().entrySet().stream()
+                .filter(d -> d.getValue() > 0)
+                .map(Map.Entry::getKey)
+                .filter(region -> copies.stream().noneMatch(c -> c.p95LatencyMs() + RegionRoundTrips.ms(region,
+                        c.region()) <= request.slaMs()))
+                .sorted()
+                .toList();
+    }
+
+    private static double coveredShare(PlacementRequest request, List<String> unserved) {
+        if (unserved.isEmpty()) {
+            return 1.0;
+        }
+        double total = request.monthlyGbByRegion().values().stream().filter(gb -> gb > 0).mapToDouble(gb -> gb).sum();
+        double lost = unserved.stream().mapToDouble(r -> request.monthlyGbByRegion().get(r)).sum();
+        return (total - lost) / total;
     }
 
     private static String rejectionAsPrimary(PlacementRequest request, SiteOffer site) {
@@ -148,11 +176,18 @@ final class ExhaustivePlacementSearch {
         }
     }
 
-    private record Candidate(SiteOffer primary, List<SiteOffer> replicas, double objective, int replicaCount) {
-        /** More copies first (as close to the replication factor as possible), then cheaper, then by name. */
+    private record Candidate(SiteOffer primary, List<SiteOffer> replicas, double objective, int replicaCount,
+            double coveredShare, List<String> unserved) {
+        /**
+         * More copies first (as close to the replication factor as possible), then more of the demand served within
+         * the SLA, then cheaper, then by name.
+         */
         boolean betterThan(Candidate other) {
             if (replicaCount != other.replicaCount) {
                 return replicaCount > other.replicaCount;
+            }
+            if (Math.abs(coveredShare - other.coveredShare) > 1e-12) {
+                return coveredShare > other.coveredShare;
             }
             if (Math.abs(objective - other.objective) > 1e-12) {
                 return objective < other.objective;

@@ -29,19 +29,27 @@ class ReadRoutingTest {
     }
 
     @Test
-    void shouldPreferACopyInTheClientsRegionOverAFasterOneElsewhere() {
-        assertEquals("azure", ReadRouting.nearestCopy("gcp", List.of("azure"), "eu-west", SITES).orElseThrow().site(),
-                "azure is slower than gcp but in the client's region");
-        assertEquals("gcp", ReadRouting.nearestCopy("azure", List.of("gcp"), "us-central", SITES).orElseThrow().site(),
-                "a replica in the client's region beats the primary elsewhere");
+    void shouldSendAUsEastClientToTheCopyThatAnswersSoonerNotTheFastestSite() {
+        // onprem: 8 ms at the site + 75 ms from us-east to eu-west = 83; gcp: 30 + 25 from us-east to us-central = 55.
+        assertEquals(new ServingCopy("gcp", "us-central", 30),
+                ReadRouting.nearestCopy("onprem", List.of("gcp"), "us-east", SITES).orElseThrow());
+        assertEquals("gcp", ReadRouting.nearestCopy("gcp", List.of("onprem"), "us-east", SITES).orElseThrow().site(),
+                "whichever copy is the primary");
     }
 
     @Test
-    void shouldTakeTheLowestLatencyAmongCopiesInTheSameRegionOrNone() {
+    void shouldTakeTheLowestExpectedLatencyWithinAndAcrossRegions() {
         assertEquals(new ServingCopy("onprem", "eu-west", 8),
-                ReadRouting.nearestCopy("azure", List.of("onprem"), "eu-west", SITES).orElseThrow());
-        assertEquals("gcp", ReadRouting.nearestCopy("azure", List.of("gcp"), "ap-south", SITES).orElseThrow().site(),
-                "no copy in the client's region: the fastest one");
+                ReadRouting.nearestCopy("azure", List.of("onprem"), "eu-west", SITES).orElseThrow(),
+                "both in the client's region: the faster site");
+        assertEquals("gcp", ReadRouting.nearestCopy("azure", List.of("gcp"), "us-central", SITES).orElseThrow().site(),
+                "a replica in the client's region beats the primary elsewhere");
+        assertEquals("azure", ReadRouting.nearestCopy("gcp", List.of("azure"), "ap-south", SITES).orElseThrow().site(),
+                "from ap-south eu-west is 120 ms away, us-central 220: azure (35 + 120) beats gcp (30 + 220)");
+        Map<String, SiteOffer> slowAtHome = Map.of("home", site("home", "us-east", 90, true),
+                "near", site("near", "us-central", 20, true));
+        assertEquals("near", ReadRouting.nearestCopy("home", List.of("near"), "us-east", slowAtHome).orElseThrow()
+                .site(), "a slow site in the client's region loses to a fast one a short trip away (91 vs 45 ms)");
     }
 
     @Test
@@ -88,8 +96,8 @@ class ReadRoutingTest {
             Optional<ServingCopy> expected = copies.stream()
                     .map(sites::get)
                     .filter(s -> s != null && s.up())
-                    .min(Comparator.comparing((SiteOffer s) -> !s.region().equals(client))
-                            .thenComparingDouble(SiteOffer::p95LatencyMs)
+                    .min(Comparator.comparingDouble((SiteOffer s) -> s.p95LatencyMs()
+                                    + RegionRoundTrips.ms(client, s.region()))
                             .thenComparing(SiteOffer::name))
                     .map(s -> new ServingCopy(s.name(), s.region(), s.p95LatencyMs()));
             assertEquals(expected, ReadRouting.nearestCopy(primary, replicas, client, sites),
