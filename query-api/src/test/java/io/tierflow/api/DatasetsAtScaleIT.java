@@ -51,7 +51,8 @@ import org.junit.jupiter.api.Test;
  * and the keyset cursor must carry on where the page ended; a dataset that changes afterwards must show in the order
  * within the index's refresh (it is kept seconds, not forever). The time of each request is printed (the figures of
  * the console's section of DESIGN.md), not asserted: this machine's load decides it, not the code. The first request
- * builds the node's index, so it carries one scan of the estate; the others look through the index.
+ * builds the node's index, so it carries one scan of the estate; the others look through the index. What the Overview
+ * and Migrations pages poll ({@code /stats}, {@code /migrations}, firing alerts) is checked and timed first.
  */
 class DatasetsAtScaleIT {
     /**
