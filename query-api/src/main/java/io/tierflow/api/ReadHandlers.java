@@ -206,6 +206,8 @@ final class ReadHandlers {
         index.keepOnly(partitions);
         long oldest = 0;
         for (int partition : partitions) {
+            // A partition this node no longer holds fails the share, rather than answering its last count.
+            requireDatasetStoresSettled(partition);
             DatasetIndex.Partition counted = index.partition(partition);
             Stats.add(totals, counted.totals());
             oldest = Math.max(oldest, counted.ageMillis());
