@@ -1,5 +1,7 @@
 package io.tierflow.api;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tierflow.schemas.Tier;
 import io.tierflow.streams.DatasetView;
 import java.time.Duration;
@@ -18,13 +20,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the dataset table filters and sorts on, for each partition this node holds: one small {@link Row} per dataset
- * (key, tier, sites, owner and the sort values), built by one scan of the partition's stores. A filtered or sorted
- * page looks through these rows (milliseconds for 100 000) instead of reading and decoding every dataset from the
- * stores (seconds), and reads only its own page's datasets from the stores. A partition's rows older than
- * {@code refresh} are still answered from while one background thread rebuilds them; rows older than
- * {@code maxAge}, or missing, are built before the answer. So the order and the set a filter matches are at most a
- * few seconds old, while the items shown are read fresh.
+ * What the console's pages need of a whole partition, for each partition this node holds, built by one scan of the
+ * partition's stores: one small {@link Row} per dataset (key, tier, sites, owner and the sort values) for the dataset
+ * table, the keys of the datasets with a migration in flight or failed for the migrations list, and the partition's
+ * dataset totals for {@code /stats} ({@link Stats#countDataset}). A filtered or sorted page looks through these rows
+ * (milliseconds for 100 000) instead of reading and decoding every dataset from the stores (seconds), and reads only
+ * its own page's datasets from the stores; {@code /stats} adds a few numbers per partition. A partition's index older
+ * than {@code refresh} is still answered from while one background thread rebuilds it; older than {@code maxAge}, or
+ * missing, it is built before the answer. So the order, the set a filter matches and the totals are at most a few
+ * seconds old, while the items shown are read fresh.
  */
 final class DatasetIndex {
     private static final Logger log = LoggerFactory.getLogger(DatasetIndex.class);
@@ -36,13 +40,27 @@ final class DatasetIndex {
         }
     }
 
+    /**
+     * A partition's index as it was built {@code ageMillis} ago: its rows in key order, the keys (in key order) of the
+     * datasets that had a migration in flight or whose last one failed, and its dataset totals (read only).
+     */
+    record Partition(List<Row> rows, List<String> migrating, ObjectNode totals, long ageMillis) {
+    }
+
     /** Scans a partition's datasets, handing each to the consumer (throws while its stores are not queryable). */
     interface Scanner {
         void scan(int partition, java.util.function.Consumer<DatasetView> each);
     }
 
-    private record Built(List<Row> rows, long builtAtNanos) {
+    private record Built(List<Row> rows, List<String> migrating, ObjectNode totals, long builtAtNanos,
+            long buildNanos) {
     }
+
+    /**
+     * A background rebuild waits at least this many times the last build's duration, so that the pages polling every
+     * few seconds keep the one rebuild thread busy a quarter of the time at most however large the partition.
+     */
+    static final int IDLE_PER_BUSY = 3;
 
     private final Scanner scanner;
     private final long refreshNanos;
@@ -85,12 +103,17 @@ final class DatasetIndex {
      * no longer holds are dropped by {@link #keepOnly}.
      */
     List<Row> rows(int partition) {
+        return partition(partition).rows();
+    }
+
+    /** A partition's index, built or rebuilt as {@link #rows} says. */
+    Partition partition(int partition) {
         long now = nanoTime.getAsLong();
         Built built = partitions.get(partition);
         if (built == null || now - built.builtAtNanos() >= maxAgeNanos) {
             built = build(partition);
             partitions.put(partition, built);
-        } else if (now - built.builtAtNanos() >= refreshNanos && rebuilding.add(partition)) {
+        } else if (now - built.builtAtNanos() >= rebuildAfterNanos(built) && rebuilding.add(partition)) {
             rebuilds.execute(() -> {
                 try {
                     partitions.put(partition, build(partition));
@@ -102,7 +125,13 @@ final class DatasetIndex {
                 }
             });
         }
-        return built.rows();
+        return new Partition(built.rows(), built.migrating(), built.totals(),
+                Math.max(0, now - built.builtAtNanos()) / 1_000_000);
+    }
+
+    /** The age at which a partition is rebuilt in the background (its age counts from the start of its scan). */
+    private long rebuildAfterNanos(Built built) {
+        return Math.max(refreshNanos, (IDLE_PER_BUSY + 1) * built.buildNanos());
     }
 
     /** Forgets the partitions other than these (this node no longer holds them: a rebalance moved them). */
@@ -113,10 +142,20 @@ final class DatasetIndex {
     private Built build(int partition) {
         long started = nanoTime.getAsLong();
         List<Row> rows = new ArrayList<>();
+        List<String> migrating = new ArrayList<>();
+        ObjectNode totals = JsonNodeFactory.instance.objectNode();
         // Owners, sites and replica lists repeat across datasets: one copy of each.
         Map<Object, Object> shared = new HashMap<>();
-        scanner.scan(partition, view -> rows.add(row(view, shared)));
-        return new Built(List.copyOf(rows), started);
+        scanner.scan(partition, view -> {
+            rows.add(row(view, shared));
+            if (view.inFlight() != null || view.lastFailure() != null) {
+                migrating.add(view.key());
+            }
+            Stats.countDataset(totals, view);
+        });
+        migrating.sort(null); // the stores' byte order and String order differ for some keys; lookups use String's
+        return new Built(List.copyOf(rows), List.copyOf(migrating), totals, started,
+                nanoTime.getAsLong() - started);
     }
 
     @SuppressWarnings("unchecked")

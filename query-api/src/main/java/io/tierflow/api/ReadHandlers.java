@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -126,6 +127,11 @@ final class ReadHandlers {
         }
     }
 
+    /**
+     * The datasets with a migration in flight or failed, in key order, a page at a time. The candidates come from the
+     * {@link DatasetIndex} (a few seconds old: a migration issued since shows within its refresh), and each is read
+     * fresh from the stores and kept only if it is still in the phase asked for; so the list never scans the estate.
+     */
     void migrations(Context ctx) {
         String status = ctx.queryParam("status");
         Predicate<DatasetView> filter;
@@ -140,7 +146,34 @@ final class ReadHandlers {
             }
             filter = view -> view.inFlight() != null && DatasetJson.phase(view).equals(wanted);
         }
-        answerPage(ctx, filter, DatasetJson.MIGRATION_ITEM);
+        int limit = QueryParams.intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+        String cursor = ctx.queryParam("cursor");
+        answerPage(ctx, limit, partitions -> {
+            index.keepOnly(partitions);
+            long now = clock.millis();
+            List<JsonNode> items = new ArrayList<>();
+            for (int partition : partitions) {
+                requireDatasetStoresSettled(partition);
+                List<String> migrating = index.partition(partition).migrating();
+                int from = cursor == null ? 0 : firstAfter(migrating, cursor);
+                int found = 0;
+                for (int i = from; i < migrating.size() && found <= limit; i++) {
+                    Optional<DatasetView> view = DatasetViews.get(storesOf(partition), migrating.get(i), now)
+                            .filter(filter);
+                    if (view.isPresent()) {
+                        items.add(DatasetJson.tree(DatasetJson.MIGRATION_ITEM, view.get()));
+                        found++;
+                    }
+                }
+            }
+            return NODES.objectNode().set("items", firstByKey(items, limit + 1));
+        });
+    }
+
+    /** The index of the first key after {@code cursor} in keys sorted in String order. */
+    private static int firstAfter(List<String> keys, String cursor) {
+        int at = Collections.binarySearch(keys, cursor);
+        return at >= 0 ? at + 1 : -at - 1;
     }
 
     /**
@@ -163,14 +196,23 @@ final class ReadHandlers {
         QueryApi.respond(ctx, NODES.objectNode().set("totals", totals));
     }
 
+    /**
+     * This instance's share of {@code /stats}: the dataset totals of each partition from the {@link DatasetIndex} (as
+     * old as {@code countedAtMs} says, the oldest partition's count), and the cost ledger and waiting moves read now
+     * (a few entries per site and tier, and per waiting move).
+     */
     private ObjectNode localStats(Set<Integer> partitions) {
         ObjectNode totals = NODES.objectNode();
         totals.set("ingest", IngestFigures.of(metrics));
-        long now = clock.millis();
+        index.keepOnly(partitions);
+        long oldest = 0;
         for (int partition : partitions) {
+            // A partition this node no longer holds fails the share, rather than answering its last count.
             requireDatasetStoresSettled(partition);
+            DatasetIndex.Partition counted = index.partition(partition);
+            Stats.add(totals, counted.totals());
+            oldest = Math.max(oldest, counted.ageMillis());
             cluster.requireSettled(TieringTopology.COST_LEDGER_STORE, partition);
-            scan(partition, now, view -> Stats.countDataset(totals, view));
             ReadOnlyKeyValueStore<String, CostLedger> ledger =
                     cluster.localStore(TieringTopology.COST_LEDGER_STORE, partition);
             try (KeyValueIterator<String, CostLedger> all = ledger.all()) {
@@ -179,6 +221,9 @@ final class ReadHandlers {
             cluster.requireSettled(TieringTopology.MIGRATION_BUDGET_STORE, partition);
             Stats.addWaitingMoves(totals, partition,
                     cluster.localStore(TieringTopology.MIGRATION_BUDGET_STORE, partition));
+        }
+        if (!partitions.isEmpty()) {
+            Stats.countedAt(totals, clock.millis() - oldest);
         }
         return totals;
     }
@@ -228,8 +273,7 @@ final class ReadHandlers {
     private void answerPage(Context ctx, Predicate<DatasetView> filter, DatasetJson.Shape shape) {
         int limit = QueryParams.intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         String cursor = ctx.queryParam("cursor");
-        // Each share holds up to limit + 1 items, so the merged list is longer than a page exactly when more exist.
-        Function<Set<Integer>, ObjectNode> local = partitions -> {
+        answerPage(ctx, limit, partitions -> {
             long now = clock.millis();
             List<JsonNode> items = new ArrayList<>();
             for (int partition : partitions) {
@@ -238,7 +282,14 @@ final class ReadHandlers {
                         .forEach(v -> items.add(DatasetJson.tree(shape, v)));
             }
             return NODES.objectNode().set("items", firstByKey(items, limit + 1));
-        };
+        });
+    }
+
+    /**
+     * A page in key order: {@code local} answers a share's first {@code limit + 1} items after the cursor, so the
+     * merged list is longer than a page exactly when more exist.
+     */
+    private void answerPage(Context ctx, int limit, Function<Set<Integer>, ObjectNode> local) {
         if (QueryParams.isLocal(ctx)) {
             QueryApi.respond(ctx, cluster.retrying("datasets", () -> local.apply(QueryParams.partitions(ctx))));
             return;

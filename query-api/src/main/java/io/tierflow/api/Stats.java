@@ -34,6 +34,11 @@ final class Stats {
     private static final String PERIOD = "period";
     private static final String PERIOD_FROM = "fromMs";
     private static final String PERIOD_TO = "toMs";
+    /**
+     * When the dataset figures (counts, bytes, tiers, sites, the backlog by phase) were counted, epoch ms: the oldest
+     * count of any partition, merged by min. The cost ledger and the waiting moves are read at the answer.
+     */
+    static final String COUNTED_AT_MS = "countedAtMs";
     /** The moves waiting for the migration budget, under {@code migrations}. */
     static final String WAITING = "waitingForBudget";
     private static final String BY_PARTITION = "bytesByPartition";
@@ -72,6 +77,13 @@ final class Stats {
         }
     }
 
+    /** Says the dataset figures of a share were counted at {@code epochMs} (an earlier one already there stands). */
+    static void countedAt(ObjectNode totals, long epochMs) {
+        if (!totals.has(COUNTED_AT_MS) || epochMs < totals.get(COUNTED_AT_MS).asLong()) {
+            totals.put(COUNTED_AT_MS, epochMs);
+        }
+    }
+
     static void addLedger(ObjectNode totals, CostLedger entry) {
         ObjectNode ledger = totals.withObjectProperty("cost");
         ObjectNode into = entry.getBaseline() ? ledger.withObjectProperty("baseline") : ledger.withObjectProperty("actual");
@@ -104,7 +116,9 @@ final class Stats {
     static void add(ObjectNode into, ObjectNode from) {
         for (Map.Entry<String, JsonNode> field : from.properties()) {
             JsonNode value = field.getValue();
-            if (value.isObject() && field.getKey().equals(PERIOD)) {
+            if (field.getKey().equals(COUNTED_AT_MS)) {
+                countedAt(into, value.asLong());
+            } else if (value.isObject() && field.getKey().equals(PERIOD)) {
                 ObjectNode period = into.withObjectProperty(PERIOD);
                 if (value.has(PERIOD_FROM)) {
                     mergePeriod(period, PERIOD_FROM, value.get(PERIOD_FROM).asLong(), true);
@@ -124,6 +138,9 @@ final class Stats {
 
     /** Derives the non-additive figures once all shares are added: monthly storage cost and savings. */
     static void finish(ObjectNode totals, ReadOnlyKeyValueStore<String, Site> sites) {
+        if (totals.has(COUNTED_AT_MS)) {
+            totals.put("countedAt", Instant.ofEpochMilli(totals.get(COUNTED_AT_MS).asLong()).toString());
+        }
         if (totals.has("sites")) {
             totals.get("sites").properties().forEach(entry -> {
                 Site site = sites.get(entry.getKey());

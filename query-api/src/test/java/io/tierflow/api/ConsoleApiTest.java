@@ -198,6 +198,27 @@ class ConsoleApiTest {
             assertEquals(0, totals.at("/migrations/waitingForBudget/moves").asInt());
             assertEquals(42, totals.at("/ingest/accessEvents").asLong());
             assertEquals(7, totals.at("/ingest/lagRecords").asLong(), "a changelog's restore is no input lag");
+            assertTrue(totals.get("countedAt").asText().endsWith("Z"), "says when the datasets were counted: " + totals);
+
+            // The lists agree with the backlog, page after page over every partition, in key order.
+            List<String> listed = new ArrayList<>();
+            String cursor = null;
+            do {
+                TestApi.Answer page = read(client.get("/migrations?limit=2"
+                        + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8))));
+                assertEquals(200, page.status(), page.raw());
+                assertTrue(page.body().get("items").size() <= 2);
+                page.body().get("items").forEach(item -> listed.add(item.get("key").asText()));
+                cursor = page.body().get("nextCursor").isNull() ? null : page.body().get("nextCursor").asText();
+            } while (cursor != null);
+            assertEquals(List.of("m/copying-1", "m/copying-2", "m/failed", "m/issued", "m/queued"), listed);
+            JsonNode copying = read(client.get("/migrations?status=COPYING")).body().get("items");
+            assertEquals(List.of("m/copying-1", "m/copying-2"), List.of(copying.get(0).get("key").asText(),
+                    copying.get(1).get("key").asText()));
+            assertEquals(2, copying.size());
+            JsonNode failed = read(client.get("/migrations?status=FAILED")).body().get("items");
+            assertEquals(1, failed.size());
+            assertEquals("checksum_mismatch", failed.get(0).get("lastFailure").asText());
         });
     }
 

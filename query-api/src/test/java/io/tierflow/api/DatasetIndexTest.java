@@ -99,6 +99,46 @@ class DatasetIndexTest {
         assertEquals(List.of("a", "b"), keys(index.rows(0)));
     }
 
+    @Test
+    void shouldKeepThePartitionsMigratingKeysInKeyOrderAndItsDatasetTotals() {
+        stored.add(view("z", Tier.COLD, "aws", List.of(), "team", 100, 0));
+        stored.add(withFailure(view("m", Tier.WARM, "aws", List.of("gcp"), "team", 10, 0), "copy failed"));
+        stored.add(withFailure(view("b", Tier.COLD, "aws", List.of(), "team", 1, 0), "verify failed"));
+
+        DatasetIndex.Partition partition = index.partition(0);
+
+        assertEquals(List.of("b", "m"), partition.migrating(), "only the failed or in flight, in String order");
+        assertEquals(3, partition.totals().get("datasets").asLong());
+        assertEquals(2, partition.totals().at("/migrations/FAILED").asLong());
+        assertEquals(101, partition.totals().at("/tiers/COLD/bytes").asLong());
+        assertEquals(10, partition.totals().at("/sites/gcp/bytes").asLong(), "replicas counted at their site");
+        assertEquals(0, partition.ageMillis());
+        nanos.addAndGet(Duration.ofMillis(1500).toNanos());
+        assertEquals(1500, index.partition(0).ageMillis(), "says how old its figures are");
+    }
+
+    @Test
+    void shouldWaitLongerBetweenRebuildsOfAPartitionThatTakesLongToScan() {
+        long scan = REFRESH.toNanos(); // a scan as long as the refresh itself
+        DatasetIndex slow = new DatasetIndex((partition, each) -> {
+            scans++;
+            nanos.addAndGet(scan);
+        }, REFRESH, Duration.ofHours(1), nanos::get, queued::add);
+        slow.rows(0);
+
+        nanos.addAndGet(DatasetIndex.IDLE_PER_BUSY * scan - 1);
+        slow.rows(0);
+        assertEquals(List.of(), queued, "no rebuild before it has idled its share");
+        nanos.addAndGet(1);
+        slow.rows(0);
+        assertEquals(1, queued.size());
+    }
+
+    private static DatasetView withFailure(DatasetView v, String failure) {
+        return new DatasetView(v.key(), v.inventory(), v.activity(), v.tier(), v.primarySite(), v.replicaSites(),
+                v.storageClass(), v.lastDecision(), null, null, failure, v.dueAt(), v.lastMoveAt());
+    }
+
     private static List<String> keys(List<DatasetIndex.Row> rows) {
         return rows.stream().map(DatasetIndex.Row::key).toList();
     }

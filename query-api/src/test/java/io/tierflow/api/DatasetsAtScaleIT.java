@@ -51,7 +51,8 @@ import org.junit.jupiter.api.Test;
  * and the keyset cursor must carry on where the page ended; a dataset that changes afterwards must show in the order
  * within the index's refresh (it is kept seconds, not forever). The time of each request is printed (the figures of
  * the console's section of DESIGN.md), not asserted: this machine's load decides it, not the code. The first request
- * builds the node's index, so it carries one scan of the estate; the others look through the index.
+ * builds the node's index, so it carries one scan of the estate; the others look through the index. What the Overview
+ * and Migrations pages poll ({@code /stats}, {@code /migrations}, firing alerts) is checked and timed first.
  */
 class DatasetsAtScaleIT {
     /**
@@ -63,6 +64,8 @@ class DatasetsAtScaleIT {
     private static final int PREFIXES = 4;
     private static final int PAGE = 100;
     private static final int PAGES = 3;
+    /** Requests of each of the pages' polls, timed one by one: the first may build the node's index. */
+    private static final int REPEATS = 4;
     private static final String APPLICATION_ID = "tierflow-scale-it";
     private static final Duration LOADED = Duration.ofMinutes(10);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -127,6 +130,8 @@ class DatasetsAtScaleIT {
 
     @Test
     void shouldPageTheWholeEstateSortedAndFilteredSliceBySlice() throws Exception {
+        // First, while every dataset is as written (the end of this test grows one).
+        overviewAndMigrationsAnswer();
         Comparator<Written> bySizeAscending = Comparator.comparingLong(Written::sizeBytes);
         Comparator<Written> byKey = Comparator.comparing(Written::key);
         // Every dataset is as cold as the others (no traffic): a heat order is the key order, reversed when descending.
@@ -152,6 +157,62 @@ class DatasetsAtScaleIT {
         });
         System.out.printf("DatasetsAtScaleIT: a grown dataset first by size %d ms after it was written%n",
                 (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /**
+     * What the Overview and Migrations pages poll every few seconds ({@code overview.js}, {@code migrations.js},
+     * {@code alerts.js}): {@code /stats} must count exactly what was written, and each migrations list must be one
+     * bounded page of datasets in the phase asked for, in key order.
+     */
+    private static void overviewAndMigrationsAnswer() throws Exception {
+        long writtenBytes = WRITTEN.stream().mapToLong(Written::sizeBytes).sum();
+        List<Long> statsMillis = new ArrayList<>();
+        JsonNode totals = null;
+        for (int i = 0; i < REPEATS; i++) {
+            long started = System.nanoTime();
+            totals = get("/stats").get("totals");
+            statsMillis.add((System.nanoTime() - started) / 1_000_000);
+            assertEquals(DATASETS, totals.get("datasets").asLong(), totals.toString());
+            long bytes = 0;
+            long datasets = 0;
+            for (JsonNode tier : totals.get("tiers")) {
+                bytes += tier.get("bytes").asLong();
+                datasets += tier.get("datasets").asLong();
+            }
+            assertEquals(writtenBytes, bytes, "bytes over the tiers: " + totals);
+            assertEquals(DATASETS, datasets, "datasets over the tiers: " + totals);
+            assertEquals(writtenBytes, totals.at("/sites/aws/bytes").asLong(), "every primary copy is on aws");
+        }
+        System.out.printf("DatasetsAtScaleIT: GET /stats over %d datasets: %s ms%n", DATASETS, statsMillis);
+        JsonNode backlog = totals.get("migrations");
+        for (String status : List.of("", "ISSUED", "COPYING", "FAILED")) {
+            String path = "/migrations?limit=" + PAGE + (status.isEmpty() ? "" : "&status=" + status);
+            List<Long> millis = new ArrayList<>();
+            for (int i = 0; i < REPEATS; i++) {
+                long started = System.nanoTime();
+                JsonNode items = get(path).get("items");
+                millis.add((System.nanoTime() - started) / 1_000_000);
+                assertTrue(items.size() <= PAGE, path + ": one page at most");
+                String previous = "";
+                for (JsonNode item : items) {
+                    String key = item.get("key").asText();
+                    assertTrue(key.compareTo(previous) > 0, path + ": in key order, each once");
+                    previous = key;
+                    if (!status.isEmpty()) {
+                        assertEquals(status, item.get("phase").asText(), path);
+                    }
+                }
+            }
+            System.out.printf("DatasetsAtScaleIT: GET %s (%s of them by /stats): %s ms%n", path,
+                    status.isEmpty() ? backlog : backlog.path(status).asLong(0), millis);
+        }
+        List<Long> alertMillis = new ArrayList<>();
+        for (int i = 0; i < REPEATS; i++) {
+            long started = System.nanoTime();
+            assertTrue(get("/alerts?state=FIRING&limit=100").get("items").size() <= 100);
+            alertMillis.add((System.nanoTime() - started) / 1_000_000);
+        }
+        System.out.printf("DatasetsAtScaleIT: GET /alerts?state=FIRING&limit=100: %s ms%n", alertMillis);
     }
 
     private static JsonNode get(String path) throws Exception {

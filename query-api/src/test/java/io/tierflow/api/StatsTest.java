@@ -159,4 +159,20 @@ class StatsTest {
         assertTrue(waiting.get("budgetBytesPerHour").isNull());
         assertEquals(0.0, waiting.get("drainSeconds").asDouble());
     }
+
+    @Test
+    void shouldSayTheDatasetFiguresAreAsOldAsTheOldestShareCount() {
+        ObjectNode total = JsonNodeFactory.instance.objectNode();
+        ObjectNode young = JsonNodeFactory.instance.objectNode().put("datasets", 2);
+        Stats.countedAt(young, T0 + MINUTE);
+        ObjectNode old = JsonNodeFactory.instance.objectNode().put("datasets", 3);
+        Stats.countedAt(old, T0);
+        Stats.add(total, young);
+        Stats.add(total, old);
+        Stats.finish(total, new MemoryStore<Site>());
+
+        assertEquals(5, total.get("datasets").asLong(), "counts add up");
+        assertEquals(T0, total.get(Stats.COUNTED_AT_MS).asLong(), "the time is the oldest, not a sum");
+        assertEquals(java.time.Instant.ofEpochMilli(T0).toString(), total.get("countedAt").asText());
+    }
 }
