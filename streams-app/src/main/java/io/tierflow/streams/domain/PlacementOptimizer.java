@@ -120,10 +120,11 @@ public final class PlacementOptimizer {
             return new PlacementDecision(request.tier(), null, List.of(), null, Double.NaN, NO_FEASIBLE_SITE,
                     evaluations);
         }
-        String binding = coverage.unservedConstraint(bestPrimary, best);
-        if (binding == null) {
-            binding = bindingConstraint(evaluations, ordered[bestPrimary].name());
-        }
+        // A site refused for want of room is why the placement is not the one preferred: that comes first, then the
+        // regions it leaves without a copy near enough, then whatever else refused a cheaper site.
+        String rejected = bindingConstraint(evaluations, ordered[bestPrimary].name());
+        String unserved = coverage.unservedConstraint(bestPrimary, best);
+        String binding = CAPACITY.equals(rejected) || unserved == null ? rejected : unserved;
         if (binding == null && best.length < copies - 1) {
             binding = REPLICATION;
         }

@@ -68,7 +68,9 @@ final class ExhaustivePlacementSearch {
             return new PlacementDecision(request.tier(), null, List.of(), null, Double.NaN, PlacementOptimizer.NO_FEASIBLE_SITE,
                     evaluations);
         }
-        String binding = best.unserved.isEmpty() ? bindingConstraint(evaluations, best)
+        // A site refused for room comes first, then the regions left unserved, then any other refusal.
+        String rejected = bindingConstraint(evaluations, best);
+        String binding = PlacementOptimizer.CAPACITY.equals(rejected) || best.unserved.isEmpty() ? rejected
                 : PlacementOptimizer.LATENCY_SLA + ":" + String.join(",", best.unserved);
         if (binding == null && best.replicas.size() < copies - 1) {
             binding = PlacementOptimizer.REPLICATION;
