@@ -37,8 +37,9 @@ import org.apache.kafka.streams.test.TestRecord;
  */
 final class ReplayDriver implements AutoCloseable {
     /**
-     * The application id of every replay. Short on purpose: the driver compiles each source topic's name as a regex
-     * for every record piped in and every record the task outputs, and the repartition topics' names start with it.
+     * The application id of every replay. Short on purpose: the driver's public API compiles each source topic's
+     * name as a regex for every record piped in and every record the task outputs (the catalogue, and every record
+     * when {@link TaskPipe} is not available), and the repartition topics' names start with it.
      * Replays still keep apart: each has a state directory of its own, and the driver's metrics are its own.
      */
     private static final String APPLICATION_ID = "whatif";
