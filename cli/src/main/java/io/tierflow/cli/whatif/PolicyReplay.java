@@ -44,6 +44,7 @@ public final class PolicyReplay implements AutoCloseable {
     private final PriorityQueue<Pending> pending = new PriorityQueue<>(
             Comparator.comparingLong(Pending::timeMs).thenComparingLong(Pending::order));
     private BiConsumer<String, Placement> placementListener = (key, placement) -> { };
+    private boolean pipeWithoutCommits = true;
     private ReplayDriver driver;
     private KeyValueStore<String, DatasetState> states;
     private final long intervalMs;
@@ -87,6 +88,20 @@ public final class PolicyReplay implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Has the replay feed its driver through the driver's public API only, which commits after every record (tests
+     * compare the two ways in, see {@link TaskPipe}); before the first input.
+     */
+    PolicyReplay throughDriverApiOnly() {
+        this.pipeWithoutCommits = false;
+        return this;
+    }
+
+    /** Whether the replay's driver is fed without a commit per record (false before the first input). */
+    boolean pipesWithoutCommits() {
+        return driver != null && driver.pipesWithoutCommits();
+    }
+
     /** Feeds one recorded input, after every migration status due before it. */
     public void offer(ReplayInput input) {
         offer(encoding.encode(input));
@@ -104,13 +119,13 @@ public final class PolicyReplay implements AutoCloseable {
         TestRecord<byte[], byte[]> record = new TestRecord<>(encoded.key(), encoded.value(),
                 Instant.ofEpochMilli(input.timeMs()));
         if (input instanceof ReplayInput.Inventory inventory) {
-            driver.encodedDatasets.pipeInput(record);
+            driver.pipe(Topics.DATASETS, driver.encodedDatasets, record);
             placements.sync(inventory.key(), states.get(inventory.key()), null, null, inventory.timeMs());
         } else if (input instanceof ReplayInput.Access access) {
-            driver.encodedAccessEvents.pipeInput(record);
+            driver.pipe(Topics.ACCESS_EVENTS, driver.encodedAccessEvents, record);
             serve(access.event(), access.timeMs());
         } else if (input instanceof ReplayInput.Status recorded) {
-            driver.encodedStatuses.pipeInput(record);
+            driver.pipe(Topics.MIGRATION_STATUS, driver.encodedStatuses, record);
             applyOutcome(recorded.status(), recorded.timeMs());
         }
         lastTimeMs = timeMs;
@@ -149,7 +164,7 @@ public final class PolicyReplay implements AutoCloseable {
         // The catalogue is published before the first input, and the clock moved once so the punctuator loads it.
         Duration settle = setup.settings().evaluationInterval().multipliedBy(10);
         clockMs = firstMs - settle.toMillis();
-        driver = new ReplayDriver(setup, Instant.ofEpochMilli(clockMs), encoding.registryUrl);
+        driver = new ReplayDriver(setup, Instant.ofEpochMilli(clockMs), encoding.registryUrl, pipeWithoutCommits);
         driver.publishCatalogue(Instant.ofEpochMilli(clockMs));
         advanceTo(firstMs);
         states = driver.driver.getKeyValueStore(TieringTopology.DATASET_STATE_STORE);
@@ -176,7 +191,7 @@ public final class PolicyReplay implements AutoCloseable {
     }
 
     private void pipeStatus(MigrationStatus status, long timeMs) {
-        driver.statuses.pipeInput(new TestRecord<>(status.getKey(), status, Instant.ofEpochMilli(timeMs)));
+        driver.pipeStatus(status, timeMs);
         applyOutcome(status, timeMs);
     }
 

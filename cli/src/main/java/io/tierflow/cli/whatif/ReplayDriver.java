@@ -15,6 +15,7 @@ import io.tierflow.streams.codec.TieringCodecs;
 import io.tierflow.topics.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -22,9 +23,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 
 /**
  * The tiering topology, built by {@link TieringTopology#build} as the app builds it, inside Kafka's
@@ -34,8 +37,9 @@ import org.apache.kafka.streams.TopologyTestDriver;
  */
 final class ReplayDriver implements AutoCloseable {
     /**
-     * The application id of every replay. Short on purpose: the driver compiles each source topic's name as a regex
-     * for every record piped in and every record the task outputs, and the repartition topics' names start with it.
+     * The application id of every replay. Short on purpose: the driver's public API compiles each source topic's
+     * name as a regex for every record piped in and every record the task outputs (the catalogue, and every record
+     * when {@link TaskPipe} is not available), and the repartition topics' names start with it.
      * Replays still keep apart: each has a state directory of its own, and the driver's metrics are its own.
      */
     private static final String APPLICATION_ID = "whatif";
@@ -50,6 +54,7 @@ final class ReplayDriver implements AutoCloseable {
     final TestInputTopic<String, AccessEvent> accessEvents;
     final TestInputTopic<String, Dataset> datasets;
     final TestInputTopic<String, MigrationStatus> statuses;
+    private final Serializer<MigrationStatus> statusSerializer;
     final TestOutputTopic<String, MigrationCommand> commands;
     final TestOutputTopic<String, Placement> placements;
     final TestOutputTopic<String, Alert> alerts;
@@ -59,6 +64,8 @@ final class ReplayDriver implements AutoCloseable {
     private final WhatIfSetup setup;
     private final Topics topics;
     private final Path stateDir;
+    /** The way records go in without a commit each; null when the driver's public API is used instead. */
+    private final TaskPipe pipe;
 
     /** A driver on an in-memory registry of its own. */
     ReplayDriver(WhatIfSetup setup, Instant wallClock) {
@@ -69,6 +76,15 @@ final class ReplayDriver implements AutoCloseable {
      * @param registryUrl the in-memory registry the encoded inputs were written with ({@link InputEncoding})
      */
     ReplayDriver(WhatIfSetup setup, Instant wallClock, String registryUrl) {
+        this(setup, wallClock, registryUrl, true);
+    }
+
+    /**
+     * @param registryUrl the in-memory registry the encoded inputs were written with ({@link InputEncoding})
+     * @param pipeWithoutCommits whether records go in through a {@link TaskPipe} (where this Kafka version allows it)
+     *     rather than the driver's public API, which commits after every record; the two decide the same
+     */
+    ReplayDriver(WhatIfSetup setup, Instant wallClock, String registryUrl, boolean pipeWithoutCommits) {
         this.setup = setup;
         this.registryUrl = registryUrl;
         topics = Topics.using(SingleTaskReplayConfig.serdeConfig(registryUrl), TieringCodecs.ALL);
@@ -80,12 +96,14 @@ final class ReplayDriver implements AutoCloseable {
         }
         driver = new TopologyTestDriver(TieringTopology.build(topics, setup.settings()),
                 SingleTaskReplayConfig.of(APPLICATION_ID, stateDir.toString(), registryUrl), wallClock);
+        pipe = pipeWithoutCommits ? TaskPipe.of(driver).orElse(null) : null;
         encodedAccessEvents = encodedInput(Topics.ACCESS_EVENTS);
         encodedDatasets = encodedInput(Topics.DATASETS);
         encodedStatuses = encodedInput(Topics.MIGRATION_STATUS);
         accessEvents = input(Topics.ACCESS_EVENTS, topics.accessEvents.valueSerde());
         datasets = input(Topics.DATASETS, topics.datasets.valueSerde());
         statuses = input(Topics.MIGRATION_STATUS, topics.migrationStatus.valueSerde());
+        statusSerializer = topics.migrationStatus.valueSerde().serializer();
         commands = driver.createOutputTopic(Topics.MIGRATION_COMMANDS, Serdes.String().deserializer(),
                 topics.migrationCommands.valueSerde().deserializer());
         placements = driver.createOutputTopic(Topics.PLACEMENTS, Serdes.String().deserializer(),
@@ -102,6 +120,30 @@ final class ReplayDriver implements AutoCloseable {
 
     private TestInputTopic<byte[], byte[]> encodedInput(String topic) {
         return driver.createInputTopic(topic, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+    }
+
+    /** Whether records go in through a {@link TaskPipe}. */
+    boolean pipesWithoutCommits() {
+        return pipe != null;
+    }
+
+    /** Processes one encoded record of the task's source topic {@code topic} (not a catalogue topic). */
+    void pipe(String topic, TestInputTopic<byte[], byte[]> input, TestRecord<byte[], byte[]> record) {
+        if (pipe != null) {
+            pipe.pipe(topic, record.key(), record.value(), record.timestamp());
+        } else {
+            input.pipeInput(record);
+        }
+    }
+
+    /** Processes one migration status, serialized by the driver's own serde. */
+    void pipeStatus(MigrationStatus status, long timeMs) {
+        if (pipe != null) {
+            pipe.pipe(Topics.MIGRATION_STATUS, status.getKey().getBytes(StandardCharsets.UTF_8),
+                    statusSerializer.serialize(Topics.MIGRATION_STATUS, status), timeMs);
+        } else {
+            statuses.pipeInput(new TestRecord<>(status.getKey(), status, Instant.ofEpochMilli(timeMs)));
+        }
     }
 
     /** The sites, the policy under test as {@code default} and the model as {@code current}, stamped {@code at}. */

@@ -23,8 +23,8 @@ import java.util.Map;
 public record WhatIfSetup(Map<String, Site> sites, Policy policy, Model model, TieringSettings settings,
         SimulatedMigrator migrator, Path stateDir, Duration sampleEvery) {
     public WhatIfSetup {
-        // Decisions at stream time only, so the replay is reproducible; state in memory, since the driver commits
-        // after every record and a persistent store would flush RocksDB each time (docs/adr/0014).
+        // Decisions at stream time only, so the replay is reproducible; state in memory, since a persistent store
+        // would flush RocksDB at each of the driver's commits (docs/adr/0015).
         settings = settings.withEventTimeClock(true).withStores(StoreImplementation.IN_MEMORY);
     }
 

@@ -80,15 +80,16 @@ public enum StoreImplementation {
         }
     },
     /**
-     * Public API only, state in memory and not logged: for a topology run inside Kafka's TopologyTestDriver
-     * ({@code tierflow whatif}), which commits after every record; a persistent store then flushes RocksDB to a new
-     * file per record and per clock tick. Never for a live node: nothing of it survives a restart.
+     * State in memory and not logged: for a topology run inside Kafka's TopologyTestDriver ({@code tierflow whatif});
+     * a persistent store would flush RocksDB to a new file at each of the driver's commits. The stores written on
+     * every access event are write-behind stores (the internals of {@link #WRITE_BEHIND}) in front of Kafka's in-memory
+     * store, so a value is serialized once per commit rather than decoded and encoded at every event. Never for a live
+     * node: nothing of it survives a restart.
      */
     IN_MEMORY("in-memory") {
         @Override
         public <V> StoreBuilder<?> builder(String name, Serde<V> valueSerde, UnaryOperator<V> copy, int maxHeld) {
-            return Stores.keyValueStoreBuilder(keyValueSupplier(name), Serdes.String(), valueSerde)
-                    .withLoggingDisabled();
+            return WriteBehindStore.builder(keyValueSupplier(name), valueSerde, copy, maxHeld).withLoggingDisabled();
         }
 
         @Override
@@ -106,12 +107,12 @@ public enum StoreImplementation {
 
         @Override
         public <V> UpdatableStore<V> open(StateStore store) {
-            return STOCK.open(store);
+            return WRITE_BEHIND.open(store);
         }
 
         @Override
         public QueryableStoreType<ReadOnlyKeyValueStore<?, ?>> partitionQuery() {
-            return STOCK.partitionQuery();
+            return WRITE_BEHIND.partitionQuery();
         }
     };
 

@@ -14,6 +14,7 @@ import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.query.Position;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -107,8 +108,14 @@ final class WriteBehindStore<V> implements KeyValueStore<String, V>, CachedState
      */
     static <V> StoreBuilder<WriteBehindStore<V>> builder(String name, Serde<V> valueSerde, UnaryOperator<V> copy,
             int maxHeld) {
-        return new WriteBehindStoreBuilder<>(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name),
-                Serdes.String(), valueSerde).withCachingDisabled(), copy, maxHeld);
+        return builder(Stores.persistentKeyValueStore(name), valueSerde, copy, maxHeld);
+    }
+
+    /** A builder of a store with a changelog in front of the store {@code bytes} supplies (a replay's in memory). */
+    static <V> StoreBuilder<WriteBehindStore<V>> builder(KeyValueBytesStoreSupplier bytes, Serde<V> valueSerde,
+            UnaryOperator<V> copy, int maxHeld) {
+        return new WriteBehindStoreBuilder<>(Stores.keyValueStoreBuilder(bytes, Serdes.String(), valueSerde)
+                .withCachingDisabled(), copy, maxHeld);
     }
 
     @Override
