@@ -99,7 +99,8 @@ final class QueryApi {
             PrometheusMeterRegistry metrics, ApiSettings settings, Clock clock, WhatIfRunner whatIf,
             Duration indexRefresh, Duration indexMaxAge) {
         ObjectMapper json = new ObjectMapper();
-        ReadHandlers reads = new ReadHandlers(cluster, partitions, clock, metrics, indexRefresh, indexMaxAge);
+        ReadHandlers reads = new ReadHandlers(cluster, partitions, clock, indexRefresh, indexMaxAge);
+        EstateReadHandlers estate = new EstateReadHandlers(reads, cluster, partitions, clock, metrics);
         AlertHandlers alerts = new AlertHandlers(cluster, reads::gather);
         CatalogueReadHandlers catalogue = new CatalogueReadHandlers(cluster);
         ModelHandlers models = new ModelHandlers(cluster, reads::gather);
@@ -158,12 +159,12 @@ final class QueryApi {
         app.get("/health", reads::health);
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
         app.get("/datasets", reads::datasets);
-        app.get("/migrations", reads::migrations);
+        app.get("/migrations", estate::migrations);
         app.get("/alerts", alerts::alerts);
         app.get("/alerts/<id>/members", alerts::members);
         app.get("/sites", catalogue::sites);
         app.get("/policies", catalogue::policies);
-        app.get("/stats", reads::stats);
+        app.get("/stats", estate::stats);
         app.get("/models", models::models);
         app.get("/models/{name}", models::model);
         app.get("/whatif", whatIfs::about);

@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.tierflow.schemas.CostLedger;
-import io.tierflow.schemas.MigrationPhase;
 import io.tierflow.schemas.Site;
 import io.tierflow.schemas.Tier;
 import io.tierflow.streams.DatasetView;
@@ -20,10 +17,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -32,12 +27,13 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * The read endpoints. A dataset is answered by the instance that owns its key (others forward to it); lists are
- * gathered from every instance ({@code scope=local} asks one instance for its own share) and merged in key order.
+ * The dataset reads: health, one dataset (or its explanation) and the dataset table. A dataset is answered by the
+ * instance that owns its key (others forward to it); lists are gathered from every instance ({@code scope=local} asks
+ * one instance for its own share) and merged in key order. The gathering, paging and store checks are shared with the
+ * estate-wide reads in {@link EstateReadHandlers} and the other list handlers.
  */
 final class ReadHandlers {
     static final String SCOPE_LOCAL = "local";
@@ -45,9 +41,9 @@ final class ReadHandlers {
     /** What explanations are counted under in the request metrics (the route they had of their own). */
     private static final String EXPLAIN_ROUTE = "/datasets/<key>/explain";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final int DEFAULT_LIMIT = 100;
-    private static final int MAX_LIMIT = 1000;
-    /** Page size used when a whole store is aggregated (stats), so memory stays bounded. */
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
+    /** Page size used when a whole store is scanned (the index), so memory stays bounded. */
     private static final int SCAN_PAGE = 1000;
     /** The dataset stores are partitioned like the access events (all dataset inputs are co-partitioned). */
     static final Predicate<String> DATASETS_PARTITIONED_LIKE = Topics.ACCESS_EVENTS::equals;
@@ -55,19 +51,24 @@ final class ReadHandlers {
     private final ClusterView cluster;
     private final int partitions;
     private final Clock clock;
-    private final MeterRegistry metrics;
     private final DatasetIndex index;
 
-    ReadHandlers(ClusterView cluster, int partitions, Clock clock, MeterRegistry metrics, Duration indexRefresh,
-            Duration indexMaxAge) {
+    ReadHandlers(ClusterView cluster, int partitions, Clock clock, Duration indexRefresh, Duration indexMaxAge) {
         this.cluster = cluster;
         this.partitions = partitions;
         this.clock = clock;
-        this.metrics = metrics;
         this.index = new DatasetIndex((partition, each) -> {
             requireDatasetStoresSettled(partition);
             scan(partition, clock.millis(), each);
         }, indexRefresh, indexMaxAge);
+    }
+
+    /**
+     * The dataset table's index, one per node: the estate-wide reads ({@link EstateReadHandlers}) answer from the same
+     * rows, so the stores are scanned once per refresh, not once per reader.
+     */
+    DatasetIndex index() {
+        return index;
     }
 
     void health(Context ctx) {
@@ -125,107 +126,6 @@ final class ReadHandlers {
                     && (prefix == null || row.key().startsWith(prefix))
                     && (owner == null || owner.equals(row.owner()));
         }
-    }
-
-    /**
-     * The datasets with a migration in flight or failed, in key order, a page at a time. The candidates come from the
-     * {@link DatasetIndex} (a few seconds old: a migration issued since shows within its refresh), and each is read
-     * fresh from the stores and kept only if it is still in the phase asked for; so the list never scans the estate.
-     */
-    void migrations(Context ctx) {
-        String status = ctx.queryParam("status");
-        Predicate<DatasetView> filter;
-        if (status == null) {
-            filter = view -> view.inFlight() != null || view.lastFailure() != null;
-        } else if (status.equalsIgnoreCase("FAILED")) {
-            filter = view -> view.inFlight() == null && view.lastFailure() != null;
-        } else {
-            String wanted = status.toUpperCase(Locale.ROOT);
-            if (!wanted.equals("ISSUED") && Arrays.stream(MigrationPhase.values()).noneMatch(p -> p.name().equals(wanted))) {
-                throw ApiException.badRequest("status must be one of ISSUED, " + Arrays.toString(MigrationPhase.values()));
-            }
-            filter = view -> view.inFlight() != null && DatasetJson.phase(view).equals(wanted);
-        }
-        int limit = QueryParams.intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-        String cursor = ctx.queryParam("cursor");
-        answerPage(ctx, limit, partitions -> {
-            index.keepOnly(partitions);
-            long now = clock.millis();
-            List<JsonNode> items = new ArrayList<>();
-            for (int partition : partitions) {
-                requireDatasetStoresSettled(partition);
-                List<String> migrating = index.partition(partition).migrating();
-                int from = cursor == null ? 0 : firstAfter(migrating, cursor);
-                int found = 0;
-                for (int i = from; i < migrating.size() && found <= limit; i++) {
-                    Optional<DatasetView> view = DatasetViews.get(storesOf(partition), migrating.get(i), now)
-                            .filter(filter);
-                    if (view.isPresent()) {
-                        items.add(DatasetJson.tree(DatasetJson.MIGRATION_ITEM, view.get()));
-                        found++;
-                    }
-                }
-            }
-            return NODES.objectNode().set("items", firstByKey(items, limit + 1));
-        });
-    }
-
-    /** The index of the first key after {@code cursor} in keys sorted in String order. */
-    private static int firstAfter(List<String> keys, String cursor) {
-        int at = Collections.binarySearch(keys, cursor);
-        return at >= 0 ? at + 1 : -at - 1;
-    }
-
-    /**
-     * Tier mix, bytes and monthly storage cost per site from the current placements, and the cost ledger (what has
-     * been spent, and what the status-quo baseline, each dataset hot where it was registered, would have cost)
-     * summed over every partition.
-     */
-    void stats(Context ctx) {
-        if (QueryParams.isLocal(ctx)) {
-            QueryApi.respond(ctx, NODES.objectNode().set("totals",
-                    cluster.retrying("stats", () -> localStats(QueryParams.partitions(ctx)))));
-            return;
-        }
-        ObjectNode totals = NODES.objectNode();
-        gather(TieringTopology.DATASET_STATE_STORE, DATASETS_PARTITIONED_LIKE, ctx,
-                partitions -> NODES.objectNode().set("totals", localStats(partitions)),
-                body -> Stats.add(totals, (ObjectNode) body.get("totals")));
-        Stats.finish(totals, cluster.globalStore(TieringTopology.SITES_STORE));
-        Stats.finishBudget(totals, cluster.globalStore(TieringTopology.POLICIES_STORE), partitions);
-        QueryApi.respond(ctx, NODES.objectNode().set("totals", totals));
-    }
-
-    /**
-     * This instance's share of {@code /stats}: the dataset totals of each partition from the {@link DatasetIndex} (as
-     * old as {@code countedAtMs} says, the oldest partition's count), and the cost ledger and waiting moves read now
-     * (a few entries per site and tier, and per waiting move).
-     */
-    private ObjectNode localStats(Set<Integer> partitions) {
-        ObjectNode totals = NODES.objectNode();
-        totals.set("ingest", IngestFigures.of(metrics));
-        index.keepOnly(partitions);
-        long oldest = 0;
-        for (int partition : partitions) {
-            // A partition this node no longer holds fails the share, rather than answering its last count.
-            requireDatasetStoresSettled(partition);
-            DatasetIndex.Partition counted = index.partition(partition);
-            Stats.add(totals, counted.totals());
-            oldest = Math.max(oldest, counted.ageMillis());
-            cluster.requireSettled(TieringTopology.COST_LEDGER_STORE, partition);
-            ReadOnlyKeyValueStore<String, CostLedger> ledger =
-                    cluster.localStore(TieringTopology.COST_LEDGER_STORE, partition);
-            try (KeyValueIterator<String, CostLedger> all = ledger.all()) {
-                all.forEachRemaining(kv -> Stats.addLedger(totals, kv.value));
-            }
-            cluster.requireSettled(TieringTopology.MIGRATION_BUDGET_STORE, partition);
-            Stats.addWaitingMoves(totals, partition,
-                    cluster.localStore(TieringTopology.MIGRATION_BUDGET_STORE, partition));
-        }
-        if (!partitions.isEmpty()) {
-            Stats.countedAt(totals, clock.millis() - oldest);
-        }
-        return totals;
     }
 
     private void answerForKey(Context ctx, String key, String suffix, DatasetJson.Shape shape) {
@@ -289,7 +189,7 @@ final class ReadHandlers {
      * A page in key order: {@code local} answers a share's first {@code limit + 1} items after the cursor, so the
      * merged list is longer than a page exactly when more exist.
      */
-    private void answerPage(Context ctx, int limit, Function<Set<Integer>, ObjectNode> local) {
+    void answerPage(Context ctx, int limit, Function<Set<Integer>, ObjectNode> local) {
         if (QueryParams.isLocal(ctx)) {
             QueryApi.respond(ctx, cluster.retrying("datasets", () -> local.apply(QueryParams.partitions(ctx))));
             return;
@@ -375,13 +275,13 @@ final class ReadHandlers {
         }
     }
 
-    private void requireDatasetStoresSettled(int partition) {
+    void requireDatasetStoresSettled(int partition) {
         for (String store : DatasetViews.STORES) {
             cluster.requireSettled(store, partition);
         }
     }
 
-    private static ArrayNode firstByKey(List<JsonNode> items, int limit) {
+    static ArrayNode firstByKey(List<JsonNode> items, int limit) {
         ArrayNode page = NODES.arrayNode();
         items.stream().sorted(Comparator.comparing(item -> item.get("key").asText())).limit(limit).forEach(page::add);
         return page;
@@ -421,7 +321,7 @@ final class ReadHandlers {
         each.accept(cluster.retrying("this instance's share", () -> localShare.apply(mine)));
     }
 
-    private Function<String, ReadOnlyKeyValueStore<String, ?>> storesOf(int partition) {
+    Function<String, ReadOnlyKeyValueStore<String, ?>> storesOf(int partition) {
         return name -> cluster.localStore(name, partition);
     }
 

@@ -10,9 +10,7 @@ import io.tierflow.streams.domain.SiteOffer;
 import io.tierflow.streams.domain.Tier;
 import io.tierflow.streams.domain.cost.StatusQuo;
 import io.tierflow.streams.store.UpdatableStore;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -21,10 +19,10 @@ import java.util.function.Function;
  * Charges costs to the cost ledger, and the same for the status-quo baseline ({@link StatusQuo}: each dataset hot where
  * its inventory entry registered it, one baseline entry per registered site): the reads a dataset's activity
  * tallied since the last charge (counted raw per client region on the event path, priced here) whenever the dataset is
- * evaluated; and storage over time from the task's holdings, the bytes its dataset records hold per site, tier and
- * class, kept as records change ({@link #hold}) and charged whenever an entry is touched and on the clock
- * ({@link #chargeStorage}). Storage is charged without looking at each dataset, so a dataset nothing happens to is never
- * looked at just to charge it.
+ * evaluated; and storage over time from the task's holdings ({@link LedgerHoldings}), the bytes its dataset records
+ * hold per site, tier and class, kept as records change ({@link #hold}) and charged whenever an entry is touched and on
+ * the clock ({@link #chargeStorage}). Storage is charged without looking at each dataset, so a dataset nothing happens
+ * to is never looked at just to charge it.
  */
 final class CostLedgerWriter {
     static final String BASELINE = "baseline";
@@ -33,19 +31,12 @@ final class CostLedgerWriter {
      * of another kind, dropped when the task starts so its sums are not added to the status quo's.
      */
     static final String LEGACY_BASELINE_KEY = BASELINE + "|" + Tier.HOT.name();
-    /** Holdings key of copies in their site's class for the tier (replicas, and a primary of unknown class). */
-    private static final String SITE_CLASS = "";
     /** Storage is charged on the clock at most this often (each charge writes an entry per site and tier). */
     static final long STORAGE_CHARGE_EVERY = 60_000;
     private final UpdatableStore<CostLedger> ledger;
     private final Catalogue catalogue;
-    /** This task's bytes per ledger entry (site and tier) and class, from its dataset records. */
-    private final Map<String, Holdings> holdings = new HashMap<>();
-    /**
-     * The bytes the status-quo baseline holds per baseline entry (a registered site) and class: this task's datasets
-     * that hold anything, at their registered copies.
-     */
-    private final Map<String, Holdings> baselineHoldings = new HashMap<>();
+    /** What this task holds under each entry, actual and baseline, that storage is charged on. */
+    private final LedgerHoldings holdings;
     private final Function<String, SiteOffer> sites;
     private long storageChargedAt = Long.MIN_VALUE / 2;
 
@@ -57,6 +48,7 @@ final class CostLedgerWriter {
         this.ledger = ledger;
         this.catalogue = catalogue;
         this.sites = catalogue::site;
+        this.holdings = new LedgerHoldings(catalogue);
     }
 
     static String key(String site, Tier tier) {
@@ -207,13 +199,13 @@ final class CostLedgerWriter {
         }
         chargeEntriesOf(before, now);
         chargeEntriesOf(after, now);
-        adjust(before, -1);
-        adjust(after, +1);
+        holdings.adjust(before, -1);
+        holdings.adjust(after, +1);
     }
 
     /** Adds a record's holdings without charging (rebuilding the task's holdings from its records). */
     void addHoldings(Footprint footprint) {
-        adjust(footprint, +1);
+        holdings.adjust(footprint, +1);
     }
 
     /**
@@ -222,7 +214,6 @@ final class CostLedgerWriter {
      */
     void clearHoldings() {
         holdings.clear();
-        baselineHoldings.clear();
         if (ledger.getForUpdate(LEGACY_BASELINE_KEY) != null) {
             ledger.delete(LEGACY_BASELINE_KEY);
         }
@@ -238,81 +229,18 @@ final class CostLedgerWriter {
             return;
         }
         storageChargedAt = now;
-        for (Holdings held : holdings.values()) {
-            ledger.put(key(held.site, held.tier), entry(held.site, held.tier, false, now));
-        }
-        for (Holdings held : baselineHoldings.values()) {
-            ledger.put(baselineKey(held.site), entry(held.site, Tier.HOT, true, now));
-        }
+        holdings.forEachActualEntry((site, tier) -> ledger.put(key(site, tier), entry(site, tier, false, now)));
+        holdings.forEachBaselineSite(site -> ledger.put(baselineKey(site), entry(site, Tier.HOT, true, now)));
     }
 
     /** Charges the entries of a footprint's copies, actual and registered, up to {@code now} at what they hold. */
     private void chargeEntriesOf(Footprint footprint, long now) {
         if (footprint != null) {
-            forEachCopy(footprint, (site, storageClass) -> ledger.put(key(site, footprint.tier()),
+            LedgerHoldings.forEachCopy(footprint, (site, storageClass) -> ledger.put(key(site, footprint.tier()),
                     entry(site, footprint.tier(), false, now)));
-            forEachRegisteredCopy(footprint, (site, storageClass) -> ledger.put(baselineKey(site),
+            LedgerHoldings.forEachRegisteredCopy(footprint, (site, storageClass) -> ledger.put(baselineKey(site),
                     entry(site, Tier.HOT, true, now)));
         }
-    }
-
-    private void adjust(Footprint footprint, int sign) {
-        if (footprint != null) {
-            forEachCopy(footprint, (site, storageClass) -> {
-                Map<String, ClassHolding> atSite = holdingsAt(site, footprint.tier());
-                ClassHolding held = atSite.computeIfAbsent(storageClass, k -> new ClassHolding());
-                held.adjust(footprint.bytes(), sign, () -> minimumBillableBytes(site, storageClass, footprint.tier()));
-                if (held.count == 0) {
-                    atSite.remove(storageClass);
-                }
-            });
-            forEachRegisteredCopy(footprint, (site, storageClass) -> {
-                Map<String, ClassHolding> atSite = baselineHoldings.computeIfAbsent(baselineKey(site),
-                        k -> new Holdings(site, Tier.HOT)).bytesByClass;
-                ClassHolding held = atSite.computeIfAbsent(storageClass, k -> new ClassHolding());
-                held.adjust(footprint.bytes(), sign, () -> baselineMinimumBillableBytes(site, storageClass));
-                if (held.count == 0) {
-                    atSite.remove(storageClass);
-                }
-            });
-        }
-    }
-
-    private long baselineMinimumBillableBytes(String site, String storageClass) {
-        SiteOffer offer = catalogue.site(site);
-        return offer == null ? 0L : StatusQuo.classAt(offer, SITE_CLASS.equals(storageClass) ? null : storageClass)
-                .map(SiteOffer.StorageClassOffer::minimumBillableBytes).orElse(0L);
-    }
-
-    private long minimumBillableBytes(String site, String storageClass, Tier tier) {
-        SiteOffer offer = catalogue.site(site);
-        return offer == null ? 0L : classAt(offer, SITE_CLASS.equals(storageClass) ? null : storageClass, tier)
-                .map(SiteOffer.StorageClassOffer::minimumBillableBytes).orElse(0L);
-    }
-
-    private static void forEachCopy(Footprint footprint, java.util.function.BiConsumer<String, String> copy) {
-        copy.accept(footprint.primarySite(), footprint.primaryClass() == null ? SITE_CLASS : footprint.primaryClass());
-        for (String replica : footprint.replicaSites()) {
-            copy.accept(replica, SITE_CLASS);
-        }
-    }
-
-    /** The copies the inventory registered: the primary in its registered class, replicas in their site's hot one. */
-    private static void forEachRegisteredCopy(Footprint footprint, java.util.function.BiConsumer<String, String> copy) {
-        if (footprint.registeredPrimary() == null) {
-            return;
-        }
-        copy.accept(footprint.registeredPrimary(),
-                footprint.registeredClass() == null ? SITE_CLASS : footprint.registeredClass());
-        for (String replica : footprint.registeredReplicas()) {
-            if (!replica.equals(footprint.registeredPrimary())) {
-                copy.accept(replica, SITE_CLASS);
-            }
-        }
-    }
-
-    private Map<String, ClassHolding> holdingsAt(String site, Tier tier) {
-        return holdings.computeIfAbsent(key(site, tier), k -> new Holdings(site, tier)).bytesByClass;
     }
 
     private static void addReads(CostLedger entry, ReadCosts reads) {
@@ -344,78 +272,11 @@ final class CostLedgerWriter {
         }
         long since = entry.getUpdatedAt();
         if (since > 0 && now > since) { // an entry never charged before starts now, not at the epoch
-            if (baseline) {
-                Holdings held = baselineHoldings.get(key);
-                SiteOffer offer = catalogue.site(site);
-                if (held != null && offer != null) {
-                    for (Map.Entry<String, ClassHolding> atClass : held.bytesByClass.entrySet()) {
-                        String className = SITE_CLASS.equals(atClass.getKey()) ? null : atClass.getKey();
-                        Optional<SiteOffer.StorageClassOffer> storageClass = StatusQuo.classAt(offer, className);
-                        if (storageClass.isPresent()) {
-                            addStorage(entry, atClass.getValue().billableBytes, storageClass.get(), since, now);
-                        }
-                    }
-                }
-            } else {
-                Holdings held = holdings.get(key);
-                SiteOffer offer = catalogue.site(site);
-                if (held != null && offer != null) {
-                    for (Map.Entry<String, ClassHolding> atClass : held.bytesByClass.entrySet()) {
-                        String className = SITE_CLASS.equals(atClass.getKey()) ? null : atClass.getKey();
-                        Optional<SiteOffer.StorageClassOffer> storageClass = classAt(offer, className, tier);
-                        if (storageClass.isPresent()) {
-                            addStorage(entry, atClass.getValue().billableBytes, storageClass.get(), since, now);
-                        }
-                    }
-                }
-            }
+            holdings.addStorage(entry, site, tier, baseline, since, now);
         }
         entry.setSite(site);
         entry.setUpdatedAt(Math.max(entry.getUpdatedAt(), now));
         return entry;
-    }
-
-    private static void addStorage(CostLedger entry, long bytes, SiteOffer.StorageClassOffer storageClass,
-            long since, long now) {
-        if (bytes <= 0) {
-            return; // only if the store was changed behind the processor's back (a test writing a record directly)
-        }
-        double gbMonths = CostModel.gbMonths(bytes, since, now);
-        entry.setGbMonths(entry.getGbMonths() + gbMonths);
-        entry.setStorageUsd(entry.getStorageUsd() + gbMonths * storageClass.storagePerGbMonth());
-    }
-
-    /**
-     * Copies the task holds in one storage class, and the bytes storage is charged on: each copy's size, at least the
-     * class's minimum billable size. The minimum is read from the catalogue when the first copy arrives and kept while
-     * any is held, so every copy leaves with what it brought even if the catalogue changes the minimum meanwhile; a
-     * changed minimum applies once the class is empty or the task rebuilds its holdings.
-     */
-    private static final class ClassHolding {
-        long count;
-        long billableBytes;
-        long minimumBillableBytes;
-
-        void adjust(long bytes, int sign, java.util.function.LongSupplier minimum) {
-            if (count == 0) {
-                minimumBillableBytes = minimum.getAsLong();
-            }
-            count += sign;
-            billableBytes += sign * Math.max(bytes, minimumBillableBytes);
-        }
-
-    }
-
-    /** What the task holds on one site in one tier, by storage class. */
-    private static final class Holdings {
-        final String site;
-        final Tier tier;
-        final Map<String, ClassHolding> bytesByClass = new HashMap<>();
-
-        Holdings(String site, Tier tier) {
-            this.site = site;
-            this.tier = tier;
-        }
     }
 
     /** The class a copy is actually in when known, else the class the site uses for the tier. */
