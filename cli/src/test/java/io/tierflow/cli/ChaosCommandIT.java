@@ -9,14 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.Eventually;
 import io.tierflow.localstack.LocalStack;
-import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.localstack.SharedLocalStack;
 import io.tierflow.schemas.ControlCommand;
 import io.tierflow.schemas.ControlType;
 import io.tierflow.schemas.Site;
 import io.tierflow.topics.Topics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +25,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -35,20 +33,15 @@ import software.amazon.awssdk.services.s3.S3Client;
 class ChaosCommandIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    @TempDir
-    static Path dataDir;
     static LocalStack stack;
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = LocalStack.start(LocalStackConfig.onFreePorts(dataDir));
+        stack = SharedLocalStack.fresh(); // never closed here: the next test class reuses it
     }
 
     @AfterAll
     static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @Test

@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tierflow.localstack.LocalStack;
-import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.localstack.SharedLocalStack;
 import io.tierflow.schemas.Provider;
 import io.tierflow.schemas.Site;
 import io.tierflow.topics.Topics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -20,37 +19,32 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code tierflow init} against a real broker and registry: topics exist, the given sites are published. */
 class InitCommandIT {
-    @TempDir
-    Path dataDir;
-
     @Test
     void shouldPublishTheGivenSitesAndLeaveExistingTopicsAlone() throws Exception {
-        try (LocalStack stack = LocalStack.start(LocalStackConfig.onFreePorts(dataDir))) {
-            StringWriter out = new StringWriter();
-            CommandLine cli = TierflowCommand.commandLine();
-            cli.setOut(new PrintWriter(out));
-            int code = cli.execute("init", "--bootstrap-servers", stack.bootstrapServers(), "--schema-registry-url",
-                    stack.schemaRegistryUrl(), "--site", "aws=http://minio-aws:9000", "--site",
-                    "gcp=http://minio-gcp:9000");
-            assertEquals(0, code, out.toString());
-            assertTrue(out.toString().contains("created topics []"), "the stack had created them: " + out);
+        LocalStack stack = SharedLocalStack.fresh();
+        StringWriter out = new StringWriter();
+        CommandLine cli = TierflowCommand.commandLine();
+        cli.setOut(new PrintWriter(out));
+        int code = cli.execute("init", "--bootstrap-servers", stack.bootstrapServers(), "--schema-registry-url",
+                stack.schemaRegistryUrl(), "--site", "aws=http://minio-aws:9000", "--site",
+                "gcp=http://minio-gcp:9000");
+        assertEquals(0, code, out.toString());
+        assertTrue(out.toString().contains("created topics []"), "the stack had created them: " + out);
 
-            Map<String, Site> latest = latestSites(stack);
-            assertEquals("http://minio-aws:9000", latest.get("aws").getEndpoint());
-            assertEquals(Provider.AWS, latest.get("aws").getProvider());
-            assertEquals("tierflow", latest.get("aws").getBucket());
-            assertEquals("http://minio-gcp:9000", latest.get("gcp").getEndpoint());
-            assertTrue(latest.get("azure").getEndpoint().startsWith("http://127.0.0.1:"), "sites not named stay");
+        Map<String, Site> latest = latestSites(stack);
+        assertEquals("http://minio-aws:9000", latest.get("aws").getEndpoint());
+        assertEquals(Provider.AWS, latest.get("aws").getProvider());
+        assertEquals("tierflow", latest.get("aws").getBucket());
+        assertEquals("http://minio-gcp:9000", latest.get("gcp").getEndpoint());
+        assertTrue(latest.get("azure").getEndpoint().startsWith("http://127.0.0.1:"), "sites not named stay");
 
-            int unknown = cli.execute("init", "--bootstrap-servers", stack.bootstrapServers(), "--schema-registry-url",
-                    stack.schemaRegistryUrl(), "--site", "mars=http://x:1");
-            assertEquals(2, unknown, "an unknown site is a usage error, before anything is written");
-        }
+        int unknown = cli.execute("init", "--bootstrap-servers", stack.bootstrapServers(), "--schema-registry-url",
+                stack.schemaRegistryUrl(), "--site", "mars=http://x:1");
+        assertEquals(2, unknown, "an unknown site is a usage error, before anything is written");
     }
 
     private static Map<String, Site> latestSites(LocalStack stack) {

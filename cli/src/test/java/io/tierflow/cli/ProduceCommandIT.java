@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.localstack.SharedLocalStack;
 import io.tierflow.migrator.FileSiteStore;
 import io.tierflow.schemas.AccessEvent;
 import io.tierflow.schemas.Dataset;
@@ -37,7 +38,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -57,20 +57,15 @@ class ProduceCommandIT {
      */
     private static final String NOT_FOLLOWING = "--no-follow-placements";
 
-    @TempDir
-    static Path dataDir;
     static LocalStack stack;
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = LocalStack.start(LocalStackConfig.onFreePorts(dataDir));
+        stack = SharedLocalStack.fresh(); // never closed here: the next test class reuses it
     }
 
     @AfterAll
     static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @Test
@@ -128,7 +123,7 @@ class ProduceCommandIT {
     @Test
     void shouldWriteDatasetsAsFilesToTheOnPremSite() throws Exception {
         Run run = produce("--datasets", "5", "--events", "20", "--unthrottled", "--seed", "7",
-                "--max-object-bytes", "256KiB", "--upload-to", "onprem", "--data-dir", dataDir.toString(),
+                "--max-object-bytes", "256KiB", "--upload-to", "onprem", "--data-dir", stack.dataDir().toString(),
                 NOT_FOLLOWING);
 
         assertEquals(0, run.exit, run.toString());

@@ -7,7 +7,7 @@ import io.tierflow.cli.traffic.DatasetInventory;
 import io.tierflow.localstack.Eventually;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
-import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.localstack.SharedLocalStack;
 import io.tierflow.migrator.MigratorSettings;
 import io.tierflow.migrator.MigratorWorker;
 import io.tierflow.schemas.AccessEvent;
@@ -19,7 +19,6 @@ import io.tierflow.schemas.MigrationStatus;
 import io.tierflow.topics.Topics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,7 +34,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code tierflow produce} on the local stack while the real migrator moves a dataset from aws (us-east) to onprem
@@ -49,13 +47,10 @@ class ProduceFollowsMovesIT {
     /** Reads of each region to see after a change before it counts as followed. */
     private static final int READS = 8;
 
-    @TempDir
-    Path dir;
-
     @Test
     void shouldServeEachReadFromTheNearestCopyWhereTheMigratorPutTheBytes() throws Exception {
-        try (LocalStack stack = LocalStack.start(LocalStackConfig.onFreePorts(dir.resolve("stack")));
-                MigratorWorker migrator = new MigratorWorker(migratorConfig(stack), environment(stack));
+        LocalStack stack = SharedLocalStack.fresh();
+        try (MigratorWorker migrator = new MigratorWorker(migratorConfig(stack), environment(stack));
                 EventTail events = new EventTail(stack)) {
             migrator.start();
             Topics topics = stack.topics();

@@ -11,7 +11,7 @@ import io.tierflow.api.StreamsNode;
 import io.tierflow.localstack.Eventually;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
-import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.localstack.SharedLocalStack;
 import io.tierflow.migrator.MigratorSettings;
 import io.tierflow.migrator.MigratorWorker;
 import io.tierflow.migrator.SiteStore;
@@ -64,79 +64,78 @@ class WholeLoopIT {
 
     @Test
     void aBurstOnAColdDatasetMovesItsBytesAndTheApiShowsTheNewPlacement() throws Exception {
-        try (LocalStack stack = LocalStack.start(LocalStackConfig.onFreePorts(dir.resolve("stack")))) {
-            Topics topics = stack.topics();
-            publish(stack, Topics.POLICIES, "default", topics.policies.valueSerde().serializer(), policy());
-            Map<String, Site> sites = new HashMap<>();
-            KafkaTestClients.consume(stack.bootstrapServers(), Topics.SITES, Serdes.String().deserializer(),
-                    topics.sites.valueSerde().deserializer(), 4, TIMEOUT).forEach(r -> sites.put(r.key(), r.value()));
+        LocalStack stack = SharedLocalStack.fresh();
+        Topics topics = stack.topics();
+        publish(stack, Topics.POLICIES, "default", topics.policies.valueSerde().serializer(), policy());
+        Map<String, Site> sites = new HashMap<>();
+        KafkaTestClients.consume(stack.bootstrapServers(), Topics.SITES, Serdes.String().deserializer(),
+                topics.sites.valueSerde().deserializer(), 4, TIMEOUT).forEach(r -> sites.put(r.key(), r.value()));
 
-            // A 3 MiB object on azure's cold class, registered with its real checksum and ETag.
-            byte[] bytes = new byte[3 << 20];
-            new Random(7).nextBytes(bytes);
-            String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-            String etag = stack.s3Client("azure").putObject(b -> b.bucket(LocalStack.BUCKET).key(KEY),
-                    RequestBody.fromBytes(bytes)).eTag();
-            Dataset dataset = Dataset.newBuilder().setKey(KEY).setSizeBytes(bytes.length)
-                    .setContentType("application/octet-stream").setOwner("it").setVersionToken(etag).setSha256(sha256)
-                    .setPrimarySite("azure").setStorageClass("GLACIER_IR").setUpdatedAt(Instant.now()).build();
+        // A 3 MiB object on azure's cold class, registered with its real checksum and ETag.
+        byte[] bytes = new byte[3 << 20];
+        new Random(7).nextBytes(bytes);
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        String etag = stack.s3Client("azure").putObject(b -> b.bucket(LocalStack.BUCKET).key(KEY),
+                RequestBody.fromBytes(bytes)).eTag();
+        Dataset dataset = Dataset.newBuilder().setKey(KEY).setSizeBytes(bytes.length)
+                .setContentType("application/octet-stream").setOwner("it").setVersionToken(etag).setSha256(sha256)
+                .setPrimarySite("azure").setStorageClass("GLACIER_IR").setUpdatedAt(Instant.now()).build();
 
-            Map<String, String> env = new HashMap<>(System.getenv());
-            env.put("TIERFLOW_S3_ACCESS_KEY", stack.config().s3AccessKey());
-            env.put("TIERFLOW_S3_SECRET_KEY", stack.config().s3SecretKey());
-            Properties migratorConfig = new Properties();
-            migratorConfig.put("bootstrap.servers", stack.bootstrapServers());
-            migratorConfig.put("schema.registry.url", stack.schemaRegistryUrl());
-            migratorConfig.putAll(MigratorSettings.pinning(stack.config().sitePlaces()));
-            int apiPort = freePort();
-            try (StreamsNode node = StreamsNode.start(streamsConfig(stack), fastSettings(),
-                    ApiSettings.defaults().withPort(apiPort).withToken("t"));
-                    MigratorWorker migrator = new MigratorWorker(migratorConfig, env);
-                    SiteStores stores = new SiteStores(env, 64L << 20, 64L << 20)
-                            .trust(SiteTrust.pinned(stack.config().sitePlaces()))) {
-                migrator.start();
-                sites.forEach(stores::update);
-                publish(stack, Topics.DATASETS, KEY, topics.datasets.valueSerde().serializer(), dataset);
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("TIERFLOW_S3_ACCESS_KEY", stack.config().s3AccessKey());
+        env.put("TIERFLOW_S3_SECRET_KEY", stack.config().s3SecretKey());
+        Properties migratorConfig = new Properties();
+        migratorConfig.put("bootstrap.servers", stack.bootstrapServers());
+        migratorConfig.put("schema.registry.url", stack.schemaRegistryUrl());
+        migratorConfig.putAll(MigratorSettings.pinning(stack.config().sitePlaces()));
+        int apiPort = freePort();
+        try (StreamsNode node = StreamsNode.start(streamsConfig(stack), fastSettings(),
+                ApiSettings.defaults().withPort(apiPort).withToken("t"));
+                MigratorWorker migrator = new MigratorWorker(migratorConfig, env);
+                SiteStores stores = new SiteStores(env, 64L << 20, 64L << 20)
+                        .trust(SiteTrust.pinned(stack.config().sitePlaces()))) {
+            migrator.start();
+            sites.forEach(stores::update);
+            publish(stack, Topics.DATASETS, KEY, topics.datasets.valueSerde().serializer(), dataset);
 
-                // Cold: wherever the optimiser puts a cold dataset, it settles with nothing in flight.
-                JsonNode cold = await(apiPort, v -> v.path("tier").asText().equals("COLD")
-                        && v.path("migration").isNull() && !v.path("desired").isNull()
-                        && v.path("actual").path("primarySite").asText()
-                                .equals(v.path("desired").path("primarySite").asText()), "a settled cold dataset");
-                String coldSite = cold.path("actual").path("primarySite").asText();
+            // Cold: wherever the optimiser puts a cold dataset, it settles with nothing in flight.
+            JsonNode cold = await(apiPort, v -> v.path("tier").asText().equals("COLD")
+                    && v.path("migration").isNull() && !v.path("desired").isNull()
+                    && v.path("actual").path("primarySite").asText()
+                            .equals(v.path("desired").path("primarySite").asText()), "a settled cold dataset");
+            String coldSite = cold.path("actual").path("primarySite").asText();
 
-                List<ProducerRecord<String, AccessEvent>> burst = new ArrayList<>();
-                Instant now = Instant.now();
-                for (int i = 0; i < 60; i++) {
-                    burst.add(new ProducerRecord<>(Topics.ACCESS_EVENTS, KEY, AccessEvent.newBuilder().setKey(KEY)
-                            .setOp(AccessOp.GET).setBytes(bytes.length).setServedFrom(coldSite)
-                            .setClientRegion("us-east").setLatencyMs(120).setEventTime(now.plusMillis(i))
-                            .setEventId("burst-" + i).build()));
-                }
-                KafkaTestClients.produce(stack.bootstrapServers(), Topics.ACCESS_EVENTS, Serdes.String().serializer(),
-                        topics.accessEvents.valueSerde().serializer(), burst);
-
-                JsonNode hot = await(apiPort, v -> v.path("tier").asText().equals("HOT")
-                        && v.path("migration").isNull()
-                        && v.path("actual").path("primarySite").asText()
-                                .equals(v.path("desired").path("primarySite").asText())
-                        && !v.path("actual").path("primarySite").asText().equals(coldSite), "the hot placement");
-                String hotSite = hot.path("actual").path("primarySite").asText();
-                assertNotEquals(coldSite, hotSite);
-                assertTrue(sites.get(hotSite).getP95LatencyMs() <= 50, "the SLA binds the hot primary");
-                assertEquals(sha256, sha256Of(stores.store(hotSite).orElseThrow()), "same bytes on the new site");
-
-                // The old copy is retired once the grace period has passed, unless it stays as a replica.
-                List<String> replicas = new ArrayList<>();
-                hot.path("actual").path("replicaSites").forEach(r -> replicas.add(r.asText()));
-                if (!replicas.contains(coldSite)) {
-                    SiteStore old = stores.store(coldSite).orElseThrow();
-                    awaitTrue(() -> old.head(KEY).isEmpty(), "the old copy on " + coldSite + " retired");
-                }
-                JsonNode explain = get(apiPort, "/datasets/" + KEY + "/explain");
-                assertEquals(hotSite, explain.path("decision").path("primarySite").asText());
-                assertEquals("HOT", explain.path("decision").path("tier").asText());
+            List<ProducerRecord<String, AccessEvent>> burst = new ArrayList<>();
+            Instant now = Instant.now();
+            for (int i = 0; i < 60; i++) {
+                burst.add(new ProducerRecord<>(Topics.ACCESS_EVENTS, KEY, AccessEvent.newBuilder().setKey(KEY)
+                        .setOp(AccessOp.GET).setBytes(bytes.length).setServedFrom(coldSite)
+                        .setClientRegion("us-east").setLatencyMs(120).setEventTime(now.plusMillis(i))
+                        .setEventId("burst-" + i).build()));
             }
+            KafkaTestClients.produce(stack.bootstrapServers(), Topics.ACCESS_EVENTS, Serdes.String().serializer(),
+                    topics.accessEvents.valueSerde().serializer(), burst);
+
+            JsonNode hot = await(apiPort, v -> v.path("tier").asText().equals("HOT")
+                    && v.path("migration").isNull()
+                    && v.path("actual").path("primarySite").asText()
+                            .equals(v.path("desired").path("primarySite").asText())
+                    && !v.path("actual").path("primarySite").asText().equals(coldSite), "the hot placement");
+            String hotSite = hot.path("actual").path("primarySite").asText();
+            assertNotEquals(coldSite, hotSite);
+            assertTrue(sites.get(hotSite).getP95LatencyMs() <= 50, "the SLA binds the hot primary");
+            assertEquals(sha256, sha256Of(stores.store(hotSite).orElseThrow()), "same bytes on the new site");
+
+            // The old copy is retired once the grace period has passed, unless it stays as a replica.
+            List<String> replicas = new ArrayList<>();
+            hot.path("actual").path("replicaSites").forEach(r -> replicas.add(r.asText()));
+            if (!replicas.contains(coldSite)) {
+                SiteStore old = stores.store(coldSite).orElseThrow();
+                awaitTrue(() -> old.head(KEY).isEmpty(), "the old copy on " + coldSite + " retired");
+            }
+            JsonNode explain = get(apiPort, "/datasets/" + KEY + "/explain");
+            assertEquals(hotSite, explain.path("decision").path("primarySite").asText());
+            assertEquals("HOT", explain.path("decision").path("tier").asText());
         }
     }
 

@@ -3,6 +3,7 @@ package io.tierflow.localstack;
 import io.tierflow.schemas.Site;
 import io.tierflow.serde.AvroSerdeConfig;
 import io.tierflow.topics.TopicAdmin;
+import io.tierflow.topics.TopicSpec;
 import io.tierflow.topics.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,6 +35,8 @@ public final class LocalStack implements AutoCloseable {
     public static final String BUCKET = "tierflow";
     /** Partitions of every Tierflow topic on the local broker. */
     public static final int PARTITIONS = Topics.DEFAULT_PARTITIONS;
+    /** A running stack the next {@link #start} in this JVM stops first: see {@link #yieldToNextStart()}. */
+    private static final AtomicReference<LocalStack> YIELDING = new AtomicReference<>();
 
     private final LocalStackConfig config;
     private final KafkaBroker broker;
@@ -52,6 +56,11 @@ public final class LocalStack implements AutoCloseable {
      * topic; returns once all of them answer.
      */
     public static LocalStack start(LocalStackConfig config) throws Exception {
+        LocalStack yielding = YIELDING.getAndSet(null);
+        if (yielding != null) {
+            log.info("stopping the stack kept for reuse in this JVM: a JVM runs one broker");
+            yielding.close();
+        }
         Path dataDir = Files.createDirectories(config.dataDir()).toAbsolutePath();
         long started = System.nanoTime();
         // The registry is a separate JVM that takes seconds to boot: launch it first, start the rest meanwhile.
@@ -95,6 +104,20 @@ public final class LocalStack implements AutoCloseable {
             chaos = listener;
         }
         listener.start(Duration.ofSeconds(60));
+    }
+
+    /**
+     * Lets the next {@link #start} in this JVM stop this stack instead of failing because a broker runs already (one
+     * per JVM). For a stack a test JVM keeps running between tests (the test jar's SharedLocalStack): a test that needs
+     * a stack of its own still gets one.
+     */
+    public void yieldToNextStart() {
+        YIELDING.set(this);
+    }
+
+    /** Whether the broker runs: false once the stack is closed. */
+    public boolean isRunning() {
+        return broker.isRunning();
     }
 
     /** Kafka bootstrap servers. */
@@ -211,6 +234,11 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void closeQuietly() {
+        stopFollowingChaosRequests();
+        closeParts();
+    }
+
+    private void stopFollowingChaosRequests() {
         SiteChaos listener;
         synchronized (this) {
             listener = chaos;
@@ -219,7 +247,25 @@ public final class LocalStack implements AutoCloseable {
         if (listener != null) {
             listener.close(); // outside the lock: it may be waiting for it to stop or start a site
         }
-        closeParts();
+    }
+
+    /** What deletes a used stack's topics, for {@link #renew}. */
+    @FunctionalInterface
+    interface TopicWipe {
+        void deleteAllTopics() throws Exception;
+    }
+
+    /**
+     * Makes a running stack look just started again, for a test JVM that reuses one (the test jar's SharedLocalStack):
+     * with the chaos listener stopped (it follows topic control by its position), {@code wipe} deletes the topics;
+     * then the topics are created and the sites published as {@link #start} does, and chaos requests followed again.
+     */
+    void renew(TopicWipe wipe) throws Exception {
+        stopFollowingChaosRequests();
+        wipe.deleteAllTopics();
+        createTopics();
+        publishSites();
+        followChaosRequests();
     }
 
     private synchronized void closeParts() {
@@ -243,6 +289,12 @@ public final class LocalStack implements AutoCloseable {
             if (!created.isEmpty()) {
                 log.info("created topics {}", created);
             }
+            // A producer writing to a topic the broker does not lead yet backs off for up to a second per retry.
+            List<String> names = Topics.SPECS.stream().map(TopicSpec::name).toList();
+            Readiness.await("leaders for every partition of " + names, Duration.ofSeconds(60),
+                    () -> admin.describeTopics(names).allTopicNames().get().values().stream()
+                            .flatMap(topic -> topic.partitions().stream()).allMatch(p -> p.leader() != null),
+                    () -> true);
         }
     }
 

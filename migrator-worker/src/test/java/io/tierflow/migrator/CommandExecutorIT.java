@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tierflow.localstack.Eventually;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
-import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.localstack.SharedLocalStack;
 import io.tierflow.schemas.MigrationAction;
 import io.tierflow.schemas.MigrationCommand;
 import io.tierflow.schemas.MigrationPhase;
@@ -49,7 +49,7 @@ class CommandExecutorIT {
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = LocalStack.start(LocalStackConfig.onFreePorts(dataDir));
+        stack = SharedLocalStack.fresh(); // never closed here: the next test class reuses it
         // The sites as the worker sees them: from the catalogue topic the stack published.
         sites = new SiteStores(Map.of(), PART, PART).trust(SiteTrust.pinned(stack.config().sitePlaces()));
         Topics topics = stack.topics();
@@ -65,9 +65,6 @@ class CommandExecutorIT {
     static void stopStack() {
         if (sites != null) {
             sites.close();
-        }
-        if (stack != null) {
-            stack.close();
         }
     }
 

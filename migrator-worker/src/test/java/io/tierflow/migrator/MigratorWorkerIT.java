@@ -10,7 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tierflow.localstack.Eventually;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
-import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.localstack.SharedLocalStack;
 import io.tierflow.schemas.DeadLetter;
 import io.tierflow.schemas.MigrationAction;
 import io.tierflow.schemas.MigrationCommand;
@@ -19,7 +19,6 @@ import io.tierflow.schemas.MigrationStatus;
 import io.tierflow.serde.AvroSerdeConfig;
 import io.tierflow.topics.Topics;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -40,7 +39,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The whole pool on the local stack: commands in, statuses out, offsets committed after terminal statuses. */
 class MigratorWorkerIT {
@@ -48,12 +46,10 @@ class MigratorWorkerIT {
     /** How long the waiting RETIRE's grace period runs after it is produced: the restart test waits it out. */
     private static final Duration RETIRE_GRACE = Duration.ofSeconds(10);
 
-    @TempDir
-    Path dataDir;
-
     @Test
     void shouldExecuteCommandsFromTheTopicAndReportEveryPhase() throws Exception {
-        try (LocalStack stack = LocalStack.start(LocalStackConfig.onFreePorts(dataDir))) {
+        LocalStack stack = SharedLocalStack.fresh();
+        try {
             CommandExecutorIT.stack = stack; // reuse its seeding helpers against this stack
             byte[] bytes = CommandExecutorIT.randomBytes(200_000);
             CommandExecutorIT.Seeded seeded = CommandExecutorIT.seed("aws", "pool/" + UUID.randomUUID(), bytes);
@@ -127,7 +123,8 @@ class MigratorWorkerIT {
      */
     @Test
     void shouldCommitPastAWaitingRetireAndStillRunItAfterARestart() throws Exception {
-        try (LocalStack stack = LocalStack.start(LocalStackConfig.onFreePorts(dataDir))) {
+        LocalStack stack = SharedLocalStack.fresh();
+        try {
             CommandExecutorIT.stack = stack;
             byte[] bytes = CommandExecutorIT.randomBytes(1_000);
             CommandExecutorIT.Seeded seeded = CommandExecutorIT.seed("azure", "grace/" + UUID.randomUUID(), bytes);
@@ -197,7 +194,8 @@ class MigratorWorkerIT {
      */
     @Test
     void shouldSkipACommandOnceANewerOneForItsDatasetWasSeen() throws Exception {
-        try (LocalStack stack = LocalStack.start(LocalStackConfig.onFreePorts(dataDir))) {
+        LocalStack stack = SharedLocalStack.fresh();
+        try {
             CommandExecutorIT.stack = stack;
             byte[] bytes = CommandExecutorIT.randomBytes(1_200);
             CommandExecutorIT.Seeded seeded = CommandExecutorIT.seed("azure", "newer/" + UUID.randomUUID(), bytes);

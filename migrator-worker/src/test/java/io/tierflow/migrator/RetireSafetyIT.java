@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
-import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.localstack.SharedLocalStack;
 import io.tierflow.schemas.MigrationAction;
 import io.tierflow.schemas.MigrationCommand;
 import io.tierflow.schemas.MigrationStatus;
@@ -28,7 +28,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -39,14 +38,12 @@ import software.amazon.awssdk.services.s3.S3Client;
  * and what the sites hold protect the data.
  */
 class RetireSafetyIT {
-    @TempDir
-    static Path dataDir;
     static LocalStack stack;
     static SiteStores sites;
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = LocalStack.start(LocalStackConfig.onFreePorts(dataDir));
+        stack = SharedLocalStack.fresh(); // never closed here: the next test class reuses it
         sites = new SiteStores(Map.of(), 16L << 20, 16L << 20).trust(SiteTrust.pinned(stack.config().sitePlaces()));
         Topics topics = stack.topics();
         for (ConsumerRecord<String, Site> record : KafkaTestClients.consume(stack.bootstrapServers(), Topics.SITES,
@@ -60,9 +57,6 @@ class RetireSafetyIT {
     static void stopStack() {
         if (sites != null) {
             sites.close();
-        }
-        if (stack != null) {
-            stack.close();
         }
     }
 

@@ -8,14 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tierflow.localstack.Eventually;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
-import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.localstack.SharedLocalStack;
 import io.tierflow.schemas.MigrationCommand;
 import io.tierflow.schemas.MigrationPhase;
 import io.tierflow.schemas.MigrationStatus;
 import io.tierflow.schemas.Site;
 import io.tierflow.serde.AvroSerdeConfig;
 import io.tierflow.topics.Topics;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -29,7 +28,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -37,20 +35,14 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 class SiteOutageIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
-    @TempDir
-    static Path dataDir;
-
     @BeforeAll
     static void startStack() throws Exception {
-        CommandExecutorIT.stack = LocalStack.start(LocalStackConfig.onFreePorts(dataDir));
+        CommandExecutorIT.stack = SharedLocalStack.fresh(); // never closed here: the next test class reuses it
     }
 
     @AfterAll
     static void stopStack() {
-        if (CommandExecutorIT.stack != null) {
-            CommandExecutorIT.stack.close();
-            CommandExecutorIT.stack = null;
-        }
+        CommandExecutorIT.stack = null;
     }
 
     @Test

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tierflow.localstack.Eventually;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
-import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.localstack.SharedLocalStack;
 import io.tierflow.schemas.AccessEvent;
 import io.tierflow.schemas.AccessOp;
 import io.tierflow.schemas.AlertSignal;
@@ -111,7 +111,7 @@ class ConsoleBrowserIT {
         assumeTrue(installed, missing);
         logs = CapturedLogs.attach("io.tierflow", "io.javalin");
         dir = Files.createTempDirectory("console-browser-it");
-        stack = LocalStack.start(LocalStackConfig.onFreePorts(dir.resolve("stack")));
+        stack = SharedLocalStack.fresh(); // never closed here: the next test class reuses it
         node = node();
         base = "http://127.0.0.1:" + node.apiPort() + "/";
         Eventually.holds(TIMEOUT, "streams RUNNING", () -> node.app().streams().state() == KafkaStreams.State.RUNNING);
@@ -156,9 +156,6 @@ class ConsoleBrowserIT {
         }
         if (node != null) {
             node.close();
-        }
-        if (stack != null) {
-            stack.close();
         }
     }
 

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tierflow.localstack.Eventually;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
-import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.localstack.SharedLocalStack;
 import io.tierflow.schemas.AccessEvent;
 import io.tierflow.schemas.AccessOp;
 import io.tierflow.schemas.ControlCommand;
@@ -68,7 +68,7 @@ class QueryApiIT {
     @BeforeAll
     static void startTwoNodesAndLoadData() throws Exception {
         dir = Files.createTempDirectory("query-api-it");
-        stack = LocalStack.start(LocalStackConfig.onFreePorts(dir.resolve("stack")));
+        stack = SharedLocalStack.fresh(); // never closed here: the next test class reuses it
         for (int i = 0; i < 40; i++) {
             KEYS.add(String.format("it/ds%03d", i));
         }
@@ -115,9 +115,6 @@ class QueryApiIT {
         }
         if (nodeA != null) {
             nodeA.close();
-        }
-        if (stack != null) {
-            stack.close();
         }
     }
 

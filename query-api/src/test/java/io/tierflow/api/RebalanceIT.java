@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tierflow.localstack.Eventually;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
-import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.localstack.SharedLocalStack;
 import io.tierflow.schemas.Dataset;
 import io.tierflow.streams.TieringSettings;
 import io.tierflow.topics.Topics;
@@ -55,72 +55,71 @@ class RebalanceIT {
 
     @Test
     void answersAreRightOrRetryLaterWhileNodesJoinAndLeave() throws Exception {
-        try (LocalStack stack = LocalStack.start(LocalStackConfig.onFreePorts(dir.resolve("stack")))) {
-            List<String> keys = new ArrayList<>();
-            List<ProducerRecord<String, Dataset>> inventory = new ArrayList<>();
-            for (int i = 0; i < 30; i++) {
-                String key = String.format("rebalance/ds%02d", i);
-                keys.add(key);
-                inventory.add(new ProducerRecord<>(Topics.DATASETS, key, Dataset.newBuilder().setKey(key)
-                        .setSizeBytes(1000 + i).setContentType("application/octet-stream").setOwner("it")
-                        .setVersionToken("v").setSha256("ab".repeat(32)).setPrimarySite("aws")
-                        .setStorageClass("STANDARD").setUpdatedAt(Instant.now()).build()));
-            }
-            KafkaTestClients.produce(stack.bootstrapServers(), Topics.DATASETS, Serdes.String().serializer(),
-                    stack.topics().datasets.valueSerde().serializer(), inventory);
-            try (StreamsNode a = node(stack, "a")) {
-                awaitTrue(() -> status(a, "/datasets/" + keys.get(keys.size() - 1)) == 200, "node a serving");
+        LocalStack stack = SharedLocalStack.fresh();
+        List<String> keys = new ArrayList<>();
+        List<ProducerRecord<String, Dataset>> inventory = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String key = String.format("rebalance/ds%02d", i);
+            keys.add(key);
+            inventory.add(new ProducerRecord<>(Topics.DATASETS, key, Dataset.newBuilder().setKey(key)
+                    .setSizeBytes(1000 + i).setContentType("application/octet-stream").setOwner("it")
+                    .setVersionToken("v").setSha256("ab".repeat(32)).setPrimarySite("aws")
+                    .setStorageClass("STANDARD").setUpdatedAt(Instant.now()).build()));
+        }
+        KafkaTestClients.produce(stack.bootstrapServers(), Topics.DATASETS, Serdes.String().serializer(),
+                stack.topics().datasets.valueSerde().serializer(), inventory);
+        try (StreamsNode a = node(stack, "a")) {
+            awaitTrue(() -> status(a, "/datasets/" + keys.get(keys.size() - 1)) == 200, "node a serving");
 
-                AtomicBoolean running = new AtomicBoolean(true);
-                Map<String, Integer> outcomes = new ConcurrentHashMap<>();
-                List<String> wrong = java.util.Collections.synchronizedList(new ArrayList<>());
-                AtomicInteger listsChecked = new AtomicInteger();
-                Thread reader = new Thread(() -> {
-                    int i = 0;
-                    while (running.get()) {
-                        String key = keys.get(i++ % keys.size());
-                        try {
-                            check(a, "/datasets/" + key, body -> key.equals(body.path("key").asText())
-                                    && body.path("inventory").path("sizeBytes").asLong() == 1000 + keys.indexOf(key),
+            AtomicBoolean running = new AtomicBoolean(true);
+            Map<String, Integer> outcomes = new ConcurrentHashMap<>();
+            List<String> wrong = java.util.Collections.synchronizedList(new ArrayList<>());
+            AtomicInteger listsChecked = new AtomicInteger();
+            Thread reader = new Thread(() -> {
+                int i = 0;
+                while (running.get()) {
+                    String key = keys.get(i++ % keys.size());
+                    try {
+                        check(a, "/datasets/" + key, body -> key.equals(body.path("key").asText())
+                                && body.path("inventory").path("sizeBytes").asLong() == 1000 + keys.indexOf(key),
+                                outcomes, wrong);
+                        if (i % 10 == 0) {
+                            check(a, "/datasets?limit=100", body -> listKeys(body).equals(new TreeSet<>(keys)),
                                     outcomes, wrong);
-                            if (i % 10 == 0) {
-                                check(a, "/datasets?limit=100", body -> listKeys(body).equals(new TreeSet<>(keys)),
-                                        outcomes, wrong);
-                                listsChecked.incrementAndGet();
-                            }
-                        } catch (Exception e) {
-                            wrong.add(key + ": " + e);
+                            listsChecked.incrementAndGet();
                         }
+                    } catch (Exception e) {
+                        wrong.add(key + ": " + e);
                     }
-                }, "rebalance-reader");
-                reader.start();
-                try (StreamsNode b = node(stack, "b")) {
-                    awaitTrue(() -> b.app().streams().state() == KafkaStreams.State.RUNNING
-                            && a.app().streams().state() == KafkaStreams.State.RUNNING
-                            && b.app().streams().metadataForLocalThreads().stream()
-                                    .anyMatch(t -> !t.activeTasks().isEmpty()), "node b owning partitions");
-                    awaitTrue(() -> status(b, "/datasets/" + keys.get(0)) == 200, "node b serving");
-                    // The API keeps each partition's owner between rebalances: the answers must follow the move.
-                    awaitTrue(() -> answeredByOwner(a, keys), "every key answered by its new owner through a");
-                    awaitTrue(() -> answeredByOwner(b, keys), "every key answered by its new owner through b");
                 }
-                // b left the group as it closed, so a takes its partitions over now, not after b's session timeout.
-                assertEquals(a.app().streams().metadataForLocalThreads().size(), groupMembers(stack),
-                        "only a's stream threads are members of the group once b has closed");
-                awaitTrue(() -> a.app().streams().state() == KafkaStreams.State.RUNNING
-                        && status(a, "/datasets/" + keys.get(0)) == 200, "node a alone again");
-                awaitTrue(() -> answeredByOwner(a, keys), "every key answered by a again once b has left");
-                awaitTrue(() -> listsChecked.get() > 20, "lists read across both rebalances");
-                running.set(false);
-                reader.join();
-                System.out.println("answers while two rebalances went on: " + outcomes);
-                assertEquals(List.of(), wrong, "no wrong or silently partial answers");
-                assertTrue(outcomes.getOrDefault("200", 0) > 0, "answers were given: " + outcomes);
-                assertEquals(Map.of(), Map.copyOf(outcomes).entrySet().stream()
-                        .filter(e -> !e.getKey().equals("200") && !e.getKey().equals("503"))
-                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)),
-                        "only 200 and 503 while rebalancing: " + outcomes);
+            }, "rebalance-reader");
+            reader.start();
+            try (StreamsNode b = node(stack, "b")) {
+                awaitTrue(() -> b.app().streams().state() == KafkaStreams.State.RUNNING
+                        && a.app().streams().state() == KafkaStreams.State.RUNNING
+                        && b.app().streams().metadataForLocalThreads().stream()
+                                .anyMatch(t -> !t.activeTasks().isEmpty()), "node b owning partitions");
+                awaitTrue(() -> status(b, "/datasets/" + keys.get(0)) == 200, "node b serving");
+                // The API keeps each partition's owner between rebalances: the answers must follow the move.
+                awaitTrue(() -> answeredByOwner(a, keys), "every key answered by its new owner through a");
+                awaitTrue(() -> answeredByOwner(b, keys), "every key answered by its new owner through b");
             }
+            // b left the group as it closed, so a takes its partitions over now, not after b's session timeout.
+            assertEquals(a.app().streams().metadataForLocalThreads().size(), groupMembers(stack),
+                    "only a's stream threads are members of the group once b has closed");
+            awaitTrue(() -> a.app().streams().state() == KafkaStreams.State.RUNNING
+                    && status(a, "/datasets/" + keys.get(0)) == 200, "node a alone again");
+            awaitTrue(() -> answeredByOwner(a, keys), "every key answered by a again once b has left");
+            awaitTrue(() -> listsChecked.get() > 20, "lists read across both rebalances");
+            running.set(false);
+            reader.join();
+            System.out.println("answers while two rebalances went on: " + outcomes);
+            assertEquals(List.of(), wrong, "no wrong or silently partial answers");
+            assertTrue(outcomes.getOrDefault("200", 0) > 0, "answers were given: " + outcomes);
+            assertEquals(Map.of(), Map.copyOf(outcomes).entrySet().stream()
+                    .filter(e -> !e.getKey().equals("200") && !e.getKey().equals("503"))
+                    .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)),
+                    "only 200 and 503 while rebalancing: " + outcomes);
         }
     }
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.tierflow.localstack.Eventually;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
-import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.localstack.SharedLocalStack;
 import io.tierflow.schemas.AccessEvent;
 import io.tierflow.schemas.AccessOp;
 import io.tierflow.schemas.Dataset;
@@ -42,57 +42,56 @@ class MigrationBudgetIT {
 
     @Test
     void shouldKeepEveryWaitingMoveAcrossARestartAndIssueThemWhenTheBudgetAllows() throws Exception {
-        try (LocalStack stack = LocalStack.start(LocalStackConfig.onFreePorts(dir.resolve("stack")))) {
-            Topics topics = stack.topics();
-            publishPolicy(stack, topics, 0);
-            Instant now = Instant.now();
-            List<ProducerRecord<String, Dataset>> inventory = new ArrayList<>();
-            List<ProducerRecord<String, AccessEvent>> reads = new ArrayList<>();
-            for (String key : KEYS) {
-                Dataset dataset = Dataset.newBuilder().setKey(key).setSizeBytes(1_000_000_000L)
-                        .setContentType("application/octet-stream").setOwner("it").setVersionToken("\"v1\"")
-                        .setSha256("ab".repeat(32)).setPrimarySite("azure").setStorageClass("GLACIER_IR")
-                        .setUpdatedAt(now).build();
-                inventory.add(new ProducerRecord<>(Topics.DATASETS, key, dataset));
-                for (int i = 0; i < 40; i++) { // hot and read from us-east: each wants a COPY off azure
-                    AccessEvent event = AccessEvent.newBuilder().setKey(key).setOp(AccessOp.GET)
-                            .setBytes(100_000_000).setServedFrom("azure").setClientRegion("us-east").setLatencyMs(30)
-                            .setEventTime(now.plusSeconds(i)).setEventId(key + "-" + i).build();
-                    reads.add(new ProducerRecord<>(Topics.ACCESS_EVENTS, key, event));
-                }
+        LocalStack stack = SharedLocalStack.fresh();
+        Topics topics = stack.topics();
+        publishPolicy(stack, topics, 0);
+        Instant now = Instant.now();
+        List<ProducerRecord<String, Dataset>> inventory = new ArrayList<>();
+        List<ProducerRecord<String, AccessEvent>> reads = new ArrayList<>();
+        for (String key : KEYS) {
+            Dataset dataset = Dataset.newBuilder().setKey(key).setSizeBytes(1_000_000_000L)
+                    .setContentType("application/octet-stream").setOwner("it").setVersionToken("\"v1\"")
+                    .setSha256("ab".repeat(32)).setPrimarySite("azure").setStorageClass("GLACIER_IR")
+                    .setUpdatedAt(now).build();
+            inventory.add(new ProducerRecord<>(Topics.DATASETS, key, dataset));
+            for (int i = 0; i < 40; i++) { // hot and read from us-east: each wants a COPY off azure
+                AccessEvent event = AccessEvent.newBuilder().setKey(key).setOp(AccessOp.GET)
+                        .setBytes(100_000_000).setServedFrom("azure").setClientRegion("us-east").setLatencyMs(30)
+                        .setEventTime(now.plusSeconds(i)).setEventId(key + "-" + i).build();
+                reads.add(new ProducerRecord<>(Topics.ACCESS_EVENTS, key, event));
             }
-            KafkaTestClients.produce(stack.bootstrapServers(), Topics.DATASETS, Serdes.String().serializer(),
-                    topics.datasets.valueSerde().serializer(), inventory);
-            KafkaTestClients.produce(stack.bootstrapServers(), Topics.ACCESS_EVENTS, Serdes.String().serializer(),
-                    topics.accessEvents.valueSerde().serializer(), reads);
+        }
+        KafkaTestClients.produce(stack.bootstrapServers(), Topics.DATASETS, Serdes.String().serializer(),
+                topics.datasets.valueSerde().serializer(), inventory);
+        KafkaTestClients.produce(stack.bootstrapServers(), Topics.ACCESS_EVENTS, Serdes.String().serializer(),
+                topics.accessEvents.valueSerde().serializer(), reads);
 
-            try (TieringApp first = new TieringApp(config(stack, "state-first"), TieringSettings.DEFAULTS)) {
-                first.start();
-                Eventually.holds(TIMEOUT, () -> "three moves wait for a budget of zero, " + waiting(first),
-                        () -> waiting(first) == KEYS.size());
-                assertEquals(0.0, copiesIssued(first), "a budget of zero moves no bytes");
-            } // a clean close: its last commit writes the waiting moves to the store's changelog
+        try (TieringApp first = new TieringApp(config(stack, "state-first"), TieringSettings.DEFAULTS)) {
+            first.start();
+            Eventually.holds(TIMEOUT, () -> "three moves wait for a budget of zero, " + waiting(first),
+                    () -> waiting(first) == KEYS.size());
+            assertEquals(0.0, copiesIssued(first), "a budget of zero moves no bytes");
+        } // a clean close: its last commit writes the waiting moves to the store's changelog
 
-            try (TieringApp second = new TieringApp(config(stack, "state-second"), TieringSettings.DEFAULTS)) {
-                second.start();
-                // A starting task looks at its datasets within the hour of their last look, not at once: only the
-                // restored store can show the three moves this soon.
-                Eventually.holds(TIMEOUT, () -> "the second node restored the three waiting moves, " + waiting(second),
-                        () -> waiting(second) == KEYS.size());
-                assertEquals(0.0, copiesIssued(second));
+        try (TieringApp second = new TieringApp(config(stack, "state-second"), TieringSettings.DEFAULTS)) {
+            second.start();
+            // A starting task looks at its datasets within the hour of their last look, not at once: only the
+            // restored store can show the three moves this soon.
+            Eventually.holds(TIMEOUT, () -> "the second node restored the three waiting moves, " + waiting(second),
+                    () -> waiting(second) == KEYS.size());
+            assertEquals(0.0, copiesIssued(second));
 
-                publishPolicy(stack, topics, 100_000_000_000L); // the budget alone: no dataset becomes due by it
-                List<ConsumerRecord<String, MigrationCommand>> copies = KafkaTestClients.consume(
-                        stack.bootstrapServers(), Topics.MIGRATION_COMMANDS, Serdes.String().deserializer(),
-                        topics.migrationCommands.valueSerde().deserializer(),
-                        r -> r.value() != null && r.value().getAction() == MigrationAction.COPY, KEYS.size(), TIMEOUT);
-                Set<String> moved = new TreeSet<>();
-                copies.forEach(r -> moved.add(r.key()));
-                assertEquals(new TreeSet<>(KEYS), moved, "every waiting move was issued");
-                Eventually.holds(TIMEOUT, () -> "nothing waits any more, " + waiting(second),
-                        () -> waiting(second) == 0);
-                assertEquals(KEYS.size(), copiesIssued(second), "one COPY each");
-            }
+            publishPolicy(stack, topics, 100_000_000_000L); // the budget alone: no dataset becomes due by it
+            List<ConsumerRecord<String, MigrationCommand>> copies = KafkaTestClients.consume(
+                    stack.bootstrapServers(), Topics.MIGRATION_COMMANDS, Serdes.String().deserializer(),
+                    topics.migrationCommands.valueSerde().deserializer(),
+                    r -> r.value() != null && r.value().getAction() == MigrationAction.COPY, KEYS.size(), TIMEOUT);
+            Set<String> moved = new TreeSet<>();
+            copies.forEach(r -> moved.add(r.key()));
+            assertEquals(new TreeSet<>(KEYS), moved, "every waiting move was issued");
+            Eventually.holds(TIMEOUT, () -> "nothing waits any more, " + waiting(second),
+                    () -> waiting(second) == 0);
+            assertEquals(KEYS.size(), copiesIssued(second), "one COPY each");
         }
     }
 

@@ -8,7 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tierflow.localstack.Eventually;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
-import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.localstack.SharedLocalStack;
 import io.tierflow.schemas.Alert;
 import io.tierflow.schemas.AlertState;
 import io.tierflow.schemas.Dataset;
@@ -46,67 +46,66 @@ class ModelRolloutIT {
 
     @Test
     void shouldRefuseABrokenModelWithAnAlertAndKeepScoringWithTheGoodOne() throws Exception {
-        try (LocalStack stack = LocalStack.start(LocalStackConfig.onFreePorts(dir.resolve("stack")))) {
-            Topics topics = stack.topics();
-            Properties config = new Properties();
-            config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-            config.put("schema.registry.url", stack.schemaRegistryUrl());
-            config.put(StreamsConfig.APPLICATION_ID_CONFIG, "tierflow-models-it");
-            config.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
-            config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-            config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-            Instant now = Instant.now();
-            Model good = Model.newBuilder().setName("current").setVersion("good-1").setIntercept(-1.0)
-                    .setFeatures(List.of(FeatureWeight.newBuilder().setName("count_1h").setCoefficient(0.5).build()))
-                    .setTarget("read_within_horizon").setHorizonSeconds(3_600).setTrainedAt(now).build();
-            Model cyclic = Model.newBuilder(good).setVersion("cyclic-2").setKind(StateMapper.GRADIENT_BOOSTED_TREES)
-                    .setTrees(List.of(Tree.newBuilder().setNodes(List.of(
-                            TreeNode.newBuilder().setFeature("heat").setThreshold(1).setLeft(1).setRight(0).build(),
-                            TreeNode.newBuilder().setValue(0.5).build())).build()))
-                    .build();
-            Model candidate = Model.newBuilder(good).setName("candidate").setVersion("candidate-1")
-                    .setIntercept(2.0).build();
-            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            try (TieringApp app = new TieringApp(config, TieringSettings.DEFAULTS, registry, Duration.ofMillis(500))) {
-                app.start();
-                publishModels(stack, topics, Map.of("current", good, "candidate", candidate));
-                // The catalogue is looked at on the punctuation: wait until the good model is in force.
-                Eventually.holds(TIMEOUT, "the good model and the candidate in force", () -> versions(app)
-                        .containsAll(List.of("good-1", "candidate-1")));
-                publishDataset(stack, topics, "it/before", now);
-                assertEquals("good-1", placementOf(stack, topics, "it/before").getExplanation().getModelVersion());
+        LocalStack stack = SharedLocalStack.fresh();
+        Topics topics = stack.topics();
+        Properties config = new Properties();
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        config.put("schema.registry.url", stack.schemaRegistryUrl());
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "tierflow-models-it");
+        config.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
+        config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        Instant now = Instant.now();
+        Model good = Model.newBuilder().setName("current").setVersion("good-1").setIntercept(-1.0)
+                .setFeatures(List.of(FeatureWeight.newBuilder().setName("count_1h").setCoefficient(0.5).build()))
+                .setTarget("read_within_horizon").setHorizonSeconds(3_600).setTrainedAt(now).build();
+        Model cyclic = Model.newBuilder(good).setVersion("cyclic-2").setKind(StateMapper.GRADIENT_BOOSTED_TREES)
+                .setTrees(List.of(Tree.newBuilder().setNodes(List.of(
+                        TreeNode.newBuilder().setFeature("heat").setThreshold(1).setLeft(1).setRight(0).build(),
+                        TreeNode.newBuilder().setValue(0.5).build())).build()))
+                .build();
+        Model candidate = Model.newBuilder(good).setName("candidate").setVersion("candidate-1")
+                .setIntercept(2.0).build();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (TieringApp app = new TieringApp(config, TieringSettings.DEFAULTS, registry, Duration.ofMillis(500))) {
+            app.start();
+            publishModels(stack, topics, Map.of("current", good, "candidate", candidate));
+            // The catalogue is looked at on the punctuation: wait until the good model is in force.
+            Eventually.holds(TIMEOUT, "the good model and the candidate in force", () -> versions(app)
+                    .containsAll(List.of("good-1", "candidate-1")));
+            publishDataset(stack, topics, "it/before", now);
+            assertEquals("good-1", placementOf(stack, topics, "it/before").getExplanation().getModelVersion());
 
-                publishModels(stack, topics, Map.of("current", cyclic));
-                Alert alert = KafkaTestClients.consume(stack.bootstrapServers(), Topics.ALERTS,
-                        Serdes.String().deserializer(), topics.alerts.valueSerde().deserializer(),
-                        r -> r.value() != null && r.value().getId().equals(CatalogueAlertReporter.ALERT_PREFIX
-                                + "models/current"), 1, TIMEOUT).get(0).value();
-                assertEquals(AlertState.FIRING, alert.getState());
-                assertTrue(alert.getMessage().contains("leads to node 0 again"), alert.getMessage());
-                assertTrue(alert.getMessage().contains("the last good record stays in force"), alert.getMessage());
+            publishModels(stack, topics, Map.of("current", cyclic));
+            Alert alert = KafkaTestClients.consume(stack.bootstrapServers(), Topics.ALERTS,
+                    Serdes.String().deserializer(), topics.alerts.valueSerde().deserializer(),
+                    r -> r.value() != null && r.value().getId().equals(CatalogueAlertReporter.ALERT_PREFIX
+                            + "models/current"), 1, TIMEOUT).get(0).value();
+            assertEquals(AlertState.FIRING, alert.getState());
+            assertTrue(alert.getMessage().contains("leads to node 0 again"), alert.getMessage());
+            assertTrue(alert.getMessage().contains("the last good record stays in force"), alert.getMessage());
 
-                // Bytes that are no Model at all, under the candidate's name: refused too, the candidate stays.
-                KafkaTestClients.produce(stack.bootstrapServers(), Topics.MODELS, Serdes.String().serializer(),
-                        Serdes.ByteArray().serializer(),
-                        List.of(new ProducerRecord<>(Topics.MODELS, "candidate", new byte[] {0, 0, 0, 0, 42, 1})));
-                Alert unreadable = KafkaTestClients.consume(stack.bootstrapServers(), Topics.ALERTS,
-                        Serdes.String().deserializer(), topics.alerts.valueSerde().deserializer(),
-                        r -> r.value() != null && r.value().getId().equals(CatalogueAlertReporter.ALERT_PREFIX
-                                + "models/candidate"), 1, TIMEOUT).get(0).value();
-                assertEquals(AlertState.FIRING, unreadable.getState());
-                assertTrue(unreadable.getMessage().contains("cannot be read"), unreadable.getMessage());
+            // Bytes that are no Model at all, under the candidate's name: refused too, the candidate stays.
+            KafkaTestClients.produce(stack.bootstrapServers(), Topics.MODELS, Serdes.String().serializer(),
+                    Serdes.ByteArray().serializer(),
+                    List.of(new ProducerRecord<>(Topics.MODELS, "candidate", new byte[] {0, 0, 0, 0, 42, 1})));
+            Alert unreadable = KafkaTestClients.consume(stack.bootstrapServers(), Topics.ALERTS,
+                    Serdes.String().deserializer(), topics.alerts.valueSerde().deserializer(),
+                    r -> r.value() != null && r.value().getId().equals(CatalogueAlertReporter.ALERT_PREFIX
+                            + "models/candidate"), 1, TIMEOUT).get(0).value();
+            assertEquals(AlertState.FIRING, unreadable.getState());
+            assertTrue(unreadable.getMessage().contains("cannot be read"), unreadable.getMessage());
 
-                publishDataset(stack, topics, "it/after", now);
-                Placement after = placementOf(stack, topics, "it/after");
-                assertEquals("good-1", after.getExplanation().getModelVersion(), "the refused model decides nothing");
-                assertEquals(1 / (1 + Math.exp(1.0)), after.getExplanation().getPHotSoon(), 1e-9);
-                Eventually.holds(TIMEOUT, "both datasets' predictions remembered for the good model and the candidate",
-                        () -> pending(app, "good-1") == 2 && pending(app, "candidate-1") == 2);
-                assertEquals(1.0, registry.get("tierflow.records.rejected").tag("topic", Topics.MODELS).counter()
-                        .count());
-                assertTrue(registry.scrape().contains("tierflow_model_live_pending{model=\"candidate\"} 2.0"),
-                        "the live figures are exported");
-            }
+            publishDataset(stack, topics, "it/after", now);
+            Placement after = placementOf(stack, topics, "it/after");
+            assertEquals("good-1", after.getExplanation().getModelVersion(), "the refused model decides nothing");
+            assertEquals(1 / (1 + Math.exp(1.0)), after.getExplanation().getPHotSoon(), 1e-9);
+            Eventually.holds(TIMEOUT, "both datasets' predictions remembered for the good model and the candidate",
+                    () -> pending(app, "good-1") == 2 && pending(app, "candidate-1") == 2);
+            assertEquals(1.0, registry.get("tierflow.records.rejected").tag("topic", Topics.MODELS).counter()
+                    .count());
+            assertTrue(registry.scrape().contains("tierflow_model_live_pending{model=\"candidate\"} 2.0"),
+                    "the live figures are exported");
         }
     }
 

@@ -10,7 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tierflow.localstack.Eventually;
 import io.tierflow.localstack.LocalStack;
-import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.localstack.SharedLocalStack;
 import io.tierflow.schemas.AccessEvent;
 import io.tierflow.schemas.AccessOp;
 import io.tierflow.schemas.Dataset;
@@ -88,75 +88,74 @@ class ProducerPartitioningIT {
 
     @Test
     void shouldCountEventsFromACrc32ProducerOnTheRightDatasetOnceAndHoldEachDatasetOnce() throws Exception {
-        try (LocalStack stack = LocalStack.start(LocalStackConfig.onFreePorts(dir.resolve("stack")))) {
-            Topics topics = stack.topics();
-            int partitions = Topics.DEFAULT_PARTITIONS;
-            Serializer<String> keySerializer = Serdes.String().serializer();
-            // Keys the two partitioners put on different partitions: every one of their records is misplaced.
-            List<String> keys = new ArrayList<>();
-            for (int i = 0; keys.size() < 12; i++) {
-                String key = "it/crc/d" + i;
-                byte[] bytes = keySerializer.serialize(Topics.ACCESS_EVENTS, key);
-                if (LibrdkafkaCrc32Partitioner.partition(bytes, partitions) != KeyPartitions.of(key,
-                        partitions)) {
-                    keys.add(key);
-                }
+        LocalStack stack = SharedLocalStack.fresh();
+        Topics topics = stack.topics();
+        int partitions = Topics.DEFAULT_PARTITIONS;
+        Serializer<String> keySerializer = Serdes.String().serializer();
+        // Keys the two partitioners put on different partitions: every one of their records is misplaced.
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; keys.size() < 12; i++) {
+            String key = "it/crc/d" + i;
+            byte[] bytes = keySerializer.serialize(Topics.ACCESS_EVENTS, key);
+            if (LibrdkafkaCrc32Partitioner.partition(bytes, partitions) != KeyPartitions.of(key,
+                    partitions)) {
+                keys.add(key);
             }
-            Instant now = Instant.now();
-            List<ProducerRecord<String, Dataset>> inventory = new ArrayList<>();
-            List<ProducerRecord<String, AccessEvent>> events = new ArrayList<>();
-            for (String key : keys) {
-                inventory.add(new ProducerRecord<>(Topics.DATASETS, key, Dataset.newBuilder().setKey(key)
-                        .setSizeBytes(1_000_000L).setContentType("application/octet-stream").setOwner("it")
-                        .setVersionToken("\"v1\"").setSha256("ab".repeat(32)).setPrimarySite("azure")
-                        .setStorageClass("GLACIER_IR").setUpdatedAt(now).build()));
-                for (int e = 0; e < EVENTS_PER_KEY; e++) {
-                    events.add(new ProducerRecord<>(Topics.ACCESS_EVENTS, key, AccessEvent.newBuilder().setKey(key)
-                            .setOp(AccessOp.GET).setBytes(1_000).setServedFrom("azure").setClientRegion("eu-west")
-                            .setLatencyMs(20).setEventTime(now.plusMillis(e)).setEventId(key + "#" + e).build()));
-                }
-            }
-            // Half the inventory from a Java producer (murmur2), half from the CRC32 one; every event from CRC32.
-            produce(stack, false, topics.datasets.valueSerde().serializer(), inventory.subList(0, keys.size() / 2));
-            produce(stack, true, topics.datasets.valueSerde().serializer(),
-                    inventory.subList(keys.size() / 2, keys.size()));
-            produce(stack, true, topics.accessEvents.valueSerde().serializer(), events);
-
-            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            try (TieringApp app = new TieringApp(config(stack), TieringSettings.DEFAULTS, registry,
-                    Duration.ofSeconds(1))) {
-                app.start();
-                Eventually.holds(TIMEOUT, () -> "every event counted on the partition that owns its key: "
-                        + counted(app, keys, partitions), () -> counted(app, keys, partitions).values().stream()
-                        .allMatch(c -> c == EVENTS_PER_KEY));
-                Eventually.holds(TIMEOUT, "every dataset decided", () -> entries(app,
-                        TieringTopology.DATASET_STATE_STORE, partitions).size() == keys.size());
-
-                // Every key once in each dataset store, on its own partition: no phantom entry anywhere.
-                for (String store : List.of(TieringTopology.DATASET_STATE_STORE,
-                        TieringTopology.DATASET_ACTIVITY_STORE)) {
-                    Map<String, List<Integer>> where = entries(app, store, partitions);
-                    assertEquals(keys.size(), where.size(), store + " holds exactly the keys: " + where.keySet());
-                    for (String key : keys) {
-                        assertEquals(List.of(KeyPartitions.of(key, partitions)), where.get(key),
-                                store + " holds " + key + " once, on the partition murmur2 gives it");
-                    }
-                }
-                assertEquals(keys.size() * EVENTS_PER_KEY, registry.get("tierflow.access.events")
-                        .tag("outcome", "counted").counter().count(), "each event counted exactly once");
-                assertEquals(keys.size() * EVENTS_PER_KEY, registry.get("tierflow.records.rerouted")
-                        .tag("topic", Topics.ACCESS_EVENTS).counter().count());
-                assertEquals(keys.size() / 2, registry.get("tierflow.records.rerouted")
-                        .tag("topic", Topics.DATASETS).counter().count(), "only misplaced records pay");
-            }
-
-            // A topic keyed by dataset with another partition count stops the app at start, with the reason.
-            recreate(stack, Topics.MIGRATION_STATUS, 3);
-            IllegalStateException refused = assertThrows(IllegalStateException.class,
-                    () -> new TieringApp(config(stack), TieringSettings.DEFAULTS).close());
-            assertTrue(refused.getMessage().contains("migration-status=3"), refused.getMessage());
-            assertNotEquals(3, partitions);
         }
+        Instant now = Instant.now();
+        List<ProducerRecord<String, Dataset>> inventory = new ArrayList<>();
+        List<ProducerRecord<String, AccessEvent>> events = new ArrayList<>();
+        for (String key : keys) {
+            inventory.add(new ProducerRecord<>(Topics.DATASETS, key, Dataset.newBuilder().setKey(key)
+                    .setSizeBytes(1_000_000L).setContentType("application/octet-stream").setOwner("it")
+                    .setVersionToken("\"v1\"").setSha256("ab".repeat(32)).setPrimarySite("azure")
+                    .setStorageClass("GLACIER_IR").setUpdatedAt(now).build()));
+            for (int e = 0; e < EVENTS_PER_KEY; e++) {
+                events.add(new ProducerRecord<>(Topics.ACCESS_EVENTS, key, AccessEvent.newBuilder().setKey(key)
+                        .setOp(AccessOp.GET).setBytes(1_000).setServedFrom("azure").setClientRegion("eu-west")
+                        .setLatencyMs(20).setEventTime(now.plusMillis(e)).setEventId(key + "#" + e).build()));
+            }
+        }
+        // Half the inventory from a Java producer (murmur2), half from the CRC32 one; every event from CRC32.
+        produce(stack, false, topics.datasets.valueSerde().serializer(), inventory.subList(0, keys.size() / 2));
+        produce(stack, true, topics.datasets.valueSerde().serializer(),
+                inventory.subList(keys.size() / 2, keys.size()));
+        produce(stack, true, topics.accessEvents.valueSerde().serializer(), events);
+
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (TieringApp app = new TieringApp(config(stack), TieringSettings.DEFAULTS, registry,
+                Duration.ofSeconds(1))) {
+            app.start();
+            Eventually.holds(TIMEOUT, () -> "every event counted on the partition that owns its key: "
+                    + counted(app, keys, partitions), () -> counted(app, keys, partitions).values().stream()
+                    .allMatch(c -> c == EVENTS_PER_KEY));
+            Eventually.holds(TIMEOUT, "every dataset decided", () -> entries(app,
+                    TieringTopology.DATASET_STATE_STORE, partitions).size() == keys.size());
+
+            // Every key once in each dataset store, on its own partition: no phantom entry anywhere.
+            for (String store : List.of(TieringTopology.DATASET_STATE_STORE,
+                    TieringTopology.DATASET_ACTIVITY_STORE)) {
+                Map<String, List<Integer>> where = entries(app, store, partitions);
+                assertEquals(keys.size(), where.size(), store + " holds exactly the keys: " + where.keySet());
+                for (String key : keys) {
+                    assertEquals(List.of(KeyPartitions.of(key, partitions)), where.get(key),
+                            store + " holds " + key + " once, on the partition murmur2 gives it");
+                }
+            }
+            assertEquals(keys.size() * EVENTS_PER_KEY, registry.get("tierflow.access.events")
+                    .tag("outcome", "counted").counter().count(), "each event counted exactly once");
+            assertEquals(keys.size() * EVENTS_PER_KEY, registry.get("tierflow.records.rerouted")
+                    .tag("topic", Topics.ACCESS_EVENTS).counter().count());
+            assertEquals(keys.size() / 2, registry.get("tierflow.records.rerouted")
+                    .tag("topic", Topics.DATASETS).counter().count(), "only misplaced records pay");
+        }
+
+        // A topic keyed by dataset with another partition count stops the app at start, with the reason.
+        recreate(stack, Topics.MIGRATION_STATUS, 3);
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> new TieringApp(config(stack), TieringSettings.DEFAULTS).close());
+        assertTrue(refused.getMessage().contains("migration-status=3"), refused.getMessage());
+        assertNotEquals(3, partitions);
     }
 
     private Properties config(LocalStack stack) {

@@ -9,7 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tierflow.localstack.Eventually;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
-import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.localstack.SharedLocalStack;
 import io.tierflow.schemas.AccessEvent;
 import io.tierflow.schemas.AccessOp;
 import io.tierflow.schemas.Dataset;
@@ -59,81 +59,80 @@ class TieringTopologyIT {
 
     @Test
     void shouldPromoteABurstDatasetDeadLetterABadRecordAndCommitExactlyOnce() throws Exception {
-        try (LocalStack stack = LocalStack.start(LocalStackConfig.onFreePorts(dir.resolve("stack")))) {
-            Topics topics = stack.topics();
-            Properties config = new Properties();
-            config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-            config.put("schema.registry.url", stack.schemaRegistryUrl());
-            config.put(StreamsConfig.APPLICATION_ID_CONFIG, "tierflow-it");
-            config.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
-            config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-            config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            try (TieringApp app = new TieringApp(config, TieringSettings.DEFAULTS, registry, Duration.ofMillis(500))) {
-                app.start();
-                Instant now = Instant.now();
-                Dataset dataset = Dataset.newBuilder().setKey("it/ds").setSizeBytes(1_000_000_000L)
-                        .setContentType("application/octet-stream").setOwner("it").setVersionToken("\"v1\"")
-                        .setSha256("ab".repeat(32)).setPrimarySite("azure").setStorageClass("GLACIER_IR")
-                        .setUpdatedAt(now).build();
-                KafkaTestClients.produce(stack.bootstrapServers(), Topics.DATASETS, Serdes.String().serializer(),
-                        topics.datasets.valueSerde().serializer(),
-                        List.of(new ProducerRecord<>(Topics.DATASETS, dataset.getKey(), dataset)));
-                KafkaTestClients.produce(stack.bootstrapServers(), Topics.ACCESS_EVENTS, Serdes.String().serializer(),
-                        Serdes.ByteArray().serializer(),
-                        List.of(new ProducerRecord<>(Topics.ACCESS_EVENTS, "it/ds", new byte[] {1, 2, 3})));
-                List<ProducerRecord<String, AccessEvent>> burst = new ArrayList<>();
-                for (int i = 0; i < 40; i++) {
-                    AccessEvent event = AccessEvent.newBuilder().setKey("it/ds").setOp(AccessOp.GET)
-                            .setBytes(100_000_000).setServedFrom("azure").setClientRegion("us-east").setLatencyMs(30)
-                            .setEventTime(now.plusSeconds(i)).setEventId("it-" + i).build();
-                    burst.add(new ProducerRecord<>(Topics.ACCESS_EVENTS, event.getKey(), event));
-                }
-                KafkaTestClients.produce(stack.bootstrapServers(), Topics.ACCESS_EVENTS, Serdes.String().serializer(),
-                        topics.accessEvents.valueSerde().serializer(), burst);
-
-                List<Placement> hot = KafkaTestClients.consume(stack.bootstrapServers(), Topics.PLACEMENTS,
-                        Serdes.String().deserializer(), topics.placements.valueSerde().deserializer(),
-                        r -> r.value() != null && r.value().getTier() == Tier.HOT, 1, TIMEOUT)
-                        .stream().map(ConsumerRecord::value).toList();
-                MigrationCommand copy = KafkaTestClients.consume(stack.bootstrapServers(), Topics.MIGRATION_COMMANDS,
-                        Serdes.String().deserializer(), topics.migrationCommands.valueSerde().deserializer(), 1, TIMEOUT)
-                        .get(0).value();
-                assertEquals(MigrationAction.COPY, copy.getAction());
-                assertEquals("azure", copy.getSourceSite());
-                assertEquals(hot.get(0).getPrimarySite(), copy.getDestinationSite());
-                assertEquals(dataset.getSha256(), copy.getExpectedSha256());
-
-                DeadLetter letter = KafkaTestClients.consume(stack.bootstrapServers(), Topics.DEAD_LETTERS,
-                        Serdes.ByteArray().deserializer(), topics.deadLetters.valueSerde().deserializer(), 1, TIMEOUT)
-                        .get(0).value();
-                assertEquals(Topics.ACCESS_EVENTS, letter.getSourceTopic());
-                assertEquals("deserialization", letter.getStage());
-                assertEquals("tierflow-it", letter.getApplication());
-                assertEquals(KafkaStreams.State.RUNNING, app.streams().state(), "bad input did not stop the app");
-                assertTrue(letter.getSourceOffset() >= 0);
-
-                assertSame(registry, app.meterRegistry());
-                assertEquals(40, registry.get("tierflow.access.events").tag("outcome", "counted").counter().count());
-                assertEquals(1, registry.get("tierflow.dead.letters").tag("stage", "deserialization").counter().count());
-                assertEquals(1, registry.get("tierflow.migration.commands.issued").tag("action", "copy").counter()
-                        .count());
-                // The census: the dataset is hot, its one copy still on azure while the copy to the new site runs.
-                awaitGauge(registry, "tierflow.datasets", 1.0, "tier", "hot");
-                awaitGauge(registry, "tierflow.stored", 1e9, "site", "azure", "tier", "hot");
-                awaitGauge(registry, "tierflow.migrations.in.flight", 1.0);
-                assertTrue(registry.get("tierflow.storage.cost.usd.per.month").tag("site", "azure").gauge().value() > 0);
-                String scrape = registry.scrape();
-                for (String exported : List.of("tierflow_access_events_total{", "tierflow_placement_evaluations_total{",
-                        "tierflow_placement_evaluation_seconds_bucket{", "tierflow_dataset_heat_bucket{",
-                        "tierflow_datasets{", "tierflow_stored_bytes{", "tierflow_alerts_active{",
-                        "tierflow_streams_state{state=\"running\"} 1", "kafka_stream_thread_process_total{",
-                        "jvm_memory_used_bytes{", "process_cpu_usage")) {
-                    assertTrue(scrape.contains(exported), "/metrics exports " + exported);
-                }
-                assertTrue(scrape.lines().anyMatch(l -> l.startsWith("kafka_consumer_fetch_manager_records_lag{")
-                        && l.contains("topic=\"access-events\"")), "consumer lag per input partition");
+        LocalStack stack = SharedLocalStack.fresh();
+        Topics topics = stack.topics();
+        Properties config = new Properties();
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        config.put("schema.registry.url", stack.schemaRegistryUrl());
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "tierflow-it");
+        config.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
+        config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (TieringApp app = new TieringApp(config, TieringSettings.DEFAULTS, registry, Duration.ofMillis(500))) {
+            app.start();
+            Instant now = Instant.now();
+            Dataset dataset = Dataset.newBuilder().setKey("it/ds").setSizeBytes(1_000_000_000L)
+                    .setContentType("application/octet-stream").setOwner("it").setVersionToken("\"v1\"")
+                    .setSha256("ab".repeat(32)).setPrimarySite("azure").setStorageClass("GLACIER_IR")
+                    .setUpdatedAt(now).build();
+            KafkaTestClients.produce(stack.bootstrapServers(), Topics.DATASETS, Serdes.String().serializer(),
+                    topics.datasets.valueSerde().serializer(),
+                    List.of(new ProducerRecord<>(Topics.DATASETS, dataset.getKey(), dataset)));
+            KafkaTestClients.produce(stack.bootstrapServers(), Topics.ACCESS_EVENTS, Serdes.String().serializer(),
+                    Serdes.ByteArray().serializer(),
+                    List.of(new ProducerRecord<>(Topics.ACCESS_EVENTS, "it/ds", new byte[] {1, 2, 3})));
+            List<ProducerRecord<String, AccessEvent>> burst = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                AccessEvent event = AccessEvent.newBuilder().setKey("it/ds").setOp(AccessOp.GET)
+                        .setBytes(100_000_000).setServedFrom("azure").setClientRegion("us-east").setLatencyMs(30)
+                        .setEventTime(now.plusSeconds(i)).setEventId("it-" + i).build();
+                burst.add(new ProducerRecord<>(Topics.ACCESS_EVENTS, event.getKey(), event));
             }
+            KafkaTestClients.produce(stack.bootstrapServers(), Topics.ACCESS_EVENTS, Serdes.String().serializer(),
+                    topics.accessEvents.valueSerde().serializer(), burst);
+
+            List<Placement> hot = KafkaTestClients.consume(stack.bootstrapServers(), Topics.PLACEMENTS,
+                    Serdes.String().deserializer(), topics.placements.valueSerde().deserializer(),
+                    r -> r.value() != null && r.value().getTier() == Tier.HOT, 1, TIMEOUT)
+                    .stream().map(ConsumerRecord::value).toList();
+            MigrationCommand copy = KafkaTestClients.consume(stack.bootstrapServers(), Topics.MIGRATION_COMMANDS,
+                    Serdes.String().deserializer(), topics.migrationCommands.valueSerde().deserializer(), 1, TIMEOUT)
+                    .get(0).value();
+            assertEquals(MigrationAction.COPY, copy.getAction());
+            assertEquals("azure", copy.getSourceSite());
+            assertEquals(hot.get(0).getPrimarySite(), copy.getDestinationSite());
+            assertEquals(dataset.getSha256(), copy.getExpectedSha256());
+
+            DeadLetter letter = KafkaTestClients.consume(stack.bootstrapServers(), Topics.DEAD_LETTERS,
+                    Serdes.ByteArray().deserializer(), topics.deadLetters.valueSerde().deserializer(), 1, TIMEOUT)
+                    .get(0).value();
+            assertEquals(Topics.ACCESS_EVENTS, letter.getSourceTopic());
+            assertEquals("deserialization", letter.getStage());
+            assertEquals("tierflow-it", letter.getApplication());
+            assertEquals(KafkaStreams.State.RUNNING, app.streams().state(), "bad input did not stop the app");
+            assertTrue(letter.getSourceOffset() >= 0);
+
+            assertSame(registry, app.meterRegistry());
+            assertEquals(40, registry.get("tierflow.access.events").tag("outcome", "counted").counter().count());
+            assertEquals(1, registry.get("tierflow.dead.letters").tag("stage", "deserialization").counter().count());
+            assertEquals(1, registry.get("tierflow.migration.commands.issued").tag("action", "copy").counter()
+                    .count());
+            // The census: the dataset is hot, its one copy still on azure while the copy to the new site runs.
+            awaitGauge(registry, "tierflow.datasets", 1.0, "tier", "hot");
+            awaitGauge(registry, "tierflow.stored", 1e9, "site", "azure", "tier", "hot");
+            awaitGauge(registry, "tierflow.migrations.in.flight", 1.0);
+            assertTrue(registry.get("tierflow.storage.cost.usd.per.month").tag("site", "azure").gauge().value() > 0);
+            String scrape = registry.scrape();
+            for (String exported : List.of("tierflow_access_events_total{", "tierflow_placement_evaluations_total{",
+                    "tierflow_placement_evaluation_seconds_bucket{", "tierflow_dataset_heat_bucket{",
+                    "tierflow_datasets{", "tierflow_stored_bytes{", "tierflow_alerts_active{",
+                    "tierflow_streams_state{state=\"running\"} 1", "kafka_stream_thread_process_total{",
+                    "jvm_memory_used_bytes{", "process_cpu_usage")) {
+                assertTrue(scrape.contains(exported), "/metrics exports " + exported);
+            }
+            assertTrue(scrape.lines().anyMatch(l -> l.startsWith("kafka_consumer_fetch_manager_records_lag{")
+                    && l.contains("topic=\"access-events\"")), "consumer lag per input partition");
         }
     }
 
@@ -144,46 +143,45 @@ class TieringTopologyIT {
      */
     @Test
     void shouldRestoreFromTheChangelogsIntoAnEmptyStateDirectoryAndRebuildTheDueIndex() throws Exception {
-        try (LocalStack stack = LocalStack.start(LocalStackConfig.onFreePorts(dir.resolve("stack")))) {
-            Topics topics = stack.topics();
-            Instant now = Instant.now();
-            Dataset inventory = Dataset.newBuilder().setKey("it/restore").setSizeBytes(1_000_000L)
-                    .setContentType("application/octet-stream").setOwner("it").setVersionToken("\"v1\"")
-                    .setSha256("cd".repeat(32)).setPrimarySite("azure").setStorageClass("GLACIER_IR")
-                    .setUpdatedAt(now).build();
-            // A second dataset, never read: cold, so nothing makes it due while the first node runs.
-            Dataset idle = Dataset.newBuilder(inventory).setKey("it/idle").build();
-            KafkaTestClients.produce(stack.bootstrapServers(), Topics.DATASETS, Serdes.String().serializer(),
-                    topics.datasets.valueSerde().serializer(),
-                    List.of(new ProducerRecord<>(Topics.DATASETS, inventory.getKey(), inventory),
-                            new ProducerRecord<>(Topics.DATASETS, idle.getKey(), idle)));
-            produceAccesses(stack, topics, now, 0, 25);
-            try (TieringApp first = new TieringApp(restoreConfig(stack, "state-first"), TieringSettings.DEFAULTS)) {
-                first.start();
-                Eventually.holds(TIMEOUT, "25 events counted by the first node", () -> eventsCounted(first) == 25);
-                Eventually.holds(TIMEOUT, "the idle dataset decided", () -> store(first,
-                        TieringTopology.DATASET_STATE_STORE).get("it/idle") != null);
-                assertEquals(1.0, scheduled(first), "only the dataset that was read is due some time");
-            } // a clean close: its last commit writes what the store holds
+        LocalStack stack = SharedLocalStack.fresh();
+        Topics topics = stack.topics();
+        Instant now = Instant.now();
+        Dataset inventory = Dataset.newBuilder().setKey("it/restore").setSizeBytes(1_000_000L)
+                .setContentType("application/octet-stream").setOwner("it").setVersionToken("\"v1\"")
+                .setSha256("cd".repeat(32)).setPrimarySite("azure").setStorageClass("GLACIER_IR")
+                .setUpdatedAt(now).build();
+        // A second dataset, never read: cold, so nothing makes it due while the first node runs.
+        Dataset idle = Dataset.newBuilder(inventory).setKey("it/idle").build();
+        KafkaTestClients.produce(stack.bootstrapServers(), Topics.DATASETS, Serdes.String().serializer(),
+                topics.datasets.valueSerde().serializer(),
+                List.of(new ProducerRecord<>(Topics.DATASETS, inventory.getKey(), inventory),
+                        new ProducerRecord<>(Topics.DATASETS, idle.getKey(), idle)));
+        produceAccesses(stack, topics, now, 0, 25);
+        try (TieringApp first = new TieringApp(restoreConfig(stack, "state-first"), TieringSettings.DEFAULTS)) {
+            first.start();
+            Eventually.holds(TIMEOUT, "25 events counted by the first node", () -> eventsCounted(first) == 25);
+            Eventually.holds(TIMEOUT, "the idle dataset decided", () -> store(first,
+                    TieringTopology.DATASET_STATE_STORE).get("it/idle") != null);
+            assertEquals(1.0, scheduled(first), "only the dataset that was read is due some time");
+        } // a clean close: its last commit writes what the store holds
 
-            try (TieringApp second = new TieringApp(restoreConfig(stack, "state-second"), TieringSettings.DEFAULTS)) {
-                second.start();
-                Eventually.holds(TIMEOUT, "the second node restored 25 events", () -> eventsCounted(second) == 25);
-                produceAccesses(stack, topics, now, 20, 30); // events 20-24 again (redelivered), then 25-29
-                Eventually.holds(TIMEOUT, "30 events counted after the restore",
-                        () -> eventsCounted(second) == 30);
-                assertEquals(30, eventsCounted(second), "a redelivered event counted twice");
-                // The due index has no changelog: the restored node rebuilt it from the dataset records.
-                DatasetState restored = (DatasetState) store(second, TieringTopology.DATASET_STATE_STORE)
-                        .get("it/restore");
-                long dueAt = restored.getDueAt();
-                assertTrue(dueAt > 0, "the dataset was decided, so it is due again some time");
-                DatasetState idleRecord = (DatasetState) store(second, TieringTopology.DATASET_STATE_STORE)
-                        .get("it/idle");
-                assertEquals(-1, idleRecord.getDueAt(), "its record says nothing is due");
-                assertEquals(2.0, scheduled(second), "both restored datasets are in the rebuilt due index: the idle "
-                        + "one due within the hour of its last look, for what the first node knew and did not write");
-            }
+        try (TieringApp second = new TieringApp(restoreConfig(stack, "state-second"), TieringSettings.DEFAULTS)) {
+            second.start();
+            Eventually.holds(TIMEOUT, "the second node restored 25 events", () -> eventsCounted(second) == 25);
+            produceAccesses(stack, topics, now, 20, 30); // events 20-24 again (redelivered), then 25-29
+            Eventually.holds(TIMEOUT, "30 events counted after the restore",
+                    () -> eventsCounted(second) == 30);
+            assertEquals(30, eventsCounted(second), "a redelivered event counted twice");
+            // The due index has no changelog: the restored node rebuilt it from the dataset records.
+            DatasetState restored = (DatasetState) store(second, TieringTopology.DATASET_STATE_STORE)
+                    .get("it/restore");
+            long dueAt = restored.getDueAt();
+            assertTrue(dueAt > 0, "the dataset was decided, so it is due again some time");
+            DatasetState idleRecord = (DatasetState) store(second, TieringTopology.DATASET_STATE_STORE)
+                    .get("it/idle");
+            assertEquals(-1, idleRecord.getDueAt(), "its record says nothing is due");
+            assertEquals(2.0, scheduled(second), "both restored datasets are in the rebuilt due index: the idle "
+                    + "one due within the hour of its last look, for what the first node knew and did not write");
         }
     }
 

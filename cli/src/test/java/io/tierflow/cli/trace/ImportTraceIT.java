@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tierflow.localstack.LocalStack;
-import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.localstack.SharedLocalStack;
 import io.tierflow.schemas.AccessEvent;
 import io.tierflow.schemas.AccessOp;
 import io.tierflow.schemas.Dataset;
@@ -48,20 +48,15 @@ import picocli.CommandLine;
 class ImportTraceIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    @TempDir
-    static Path dataDir;
     static LocalStack stack;
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = LocalStack.start(LocalStackConfig.onFreePorts(dataDir));
+        stack = SharedLocalStack.fresh(); // never closed here: the next test class reuses it
     }
 
     @AfterAll
     static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tierflow.localstack.LocalStack;
-import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.localstack.SharedLocalStack;
 import io.tierflow.schemas.AccessEvent;
 import io.tierflow.schemas.AccessOp;
 import io.tierflow.schemas.Dataset;
@@ -43,20 +43,15 @@ class TrainIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final String SHA = "ab".repeat(32);
 
-    @TempDir
-    static Path dataDir;
     static LocalStack stack;
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = LocalStack.start(LocalStackConfig.onFreePorts(dataDir));
+        stack = SharedLocalStack.fresh(); // never closed here: the next test class reuses it
     }
 
     @AfterAll
     static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @Test

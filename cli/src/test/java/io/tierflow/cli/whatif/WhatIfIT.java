@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tierflow.localstack.LocalStack;
-import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.localstack.SharedLocalStack;
 import io.tierflow.localstack.SiteEndpoint;
 import io.tierflow.schemas.AccessEvent;
 import io.tierflow.schemas.AccessOp;
@@ -48,20 +48,15 @@ class WhatIfIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final String SHA = "ab".repeat(32);
 
-    @TempDir
-    static Path dataDir;
     static LocalStack stack;
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = LocalStack.start(LocalStackConfig.onFreePorts(dataDir));
+        stack = SharedLocalStack.fresh(); // never closed here: the next test class reuses it
     }
 
     @AfterAll
     static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @Test

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import io.tierflow.localstack.Eventually;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
-import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.localstack.SharedLocalStack;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -52,46 +52,45 @@ class KafkaStreamsContractIT {
      */
     @Test
     void aPartitionQueryFindsTheTasksOwnStore() throws Exception {
-        try (LocalStack stack = LocalStack.start(LocalStackConfig.onFreePorts(dir.resolve("stack")))) {
-            KafkaTestClients.createTopic(stack.bootstrapServers(), EVENTS);
-            StreamsBuilder builder = new StreamsBuilder();
-            builder.addStateStore(StoreImplementation.WRITE_BEHIND.builder(WRITE_BEHIND_STORE, Counts.serde(),
-                    Counts::copy, 10));
-            builder.addStateStore(StoreImplementation.STOCK.builder(STOCK_STORE, Counts.serde(), Counts::copy, 10));
-            builder.stream(EVENTS, Consumed.with(Serdes.String(), Serdes.String()).withName("events-source"))
-                    .process(CountingProcessor::new, Named.as("counter"), WRITE_BEHIND_STORE, STOCK_STORE);
-            Properties config = new Properties();
-            config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-            config.put(StreamsConfig.APPLICATION_ID_CONFIG, "contract-it");
-            config.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
-            config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-            config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-            config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-            // Without an application.server, Kafka Streams keeps no metadata for queryMetadataForKey.
-            config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:1");
-            try (KafkaStreams streams = new KafkaStreams(builder.build(), config)) {
-                streams.start();
-                KafkaTestClients.produce(stack.bootstrapServers(), EVENTS, Serdes.String().serializer(),
-                        Serdes.String().serializer(), List.of(new ProducerRecord<>(EVENTS, "a", "e1"),
-                                new ProducerRecord<>(EVENTS, "a", "e2")));
-                Eventually.holds(TIMEOUT, "a running client with the key's partition assigned",
-                        () -> streams.state() == KafkaStreams.State.RUNNING
-                                && streams.queryMetadataForKey(STOCK_STORE, "a", Serdes.String().serializer())
-                                        .partition() >= 0);
-                int partition = streams.queryMetadataForKey(STOCK_STORE, "a", Serdes.String().serializer())
-                        .partition();
+        LocalStack stack = SharedLocalStack.fresh();
+        KafkaTestClients.createTopic(stack.bootstrapServers(), EVENTS);
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(StoreImplementation.WRITE_BEHIND.builder(WRITE_BEHIND_STORE, Counts.serde(),
+                Counts::copy, 10));
+        builder.addStateStore(StoreImplementation.STOCK.builder(STOCK_STORE, Counts.serde(), Counts::copy, 10));
+        builder.stream(EVENTS, Consumed.with(Serdes.String(), Serdes.String()).withName("events-source"))
+                .process(CountingProcessor::new, Named.as("counter"), WRITE_BEHIND_STORE, STOCK_STORE);
+        Properties config = new Properties();
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "contract-it");
+        config.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
+        config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        // Without an application.server, Kafka Streams keeps no metadata for queryMetadataForKey.
+        config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:1");
+        try (KafkaStreams streams = new KafkaStreams(builder.build(), config)) {
+            streams.start();
+            KafkaTestClients.produce(stack.bootstrapServers(), EVENTS, Serdes.String().serializer(),
+                    Serdes.String().serializer(), List.of(new ProducerRecord<>(EVENTS, "a", "e1"),
+                            new ProducerRecord<>(EVENTS, "a", "e2")));
+            Eventually.holds(TIMEOUT, "a running client with the key's partition assigned",
+                    () -> streams.state() == KafkaStreams.State.RUNNING
+                            && streams.queryMetadataForKey(STOCK_STORE, "a", Serdes.String().serializer())
+                                    .partition() >= 0);
+            int partition = streams.queryMetadataForKey(STOCK_STORE, "a", Serdes.String().serializer())
+                    .partition();
 
-                ReadOnlyKeyValueStore<?, ?> own = awaitCount(streams, WRITE_BEHIND_STORE, partition,
-                        StoreImplementation.WRITE_BEHIND);
-                assertInstanceOf(WriteBehindStore.class, own, "the task's own store, not Kafka Streams' wrapper");
-                ReadOnlyKeyValueStore<?, ?> plain = awaitCount(streams, STOCK_STORE, partition,
-                        StoreImplementation.WRITE_BEHIND);
-                assertEquals(STOCK_STORE, assertInstanceOf(StateStore.class, plain,
-                        "a registered store (Kafka Streams' query wrapper is no StateStore)").name());
-                assertNotEquals(own, plain);
-                awaitCount(streams, WRITE_BEHIND_STORE, partition, StoreImplementation.STOCK);
-                awaitCount(streams, STOCK_STORE, partition, StoreImplementation.STOCK);
-            }
+            ReadOnlyKeyValueStore<?, ?> own = awaitCount(streams, WRITE_BEHIND_STORE, partition,
+                    StoreImplementation.WRITE_BEHIND);
+            assertInstanceOf(WriteBehindStore.class, own, "the task's own store, not Kafka Streams' wrapper");
+            ReadOnlyKeyValueStore<?, ?> plain = awaitCount(streams, STOCK_STORE, partition,
+                    StoreImplementation.WRITE_BEHIND);
+            assertEquals(STOCK_STORE, assertInstanceOf(StateStore.class, plain,
+                    "a registered store (Kafka Streams' query wrapper is no StateStore)").name());
+            assertNotEquals(own, plain);
+            awaitCount(streams, WRITE_BEHIND_STORE, partition, StoreImplementation.STOCK);
+            awaitCount(streams, STOCK_STORE, partition, StoreImplementation.STOCK);
         }
     }
 
