@@ -132,8 +132,9 @@ final class DatasetEvaluation {
         }
         Quorum.Status status = Quorum.of(state.getPrimarySite(), state.getReplicaSites(), desired,
                 policy.replicationFor(evaluation.tier()), policy.writeQuorumFor(evaluation.tier()), sites);
-        return ReplicationStatus.newBuilder().setCopiesWanted(status.wanted()).setCopiesVerified(status.verified())
-                .setWriteQuorum(status.writeQuorum()).setDurable(status.durable()).setRepair(status.repair()).build();
+        // The constructor, not the builder: this runs at every look, and Avro's builder validates and copies each field.
+        return new ReplicationStatus(status.wanted(), status.verified(), status.writeQuorum(), status.durable(),
+                status.repair());
     }
 
     private static List<TierCandidate> candidates(DatasetEvaluator.Evaluation evaluation) {

@@ -66,14 +66,25 @@ public final class Quorum {
     }
 
     private static int verified(Collection<String> holders, Map<String, SiteOffer> byName) {
-        Set<String> providers = new HashSet<>();
+        // A handful of copies: distinct providers counted in a small array rather than a set, as this runs at every look.
+        String[] providers = new String[holders.size()];
+        int distinct = 0;
         for (String holder : holders) {
             SiteOffer site = byName.get(holder);
-            if (site != null && site.up()) {
-                providers.add(site.provider());
+            if (site != null && site.up() && !contains(providers, distinct, site.provider())) {
+                providers[distinct++] = site.provider();
             }
         }
-        return providers.size();
+        return distinct;
+    }
+
+    private static boolean contains(String[] values, int count, String value) {
+        for (int i = 0; i < count; i++) {
+            if (values[i].equals(value)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
