@@ -200,6 +200,12 @@ public final class MigrationPlanner {
         if (Double.isNaN(now)) {
             return true;
         }
+        // The SLA is a constraint, not a price: a placement that serves more of the readers within it is worth the
+        // move whatever it costs, as the search ranked it first for that reason.
+        if (SlaCoverage.servesMore(SlaCoverage.shareOf(request, sites, desired.primary(), desired.replicas()),
+                SlaCoverage.shareOf(request, sites, actual.primary(), actual.replicas()))) {
+            return true;
+        }
         double egress = sites.stream().filter(s -> s.name().equals(actual.primary())).findFirst()
                 .map(SiteOffer::egressPerGb).orElse(0.0);
         double moveCost = request.sizeGb() * egress;

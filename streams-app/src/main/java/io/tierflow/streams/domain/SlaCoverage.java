@@ -78,6 +78,42 @@ public final class SlaCoverage {
         return covered >= totalGb - TOLERANCE * totalGb ? 1.0 : covered / totalGb;
     }
 
+    /**
+     * The share of the demand (0 to 1) that copies on the sites named serve within the SLA: 1 when the SLA does not
+     * apply; sites not in {@code sites} serve nothing.
+     */
+    public static double shareOf(PlacementRequest request, List<SiteOffer> sites, String primary,
+            List<String> replicas) {
+        SiteOffer[] positions = sites.toArray(new SiteOffer[0]);
+        SlaCoverage coverage = of(request, positions);
+        int p = indexOf(positions, primary);
+        if (coverage.regions.length == 0 || p < 0) {
+            return coverage.regions.length == 0 ? 1.0 : 0.0;
+        }
+        int[] others = new int[replicas.size()];
+        int count = 0;
+        for (String replica : replicas) {
+            int r = indexOf(positions, replica);
+            if (r >= 0) {
+                others[count++] = r;
+            }
+        }
+        int[] set = new int[count];
+        for (int i = 0; i < count; i++) {
+            set[i] = i;
+        }
+        return coverage.coveredShare(p, others, set, count);
+    }
+
+    private static int indexOf(SiteOffer[] sites, String name) {
+        for (int i = 0; i < sites.length; i++) {
+            if (sites[i].name().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Whether the first share serves more of the demand than the second (beyond rounding). */
     public static boolean servesMore(double share, double otherShare) {
         return share > otherShare + TOLERANCE;
