@@ -220,6 +220,11 @@ final class Catalogue {
         return policies.policyFor(key, owner, mediaType);
     }
 
+    /** Whether a dataset's policy may depend on its owner or media type, not only on its key. */
+    boolean policiesMatchOnOwnerOrMediaType() {
+        return policies.matchesOnOwnerOrContentType();
+    }
+
     /** The policy for a dataset, from its record's inventory entry (the key alone while it has none). */
     TieringPolicy policyOf(DatasetState state) {
         Dataset inventory = state.getInventory();

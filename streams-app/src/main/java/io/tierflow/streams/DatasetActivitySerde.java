@@ -39,7 +39,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * varlong u, then u slots of uncharged reads: varlong UTF-8 length, UTF-8 client region, varlong UTF-8 length,
  *         UTF-8 serving site (empty: not named), varlong reads, varlong bytes
  * varlong uncharged reads slower than the SLA while hot
- * ostring owner, then ostring media type (what a policy's scope is matched on; ostring = varlong 0 for none, else
+ * ostring owner, then ostring media type (what a policy's scope is matched on, kept only while a policy is scoped
+ *         by them; ostring = varlong 0 for none, else
  *         varlong UTF-8 length + 1, then UTF-8)
  * </pre>
  * Version 1 had no serving site in the slots of uncharged reads; its values are read with none named. Versions 1 and

@@ -59,8 +59,8 @@ final class DatasetEvaluation {
         costs.chargeReads(state, dataset.uncharged, reads, now);
 
         Dataset inventory = state.getInventory();
-        DatasetRecords.copyScopeFacts(inventory, dataset);
-        TieringPolicy policy = catalogue.policyFor(state.getKey(), dataset.owner, dataset.mediaType);
+        DatasetRecords.copyScopeFacts(inventory, dataset, catalogue.policiesMatchOnOwnerOrMediaType());
+        TieringPolicy policy = catalogue.policyOf(state);
         DatasetEvaluator.Facts facts = new DatasetEvaluator.Facts(state.getKey(), inventory.getSizeBytes(),
                 inventory.getLatencySlaMs(), StateMapper.tier(state.getTier()), state.getPrimarySite(),
                 state.getReplicaSites(), state.getStorageClass(), state.getLastMoveAt(), state.getInFlight() != null,

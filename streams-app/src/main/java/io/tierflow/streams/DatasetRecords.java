@@ -134,16 +134,18 @@ final class DatasetRecords {
         activity.slaMs = inventory == null || inventory.getLatencySlaMs() == null ? Double.NaN
                 : inventory.getLatencySlaMs();
         activity.tier = StateMapper.tier(state.getTier());
-        copyScopeFacts(inventory, activity);
     }
 
     /**
-     * Copies the owner and media type a policy's scope is matched on, if they changed: an activity value read in an
-     * older layout has none, and gets them when its dataset is next looked at.
+     * Keeps the owner and media type a policy's scope may be matched on in the activity value, where the event path
+     * finds them, while some policy is scoped by them ({@code wanted}); otherwise keeps none, so the value written at
+     * every commit does not carry them for nothing. They are set (or cleared) when the dataset is looked at, and a
+     * catalogue change makes every dataset due: until its next look an event is matched on what the value holds (an
+     * older layout's value holds none).
      */
-    static void copyScopeFacts(Dataset inventory, DatasetActivity activity) {
-        String owner = inventory == null ? null : inventory.getOwner();
-        String mediaType = inventory == null ? null : PolicyScopes.mediaType(inventory.getContentType());
+    static void copyScopeFacts(Dataset inventory, DatasetActivity activity, boolean wanted) {
+        String owner = !wanted || inventory == null ? null : inventory.getOwner();
+        String mediaType = !wanted || inventory == null ? null : PolicyScopes.mediaType(inventory.getContentType());
         if (!Objects.equals(owner, activity.owner)) {
             activity.owner = owner;
         }

@@ -132,6 +132,23 @@ class ScopedPoliciesTopologyTest {
         assertEquals("default", fixture.state("other/x").getLastPlacement().getExplanation().getPolicyName());
     }
 
+    @Test
+    void shouldKeepTheOwnerInTheActivityValueOnlyWhileAPolicyIsScopedByOwner() {
+        fixture.datasets.pipeInput("models/m1", dataset("models/m1", "ml"), START);
+        assertEquals("ml", fixture.activity("models/m1").owner, "the event path matches the models policy on it");
+        assertEquals("application/octet-stream", fixture.activity("models/m1").mediaType);
+
+        fixture.policies.pipeInput("models", null, START.plusSeconds(400)); // left: logs/, scoped by prefix alone
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(10)); // the catalogue changed: every dataset is due
+
+        DatasetActivity after = fixture.activity("models/m1");
+        assertNull(after.owner, "no policy needs it: the value written at every commit does not carry it");
+        assertNull(after.mediaType);
+        fixture.datasets.pipeInput("logs/app.log", dataset("logs/app.log", "web"), START.plusSeconds(400));
+        assertNull(fixture.activity("logs/app.log").owner);
+        assertEquals("logs", fixture.state("logs/app.log").getLastPlacement().getExplanation().getPolicyName());
+    }
+
     /** 30 reads over five minutes from us-central, where gcp is the cheapest site to serve them. */
     private void readFromUsCentral(String key) {
         for (int i = 0; i < 30; i++) {

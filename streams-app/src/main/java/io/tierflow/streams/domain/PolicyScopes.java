@@ -33,6 +33,7 @@ public final class PolicyScopes<P> {
     private final P catchAll;
     private final List<Scoped<P>> byPrecedence;
     private final Node<P> root;
+    private final boolean matchesOnOwnerOrContentType;
 
     /**
      * Which datasets a policy applies to: every condition given must hold. A prefix is compared character by
@@ -84,6 +85,8 @@ public final class PolicyScopes<P> {
         this.catchAll = catchAll;
         this.byPrecedence = byPrecedence;
         this.root = new Node<>();
+        this.matchesOnOwnerOrContentType = byPrecedence.stream()
+                .anyMatch(scoped -> scoped.scope().owner() != null || scoped.scope().contentType() != null);
         for (Scoped<P> scoped : byPrecedence) {
             Node<P> node = root;
             String prefix = scoped.scope().prefix();
@@ -126,6 +129,14 @@ public final class PolicyScopes<P> {
             }
         }
         return best == null ? catchAll : best.policy();
+    }
+
+    /**
+     * Whether any scope names an owner or a content type: if none does, {@link #policyFor} depends on the key alone,
+     * and callers need not keep a dataset's owner and media type at hand.
+     */
+    public boolean matchesOnOwnerOrContentType() {
+        return matchesOnOwnerOrContentType;
     }
 
     /** The policy for datasets no scope matches ({@code default}). */
