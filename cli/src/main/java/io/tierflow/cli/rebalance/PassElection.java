@@ -110,12 +110,16 @@ final class PassElection implements AutoCloseable {
 
     /** Leaves the group (another instance is elected at once); closing again does nothing. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (!running) {
             return;
         }
         running = false;
         consumer.wakeup();
-        thread.join(10_000);
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

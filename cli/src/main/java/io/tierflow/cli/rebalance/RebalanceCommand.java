@@ -154,11 +154,7 @@ public final class RebalanceCommand implements Callable<Integer> {
                 publisher, Clock.systemUTC());
         RebalanceLoop loop = new RebalanceLoop(pass, election::elected, out, publisher, election);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                loop.close();
-            } catch (Exception e) {
-                System.err.println("rebalance: while stopping: " + e);
-            }
+            loop.close();
             stopped.countDown();
         }, "tierflow-rebalance-stop"));
         out.printf("rebalance: a pass every %s in the elected instance of group %s; Ctrl-C stops%n", every, group);

@@ -95,11 +95,19 @@ public final class RebalanceLoop implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         timer.shutdownNow();
-        timer.awaitTermination(10, TimeUnit.SECONDS);
+        try {
+            timer.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (AutoCloseable resource : owned) {
-            resource.close();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                log.warn("while stopping the global pass: {}", e.toString());
+            }
         }
     }
 }
