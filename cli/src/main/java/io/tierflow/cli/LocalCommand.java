@@ -2,6 +2,7 @@ package io.tierflow.cli;
 
 import io.tierflow.api.ApiSettings;
 import io.tierflow.api.StreamsNode;
+import io.tierflow.cli.rebalance.RebalanceLoop;
 import io.tierflow.cli.whatif.TopicWhatIfRunner;
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.LocalStackConfig;
@@ -15,6 +16,7 @@ import io.tierflow.streams.TieringSettings;
 import io.tierflow.topics.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -77,6 +79,11 @@ final class LocalCommand implements Callable<Integer> {
     @Option(names = "--api-port", description = "Port of the HTTP API (default: ${DEFAULT-VALUE}; env "
             + "TIERFLOW_API_PORT).")
     int apiPort = Converters.intEnv("TIERFLOW_API_PORT", ApiSettings.DEFAULT_PORT);
+
+    @Option(names = "--rebalance-every", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+            description = "How often the global placement pass runs and applies its pins (default: "
+                    + "${DEFAULT-VALUE}; 0s: never; `tierflow rebalance --dry-run` still reports on demand).")
+    Duration rebalanceEvery = Duration.ofHours(1);
 
     @Option(names = "--migrator-metrics-port", description = "Port of the migrator's Prometheus /metrics (default: "
             + "${DEFAULT-VALUE}; 0 picks a free one).")
@@ -206,6 +213,14 @@ final class LocalCommand implements Callable<Integer> {
         trafficThread.start();
 
         String base = "http://127.0.0.1:" + node.apiPort();
+        if (!rebalanceEvery.isZero() && !rebalanceEvery.isNegative()) {
+            // Elected like any other instance (one process here, so always this one): the same loop as
+            // `tierflow rebalance --apply --every`, reading the estate through this node's API.
+            running.add(RebalanceLoop.start(URI.create(base), stack.bootstrapServers(), stack.schemaRegistryUrl(),
+                    "tierflow-rebalance", rebalanceEvery, TieringSettings.DEFAULTS.capacityHeadroom(), out));
+            out.println("tierflow local: the global placement pass runs every " + rebalanceEvery
+                    + " (--rebalance-every)");
+        }
         out.print(stack.describe());
         out.println("console:   " + base + "/  (open it in a browser; Actions asks for the token in " + tokenFile + ")");
         out.println("API:       " + base + "  (token: " + tokenFile + ")");

@@ -123,7 +123,16 @@ function explain(decision, reason) {
     { label: 'Total', value: s => usd(s.storageUsdPerMonth + s.egressUsdPerMonth + s.moveUsd), num: true },
     { label: 'Feasible', value: s => s.feasible ? 'yes' : 'no: ' + (s.rejectedBecause || 'excluded') },
   ], e.siteScores, { id: 'site-scores', rowClass: s => s.site === chosen ? 'chosen' : null });
-  return [words, facts, scores];
+  return [words, globalPass(e.globalPass), facts, scores];
+}
+
+/** The global placement pass's pin, when one was in force: followed, or why not. */
+function globalPass(pin) {
+  if (!pin) return null;
+  return h('p', { id: 'global-pass' }, 'The global pass ', h('code', null, pin.pass), ' pinned the primary to ',
+    pin.site, ' until ', when(pin.expiresAtMs), pin.refusedBecause
+      ? ['; not followed (', h('strong', null, pin.refusedBecause), '), the dataset\'s own choice stands.']
+      : ['; followed (the dataset\'s own choice: ', pin.ownPrimary || 'none', ').']);
 }
 
 function activityTable(a) {

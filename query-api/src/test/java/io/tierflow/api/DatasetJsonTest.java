@@ -104,7 +104,8 @@ class DatasetJsonTest {
                 + "\":null},{\"site\":\"onprem\",\"storageUsdPerMonth\":0.0,\"egressUsdPerMonth\":1.0,\"moveUsd\":0.5,\"feasibl"
                 + "e\":false,\"rejectedBecause\":\"latency_sla\"}],\"decision\":\"HEAT\",\"expectedReads\":0.0,"
                 + "\"candidates\":[],\"replication\":{\"copiesWanted\":3,\"copiesVerified\":2,\"writeQuorum\":2,"
-                + "\"durable\":true,\"repair\":\"1 copy missing: waiting for azure (down) to be marked up\"}},"
+                + "\"durable\":true,\"repair\":\"1 copy missing: waiting for azure (down) to be marked up\"},"
+                + "\"globalPass\":null},"
                 + "\"decidedAt\":\"2026-11-21T11:00:00Z\"},\"instance\":\"127."
                 + "0.0.1:1\"}",
                 answer(DatasetJson.EXPLAIN, everything, "127.0.0.1:1"));

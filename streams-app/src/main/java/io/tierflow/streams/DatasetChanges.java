@@ -3,6 +3,7 @@ package io.tierflow.streams;
 import io.tierflow.schemas.ControlCommand;
 import io.tierflow.schemas.Dataset;
 import io.tierflow.schemas.DatasetState;
+import io.tierflow.schemas.GlobalPin;
 import io.tierflow.schemas.MigrationCommand;
 import io.tierflow.schemas.MigrationPhase;
 import io.tierflow.schemas.MigrationStatus;
@@ -158,18 +159,23 @@ final class DatasetChanges {
 
     /**
      * An operator's REOPTIMIZE: listed datasets are evaluated now; target '*' with no keys makes every dataset of this
-     * partition due at the next punctuation, which re-evaluates them within its per-run bound.
+     * partition due at the next punctuation, which re-evaluates them within its per-run bound. One that carries a
+     * global pass's pin ({@link GlobalPins}) keeps it in the dataset's record before the look.
      */
     void reoptimize(ControlCommand command, long now) {
         // Decided on the catalogue as it is now, not as the last punctuation saw it (a change makes the rest due).
         if (catalogue.refresh()) {
             due.makeEveryDatasetDue();
         }
+        GlobalPin pin = GlobalPins.of(command); // the global pass's pin on one dataset's primary, if it is one
         if (!command.getKeys().isEmpty()) {
             for (String key : command.getKeys()) {
                 DatasetRecords.Loaded record = records.load(key);
                 if (record == null || record.state.getInventory() == null) {
                     continue; // not a dataset of this partition, or nothing known to place yet
+                }
+                if (pin != null) {
+                    record.state.setGlobalPin(pin);
                 }
                 DatasetActivity activity = records.activityOf(record);
                 evaluation.evaluate(record.state, activity, now);

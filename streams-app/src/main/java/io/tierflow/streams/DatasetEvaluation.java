@@ -68,12 +68,13 @@ final class DatasetEvaluation {
         // A site full to this task's share of its capacity is offered with only the room left: placed elsewhere,
         // and the explanation says capacity bound.
         DatasetEvaluator.Evaluation evaluation = DatasetEvaluator.evaluate(facts, dataset.activity, policy,
-                catalogue.scorer(), capacity.offersFor(state, catalogue.sites()), now);
+                catalogue.scorer(), capacity.offersFor(state, catalogue.sites()), GlobalPins.inForce(state, now), now);
 
         live.scored(state.getKey(), dataset.activity, inventory.getSizeBytes(), policy, evaluation.pHotSoon(), now);
 
         Placement placement = placement(state, evaluation, policy, catalogue.scorer().version(), now);
         placement.getExplanation().setReplication(replication(state, evaluation, policy, catalogue.sites()));
+        placement.getExplanation().setGlobalPass(GlobalPins.explanation(evaluation.pin()));
         if (!sameDecision(state.getLastPlacement(), placement)) {
             context.forward(new Record<>(state.getKey(), TieringOutput.placement(placement), now));
         }
@@ -83,7 +84,7 @@ final class DatasetEvaluation {
             dataset.tier = evaluation.tier(); // only if it changes: see WriteBehindStore.put on why
         }
         commands.issueWithinBudget(state, evaluation.step(), evaluation.placement(), now);
-        due.scheduleAfterLook(state, now, evaluation.demotionAtMs());
+        due.scheduleAfterLook(state, now, GlobalPins.lookAgainBy(evaluation.pin(), evaluation.demotionAtMs(), now));
         metrics.evaluated(evaluation.tier(), System.nanoTime() - started, evaluation.heat());
     }
 

@@ -4,15 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tierflow.streams.domain.placement.EstateProblem;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The estate read from the API as a global placement problem, with what could not go into it: datasets not
- * evaluated yet (no decision to take costs from) and datasets no site may hold.
+ * evaluated yet (no decision to take costs from) and datasets no site may hold; and, by the problem's dataset index,
+ * the primary each dataset's own decision chose (without any pin of an earlier pass; null if none).
  */
-record Estate(EstateProblem problem, int notEvaluated, int nowhere) {
+record Estate(EstateProblem problem, int notEvaluated, int nowhere, List<String> ownPrimaries) {
 
     static Builder builder(JsonNode sites, double headroom, long budgetBytes) {
         return new Builder(sites, headroom, budgetBytes);
@@ -31,11 +33,15 @@ record Estate(EstateProblem problem, int notEvaluated, int nowhere) {
         return total;
     }
 
+    /** The per-dataset placement's reason for refusing a site that has no room left in the task's share. */
+    static final String CAPACITY = "capacity";
+
     /** Collects the API's answers. */
     static final class Builder {
         private final List<String> names = new ArrayList<>();
         private final Map<String, Integer> indexByName = new HashMap<>();
         private final EstateProblem.Builder problem;
+        private final List<String> ownPrimaries = new ArrayList<>();
         private int notEvaluated;
         private int nowhere;
 
@@ -79,7 +85,11 @@ record Estate(EstateProblem problem, int notEvaluated, int nowhere) {
                 Integer j = indexByName.get(score.path("site").asText());
                 double total = score.path("storageUsdPerMonth").asDouble(Double.NaN)
                         + score.path("egressUsdPerMonth").asDouble(Double.NaN) + score.path("moveUsd").asDouble(Double.NaN);
-                if (j != null && score.path("feasible").asBoolean(false) && Double.isFinite(total)) {
+                // A site refused for want of room in the task's share is a candidate here: the pass weighs the
+                // sites' capacities itself, over the whole estate, and may make room there by moving others off.
+                boolean allowed = score.path("feasible").asBoolean(false)
+                        || CAPACITY.equals(score.path("rejectedBecause").asText(null));
+                if (j != null && allowed && Double.isFinite(total)) {
                     cost[j] = total;
                     anywhere = true;
                 }
@@ -91,11 +101,16 @@ record Estate(EstateProblem problem, int notEvaluated, int nowhere) {
             JsonNode primary = summary.path("primarySite");
             Integer current = primary.isTextual() ? indexByName.get(primary.asText()) : null;
             problem.add(key, size, current == null ? -1 : current, cost);
+            JsonNode decision = explain.path("decision");
+            JsonNode pinned = decision.path("explanation").path("globalPass");
+            JsonNode own = pinned.isObject() ? pinned.path("ownPrimary") : decision.path("primarySite");
+            ownPrimaries.add(own.isTextual() ? own.asText() : null);
             return true;
         }
 
         Estate build() {
-            return new Estate(problem.build(), notEvaluated, nowhere);
+            return new Estate(problem.build(), notEvaluated, nowhere,
+                    Collections.unmodifiableList(new ArrayList<>(ownPrimaries))); // nulls: not List.copyOf
         }
     }
 }

@@ -13,6 +13,10 @@ final class RebalanceReport {
     private RebalanceReport() {
     }
 
+    /** What an applied pass published: {@code pins} pins (of which {@code holds} keep a dataset where it is). */
+    record Applied(String pass, int pins, int holds, java.time.Instant expiresAt) {
+    }
+
     /** One move the pass would make. */
     record Move(String key, String from, String to, double sizeGb, double savingUsd) {
     }
@@ -34,7 +38,9 @@ final class RebalanceReport {
         return moves;
     }
 
-    static void print(PrintWriter out, Estate estate, GlobalPlacement placement, double solveSeconds, int shown) {
+    /** The report; {@code applied} is null on a dry run. */
+    static void print(PrintWriter out, Estate estate, GlobalPlacement placement, double solveSeconds, int shown,
+            Applied applied) {
         EstateProblem problem = estate.problem();
         out.printf(Locale.ROOT, "estate: %d datasets on %d sites (%d not evaluated yet, %d with no site that may "
                 + "hold them: left out)%n", problem.datasets(), problem.sites(), estate.notEvaluated(),
@@ -57,11 +63,18 @@ final class RebalanceReport {
         if (moves.size() > shown) {
             out.printf(Locale.ROOT, "  ... and %d more%n", moves.size() - shown);
         }
+        if (applied != null) {
+            out.printf(Locale.ROOT, "pass %s: %d pins published on control (%d moves, %d holds), held until %s; "
+                    + "each dataset's task moves it within the migration budget and its capacity share%n",
+                    applied.pass(), applied.pins(), applied.pins() - applied.holds(), applied.holds(),
+                    applied.expiresAt());
+        }
         double now = estate.currentCostUsd();
         out.printf(Locale.ROOT, "rebalance: datasets=%d objective_usd=%.4f bound_usd=%.4f gap=%.6f current_usd=%s "
-                        + "moves=%d solve_s=%.2f dry_run=true%n", problem.datasets(), placement.objectiveUsd(),
+                        + "moves=%d solve_s=%.2f %s%n", problem.datasets(), placement.objectiveUsd(),
                 placement.boundUsd(), placement.gap(), Double.isNaN(now) ? "n/a"
-                        : String.format(Locale.ROOT, "%.4f", now), moves.size(), solveSeconds);
+                        : String.format(Locale.ROOT, "%.4f", now), moves.size(), solveSeconds,
+                applied == null ? "dry_run=true" : "pins_published=" + applied.pins() + " pass=" + applied.pass());
         out.flush();
     }
 }

@@ -114,15 +114,43 @@ class RebalanceCommandTest {
     }
 
     @Test
-    void shouldRefuseToRunWithoutDryRunAndSayWhy() {
+    void shouldRefuseToRunWithoutDryRunOrApplyAndSayWhy() {
         StringWriter err = new StringWriter();
         CommandLine command = new CommandLine(new RebalanceCommand()).setErr(new PrintWriter(err));
 
         int exit = command.execute("--api", api());
 
         assertEquals(2, exit);
-        assertTrue(err.toString().contains("only --dry-run is built"), err.toString());
+        assertTrue(err.toString().contains("--dry-run") && err.toString().contains("--apply"), err.toString());
         assertTrue(requested.isEmpty(), "nothing was read");
+    }
+
+    @Test
+    void shouldRefuseAPeriodicDryRun() {
+        StringWriter err = new StringWriter();
+        CommandLine command = new CommandLine(new RebalanceCommand()).setErr(new PrintWriter(err));
+
+        int exit = command.execute("--api", api(), "--dry-run", "--every", "1h");
+
+        assertEquals(2, exit);
+        assertTrue(err.toString().contains("--every runs the applied pass: use it with --apply"), err.toString());
+        assertTrue(requested.isEmpty(), "nothing was read");
+    }
+
+    @Test
+    void shouldOfferTheSiteATaskRefusedForWantOfRoomInItsShare() {
+        // The task's share of a was full when x was looked at; over the whole estate a has room for it.
+        answers.put("/sites", "{\"items\": [" + site("a", 10_000_000_000L) + ", " + site("b", 10_000_000_000L) + "]}");
+        answers.put("/datasets?limit=1000", "{\"items\": [" + summary("x", 1_000_000_000L, "b")
+                + "], \"nextCursor\": null}");
+        answers.put("/datasets/x/explain", explain("x", 1.0, false, 2.0).replace("\"rejectedBecause\": null},",
+                "\"rejectedBecause\": \"capacity\"},"));
+        StringWriter out = new StringWriter();
+
+        int exit = command(out).execute("--api", api(), "--dry-run");
+
+        assertEquals(0, exit, out.toString());
+        assertTrue(out.toString().contains("x: b -> a, 1.000 GB"), out.toString());
     }
 
     @Test

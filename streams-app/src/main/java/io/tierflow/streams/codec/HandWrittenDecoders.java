@@ -3,6 +3,8 @@ package io.tierflow.streams.codec;
 import io.tierflow.schemas.ActivityState;
 import io.tierflow.schemas.Dataset;
 import io.tierflow.schemas.DatasetState;
+import io.tierflow.schemas.GlobalPassPin;
+import io.tierflow.schemas.GlobalPin;
 import io.tierflow.schemas.MigrationAction;
 import io.tierflow.schemas.MigrationCommand;
 import io.tierflow.schemas.MigrationPhase;
@@ -87,6 +89,7 @@ final class HandWrittenDecoders {
             }
         }
         state.setCopyVersions(versions);
+        state.setGlobalPin(present(in) ? new GlobalPin(in.readString(), in.readString(), in.readLong()) : null);
         return state;
     }
 
@@ -204,6 +207,8 @@ final class HandWrittenDecoders {
         }
         explanation.setCandidates(candidates);
         explanation.setReplication(present(in) ? replication(in) : null);
+        explanation.setGlobalPass(present(in) ? new GlobalPassPin(in.readString(), in.readString(), in.readLong(),
+                optionalString(in), optionalString(in)) : null);
         placement.setExplanation(explanation);
         placement.setDecidedAt(timestamp(in));
         return placement;

@@ -115,6 +115,11 @@ final class HandWrittenEncoders {
             out.writeString(version.getValue());
         }
         out.writeMapEnd();
+        if (present(out, state.getGlobalPin())) {
+            out.writeString(state.getGlobalPin().getSite());
+            out.writeString(state.getGlobalPin().getPass());
+            out.writeLong(state.getGlobalPin().getExpiresAtMs());
+        }
     }
 
     private static void dataset(Dataset dataset, Encoder out) throws IOException {

@@ -33,15 +33,21 @@ public final class DatasetEvaluator {
      * when the heat will have decayed below the tier's demotion threshold; under the cost decision, when the decaying
      * demand makes another tier cheaper. Under the cost decision, {@code candidates} holds every tier's best placement
      * priced over the horizon and {@code expectedReads} the reads it was priced on; under the heat decision they are
-     * empty and NaN.
+     * empty and NaN. {@code pin} is what the global pass's pin in force did ({@link PinnedPlacement}); null if none.
      */
     public record Evaluation(Tier tier, double heat, double pHotSoon, double boostedHeat, PlacementDecision placement,
             MigrationPlanner.Step step, long demotionAtMs, List<CostBasedTier.Candidate> candidates,
-            double expectedReads) {
+            double expectedReads, PinnedPlacement.Outcome pin) {
     }
 
     public static Evaluation evaluate(Facts dataset, Activity activity, TieringPolicy policy, Scorer scorer,
             List<SiteOffer> sites, long nowMs) {
+        return evaluate(dataset, activity, policy, scorer, sites, null, nowMs);
+    }
+
+    /** As above, with the global pass's pin on the dataset ({@code pin}, null if none) applied to the decision. */
+    public static Evaluation evaluate(Facts dataset, Activity activity, TieringPolicy policy, Scorer scorer,
+            List<SiteOffer> sites, PinnedPlacement.Pin pin, long nowMs) {
         Features features = activity.features(nowMs, dataset.sizeBytes(), policy.halfLifeMs());
         double pHotSoon = scorer.score(features);
         double boosted = features.heat() + policy.scoreBoost() * pHotSoon;
@@ -49,9 +55,10 @@ public final class DatasetEvaluator {
             CostBasedTier.Demand demand = demand(activity, policy, dataset.knownSinceMs(), nowMs);
             CostBasedTier.Choice choice = CostBasedTier.choose(dataset, demand, policy, sites, nowMs);
             PlacementRequest request = CostBasedTier.request(dataset, choice.tier(), demand, policy);
-            return new Evaluation(choice.tier(), features.heat(), pHotSoon, boosted, choice.placement(),
-                    step(dataset, choice.placement(), request, sites, policy, nowMs), choice.reconsiderAtMs(),
-                    choice.candidates(), demand.reads());
+            PinnedPlacement.Result pinned = PinnedPlacement.apply(pin, choice.placement(), sites, nowMs);
+            return new Evaluation(choice.tier(), features.heat(), pHotSoon, boosted, pinned.placement(),
+                    step(dataset, pinned, request, sites, policy, nowMs), choice.reconsiderAtMs(),
+                    choice.candidates(), demand.reads(), pinned.outcome());
         }
         Tier tier = TierDecider.decide(boosted, dataset.tier(), policy);
         boolean heldByForecast = false;
@@ -75,13 +82,15 @@ public final class DatasetEvaluator {
                 policy.replicationFor(tier), sla, policy.encryptedOnly(), policy.horizonMonths(), dataset.primarySite(),
                 held, activity.monthlyGbByRegion(nowMs, policy.halfLifeMs()),
                 activity.monthlyRequests(nowMs, policy.halfLifeMs()));
-        PlacementDecision placement = PlacementOptimizer.optimize(request, sites);
+        PinnedPlacement.Result pinned = PinnedPlacement.apply(pin, PlacementOptimizer.optimize(request, sites),
+                sites, nowMs);
         double demoteBelow = TierDecider.demotionThreshold(tier, policy) - policy.scoreBoost() * pHotSoon;
         // A tier the forecast holds is looked at again when the forecast next changes, at the next hour.
         long demotionAt = heldByForecast ? PreCopy.nextLookMs(nowMs) : demoteBelow <= 0 ? Long.MAX_VALUE
                 : DecayedHeat.timeToFallTo(features.heat(), nowMs, demoteBelow, policy.halfLifeMs());
-        return new Evaluation(tier, features.heat(), pHotSoon, boosted, placement,
-                step(dataset, placement, request, sites, policy, nowMs), demotionAt, List.of(), Double.NaN);
+        return new Evaluation(tier, features.heat(), pHotSoon, boosted, pinned.placement(),
+                step(dataset, pinned, request, sites, policy, nowMs), demotionAt, List.of(), Double.NaN,
+                pinned.outcome());
     }
 
     /**
@@ -108,14 +117,15 @@ public final class DatasetEvaluator {
     }
 
     /** The next step towards {@code placement}; none while a command is in flight (one at a time). */
-    private static MigrationPlanner.Step step(Facts dataset, PlacementDecision placement, PlacementRequest request,
-            List<SiteOffer> sites, TieringPolicy policy, long nowMs) {
+    private static MigrationPlanner.Step step(Facts dataset, PinnedPlacement.Result placement,
+            PlacementRequest request, List<SiteOffer> sites, TieringPolicy policy, long nowMs) {
         if (dataset.commandInFlight()) {
             return null;
         }
         MigrationPlanner.Actual actual = new MigrationPlanner.Actual(dataset.primarySite(), dataset.replicaSites(),
                 dataset.storageClass(), dataset.lastMoveAtMs());
-        return MigrationPlanner.next(actual, placement, request, sites, policy, nowMs).orElse(null);
+        return MigrationPlanner.next(actual, placement.placement(), request, sites, policy, nowMs,
+                placement.pinDecided()).orElse(null);
     }
 
     /**

@@ -31,6 +31,17 @@ public final class MigrationPlanner {
 
     public static Optional<Step> next(Actual actual, PlacementDecision desired, PlacementRequest request,
             List<SiteOffer> sites, TieringPolicy policy, long nowMs) {
+        return next(actual, desired, request, sites, policy, nowMs, false);
+    }
+
+    /**
+     * As {@link #next(Actual, PlacementDecision, PlacementRequest, List, TieringPolicy, long)}; {@code pinned}: the
+     * desired primary is the global pass's pin ({@link PinnedPlacement}), which weighed the move against the whole
+     * estate, so it is made without this dataset's own saving test. The cooldown, the write quorum and every step's
+     * own checks still hold, and the caller still admits the COPY against the migration budget.
+     */
+    public static Optional<Step> next(Actual actual, PlacementDecision desired, PlacementRequest request,
+            List<SiteOffer> sites, TieringPolicy policy, long nowMs, boolean pinned) {
         if (!desired.isPlaced() || actual.primary() == null) {
             return Optional.empty();
         }
@@ -44,7 +55,7 @@ public final class MigrationPlanner {
                 // placement is durable (its write quorum of copies verified); a forced one at once, since the
                 // current primary cannot serve (its copies stay until the new placement is durable).
                 if (!forced) {
-                    if (desired.replicas().contains(actual.primary())
+                    if (!pinned && desired.replicas().contains(actual.primary())
                             && !swapPays(actual, desired, request, sites)) {
                         // Both copies are there and would only trade roles for nothing (a tie in the search).
                         return keepingPrimary(actual, desired, sites, policy, nowMs);
@@ -57,14 +68,15 @@ public final class MigrationPlanner {
                 return Optional.of(new Step(Action.SWITCH, actual.primary(), desired.primary(),
                         desired.storageClass(), 0, "verified copy on " + desired.primary()));
             }
-            if (!forced && (coolingDown || !worthMoving(actual, desired, request, sites, policy))) {
+            if (!forced && (coolingDown || !pinned && !worthMoving(actual, desired, request, sites, policy))) {
                 // The primary stays, but the copies the placement wants are still made: with several copies the
                 // search often ties the current primary with another site (the same sites cost the same whichever
                 // serves), and a dataset must not go without its replicas because its primary does not move.
                 return keepingPrimary(actual, desired, sites, policy, nowMs);
             }
             String reason = forced ? "current primary " + actual.primary() + " no longer allowed ("
-                    + rejection(actual.primary(), request, sites) + ")" : "cheaper over the horizon";
+                    + rejection(actual.primary(), request, sites) + ")"
+                    : pinned ? "placed by the global pass" : "cheaper over the horizon";
             return Optional.of(new Step(Action.COPY, actual.primary(), desired.primary(), desired.storageClass(), 0,
                     reason));
         }
