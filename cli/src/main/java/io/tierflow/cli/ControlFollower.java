@@ -50,18 +50,7 @@ final class ControlFollower implements AutoCloseable {
                         continue;
                     }
                     for (ConsumerRecord<String, ControlCommand> record : records) {
-                        ControlCommand command = record.value();
-                        if (command == null || command.getType() != ControlType.BURST) {
-                            continue;
-                        }
-                        // Bounded as the API bounds them, so no command can flood or overflow the schedule.
-                        double rate = Math.min(10_000, Math.max(0, number(command, "eventsPerSecond", 50)));
-                        long seconds = (long) Math.min(86_400, Math.max(0, number(command, "durationSeconds", 60)));
-                        List<String> keys = bursts.add(command.getKeys(), rate, Duration.ofSeconds(seconds),
-                                System.nanoTime());
-                        log.printf("tierflow produce: operator burst by %s: %s at %.0f events/s for %d s%n",
-                                command.getOperator(), keys, rate, seconds);
-                        log.flush();
+                        actOn(record.value(), bursts, log, System.nanoTime());
                     }
                 }
             } catch (WakeupException e) {
@@ -79,10 +68,28 @@ final class ControlFollower implements AutoCloseable {
         return new ControlFollower(consumer, thread);
     }
 
+    /**
+     * Starts the burst a BURST command asks for, from {@code nowNanos}; other commands are not the traffic's business.
+     * Rate and length are bounded as the API bounds them, so a command written to the topic by other means cannot
+     * flood or overflow the schedule; a parameter missing or unreadable takes the API's default.
+     */
+    static void actOn(ControlCommand command, OperatorBursts bursts, PrintWriter log, long nowNanos) {
+        if (command == null || command.getType() != ControlType.BURST) {
+            return;
+        }
+        double rate = Math.min(10_000, Math.max(0, number(command, "eventsPerSecond", 50)));
+        long seconds = (long) Math.min(86_400, Math.max(0, number(command, "durationSeconds", 60)));
+        List<String> keys = bursts.add(command.getKeys(), rate, Duration.ofSeconds(seconds), nowNanos);
+        log.printf("tierflow produce: operator burst by %s: %s at %.0f events/s for %d s%n", command.getOperator(),
+                keys, rate, seconds);
+        log.flush();
+    }
+
     private static double number(ControlCommand command, String name, double dflt) {
         String value = command.getParameters().get(name);
         try {
-            return value == null ? dflt : Double.parseDouble(value);
+            double number = value == null ? dflt : Double.parseDouble(value);
+            return Double.isNaN(number) ? dflt : number; // NaN would pass both bounds
         } catch (NumberFormatException e) {
             return dflt;
         }

@@ -4,11 +4,8 @@ import io.tierflow.keys.DatasetKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.Reader;
-import java.io.Writer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -31,14 +28,12 @@ import org.slf4j.LoggerFactory;
  * ({@link DatasetKeys}), so no key reaches outside the root. A write goes to a temporary file in the target's
  * directory, is fsynced and then atomically renamed, so a crash never leaves a partial object under its name.
  * Checksum, version token (the MD5 of the bytes, like a single-part S3 ETag), storage class, and the size and
- * modification time of the file as written live in a sidecar properties file under {@code .tierflow-meta/}, named by
- * the SHA-256 of the key (inside the root and of bounded length for every key), written before the data is renamed
- * into place. A file changed behind the store's back (size or time differ from the sidecar) is reported as an object
+ * modification time of the file as written live in a sidecar ({@link SidecarFiles}), written before the data is
+ * renamed into place. A file changed behind the store's back (size or time differ from the sidecar) is reported as an object
  * Tierflow did not write. A delete renames the file aside, checks the bytes set aside, and only then unlinks them.
  */
 public final class FileSiteStore implements SiteStore {
     private static final Logger log = LoggerFactory.getLogger(FileSiteStore.class);
-    static final String META_DIR = ".tierflow-meta";
     private static final int BUFFER = 1 << 16;
 
     /** Makes {@code link} a second name of {@code existing}'s file; fails if {@code link} exists. */
@@ -49,6 +44,7 @@ public final class FileSiteStore implements SiteStore {
     private final String name;
     private final Path root;
     private final Linker linker;
+    private final SidecarFiles sidecars;
 
     public FileSiteStore(String name, Path root) {
         this(name, root, Files::createLink);
@@ -59,6 +55,7 @@ public final class FileSiteStore implements SiteStore {
         this.name = name;
         this.root = root.toAbsolutePath().normalize();
         this.linker = linker;
+        this.sidecars = new SidecarFiles(this.root);
     }
 
     @Override
@@ -74,22 +71,14 @@ public final class FileSiteStore implements SiteStore {
         }
         long size = Files.size(file);
         long modified = Files.getLastModifiedTime(file).toMillis();
-        Properties meta = readMeta(key);
+        Properties meta = sidecars.read(key);
         String foreignToken = size + "-" + modified;
-        if (meta.getProperty("etag") == null || !matchesFile(meta, size, modified)) {
+        if (meta.getProperty("etag") == null || !SidecarFiles.describe(meta, size, modified)) {
             // A file we did not write, or one rewritten in place since: nothing in the sidecar describes it.
             return Optional.of(new ObjectInfo(size, foreignToken, null, null));
         }
         return Optional.of(new ObjectInfo(size, meta.getProperty("etag"), meta.getProperty("sha256"),
                 meta.getProperty("storageClass"), Long.parseLong(meta.getProperty("sequence", "0"))));
-    }
-
-    private static boolean matchesFile(Properties meta, long size, long modified) {
-        String writtenSize = meta.getProperty("size");
-        String writtenAt = meta.getProperty("mtime");
-        // Sidecars from before they recorded the file are trusted as they were.
-        return (writtenSize == null || writtenSize.equals(String.valueOf(size)))
-                && (writtenAt == null || writtenAt.equals(String.valueOf(modified)));
     }
 
     @Override
@@ -158,7 +147,7 @@ public final class FileSiteStore implements SiteStore {
             if (options.sequence() > 0) {
                 meta.setProperty("sequence", String.valueOf(options.sequence()));
             }
-            writeMeta(key, meta);
+            sidecars.write(key, meta);
             move(temp, target);
             return new WriteResult(verified.count(), verified.actualSha256(), etag);
         } finally {
@@ -178,9 +167,9 @@ public final class FileSiteStore implements SiteStore {
             throw new MigrationFailure(ErrorCode.VERSION_CONFLICT, key + " at site " + name
                     + " was not written by Tierflow (or was changed since); its class is left alone");
         }
-        Properties meta = readMeta(key);
+        Properties meta = sidecars.read(key);
         meta.setProperty("storageClass", storageClass);
-        writeMeta(key, meta);
+        sidecars.write(key, meta);
         return head(key).orElseThrow();
     }
 
@@ -237,7 +226,7 @@ public final class FileSiteStore implements SiteStore {
         Files.delete(aside);
         Optional<ObjectInfo> after = head(key);
         if (after.isEmpty()) {
-            deleteMeta(key);
+            sidecars.delete(key);
         }
         return true;
     }
@@ -296,8 +285,9 @@ public final class FileSiteStore implements SiteStore {
         if (invalid.isPresent()) {
             throw new InvalidKeyException(key, invalid.get());
         }
-        if (key.equals(META_DIR) || key.startsWith(META_DIR + "/")) {
-            throw new InvalidKeyException(key, "it names the store's own metadata directory " + META_DIR);
+        String metaDir = SidecarFiles.META_DIR;
+        if (key.equals(metaDir) || key.startsWith(metaDir + "/")) {
+            throw new InvalidKeyException(key, "it names the store's own metadata directory " + metaDir);
         }
         Path file = root.resolve(key).normalize();
         if (!file.startsWith(root) || file.equals(root)) { // cannot happen for a canonical key; kept as a guard
@@ -306,67 +296,8 @@ public final class FileSiteStore implements SiteStore {
         return file;
     }
 
-    private Path metaFile(String key) {
-        String hash = HexFormat.of().formatHex(VerifyingInputStream.newDigest("SHA-256")
-                .digest(key.getBytes(StandardCharsets.UTF_8)));
-        return root.resolve(META_DIR).resolve(hash.substring(0, 2)).resolve(hash + ".properties");
-    }
-
-    /** Where sidecars were before they were named by hash; read only, for files written by earlier versions. */
-    private Path legacyMetaFile(String key) {
-        Path file = root.resolve(META_DIR).resolve(key + ".properties").normalize();
-        return file.startsWith(root.resolve(META_DIR)) ? file : null;
-    }
-
-    private Properties readMeta(String key) throws IOException {
-        Properties meta = new Properties();
-        Path file = metaFile(key);
-        if (!Files.isRegularFile(file)) {
-            file = legacyMetaFile(key);
-        }
-        try {
-            if (file != null && Files.isRegularFile(file)) {
-                try (Reader reader = Files.newBufferedReader(file)) {
-                    meta.load(reader);
-                }
-            }
-        } catch (java.nio.file.FileSystemException e) {
-            // e.g. a legacy sidecar name too long for the file system: there is none
-        }
-        return meta;
-    }
-
-    private void deleteMeta(String key) throws IOException {
-        Files.deleteIfExists(metaFile(key));
-        Path legacy = legacyMetaFile(key);
-        try {
-            if (legacy != null) {
-                Files.deleteIfExists(legacy);
-            }
-        } catch (java.nio.file.FileSystemException e) {
-            // a name the file system could not have held: there is none
-        }
-    }
-
-    private void writeMeta(String key, Properties meta) throws IOException {
-        deleteMeta(key); // a legacy sidecar must not outlive the one that replaces it
-        Path file = metaFile(key);
-        Files.createDirectories(file.getParent());
-        Path temp = file.resolveSibling(file.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        try {
-            try (Writer writer = Files.newBufferedWriter(temp)) {
-                meta.store(writer, null);
-            }
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
-            move(temp, file);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
+    /** Renames atomically, replacing {@code to}: a reader sees the old file or the new one, whole. */
+    static void move(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {

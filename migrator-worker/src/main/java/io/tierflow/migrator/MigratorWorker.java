@@ -3,16 +3,13 @@ package io.tierflow.migrator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tierflow.schemas.MigrationAction;
 import io.tierflow.schemas.MigrationCommand;
 import io.tierflow.schemas.MigrationPhase;
 import io.tierflow.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -25,10 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -41,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * order), and writes a status to {@code migration-status} for every phase. An offset is committed only once the
  * terminal status (COMPLETED, FAILED or SUPERSEDED) of every command before it is acknowledged by the broker, so a
  * crash re-delivers what was unfinished and the idempotent executor makes that harmless. A RETIRE that waits (grace
- * period, site down) does not hold the commit back nor count against fetching: see {@link PartitionProgress}. A
- * command older than the newest seen for its dataset is skipped as SUPERSEDED ({@link SequenceMemory}).
+ * period, site down) does not hold the commit back nor count against fetching: see {@link PartitionProgress}, and
+ * {@link OwnedPartitions} for the offsets of the partitions the pool owns. A command older than the newest seen for
+ * its dataset is skipped as SUPERSEDED ({@link SequenceMemory}).
  */
 public final class MigratorWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MigratorWorker.class);
@@ -58,15 +54,13 @@ public final class MigratorWorker implements AutoCloseable {
     private final KafkaConsumer<String, MigrationCommand> consumer;
     private final StatusWriter statuses;
     private final SequenceMemory sequences = new SequenceMemory(SEQUENCE_MEMORY);
-    /** Replayed RETIREs per partition, run once the range they were read again from has been seen whole. */
-    private final Map<TopicPartition, ReplayedRetires> heldUntilReplayed = new ConcurrentHashMap<>();
     private final MigratorMetrics metrics;
     private final List<KafkaClientMetrics> clientMetrics;
     private final ExecutorService pool;
     private final ScheduledExecutorService scheduler;
     private final Map<TopicPartition, PartitionProgress> progress = new ConcurrentHashMap<>();
     private final CommandRunner runner;
-    private final AtomicInteger epochs = new AtomicInteger();
+    private final OwnedPartitions partitions;
     private final AtomicReference<Exception> fatal = new AtomicReference<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Thread pollThread;
@@ -127,6 +121,7 @@ public final class MigratorWorker implements AutoCloseable {
                     fatal.compareAndSet(null, error);
                     consumer.wakeup();
                 });
+        this.partitions = new OwnedPartitions(consumer, progress, runner::enqueue, settings.maxPending());
         this.pollThread = new Thread(this::pollLoop, "tierflow-migrator-poll");
     }
 
@@ -146,19 +141,7 @@ public final class MigratorWorker implements AutoCloseable {
 
     private void pollLoop() {
         try {
-            consumer.subscribe(List.of(topics.migrationCommands.name()), new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    commit();
-                    partitions.forEach(progress::remove); // running commands of these finish but count no more
-                    partitions.forEach(heldUntilReplayed::remove);
-                }
-
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    assigned(partitions);
-                }
-            });
+            consumer.subscribe(List.of(topics.migrationCommands.name()), partitions);
             while (running && fatal.get() == null) {
                 try {
                     for (ConsumerRecord<String, MigrationCommand> record : consumer.poll(Duration.ofMillis(200))) {
@@ -167,9 +150,9 @@ public final class MigratorWorker implements AutoCloseable {
                 } catch (RecordDeserializationException e) {
                     deadLetter(e);
                 }
-                releaseReplayed();
-                commit();
-                throttle();
+                partitions.releaseReplayed();
+                partitions.commit();
+                partitions.throttle();
             }
         } catch (WakeupException e) {
             // close() was called
@@ -184,104 +167,29 @@ public final class MigratorWorker implements AutoCloseable {
     /** A command we cannot read can never be executed: dead-lettered durably, then the pool moves past it. */
     private void deadLetter(RecordDeserializationException e) {
         statuses.deadLetter(e, GROUP_ID);
-        PartitionProgress partitionProgress = progress.get(e.topicPartition());
+        PartitionProgress partitionProgress = partitions.progress(e.topicPartition());
         if (partitionProgress != null) {
             partitionProgress.skipped(e.offset());
         }
         consumer.seek(e.topicPartition(), e.offset() + 1);
     }
 
-    /**
-     * A partition starts at its committed offset, or, when the earlier owner committed past RETIREs it had deferred,
-     * at the first of them (see {@link PartitionProgress}).
-     */
-    private void assigned(Collection<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
-        for (TopicPartition partition : partitions) {
-            OffsetAndMetadata offset = committed.get(partition);
-            PartitionProgress partitionProgress = offset == null
-                    ? new PartitionProgress(epochs.incrementAndGet())
-                    : new PartitionProgress(epochs.incrementAndGet(), offset.offset(), offset.metadata());
-            progress.put(partition, partitionProgress);
-            if (partitionProgress.replayFrom() >= 0) {
-                log.info("{}: reading again from offset {} to {} for the RETIREs deferred there", partition,
-                        partitionProgress.replayFrom(), partitionProgress.replayEnd());
-                consumer.seek(partition, partitionProgress.replayFrom());
-            }
-        }
-    }
-
-    /** Starts the replayed RETIREs of every partition whose replayed range has now been read whole. */
-    private void releaseReplayed() {
-        progress.forEach((partition, partitionProgress) -> {
-            if (partitionProgress.replaying() && consumer.position(partition) >= partitionProgress.replayEnd()) {
-                partitionProgress.replayDone();
-                ReplayedRetires held = heldUntilReplayed.remove(partition);
-                if (held != null) {
-                    held.release().forEach(runner::enqueue);
-                }
-            }
-        });
-    }
-
     private void accept(ConsumerRecord<String, MigrationCommand> record) {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-        PartitionProgress partitionProgress = progress.get(partition);
+        PartitionProgress partitionProgress = partitions.progress(partition);
         if (partitionProgress == null || record.value() == null) {
             return;
         }
         MigrationCommand command = record.value();
         sequences.seen(command.getKey(), command.getSequence());
         if (partitionProgress.isReplay(record.offset())) {
-            // Handled before; read again only for the RETIREs an earlier owner had deferred. Every RETIRE of the
-            // range is taken (which were deferred is not recorded; running one again is harmless), at most one per
-            // dataset and a bounded number in all (ReplayedRetires); one superseded in the range is done with.
-            boolean retire = command.getAction() == MigrationAction.RETIRE;
-            if (retire) {
-                partitionProgress.deferred(record.offset());
-            }
-            ReplayedRetires.Taken taken = heldUntilReplayed.computeIfAbsent(partition,
-                    p -> new ReplayedRetires(settings.maxPending())).take(new CommandTask(command, partition,
-                    record.offset(), partitionProgress.epoch(), 1, false, true), retire);
-            taken.dropped().forEach(dropped -> partitionProgress.finished(dropped.offset()));
-            taken.release().forEach(runner::enqueue);
+            partitions.replayed(partition, partitionProgress, command, record.offset());
             return;
         }
         partitionProgress.accepted(record.offset());
         metrics.commandReceived(command.getAction());
         statuses.send(executor.status(command, MigrationPhase.QUEUED, 1, 0));
         runner.enqueue(new CommandTask(command, partition, record.offset(), partitionProgress.epoch(), 1, false, false));
-    }
-
-    private void commit() {
-        Map<TopicPartition, PartitionProgress.Commit> commits = new HashMap<>();
-        progress.forEach((partition, p) -> {
-            PartitionProgress.Commit commit = p.toCommit();
-            if (commit != null) {
-                commits.put(partition, commit);
-            }
-        });
-        if (!commits.isEmpty()) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-            commits.forEach((partition, c) -> offsets.put(partition, new OffsetAndMetadata(c.offset(), c.metadata())));
-            consumer.commitSync(offsets);
-            commits.forEach((partition, commit) -> {
-                PartitionProgress p = progress.get(partition);
-                if (p != null) {
-                    p.committed(commit);
-                }
-            });
-        }
-    }
-
-    /** Stops fetching while too many commands wait, so memory stays bounded; the group keeps the partitions. */
-    private void throttle() {
-        int pending = progress.values().stream().mapToInt(PartitionProgress::pending).sum();
-        if (pending >= settings.maxPending()) {
-            consumer.pause(consumer.assignment());
-        } else if (!consumer.paused().isEmpty()) {
-            consumer.resume(consumer.paused());
-        }
     }
 
     private void shutdown() {
@@ -296,7 +204,7 @@ public final class MigratorWorker implements AutoCloseable {
             }
             statuses.flush();
             if (fatal.get() == null) {
-                commit();
+                partitions.commit();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -8,10 +8,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.LongConsumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -22,7 +19,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
@@ -36,7 +32,6 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * of {@code partSize}, several in flight in memory within a process-wide budget, so no object is ever held whole.
  */
 public final class S3SiteStore implements SiteStore {
-    private static final Logger log = LoggerFactory.getLogger(S3SiteStore.class);
     static final String SHA256_METADATA = "sha256";
     static final String SEQUENCE_METADATA = "tierflow-sequence";
     /** S3's smallest allowed part (except the last). */
@@ -49,10 +44,7 @@ public final class S3SiteStore implements SiteStore {
     private final S3Client s3;
     private final long multipartThreshold;
     private final S3MultipartUpload multipart;
-    /** Whether the store honours If-Match on DELETE: asked once, on first need (null: not asked yet). */
-    private volatile Boolean deletesConditionally;
-    /** Whether the bucket keeps versions (GetBucketVersioning says Enabled): asked once (null: not asked yet). */
-    private volatile Boolean versioned;
+    private final S3DeleteSupport deletes;
 
     public S3SiteStore(String name, URI endpoint, String bucket, AwsBasicCredentials credentials,
             long multipartThreshold, long partSize, int partsInFlight, PartMemory memory) {
@@ -74,6 +66,7 @@ public final class S3SiteStore implements SiteStore {
                 .putAuthScheme(UnsignedPayloadSigner.scheme())
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .build();
+        this.deletes = new S3DeleteSupport(name, bucket, s3);
         this.multipart = new S3MultipartUpload(name, bucket, s3, partSize, Math.max(partsInFlight, 1), memory);
     }
 
@@ -224,7 +217,7 @@ public final class S3SiteStore implements SiteStore {
         }
         try {
             // Conditional on the version just checked, so a newer object written in between is kept where the store
-            // honours If-Match on DELETE (S3 and S3Proxy 4.1 do; each site is probed once, see probe below).
+            // honours If-Match on DELETE (S3 and S3Proxy 4.1 do; each site is probed once, see S3DeleteSupport).
             s3.deleteObject(b -> b.bucket(bucket).key(key).ifMatch(quote(current.get().versionToken())));
         } catch (S3Exception e) {
             if (e.statusCode() == 412) {
@@ -237,73 +230,15 @@ public final class S3SiteStore implements SiteStore {
         return true;
     }
 
-    /**
-     * Asks the store once: a probe object is deleted with If-Match on an ETag it does not have. A store that honours
-     * the condition answers 412 and keeps it (S3, and S3Proxy 4.1 as the local stack runs it: CommandExecutorIT checks
-     * it); one that ignores it (older S3Proxy releases, whose DELETE handler read no conditional header) deletes it.
-     */
+    /** By version id or If-Match, as the bucket allows ({@link S3DeleteSupport} asks it once). */
     @Override
     public boolean deletesConditionally() {
-        Boolean known = deletesConditionally;
-        if (known != null) {
-            return known;
-        }
-        if (versioned()) {
-            deletesConditionally = true; // by version id (see deleteIfVersion), whatever it does with If-Match
-            return true;
-        }
-        String probe = ".tierflow-probe/" + UUID.randomUUID();
-        s3.putObject(b -> b.bucket(bucket).key(probe).contentType("application/octet-stream"),
-                RequestBody.fromBytes(new byte[] {1}));
-        boolean honoured;
-        try {
-            s3.deleteObject(b -> b.bucket(bucket).key(probe).ifMatch("\"00000000000000000000000000000000\""));
-            honoured = false; // even a store that answered 2xx and kept it gives no signal to rely on
-        } catch (S3Exception e) {
-            if (e.statusCode() != 412) {
-                throw e;
-            }
-            honoured = true;
-        } finally {
-            try {
-                s3.deleteObject(b -> b.bucket(bucket).key(probe));
-            } catch (SdkException e) {
-                log.warn("site {}: could not remove probe object {}: {}", name, probe, e.toString());
-            }
-        }
-        if (!honoured) {
-            log.error("site {} ignores If-Match on DELETE: a RETIRE there could delete a version written after its "
-                    + "check, so RETIREs at this site are refused (unsafe_delete) unless the operator accepts the "
-                    + "risk ({})", name, MigratorSettings.ACCEPT_UNCONDITIONAL_DELETE);
-        }
-        deletesConditionally = honoured;
-        return honoured;
+        return deletes.conditional();
     }
 
-    /**
-     * Whether the bucket keeps versions, asked once: then a RETIRE deletes the version it checked by its id. A store
-     * that cannot say (S3Proxy 4.1 answers GetBucketVersioning with 501 and refuses any {@code versionId} with 501, so
-     * nothing is ever deleted by a version it ignores; a credential without the permission gets 403) or says
-     * Suspended or nothing counts as unversioned: deletes go by If-Match.
-     */
+    /** Whether the bucket keeps versions, so a RETIRE deletes the version it checked by its id. */
     boolean versioned() {
-        Boolean known = versioned;
-        if (known != null) {
-            return known;
-        }
-        boolean enabled;
-        try {
-            enabled = s3.getBucketVersioning(b -> b.bucket(bucket)).status() == BucketVersioningStatus.ENABLED;
-        } catch (S3Exception e) {
-            if (e.statusCode() >= 500 && e.statusCode() != 501) {
-                throw e; // the store failed to answer: asked again next time
-            }
-            enabled = false;
-        }
-        log.info("site {}: bucket {} {}", name, bucket, enabled ? "keeps versions: RETIREs delete by version id"
-                : "keeps no versions: RETIREs delete with If-Match");
-        versioned = enabled;
-        return enabled;
+        return deletes.versioned();
     }
 
     @Override

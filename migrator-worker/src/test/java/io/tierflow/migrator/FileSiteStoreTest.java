@@ -245,7 +245,7 @@ class FileSiteStoreTest {
         try (Stream<Path> files = Files.walk(siteRoot)) {
             java.util.Set<String> found = files.filter(Files::isRegularFile).map(siteRoot::relativize)
                     .map(FileSiteStoreTest::asKey)
-                    .filter(p -> !p.startsWith(FileSiteStore.META_DIR + "/")).collect(java.util.stream.Collectors.toSet());
+                    .filter(p -> !p.startsWith(SidecarFiles.META_DIR + "/")).collect(java.util.stream.Collectors.toSet());
             assertEquals(written, found, "the tree holds exactly the good keys written and not deleted");
         }
     }

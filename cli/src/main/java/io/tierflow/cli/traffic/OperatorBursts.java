@@ -45,14 +45,15 @@ public final class OperatorBursts {
     }
 
     /**
-     * Starts a burst now. Keys this traffic does not know are left out (their size and site are unknown).
+     * Starts a burst now. Keys this traffic does not know are left out (their size and site are unknown); a rate that
+     * is not a positive finite number starts nothing.
      *
      * @return the keys that will burst
      */
     public List<String> add(List<String> keys, double eventsPerSecond, Duration length, long nowNanos) {
         List<DatasetSpec> known = keys.stream().map(datasets::get).filter(java.util.Objects::nonNull).toList();
-        if (!known.isEmpty() && eventsPerSecond > 0) {
-            added.add(new Burst(known, (long) (1e9 / eventsPerSecond), nowNanos, nowNanos + length.toNanos()));
+        if (!known.isEmpty() && eventsPerSecond > 0 && Double.isFinite(eventsPerSecond)) {
+            added.add(new Burst(known, eventsPerSecond, nowNanos, length.toNanos()));
         }
         return known.stream().map(DatasetSpec::key).toList();
     }
@@ -69,7 +70,7 @@ public final class OperatorBursts {
         for (Iterator<Burst> it = active.iterator(); it.hasNext(); ) {
             Burst burst = it.next();
             int emitted = 0;
-            while (burst.nextNanos <= Math.min(nowNanos, burst.endNanos) && emitted < MAX_CATCH_UP) {
+            while (burst.count < burst.total && burst.dueNanos() <= nowNanos && emitted < MAX_CATCH_UP) {
                 DatasetSpec dataset = burst.datasets.get((int) (burst.count % burst.datasets.size()));
                 String clientRegion = TrafficConfig.DEFAULT_REGIONS.get(0);
                 ServingCopy servedFrom = placements.servingCopy(dataset.key(), dataset.primarySite(), clientRegion);
@@ -77,28 +78,37 @@ public final class OperatorBursts {
                         clientRegion, latency.latencyMs(servedFrom, clientRegion, random), eventTime,
                         "burst-" + runId + "-" + sequence++));
                 burst.count++;
-                burst.nextNanos += burst.intervalNanos;
                 emitted++;
             }
-            if (burst.nextNanos > burst.endNanos) {
+            if (burst.count >= burst.total) {
                 it.remove();
             }
         }
         return events;
     }
 
+    /**
+     * One event every interval from the start, the last one before the end: {@code rate × length} events, as the
+     * generated bursts count their window ({@link BurstSchedule}: start included, end not). Each event's time is
+     * reckoned from the start, so a rate whose interval is not a whole number of nanoseconds does not drift.
+     */
     private static final class Burst {
         final List<DatasetSpec> datasets;
-        final long intervalNanos;
-        final long endNanos;
-        long nextNanos;
+        final long startNanos;
+        final double intervalNanos;
+        final long total;
         long count;
 
-        Burst(List<DatasetSpec> datasets, long intervalNanos, long startNanos, long endNanos) {
+        Burst(List<DatasetSpec> datasets, double eventsPerSecond, long startNanos, long lengthNanos) {
             this.datasets = datasets;
-            this.intervalNanos = Math.max(1, intervalNanos);
-            this.nextNanos = startNanos;
-            this.endNanos = endNanos;
+            this.startNanos = startNanos;
+            this.intervalNanos = 1e9 / eventsPerSecond;
+            // Less a rounding error: 0.3 events/s × 10 s is 3 events, even where the product comes out a hair above.
+            this.total = (long) Math.ceil(lengthNanos / intervalNanos - 1e-9);
+        }
+
+        long dueNanos() {
+            return startNanos + (long) (count * intervalNanos);
         }
     }
 }

@@ -30,7 +30,7 @@ public enum StoreImplementation {
     WRITE_BEHIND("write-behind") {
         @Override
         public <V> StoreBuilder<?> builder(String name, Serde<V> valueSerde, UnaryOperator<V> copy, int maxHeld) {
-            return WriteBehindStore.builder(name, valueSerde, copy, maxHeld);
+            return WriteBehindStoreBuilder.persistent(name, valueSerde, copy, maxHeld);
         }
 
         @Override
@@ -89,7 +89,7 @@ public enum StoreImplementation {
     IN_MEMORY("in-memory") {
         @Override
         public <V> StoreBuilder<?> builder(String name, Serde<V> valueSerde, UnaryOperator<V> copy, int maxHeld) {
-            return WriteBehindStore.builder(keyValueSupplier(name), valueSerde, copy, maxHeld).withLoggingDisabled();
+            return WriteBehindStoreBuilder.over(keyValueSupplier(name), valueSerde, copy, maxHeld).withLoggingDisabled();
         }
 
         @Override

@@ -7,17 +7,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
-import org.apache.kafka.streams.query.Position;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.internals.CacheFlushListener;
 import org.apache.kafka.streams.state.internals.CachedStateStore;
 
@@ -56,8 +50,7 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * {@code maxHeld} values are held (plus those written since the last commit, which are always held), and no commit
  * has to walk the held values to decide what to drop.
  */
-final class WriteBehindStore<V> implements KeyValueStore<String, V>, CachedStateStore<String, V>, UpdatableStore<V> {
-    private final KeyValueStore<String, V> stored;
+final class WriteBehindStore<V> extends StoreInFront<V> implements CachedStateStore<String, V>, UpdatableStore<V> {
     private final UnaryOperator<V> copy;
     private final int maxHeld;
     /** Values written in this generation (volatile: readers on other threads see a new generation whole). */
@@ -97,30 +90,9 @@ final class WriteBehindStore<V> implements KeyValueStore<String, V>, CachedState
      * @param maxHeld values per generation (see the class comment)
      */
     WriteBehindStore(KeyValueStore<String, V> stored, UnaryOperator<V> copy, int maxHeld) {
-        this.stored = stored;
+        super(stored);
         this.copy = copy;
         this.maxHeld = maxHeld;
-    }
-
-    /**
-     * A builder of a persistent store named {@code name} with a changelog, whose values {@code copy} copies; a record
-     * cache cannot be added (the store holds values itself).
-     */
-    static <V> StoreBuilder<WriteBehindStore<V>> builder(String name, Serde<V> valueSerde, UnaryOperator<V> copy,
-            int maxHeld) {
-        return builder(Stores.persistentKeyValueStore(name), valueSerde, copy, maxHeld);
-    }
-
-    /** A builder of a store with a changelog in front of the store {@code bytes} supplies (a replay's in memory). */
-    static <V> StoreBuilder<WriteBehindStore<V>> builder(KeyValueBytesStoreSupplier bytes, Serde<V> valueSerde,
-            UnaryOperator<V> copy, int maxHeld) {
-        return new WriteBehindStoreBuilder<>(Stores.keyValueStoreBuilder(bytes, Serdes.String(), valueSerde)
-                .withCachingDisabled(), copy, maxHeld);
-    }
-
-    @Override
-    public String name() {
-        return stored.name();
     }
 
     @Override
@@ -232,20 +204,6 @@ final class WriteBehindStore<V> implements KeyValueStore<String, V>, CachedState
         }
     }
 
-    @Override
-    public V putIfAbsent(String key, V value) {
-        V existing = get(key);
-        if (existing == null) {
-            put(key, value);
-        }
-        return existing;
-    }
-
-    @Override
-    public void putAll(List<KeyValue<String, V>> entries) {
-        entries.forEach(entry -> put(entry.key, entry.value));
-    }
-
     /** Deletes at once (rare: a dataset's tombstone), so range scans need no record of deletions. */
     @Override
     public V delete(String key) {
@@ -270,11 +228,6 @@ final class WriteBehindStore<V> implements KeyValueStore<String, V>, CachedState
     public KeyValueIterator<String, V> all() {
         List<KeyValue<String, V>> newer = unwrittenBetween(null, null);
         return new MergedIterator<>(newer.iterator(), stored.all());
-    }
-
-    @Override
-    public long approximateNumEntries() {
-        return stored.approximateNumEntries();
     }
 
     /** Writes the values held since the last commit through to RocksDB and the changelog (see the class comment). */
@@ -316,36 +269,11 @@ final class WriteBehindStore<V> implements KeyValueStore<String, V>, CachedState
         stored.flush();
     }
 
-    @Override
-    public Long committedOffset(TopicPartition partition) {
-        return stored.committedOffset(partition);
-    }
-
-    @Override
-    public boolean managesOffsets() {
-        return stored.managesOffsets();
-    }
-
     /** Closing never writes: a clean close has committed first, and a dirty close must drop what is held. */
     @Override
     public void close() {
         forget();
         stored.close();
-    }
-
-    @Override
-    public boolean persistent() {
-        return stored.persistent();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return stored.isOpen();
-    }
-
-    @Override
-    public Position getPosition() {
-        return stored.getPosition();
     }
 
     /** How many values are held as objects (for tests of the bound; a value in both generations counts twice). */
