@@ -27,9 +27,20 @@ public final class Eventually {
      */
     public static void holds(Duration timeout, Supplier<String> what, Condition condition) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.holds()) {
+        while (true) {
+            Exception lastFailure = null;
+            try {
+                if (condition.holds()) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                lastFailure = e; // not ready yet (a group not formed, a server still starting): asked again
+            }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what.get());
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what.get()
+                        + (lastFailure == null ? "" : "; last asked, the condition threw " + lastFailure), lastFailure);
             }
             Thread.sleep(POLL_MILLIS); // the polling interval of a condition wait, not a fixed delay
         }
