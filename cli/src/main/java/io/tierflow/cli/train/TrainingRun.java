@@ -24,6 +24,8 @@ public final class TrainingRun {
         h.put("recency", "recency_s");
         h.put("count_24h", "count_24h");
         h.put("heat", "heat");
+        // The lifetime read count alone ranks nearly as well as a model on the CDN sample: a model must beat it too.
+        h.put("reads_so_far", "reads_so_far");
         return h;
     }
 
