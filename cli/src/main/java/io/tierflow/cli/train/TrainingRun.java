@@ -71,7 +71,8 @@ public final class TrainingRun {
         boolean[] trainLabels = labels(split.train());
         boolean[] testLabels = labels(split.test());
         TrainedModel.Logistic logistic = XgboostTrainer.logistic(table.featureNames(), split.train(), seed);
-        XgboostTrainer.TreesFit trees = XgboostTrainer.trees(table.featureNames(), split.train(), seed);
+        XgboostTrainer.TreesFit trees = XgboostTrainer.trees(table.featureNames(), split.train(),
+                table.horizonMs(), seed);
         List<Scored> models = List.of(
                 measure(LOGISTIC, "probability", split, p -> logistic.probability(p.features()), trainLabels,
                         testLabels, true),
