@@ -23,10 +23,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * machine that round trip dominated the per-event cost. This format goes straight between bytes and the domain
  * arrays. It never leaves the store and its changelog (the query API reads it through {@link DatasetViews}).
  *
- * <p>Layout, version 3 ({@code varlong} = unsigned LEB128, {@code zigzag} = signed LEB128 as in Avro, doubles
+ * <p>Layout, version 4 ({@code varlong} = unsigned LEB128, {@code zigzag} = signed LEB128 as in Avro, doubles
  * big-endian IEEE 754):
  * <pre>
- * byte    version (2)
+ * byte    version (4)
  * byte    flags: bit 0 inventory known, bit 1 traffic spike firing, bits 2-3 tier (0 none, 1 HOT, 2 WARM, 3 COLD)
  * varlong size in bytes          double  own latency SLA in ms (NaN: the policy's default)
  * zigzag  newest 5-minute bucket,  then 12 varlong counts, newest first
@@ -42,17 +42,23 @@ import org.apache.kafka.common.serialization.Serializer;
  * ostring owner, then ostring media type (what a policy's scope is matched on, kept only while a policy is scoped
  *         by them; ostring = varlong 0 for none, else
  *         varlong UTF-8 length + 1, then UTF-8)
+ * varlong reads since first seen   zigzag first access (epoch ms)   zigzag access before the last (epoch ms, 0: none)
+ * varlong UTC days active
  * </pre>
  * Version 1 had no serving site in the slots of uncharged reads; its values are read with none named. Versions 1 and
  * 2 had no owner and media type; their values are read with none known until the dataset is next looked at.
+ * Versions 1 to 3 had no lifetime history; their values are read with what {@link Activity}'s restoring constructor
+ * assumes (every event a read, first seen at the last access).
  * A new layout gets a new version number and this class keeps reading the old ones.
  */
 final class DatasetActivitySerde implements Serde<DatasetActivity> {
-    static final byte VERSION = 3;
+    static final byte VERSION = 4;
     /** The layout before uncharged reads kept their serving site. */
     static final byte VERSION_WITHOUT_SITES = 1;
     /** The layout before the owner and media type were kept. */
     static final byte VERSION_WITHOUT_SCOPE_FACTS = 2;
+    /** The layout before the lifetime history (reads, first and previous access, days active) was kept. */
+    static final byte VERSION_WITHOUT_HISTORY = 3;
     private static final Tier[] TIERS = {null, Tier.HOT, Tier.WARM, Tier.COLD};
 
     @Override
@@ -106,6 +112,10 @@ final class DatasetActivitySerde implements Serde<DatasetActivity> {
         out.varlong(tally.slaMisses());
         out.optionalString(value.owner);
         out.optionalString(value.mediaType);
+        out.varlong(a.totalReads());
+        out.zigzag(a.firstAccess());
+        out.zigzag(a.previousAccess());
+        out.varlong(a.activeDays());
         return Arrays.copyOf(out.buf.array(), out.buf.position());
     }
 
@@ -148,8 +158,13 @@ final class DatasetActivitySerde implements Serde<DatasetActivity> {
                 tally.add(region, site.isEmpty() ? null : site, varlong(in), varlong(in));
             }
             tally.addSlaMisses(varlong(in));
-            String owner = version >= VERSION ? optionalString(in) : null;
-            String mediaType = version >= VERSION ? optionalString(in) : null;
+            String owner = version > VERSION_WITHOUT_SCOPE_FACTS ? optionalString(in) : null;
+            String mediaType = version > VERSION_WITHOUT_SCOPE_FACTS ? optionalString(in) : null;
+            boolean history = version > VERSION_WITHOUT_HISTORY;
+            long totalReads = history ? varlong(in) : 0;
+            long firstAccess = history ? zigzag(in) : 0;
+            long previousAccess = history ? zigzag(in) : 0;
+            long activeDays = history ? varlong(in) : 0;
             if (in.hasRemaining()) {
                 throw new SerializationException(in.remaining() + " bytes left over after a dataset-activity value on '"
                         + topic + "': the value is not in the layout of version " + version);
@@ -158,6 +173,9 @@ final class DatasetActivitySerde implements Serde<DatasetActivity> {
                     holtHour, ids, total);
             for (int i = 0; i < regionCount; i++) {
                 activity.restoreRegion(regions[i], regionBytes[i]);
+            }
+            if (history) {
+                activity.restoreHistory(totalReads, firstAccess, previousAccess, activeDays);
             }
             DatasetActivity value = new DatasetActivity(activity, tally);
             value.placed = (flags & 1) != 0;

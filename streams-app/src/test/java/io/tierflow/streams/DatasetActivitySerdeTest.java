@@ -69,6 +69,11 @@ class DatasetActivitySerdeTest {
         assertEquals(a.holt(), b.holt());
         assertEquals(a.holtHour(), b.holtHour());
         assertEquals(a.totalEvents(), b.totalEvents());
+        assertEquals(30, b.totalReads());
+        assertEquals(T0, b.firstAccess());
+        assertEquals(T0 + 28 * 6 * 60_000L, b.previousAccess());
+        assertEquals(a.activeDays(), b.activeDays());
+        assertTrue(b.activeDays() >= 1, "three hours of reads fall on one or two UTC days");
         assertArrayEquals(a.recentIdHashes(), b.recentIdHashes());
         assertEquals(Activity.REMEMBERED_EVENT_IDS, b.recentIdHashes().length);
         assertEquals(original.uncharged.regionCount(), copy.uncharged.regionCount());
@@ -118,12 +123,30 @@ class DatasetActivitySerdeTest {
     }
 
     @Test
+    void shouldReadTheLayoutBeforeTheHistoryWasKept() {
+        DatasetActivity original = busy();
+        byte[] v3 = withoutHistory(serde.serializer().serialize("t", original), original.activity);
+        v3[0] = DatasetActivitySerde.VERSION_WITHOUT_HISTORY;
+
+        DatasetActivity read = serde.deserializer().deserialize("t", v3);
+
+        Activity a = read.activity;
+        assertEquals("équipe-ml", read.owner);
+        assertEquals(original.activity.totalEvents(), a.totalEvents());
+        assertEquals(a.totalEvents(), a.totalReads(), "every event taken for a read");
+        assertEquals(original.activity.lastAccess(), a.firstAccess(), "first seen at the last access, as known");
+        assertEquals(0, a.previousAccess());
+        assertEquals(1, a.activeDays());
+        assertEquals(DatasetActivitySerde.VERSION, serde.serializer().serialize("t", read)[0], "written anew as v4");
+    }
+
+    @Test
     void shouldReadTheLayoutBeforeOwnerAndMediaTypeWereKept() {
         // Version 2 ended with the misses of the uncharged reads: drop the two absent strings of a version 3 value.
         DatasetActivity original = busy();
         original.owner = null;
         original.mediaType = null;
-        byte[] v3 = serde.serializer().serialize("t", original);
+        byte[] v3 = withoutHistory(serde.serializer().serialize("t", original), original.activity);
         byte[] v2 = Arrays.copyOf(v3, v3.length - 2);
         v2[0] = DatasetActivitySerde.VERSION_WITHOUT_SCOPE_FACTS;
 
@@ -133,7 +156,8 @@ class DatasetActivitySerdeTest {
         assertNull(read.mediaType);
         assertEquals(original.activity.totalEvents(), read.activity.totalEvents());
         assertEquals(3, read.uncharged.slaMisses());
-        assertArrayEquals(v3, serde.serializer().serialize("t", read), "written anew as version 3");
+        assertArrayEquals(v3, withoutHistory(serde.serializer().serialize("t", read), read.activity),
+                "written anew with the fields it had");
     }
 
     @Test
@@ -144,7 +168,7 @@ class DatasetActivitySerdeTest {
         byte[] region = "eu-west".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         java.io.ByteArrayOutputStream v1 = new java.io.ByteArrayOutputStream();
         v1.write(DatasetActivitySerde.VERSION_WITHOUT_SITES);
-        v1.write(noReads, 1, noReads.length - 5);
+        v1.write(noReads, 1, noReads.length - 9); // and the history: 0 reads, never accessed, no days
         v1.write(1); // one region
         v1.write(region.length);
         v1.writeBytes(region);
@@ -160,7 +184,7 @@ class DatasetActivitySerdeTest {
         assertEquals(3, read.uncharged.reads(0));
         assertEquals(100, read.uncharged.bytes(0));
         assertEquals(2, read.uncharged.slaMisses());
-        assertEquals(DatasetActivitySerde.VERSION, serde.serializer().serialize("t", read)[0], "written anew as v3");
+        assertEquals(DatasetActivitySerde.VERSION, serde.serializer().serialize("t", read)[0], "written anew as v4");
     }
 
     @Test
@@ -177,6 +201,25 @@ class DatasetActivitySerdeTest {
                 () -> serde.deserializer().deserialize("t", otherVersion));
         assertTrue(version.getMessage().contains("version 9"), version.getMessage());
         assertNull(serde.deserializer().deserialize("t", null), "tombstones stay tombstones");
+    }
+
+    /** A version 4 value cut to the layout of version 3: without the history at its end. */
+    private static byte[] withoutHistory(byte[] v4, Activity activity) {
+        int history = varlongLength(activity.totalReads()) + varlongLength(zigzag(activity.firstAccess()))
+                + varlongLength(zigzag(activity.previousAccess())) + varlongLength(activity.activeDays());
+        return Arrays.copyOf(v4, v4.length - history);
+    }
+
+    private static long zigzag(long value) {
+        return (value << 1) ^ (value >> 63);
+    }
+
+    private static int varlongLength(long value) {
+        int length = 1;
+        while ((value >>>= 7) != 0) {
+            length++;
+        }
+        return length;
     }
 
     /** Thirty reads over three hours from three regions, a spike firing and reads waiting to be charged. */

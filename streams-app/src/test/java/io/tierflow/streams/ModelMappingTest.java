@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /** The Avro {@code Model} to scorer mapping, and every way it refuses a model that cannot score. */
 class ModelMappingTest {
-    private static final Features BUSY = new Features(40, 300, 20, 8, 14, 3, 50, 30, 12, 0.2, 3, 90);
+    private static final Features BUSY = new Features(40, 300, 20, 8, 14, 3, 50, 30, 12, 0.2, 3, 90, 500,
+            40 * 86_400, 12.5, 60, 3_000, 30);
 
     static Model logistic(String version, double intercept, FeatureWeight... weights) {
         return Model.newBuilder().setName("current").setVersion(version).setIntercept(intercept)

@@ -55,7 +55,7 @@ import picocli.CommandLine.Spec;
                 + "features the topology has at every access and periodically for every dataset, labelled by "
                 + "whether the dataset is read again within the horizon. Trains a logistic regression and "
                 + "gradient-boosted trees on the earlier part, measures them and the heuristics (recency, 24 h "
-                + "count, heat) on the later part, and writes report.json and curves.png into --out.",
+                + "count, heat, reads so far) on the later part, and writes report.json and curves.png into --out.",
                 "Reads Kafka only with --from-topics; writes to it only with --publish."},
         footer = {"", "Examples:",
                 "  # the CDN sample stretched to 90 days",

@@ -69,6 +69,13 @@ record TrainReport(String source, String policy, Instant trainedAt, LabelledTabl
                 m.put("trees", outcome.trees().model().trees().size());
                 m.put("nodes", outcome.trees().model().size());
                 m.put("maxDifferenceFromXgboost", outcome.trees().maxDifferenceFromBooster());
+                XgboostTrainer.TreeChoice choice = outcome.trees().choice();
+                m.put("depth", choice.settings().depth());
+                m.put("rounds", choice.settings().rounds());
+                m.put("settingsChosen", choice.how());
+                ArrayNode tried = m.putArray("validation");
+                choice.validationAuc().forEach((settings, auc) -> tried.addObject().put("depth", settings.depth())
+                        .put("rounds", settings.rounds()).put("rocAuc", auc));
             }
         }
         ArrayNode heuristics = root.putArray("heuristics");
@@ -136,6 +143,9 @@ record TrainReport(String source, String policy, Instant trainedAt, LabelledTabl
             out.printf(Locale.ROOT, "%-24s %8.4f %8.4f %8.4f %8s %10.4g%n", "heuristic " + s.name(), s.rocAuc(),
                     s.prAuc(), s.f1(), "-", s.threshold());
         }
+        XgboostTrainer.TreeChoice choice = outcome.trees().choice();
+        out.printf(Locale.ROOT, "trees: depth %d, %d rounds, %s%n", choice.settings().depth(),
+                choice.settings().rounds(), choice.how());
         out.println("chosen: " + outcome.best().name() + " (best test ROC-AUC)");
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import ml.dmlc.xgboost4j.java.Booster;
@@ -19,14 +20,36 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * come along unused. The trees come out of {@code getModelDump(..., "json")}, which maps one to one onto the
  * {@code Model} record's nodes.
  *
- * <p>The hyperparameters are fixed here, not searched: choosing them by the test split would report a figure the
- * model cannot reproduce on the next period.
+ * <p>The hyperparameters are never chosen by the test split, which would report a figure the model cannot reproduce
+ * on the next period. The trees' depth and rounds are chosen on a time-ordered validation split inside the training
+ * part ({@link #chooseTrees}), the same rule one level down, when the training part is long enough for one (about two
+ * horizons); otherwise they are the fixed {@link #FIXED_TREES}.
  */
 final class XgboostTrainer {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final int TREE_ROUNDS = 200;
     static final int TREE_DEPTH = 4;
     static final int LINEAR_ROUNDS = 100;
+    /** The share of the training points, the latest, the trees' settings are validated on. */
+    static final double VALIDATION_FRACTION = 0.3;
+
+    /** A tree model's depth and number of boosting rounds. */
+    record TreeSettings(int depth, int rounds) {
+    }
+
+    static final TreeSettings FIXED_TREES = new TreeSettings(TREE_DEPTH, TREE_ROUNDS);
+    /** The settings tried, the fixed ones first (they win a tie): shallower and deeper, fewer and more rounds. */
+    static final List<TreeSettings> TREE_GRID = List.of(FIXED_TREES, new TreeSettings(2, 200),
+            new TreeSettings(3, 200), new TreeSettings(6, 200), new TreeSettings(4, 100), new TreeSettings(4, 400));
+
+    /**
+     * The trees' settings and how they were chosen.
+     *
+     * @param validationAuc ROC-AUC on the validation split of each setting tried; empty when none could be
+     * @param how what the choice rests on, for the report
+     */
+    record TreeChoice(TreeSettings settings, Map<TreeSettings, Double> validationAuc, String how) {
+    }
 
     private XgboostTrainer() {
     }
@@ -78,16 +101,11 @@ final class XgboostTrainer {
      * Gradient-boosted trees on the raw features (trees need no scaling), with how far the exported tree walk is
      * from xgboost's own probabilities on the training points.
      */
-    static TreesFit trees(List<String> featureNames, List<LabelledPoint> train, long seed) {
+    static TreesFit trees(List<String> featureNames, List<LabelledPoint> train, long horizonMs, long seed) {
+        TreeChoice choice = chooseTrees(featureNames, train, horizonMs, seed);
         double prior = prior(train);
-        Map<String, Object> params = common(prior, seed);
-        params.put("booster", "gbtree");
-        params.put("tree_method", "hist");
-        params.put("max_depth", TREE_DEPTH);
-        params.put("eta", 0.1);
-        params.put("subsample", 0.8);
-        params.put("min_child_weight", 1.0);
-        Booster booster = train(featureNames, train, null, null, params, TREE_ROUNDS);
+        Booster booster = train(featureNames, train, null, null, treeParams(prior, choice.settings(), seed),
+                choice.settings().rounds());
         try {
             List<TrainedModel.Node> trees = new ArrayList<>();
             JsonNode saved = JSON.readTree(booster.toByteArray("json"));
@@ -103,7 +121,7 @@ final class XgboostTrainer {
                 maxDifference = Math.max(maxDifference,
                         Math.abs(predicted[i][0] - model.probability(train.get(i).features())));
             }
-            return new TreesFit(model, maxDifference);
+            return new TreesFit(model, maxDifference, choice);
         } catch (XGBoostError | java.io.IOException e) {
             throw new IllegalStateException("xgboost's trees could not be read back: " + e.getMessage(), e);
         } finally {
@@ -116,7 +134,65 @@ final class XgboostTrainer {
      * compares in single precision, the walk in double, so a value within a float's rounding of a threshold may go
      * the other way; anything more is a bug in the export.
      */
-    record TreesFit(TrainedModel.Trees model, double maxDifferenceFromBooster) {
+    record TreesFit(TrainedModel.Trees model, double maxDifferenceFromBooster, TreeChoice choice) {
+    }
+
+    /**
+     * Chooses the trees' settings by the ROC-AUC of each of {@link #TREE_GRID} on the latest
+     * {@link #VALIDATION_FRACTION} of the training points, trained on the earlier ones whose label window ends by the
+     * validation split ({@link TimeSplit}, as for the test split). With a training part too short for that (both
+     * sides need points of both outcomes: at least about two horizons), the fixed settings.
+     */
+    static TreeChoice chooseTrees(List<String> featureNames, List<LabelledPoint> train, long horizonMs, long seed) {
+        TimeSplit inner;
+        try {
+            inner = TimeSplit.of(new LabelledTable(featureNames, train, horizonMs, 0, 0, 0), VALIDATION_FRACTION);
+        } catch (IllegalArgumentException e) {
+            // One side would be empty or of one outcome: the training part spans less than about two horizons.
+            return new TreeChoice(FIXED_TREES, Map.of(), "fixed: no validation split inside the training part, "
+                    + "which is too short for one");
+        }
+        boolean[] labels = new boolean[inner.test().size()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = inner.test().get(i).readWithinHorizon();
+        }
+        double prior = prior(inner.train());
+        Map<TreeSettings, Double> auc = new LinkedHashMap<>();
+        TreeSettings best = FIXED_TREES;
+        for (TreeSettings settings : TREE_GRID) {
+            Booster booster = train(featureNames, inner.train(), null, null, treeParams(prior, settings, seed),
+                    settings.rounds());
+            try {
+                DMatrix matrix = matrix(featureNames, inner.test(), null, null);
+                float[][] predicted = booster.predict(matrix);
+                matrix.dispose();
+                double[] scores = new double[predicted.length];
+                for (int i = 0; i < scores.length; i++) {
+                    scores[i] = predicted[i][0];
+                }
+                auc.put(settings, BinaryMetrics.rocAuc(scores, labels));
+            } catch (XGBoostError e) {
+                throw new IllegalStateException("xgboost could not score the validation split: " + e.getMessage(), e);
+            } finally {
+                booster.dispose();
+            }
+            if (auc.get(settings) > auc.get(best)) {
+                best = settings;
+            }
+        }
+        return new TreeChoice(best, auc, "validated: trained on " + inner.train().size() + " training points, "
+                + "measured on the " + inner.test().size() + " latest");
+    }
+
+    private static Map<String, Object> treeParams(double prior, TreeSettings settings, long seed) {
+        Map<String, Object> params = common(prior, seed);
+        params.put("booster", "gbtree");
+        params.put("tree_method", "hist");
+        params.put("max_depth", settings.depth());
+        params.put("eta", 0.1);
+        params.put("subsample", 0.8);
+        params.put("min_child_weight", 1.0);
+        return params;
     }
 
     private static Map<String, Object> common(double prior, long seed) {

@@ -59,13 +59,13 @@ class TrainCommandTest {
             assertTrue(model.get("rocAuc").asDouble() >= 0.95, "planted rule not recovered: " + model);
             assertTrue(model.has("brier"), model.toString());
         }
-        assertEquals(List.of("recency", "count_24h", "heat"),
+        assertEquals(List.of("recency", "count_24h", "heat", "reads_so_far"),
                 report.get("heuristics").findValuesAsText("name"));
         assertTrue(report.get("heuristics").get(0).path("brier").isMissingNode(), "uncalibrated: no Brier score");
         JsonNode counts = report.get("counts");
         assertEquals(counts.get("points").asLong(), counts.get("train").asLong() + counts.get("test").asLong()
                 + counts.get("droppedCrossingTheSplit").asLong());
-        assertTrue(report.get("features").toString().contains("mean_interarrival_s"), "every feature of the topology");
+        assertTrue(report.get("features").toString().contains("active_days"), "every feature of the topology");
         assertTrue(Files.size(out.resolve("curves.png")) > 10_000, "a chart was drawn");
         try (Stream<String> lines = Files.lines(out.resolve("table.csv"))) {
             assertEquals(counts.get("points").asLong() + 1, lines.count(), "a header and a line per point");

@@ -28,7 +28,7 @@ class TrainingRunTest {
         }
         assertTrue(outcome.trees().maxDifferenceFromBooster() < 1e-5,
                 "the exported trees score as xgboost does: " + outcome.trees().maxDifferenceFromBooster());
-        assertEquals(3, outcome.heuristics().size());
+        assertEquals(4, outcome.heuristics().size());
     }
 
     @Test

@@ -22,6 +22,7 @@ public final class Activity {
     public static final int REMEMBERED_EVENT_IDS = 16;
     private static final long NEVER_ACCESSED_RECENCY_S = 30L * 24 * 3600;
     private static final double MONTH_MS = 30.0 * 24 * 3_600_000;
+    private static final long DAY_MS = 24 * 3_600_000L;
 
     /** What happened to an event. */
     public enum Outcome { COUNTED, DUPLICATE, TOO_LATE }
@@ -52,6 +53,16 @@ public final class Activity {
     int recentCount;
     int recentNext;
     long totalEvents;
+    /**
+     * The dataset's history as a whole, which the decayed sums forget: reads counted since it was first seen, the
+     * time of its first access, the newest access time before {@link #lastAccess} (0: none), and the UTC days on which
+     * it was accessed. Whether a dataset is read again depends most on how often it has been read in its life, which
+     * a half-life of hours cannot tell once a few of them have passed.
+     */
+    long totalReads;
+    long firstAccess;
+    long previousAccess;
+    long activeDays;
 
     public Activity() {
         this(new BucketedCounts(FINE_BUCKET_MS, FINE_BUCKETS), new BucketedCounts(COARSE_BUCKET_MS, COARSE_BUCKETS),
@@ -87,6 +98,21 @@ public final class Activity {
         this.recentCount = keep;
         this.recentNext = keep % REMEMBERED_EVENT_IDS;
         this.totalEvents = totalEvents;
+        // State saved before the history was kept tells no more than its last access: restoreHistory sets the rest.
+        this.totalReads = totalEvents;
+        this.firstAccess = lastAccess;
+        this.activeDays = lastAccess == 0 ? 0 : 1;
+    }
+
+    /**
+     * Restores the history a saved activity kept (see {@link #totalReads()}, {@link #firstAccess()},
+     * {@link #previousAccess()}, {@link #activeDays()}).
+     */
+    public void restoreHistory(long totalReads, long firstAccess, long previousAccess, long activeDays) {
+        this.totalReads = totalReads;
+        this.firstAccess = firstAccess;
+        this.previousAccess = previousAccess;
+        this.activeDays = activeDays;
     }
 
     private Activity(Activity original) {
@@ -107,6 +133,10 @@ public final class Activity {
         this.recentCount = original.recentCount;
         this.recentNext = original.recentNext;
         this.totalEvents = original.totalEvents;
+        this.totalReads = original.totalReads;
+        this.firstAccess = original.firstAccess;
+        this.previousAccess = original.previousAccess;
+        this.activeDays = original.activeDays;
     }
 
     /** An independent copy: changing either leaves the other as it was. */
@@ -182,9 +212,30 @@ public final class Activity {
                 decayedRequests += factor;
             }
         }
+        recordHistory(eventTimeMs, read);
         lastAccess = Math.max(lastAccess, eventTimeMs);
         totalEvents++;
         return Outcome.COUNTED;
+    }
+
+    /** Updates the lifetime history with one counted access, before {@link #lastAccess} takes it. */
+    private void recordHistory(long eventTimeMs, boolean read) {
+        if (read) {
+            totalReads++;
+        }
+        if (lastAccess == 0 || eventTimeMs < firstAccess) {
+            firstAccess = eventTimeMs;
+        }
+        if (eventTimeMs > lastAccess) {
+            previousAccess = lastAccess;
+            if (lastAccess == 0 || Math.floorDiv(eventTimeMs, DAY_MS) > Math.floorDiv(lastAccess, DAY_MS)) {
+                activeDays++;
+            }
+        } else if (eventTimeMs < lastAccess && eventTimeMs > previousAccess) {
+            // A late access between the last two: it is now the one before the last. (A late access on a day with
+            // no other is not counted as a day active: days are counted as the newest access moves on.)
+            previousAccess = eventTimeMs;
+        }
     }
 
     private boolean remembers(long idHash) {
@@ -302,10 +353,18 @@ public final class Activity {
                 halfLifeMs) * 1000;
         double interarrival = readsPerSecond > 1 / Features.NO_READS_INTERARRIVAL_S ? 1 / readsPerSecond
                 : Features.NO_READS_INTERARRIVAL_S;
+        double age = lastAccess == 0 ? 0 : Math.max(0, (nowMs - firstAccess) / 1000.0);
+        // A dataset younger than a day has its reads so far as its daily rate: a day is the least it is measured on.
+        double readsPerDay = totalReads / Math.max(1.0, age / 86_400);
+        // With no access before the last, as if there had been one 30 days before it, as recency does for none.
+        double previousRecency = previousAccess == 0 ? recency + NEVER_ACCESSED_RECENCY_S
+                : Math.max(0, (nowMs - previousAccess) / 1000.0);
+        double lifetimeInterarrival = totalEvents > 1 ? (lastAccess - firstAccess) / 1000.0 / (totalEvents - 1)
+                : Features.NO_READS_INTERARRIVAL_S;
         return new Features(fine.total(nowMs), coarse.total(nowMs), recency, Math.log10(sizeBytes + 1.0),
                 hourOfDay, dayOfWeek, heatAt(nowMs, halfLifeMs), holt().nextHour(),
                 DecayedHeat.decay(bytesRead, heatAt, nowMs, halfLifeMs) / 1e9, readFraction, regionCount,
-                interarrival);
+                interarrival, totalReads, age, readsPerDay, previousRecency, lifetimeInterarrival, activeDays);
     }
 
     public long count1h(long nowMs) {
@@ -322,6 +381,26 @@ public final class Activity {
 
     public long totalEvents() {
         return totalEvents;
+    }
+
+    /** Reads (GETs) counted since the dataset was first seen. */
+    public long totalReads() {
+        return totalReads;
+    }
+
+    /** Event time (epoch ms) of the first counted access; 0 if never accessed. */
+    public long firstAccess() {
+        return firstAccess;
+    }
+
+    /** The newest access time before {@link #lastAccess()}; 0 if there is none. */
+    public long previousAccess() {
+        return previousAccess;
+    }
+
+    /** UTC days on which the dataset was accessed, counted as its newest access moves to a later day. */
+    public long activeDays() {
+        return activeDays;
     }
 
     public BucketedCounts fine() {

@@ -14,15 +14,24 @@ import java.util.OptionalInt;
  * @param regionCount client regions read from
  * @param meanInterarrivalSeconds mean time between reads implied by the decayed read rate, at most
  *     {@link #NO_READS_INTERARRIVAL_S}
+ * @param readsSoFar reads counted since the dataset was first seen
+ * @param ageSeconds time since the first access; 0 if never accessed
+ * @param readsPerDay reads so far over the age in days, the age counted as at least a day
+ * @param previousRecencySeconds time since the newest access before the last; with none, the recency plus 30 days
+ * @param lifetimeInterarrivalSeconds time from the first to the last access over the number of gaps between the
+ *     accesses; {@link #NO_READS_INTERARRIVAL_S} with fewer than two
+ * @param activeDays UTC days on which the dataset was accessed
  */
 public record Features(double count1h, double count24h, double recencySeconds, double logSize, double hourOfDay,
         double dayOfWeek, double heat, double forecast, double bytesReadGb, double readFraction, double regionCount,
-        double meanInterarrivalSeconds) {
+        double meanInterarrivalSeconds, double readsSoFar, double ageSeconds, double readsPerDay,
+        double previousRecencySeconds, double lifetimeInterarrivalSeconds, double activeDays) {
 
     /** Every feature's name, in {@link #valueAt} order. */
     public static final List<String> NAMES = List.of("count_1h", "count_24h", "recency_s", "log_size", "hour_of_day",
             "day_of_week", "heat", "forecast", "bytes_read_gb", "read_fraction", "region_count",
-            "mean_interarrival_s");
+            "mean_interarrival_s", "reads_so_far", "age_s", "reads_per_day", "previous_recency_s",
+            "lifetime_interarrival_s", "active_days");
 
     /** The mean inter-arrival time of a dataset with no reads: the same 30 days as the recency of one never read. */
     public static final double NO_READS_INTERARRIVAL_S = 30.0 * 24 * 3600;
@@ -48,6 +57,12 @@ public record Features(double count1h, double count24h, double recencySeconds, d
             case 9 -> readFraction;
             case 10 -> regionCount;
             case 11 -> meanInterarrivalSeconds;
+            case 12 -> readsSoFar;
+            case 13 -> ageSeconds;
+            case 14 -> readsPerDay;
+            case 15 -> previousRecencySeconds;
+            case 16 -> lifetimeInterarrivalSeconds;
+            case 17 -> activeDays;
             default -> throw new IndexOutOfBoundsException("no feature numbered " + index);
         };
     }

@@ -13,10 +13,12 @@ public final class ScorerProbe {
      * what the topology produces.
      */
     static final List<Features> PROBES = List.of(
-            new Features(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-            new Features(0, 0, 30 * 86_400, 6, 3, 1, 0, 0, 0, 0, 0, Features.NO_READS_INTERARRIVAL_S),
-            new Features(40, 300, 20, 8, 14, 3, 50, 30, 12, 0.2, 3, 90),
-            new Features(1e6, 1e7, 1e9, 15, 23, 7, 1e7, 1e6, 1e6, 1e3, 64, Features.NO_READS_INTERARRIVAL_S));
+            new Features(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+            new Features(0, 0, 30 * 86_400, 6, 3, 1, 0, 0, 0, 0, 0, Features.NO_READS_INTERARRIVAL_S, 0, 0, 0,
+                    60 * 86_400, Features.NO_READS_INTERARRIVAL_S, 0),
+            new Features(40, 300, 20, 8, 14, 3, 50, 30, 12, 0.2, 3, 90, 500, 40 * 86_400, 12.5, 60, 3_000, 30),
+            new Features(1e6, 1e7, 1e9, 15, 23, 7, 1e7, 1e6, 1e6, 1e3, 64, Features.NO_READS_INTERARRIVAL_S, 1e9, 1e10,
+                    1e9, 1e10, 1e10, 1e5));
 
     private ScorerProbe() {
     }

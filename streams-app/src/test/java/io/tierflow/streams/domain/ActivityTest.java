@@ -260,6 +260,56 @@ class ActivityTest {
     }
 
     @Test
+    void shouldKeepTheLifetimeHistoryTheDecayedSumsForget() {
+        long day = 24 * H;
+        long d0 = T0 - Math.floorMod(T0, day); // midnight UTC
+        Activity activity = new Activity();
+        activity.record(d0 + H, "GET", 10, "eu", "a", POLICY, d0 + H);
+        activity.record(d0 + 2 * H, "GET", 10, "eu", "b", POLICY, d0 + 2 * H);
+        activity.record(d0 + day + H, "PUT", 10, "eu", "c", POLICY, d0 + day + H); // an access, not a read
+        activity.record(d0 + 3 * day + 2 * H, "GET", 10, "eu", "d", POLICY, d0 + 3 * day + 2 * H);
+        activity.record(d0 + 3 * day + 2 * H, "GET", 10, "us", "e", POLICY, d0 + 3 * day + 2 * H); // same time
+        // Late (within the policy's lateness), between the last two accesses: it becomes the one before the last.
+        long late = d0 + 3 * day + 2 * H - 120_000;
+        assertEquals(Activity.Outcome.COUNTED,
+                activity.record(late, "GET", 10, "eu", "f", POLICY, d0 + 3 * day + 2 * H));
+        long now = d0 + 5 * day + 2 * H;
+
+        Features f = activity.features(now, 100, POLICY.halfLifeMs());
+
+        assertEquals(5.0, f.readsSoFar(), "the PUT is no read");
+        assertEquals((5 * day + H) / 1000.0, f.ageSeconds(), "since the first access");
+        assertEquals(5.0 / ((5 * day + H) / (double) day), f.readsPerDay(), 1e-12);
+        assertEquals((now - late) / 1000.0, f.previousRecencySeconds(), "since the late access");
+        assertEquals(2 * day / 1000.0, f.recencySeconds());
+        assertEquals((3 * day + H) / 1000.0 / 5, f.lifetimeInterarrivalSeconds(), 1e-9, "6 accesses, 5 gaps");
+        assertEquals(3.0, f.activeDays(), "days 0, 1 and 3");
+        assertEquals(activity.copy().features(now, 100, POLICY.halfLifeMs()), f, "a copy keeps the history");
+    }
+
+    @Test
+    void shouldGiveHistoryFeaturesToDatasetsReadOnceOrNever() {
+        long halfLife = POLICY.halfLifeMs();
+        Features never = new Activity().features(T0, 100, halfLife);
+        assertEquals(0.0, never.readsSoFar());
+        assertEquals(0.0, never.ageSeconds());
+        assertEquals(0.0, never.readsPerDay());
+        assertEquals(2 * Features.NO_READS_INTERARRIVAL_S, never.previousRecencySeconds(), "30 days before the "
+                + "30 days of recency a dataset never read has");
+        assertEquals(Features.NO_READS_INTERARRIVAL_S, never.lifetimeInterarrivalSeconds());
+        assertEquals(0.0, never.activeDays());
+
+        Activity once = new Activity();
+        once.record(T0, "GET", 10, "eu", null, POLICY, T0);
+        Features hourLater = once.features(T0 + H, 100, halfLife);
+        assertEquals(1.0, hourLater.readsPerDay(), "younger than a day: its reads so far are its daily rate");
+        assertEquals(3600 + Features.NO_READS_INTERARRIVAL_S, hourLater.previousRecencySeconds());
+        assertEquals(Features.NO_READS_INTERARRIVAL_S, hourLater.lifetimeInterarrivalSeconds());
+        assertEquals(1.0, hourLater.activeDays());
+        assertEquals(0.25, once.features(T0 + 96 * H, 100, halfLife).readsPerDay(), 1e-12, "one read in 4 days");
+    }
+
+    @Test
     void shouldDeriveReadVolumeRangeShareRegionsAndInterarrivalFromTheDecayedReads() {
         Activity activity = new Activity();
         long size = 100_000_000L;
@@ -295,7 +345,7 @@ class ActivityTest {
 
     @Test
     void shouldNameEveryFeatureOnceAndFindEachByItsName() {
-        Features features = new Features(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
+        Features features = new Features(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18);
         Map<String, Double> byName = features.byName();
         assertEquals(Features.NAMES, List.copyOf(byName.keySet()));
         assertEquals(Features.class.getRecordComponents().length, byName.size(), "a feature added to the record "

@@ -38,10 +38,11 @@ class DecisionTest {
     @Test
     void shouldScoreWithTheLogisticFunction() {
         LogisticScorer scorer = new LogisticScorer("t", 0.0, List.of(new LogisticScorer.Weight("heat", 10, 5, 2.0)));
-        assertEquals(0.5, scorer.score(new Features(0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0)), 1e-12);
-        assertEquals(1 / (1 + Math.exp(-2.0)), scorer.score(new Features(0, 0, 0, 0, 0, 0, 15, 0, 0, 0, 0, 0)), 1e-12);
-        Features idle = new Features(0, 0, 30 * 86400, 6, 3, 1, 0, 0, 0, 0, 0, Features.NO_READS_INTERARRIVAL_S);
-        Features busy = new Features(50, 400, 5, 6, 3, 1, 60, 40, 20, 0.5, 2, 30);
+        assertEquals(0.5, scorer.score(new Features(0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), 1e-12);
+        assertEquals(1 / (1 + Math.exp(-2.0)), scorer.score(new Features(0, 0, 0, 0, 0, 0, 15, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), 1e-12);
+        Features idle = new Features(0, 0, 30 * 86400, 6, 3, 1, 0, 0, 0, 0, 0, Features.NO_READS_INTERARRIVAL_S,
+                0, 0, 0, 60 * 86400, Features.NO_READS_INTERARRIVAL_S, 0);
+        Features busy = new Features(50, 400, 5, 6, 3, 1, 60, 40, 20, 0.5, 2, 30, 900, 40 * 86400, 22.5, 10, 2_000, 35);
         assertTrue(LogisticScorer.BUILT_IN.score(busy) > 0.9);
         assertTrue(LogisticScorer.BUILT_IN.score(idle) < 0.05);
     }

@@ -20,7 +20,7 @@ class TreeEnsembleScorerTest {
             Node.leaf(0.5));
 
     private static Features features(double count1h, double heat) {
-        return new Features(count1h, 0, 0, 0, 0, 0, heat, 0, 0, 0, 0, 0);
+        return new Features(count1h, 0, 0, 0, 0, 0, heat, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     private static double sigmoid(double z) {
@@ -56,7 +56,8 @@ class TreeEnsembleScorerTest {
                 for (int i = 0; i < v.length; i++) {
                     v[i] = random.nextInt(10) == 0 ? Double.NaN : random.nextGaussian() * 10;
                 }
-                Features f = new Features(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]);
+                Features f = new Features(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11],
+                        v[12], v[13], v[14], v[15], v[16], v[17]);
                 double z = intercept;
                 for (List<Node> tree : trees) {
                     z += walk(tree, 0, f);
