@@ -1,14 +1,13 @@
 package io.tierflow.streams.domain;
 
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Activity of one dataset in event time: 1 h and 24 h sliding counts (5-minute and 1-hour buckets), decayed heat,
- * decayed read demand per client region, a Holt forecast of the hourly rate, and hashes of the recent event ids that
- * make a redelivered event count once.
+ * decayed read demand per client region ({@link RegionReadVolumes}), a Holt forecast of the hourly rate, hashes of the
+ * recent event ids that make a redelivered event count once ({@link RecentEventIds}), and the dataset's lifetime
+ * history ({@link LifetimeHistory}).
  *
  * <p>Updated on every access event, so it is laid out for that: primitive arrays, no boxing, no per-event
  * allocation (regions are a handful, searched linearly).
@@ -22,7 +21,6 @@ public final class Activity {
     public static final int REMEMBERED_EVENT_IDS = 16;
     private static final long NEVER_ACCESSED_RECENCY_S = 30L * 24 * 3600;
     private static final double MONTH_MS = 30.0 * 24 * 3_600_000;
-    private static final long DAY_MS = 24 * 3_600_000L;
 
     /** What happened to an event. */
     public enum Outcome { COUNTED, DUPLICATE, TOO_LATE }
@@ -32,9 +30,7 @@ public final class Activity {
     double heat;
     long heatAt;
     long lastAccess;
-    String[] regions;
-    double[] regionBytes;
-    int regionCount;
+    final RegionReadVolumes regionBytes;
     double decayedRequests;
     /**
      * The forecast's state as numbers rather than a {@link HoltForecast}: it changes every hour for every dataset, and
@@ -45,24 +41,9 @@ public final class Activity {
     double holtTrend;
     long holtObservations;
     long holtHour;
-    /**
-     * Hashes of the last {@link #REMEMBERED_EVENT_IDS} event ids, as a ring: the next goes to {@code recentNext}, over
-     * the oldest once all slots are used ({@link #recentIdHashes} lists them oldest first).
-     */
-    final long[] recentIds;
-    int recentCount;
-    int recentNext;
+    final RecentEventIds recentIds;
     long totalEvents;
-    /**
-     * The dataset's history as a whole, which the decayed sums forget: reads counted since it was first seen, the
-     * time of its first access, the newest access time before {@link #lastAccess} (0: none), and the UTC days on which
-     * it was accessed. Whether a dataset is read again depends most on how often it has been read in its life, which
-     * a half-life of hours cannot tell once a few of them have passed.
-     */
-    long totalReads;
-    long firstAccess;
-    long previousAccess;
-    long activeDays;
+    final LifetimeHistory history;
 
     public Activity() {
         this(new BucketedCounts(FINE_BUCKET_MS, FINE_BUCKETS), new BucketedCounts(COARSE_BUCKET_MS, COARSE_BUCKETS),
@@ -82,26 +63,14 @@ public final class Activity {
         this.heat = heat;
         this.heatAt = heatAt;
         this.lastAccess = lastAccess;
-        int n = Math.max(4, regionBytes.size());
-        this.regions = new String[n];
-        this.regionBytes = new double[n];
-        regionBytes.forEach((region, bytes) -> {
-            int i = regionIndex(region);
-            this.regionBytes[i] += bytes; // several stored regions may fold into one (RegionSlots.OTHER)
-        });
+        this.regionBytes = new RegionReadVolumes(regionBytes);
         this.decayedRequests = decayedRequests;
         setHolt(holt);
         this.holtHour = holtHour;
-        this.recentIds = new long[REMEMBERED_EVENT_IDS];
-        int keep = Math.min(REMEMBERED_EVENT_IDS, recentIdHashes.length);
-        System.arraycopy(recentIdHashes, recentIdHashes.length - keep, recentIds, 0, keep);
-        this.recentCount = keep;
-        this.recentNext = keep % REMEMBERED_EVENT_IDS;
+        this.recentIds = new RecentEventIds(REMEMBERED_EVENT_IDS, recentIdHashes);
         this.totalEvents = totalEvents;
         // State saved before the history was kept tells no more than its last access: restoreHistory sets the rest.
-        this.totalReads = totalEvents;
-        this.firstAccess = lastAccess;
-        this.activeDays = lastAccess == 0 ? 0 : 1;
+        this.history = LifetimeHistory.assumedFrom(totalEvents, lastAccess);
     }
 
     /**
@@ -109,10 +78,10 @@ public final class Activity {
      * {@link #previousAccess()}, {@link #activeDays()}).
      */
     public void restoreHistory(long totalReads, long firstAccess, long previousAccess, long activeDays) {
-        this.totalReads = totalReads;
-        this.firstAccess = firstAccess;
-        this.previousAccess = previousAccess;
-        this.activeDays = activeDays;
+        history.totalReads = totalReads;
+        history.firstAccess = firstAccess;
+        history.previousAccess = previousAccess;
+        history.activeDays = activeDays;
     }
 
     private Activity(Activity original) {
@@ -121,22 +90,15 @@ public final class Activity {
         this.heat = original.heat;
         this.heatAt = original.heatAt;
         this.lastAccess = original.lastAccess;
-        this.regions = original.regions.clone();
-        this.regionBytes = original.regionBytes.clone();
-        this.regionCount = original.regionCount;
+        this.regionBytes = original.regionBytes.copy();
         this.decayedRequests = original.decayedRequests;
         this.holtLevel = original.holtLevel;
         this.holtTrend = original.holtTrend;
         this.holtObservations = original.holtObservations;
         this.holtHour = original.holtHour;
-        this.recentIds = original.recentIds.clone();
-        this.recentCount = original.recentCount;
-        this.recentNext = original.recentNext;
+        this.recentIds = original.recentIds.copy();
         this.totalEvents = original.totalEvents;
-        this.totalReads = original.totalReads;
-        this.firstAccess = original.firstAccess;
-        this.previousAccess = original.previousAccess;
-        this.activeDays = original.activeDays;
+        this.history = original.history.copy();
     }
 
     /** An independent copy: changing either leaves the other as it was. */
@@ -144,21 +106,9 @@ public final class Activity {
         return new Activity(this);
     }
 
-    /**
-     * The 64-bit hash an event id is remembered by: FNV-1a over the id's chars, then MurmurHash3's 64-bit finaliser to
-     * spread it. Hand-rolled because it is six lines and the domain has no dependencies; with 16 ids remembered, two
-     * distinct ids collide with a probability of about 16 / 2^64 per event.
-     */
+    /** The 64-bit hash an event id is remembered by (see {@link RecentEventIds#hash}). */
     public static long eventIdHash(String eventId) {
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < eventId.length(); i++) {
-            h = (h ^ eventId.charAt(i)) * 0x100000001b3L;
-        }
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        return h ^ (h >>> 33);
+        return RecentEventIds.hash(eventId);
     }
 
     /**
@@ -169,14 +119,14 @@ public final class Activity {
     public Outcome record(long eventTimeMs, String op, long bytes, String region, String eventId, TieringPolicy policy,
             long streamTimeMs) {
         long idHash = eventId == null ? 0 : eventIdHash(eventId);
-        if (eventId != null && remembers(idHash)) {
+        if (eventId != null && recentIds.contains(idHash)) {
             return Outcome.DUPLICATE;
         }
         if (streamTimeMs > 0 && eventTimeMs < streamTimeMs - policy.latenessMs()) {
             return Outcome.TOO_LATE;
         }
         if (eventId != null) {
-            remember(idHash);
+            recentIds.add(idHash);
         }
         fine.add(eventTimeMs, 1);
         long previousNewestHour = coarse.newestBucket();
@@ -190,16 +140,11 @@ public final class Activity {
             // One decay factor for every decayed sum: they all refer to heatAt.
             double factor = DecayedHeat.decay(1.0, heatAt, eventTimeMs, halfLife);
             heat = heat * factor + weight;
-            for (int i = 0; i < regionCount; i++) {
-                regionBytes[i] *= factor;
-            }
+            regionBytes.scale(factor);
             decayedRequests *= factor;
             heatAt = eventTimeMs;
             if (read) {
-                // The index first: adding a region may replace the array (in one expression Java would take the
-                // array before the index, and write to the old one).
-                int slot = regionIndex(region);
-                regionBytes[slot] += bytes;
+                regionBytes.add(region, bytes);
                 decayedRequests += 1;
             }
         } else {
@@ -207,68 +152,14 @@ public final class Activity {
             double factor = DecayedHeat.decay(1.0, eventTimeMs, heatAt, halfLife);
             heat += weight * factor;
             if (read) {
-                int slot = regionIndex(region); // before the array: see above
-                regionBytes[slot] += bytes * factor;
+                regionBytes.add(region, bytes * factor);
                 decayedRequests += factor;
             }
         }
-        recordHistory(eventTimeMs, read);
+        history.record(eventTimeMs, read, lastAccess);
         lastAccess = Math.max(lastAccess, eventTimeMs);
         totalEvents++;
         return Outcome.COUNTED;
-    }
-
-    /** Updates the lifetime history with one counted access, before {@link #lastAccess} takes it. */
-    private void recordHistory(long eventTimeMs, boolean read) {
-        if (read) {
-            totalReads++;
-        }
-        if (lastAccess == 0 || eventTimeMs < firstAccess) {
-            firstAccess = eventTimeMs;
-        }
-        if (eventTimeMs > lastAccess) {
-            previousAccess = lastAccess;
-            if (lastAccess == 0 || Math.floorDiv(eventTimeMs, DAY_MS) > Math.floorDiv(lastAccess, DAY_MS)) {
-                activeDays++;
-            }
-        } else if (eventTimeMs < lastAccess && eventTimeMs > previousAccess) {
-            // A late access between the last two: it is now the one before the last. (A late access on a day with
-            // no other is not counted as a day active: days are counted as the newest access moves on.)
-            previousAccess = eventTimeMs;
-        }
-    }
-
-    private boolean remembers(long idHash) {
-        for (int i = 0; i < recentCount; i++) {
-            if (recentIds[i] == idHash) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void remember(long idHash) {
-        recentIds[recentNext] = idHash;
-        recentNext = (recentNext + 1) % recentIds.length;
-        recentCount = Math.min(recentCount + 1, recentIds.length);
-    }
-
-    /** Index of the region's slot, added if new (see {@link RegionSlots} for how it is found). */
-    private int regionIndex(String region) {
-        int found = RegionSlots.find(regions, regionCount, region);
-        if (found >= 0) {
-            return found;
-        }
-        if (RegionSlots.foldsIntoOther(regionCount, region)) {
-            return regionIndex(RegionSlots.OTHER);
-        }
-        if (regionCount == regions.length) {
-            regions = Arrays.copyOf(regions, regionCount * 2);
-            regionBytes = Arrays.copyOf(regionBytes, regionCount * 2);
-        }
-        regions[regionCount] = region;
-        regionBytes[regionCount] = 0;
-        return regionCount++;
     }
 
     /** Feeds every hour that completed since the last feed (at most a day of them) into the forecast. */
@@ -293,9 +184,9 @@ public final class Activity {
     /** Expected GB read per month per region, extrapolated from the decayed read volume. */
     public Map<String, Double> monthlyGbByRegion(long nowMs, long halfLifeMs) {
         Map<String, Double> monthly = new HashMap<>();
-        for (int i = 0; i < regionCount; i++) {
-            monthly.put(regions[i], DecayedHeat.ratePerMs(DecayedHeat.decay(regionBytes[i], heatAt, nowMs, halfLifeMs),
-                    halfLifeMs) * MONTH_MS / 1e9);
+        for (int i = 0; i < regionBytes.count(); i++) {
+            monthly.put(regionBytes.region(i), DecayedHeat.ratePerMs(DecayedHeat.decay(regionBytes.bytes(i), heatAt,
+                    nowMs, halfLifeMs), halfLifeMs) * MONTH_MS / 1e9);
         }
         return monthly;
     }
@@ -318,19 +209,16 @@ public final class Activity {
     public Map<String, Double> expectedGbByRegion(long nowMs, long halfLifeMs, long horizonMs) {
         Map<String, Double> expected = new HashMap<>();
         double share = horizonShare(halfLifeMs, horizonMs);
-        for (int i = 0; i < regionCount; i++) {
-            expected.put(regions[i], DecayedHeat.decay(regionBytes[i], heatAt, nowMs, halfLifeMs) * share / 1e9);
+        for (int i = 0; i < regionBytes.count(); i++) {
+            expected.put(regionBytes.region(i),
+                    DecayedHeat.decay(regionBytes.bytes(i), heatAt, nowMs, halfLifeMs) * share / 1e9);
         }
         return expected;
     }
 
     /** The GB expected to be read in the next {@code horizonMs}, all regions together. */
     public double expectedGb(long nowMs, long halfLifeMs, long horizonMs) {
-        double bytes = 0.0;
-        for (int i = 0; i < regionCount; i++) {
-            bytes += regionBytes[i];
-        }
-        return DecayedHeat.decay(bytes, heatAt, nowMs, halfLifeMs) * horizonShare(halfLifeMs, horizonMs) / 1e9;
+        return DecayedHeat.decay(regionBytes.total(), heatAt, nowMs, halfLifeMs) * horizonShare(halfLifeMs, horizonMs) / 1e9;
     }
 
     private static double horizonShare(long halfLifeMs, long horizonMs) {
@@ -343,28 +231,26 @@ public final class Activity {
         long hours = Math.floorDiv(nowMs, COARSE_BUCKET_MS);
         int hourOfDay = (int) Math.floorMod(hours, 24L);
         int dayOfWeek = (int) Math.floorMod(Math.floorDiv(hours, 24L) + 3, 7L) + 1;
-        double bytesRead = 0;
-        for (int i = 0; i < regionCount; i++) {
-            bytesRead += regionBytes[i];
-        }
+        double bytesRead = regionBytes.total();
         // Bytes and reads decay alike, so their ratio needs no decay; a sum decayed to nothing means no reads.
         double readFraction = decayedRequests > 0 && sizeBytes > 0 ? bytesRead / decayedRequests / sizeBytes : 0;
         double readsPerSecond = DecayedHeat.ratePerMs(DecayedHeat.decay(decayedRequests, heatAt, nowMs, halfLifeMs),
                 halfLifeMs) * 1000;
         double interarrival = readsPerSecond > 1 / Features.NO_READS_INTERARRIVAL_S ? 1 / readsPerSecond
                 : Features.NO_READS_INTERARRIVAL_S;
-        double age = lastAccess == 0 ? 0 : Math.max(0, (nowMs - firstAccess) / 1000.0);
+        double age = lastAccess == 0 ? 0 : Math.max(0, (nowMs - history.firstAccess) / 1000.0);
         // A dataset younger than a day has its reads so far as its daily rate: a day is the least it is measured on.
-        double readsPerDay = totalReads / Math.max(1.0, age / 86_400);
+        double readsPerDay = history.totalReads / Math.max(1.0, age / 86_400);
         // With no access before the last, as if there had been one 30 days before it, as recency does for none.
-        double previousRecency = previousAccess == 0 ? recency + NEVER_ACCESSED_RECENCY_S
-                : Math.max(0, (nowMs - previousAccess) / 1000.0);
-        double lifetimeInterarrival = totalEvents > 1 ? (lastAccess - firstAccess) / 1000.0 / (totalEvents - 1)
+        double previousRecency = history.previousAccess == 0 ? recency + NEVER_ACCESSED_RECENCY_S
+                : Math.max(0, (nowMs - history.previousAccess) / 1000.0);
+        double lifetimeInterarrival = totalEvents > 1 ? (lastAccess - history.firstAccess) / 1000.0 / (totalEvents - 1)
                 : Features.NO_READS_INTERARRIVAL_S;
         return new Features(fine.total(nowMs), coarse.total(nowMs), recency, Math.log10(sizeBytes + 1.0),
                 hourOfDay, dayOfWeek, heatAt(nowMs, halfLifeMs), holt().nextHour(),
-                DecayedHeat.decay(bytesRead, heatAt, nowMs, halfLifeMs) / 1e9, readFraction, regionCount,
-                interarrival, totalReads, age, readsPerDay, previousRecency, lifetimeInterarrival, activeDays);
+                DecayedHeat.decay(bytesRead, heatAt, nowMs, halfLifeMs) / 1e9, readFraction, regionBytes.count(),
+                interarrival, history.totalReads, age, readsPerDay, previousRecency, lifetimeInterarrival,
+                history.activeDays);
     }
 
     public long count1h(long nowMs) {
@@ -385,22 +271,22 @@ public final class Activity {
 
     /** Reads (GETs) counted since the dataset was first seen. */
     public long totalReads() {
-        return totalReads;
+        return history.totalReads;
     }
 
     /** Event time (epoch ms) of the first counted access; 0 if never accessed. */
     public long firstAccess() {
-        return firstAccess;
+        return history.firstAccess;
     }
 
     /** The newest access time before {@link #lastAccess()}; 0 if there is none. */
     public long previousAccess() {
-        return previousAccess;
+        return history.previousAccess;
     }
 
     /** UTC days on which the dataset was accessed, counted as its newest access moves to a later day. */
     public long activeDays() {
-        return activeDays;
+        return history.activeDays;
     }
 
     public BucketedCounts fine() {
@@ -421,32 +307,27 @@ public final class Activity {
 
     /** Decayed bytes read per client region as of {@link #rawHeatAt()}, in the order regions were first seen. */
     public Map<String, Double> rawRegionBytes() {
-        Map<String, Double> copy = new LinkedHashMap<>();
-        for (int i = 0; i < regionCount; i++) {
-            copy.put(regions[i], regionBytes[i]);
-        }
-        return copy;
+        return regionBytes.asMap();
     }
 
     /** Number of client regions read from. */
     public int regionCount() {
-        return regionCount;
+        return regionBytes.count();
     }
 
     /** The {@code i}-th region read from, in the order first seen. */
     public String region(int i) {
-        return regions[i];
+        return regionBytes.region(i);
     }
 
     /** Decayed bytes read from the {@code i}-th region as of {@link #rawHeatAt()}. */
     public double regionBytes(int i) {
-        return regionBytes[i];
+        return regionBytes.bytes(i);
     }
 
     /** Restores one region's decayed bytes (the inverse of {@link #region} and {@link #regionBytes}). */
     public void restoreRegion(String region, double bytes) {
-        int slot = regionIndex(region); // before the array, which adding a region may replace
-        regionBytes[slot] = bytes;
+        regionBytes.restore(region, bytes);
     }
 
     public double rawDecayedRequests() {
@@ -469,11 +350,6 @@ public final class Activity {
 
     /** Hashes of the remembered event ids, oldest first. */
     public long[] recentIdHashes() {
-        long[] oldestFirst = new long[recentCount];
-        int oldest = recentCount < recentIds.length ? 0 : recentNext;
-        for (int i = 0; i < recentCount; i++) {
-            oldestFirst[i] = recentIds[(oldest + i) % recentIds.length];
-        }
-        return oldestFirst;
+        return recentIds.oldestFirst();
     }
 }
