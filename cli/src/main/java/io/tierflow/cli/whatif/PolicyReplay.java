@@ -45,6 +45,7 @@ public final class PolicyReplay implements AutoCloseable {
             Comparator.comparingLong(Pending::timeMs).thenComparingLong(Pending::order));
     private BiConsumer<String, Placement> placementListener = (key, placement) -> { };
     private boolean pipeWithoutCommits = true;
+    private int commitEveryRecords = ReplayDriver.COMMIT_EVERY_RECORDS;
     private ReplayDriver driver;
     private KeyValueStore<String, DatasetState> states;
     private final long intervalMs;
@@ -94,6 +95,15 @@ public final class PolicyReplay implements AutoCloseable {
      */
     PolicyReplay throughDriverApiOnly() {
         this.pipeWithoutCommits = false;
+        return this;
+    }
+
+    /**
+     * Has the replay commit once at least {@code records} records have gone in since the last commit, rather than
+     * {@link ReplayDriver#COMMIT_EVERY_RECORDS} (tests compare cadences); before the first input.
+     */
+    PolicyReplay committingEvery(int records) {
+        this.commitEveryRecords = records;
         return this;
     }
 
@@ -164,19 +174,20 @@ public final class PolicyReplay implements AutoCloseable {
         // The catalogue is published before the first input, and the clock moved once so the punctuator loads it.
         Duration settle = setup.settings().evaluationInterval().multipliedBy(10);
         clockMs = firstMs - settle.toMillis();
-        driver = new ReplayDriver(setup, Instant.ofEpochMilli(clockMs), encoding.registryUrl, pipeWithoutCommits);
+        driver = new ReplayDriver(setup, Instant.ofEpochMilli(clockMs), encoding.registryUrl, pipeWithoutCommits,
+                commitEveryRecords);
         driver.publishCatalogue(Instant.ofEpochMilli(clockMs));
         advanceTo(firstMs);
         states = driver.driver.getKeyValueStore(TieringTopology.DATASET_STATE_STORE);
     }
 
     private void advanceTo(long timeMs) {
-        // Moved only once the punctuator's interval has passed: every move of the driver's clock commits the task
-        // (a store flush and a checkpoint), and a shorter one cannot fire the punctuator anyway. One move fires each
-        // wall-clock punctuator once however far it goes, as on a live node busy for that long: with events every
-        // second or more often, that is one punctuation per second of event time, as live.
+        // Moved only once the punctuator's interval has passed: a shorter move cannot fire the punctuator, and a move
+        // may commit the task (ReplayDriver.advanceWallClock). One move fires each wall-clock punctuator once however
+        // far it goes, as on a live node busy for that long: with events every second or more often, that is one
+        // punctuation per second of event time, as live.
         if (timeMs - clockMs >= intervalMs) {
-            driver.driver.advanceWallClockTime(Duration.ofMillis(timeMs - clockMs));
+            driver.advanceWallClock(timeMs - clockMs);
             clockMs = timeMs;
         }
     }
