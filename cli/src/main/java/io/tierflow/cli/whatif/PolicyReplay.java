@@ -14,7 +14,6 @@ import io.tierflow.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.function.BiConsumer;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -245,17 +244,16 @@ public final class PolicyReplay implements AutoCloseable {
 
     private void serve(AccessEvent event, long atMs) {
         boolean get = event.getOp() == AccessOp.GET;
-        SimulatedPlacements.Copies copies = placements.get(event.getKey());
-        Optional<ReadRouting.ServingCopy> serving = copies == null ? Optional.empty()
-                : ReadRouting.nearestCopy(copies.primary(), copies.classBySite().keySet(), event.getClientRegion(),
-                        accountant.offers());
-        if (serving.isEmpty()) {
+        SimulatedPlacements.Held held = placements.held(event.getKey());
+        ReadRouting.ServingCopy copy = held == null ? null
+                : held.servingCopy(event.getClientRegion(), accountant.offers());
+        if (copy == null) {
             if (get) {
                 accountant.unplacedRead();
             }
             return;
         }
-        ReadRouting.ServingCopy copy = serving.get();
+        SimulatedPlacements.Copies copies = held.copies;
         double slaMs = copies.slaMs() != null ? copies.slaMs() : setup.policy().getDefaultLatencySlaMs();
         accountant.served(event.getKey(), copy.site(), copies.classBySite().get(copy.site()), event.getClientRegion(),
                 get, event.getBytes(), copy.p95LatencyMs(), slaMs, atMs);
