@@ -14,7 +14,6 @@ import io.tierflow.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.function.BiConsumer;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -45,6 +44,7 @@ public final class PolicyReplay implements AutoCloseable {
             Comparator.comparingLong(Pending::timeMs).thenComparingLong(Pending::order));
     private BiConsumer<String, Placement> placementListener = (key, placement) -> { };
     private boolean pipeWithoutCommits = true;
+    private int commitEveryRecords = ReplayDriver.COMMIT_EVERY_RECORDS;
     private ReplayDriver driver;
     private KeyValueStore<String, DatasetState> states;
     private final long intervalMs;
@@ -94,6 +94,15 @@ public final class PolicyReplay implements AutoCloseable {
      */
     PolicyReplay throughDriverApiOnly() {
         this.pipeWithoutCommits = false;
+        return this;
+    }
+
+    /**
+     * Has the replay commit once at least {@code records} records have gone in since the last commit, rather than
+     * {@link ReplayDriver#COMMIT_EVERY_RECORDS} (tests compare cadences); before the first input.
+     */
+    PolicyReplay committingEvery(int records) {
+        this.commitEveryRecords = records;
         return this;
     }
 
@@ -164,19 +173,20 @@ public final class PolicyReplay implements AutoCloseable {
         // The catalogue is published before the first input, and the clock moved once so the punctuator loads it.
         Duration settle = setup.settings().evaluationInterval().multipliedBy(10);
         clockMs = firstMs - settle.toMillis();
-        driver = new ReplayDriver(setup, Instant.ofEpochMilli(clockMs), encoding.registryUrl, pipeWithoutCommits);
+        driver = new ReplayDriver(setup, Instant.ofEpochMilli(clockMs), encoding.registryUrl, pipeWithoutCommits,
+                commitEveryRecords);
         driver.publishCatalogue(Instant.ofEpochMilli(clockMs));
         advanceTo(firstMs);
         states = driver.driver.getKeyValueStore(TieringTopology.DATASET_STATE_STORE);
     }
 
     private void advanceTo(long timeMs) {
-        // Moved only once the punctuator's interval has passed: every move of the driver's clock commits the task
-        // (a store flush and a checkpoint), and a shorter one cannot fire the punctuator anyway. One move fires each
-        // wall-clock punctuator once however far it goes, as on a live node busy for that long: with events every
-        // second or more often, that is one punctuation per second of event time, as live.
+        // Moved only once the punctuator's interval has passed: a shorter move cannot fire the punctuator, and a move
+        // may commit the task (ReplayDriver.advanceWallClock). One move fires each wall-clock punctuator once however
+        // far it goes, as on a live node busy for that long: with events every second or more often, that is one
+        // punctuation per second of event time, as live.
         if (timeMs - clockMs >= intervalMs) {
-            driver.driver.advanceWallClockTime(Duration.ofMillis(timeMs - clockMs));
+            driver.advanceWallClock(timeMs - clockMs);
             clockMs = timeMs;
         }
     }
@@ -234,17 +244,16 @@ public final class PolicyReplay implements AutoCloseable {
 
     private void serve(AccessEvent event, long atMs) {
         boolean get = event.getOp() == AccessOp.GET;
-        SimulatedPlacements.Copies copies = placements.get(event.getKey());
-        Optional<ReadRouting.ServingCopy> serving = copies == null ? Optional.empty()
-                : ReadRouting.nearestCopy(copies.primary(), copies.classBySite().keySet(), event.getClientRegion(),
-                        accountant.offers());
-        if (serving.isEmpty()) {
+        SimulatedPlacements.Held held = placements.held(event.getKey());
+        ReadRouting.ServingCopy copy = held == null ? null
+                : held.servingCopy(event.getClientRegion(), accountant.offers());
+        if (copy == null) {
             if (get) {
                 accountant.unplacedRead();
             }
             return;
         }
-        ReadRouting.ServingCopy copy = serving.get();
+        SimulatedPlacements.Copies copies = held.copies;
         double slaMs = copies.slaMs() != null ? copies.slaMs() : setup.policy().getDefaultLatencySlaMs();
         accountant.served(event.getKey(), copy.site(), copies.classBySite().get(copy.site()), event.getClientRegion(),
                 get, event.getBytes(), copy.p95LatencyMs(), slaMs, atMs);

@@ -3,6 +3,7 @@ package io.tierflow.cli.whatif;
 import io.tierflow.cli.trace.SiteChoice;
 import io.tierflow.schemas.Site;
 import io.tierflow.streams.domain.SiteOffer;
+import io.tierflow.streams.domain.Tier;
 import io.tierflow.streams.domain.cost.ClassPrices;
 import io.tierflow.streams.domain.cost.CostMeter;
 import java.util.HashMap;
@@ -20,10 +21,12 @@ import java.util.TreeMap;
 final class ReplayAccountant {
     private final String name;
     private final Map<String, SiteOffer> offers = new HashMap<>();
-    private final Map<String, ClassPrices> prices = new HashMap<>();
+    /** By site, then class: looked up at every read, so without building a key of the two. */
+    private final Map<String, Map<String, ClassPrices>> prices = new HashMap<>();
     /** The class each copy the meter holds is in, by key and site: a copy placed again in its class is no change. */
     private final Map<String, String> heldClass = new HashMap<>();
-    private final Map<String, Long> getsByTier = new TreeMap<>();
+    /** GETs served per tier, by the tier's ordinal. */
+    private final long[] getsByTier = new long[Tier.values().length];
     private final CostMeter meter = new CostMeter();
     private long slaMisses;
     private long unplacedReads;
@@ -38,7 +41,7 @@ final class ReplayAccountant {
             SiteOffer offer = SiteChoice.offer(site);
             offers.put(siteName, offer);
             for (SiteOffer.StorageClassOffer c : offer.classes()) {
-                prices.put(siteName + '\u0000' + c.name(), ClassPrices.of(c));
+                prices.computeIfAbsent(siteName, n -> new HashMap<>()).put(c.name(), ClassPrices.of(c));
             }
         });
     }
@@ -109,7 +112,7 @@ final class ReplayAccountant {
             return;
         }
         meter.read(key, offers.get(site), price, clientRegion, bytes, atMs);
-        getsByTier.merge(price.tier().name(), 1L, Long::sum);
+        getsByTier[price.tier().ordinal()]++;
         if (latencyMs > slaMs) {
             slaMisses++;
         }
@@ -129,13 +132,20 @@ final class ReplayAccountant {
         var cost = meter.finish(endMs);
         List<PolicyCosts.Sample> samples = meter.samples().stream()
                 .map(s -> new PolicyCosts.Sample(s.atMs(), s.cumulative().total())).toList();
-        return new PolicyCosts(name, cost, Map.copyOf(getsByTier), slaMisses, unplacedReads, moves, bytesMoved,
+        Map<String, Long> gets = new TreeMap<>();
+        for (Tier tier : Tier.values()) {
+            if (getsByTier[tier.ordinal()] > 0) {
+                gets.put(tier.name(), getsByTier[tier.ordinal()]);
+            }
+        }
+        return new PolicyCosts(name, cost, Map.copyOf(gets), slaMisses, unplacedReads, moves, bytesMoved,
                 failedSteps, samples);
     }
 
     /** The prices of {@code storageClass} at {@code site}, or null if the catalogue has neither. */
     ClassPrices price(String site, String storageClass) {
-        return prices.get(site + '\u0000' + storageClass);
+        Map<String, ClassPrices> classes = prices.get(site);
+        return classes == null ? null : classes.get(storageClass);
     }
 
     private static String copyKey(String key, String site) {

@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -43,6 +44,15 @@ final class ReplayDriver implements AutoCloseable {
      * Replays still keep apart: each has a state directory of its own, and the driver's metrics are its own.
      */
     private static final String APPLICATION_ID = "whatif";
+    /**
+     * Records piped in between two commits, at least: a commit comes at the first move of the wall clock after this
+     * many. The driver commits at every move (once per punctuation interval of event time, a few dozen inputs apart
+     * in a replay); each commit writes every activity value changed since the last one through its serde to the
+     * in-memory store, so a dataset read a few times a minute was serialized at almost every read. A live node
+     * commits once a second of wall-clock time, many thousands of records apart. Nothing restores a replay's stores,
+     * so a commit decides nothing here; this bounds the values held unwritten between two (at most this many).
+     */
+    static final int COMMIT_EVERY_RECORDS = 10_000;
 
     final String registryUrl;
     final TopologyTestDriver driver;
@@ -66,6 +76,8 @@ final class ReplayDriver implements AutoCloseable {
     private final Path stateDir;
     /** The way records go in without a commit each; null when the driver's public API is used instead. */
     private final TaskPipe pipe;
+    private final int commitEveryRecords;
+    private long pipedSinceCommit;
 
     /** A driver on an in-memory registry of its own. */
     ReplayDriver(WhatIfSetup setup, Instant wallClock) {
@@ -85,7 +97,17 @@ final class ReplayDriver implements AutoCloseable {
      *     rather than the driver's public API, which commits after every record; the two decide the same
      */
     ReplayDriver(WhatIfSetup setup, Instant wallClock, String registryUrl, boolean pipeWithoutCommits) {
+        this(setup, wallClock, registryUrl, pipeWithoutCommits, COMMIT_EVERY_RECORDS);
+    }
+
+    /**
+     * @param commitEveryRecords through a {@link TaskPipe}, the records piped in before a move of the wall clock
+     *     commits (tests compare commit cadences)
+     */
+    ReplayDriver(WhatIfSetup setup, Instant wallClock, String registryUrl, boolean pipeWithoutCommits,
+            int commitEveryRecords) {
         this.setup = setup;
+        this.commitEveryRecords = commitEveryRecords;
         this.registryUrl = registryUrl;
         topics = Topics.using(SingleTaskReplayConfig.serdeConfig(registryUrl), TieringCodecs.ALL);
         try {
@@ -131,6 +153,7 @@ final class ReplayDriver implements AutoCloseable {
     void pipe(String topic, TestInputTopic<byte[], byte[]> input, TestRecord<byte[], byte[]> record) {
         if (pipe != null) {
             pipe.pipe(topic, record.key(), record.value(), record.timestamp());
+            pipedSinceCommit++;
         } else {
             input.pipeInput(record);
         }
@@ -141,8 +164,26 @@ final class ReplayDriver implements AutoCloseable {
         if (pipe != null) {
             pipe.pipe(Topics.MIGRATION_STATUS, status.getKey().getBytes(StandardCharsets.UTF_8),
                     statusSerializer.serialize(Topics.MIGRATION_STATUS, status), timeMs);
+            pipedSinceCommit++;
         } else {
             statuses.pipeInput(new TestRecord<>(status.getKey(), status, Instant.ofEpochMilli(timeMs)));
+        }
+    }
+
+    /**
+     * Moves the wall clock on by {@code ms}, firing the wall-clock punctuators; through a {@link TaskPipe} this commits
+     * only once {@link #COMMIT_EVERY_RECORDS} records have gone in since the last commit, through the driver's public
+     * API at every move.
+     */
+    void advanceWallClock(long ms) {
+        if (pipe == null) {
+            driver.advanceWallClockTime(Duration.ofMillis(ms));
+            return;
+        }
+        boolean commit = pipedSinceCommit >= commitEveryRecords;
+        pipe.advanceWallClock(ms, commit);
+        if (commit) {
+            pipedSinceCommit = 0;
         }
     }
 

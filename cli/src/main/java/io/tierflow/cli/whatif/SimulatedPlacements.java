@@ -1,6 +1,8 @@
 package io.tierflow.cli.whatif;
 
 import io.tierflow.schemas.DatasetState;
+import io.tierflow.streams.domain.ReadRouting;
+import io.tierflow.streams.domain.SiteOffer;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +19,42 @@ final class SimulatedPlacements {
     record Copies(String primary, Map<String, String> classBySite, long sizeBytes, Double slaMs) {
     }
 
-    private final Map<String, Copies> copies = new HashMap<>();
+    /**
+     * A dataset's copies and where its reads go from each client region seen since they last changed: the nearest
+     * copy depends only on the copies and the catalogue, which a replay never changes, and a dataset is read far more
+     * often than its copies change.
+     */
+    static final class Held {
+        /** Client regions remembered per dataset; reads from others are routed afresh each time. */
+        private static final int REGIONS = 8;
+
+        final Copies copies;
+        private final String[] regions = new String[REGIONS];
+        private final ReadRouting.ServingCopy[] serving = new ReadRouting.ServingCopy[REGIONS];
+        private int remembered;
+
+        private Held(Copies copies) {
+            this.copies = copies;
+        }
+
+        /** The copy serving a read from {@code clientRegion}; null if no copy is on a site of the catalogue, up. */
+        ReadRouting.ServingCopy servingCopy(String clientRegion, Map<String, SiteOffer> offers) {
+            for (int i = 0; i < remembered; i++) {
+                if (regions[i].equals(clientRegion)) {
+                    return serving[i];
+                }
+            }
+            ReadRouting.ServingCopy copy = ReadRouting.nearestCopy(copies.primary(), copies.classBySite().keySet(),
+                    clientRegion, offers).orElse(null);
+            if (remembered < REGIONS && clientRegion != null) {
+                regions[remembered] = clientRegion;
+                serving[remembered++] = copy;
+            }
+            return copy;
+        }
+    }
+
+    private final Map<String, Held> copies = new HashMap<>();
     private final ReplayAccountant accountant;
 
     SimulatedPlacements(ReplayAccountant accountant) {
@@ -25,6 +62,12 @@ final class SimulatedPlacements {
     }
 
     Copies get(String key) {
+        Held held = copies.get(key);
+        return held == null ? null : held.copies;
+    }
+
+    /** {@code key}'s copies with where its reads go, or null. */
+    Held held(String key) {
         return copies.get(key);
     }
 
@@ -35,7 +78,7 @@ final class SimulatedPlacements {
      * @param copiedSite the site of that copy, or null
      */
     void sync(String key, DatasetState state, String copiedSite, String copiedClass, long atMs) {
-        Copies before = copies.get(key);
+        Copies before = get(key);
         Copies after = state == null || state.getPrimarySite() == null || state.getInventory() == null ? null
                 : from(state, before, copiedSite, copiedClass);
         Map<String, String> old = before == null ? Map.of() : before.classBySite();
@@ -59,7 +102,7 @@ final class SimulatedPlacements {
         if (after == null) {
             copies.remove(key);
         } else {
-            copies.put(key, after);
+            copies.put(key, new Held(after));
         }
     }
 

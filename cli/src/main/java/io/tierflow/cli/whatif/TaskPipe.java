@@ -26,8 +26,8 @@ import org.apache.kafka.streams.processor.internals.StreamTask;
  * {@code pipeInput} does (each record, and everything it sends back to the task's own source and repartition topics,
  * before the next record; the outputs kept for the driver's output topics), without the two costs of that path a
  * replay cannot use: a commit and checkpoint after every record, and a regex compiled per source topic for every
- * record piped in and every record the task outputs. Commits happen where the driver makes them anyway, at every move
- * of its wall clock, so the stores are flushed at least once per punctuation interval of the replay.
+ * record piped in and every record the task outputs. It moves the driver's wall clock too ({@link #advanceWallClock}),
+ * committing only at the moves its caller asks to: the driver commits at every move.
  *
  * <p>The one place in Tierflow that reaches into the driver's private state (its task, producer and output queues),
  * and into the Kafka Streams internals the driver itself drives ({@code StreamTask}); docs/kafka-upgrade.md lists what
@@ -45,6 +45,7 @@ final class TaskPipe {
     private final Map<TopicPartition, AtomicLong> offsets;
     private final Map<String, Queue<ProducerRecord<byte[], byte[]>>> outputs;
     private final Method processGlobalRecord;
+    private final Method commit;
 
     @SuppressWarnings("unchecked")
     private TaskPipe(TopologyTestDriver driver) throws ReflectiveOperationException {
@@ -59,6 +60,7 @@ final class TaskPipe {
         this.outputs = (Map<String, Queue<ProducerRecord<byte[], byte[]>>>) field("outputRecordsByTopic").get(driver);
         this.processGlobalRecord = method("processGlobalRecord", TopicPartition.class, long.class, byte[].class,
                 byte[].class, Headers.class);
+        this.commit = method("commit", Map.class);
         if (task == null) {
             throw new NoSuchFieldException("the driver has no task (a topology of global stores only)");
         }
@@ -91,7 +93,26 @@ final class TaskPipe {
             throw new IllegalArgumentException("not a source topic of the replay's task: " + topic);
         }
         enqueue(topic, partition, timestampMs, key, value, new RecordHeaders());
-        // The driver's loop (completeAllProcessableWork) without its commit and checkpoint per record.
+        processQueued();
+    }
+
+    /**
+     * Moves the driver's wall clock on by {@code ms} and fires the task's wall-clock punctuators, then processes what
+     * they sent back to the task's own topics, as the driver's {@code advanceWallClockTime} does; but commits (the
+     * stores flushed, the offsets committed, a checkpoint) only if {@code commit}, where the driver always does.
+     */
+    void advanceWallClock(long ms, boolean commit) {
+        wallClock.sleep(ms);
+        task.maybePunctuateSystemTime();
+        if (commit) {
+            invoke(this.commit, task.prepareCommit(true));
+            task.postCommit(true);
+        }
+        processQueued();
+    }
+
+    /** The driver's loop (completeAllProcessableWork) without its commit and checkpoint per record. */
+    private void processQueued() {
         captureOutputs();
         task.resumePollingForPartitionsWithAvailableSpace();
         task.updateLags();

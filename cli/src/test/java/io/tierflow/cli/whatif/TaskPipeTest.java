@@ -64,8 +64,13 @@ class TaskPipeTest {
     }
 
     private Run run(Policy policy, List<ReplayInput> inputs, boolean throughTaskPipe) {
+        return run(policy, inputs, throughTaskPipe, ReplayDriver.COMMIT_EVERY_RECORDS);
+    }
+
+    private Run run(Policy policy, List<ReplayInput> inputs, boolean throughTaskPipe, int commitEveryRecords) {
         long endMs = inputs.get(inputs.size() - 1).timeMs() + 3_600_000;
         try (PolicyReplay replay = new PolicyReplay("p", ReplayScenario.setup(stateDir, migrator), policy)) {
+            replay.committingEvery(commitEveryRecords);
             if (!throughTaskPipe) {
                 replay.throughDriverApiOnly();
             }
@@ -103,6 +108,25 @@ class TaskPipeTest {
             assertEquals(publicApi.copies(), piped.copies(), "the copies held at the end");
             assertEquals(publicApi.deadLetters(), piped.deadLetters());
             assertEquals(publicApi.costs(), piped.costs(), "every figure of the row, to the last sample");
+        }
+    }
+
+    @Test
+    void shouldDecideAndPriceTheSameWhereverTheCommitsFall() {
+        List<ReplayInput> inputs = fourDays();
+        assertTrue(inputs.size() > 1_000 && inputs.size() < ReplayDriver.COMMIT_EVERY_RECORDS,
+                "the default cadence commits only when the replay closes: " + inputs.size());
+        for (Policy policy : List.of(ReplayScenario.policy(20), ReplayScenario.policy(200))) {
+            Run publicApi = run(policy, inputs, false);
+            // At every move of the clock (as the driver commits), every few moves, and never before the end.
+            for (int commitEvery : List.of(1, 97, ReplayDriver.COMMIT_EVERY_RECORDS)) {
+                Run piped = run(policy, inputs, true, commitEvery);
+                assertEquals(publicApi.decisions(), piped.decisions(), "every placement, committing every "
+                        + commitEvery);
+                assertEquals(publicApi.copies(), piped.copies(), "the copies, committing every " + commitEvery);
+                assertEquals(publicApi.deadLetters(), piped.deadLetters());
+                assertEquals(publicApi.costs(), piped.costs(), "the row, committing every " + commitEvery);
+            }
         }
     }
 }

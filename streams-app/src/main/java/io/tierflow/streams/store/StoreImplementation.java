@@ -82,9 +82,10 @@ public enum StoreImplementation {
     /**
      * State in memory and not logged: for a topology run inside Kafka's TopologyTestDriver ({@code tierflow whatif});
      * a persistent store would flush RocksDB to a new file at each of the driver's commits. The stores written on
-     * every access event are write-behind stores (the internals of {@link #WRITE_BEHIND}) in front of Kafka's in-memory
-     * store, so a value is serialized once per commit rather than decoded and encoded at every event. Never for a live
-     * node: nothing of it survives a restart.
+     * every access event are write-behind stores (the internals of {@link #WRITE_BEHIND}) in front of an in-memory
+     * store, so a value is serialized once per commit rather than decoded and encoded at every event. The bytes are in
+     * a hash map ({@link HashedInMemoryStore}), not Kafka's sorted one: the topology reads and writes them by key.
+     * Never for a live node: nothing of it survives a restart.
      */
     IN_MEMORY("in-memory") {
         @Override
@@ -94,7 +95,7 @@ public enum StoreImplementation {
 
         @Override
         public KeyValueBytesStoreSupplier keyValueSupplier(String name) {
-            return Stores.inMemoryKeyValueStore(name);
+            return HashedInMemoryStore.supplier(name);
         }
 
         @Override
