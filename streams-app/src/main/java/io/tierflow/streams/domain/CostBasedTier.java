@@ -39,7 +39,7 @@ public final class CostBasedTier {
 
     /**
      * What the dataset is expected to be read over the horizon: requests, and GB by client region; and whether any
-     * read of it has been seen (until then the reads are a guess, and a first move down waits until it is earned).
+     * read of it has been seen (until then the reads are a guess, and a move down waits until it is earned).
      */
     public record Demand(double reads, Map<String, Double> gbByRegion, boolean readSeen) {
         /** Demand whose reads have been seen if it has bytes read in some region. */
