@@ -23,8 +23,9 @@ import java.util.Map;
  * the whole object, egress between regions, the destination's PUT), and each copy left before its class's minimum
  * duration is charged the rest of it (early deletion).</li>
  * </ul>
- * A first move to a colder tier waits until the storage it would have saved pays for it (rent or buy: see
- * {@code demotionEarnedAt}), as activity watched for a short time is no estimate yet.
+ * While no read of the dataset has been seen, a move to a colder tier waits until the storage it would have saved
+ * pays for it (rent or buy: see {@code demotionEarnedAt}): with nothing read yet the reads are a guess. Once reads are
+ * seen they are the estimate, and the demand priced includes the next read ({@link DatasetEvaluator#demand}).
  * Everything is plain arithmetic on the catalogue: a dataset is looked at on every counted access that could pay for a
  * promotion ({@link #promotionMayPay}) and again when its decaying demand would make another tier cheaper
  * ({@link Choice#reconsiderAtMs()}).
@@ -36,8 +37,16 @@ public final class CostBasedTier {
     private CostBasedTier() {
     }
 
-    /** What the dataset is expected to be read over the horizon: requests, and GB by client region. */
-    public record Demand(double reads, Map<String, Double> gbByRegion) {
+    /**
+     * What the dataset is expected to be read over the horizon: requests, and GB by client region; and whether any
+     * read of it has been seen (until then the reads are a guess, and a move down waits until it is earned).
+     */
+    public record Demand(double reads, Map<String, Double> gbByRegion, boolean readSeen) {
+        /** Demand whose reads have been seen if it has bytes read in some region. */
+        public Demand(double reads, Map<String, Double> gbByRegion) {
+            this(reads, gbByRegion, !gbByRegion.isEmpty());
+        }
+
         public double totalGb() {
             double total = 0.0;
             for (double gb : gbByRegion.values()) {
@@ -96,7 +105,7 @@ public final class CostBasedTier {
             }
         }
         long earnedAt = Long.MIN_VALUE;
-        if (best != null && stayingAllowed && staying.tier().hotterThan(best.tier())) {
+        if (best != null && stayingAllowed && staying.tier().hotterThan(best.tier()) && !demand.readSeen()) {
             earnedAt = demotionEarnedAt(dataset, staying, best);
             if (nowMs < earnedAt) {
                 // Not a step to a less cold tier meanwhile: that move would be paid for and then block the real one.
@@ -128,8 +137,12 @@ public final class CostBasedTier {
             return false;
         }
         long horizon = policy.horizonMs();
-        double reads = activity.expectedReads(nowMs, policy.halfLifeMs(), horizon);
-        double gb = activity.expectedGb(nowMs, policy.halfLifeMs(), horizon);
+        double decayedReads = activity.expectedReads(nowMs, policy.halfLifeMs(), horizon);
+        double decayedGb = activity.expectedGb(nowMs, policy.halfLifeMs(), horizon);
+        // With the next read priced as the full choice prices it (DatasetEvaluator.demand), so the gate is never
+        // stricter than the choice.
+        double reads = decayedReads + 1.0;
+        double gb = decayedReads > 0 ? decayedGb * reads / decayedReads : 0.0;
         double months = horizon / MONTH_MS;
         double keep = 1.0 - policy.hysteresis();
         for (SiteOffer site : sites) {
@@ -163,7 +176,9 @@ public final class CostBasedTier {
      * and "no reads seen yet" is not "no reads to come"; waiting that long before a first move down is the rent-or-buy
      * rule: if the dataset is never read again, it costs at most the move once more, and if it is read, the wait cost
      * at most the move. A large object earns its move within hours, a small one (billed on a class's minimum size) may
-     * take months. Counted from the dataset's inventory entry or its last move, whichever is later.
+     * take months. Counted from the dataset's inventory entry or its last move, whichever is later. Applied only
+     * while no read has been seen: then the estimate has nothing to stand on. A dataset read in a burst and then quiet
+     * has an estimate (its reads), and waiting a month on top of it spends what the move was to save.
      */
     private static long demotionEarnedAt(DatasetEvaluator.Facts dataset, Candidate staying, Candidate colder) {
         double stayingRate = storageRatePerMonth(dataset, staying);

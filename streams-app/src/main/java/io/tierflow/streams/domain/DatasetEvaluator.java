@@ -98,7 +98,9 @@ public final class DatasetEvaluator {
      * fading at the half-life) follows a change of pace; the lifetime average's (as many accesses per horizon as the
      * dataset has had on average since it is known, all of them if it is younger than a horizon) remembers a dataset
      * that is read now and then with long quiet gaps, which a short half-life forgets. Bytes per read are the decayed
-     * activity's.
+     * activity's. The reads priced are that estimate and one more, the next read: a move to a colder class is paid
+     * back only if the saving also pays for serving the next read from it (its GET and retrieval), which an estimate
+     * near zero (a dataset read a few times, then quiet for some half-lives) would otherwise price at nothing.
      */
     static CostBasedTier.Demand demand(Activity activity, TieringPolicy policy, long knownSinceMs, long nowMs) {
         long horizon = policy.horizonMs();
@@ -106,14 +108,13 @@ public final class DatasetEvaluator {
         Map<String, Double> gbByRegion = activity.expectedGbByRegion(nowMs, policy.halfLifeMs(), horizon);
         long age = Math.max(nowMs - knownSinceMs, 1L);
         double lifetime = activity.totalEvents() * (double) horizon / Math.max(age, horizon);
-        if (lifetime <= recent) {
-            return new CostBasedTier.Demand(recent, gbByRegion);
-        }
+        double expected = Math.max(recent, lifetime);
+        double priced = expected + 1.0;
         if (recent > 0) {
-            double scale = lifetime / recent;
+            double scale = priced / recent;
             gbByRegion.replaceAll((region, gb) -> gb * scale);
         }
-        return new CostBasedTier.Demand(lifetime, gbByRegion);
+        return new CostBasedTier.Demand(priced, gbByRegion, activity.regionCount() > 0);
     }
 
     /** The next step towards {@code placement}; none while a command is in flight (one at a time). */

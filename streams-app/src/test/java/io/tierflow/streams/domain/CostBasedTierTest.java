@@ -144,6 +144,50 @@ class CostBasedTierTest {
         assertTrue(smallNow.reconsiderAtMs() > NOW + 25 * DAY, "a month for 1 MB: " + smallNow.reconsiderAtMs());
     }
 
+    @Test
+    void shouldMoveAnExtentReadAFewTimesWithoutWaitingTheMonthANeverReadOneWaits() {
+        // A 1 MiB extent known for two days, read twice in 4 KiB blocks: priced on those two reads and the next one.
+        long mib = 1024 * KIB;
+        DatasetEvaluator.Facts extent = new DatasetEvaluator.Facts("k", mib, null, Tier.HOT, "aws", List.of(),
+                "STANDARD", 0, false, NOW - 2 * DAY);
+        CostBasedTier.Demand read = new CostBasedTier.Demand(3, Map.of("us-east", 3 * 4 * KIB / 1e9), true);
+
+        CostBasedTier.Choice choice = CostBasedTier.choose(extent, read, policy(90.0, 0.25), AWS, NOW);
+
+        double gb = mib / 1e9;
+        CostBasedTier.Candidate standard = choice.candidates().get(0);
+        CostBasedTier.Candidate ia = choice.candidates().get(1);
+        // Standard: 3 months of storage, 3 GETs. Standard-IA: 3 months (more than its 30-day minimum), 3 GETs and
+        // 12 KiB retrieved, and the move: Standard's GET and Standard-IA's PUT.
+        assertEquals(gb * 0.023 * 3 + 3 * 0.0004 / 1000, standard.totalUsd(), 1e-12);
+        assertEquals(gb * 0.0125 * 3 + 3 * 0.001 / 1000 + 3 * 4 * KIB / 1e9 * 0.01 + 0.0004 / 1000 + 0.01 / 1000,
+                ia.totalUsd(), 1e-12);
+        assertTrue(ia.totalUsd() < 0.75 * standard.totalUsd(), "beyond the hysteresis: " + ia.totalUsd());
+        assertEquals(Tier.WARM, choice.tier(), "its reads are seen: no month-long wait on top of them");
+
+        // Never read: only the next read is priced, and the move waits until it is earned (about a month for 1 MiB).
+        CostBasedTier.Demand unread = new CostBasedTier.Demand(1, Map.of(), false);
+        CostBasedTier.Choice waiting = CostBasedTier.choose(extent, unread, policy(90.0, 0.25), AWS, NOW);
+        assertEquals(Tier.HOT, waiting.tier());
+        assertTrue(waiting.reconsiderAtMs() > NOW + 20 * DAY, "earned after about a month: " + waiting.reconsiderAtMs());
+    }
+
+    @Test
+    void shouldKeepAnExtentReadEveryDayInTheHotClass() {
+        // The same extent read once a day: 90 reads and the next over the horizon pay for Standard.
+        long mib = 1024 * KIB;
+        DatasetEvaluator.Facts extent = new DatasetEvaluator.Facts("k", mib, null, Tier.HOT, "aws", List.of(),
+                "STANDARD", 0, false, NOW - 100 * DAY);
+        CostBasedTier.Demand daily = new CostBasedTier.Demand(91, Map.of("us-east", 91 * 4 * KIB / 1e9), true);
+
+        CostBasedTier.Choice choice = CostBasedTier.choose(extent, daily, policy(90.0, 0.25), AWS, NOW);
+
+        CostBasedTier.Candidate standard = choice.candidates().get(0);
+        CostBasedTier.Candidate ia = choice.candidates().get(1);
+        assertTrue(ia.totalUsd() > 0.75 * standard.totalUsd(), ia.totalUsd() + " vs " + standard.totalUsd());
+        assertEquals(Tier.HOT, choice.tier());
+    }
+
     private static DatasetEvaluator.Facts fresh(long size) {
         return new DatasetEvaluator.Facts("k", size, null, null, "aws", List.of(), "STANDARD", 0, false,
                 NOW - 60_000);
@@ -179,8 +223,7 @@ class CostBasedTierTest {
             String storageClass = tier == Tier.COLD ? "GLACIER_IR" : "STANDARD_IA";
             DatasetEvaluator.Facts facts = new DatasetEvaluator.Facts("k", size, null, tier, "aws", List.of(),
                     storageClass, 0, false, 0L);
-            CostBasedTier.Demand demand = new CostBasedTier.Demand(activity.expectedReads(NOW, POLICY.halfLifeMs(),
-                    POLICY.horizonMs()), activity.expectedGbByRegion(NOW, POLICY.halfLifeMs(), POLICY.horizonMs()));
+            CostBasedTier.Demand demand = DatasetEvaluator.demand(activity, POLICY, 0L, NOW);
 
             boolean promoted = CostBasedTier.choose(facts, demand, POLICY, AWS, NOW).tier().hotterThan(tier);
 

@@ -1,6 +1,7 @@
 package io.tierflow.streams.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -125,5 +126,46 @@ class DatasetEvaluatorTest {
             activity.record(at, "GET", GB / 10, region, "read-" + i, POLICY, at);
         }
         return activity;
+    }
+
+    @Test
+    void shouldPriceTheReadsSeenAndTheNextOne() {
+        // Two 4 KiB reads 60 days ago by a dataset known for 61: the decayed estimate is nearly nothing, the lifetime
+        // average (2 reads in less than a horizon) says 2; the next read makes 3, each of 4 KiB.
+        long day = 24L * 3_600_000;
+        TieringPolicy policy = costPolicy(90.0);
+        Activity activity = new Activity();
+        activity.record(T0 - 60 * day, "GET", 4096, "us-east", null, policy, 0);
+        activity.record(T0 - 60 * day + 1_000, "GET", 4096, "us-east", null, policy, 0);
+
+        CostBasedTier.Demand demand = DatasetEvaluator.demand(activity, policy, T0 - 61 * day, T0);
+
+        assertEquals(3.0, demand.reads(), 1e-9);
+        assertEquals(3 * 4096 / 1e9, demand.totalGb(), 1e-15);
+        assertTrue(demand.readSeen());
+    }
+
+    @Test
+    void shouldSayNoReadIsSeenOfADatasetOnlyWritten() {
+        // Written 4 times in its first day, never read: the lifetime average counts the accesses, plus the next read;
+        // no bytes read to scale, and no read seen, so a move down waits until it is earned.
+        TieringPolicy policy = costPolicy(90.0);
+        Activity activity = new Activity();
+        for (int i = 0; i < 4; i++) {
+            activity.record(T0 - 3_600_000L + i * 1_000L, "PUT", 4096, "us-east", null, policy, 0);
+        }
+
+        CostBasedTier.Demand demand = DatasetEvaluator.demand(activity, policy, T0 - 3_600_000L, T0);
+
+        assertEquals(5.0, demand.reads(), 1e-9);
+        assertEquals(0.0, demand.totalGb());
+        assertFalse(demand.readSeen());
+    }
+
+    private static TieringPolicy costPolicy(double horizonDays) {
+        TieringPolicy p = TieringPolicy.BUILT_IN;
+        return new TieringPolicy("cost", 7 * 24L * 3_600_000, p.opWeights(), 0.0, p.hotThreshold(),
+                p.warmThreshold(), 0.25, 0.0, 1, 1, 1, 100.0, false, 0, horizonDays, p.retireGraceMs(),
+                p.latenessMs(), TieringPolicy.Decision.COST);
     }
 }
