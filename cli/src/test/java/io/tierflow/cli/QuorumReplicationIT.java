@@ -11,6 +11,7 @@ import io.tierflow.localstack.Eventually;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.localstack.SharedLocalStack;
 import io.tierflow.migrator.MigratorSettings;
 import io.tierflow.migrator.MigratorWorker;
 import io.tierflow.migrator.SiteStore;
@@ -64,67 +65,66 @@ class QuorumReplicationIT {
 
     @Test
     void theThirdCopyAppearsWhenTheSiteThatWasDownIsMarkedUp() throws Exception {
-        try (LocalStack stack = LocalStack.start(LocalStackConfig.onFreePorts(dir.resolve("stack")))) {
-            Topics topics = stack.topics();
-            Map<String, Site> sites = new HashMap<>();
-            KafkaTestClients.consume(stack.bootstrapServers(), Topics.SITES, Serdes.String().deserializer(),
-                    topics.sites.valueSerde().deserializer(), 4, TIMEOUT).forEach(r -> sites.put(r.key(), r.value()));
-            // Three sites on three providers: onprem leaves the catalogue, gcp is down before the node starts.
-            publish(stack, Topics.SITES, LocalStackConfig.ONPREM_SITE, topics.sites.valueSerde().serializer(), null);
-            publish(stack, Topics.SITES, "gcp", topics.sites.valueSerde().serializer(),
-                    Site.newBuilder(sites.get("gcp")).setUp(false).build());
-            publish(stack, Topics.POLICIES, "default", topics.policies.valueSerde().serializer(), policy());
+        LocalStack stack = SharedLocalStack.fresh(); // never closed here: the next test class reuses it
+        Topics topics = stack.topics();
+        Map<String, Site> sites = new HashMap<>();
+        KafkaTestClients.consume(stack.bootstrapServers(), Topics.SITES, Serdes.String().deserializer(),
+                topics.sites.valueSerde().deserializer(), 4, TIMEOUT).forEach(r -> sites.put(r.key(), r.value()));
+        // Three sites on three providers: onprem leaves the catalogue, gcp is down before the node starts.
+        publish(stack, Topics.SITES, LocalStackConfig.ONPREM_SITE, topics.sites.valueSerde().serializer(), null);
+        publish(stack, Topics.SITES, "gcp", topics.sites.valueSerde().serializer(),
+                Site.newBuilder(sites.get("gcp")).setUp(false).build());
+        publish(stack, Topics.POLICIES, "default", topics.policies.valueSerde().serializer(), policy());
 
-            byte[] bytes = new byte[1 << 20];
-            new Random(11).nextBytes(bytes);
-            String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-            String etag = stack.s3Client("azure").putObject(b -> b.bucket(LocalStack.BUCKET).key(KEY),
-                    RequestBody.fromBytes(bytes)).eTag();
-            Dataset dataset = Dataset.newBuilder().setKey(KEY).setSizeBytes(bytes.length)
-                    .setContentType("application/octet-stream").setOwner("it").setVersionToken(etag).setSha256(sha256)
-                    .setPrimarySite("azure").setStorageClass("GLACIER_IR").setUpdatedAt(Instant.now()).build();
+        byte[] bytes = new byte[1 << 20];
+        new Random(11).nextBytes(bytes);
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        String etag = stack.s3Client("azure").putObject(b -> b.bucket(LocalStack.BUCKET).key(KEY),
+                RequestBody.fromBytes(bytes)).eTag();
+        Dataset dataset = Dataset.newBuilder().setKey(KEY).setSizeBytes(bytes.length)
+                .setContentType("application/octet-stream").setOwner("it").setVersionToken(etag).setSha256(sha256)
+                .setPrimarySite("azure").setStorageClass("GLACIER_IR").setUpdatedAt(Instant.now()).build();
 
-            Map<String, String> env = new HashMap<>(System.getenv());
-            env.put("TIERFLOW_S3_ACCESS_KEY", stack.config().s3AccessKey());
-            env.put("TIERFLOW_S3_SECRET_KEY", stack.config().s3SecretKey());
-            Properties migratorConfig = new Properties();
-            migratorConfig.put("bootstrap.servers", stack.bootstrapServers());
-            migratorConfig.put("schema.registry.url", stack.schemaRegistryUrl());
-            migratorConfig.putAll(MigratorSettings.pinning(stack.config().sitePlaces()));
-            int apiPort = freePort();
-            try (StreamsNode node = StreamsNode.start(streamsConfig(stack), fastSettings(),
-                    ApiSettings.defaults().withPort(apiPort).withToken(TOKEN));
-                    MigratorWorker migrator = new MigratorWorker(migratorConfig, env);
-                    SiteStores stores = new SiteStores(env, 64L << 20, 64L << 20)
-                            .trust(SiteTrust.pinned(stack.config().sitePlaces()))) {
-                migrator.start();
-                sites.forEach(stores::update);
-                publish(stack, Topics.DATASETS, KEY, topics.datasets.valueSerde().serializer(), dataset);
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("TIERFLOW_S3_ACCESS_KEY", stack.config().s3AccessKey());
+        env.put("TIERFLOW_S3_SECRET_KEY", stack.config().s3SecretKey());
+        Properties migratorConfig = new Properties();
+        migratorConfig.put("bootstrap.servers", stack.bootstrapServers());
+        migratorConfig.put("schema.registry.url", stack.schemaRegistryUrl());
+        migratorConfig.putAll(MigratorSettings.pinning(stack.config().sitePlaces()));
+        int apiPort = freePort();
+        try (StreamsNode node = StreamsNode.start(streamsConfig(stack), fastSettings(),
+                ApiSettings.defaults().withPort(apiPort).withToken(TOKEN));
+                MigratorWorker migrator = new MigratorWorker(migratorConfig, env);
+                SiteStores stores = new SiteStores(env, 64L << 20, 64L << 20)
+                        .trust(SiteTrust.pinned(stack.config().sitePlaces()))) {
+            migrator.start();
+            sites.forEach(stores::update);
+            publish(stack, Topics.DATASETS, KEY, topics.datasets.valueSerde().serializer(), dataset);
 
-                JsonNode durable = await(apiPort, v -> v.path("replication").path("copiesVerified").asInt() == 2
-                        && v.path("migration").isNull(), "two verified copies, nothing in flight");
-                JsonNode replication = durable.path("replication");
-                assertEquals(3, replication.path("copiesWanted").asInt());
-                assertEquals(2, replication.path("writeQuorum").asInt());
-                assertTrue(replication.path("durable").asBoolean(), replication.toString());
-                assertEquals("1 copy missing: waiting for gcp (down) to be marked up",
-                        replication.path("repair").asText());
-                assertEquals(List.of("aws", "azure"), copies(durable.path("actual")));
-                assertEquals(sha256, sha256Of(stores.store("aws").orElseThrow()), "the second copy, verified");
-                assertTrue(stores.store("gcp").orElseThrow().head(KEY).isEmpty(), "nothing written to a site down");
+            JsonNode durable = await(apiPort, v -> v.path("replication").path("copiesVerified").asInt() == 2
+                    && v.path("migration").isNull(), "two verified copies, nothing in flight");
+            JsonNode replication = durable.path("replication");
+            assertEquals(3, replication.path("copiesWanted").asInt());
+            assertEquals(2, replication.path("writeQuorum").asInt());
+            assertTrue(replication.path("durable").asBoolean(), replication.toString());
+            assertEquals("1 copy missing: waiting for gcp (down) to be marked up",
+                    replication.path("repair").asText());
+            assertEquals(List.of("aws", "azure"), copies(durable.path("actual")));
+            assertEquals(sha256, sha256Of(stores.store("aws").orElseThrow()), "the second copy, verified");
+            assertTrue(stores.store("gcp").orElseThrow().head(KEY).isEmpty(), "nothing written to a site down");
 
-                HttpResponse<String> up = HTTP.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + apiPort + "/control/sites/gcp/up"))
-                        .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertEquals(202, up.statusCode(), up.body());
+            HttpResponse<String> up = HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + apiPort + "/control/sites/gcp/up"))
+                    .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, up.statusCode(), up.body());
 
-                JsonNode repaired = await(apiPort, v -> v.path("replication").path("copiesVerified").asInt() == 3
-                        && v.path("migration").isNull(), "three verified copies after gcp is back");
-                assertTrue(repaired.path("replication").path("repair").isNull(), repaired.toString());
-                assertEquals(List.of("aws", "azure", "gcp"), copies(repaired.path("actual")));
-                assertEquals(sha256, sha256Of(stores.store("gcp").orElseThrow()), "the third copy, same bytes");
-            }
+            JsonNode repaired = await(apiPort, v -> v.path("replication").path("copiesVerified").asInt() == 3
+                    && v.path("migration").isNull(), "three verified copies after gcp is back");
+            assertTrue(repaired.path("replication").path("repair").isNull(), repaired.toString());
+            assertEquals(List.of("aws", "azure", "gcp"), copies(repaired.path("actual")));
+            assertEquals(sha256, sha256Of(stores.store("gcp").orElseThrow()), "the third copy, same bytes");
         }
     }
 

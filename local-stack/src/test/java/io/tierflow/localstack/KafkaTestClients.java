@@ -63,6 +63,9 @@ public final class KafkaTestClients {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // only what a transaction committed
+        // close() waits for the fetch still in flight, which the broker holds up to fetch.max.wait.ms (500 ms by
+        // default) when no new record comes: half a second of every call, however fast the records arrived.
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
         List<ConsumerRecord<K, V>> read = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(props, keys, values)) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.localstack.SharedLocalStack;
 import io.tierflow.schemas.MigrationAction;
 import io.tierflow.schemas.MigrationCommand;
 import io.tierflow.schemas.MigrationPhase;
@@ -41,7 +42,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -72,8 +72,6 @@ class NoLastCopyLostPropertyIT {
     private static final List<String> SITES = List.of("aws", "azure", "gcp", "onprem");
     private static final String STORAGE_CLASS = "STANDARD";
 
-    @TempDir
-    static Path dataDir;
     static LocalStack stack;
     static final List<Site> catalogue = new ArrayList<>();
     static final Map<String, S3Client> owners = new HashMap<>();
@@ -82,7 +80,7 @@ class NoLastCopyLostPropertyIT {
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = LocalStack.start(LocalStackConfig.onFreePorts(dataDir));
+        stack = SharedLocalStack.fresh(); // never closed here: the next test class reuses it
         Topics topics = stack.topics();
         for (ConsumerRecord<String, Site> record : KafkaTestClients.consume(stack.bootstrapServers(), Topics.SITES,
                 topics.sites.keySerde().deserializer(), topics.sites.valueSerde().deserializer(), SITES.size(),
@@ -100,13 +98,10 @@ class NoLastCopyLostPropertyIT {
     }
 
     @AfterAll
-    static void stopStack() {
+    static void closeClients() {
         owners.values().forEach(S3Client::close);
         if (inspector != null) {
             inspector.close();
-        }
-        if (stack != null) {
-            stack.close();
         }
     }
 

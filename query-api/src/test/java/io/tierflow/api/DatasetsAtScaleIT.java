@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tierflow.localstack.Eventually;
 import io.tierflow.localstack.LocalStack;
-import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.localstack.SharedLocalStack;
 import io.tierflow.schemas.Dataset;
 import io.tierflow.streams.TieringSettings;
 import io.tierflow.topics.Topics;
@@ -84,7 +84,7 @@ class DatasetsAtScaleIT {
     @BeforeAll
     static void loadTheEstate() throws Exception {
         dir = Files.createTempDirectory("datasets-at-scale-it");
-        stack = LocalStack.start(LocalStackConfig.onFreePorts(dir.resolve("stack")));
+        stack = SharedLocalStack.fresh(); // never closed here: the next test class reuses it
         node = node();
         base = "http://127.0.0.1:" + node.apiPort();
         Eventually.holds(Duration.ofSeconds(60), "streams RUNNING",
@@ -122,9 +122,6 @@ class DatasetsAtScaleIT {
     static void stop() {
         if (node != null) {
             node.close();
-        }
-        if (stack != null) {
-            stack.close();
         }
     }
 

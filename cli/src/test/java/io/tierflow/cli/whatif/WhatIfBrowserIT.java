@@ -8,7 +8,7 @@ import io.tierflow.api.ApiSettings;
 import io.tierflow.api.StreamsNode;
 import io.tierflow.localstack.Eventually;
 import io.tierflow.localstack.LocalStack;
-import io.tierflow.localstack.LocalStackConfig;
+import io.tierflow.localstack.SharedLocalStack;
 import io.tierflow.streams.TieringSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,55 +49,54 @@ class WhatIfBrowserIT {
                 + "to run the what-if page's browser test (.ci/run does)";
         assertTrue(installed || !"true".equals(System.getenv("CI")), missing);
         assumeTrue(installed, missing);
-        try (LocalStack stack = LocalStack.start(LocalStackConfig.onFreePorts(dir.resolve("stack")))) {
-            Instant recordedFrom = Instant.now().minus(Duration.ofHours(6));
-            WhatIfApiIT.record(stack, recordedFrom);
-            Properties config = WhatIfApiIT.streamsConfig(stack, dir.resolve("state"));
-            try (StreamsNode node = StreamsNode.start(config, TieringSettings.DEFAULTS,
-                    ApiSettings.defaults().withPort(WhatIfApiIT.freePort()).withToken(TOKEN),
-                    TopicWhatIfRunner.forNode(config, TieringSettings.DEFAULTS))) {
-                String base = "http://127.0.0.1:" + node.apiPort() + "/";
-                browser = chromium();
-                try {
-                    browser.get(base + "#/actions");
-                    waitFor(() -> !browser.findElements(By.id("token-input")).isEmpty(), "the token field");
-                    browser.findElement(By.id("token-input")).sendKeys(TOKEN);
-                    browser.findElement(By.id("token-save")).click();
-                    waitFor(() -> !browser.findElements(By.id("token-state")).isEmpty(), "the token taken");
+        LocalStack stack = SharedLocalStack.fresh(); // never closed here: the next test class reuses it
+        Instant recordedFrom = Instant.now().minus(Duration.ofHours(6));
+        WhatIfApiIT.record(stack, recordedFrom);
+        Properties config = WhatIfApiIT.streamsConfig(stack, dir.resolve("state"));
+        try (StreamsNode node = StreamsNode.start(config, TieringSettings.DEFAULTS,
+                ApiSettings.defaults().withPort(WhatIfApiIT.freePort()).withToken(TOKEN),
+                TopicWhatIfRunner.forNode(config, TieringSettings.DEFAULTS))) {
+            String base = "http://127.0.0.1:" + node.apiPort() + "/";
+            browser = chromium();
+            try {
+                browser.get(base + "#/actions");
+                waitFor(() -> !browser.findElements(By.id("token-input")).isEmpty(), "the token field");
+                browser.findElement(By.id("token-input")).sendKeys(TOKEN);
+                browser.findElement(By.id("token-save")).click();
+                waitFor(() -> !browser.findElements(By.id("token-state")).isEmpty(), "the token taken");
 
-                    browser.get(base + "#/whatif");
-                    waitFor(() -> !browser.findElements(By.id("whatif-form")).isEmpty(), "the what-if form");
-                    WebElement from = browser.findElement(By.id("whatif-from"));
-                    from.clear();
-                    from.sendKeys(recordedFrom.minus(Duration.ofMinutes(5)).toString());
-                    WebElement pasted = browser.findElement(By.id("whatif-policy"));
-                    pasted.sendKeys("{\"name\": \"<i>lazy</i>\", \"heatHalfLifeSeconds\": 3600, \"hotThreshold\": 1, "
-                            + "\"warmThreshold\": 50, \"hysteresis\": 0.25, \"defaultLatencySlaMs\": 50, "
-                            + "\"migrationBudgetBytesPerHour\": 1000000000000, \"cooldownSeconds\": 60}");
-                    browser.findElement(By.id("whatif-run")).click();
-                    waitFor(() -> text("whatif-error-policies").contains(
-                            "hotThreshold must be a number above warmThreshold"), "the rejection at the pasted policy");
+                browser.get(base + "#/whatif");
+                waitFor(() -> !browser.findElements(By.id("whatif-form")).isEmpty(), "the what-if form");
+                WebElement from = browser.findElement(By.id("whatif-from"));
+                from.clear();
+                from.sendKeys(recordedFrom.minus(Duration.ofMinutes(5)).toString());
+                WebElement pasted = browser.findElement(By.id("whatif-policy"));
+                pasted.sendKeys("{\"name\": \"<i>lazy</i>\", \"heatHalfLifeSeconds\": 3600, \"hotThreshold\": 1, "
+                        + "\"warmThreshold\": 50, \"hysteresis\": 0.25, \"defaultLatencySlaMs\": 50, "
+                        + "\"migrationBudgetBytesPerHour\": 1000000000000, \"cooldownSeconds\": 60}");
+                browser.findElement(By.id("whatif-run")).click();
+                waitFor(() -> text("whatif-error-policies").contains(
+                        "hotThreshold must be a number above warmThreshold"), "the rejection at the pasted policy");
 
-                    pasted.clear();
-                    pasted.sendKeys("{\"name\": \"<i>lazy</i>\", \"heatHalfLifeSeconds\": 3600, \"hotThreshold\": "
-                            + "500, \"warmThreshold\": 50, \"hysteresis\": 0.25, \"defaultLatencySlaMs\": 50, "
-                            + "\"migrationBudgetBytesPerHour\": 1000000000000, \"cooldownSeconds\": 60}");
-                    browser.findElement(By.id("whatif-run")).click();
-                    waitFor(() -> text("whatif-state").equals("SUCCEEDED"), "the run to succeed");
-                    waitFor(() -> text("whatif-table").contains("offline-optimum"), "the result table");
-                    List<String> rows = browser.findElements(By.cssSelector("#whatif-table tbody tr")).stream()
-                            .map(WebElement::getText).toList();
-                    assertTrue(rows.get(0).startsWith("live"), rows.toString());
-                    assertTrue(rows.get(1).startsWith("<i>lazy</i>"), "the pasted name as text: " + rows);
-                    assertTrue(browser.findElements(By.cssSelector("#whatif-table i")).isEmpty(), "no markup");
-                    assertTrue(rows.stream().anyMatch(r -> r.startsWith("all-hot @")), rows.toString());
-                    waitFor(() -> !browser.findElements(By.cssSelector("#whatif-chart canvas")).isEmpty(),
-                            "the cumulative cost chart");
-                    assertTrue(browser.getCurrentUrl().contains("#/whatif?run="), browser.getCurrentUrl());
-                    assertFalse(browser.getPageSource().contains(TOKEN), "the token is not in the page");
-                } finally {
-                    browser.quit();
-                }
+                pasted.clear();
+                pasted.sendKeys("{\"name\": \"<i>lazy</i>\", \"heatHalfLifeSeconds\": 3600, \"hotThreshold\": "
+                        + "500, \"warmThreshold\": 50, \"hysteresis\": 0.25, \"defaultLatencySlaMs\": 50, "
+                        + "\"migrationBudgetBytesPerHour\": 1000000000000, \"cooldownSeconds\": 60}");
+                browser.findElement(By.id("whatif-run")).click();
+                waitFor(() -> text("whatif-state").equals("SUCCEEDED"), "the run to succeed");
+                waitFor(() -> text("whatif-table").contains("offline-optimum"), "the result table");
+                List<String> rows = browser.findElements(By.cssSelector("#whatif-table tbody tr")).stream()
+                        .map(WebElement::getText).toList();
+                assertTrue(rows.get(0).startsWith("live"), rows.toString());
+                assertTrue(rows.get(1).startsWith("<i>lazy</i>"), "the pasted name as text: " + rows);
+                assertTrue(browser.findElements(By.cssSelector("#whatif-table i")).isEmpty(), "no markup");
+                assertTrue(rows.stream().anyMatch(r -> r.startsWith("all-hot @")), rows.toString());
+                waitFor(() -> !browser.findElements(By.cssSelector("#whatif-chart canvas")).isEmpty(),
+                        "the cumulative cost chart");
+                assertTrue(browser.getCurrentUrl().contains("#/whatif?run="), browser.getCurrentUrl());
+                assertFalse(browser.getPageSource().contains(TOKEN), "the token is not in the page");
+            } finally {
+                browser.quit();
             }
         }
     }
