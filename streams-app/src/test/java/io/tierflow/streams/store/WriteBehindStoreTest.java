@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -100,16 +101,19 @@ class WriteBehindStoreTest {
 
             // Concurrent copies while the writer keeps changing: every copy is whole (events counted = reads tallied).
             AtomicBoolean stop = new AtomicBoolean();
+            AtomicInteger copiesMade = new AtomicInteger();
             Future<Integer> copies = reader.submit(() -> {
-                int n = 0;
                 while (!stop.get()) {
                     Counts copy = store.get("a");
                     assertEquals(copy.events, copy.reads, "a torn copy");
-                    n++;
+                    copiesMade.incrementAndGet();
                 }
-                return n;
+                return copiesMade.get();
             });
-            for (int i = 0; i < 20_000; i++) {
+            // At least 20 000 updates, and on until the reader has copied during them (it may start late on a busy
+            // machine), within a bound.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            for (int i = 0; i < 20_000 || copiesMade.get() < 1_000 && System.nanoTime() < deadline; i++) {
                 Counts value = store.getForUpdate("a");
                 value.events++;
                 value.reads++;
@@ -117,7 +121,7 @@ class WriteBehindStoreTest {
                 store.finishUpdates();
             }
             stop.set(true);
-            assertTrue(copies.get(10, TimeUnit.SECONDS) > 0);
+            assertTrue(copies.get(10, TimeUnit.SECONDS) >= 1_000, "the reader copied while the writer changed it");
         } finally {
             reader.shutdownNow();
         }
