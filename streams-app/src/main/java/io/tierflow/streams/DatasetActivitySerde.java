@@ -46,7 +46,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * varlong reads since first seen   zigzag first access (epoch ms)   zigzag access before the last (epoch ms, 0: none)
  * varlong UTC days active
  * ostring the site staying's cost is priced at (none: not priced), then if any: float fixed USD, float USD per
- *         read, float USD per GB (each rounded up: the promotion gate's upper bound stays one)
+ *         read, float USD per GB (each rounded up: the promotion gate's upper bound stays one), ostring the site
+ *         of the primary copy then (none: no copy), float USD to read it out (rounded down: a lower bound)
  * </pre>
  * Version 1 had no serving site in the slots of uncharged reads; its values are read with none named. Versions 1 and
  * 2 had no owner and media type; their values are read with none known until the dataset is next looked at.
@@ -128,6 +129,8 @@ final class DatasetActivitySerde implements Serde<DatasetActivity> {
             out.f(roundedUp(staying.fixedUsd()));
             out.f(roundedUp(staying.usdPerRead()));
             out.f(roundedUp(staying.usdPerGb()));
+            out.optionalString(staying.heldSite());
+            out.f(roundedDown(staying.leaveUsd()));
         }
         return Arrays.copyOf(out.buf.array(), out.buf.position());
     }
@@ -180,7 +183,8 @@ final class DatasetActivitySerde implements Serde<DatasetActivity> {
             long activeDays = history ? varlong(in) : 0;
             String stayingSite = version > VERSION_WITHOUT_STAYING ? optionalString(in) : null;
             PromotionGate.StayingCost staying = stayingSite == null ? null
-                    : new PromotionGate.StayingCost(stayingSite, in.getFloat(), in.getFloat(), in.getFloat());
+                    : new PromotionGate.StayingCost(stayingSite, in.getFloat(), in.getFloat(), in.getFloat(),
+                            optionalString(in), in.getFloat());
             if (in.hasRemaining()) {
                 throw new SerializationException(in.remaining() + " bytes left over after a dataset-activity value on '"
                         + topic + "': the value is not in the layout of version " + version);
@@ -207,6 +211,12 @@ final class DatasetActivitySerde implements Serde<DatasetActivity> {
             throw new SerializationException("truncated dataset-activity value on '" + topic + "' (" + data.length
                     + " bytes)", e);
         }
+    }
+
+    /** The float nearest below {@code value} (or equal to it). */
+    static float roundedDown(double value) {
+        float f = (float) value;
+        return f > value ? Math.nextDown(f) : f;
     }
 
     /** The float nearest above {@code value} (or equal to it). */

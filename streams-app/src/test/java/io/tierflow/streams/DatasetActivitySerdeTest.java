@@ -219,6 +219,8 @@ class DatasetActivitySerdeTest {
         assertTrue(is.fixedUsd() >= was.fixedUsd() && is.fixedUsd() < was.fixedUsd() * (1 + 1e-6), is.toString());
         assertTrue(is.usdPerRead() >= was.usdPerRead() && is.usdPerRead() < was.usdPerRead() * (1 + 1e-6));
         assertTrue(is.usdPerGb() >= was.usdPerGb() && is.usdPerGb() < was.usdPerGb() * (1 + 1e-6));
+        assertEquals("gcp", is.heldSite());
+        assertTrue(is.leaveUsd() <= was.leaveUsd() && is.leaveUsd() > was.leaveUsd() * (1 - 1e-6), "a lower bound");
 
         byte[] v4 = withoutStaying(serde.serializer().serialize("t", original), original);
         v4[0] = DatasetActivitySerde.VERSION_WITHOUT_STAYING;
@@ -230,7 +232,8 @@ class DatasetActivitySerdeTest {
 
     /** A value cut to the layout of version 4: without the staying cost at its end. */
     private static byte[] withoutStaying(byte[] v5, DatasetActivity value) {
-        return Arrays.copyOf(v5, v5.length - (value.staying == null ? 1 : 1 + value.staying.site().length() + 12));
+        return Arrays.copyOf(v5, v5.length - (value.staying == null ? 1
+                : 1 + value.staying.site().length() + 12 + 1 + value.staying.heldSite().length() + 4));
     }
 
     /** A version 4 value cut to the layout of version 3: without the history at its end. */
@@ -268,7 +271,8 @@ class DatasetActivitySerdeTest {
         value.slaMs = 28.5;
         value.owner = "équipe-ml";
         value.mediaType = "application/x-parquet";
-        value.staying = new PromotionGate.StayingCost("aws", 0.0123456789, 4.1e-7, 0.0912345);
+        value.staying = new PromotionGate.StayingCost("aws", 0.0123456789, 4.1e-7, 0.0912345, "gcp",
+                0.000401234567);
         return value;
     }
 }

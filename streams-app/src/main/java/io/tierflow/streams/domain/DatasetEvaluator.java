@@ -58,7 +58,7 @@ public final class DatasetEvaluator {
             PinnedPlacement.Result pinned = PinnedPlacement.apply(pin, choice.placement(), sites, nowMs);
             return new Evaluation(choice.tier(), features.heat(), pHotSoon, boosted, pinned.placement(),
                     step(dataset, pinned, request, sites, policy, nowMs), choice.reconsiderAtMs(),
-                    choice.candidates(), demand.reads(), pinned.outcome(), staying(choice, pinned));
+                    choice.candidates(), demand.reads(), pinned.outcome(), staying(choice, pinned, dataset, sites));
         }
         Tier tier = TierDecider.decide(boosted, dataset.tier(), policy);
         boolean heldByForecast = false;
@@ -94,13 +94,14 @@ public final class DatasetEvaluator {
     }
 
     /** What staying at the chosen placement costs, for the promotion gate; null if a pin placed it elsewhere. */
-    private static PromotionGate.StayingCost staying(CostBasedTier.Choice choice, PinnedPlacement.Result pinned) {
+    private static PromotionGate.StayingCost staying(CostBasedTier.Choice choice, PinnedPlacement.Result pinned,
+            Facts dataset, List<SiteOffer> sites) {
         if (pinned.placement() != choice.placement()) {
             return null;
         }
         for (CostBasedTier.Candidate candidate : choice.candidates()) {
             if (candidate.tier() == choice.tier() && candidate.placement() == choice.placement()) {
-                return PromotionGate.StayingCost.of(candidate);
+                return PromotionGate.StayingCost.of(candidate, dataset, sites);
             }
         }
         return null;

@@ -9,8 +9,8 @@ import java.util.List;
  *
  * <p>It compares a lower bound of every hotter candidate with an upper bound of staying. A hotter candidate costs at
  * least its class's storage over the horizon and its requests and retrieval at the expected demand, at the cheapest
- * hotter class of any site, with that site's egress to the readers outside its region (the move itself only adds to
- * it). Staying costs at most what the last look priced the chosen placement at, as a function of the demand
+ * hotter class of any site, with that site's egress to the readers outside its region and, away from where the primary copy is, the
+ * least getting a copy there costs. Staying costs at most what the last look priced the chosen placement at, as a function of the demand
  * ({@link StayingCost}): the look records it in the
  * activity value, because staying is priced where the dataset is, and a dataset already in the cheapest class for its
  * demand (a disk array's only class, say) must not be looked at on every read because some other site's hotter class
@@ -29,17 +29,27 @@ public final class PromotionGate {
      * At most what keeping the chosen placement costs over the horizon: {@code fixedUsd} (its storage and the one-off
      * cost of getting there as the look priced them) plus {@code usdPerRead} per read and {@code usdPerGb} per GB read
      * (the requests and retrieval of the primary's class), plus egress from the primary {@code site} to the readers
-     * outside its region, priced when asked from the regions' shares of the bytes read.
+     * outside its region, priced when asked from the regions' shares of the bytes read. And where the dataset's
+     * primary copy was at that look ({@code heldSite}, null if none) with what reading it out once costs
+     * ({@code leaveUsd}): a hotter class elsewhere pays at least that, its PUT and the egress between the sites to
+     * get the copy, as the staying placement's one-off cost did if it is a move.
      */
-    public record StayingCost(String site, double fixedUsd, double usdPerRead, double usdPerGb) {
-        /** Staying at {@code chosen}, or null if it has no placement (then every access is looked at). */
-        public static StayingCost of(CostBasedTier.Candidate chosen) {
+    public record StayingCost(String site, double fixedUsd, double usdPerRead, double usdPerGb, String heldSite,
+            double leaveUsd) {
+        /** Staying at {@code chosen} for {@code dataset}, or null if it has no placement (every access is looked at). */
+        public static StayingCost of(CostBasedTier.Candidate chosen, DatasetEvaluator.Facts dataset,
+                List<SiteOffer> sites) {
             if (!chosen.feasible() || chosen.classes().isEmpty()) {
                 return null;
             }
             SiteOffer.StorageClassOffer primaryClass = chosen.classes().get(0);
+            SiteOffer held = named(sites, dataset.primarySite());
+            SiteOffer.StorageClassOffer heldClass = held == null ? null : CandidateCosts.heldClass(dataset, held);
+            double leave = heldClass == null ? 0.0
+                    : heldClass.requestPer1000() / 1000.0 + dataset.sizeBytes() / 1e9 * heldClass.retrievalPerGb();
             return new StayingCost(chosen.placement().primary(), chosen.storageUsd() + chosen.oneOffUsd(),
-                    primaryClass.requestPer1000() / 1000.0, primaryClass.retrievalPerGb());
+                    primaryClass.requestPer1000() / 1000.0, primaryClass.retrievalPerGb(),
+                    heldClass == null ? null : held.name(), leave);
         }
     }
 
@@ -55,13 +65,9 @@ public final class PromotionGate {
         if (staying == null) {
             return true;
         }
-        SiteOffer stayingSite = null;
-        for (SiteOffer site : sites) {
-            if (site.name().equals(staying.site())) {
-                stayingSite = site;
-            }
-        }
-        if (stayingSite == null) {
+        SiteOffer stayingSite = named(sites, staying.site());
+        SiteOffer held = named(sites, staying.heldSite());
+        if (stayingSite == null || (held == null && staying.heldSite() != null)) {
             return true; // its site left the catalogue: the look will say what now
         }
         long horizon = policy.horizonMs();
@@ -80,14 +86,43 @@ public final class PromotionGate {
             }
             double egress = egressPerGb(activity, site);
             for (SiteOffer.StorageClassOffer hotter : site.classes()) {
-                if (hotter.tier().hotterThan(tier)
-                        && (atLeast(hotter, sizeBytes, months, fewest, fewest * gbPerRead, egress) < stayingFewest
-                                || atLeast(hotter, sizeBytes, months, most, most * gbPerRead, egress) < stayingMost)) {
+                if (!hotter.tier().hotterThan(tier)) {
+                    continue;
+                }
+                double copyIn = copyIn(staying, held, site, hotter, sizeBytes);
+                if (copyIn + atLeast(hotter, sizeBytes, months, fewest, fewest * gbPerRead, egress) < stayingFewest
+                        || copyIn + atLeast(hotter, sizeBytes, months, most, most * gbPerRead, egress) < stayingMost) {
                     return true;
                 }
             }
         }
         return false;
+    }
+
+    /**
+     * The least a copy into {@code offer}'s class at {@code site} costs: nothing at the site holding the primary (a
+     * change of class there may be a transition), else reading the held copy out, the PUT and the egress between
+     * regions. Early deletion of what it leaves is left out: it is a bound.
+     */
+    private static double copyIn(StayingCost staying, SiteOffer held, SiteOffer site,
+            SiteOffer.StorageClassOffer offer, long sizeBytes) {
+        if (held == null || held.name().equals(site.name())) {
+            return 0.0;
+        }
+        double egress = held.region().equals(site.region()) ? 0.0 : sizeBytes / 1e9 * held.egressPerGb();
+        return staying.leaveUsd() + offer.putPer1000() / 1000.0 + egress;
+    }
+
+    private static SiteOffer named(List<SiteOffer> sites, String name) {
+        if (name == null) {
+            return null;
+        }
+        for (SiteOffer site : sites) {
+            if (site.name().equals(name)) {
+                return site;
+            }
+        }
+        return null;
     }
 
     /** Egress per GB read when {@code site} serves every read: the readers outside its region pay its price. */
