@@ -71,7 +71,7 @@ final class AccessEvents {
             long now = Math.max(eventTime, streamTime);
             alerts.checkTrafficSpike(key, activity, now);
             if (activity.tier == null || DatasetEvaluator.tierMayChange(activity.activity, activity.sizeBytes,
-                    activity.tier, policy, catalogue.scorer(), catalogue.sites(), now)) {
+                    activity.tier, activity.staying, policy, catalogue.scorer(), catalogue.sites(), now)) {
                 DatasetRecords.Loaded record = records.load(key);
                 evaluation.evaluate(record.state, activity, now);
                 records.save(record, now);

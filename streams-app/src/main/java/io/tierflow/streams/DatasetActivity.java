@@ -1,6 +1,7 @@
 package io.tierflow.streams;
 
 import io.tierflow.streams.domain.Activity;
+import io.tierflow.streams.domain.PromotionGate;
 import io.tierflow.streams.domain.ReadTally;
 import io.tierflow.streams.domain.Tier;
 
@@ -26,6 +27,11 @@ final class DatasetActivity {
     String owner;
     /** The inventory's content type as {@code PolicyScopes.mediaType} gives it, or null if not known. */
     String mediaType;
+    /**
+     * What staying where the last look placed it costs, as that look priced it under the cost decision (the
+     * promotion gate's upper bound); null under the heat decision, before a look, or while a global pin places it.
+     */
+    PromotionGate.StayingCost staying;
 
     DatasetActivity(Activity activity, ReadTally uncharged) {
         this.activity = activity;
@@ -42,6 +48,7 @@ final class DatasetActivity {
         copy.spiking = spiking;
         copy.owner = owner;
         copy.mediaType = mediaType;
+        copy.staying = staying;
         return copy;
     }
 

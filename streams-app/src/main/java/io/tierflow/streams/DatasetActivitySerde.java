@@ -3,6 +3,7 @@ package io.tierflow.streams;
 import io.tierflow.streams.domain.Activity;
 import io.tierflow.streams.domain.BucketedCounts;
 import io.tierflow.streams.domain.HoltForecast;
+import io.tierflow.streams.domain.PromotionGate;
 import io.tierflow.streams.domain.ReadTally;
 import io.tierflow.streams.domain.Tier;
 import java.nio.BufferUnderflowException;
@@ -23,10 +24,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * machine that round trip dominated the per-event cost. This format goes straight between bytes and the domain
  * arrays. It never leaves the store and its changelog (the query API reads it through {@link DatasetViews}).
  *
- * <p>Layout, version 4 ({@code varlong} = unsigned LEB128, {@code zigzag} = signed LEB128 as in Avro, doubles
+ * <p>Layout, version 5 ({@code varlong} = unsigned LEB128, {@code zigzag} = signed LEB128 as in Avro, doubles
  * big-endian IEEE 754):
  * <pre>
- * byte    version (4)
+ * byte    version (5)
  * byte    flags: bit 0 inventory known, bit 1 traffic spike firing, bits 2-3 tier (0 none, 1 HOT, 2 WARM, 3 COLD)
  * varlong size in bytes          double  own latency SLA in ms (NaN: the policy's default)
  * zigzag  newest 5-minute bucket,  then 12 varlong counts, newest first
@@ -44,21 +45,27 @@ import org.apache.kafka.common.serialization.Serializer;
  *         varlong UTF-8 length + 1, then UTF-8)
  * varlong reads since first seen   zigzag first access (epoch ms)   zigzag access before the last (epoch ms, 0: none)
  * varlong UTC days active
+ * ostring the site staying's cost is priced at (none: not priced), then if any: float fixed USD, float USD per
+ *         read, float USD per GB (each rounded up: the promotion gate's upper bound stays one), ostring the site
+ *         of the primary copy then (none: no copy), float USD to read it out (rounded down: a lower bound)
  * </pre>
  * Version 1 had no serving site in the slots of uncharged reads; its values are read with none named. Versions 1 and
  * 2 had no owner and media type; their values are read with none known until the dataset is next looked at.
  * Versions 1 to 3 had no lifetime history; their values are read with what {@link Activity}'s restoring constructor
- * assumes (every event a read, first seen at the last access).
+ * assumes (every event a read, first seen at the last access). Versions 1 to 4 had no staying cost; their
+ * values are read with none, so the next counted access looks at the dataset and records it.
  * A new layout gets a new version number and this class keeps reading the old ones.
  */
 final class DatasetActivitySerde implements Serde<DatasetActivity> {
-    static final byte VERSION = 4;
+    static final byte VERSION = 5;
     /** The layout before uncharged reads kept their serving site. */
     static final byte VERSION_WITHOUT_SITES = 1;
     /** The layout before the owner and media type were kept. */
     static final byte VERSION_WITHOUT_SCOPE_FACTS = 2;
     /** The layout before the lifetime history (reads, first and previous access, days active) was kept. */
     static final byte VERSION_WITHOUT_HISTORY = 3;
+    /** The layout before the staying cost of the cost decision was kept. */
+    static final byte VERSION_WITHOUT_STAYING = 4;
     private static final Tier[] TIERS = {null, Tier.HOT, Tier.WARM, Tier.COLD};
 
     @Override
@@ -116,6 +123,15 @@ final class DatasetActivitySerde implements Serde<DatasetActivity> {
         out.zigzag(a.firstAccess());
         out.zigzag(a.previousAccess());
         out.varlong(a.activeDays());
+        PromotionGate.StayingCost staying = value.staying;
+        out.optionalString(staying == null ? null : staying.site());
+        if (staying != null) {
+            out.f(roundedUp(staying.fixedUsd()));
+            out.f(roundedUp(staying.usdPerRead()));
+            out.f(roundedUp(staying.usdPerGb()));
+            out.optionalString(staying.heldSite());
+            out.f(roundedDown(staying.leaveUsd()));
+        }
         return Arrays.copyOf(out.buf.array(), out.buf.position());
     }
 
@@ -165,6 +181,10 @@ final class DatasetActivitySerde implements Serde<DatasetActivity> {
             long firstAccess = history ? zigzag(in) : 0;
             long previousAccess = history ? zigzag(in) : 0;
             long activeDays = history ? varlong(in) : 0;
+            String stayingSite = version > VERSION_WITHOUT_STAYING ? optionalString(in) : null;
+            PromotionGate.StayingCost staying = stayingSite == null ? null
+                    : new PromotionGate.StayingCost(stayingSite, in.getFloat(), in.getFloat(), in.getFloat(),
+                            optionalString(in), in.getFloat());
             if (in.hasRemaining()) {
                 throw new SerializationException(in.remaining() + " bytes left over after a dataset-activity value on '"
                         + topic + "': the value is not in the layout of version " + version);
@@ -185,11 +205,24 @@ final class DatasetActivitySerde implements Serde<DatasetActivity> {
             value.slaMs = sla;
             value.owner = owner;
             value.mediaType = mediaType;
+            value.staying = staying;
             return value;
         } catch (BufferUnderflowException | NegativeArraySizeException | IndexOutOfBoundsException e) {
             throw new SerializationException("truncated dataset-activity value on '" + topic + "' (" + data.length
                     + " bytes)", e);
         }
+    }
+
+    /** The float nearest below {@code value} (or equal to it). */
+    static float roundedDown(double value) {
+        float f = (float) value;
+        return f > value ? Math.nextDown(f) : f;
+    }
+
+    /** The float nearest above {@code value} (or equal to it). */
+    static float roundedUp(double value) {
+        float f = (float) value;
+        return f < value ? Math.nextUp(f) : f;
     }
 
     private static void counts(Writer out, BucketedCounts counts) {
@@ -270,6 +303,11 @@ final class DatasetActivitySerde implements Serde<DatasetActivity> {
         void d(double value) {
             ensure(8);
             buf.putDouble(value);
+        }
+
+        void f(float value) {
+            ensure(4);
+            buf.putFloat(value);
         }
 
         void l(long value) {

@@ -83,6 +83,9 @@ final class DatasetEvaluation {
         if (dataset.tier != evaluation.tier()) {
             dataset.tier = evaluation.tier(); // only if it changes: see WriteBehindStore.put on why
         }
+        if (!Objects.equals(dataset.staying, evaluation.staying())) {
+            dataset.staying = evaluation.staying();
+        }
         commands.issueWithinBudget(state, evaluation.step(), evaluation.placement(), now);
         due.scheduleAfterLook(state, now, GlobalPins.lookAgainBy(evaluation.pin(), evaluation.demotionAtMs(), now));
         metrics.evaluated(evaluation.tier(), System.nanoTime() - started, evaluation.heat());

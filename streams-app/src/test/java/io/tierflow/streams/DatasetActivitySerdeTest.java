@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tierflow.streams.domain.Activity;
+import io.tierflow.streams.domain.PromotionGate;
 import io.tierflow.streams.domain.Tier;
 import io.tierflow.streams.domain.TieringPolicy;
 import java.util.Arrays;
@@ -125,7 +126,8 @@ class DatasetActivitySerdeTest {
     @Test
     void shouldReadTheLayoutBeforeTheHistoryWasKept() {
         DatasetActivity original = busy();
-        byte[] v3 = withoutHistory(serde.serializer().serialize("t", original), original.activity);
+        byte[] v3 = withoutHistory(withoutStaying(serde.serializer().serialize("t", original), original),
+                original.activity);
         v3[0] = DatasetActivitySerde.VERSION_WITHOUT_HISTORY;
 
         DatasetActivity read = serde.deserializer().deserialize("t", v3);
@@ -137,7 +139,7 @@ class DatasetActivitySerdeTest {
         assertEquals(original.activity.lastAccess(), a.firstAccess(), "first seen at the last access, as known");
         assertEquals(0, a.previousAccess());
         assertEquals(1, a.activeDays());
-        assertEquals(DatasetActivitySerde.VERSION, serde.serializer().serialize("t", read)[0], "written anew as v4");
+        assertEquals(DatasetActivitySerde.VERSION, serde.serializer().serialize("t", read)[0], "written anew in the current layout");
     }
 
     @Test
@@ -146,7 +148,8 @@ class DatasetActivitySerdeTest {
         DatasetActivity original = busy();
         original.owner = null;
         original.mediaType = null;
-        byte[] v3 = withoutHistory(serde.serializer().serialize("t", original), original.activity);
+        byte[] v3 = withoutHistory(withoutStaying(serde.serializer().serialize("t", original), original),
+                original.activity);
         byte[] v2 = Arrays.copyOf(v3, v3.length - 2);
         v2[0] = DatasetActivitySerde.VERSION_WITHOUT_SCOPE_FACTS;
 
@@ -156,8 +159,8 @@ class DatasetActivitySerdeTest {
         assertNull(read.mediaType);
         assertEquals(original.activity.totalEvents(), read.activity.totalEvents());
         assertEquals(3, read.uncharged.slaMisses());
-        assertArrayEquals(v3, withoutHistory(serde.serializer().serialize("t", read), read.activity),
-                "written anew with the fields it had");
+        assertArrayEquals(v3, withoutHistory(withoutStaying(serde.serializer().serialize("t", read), read),
+                read.activity), "written anew with the fields it had");
     }
 
     @Test
@@ -168,7 +171,8 @@ class DatasetActivitySerdeTest {
         byte[] region = "eu-west".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         java.io.ByteArrayOutputStream v1 = new java.io.ByteArrayOutputStream();
         v1.write(DatasetActivitySerde.VERSION_WITHOUT_SITES);
-        v1.write(noReads, 1, noReads.length - 9); // and the history: 0 reads, never accessed, no days
+        // and the history (0 reads, never accessed, no days) and the staying cost (none)
+        v1.write(noReads, 1, noReads.length - 10);
         v1.write(1); // one region
         v1.write(region.length);
         v1.writeBytes(region);
@@ -184,7 +188,7 @@ class DatasetActivitySerdeTest {
         assertEquals(3, read.uncharged.reads(0));
         assertEquals(100, read.uncharged.bytes(0));
         assertEquals(2, read.uncharged.slaMisses());
-        assertEquals(DatasetActivitySerde.VERSION, serde.serializer().serialize("t", read)[0], "written anew as v4");
+        assertEquals(DatasetActivitySerde.VERSION, serde.serializer().serialize("t", read)[0], "written anew in the current layout");
     }
 
     @Test
@@ -201,6 +205,35 @@ class DatasetActivitySerdeTest {
                 () -> serde.deserializer().deserialize("t", otherVersion));
         assertTrue(version.getMessage().contains("version 9"), version.getMessage());
         assertNull(serde.deserializer().deserialize("t", null), "tombstones stay tombstones");
+    }
+
+    @Test
+    void shouldRoundTheStayingCostUpAndReadTheLayoutBeforeItWasKept() {
+        DatasetActivity original = busy();
+        DatasetActivity read = serde.deserializer().deserialize("t", serde.serializer().serialize("t", original));
+
+        PromotionGate.StayingCost was = original.staying;
+        PromotionGate.StayingCost is = read.staying;
+        assertEquals("aws", is.site());
+        // Kept as floats, never below what was priced: the promotion gate's bound stays an upper bound.
+        assertTrue(is.fixedUsd() >= was.fixedUsd() && is.fixedUsd() < was.fixedUsd() * (1 + 1e-6), is.toString());
+        assertTrue(is.usdPerRead() >= was.usdPerRead() && is.usdPerRead() < was.usdPerRead() * (1 + 1e-6));
+        assertTrue(is.usdPerGb() >= was.usdPerGb() && is.usdPerGb() < was.usdPerGb() * (1 + 1e-6));
+        assertEquals("gcp", is.heldSite());
+        assertTrue(is.leaveUsd() <= was.leaveUsd() && is.leaveUsd() > was.leaveUsd() * (1 - 1e-6), "a lower bound");
+
+        byte[] v4 = withoutStaying(serde.serializer().serialize("t", original), original);
+        v4[0] = DatasetActivitySerde.VERSION_WITHOUT_STAYING;
+        DatasetActivity older = serde.deserializer().deserialize("t", v4);
+        assertNull(older.staying, "none: the next counted access looks at the dataset");
+        assertEquals(original.activity.totalReads(), older.activity.totalReads());
+        assertEquals(DatasetActivitySerde.VERSION, serde.serializer().serialize("t", older)[0]);
+    }
+
+    /** A value cut to the layout of version 4: without the staying cost at its end. */
+    private static byte[] withoutStaying(byte[] v5, DatasetActivity value) {
+        return Arrays.copyOf(v5, v5.length - (value.staying == null ? 1
+                : 1 + value.staying.site().length() + 12 + 1 + value.staying.heldSite().length() + 4));
     }
 
     /** A version 4 value cut to the layout of version 3: without the history at its end. */
@@ -238,6 +271,8 @@ class DatasetActivitySerdeTest {
         value.slaMs = 28.5;
         value.owner = "équipe-ml";
         value.mediaType = "application/x-parquet";
+        value.staying = new PromotionGate.StayingCost("aws", 0.0123456789, 4.1e-7, 0.0912345, "gcp",
+                0.000401234567);
         return value;
     }
 }

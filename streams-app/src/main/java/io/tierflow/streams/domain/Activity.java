@@ -325,6 +325,17 @@ public final class Activity {
         return regionBytes.bytes(i);
     }
 
+    /** The share of the bytes read that came from {@code region}: 0 if none did, or nothing was read. */
+    public double shareOfBytesFrom(String region) {
+        double total = regionBytes.total();
+        for (int i = 0; i < regionBytes.count() && total > 0; i++) {
+            if (regionBytes.region(i).equals(region)) {
+                return regionBytes.bytes(i) / total;
+            }
+        }
+        return 0.0;
+    }
+
     /** Restores one region's decayed bytes (the inverse of {@link #region} and {@link #regionBytes}). */
     public void restoreRegion(String region, double bytes) {
         regionBytes.restore(region, bytes);

@@ -27,7 +27,7 @@ import java.util.Map;
  * pays for it (rent or buy: see {@code demotionEarnedAt}): with nothing read yet the reads are a guess. Once reads are
  * seen they are the estimate, and the demand priced includes the next read ({@link DatasetEvaluator#demand}).
  * Everything is plain arithmetic on the catalogue: a dataset is looked at on every counted access that could pay for a
- * promotion ({@link #promotionMayPay}) and again when its decaying demand would make another tier cheaper
+ * promotion ({@link PromotionGate}) and again when its decaying demand would make another tier cheaper
  * ({@link Choice#reconsiderAtMs()}).
  */
 public final class CostBasedTier {
@@ -122,52 +122,6 @@ public final class CostBasedTier {
         long reconsiderAt = reconsiderAt(dataset, chosen, candidates, policy, byName, nowMs);
         return new Choice(chosen.tier(), chosen.placement(), candidates, demand,
                 earnedAt > nowMs ? Math.min(earnedAt, reconsiderAt) : reconsiderAt);
-    }
-
-    /**
-     * Whether the access just counted can have made a hotter tier than {@code tier} win at some site: the hotter
-     * class's storage and reads there come to less than the hysteresis leaves of the current class's. Egress and the
-     * move itself aside (the full choice counts them), so it may say yes when the full choice keeps the tier; it looks
-     * at every site's own classes, so a dataset whose reads would pay for a hotter class anywhere is looked at.
-     * Allocation-free: it runs on every counted access of a dataset below the hot tier.
-     */
-    public static boolean promotionMayPay(Activity activity, long sizeBytes, Tier tier, TieringPolicy policy,
-            List<SiteOffer> sites, long nowMs) {
-        if (tier == Tier.HOT) {
-            return false;
-        }
-        long horizon = policy.horizonMs();
-        double decayedReads = activity.expectedReads(nowMs, policy.halfLifeMs(), horizon);
-        double decayedGb = activity.expectedGb(nowMs, policy.halfLifeMs(), horizon);
-        // With the next read priced as the full choice prices it (DatasetEvaluator.demand), so the gate is never
-        // stricter than the choice.
-        double reads = decayedReads + 1.0;
-        double gb = decayedReads > 0 ? decayedGb * reads / decayedReads : 0.0;
-        double months = horizon / MONTH_MS;
-        double keep = 1.0 - policy.hysteresis();
-        for (SiteOffer site : sites) {
-            if (!site.up()) {
-                continue;
-            }
-            SiteOffer.StorageClassOffer current = site.classFor(tier).orElse(null);
-            if (current == null) {
-                continue;
-            }
-            double staying = horizonCost(current, sizeBytes, reads, gb, months);
-            for (SiteOffer.StorageClassOffer hotter : site.classes()) {
-                if (hotter.tier().hotterThan(tier) && horizonCost(hotter, sizeBytes, reads, gb, months) < keep * staying) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /** Storage for {@code months} and {@code reads} GETs of {@code gb} in all, in one class. */
-    private static double horizonCost(SiteOffer.StorageClassOffer offer, long sizeBytes, double reads, double gb,
-            double months) {
-        return Math.max(sizeBytes, offer.minimumBillableBytes()) / 1e9 * offer.storagePerGbMonth() * months
-                + reads * offer.requestPer1000() / 1000.0 + gb * offer.retrievalPerGb();
     }
 
     /**

@@ -37,7 +37,7 @@ public final class DatasetEvaluator {
      */
     public record Evaluation(Tier tier, double heat, double pHotSoon, double boostedHeat, PlacementDecision placement,
             MigrationPlanner.Step step, long demotionAtMs, List<CostBasedTier.Candidate> candidates,
-            double expectedReads, PinnedPlacement.Outcome pin) {
+            double expectedReads, PinnedPlacement.Outcome pin, PromotionGate.StayingCost staying) {
     }
 
     public static Evaluation evaluate(Facts dataset, Activity activity, TieringPolicy policy, Scorer scorer,
@@ -58,7 +58,7 @@ public final class DatasetEvaluator {
             PinnedPlacement.Result pinned = PinnedPlacement.apply(pin, choice.placement(), sites, nowMs);
             return new Evaluation(choice.tier(), features.heat(), pHotSoon, boosted, pinned.placement(),
                     step(dataset, pinned, request, sites, policy, nowMs), choice.reconsiderAtMs(),
-                    choice.candidates(), demand.reads(), pinned.outcome());
+                    choice.candidates(), demand.reads(), pinned.outcome(), staying(choice, pinned, dataset, sites));
         }
         Tier tier = TierDecider.decide(boosted, dataset.tier(), policy);
         boolean heldByForecast = false;
@@ -90,7 +90,21 @@ public final class DatasetEvaluator {
                 : DecayedHeat.timeToFallTo(features.heat(), nowMs, demoteBelow, policy.halfLifeMs());
         return new Evaluation(tier, features.heat(), pHotSoon, boosted, pinned.placement(),
                 step(dataset, pinned, request, sites, policy, nowMs), demotionAt, List.of(), Double.NaN,
-                pinned.outcome());
+                pinned.outcome(), null);
+    }
+
+    /** What staying at the chosen placement costs, for the promotion gate; null if a pin placed it elsewhere. */
+    private static PromotionGate.StayingCost staying(CostBasedTier.Choice choice, PinnedPlacement.Result pinned,
+            Facts dataset, List<SiteOffer> sites) {
+        if (pinned.placement() != choice.placement()) {
+            return null;
+        }
+        for (CostBasedTier.Candidate candidate : choice.candidates()) {
+            if (candidate.tier() == choice.tier() && candidate.placement() == choice.placement()) {
+                return PromotionGate.StayingCost.of(candidate, dataset, sites);
+            }
+        }
+        return null;
     }
 
     /**
@@ -135,11 +149,11 @@ public final class DatasetEvaluator {
      * if both ends give the current tier, so does the score. Checked on every counted access event: it allocates
      * nothing unless the two ends disagree.
      */
-    public static boolean tierMayChange(Activity activity, long sizeBytes, Tier tier, TieringPolicy policy,
-            Scorer scorer, List<SiteOffer> sites, long nowMs) {
+    public static boolean tierMayChange(Activity activity, long sizeBytes, Tier tier,
+            PromotionGate.StayingCost staying, TieringPolicy policy, Scorer scorer, List<SiteOffer> sites, long nowMs) {
         if (policy.decision() == TieringPolicy.Decision.COST) {
             // Demand only grows with an access, and lower demand is all a colder tier can gain from.
-            return CostBasedTier.promotionMayPay(activity, sizeBytes, tier, policy, sites, nowMs);
+            return PromotionGate.promotionMayPay(activity, sizeBytes, tier, staying, policy, sites, nowMs);
         }
         double heat = activity.heatAt(nowMs, policy.halfLifeMs());
         double boost = policy.scoreBoost();

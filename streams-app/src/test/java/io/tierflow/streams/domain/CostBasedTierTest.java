@@ -193,49 +193,6 @@ class CostBasedTierTest {
                 NOW - 60_000);
     }
 
-    @Test
-    void shouldSayAPromotionMayPayOnlyWhenTheReadsOutweighTheStorage() {
-        Activity few = new Activity();
-        Activity many = new Activity();
-        for (int i = 0; i < 2000; i++) {
-            many.record(NOW - i * 1000L, "GET", 100 * MB, "us-east", null, POLICY, 0);
-        }
-        few.record(NOW, "GET", MB, "us-east", null, POLICY, 0);
-
-        assertFalse(CostBasedTier.promotionMayPay(few, 100 * MB, Tier.COLD, POLICY, AWS, NOW));
-        assertTrue(CostBasedTier.promotionMayPay(many, 100 * MB, Tier.COLD, POLICY, AWS, NOW));
-        assertFalse(CostBasedTier.promotionMayPay(many, 100 * MB, Tier.HOT, POLICY, AWS, NOW), "nothing is hotter");
-    }
-
-    @Test
-    void shouldNeverSayNoWhenTheFullChoicePromotes() {
-        java.util.Random random = new java.util.Random(42);
-        int promotions = 0;
-        for (int i = 0; i < 2_000; i++) {
-            long size = (long) Math.pow(10, 3 + random.nextDouble() * 7); // 1 KB .. 10 GB
-            Activity activity = new Activity();
-            int reads = random.nextInt(3000);
-            long bytesPerRead = 1 + (long) (random.nextDouble() * size);
-            for (int r = 0; r < reads; r++) {
-                activity.record(NOW - random.nextInt(30) * DAY, "GET", bytesPerRead, "us-east", null, POLICY, 0);
-            }
-            Tier tier = random.nextBoolean() ? Tier.COLD : Tier.WARM;
-            String storageClass = tier == Tier.COLD ? "GLACIER_IR" : "STANDARD_IA";
-            DatasetEvaluator.Facts facts = new DatasetEvaluator.Facts("k", size, null, tier, "aws", List.of(),
-                    storageClass, 0, false, 0L);
-            CostBasedTier.Demand demand = DatasetEvaluator.demand(activity, POLICY, 0L, NOW);
-
-            boolean promoted = CostBasedTier.choose(facts, demand, POLICY, AWS, NOW).tier().hotterThan(tier);
-
-            if (promoted) {
-                promotions++;
-                assertTrue(CostBasedTier.promotionMayPay(activity, size, tier, POLICY, AWS, NOW),
-                        "the gate must let every promotion through: size " + size + ", " + reads + " reads");
-            }
-        }
-        assertTrue(promotions > 50, "the cases include promotions: " + promotions);
-    }
-
     private static CostBasedTier.Demand scaled(CostBasedTier.Demand demand, double factor) {
         return new CostBasedTier.Demand(demand.reads() * factor, Map.of("us-east", demand.totalGb() * factor));
     }

@@ -107,7 +107,7 @@ class DatasetEvaluatorTest {
 
             boolean changes = DatasetEvaluator.evaluate(facts, activity, policy, SCORER, SITES, now).tier() != tier;
 
-            assertEquals(changes, DatasetEvaluator.tierMayChange(activity, GB, tier, policy, SCORER, SITES, now),
+            assertEquals(changes, DatasetEvaluator.tierMayChange(activity, GB, tier, null, policy, SCORER, SITES, now),
                     "case " + i + ": " + events + " events, tier " + tier + ", policy " + policy.name());
             tierChanges += changes ? 1 : 0;
         }

@@ -71,9 +71,9 @@ class PreCopyTest {
         assertEquals(ahead, with.boostedHeat(), 1e-9, "the explanation gives the heat the tier was decided on");
         assertEquals(MigrationPlanner.Action.COPY, with.step().action(), "copied to the hot placement ahead");
         assertEquals(T0 + 4 * HOUR, with.demotionAtMs(), "looked at again when the forecast next changes");
-        assertTrue(DatasetEvaluator.tierMayChange(climbing, GB, Tier.WARM, on, SCORER, DecisionTest.SITES, now),
+        assertTrue(DatasetEvaluator.tierMayChange(climbing, GB, Tier.WARM, null, on, SCORER, DecisionTest.SITES, now),
                 "an access re-decides a dataset the forecast would promote");
-        assertTrue(!DatasetEvaluator.tierMayChange(climbing, GB, Tier.WARM, off, SCORER, DecisionTest.SITES, now));
+        assertTrue(!DatasetEvaluator.tierMayChange(climbing, GB, Tier.WARM, null, off, SCORER, DecisionTest.SITES, now));
     }
 
     @Test
