@@ -106,6 +106,17 @@ public enum StoreImplementation {
             return super.keyValueBuilder(name, keySerde, valueSerde).withLoggingDisabled();
         }
 
+        /**
+         * The dataset records too are held as objects in front of the bytes, and handed out as copies: in a replay
+         * each migration status, inventory record and evaluation loads and saves one, and a copy costs far less than
+         * reading it from bytes and writing it again. A copy is what a round trip through the record's codec gives,
+         * so the topology sees the same values either way.
+         */
+        @Override
+        public <V> StoreBuilder<?> recordBuilder(String name, Serde<V> valueSerde, UnaryOperator<V> copy) {
+            return builder(name, valueSerde, copy, RECORDS_HELD);
+        }
+
         @Override
         public <V> UpdatableStore<V> open(StateStore store) {
             return WRITE_BEHIND.open(store);
@@ -116,6 +127,12 @@ public enum StoreImplementation {
             return WRITE_BEHIND.partitionQuery();
         }
     };
+
+    /**
+     * Dataset records held as objects per generation in memory (see {@link WriteBehindStore}): a replay's records are
+     * in memory anyway, as bytes, and a record not held is read from them.
+     */
+    private static final int RECORDS_HELD = 50_000;
 
     private final String configValue;
 
@@ -146,6 +163,18 @@ public enum StoreImplementation {
     public <K, V> StoreBuilder<KeyValueStore<K, V>> keyValueBuilder(String name, Serde<K> keySerde,
             Serde<V> valueSerde) {
         return Stores.keyValueStoreBuilder(keyValueSupplier(name), keySerde, valueSerde);
+    }
+
+    /**
+     * A builder of the store of the dataset records, of String keys: read and written when a dataset is looked at or
+     * its inventory or a migration changes it, rarely twice between two commits. A plain key-value store as
+     * {@link #keyValueBuilder} builds it (no record cache), except in memory.
+     *
+     * @param copy makes a copy of a value equal to what a round trip through {@code valueSerde} gives (used only by
+     *     an implementation that holds values as objects)
+     */
+    public <V> StoreBuilder<?> recordBuilder(String name, Serde<V> valueSerde, UnaryOperator<V> copy) {
+        return keyValueBuilder(name, Serdes.String(), valueSerde);
     }
 
     /** The store a processor got from {@code context.getStateStore}, built by {@link #builder}, to update values in. */
