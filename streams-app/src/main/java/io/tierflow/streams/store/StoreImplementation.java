@@ -82,15 +82,25 @@ public enum StoreImplementation {
     /**
      * State in memory and not logged: for a topology run inside Kafka's TopologyTestDriver ({@code tierflow whatif});
      * a persistent store would flush RocksDB to a new file at each of the driver's commits. The stores written on
-     * every access event are write-behind stores (the internals of {@link #WRITE_BEHIND}) in front of an in-memory
-     * store, so a value is serialized once per commit rather than decoded and encoded at every event. The bytes are in
-     * a hash map ({@link HashedInMemoryStore}), not Kafka's sorted one: the topology reads and writes them by key.
-     * Never for a live node: nothing of it survives a restart.
+     * every access event or migration step (activity, ledger and the dataset records) hold their values as objects,
+     * never serialized ({@link HeldInMemoryStore}): a get is a copy, a put keeps the object, a commit writes nothing.
+     * The others keep bytes in a hash map ({@link HashedInMemoryStore}), not Kafka's sorted one: the topology reads
+     * and writes them by key. Never for a live node: nothing of it survives a restart.
      */
     IN_MEMORY("in-memory") {
         @Override
         public <V> StoreBuilder<?> builder(String name, Serde<V> valueSerde, UnaryOperator<V> copy, int maxHeld) {
-            return WriteBehindStoreBuilder.over(keyValueSupplier(name), valueSerde, copy, maxHeld).withLoggingDisabled();
+            return HeldInMemoryStore.builder(name, copy);
+        }
+
+        /**
+         * Held as objects too: in a replay each migration status, inventory record and evaluation loads and saves a
+         * dataset record, and a copy costs far less than reading it from bytes and writing it again. A copy is what a
+         * round trip through the record's codec gives, so the topology sees the same values either way.
+         */
+        @Override
+        public <V> StoreBuilder<?> recordBuilder(String name, Serde<V> valueSerde, UnaryOperator<V> copy) {
+            return HeldInMemoryStore.builder(name, copy);
         }
 
         @Override
@@ -106,20 +116,17 @@ public enum StoreImplementation {
             return super.keyValueBuilder(name, keySerde, valueSerde).withLoggingDisabled();
         }
 
-        /**
-         * The dataset records too are held as objects in front of the bytes, and handed out as copies: in a replay
-         * each migration status, inventory record and evaluation loads and saves one, and a copy costs far less than
-         * reading it from bytes and writing it again. A copy is what a round trip through the record's codec gives,
-         * so the topology sees the same values either way.
-         */
         @Override
-        public <V> StoreBuilder<?> recordBuilder(String name, Serde<V> valueSerde, UnaryOperator<V> copy) {
-            return builder(name, valueSerde, copy, RECORDS_HELD);
-        }
-
-        @Override
+        @SuppressWarnings("unchecked")
         public <V> UpdatableStore<V> open(StateStore store) {
-            return WRITE_BEHIND.open(store);
+            StateStore inner = store;
+            while (!(inner instanceof HeldInMemoryStore) && inner instanceof WrappedStateStore<?, ?, ?> wrapper) {
+                inner = wrapper.wrapped();
+            }
+            if (inner instanceof HeldInMemoryStore<?> held) {
+                return (HeldInMemoryStore<V>) held;
+            }
+            throw new IllegalStateException("store " + store.name() + " is not held in memory: " + store.getClass());
         }
 
         @Override
@@ -127,12 +134,6 @@ public enum StoreImplementation {
             return WRITE_BEHIND.partitionQuery();
         }
     };
-
-    /**
-     * Dataset records held as objects per generation in memory (see {@link WriteBehindStore}): a replay's records are
-     * in memory anyway, as bytes, and a record not held is read from them.
-     */
-    private static final int RECORDS_HELD = 50_000;
 
     private final String configValue;
 
