@@ -142,7 +142,8 @@ public enum StoreImplementation {
     }
 
     /**
-     * A builder of the persistent, logged store {@code name} of String keys.
+     * A builder of the store {@code name} of String keys written on every access event: persistent and logged for the
+     * implementations a live node runs.
      *
      * @param copy makes an independent (deep) copy of a value
      * @param maxHeld values held as objects per generation (write-behind only, see {@link WriteBehindStore})
