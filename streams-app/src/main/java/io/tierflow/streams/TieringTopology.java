@@ -7,6 +7,7 @@ import io.tierflow.schemas.ControlCommand;
 import io.tierflow.schemas.ControlType;
 import io.tierflow.schemas.CostLedger;
 import io.tierflow.schemas.DatasetState;
+import io.tierflow.streams.codec.RecordCopies;
 import io.tierflow.topics.Topic;
 import io.tierflow.topics.Topics;
 import java.util.Optional;
@@ -112,9 +113,10 @@ public final class TieringTopology {
         builder.addStateStore(settings.stores().builder(DATASET_ACTIVITY_STORE, new DatasetActivitySerde(),
                 DatasetActivity::copy, ACTIVITIES_HELD_PER_TASK));
         // Read and written only when a dataset is evaluated or its inventory or migration changes, rarely twice between
-        // two commits: no record cache, which leaves the thread's cache to the activity values that it does help.
-        builder.addStateStore(settings.stores().keyValueBuilder(DATASET_STATE_STORE,
-                Serdes.String(), topics.valueSerde(DatasetState.class)));
+        // two commits: no record cache, which leaves the thread's cache to the activity values that it does help (a
+        // replay holds them as objects, see StoreImplementation.recordBuilder).
+        builder.addStateStore(settings.stores().recordBuilder(DATASET_STATE_STORE,
+                topics.valueSerde(DatasetState.class), RecordCopies::datasetState));
         // A handful of keys (site and tier) updated at every evaluation: held as objects between commits too.
         builder.addStateStore(settings.stores().builder(COST_LEDGER_STORE, topics.valueSerde(CostLedger.class),
                 ledger -> CostLedger.newBuilder(ledger).build(), LEDGER_ENTRIES_HELD_PER_TASK));

@@ -42,7 +42,8 @@ public final class PolicyReplay implements AutoCloseable {
     private final SimulatedPlacements placements;
     private final PriorityQueue<Pending> pending = new PriorityQueue<>(
             Comparator.comparingLong(Pending::timeMs).thenComparingLong(Pending::order));
-    private BiConsumer<String, Placement> placementListener = (key, placement) -> { };
+    /** Told each decision the topology publishes; null if nobody listens (then they are dropped unread). */
+    private BiConsumer<String, Placement> placementListener;
     private boolean pipeWithoutCommits = true;
     private int commitEveryRecords = ReplayDriver.COMMIT_EVERY_RECORDS;
     private ReplayDriver driver;
@@ -260,12 +261,13 @@ public final class PolicyReplay implements AutoCloseable {
     }
 
     private void drainUnread() {
-        driver.placements.readKeyValuesToList().forEach(kv -> placementListener.accept(kv.key, kv.value));
-        driver.alerts.readKeyValuesToList();
-        // Read only once written: the driver warns at every read of a topic nothing was sent to yet.
-        if (driver.driver.producedTopicNames().contains(Topics.DEAD_LETTERS)) {
-            deadLetters += driver.deadLetters.readKeyValuesToList().size();
+        if (placementListener != null) {
+            driver.placements.readKeyValuesToList().forEach(kv -> placementListener.accept(kv.key, kv.value));
+        } else {
+            driver.discardOutputs(Topics.PLACEMENTS, driver.placements);
         }
+        driver.discardOutputs(Topics.ALERTS, driver.alerts);
+        deadLetters += driver.discardOutputs(Topics.DEAD_LETTERS, driver.deadLetters);
     }
 
     @Override

@@ -111,6 +111,20 @@ final class TaskPipe {
         processQueued();
     }
 
+    /**
+     * Drops the records the task sent to the driver's output topic {@code topic} and nobody read yet, without
+     * deserializing them; returns how many there were.
+     */
+    int discardOutputs(String topic) {
+        Queue<ProducerRecord<byte[], byte[]>> sent = outputs.get(topic);
+        if (sent == null) {
+            return 0;
+        }
+        int count = sent.size();
+        sent.clear();
+        return count;
+    }
+
     /** The driver's loop (completeAllProcessableWork) without its commit and checkpoint per record. */
     private void processQueued() {
         captureOutputs();

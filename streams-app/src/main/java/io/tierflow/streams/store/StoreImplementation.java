@@ -82,15 +82,25 @@ public enum StoreImplementation {
     /**
      * State in memory and not logged: for a topology run inside Kafka's TopologyTestDriver ({@code tierflow whatif});
      * a persistent store would flush RocksDB to a new file at each of the driver's commits. The stores written on
-     * every access event are write-behind stores (the internals of {@link #WRITE_BEHIND}) in front of an in-memory
-     * store, so a value is serialized once per commit rather than decoded and encoded at every event. The bytes are in
-     * a hash map ({@link HashedInMemoryStore}), not Kafka's sorted one: the topology reads and writes them by key.
-     * Never for a live node: nothing of it survives a restart.
+     * every access event or migration step (activity, ledger and the dataset records) hold their values as objects,
+     * never serialized ({@link HeldInMemoryStore}): a get is a copy, a put keeps the object, a commit writes nothing.
+     * The others keep bytes in a hash map ({@link HashedInMemoryStore}), not Kafka's sorted one: the topology reads
+     * and writes them by key. Never for a live node: nothing of it survives a restart.
      */
     IN_MEMORY("in-memory") {
         @Override
         public <V> StoreBuilder<?> builder(String name, Serde<V> valueSerde, UnaryOperator<V> copy, int maxHeld) {
-            return WriteBehindStoreBuilder.over(keyValueSupplier(name), valueSerde, copy, maxHeld).withLoggingDisabled();
+            return HeldInMemoryStore.builder(name, copy);
+        }
+
+        /**
+         * Held as objects too: in a replay each migration status, inventory record and evaluation loads and saves a
+         * dataset record, and a copy costs far less than reading it from bytes and writing it again. A copy is what a
+         * round trip through the record's codec gives, so the topology sees the same values either way.
+         */
+        @Override
+        public <V> StoreBuilder<?> recordBuilder(String name, Serde<V> valueSerde, UnaryOperator<V> copy) {
+            return HeldInMemoryStore.builder(name, copy);
         }
 
         @Override
@@ -107,8 +117,16 @@ public enum StoreImplementation {
         }
 
         @Override
+        @SuppressWarnings("unchecked")
         public <V> UpdatableStore<V> open(StateStore store) {
-            return WRITE_BEHIND.open(store);
+            StateStore inner = store;
+            while (!(inner instanceof HeldInMemoryStore) && inner instanceof WrappedStateStore<?, ?, ?> wrapper) {
+                inner = wrapper.wrapped();
+            }
+            if (inner instanceof HeldInMemoryStore<?> held) {
+                return (HeldInMemoryStore<V>) held;
+            }
+            throw new IllegalStateException("store " + store.name() + " is not held in memory: " + store.getClass());
         }
 
         @Override
@@ -124,7 +142,8 @@ public enum StoreImplementation {
     }
 
     /**
-     * A builder of the persistent, logged store {@code name} of String keys.
+     * A builder of the store {@code name} of String keys written on every access event: persistent and logged for the
+     * implementations a live node runs.
      *
      * @param copy makes an independent (deep) copy of a value
      * @param maxHeld values held as objects per generation (write-behind only, see {@link WriteBehindStore})
@@ -146,6 +165,18 @@ public enum StoreImplementation {
     public <K, V> StoreBuilder<KeyValueStore<K, V>> keyValueBuilder(String name, Serde<K> keySerde,
             Serde<V> valueSerde) {
         return Stores.keyValueStoreBuilder(keyValueSupplier(name), keySerde, valueSerde);
+    }
+
+    /**
+     * A builder of the store of the dataset records, of String keys: read and written when a dataset is looked at or
+     * its inventory or a migration changes it, rarely twice between two commits. A plain key-value store as
+     * {@link #keyValueBuilder} builds it (no record cache), except in memory.
+     *
+     * @param copy makes a copy of a value equal to what a round trip through {@code valueSerde} gives (used only by
+     *     an implementation that holds values as objects)
+     */
+    public <V> StoreBuilder<?> recordBuilder(String name, Serde<V> valueSerde, UnaryOperator<V> copy) {
+        return keyValueBuilder(name, Serdes.String(), valueSerde);
     }
 
     /** The store a processor got from {@code context.getStateStore}, built by {@link #builder}, to update values in. */

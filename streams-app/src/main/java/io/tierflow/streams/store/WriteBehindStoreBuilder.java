@@ -30,8 +30,8 @@ final class WriteBehindStoreBuilder<V> implements StoreBuilder<WriteBehindStore<
         return over(Stores.persistentKeyValueStore(name), valueSerde, copy, maxHeld);
     }
 
-    /** A builder of a store with a changelog in front of the store {@code bytes} supplies (a replay's in memory). */
-    static <V> WriteBehindStoreBuilder<V> over(KeyValueBytesStoreSupplier bytes, Serde<V> valueSerde,
+    /** A builder of a store with a changelog in front of the store {@code bytes} supplies. */
+    private static <V> WriteBehindStoreBuilder<V> over(KeyValueBytesStoreSupplier bytes, Serde<V> valueSerde,
             UnaryOperator<V> copy, int maxHeld) {
         return new WriteBehindStoreBuilder<>(Stores.keyValueStoreBuilder(bytes, Serdes.String(), valueSerde)
                 .withCachingDisabled(), copy, maxHeld);
