@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tierflow.localstack.Eventually;
+import io.tierflow.localstack.HeatPolicies;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.SharedLocalStack;
@@ -18,16 +19,13 @@ import io.tierflow.schemas.DeadLetter;
 import io.tierflow.schemas.MigrationAction;
 import io.tierflow.schemas.MigrationCommand;
 import io.tierflow.schemas.Placement;
-import io.tierflow.schemas.Policy;
 import io.tierflow.schemas.Tier;
-import io.tierflow.schemas.TierDecision;
 import io.tierflow.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -72,7 +70,7 @@ class TieringTopologyIT {
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        publishHeatPolicy(stack, topics);
+        HeatPolicies.publishDefault(stack);
         try (TieringApp app = new TieringApp(config, TieringSettings.DEFAULTS, registry, Duration.ofMillis(500))) {
             app.start();
             Instant now = Instant.now();
@@ -168,7 +166,7 @@ class TieringTopologyIT {
                 List.of(new ProducerRecord<>(Topics.DATASETS, inventory.getKey(), inventory),
                         new ProducerRecord<>(Topics.DATASETS, idle.getKey(), idle)));
         produceAccesses(stack, topics, now, 0, 25);
-        publishHeatPolicy(stack, topics);
+        HeatPolicies.publishDefault(stack);
         try (TieringApp first = new TieringApp(restoreConfig(stack, "state-first"), TieringSettings.DEFAULTS)) {
             first.start();
             Eventually.holds(TIMEOUT, "25 events counted by the first node", () -> eventsCounted(first) == 25);
@@ -209,24 +207,6 @@ class TieringTopologyIT {
         config.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve(stateDir).toString());
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         return config;
-    }
-
-    /**
-     * A 'default' policy deciding by heat (the built-in policy's settings before it decided by cost): these tests are
-     * about a burst's promotion and the heat decay's next look, which the thresholds make exact. Published before the
-     * app starts, so its global store holds it before the first event.
-     */
-    private static void publishHeatPolicy(LocalStack stack, Topics topics) throws Exception {
-        Policy heat = Policy.newBuilder().setName("default").setHeatHalfLifeSeconds(6 * 3600)
-                .setOpWeights(Map.of("GET", 1.0, "PUT", 0.5, "HEAD", 0.1, "LIST", 0.1, "DELETE", 0.0))
-                .setHotThreshold(20).setWarmThreshold(2).setHysteresis(0.25).setScoreBoost(5)
-                .setReplicationHot(2).setReplicationWarm(1).setReplicationCold(1).setDefaultLatencySlaMs(50)
-                .setMigrationBudgetBytesPerHour(1L << 50).setCooldownSeconds(900).setHorizonDays(30)
-                .setRetireGraceSeconds(3600).setLatenessSeconds(300).setDecision(TierDecision.HEAT)
-                .setUpdatedAt(Instant.now()).build();
-        KafkaTestClients.produce(stack.bootstrapServers(), Topics.POLICIES, Serdes.String().serializer(),
-                topics.policies.valueSerde().serializer(), List.of(new ProducerRecord<>(Topics.POLICIES, "default",
-                        heat)));
     }
 
     private static void produceAccesses(LocalStack stack, Topics topics, Instant start, int from, int to)
