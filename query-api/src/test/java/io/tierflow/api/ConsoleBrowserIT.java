@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tierflow.localstack.Eventually;
+import io.tierflow.localstack.HeatPolicies;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.SharedLocalStack;
@@ -122,6 +123,7 @@ class ConsoleBrowserIT {
         logs = CapturedLogs.attach("io.tierflow", "io.javalin");
         dir = Files.createTempDirectory("console-browser-it");
         stack = SharedLocalStack.fresh(); // never closed here: the next test class reuses it
+        HeatPolicies.publishDefault(stack); // the cold dataset's promotion by a burst is shown live
         node = node();
         base = "http://127.0.0.1:" + node.apiPort() + "/";
         Eventually.holds(TIMEOUT, "streams RUNNING", () -> node.app().streams().state() == KafkaStreams.State.RUNNING);

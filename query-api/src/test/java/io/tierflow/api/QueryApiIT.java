@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tierflow.localstack.Eventually;
+import io.tierflow.localstack.HeatPolicies;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.SharedLocalStack;
@@ -74,6 +75,7 @@ class QueryApiIT {
         }
         KEYS.add("it/ünïcode and spaces/ø.parquet");
         KEYS.add(BURST_KEY);
+        HeatPolicies.publishDefault(stack); // the burst's promotion by heat is what the reads below check
         nodeA = node("a");
         nodeB = node("b");
         awaitRunning(nodeA);

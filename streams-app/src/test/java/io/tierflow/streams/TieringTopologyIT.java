@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tierflow.localstack.Eventually;
+import io.tierflow.localstack.HeatPolicies;
 import io.tierflow.localstack.KafkaTestClients;
 import io.tierflow.localstack.LocalStack;
 import io.tierflow.localstack.SharedLocalStack;
@@ -69,6 +70,7 @@ class TieringTopologyIT {
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        HeatPolicies.publishDefault(stack);
         try (TieringApp app = new TieringApp(config, TieringSettings.DEFAULTS, registry, Duration.ofMillis(500))) {
             app.start();
             Instant now = Instant.now();
@@ -164,6 +166,7 @@ class TieringTopologyIT {
                 List.of(new ProducerRecord<>(Topics.DATASETS, inventory.getKey(), inventory),
                         new ProducerRecord<>(Topics.DATASETS, idle.getKey(), idle)));
         produceAccesses(stack, topics, now, 0, 25);
+        HeatPolicies.publishDefault(stack);
         try (TieringApp first = new TieringApp(restoreConfig(stack, "state-first"), TieringSettings.DEFAULTS)) {
             first.start();
             Eventually.holds(TIMEOUT, "25 events counted by the first node", () -> eventsCounted(first) == 25);

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** Decisions on a catalogue snapshot (the policy, model and sites of {@link DecisionTest}). */
 class DatasetEvaluatorTest {
-    private static final TieringPolicy POLICY = TieringPolicy.BUILT_IN;
+    private static final TieringPolicy POLICY = HeatPolicy.DEFAULTS;
     private static final LogisticScorer SCORER = LogisticScorer.BUILT_IN;
     private static final List<SiteOffer> SITES = DecisionTest.SITES;
     private static final long T0 = 1_700_000_000_000L;

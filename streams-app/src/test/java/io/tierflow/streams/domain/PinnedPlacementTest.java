@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * on the sites of {@link DecisionTest}, a cold dataset on azure (its own cheapest site) pinned to aws.
  */
 class PinnedPlacementTest {
-    private static final TieringPolicy POLICY = TieringPolicy.BUILT_IN;
+    private static final TieringPolicy POLICY = HeatPolicy.DEFAULTS;
     private static final LogisticScorer SCORER = LogisticScorer.BUILT_IN;
     private static final long T0 = 1_700_000_000_000L;
     private static final long GB = 1_000_000_000L;
