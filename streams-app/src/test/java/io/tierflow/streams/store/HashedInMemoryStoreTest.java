@@ -2,6 +2,7 @@ package io.tierflow.streams.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,23 @@ class HashedInMemoryStoreTest {
                     + new String(kv.value, StandardCharsets.UTF_8)));
         }
         return seen;
+    }
+
+    @Test
+    void shouldSkipAKeyDeletedWhileIteratingAsKafkasStoreDoes() {
+        KeyValueStore<Bytes, byte[]> hashed = HashedInMemoryStore.supplier("hashed").get();
+        for (String k : List.of("a", "b", "c")) {
+            hashed.put(key(k), k.getBytes(StandardCharsets.UTF_8));
+        }
+        try (KeyValueIterator<Bytes, byte[]> all = hashed.all()) {
+            assertEquals(key("a"), all.next().key);
+            hashed.delete(key("b")); // the next key, once the iterator has stepped past "a"
+            assertEquals(key("c"), all.peekNextKey());
+            var c = all.next();
+            assertEquals(key("c"), c.key);
+            assertArrayEquals("c".getBytes(StandardCharsets.UTF_8), c.value);
+            assertFalse(all.hasNext());
+        }
     }
 
     @Test
