@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +33,7 @@ class KafkajsInteropIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
-    static Path dataDir;
+    static Path workDir;
     static LocalStack stack;
 
     @BeforeAll
@@ -42,21 +41,14 @@ class KafkajsInteropIT {
         assertTrue(Files.isDirectory(NODE_DIR.resolve("node_modules/kafkajs")),
                 "the interop test needs its npm packages: run `npm ci --prefix local-stack/src/test/node` "
                         + "(scripts/test does it)");
-        stack = LocalStack.start(LocalStackConfig.onFreePorts(dataDir));
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
+        stack = SharedLocalStack.fresh();
     }
 
     @Test
     void shouldDecodeAnEventThatKafkajsEncoded() throws Exception {
         String topic = "interop-from-node";
         KafkaTestClients.createTopic(stack.bootstrapServers(), topic);
-        Path schemaFile = dataDir.resolve("AccessEvent.avsc");
+        Path schemaFile = workDir.resolve("AccessEvent.avsc");
         Files.writeString(schemaFile, AccessEvent.getClassSchema().toString());
         String event = """
                 {"key":"node/ñ-object.bin","op":"PUT","bytes":9007199254,"servedFrom":"azure",
@@ -102,8 +94,8 @@ class KafkajsInteropIT {
         List<String> cmd = new ArrayList<>(List.of("node", NODE_DIR.resolve("interop.mjs").toString(), command,
                 "--brokers", stack.bootstrapServers(), "--registry", stack.schemaRegistryUrl()));
         cmd.addAll(List.of(args));
-        Path out = Files.createTempFile(dataDir, "node", ".out");
-        Path err = Files.createTempFile(dataDir, "node", ".err");
+        Path out = Files.createTempFile(workDir, "node", ".out");
+        Path err = Files.createTempFile(workDir, "node", ".err");
         Process process = new ProcessBuilder(cmd).directory(NODE_DIR.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!process.waitFor(90, TimeUnit.SECONDS)) {

@@ -26,7 +26,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -37,6 +40,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** The local stack itself: every component answers, and everything it holds survives a restart. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalStackIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
@@ -137,18 +141,22 @@ class LocalStackIT {
         }
     }
 
+    /**
+     * On the shared stack, and first: the other tests start stacks of their own, which stop the shared one, while the
+     * test classes before this one (in failsafe's alphabetical order) leave it running.
+     */
     @Test
+    @Order(1)
     void shouldStopAndRestartOneSiteWithoutLosingItsObjects() throws Exception {
-        try (LocalStack stack = LocalStack.start(LocalStackConfig.onFreePorts(dataDir))) {
-            try (S3Client s3 = stack.s3Client("azure")) {
-                s3.putObject(b -> b.bucket(LocalStack.BUCKET).key("k"), RequestBody.fromString("v"));
-                stack.stopSite("azure");
-                assertFalse(stack.isSiteRunning("azure"));
-                assertThrows(Exception.class, () -> s3.headObject(b -> b.bucket(LocalStack.BUCKET).key("k")));
-                stack.startSite("azure");
-                assertTrue(stack.isSiteRunning("azure"));
-                assertEquals("v", s3.getObjectAsBytes(b -> b.bucket(LocalStack.BUCKET).key("k")).asUtf8String());
-            }
+        LocalStack stack = SharedLocalStack.fresh();
+        try (S3Client s3 = stack.s3Client("azure")) {
+            s3.putObject(b -> b.bucket(LocalStack.BUCKET).key("k"), RequestBody.fromString("v"));
+            stack.stopSite("azure");
+            assertFalse(stack.isSiteRunning("azure"));
+            assertThrows(Exception.class, () -> s3.headObject(b -> b.bucket(LocalStack.BUCKET).key("k")));
+            stack.startSite("azure");
+            assertTrue(stack.isSiteRunning("azure"));
+            assertEquals("v", s3.getObjectAsBytes(b -> b.bucket(LocalStack.BUCKET).key("k")).asUtf8String());
         }
     }
 

@@ -7,9 +7,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Random;
 import org.apache.kafka.common.serialization.Serializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * A measurement, not a check: CPU and allocation per access event through the topology, and the size of a dataset's
+ * state. It asserts nothing, so the suite leaves it out (tag "probe", see the parent pom); run it with
+ * {@code mvn -pl streams-app -am verify -DexcludedGroups= -Dtest=FootprintProbeTest
+ * -Dsurefire.failIfNoSpecifiedTests=false}.
+ */
+@Tag("probe")
 class FootprintProbeTest {
     @TempDir
     Path dir;

@@ -11,10 +11,11 @@ import org.junit.jupiter.api.Test;
 class TrainingRunTest {
     private static final long T0 = 1_767_225_600_000L;
 
+    /** 30 days of 210 datasets: ~15 000 points, as in TrainCommandTest (why there). */
     private static LabelledTable planted() {
         LabelledTableBuilder builder = new LabelledTableBuilder(new LabelledTableBuilder.Settings(
                 TieringPolicy.BUILT_IN, DAY_MS, 6 * HOUR_MS, 200_000, size -> 2 * DAY_MS));
-        PlantedTrace.feed(PlantedTrace.generate(40, 800, 30, 11), T0, builder);
+        PlantedTrace.feed(PlantedTrace.generate(10, 200, 30, 11), T0, builder);
         return builder.build((done, total) -> { });
     }
 
