@@ -47,6 +47,29 @@ class MoveCostObjectiveTest {
     }
 
     @Test
+    void shouldMoveNoneOfTwoThousandTinyDatasetsThatWouldSaveATenthOfACentAMonthInAll() {
+        // The demo estate's case: 2000 objects of 50 kB, $0.014 a GB-month cheaper on b ($0.0014 a month in all), a
+        // move costing a PUT and a GET ($0.0108 in all). Free moves would take every one; priced, none goes.
+        EstateProblem.Builder free = EstateProblem.builder(SITES, new long[] {UNLIMITED, UNLIMITED}, UNLIMITED);
+        EstateProblem.Builder priced = EstateProblem.builder(SITES, new long[] {UNLIMITED, UNLIMITED}, UNLIMITED);
+        double getUsd = 0.0004 / 1000;
+        for (int i = 0; i < 2000; i++) {
+            double[] monthly = {50e3 / 1e9 * 0.023, 50e3 / 1e9 * 0.009};
+            free.add("d" + i, 50_000, 0, monthly);
+            priced.add("d" + i, 50_000, 0, monthly, new double[] {0.0, PUT_USD + getUsd}, 1.0, 0.25);
+        }
+        EstateProblem freeProblem = free.build();
+        EstateProblem pricedProblem = priced.build();
+
+        GlobalPlacement freely = new GlobalPlacementSolver().solve(freeProblem);
+        GlobalPlacement paying = new GlobalPlacementSolver().solve(pricedProblem);
+
+        assertEquals(2000, freely.moves(freeProblem));
+        assertEquals(0, paying.moves(pricedProblem));
+        assertEquals(2000 * 50e3 / 1e9 * 0.023, paying.objectiveUsd(), 1e-12, "the cost of staying");
+    }
+
+    @Test
     void shouldMoveOnlyWhenTheSavingOverTheHorizonPaysForTheMove() {
         // $1 a month saved, $3 to move: not within two months, within six.
         double[] monthly = {2.0, 1.0};

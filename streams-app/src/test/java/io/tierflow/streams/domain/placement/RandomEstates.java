@@ -15,9 +15,20 @@ final class RandomEstates {
     }
 
     /**
+     * Every dataset's moves priced once.
+     *
      * @param budgetShare the budget as a share of the bytes the unconstrained choice would move; negative for none
      */
     static EstateProblem estate(long seed, int datasets, int sites, double budgetShare) {
+        return estate(seed, datasets, sites, budgetShare, 1.0);
+    }
+
+    /**
+     * @param budgetShare the budget as a share of the bytes the unconstrained choice would move; negative for none
+     * @param pricedMoves the share of datasets whose moves cost something once (the others' moves are free but for
+     *     their transfer spread over six months, as the per-dataset decision's scores have it)
+     */
+    static EstateProblem estate(long seed, int datasets, int sites, double budgetShare, double pricedMoves) {
         SplittableRandom random = new SplittableRandom(seed);
         int m = sites;
         double[] storagePerGb = new double[m];
@@ -119,8 +130,18 @@ final class RandomEstates {
             for (int j = 0; j < m; j++) {
                 move[j] = putUsd[j] + gb * (retrievalPerGb[current[i]] + egressPerGb[current[i]]);
             }
-            builder.add("d" + i, size[i], current[i], base[i], move, 1 + 5 * random.nextDouble(),
-                    0.25 * random.nextDouble());
+            if (pricedMoves >= 1 || random.nextDouble() < pricedMoves) {
+                builder.add("d" + i, size[i], current[i], base[i], move, 1 + 5 * random.nextDouble(),
+                        0.25 * random.nextDouble());
+            } else {
+                double[] cost = base[i].clone();
+                for (int j = 0; j < m; j++) {
+                    if (j != current[i] && cost[j] != Double.POSITIVE_INFINITY) {
+                        cost[j] += gb * egressPerGb[current[i]] / 6.0;
+                    }
+                }
+                builder.add("d" + i, size[i], current[i], cost);
+            }
         }
         return builder.build();
     }
