@@ -134,16 +134,24 @@ class RebalanceApplyIT {
         }
     }
 
-    /** azure: the cheapest cold class by far, 67 GiB (a tenth kept free, over six partitions: 10 GiB a task). */
+    /**
+     * azure: the cheapest cold class by far, 67 GiB (a tenth kept free, over six partitions: 10 GiB a task). Moves
+     * cost their requests only (no egress, no retrieval): the pass's moves then pay for themselves within the demo
+     * policy's month, by its hysteresis.
+     */
     private static Site priced(Site site) {
-        Site.Builder builder = Site.newBuilder(site).setEgressPricePerGb(0.0); // moves cost nothing to start
-        if (site.getName().equals("azure")) {
-            List<StorageClassPrice> classes = new ArrayList<>();
-            for (StorageClassPrice price : site.getStorageClasses()) {
-                classes.add(price.getTier() == Tier.COLD ? StorageClassPrice.newBuilder(price)
-                        .setStoragePricePerGbMonth(0.001).build() : price);
+        Site.Builder builder = Site.newBuilder(site).setEgressPricePerGb(0.0);
+        List<StorageClassPrice> classes = new ArrayList<>();
+        for (StorageClassPrice price : site.getStorageClasses()) {
+            StorageClassPrice.Builder free = StorageClassPrice.newBuilder(price).setRetrievalPricePerGb(0.0);
+            if (site.getName().equals("azure") && price.getTier() == Tier.COLD) {
+                free.setStoragePricePerGbMonth(0.001);
             }
-            builder.setStorageClasses(classes).setCapacityBytes(67 * GIB);
+            classes.add(free.build());
+        }
+        builder.setStorageClasses(classes);
+        if (site.getName().equals("azure")) {
+            builder.setCapacityBytes(67 * GIB);
         }
         return builder.build();
     }

@@ -128,6 +128,8 @@ final class DatasetJson {
         } else {
             AvroJson.write(json, decision);
         }
+        // When the primary entered its class: the global pass prices the early deletion of a move from it.
+        instantField(json, "lastMoveAt", view.lastMoveAt());
     }
 
     /** A dataset with a migration in flight, or whose last migration failed (phase FAILED, no command). */

@@ -106,7 +106,7 @@ class DatasetJsonTest {
                 + "\"candidates\":[],\"replication\":{\"copiesWanted\":3,\"copiesVerified\":2,\"writeQuorum\":2,"
                 + "\"durable\":true,\"repair\":\"1 copy missing: waiting for azure (down) to be marked up\"},"
                 + "\"globalPass\":null},"
-                + "\"decidedAt\":\"2026-11-21T11:00:00Z\"},\"instance\":\"127."
+                + "\"decidedAt\":\"2026-11-21T11:00:00Z\"},\"lastMoveAt\":\"2026-11-21T09:00:00Z\",\"instance\":\"127."
                 + "0.0.1:1\"}",
                 answer(DatasetJson.EXPLAIN, everything, "127.0.0.1:1"));
         assertEquals("{\"key\":\"logs/2026/11/a b.parquet\",\"tier\":\"HOT\",\"sizeBytes\":123456789,\"owner\":\"team-\\\"quoted\\\"\",\"primarySite\":\"aws\",\"replic"
@@ -132,7 +132,7 @@ class DatasetJsonTest {
                 answer(DatasetJson.FULL, events, "127.0.0.1:1"));
         assertEquals("{\"key\":\"k\",\"actual\":{\"primarySite\":null,\"replicaSites\":[],\"storageClass\":null},\"decision\":null,\""
                 + "reason\":\"not evaluated yet: a dataset is placed once its inventory entry and a site catalogue ar"
-                + "e known\",\"instance\":\"127.0.0.1:1\"}",
+                + "e known\",\"lastMoveAt\":null,\"instance\":\"127.0.0.1:1\"}",
                 answer(DatasetJson.EXPLAIN, events, "127.0.0.1:1"));
         assertEquals("{\"key\":\"k\",\"tier\":null,\"sizeBytes\":null,\"owner\":null,\"primarySite\":null,\"replicaSites\":[],\"heat\":1.0,\"count1h"
                 + "\":1,\"count24h\":1,\"migrationPhase\":null}",

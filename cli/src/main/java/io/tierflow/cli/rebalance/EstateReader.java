@@ -15,10 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Gathers the estate through the query API, which answers from every node's stores (interactive queries): the sites
- * and their capacities from {@code /sites}, every dataset's size and primary from {@code /datasets} (paged), and the
- * costs the per-dataset placement weighed for it at every site from {@code /datasets/{key}/explain} (its last
- * decision's site scores: storage, expected egress, the amortised move, whether the site may hold it).
+ * Gathers the estate through the query API, which answers from every node's stores (interactive queries): the sites,
+ * their capacities and price lists from {@code /sites}, each policy's horizon and hysteresis from {@code /policies},
+ * every dataset's size and primary from {@code /datasets} (paged), and from {@code /datasets/{key}/explain} the costs
+ * the per-dataset placement weighed for it at every site (its last decision's site scores: storage, expected egress,
+ * whether the site may hold it), where its copies are, in which class and since when (what a move of it costs).
  */
 final class EstateReader {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,10 +32,11 @@ final class EstateReader {
         this.api = api;
     }
 
-    /** The estate as the API sees it now. */
-    Estate read(double headroom, long budgetBytes) throws IOException, InterruptedException {
+    /** The estate as the API sees it now ({@code nowMs}: what remains of a minimum storage duration is from then). */
+    Estate read(double headroom, long budgetBytes, long nowMs) throws IOException, InterruptedException {
         JsonNode sites = get("/sites").path("items");
-        Estate.Builder estate = Estate.builder(sites, headroom, budgetBytes);
+        JsonNode policies = get("/policies").path("items");
+        Estate.Builder estate = Estate.builder(sites, policies, headroom, budgetBytes, nowMs);
         String cursor = null;
         do {
             JsonNode page = get("/datasets?limit=" + PAGE + (cursor == null ? "" : "&cursor=" + encode(cursor)));

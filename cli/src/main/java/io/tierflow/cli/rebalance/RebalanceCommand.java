@@ -32,6 +32,11 @@ import picocli.CommandLine.Spec;
                 + "per-dataset placement weighed at each site from /datasets/{key}/explain, capacities from /sites), "
                 + "places all primaries at once under the sites' capacities (less headroom) and a migration budget, "
                 + "and reports the total monthly cost, the LP lower bound, the gap between them and the moves.",
+                "A move costs once (the copy's requests and retrieval, egress between regions, the early deletion of "
+                        + "the copy left, priced from /sites as the topology prices a move) and is made only if its "
+                        + "saving over the dataset's policy horizon pays for that, by the policy's hysteresis; the "
+                        + "report counts the datasets left because their move would not pay, and the pins of earlier "
+                        + "passes the topology refused (by reason, from /explain).",
                 "--dry-run only reports. --apply also publishes one REOPTIMIZE per dataset the pass moves (or keeps "
                         + "where its own decision would not) to the control topic, pinning its primary until "
                         + "--pin-for has passed; each dataset's task moves it through its own planner, within the "

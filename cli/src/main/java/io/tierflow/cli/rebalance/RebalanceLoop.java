@@ -76,9 +76,14 @@ public final class RebalanceLoop implements AutoCloseable {
                 log.info("global pass: no dataset evaluated yet, nothing to place");
                 return false;
             }
-            log.info("global pass {}: datasets={} objective_usd={} bound_usd={} gap={} moves={} pins_published={}",
-                    outcome.pass(), outcome.datasets(), outcome.objectiveUsd(), outcome.boundUsd(), outcome.gap(),
-                    outcome.moves(), outcome.pinsPublished());
+            log.info("global pass {}: datasets={} objective_usd={} bound_usd={} gap={} moves={} not_worth_moving={} "
+                    + "pins_refused={} pins_published={}", outcome.pass(), outcome.datasets(), outcome.objectiveUsd(),
+                    outcome.boundUsd(), outcome.gap(), outcome.moves(), outcome.notWorthMoving(),
+                    outcome.pinsRefused(), outcome.pinsPublished());
+            if (outcome.pinsRefused() > 0) {
+                log.warn("global pass {}: the topology refused {} pins of earlier passes (reasons in the report)",
+                        outcome.pass(), outcome.pinsRefused());
+            }
             synchronized (out) {
                 out.print(report);
                 out.flush();

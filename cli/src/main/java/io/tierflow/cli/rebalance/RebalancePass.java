@@ -27,9 +27,12 @@ final class RebalancePass {
     record Settings(URI api, double headroom, Long budgetBytes, Duration pinFor, int show) {
     }
 
-    /** What a pass did; {@code pinsPublished} is 0 on a dry run. */
+    /**
+     * What a pass did: {@code notWorthMoving} datasets it left where they are because their move would not pay,
+     * {@code pinsRefused} pins of earlier passes the topology refused; {@code pinsPublished} is 0 on a dry run.
+     */
     record Outcome(String pass, int datasets, double objectiveUsd, double boundUsd, double gap, int moves,
-            int pinsPublished) {
+            int notWorthMoving, int pinsRefused, int pinsPublished) {
     }
 
     private final Settings settings;
@@ -55,7 +58,7 @@ final class RebalancePass {
         Instant started = clock.instant();
         String pass = "pass-" + started.toEpochMilli();
         Estate estate = new EstateReader(settings.api()).read(settings.headroom(),
-                settings.budgetBytes() == null ? Long.MAX_VALUE : settings.budgetBytes());
+                settings.budgetBytes() == null ? Long.MAX_VALUE : settings.budgetBytes(), started.toEpochMilli());
         if (estate.problem().datasets() == 0) {
             return null;
         }
@@ -71,6 +74,7 @@ final class RebalancePass {
         RebalanceReport.print(out, estate, placement, solveSeconds, settings.show(), publisher == null ? null
                 : new RebalanceReport.Applied(pass, published, pins.size() - moves, started.plus(settings.pinFor())));
         return new Outcome(pass, estate.problem().datasets(), placement.objectiveUsd(), placement.boundUsd(),
-                placement.gap(), moves, published);
+                placement.gap(), moves, RebalanceReport.notWorthMoving(estate.problem(), placement).datasets(),
+                estate.refusedPinCount(), published);
     }
 }

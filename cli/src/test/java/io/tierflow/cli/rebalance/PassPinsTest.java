@@ -19,8 +19,7 @@ class PassPinsTest {
     @Test
     void shouldPinTheMovesAndTheHoldsAndNothingElse() throws Exception {
         // a has room for 1.05 GB: big or small, not both; each dataset is cheaper on a by itself.
-        Estate.Builder estate = Estate.builder(JSON.readTree("[{\"name\": \"a\", \"capacityBytes\": 1050000000},"
-                + "{\"name\": \"b\", \"capacityBytes\": 100000000000}]"), 0.0, Long.MAX_VALUE);
+        Estate.Builder estate = estate(1_050_000_000L);
         // big saves the most on a but is on b; small sits on a, held there until now by an earlier pass's pin
         // (its own decision: b); calm agrees with the pass on b.
         estate.add(summary("big", "b"), explain("big", "b", null, 1.0, 5.0));
@@ -35,13 +34,21 @@ class PassPinsTest {
         assertEquals(List.of(new PassPins.Pin("big", "a", true), new PassPins.Pin("small", "b", true)), pins);
 
         // The pass that keeps small on a (room for both) pins it there: its own decision would take it to b.
-        Estate.Builder roomy = Estate.builder(JSON.readTree("[{\"name\": \"a\", \"capacityBytes\": 100000000000},"
-                + "{\"name\": \"b\", \"capacityBytes\": 100000000000}]"), 0.0, Long.MAX_VALUE);
+        Estate.Builder roomy = estate(100_000_000_000L);
         roomy.add(summary("small", "a"), explain("small", "a", "b", 0.1, 0.2));
         roomy.add(summary("calm", "a"), explain("calm", "a", null, 1.0, 1.05));
         Estate both = roomy.build();
         assertEquals(List.of(new PassPins.Pin("small", "a", false)),
                 PassPins.of(both, new GlobalPlacementSolver().solve(both.problem())));
+    }
+
+    /** Sites a (of {@code capacityA} bytes) and b, whose classes cost nothing to move into; no hysteresis. */
+    private static Estate.Builder estate(long capacityA) throws Exception {
+        String coldClass = "{\"name\": \"COLD\", \"tier\": \"COLD\", \"storagePricePerGbMonth\": 0.004}";
+        return Estate.builder(JSON.readTree("[{\"name\": \"a\", \"capacityBytes\": " + capacityA + ", "
+                + "\"storageClasses\": [" + coldClass + "]}, {\"name\": \"b\", \"capacityBytes\": 100000000000, "
+                + "\"storageClasses\": [" + coldClass + "]}]"), JSON.readTree("[{\"name\": \"default\", "
+                + "\"horizonDays\": 30.0, \"hysteresis\": 0.0}]"), 0.0, Long.MAX_VALUE, 0L);
     }
 
     private static JsonNode summary(String key, String primary) throws Exception {
@@ -55,7 +62,7 @@ class PassPinsTest {
             throws Exception {
         String pinned = own == null ? "null" : "{\"pass\": \"pass-0\", \"site\": \"" + primary + "\", "
                 + "\"expiresAtMs\": 1, \"ownPrimary\": \"" + own + "\", \"refusedBecause\": null}";
-        return JSON.readTree("{\"key\": \"" + key + "\", \"decision\": {\"primarySite\": \"" + primary + "\", "
+        return JSON.readTree("{\"key\": \"" + key + "\", \"decision\": {\"tier\": \"COLD\", \"primarySite\": \"" + primary + "\", "
                 + "\"explanation\": {\"globalPass\": " + pinned + ", \"siteScores\": ["
                 + "{\"site\": \"a\", \"storageUsdPerMonth\": " + costA + ", \"egressUsdPerMonth\": 0.0, "
                 + "\"moveUsd\": 0.0, \"feasible\": true},"

@@ -32,10 +32,14 @@ class RebalanceLoopTest {
             requests.incrementAndGet();
             String path = exchange.getRequestURI().getPath();
             String body = !apiUp ? "{\"error\": \"rebalancing\"}"
-                    : path.equals("/sites") ? "{\"items\": [{\"name\": \"a\", \"capacityBytes\": 10000000000}]}"
+                    : path.equals("/sites") ? "{\"items\": [{\"name\": \"a\", \"capacityBytes\": 10000000000, "
+                            + "\"storageClasses\": [{\"name\": \"COLD\", \"tier\": \"COLD\", "
+                            + "\"storagePricePerGbMonth\": 0.004}]}]}"
+                    : path.equals("/policies") ? "{\"items\": [{\"name\": \"default\", \"horizonDays\": 30.0, "
+                            + "\"hysteresis\": 0.25}]}"
                     : path.equals("/datasets") ? "{\"items\": [{\"key\": \"x\", \"sizeBytes\": 1000000000, "
                             + "\"primarySite\": \"a\"}], \"nextCursor\": null}"
-                    : "{\"key\": \"x\", \"decision\": {\"primarySite\": \"a\", \"explanation\": {\"siteScores\": "
+                    : "{\"key\": \"x\", \"decision\": {\"tier\": \"COLD\", \"primarySite\": \"a\", \"explanation\": {\"siteScores\": "
                             + "[{\"site\": \"a\", \"storageUsdPerMonth\": 1.0, \"egressUsdPerMonth\": 0.0, "
                             + "\"moveUsd\": 0.0, \"feasible\": true}]}}}";
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);

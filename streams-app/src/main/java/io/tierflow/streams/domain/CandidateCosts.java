@@ -11,7 +11,7 @@ import java.util.Map;
  * storage, reads, egress and one-off cost over the policy's horizon, by the cost model's rules (see
  * {@link CostBasedTier} for what each part counts).
  */
-final class CandidateCosts {
+public final class CandidateCosts {
     private static final double MONTH_MS = CostBasedTier.MONTH_MS;
     private static final long DAY_MS = 24L * 3_600_000;
 
@@ -52,6 +52,24 @@ final class CandidateCosts {
             }
         }
         return new CostBasedTier.Candidate(tier, placement, List.copyOf(kept), storage, reads, egress, oneOff);
+    }
+
+    /**
+     * What moving the dataset's primary to {@code to}'s class {@code toClass} costs once, priced as a candidate's
+     * one-off cost is: the copy from the current primary (its GET and retrieval, egress between regions, the PUT at
+     * {@code to}) and the early deletion of the primary's copy left behind. Deleting it costs no request charge (no
+     * provider the catalogue models charges for a DELETE). Nothing when {@code to} holds the primary already; the
+     * global pass weighs a move of the primary against staying with it.
+     */
+    public static double primaryMoveUsd(DatasetEvaluator.Facts dataset, SiteOffer to,
+            SiteOffer.StorageClassOffer toClass, Map<String, SiteOffer> byName, long nowMs) {
+        if (to.name().equals(dataset.primarySite())) {
+            return 0.0;
+        }
+        double cost = copyIn(dataset, to, toClass, byName);
+        SiteOffer from = dataset.primarySite() == null ? null : byName.get(dataset.primarySite());
+        SiteOffer.StorageClassOffer left = from == null ? null : heldClass(dataset, from);
+        return left == null ? cost : cost + earlyDeletion(dataset, left, nowMs);
     }
 
     /** Storage (and monitoring) of one copy over the horizon, or over the class's minimum if it enters it now. */

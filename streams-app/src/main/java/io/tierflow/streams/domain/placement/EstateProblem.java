@@ -11,6 +11,14 @@ import java.util.List;
  * list prices. A move counts against the budget only when the dataset could have stayed: a dataset with no site yet
  * or whose current site is no longer feasible for it (down, too slow for its SLA, unencrypted) must move anyway, and
  * an evacuation is never held back by the budget.
+ *
+ * <p>A move is not free: copying the primary elsewhere and retiring the copy left behind cost once (requests,
+ * transfer, early deletion), and, as the per-dataset decision does, a move is worth making only if what it saves over
+ * the dataset's policy horizon exceeds that and, by the policy's hysteresis, the cost of staying. Both are linear in
+ * the choice of site, so the objective stays one cost per dataset and site ({@link #cost}): the monthly cost there,
+ * plus, when that is a move, its one-off cost spread over the horizon and the hysteresis share of the monthly cost of
+ * staying. The solver and its LP bound so weigh moves alike, and a move whose saving does not pay for it loses to
+ * staying.
  */
 public final class EstateProblem {
     private final List<String> siteNames;
@@ -20,9 +28,14 @@ public final class EstateProblem {
     private final double[] sizeGb;
     private final int[] current;
     private final double[] cost;
+    /** Per dataset and site, the one-off cost of moving there; null when no dataset was given one. */
+    private final double[] moveUsd;
+    private final double[] horizonMonths;
+    private final double[] hysteresis;
 
     private EstateProblem(List<String> siteNames, double[] capacityGb, double budgetGb, String[] keys,
-            double[] sizeGb, int[] current, double[] cost) {
+            double[] sizeGb, int[] current, double[] cost, double[] moveUsd, double[] horizonMonths,
+            double[] hysteresis) {
         this.siteNames = siteNames;
         this.capacityGb = capacityGb;
         this.budgetGb = budgetGb;
@@ -30,6 +43,9 @@ public final class EstateProblem {
         this.sizeGb = sizeGb;
         this.current = current;
         this.cost = cost;
+        this.moveUsd = moveUsd;
+        this.horizonMonths = horizonMonths;
+        this.hysteresis = hysteresis;
     }
 
     /**
@@ -48,7 +64,8 @@ public final class EstateProblem {
      */
     public EstateProblem withLimits(long[] usableCapacityBytes, long budgetBytes) {
         Builder limits = new Builder(siteNames, usableCapacityBytes, budgetBytes);
-        return new EstateProblem(siteNames, limits.capacityGb, limits.budgetGb, keys, sizeGb, current, cost);
+        return new EstateProblem(siteNames, limits.capacityGb, limits.budgetGb, keys, sizeGb, current, cost,
+                moveUsd, horizonMonths, hysteresis);
     }
 
     public int datasets() {
@@ -93,9 +110,40 @@ public final class EstateProblem {
         return current[dataset];
     }
 
-    /** Monthly cost of the dataset's primary on the site, move included; infinite where it may not go. */
+    /**
+     * What the objective counts for the dataset's primary on the site: its monthly cost there and, if that is a move,
+     * the move's charge ({@link #moveChargeUsd}); infinite where it may not go.
+     */
     public double cost(int dataset, int site) {
         return cost[dataset * siteNames.size() + site];
+    }
+
+    /** Monthly cost of the dataset's primary on the site, without the move's charge; infinite where it may not go. */
+    public double monthlyCost(int dataset, int site) {
+        return cost(dataset, site) - moveChargeUsd(dataset, site);
+    }
+
+    /** The one-off cost of moving the dataset's primary to the site: 0 where it is now. */
+    public double moveUsd(int dataset, int site) {
+        return moveUsd == null ? 0.0 : moveUsd[dataset * siteNames.size() + site];
+    }
+
+    /**
+     * What the objective adds to the monthly cost for moving the dataset to the site: the move spread over the
+     * dataset's horizon and the hysteresis share of the monthly cost of staying; 0 where it is now and where it may not
+     * go.
+     */
+    public double moveChargeUsd(int dataset, int site) {
+        if (moveUsd == null || site == current[dataset] || !feasible(dataset, site)) {
+            return 0.0;
+        }
+        return charge(moveUsd(dataset, site), horizonMonths[dataset], hysteresis[dataset],
+                movesCountAgainstBudget(dataset) ? cost(dataset, current[dataset]) : 0.0);
+    }
+
+    /** The move's charge: {@code moveUsd} over the horizon, and the hysteresis share of staying's monthly cost. */
+    private static double charge(double moveUsd, double horizonMonths, double hysteresis, double stayingMonthlyUsd) {
+        return moveUsd / horizonMonths + hysteresis * stayingMonthlyUsd;
     }
 
     public boolean feasible(int dataset, int site) {
@@ -151,6 +199,10 @@ public final class EstateProblem {
         private double[] sizeGb = new double[1024];
         private int[] current = new int[1024];
         private double[] cost;
+        /** Allocated at the first dataset whose moves cost something, as {@code cost} is. */
+        private double[] moveUsd;
+        private double[] horizonMonths;
+        private double[] hysteresis;
         private int count;
 
         private Builder(List<String> siteNames, long[] usableCapacityBytes, long budgetBytes) {
@@ -180,13 +232,29 @@ public final class EstateProblem {
         }
 
         /**
-         * Adds a dataset.
+         * Adds a dataset whose moves cost nothing once (or whose costs already spread them).
          *
          * @param currentSite index of the site holding its primary now, or -1
-         * @param monthlyCost per site, the monthly cost of its primary there (move included), or
-         *     {@code Double.POSITIVE_INFINITY} where it may not go
+         * @param monthlyCost per site, the monthly cost of its primary there, or {@code Double.POSITIVE_INFINITY}
+         *     where it may not go
          */
         public Builder add(String key, long sizeBytes, int currentSite, double[] monthlyCost) {
+            return add(key, sizeBytes, currentSite, monthlyCost, null, 1.0, 0.0);
+        }
+
+        /**
+         * Adds a dataset whose moves cost something once.
+         *
+         * @param currentSite index of the site holding its primary now, or -1
+         * @param monthlyCost per site, the monthly cost of its primary there, or {@code Double.POSITIVE_INFINITY}
+         *     where it may not go
+         * @param moveUsd per site, the one-off cost of moving its primary there (ignored where it is now and where it
+         *     may not go); null for none
+         * @param horizonMonths the horizon over which a move must pay for itself (its policy's), in months, > 0
+         * @param hysteresis the share (0 to below 1) of the monthly cost of staying a move must save on top
+         */
+        public Builder add(String key, long sizeBytes, int currentSite, double[] monthlyCost, double[] moveUsd,
+                double horizonMonths, double hysteresis) {
             int m = siteNames.size();
             if (sizeBytes <= 0) {
                 throw new IllegalArgumentException("dataset " + key + " has size " + sizeBytes + "; sizes are > 0");
@@ -194,9 +262,17 @@ public final class EstateProblem {
             if (currentSite < -1 || currentSite >= m) {
                 throw new IllegalArgumentException("dataset " + key + " names site index " + currentSite);
             }
-            if (monthlyCost.length != m) {
-                throw new IllegalArgumentException("dataset " + key + " has " + monthlyCost.length + " costs for "
-                        + m + " sites");
+            if (monthlyCost.length != m || moveUsd != null && moveUsd.length != m) {
+                throw new IllegalArgumentException("dataset " + key + " has " + monthlyCost.length + " costs and "
+                        + (moveUsd == null ? 0 : moveUsd.length) + " move costs for " + m + " sites");
+            }
+            if (!(horizonMonths > 0) || horizonMonths == Double.POSITIVE_INFINITY) {
+                throw new IllegalArgumentException("dataset " + key + " has horizon " + horizonMonths
+                        + " months; horizons are finite and > 0");
+            }
+            if (!(hysteresis >= 0 && hysteresis < 1)) {
+                throw new IllegalArgumentException("dataset " + key + " has hysteresis " + hysteresis
+                        + "; it is in [0, 1)");
             }
             boolean anywhere = false;
             for (int j = 0; j < m; j++) {
@@ -206,6 +282,11 @@ public final class EstateProblem {
                             + siteNames.get(j));
                 }
                 anywhere |= c != Double.POSITIVE_INFINITY;
+                double move = moveUsd == null || j == currentSite || c == Double.POSITIVE_INFINITY ? 0.0 : moveUsd[j];
+                if (!(move >= 0) || move == Double.POSITIVE_INFINITY) {
+                    throw new IllegalArgumentException("dataset " + key + " has move cost " + move + " to site "
+                            + siteNames.get(j) + "; move costs are finite and >= 0");
+                }
             }
             if (!anywhere) {
                 throw new IllegalArgumentException("dataset " + key + " may go to no site");
@@ -216,19 +297,56 @@ public final class EstateProblem {
                 sizeGb = Arrays.copyOf(sizeGb, grown);
                 current = Arrays.copyOf(current, grown);
                 cost = Arrays.copyOf(cost, grown * m);
+                if (this.moveUsd != null) {
+                    growMoves(grown);
+                }
+            }
+            boolean charged = moveUsd != null || hysteresis > 0;
+            if (charged && this.moveUsd == null) {
+                // The first dataset whose moves cost something: those before it cost nothing (a horizon of a month
+                // and no hysteresis charge nothing either way).
+                this.moveUsd = new double[0];
+                this.horizonMonths = new double[0];
+                this.hysteresis = new double[0];
+                growMoves(sizeGb.length);
+                Arrays.fill(this.horizonMonths, 0, count, 1.0);
             }
             keys[count] = key;
             sizeGb[count] = sizeBytes / 1e9;
             current[count] = currentSite;
             System.arraycopy(monthlyCost, 0, cost, count * m, m);
+            if (this.moveUsd != null) {
+                this.horizonMonths[count] = horizonMonths;
+                this.hysteresis[count] = hysteresis;
+                boolean mayStay = currentSite >= 0 && monthlyCost[currentSite] != Double.POSITIVE_INFINITY;
+                double staying = mayStay ? monthlyCost[currentSite] : 0.0;
+                for (int j = 0; j < m; j++) {
+                    double move = moveUsd == null || j == currentSite || monthlyCost[j] == Double.POSITIVE_INFINITY
+                            ? 0.0 : moveUsd[j];
+                    this.moveUsd[count * m + j] = move;
+                    if (j != currentSite && monthlyCost[j] != Double.POSITIVE_INFINITY) {
+                        cost[count * m + j] += charge(move, horizonMonths, hysteresis, staying);
+                    }
+                }
+            }
             count++;
             return this;
         }
 
+        private void growMoves(int datasets) {
+            moveUsd = Arrays.copyOf(moveUsd, datasets * siteNames.size());
+            horizonMonths = Arrays.copyOf(horizonMonths, datasets);
+            hysteresis = Arrays.copyOf(hysteresis, datasets);
+        }
+
         public EstateProblem build() {
             int m = siteNames.size();
+            boolean charged = moveUsd != null;
             return new EstateProblem(siteNames, capacityGb.clone(), budgetGb, Arrays.copyOf(keys, count),
-                    Arrays.copyOf(sizeGb, count), Arrays.copyOf(current, count), Arrays.copyOf(cost, count * m));
+                    Arrays.copyOf(sizeGb, count), Arrays.copyOf(current, count), Arrays.copyOf(cost, count * m),
+                    charged ? Arrays.copyOf(moveUsd, count * m) : null,
+                    charged ? Arrays.copyOf(horizonMonths, count) : null,
+                    charged ? Arrays.copyOf(hysteresis, count) : null);
         }
     }
 }

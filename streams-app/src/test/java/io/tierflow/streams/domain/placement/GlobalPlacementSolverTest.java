@@ -61,7 +61,8 @@ class GlobalPlacementSolverTest {
             int datasets = 5 + (int) (seed * 31 % 400);
             int sites = 2 + (int) (seed % 4);
             double budgetShare = seed % 2 == 0 ? -1 : 0.3;
-            EstateProblem problem = RandomEstates.estate(seed, datasets, sites, budgetShare);
+            // Half the datasets' moves priced once, half free: both kinds of cost row in one problem.
+            EstateProblem problem = RandomEstates.estate(seed, datasets, sites, budgetShare, 0.5);
 
             GlobalPlacement placement = solver.solve(problem);
 
@@ -79,7 +80,7 @@ class GlobalPlacementSolverTest {
             int datasets = 1 + (int) (seed % 7);
             int sites = 2 + (int) (seed % 3);
             double budgetShare = seed % 3 == 0 ? -1 : (seed % 3) * 0.35;
-            EstateProblem problem = RandomEstates.estate(seed, datasets, sites, budgetShare);
+            EstateProblem problem = RandomEstates.estate(seed, datasets, sites, budgetShare, 0.5);
 
             GlobalPlacement placement = solver.solve(problem);
 

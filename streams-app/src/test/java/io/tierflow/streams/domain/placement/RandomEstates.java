@@ -7,17 +7,28 @@ import java.util.SplittableRandom;
 /**
  * Random estates for the solver's tests: log-normal sizes, per-site prices per GB-month and egress of the catalogue's
  * order, some sites forbidden per dataset, the two sites most datasets would pick made too small for them (so at least
- * two capacities bind; one of two sites), and a current placement that fits (so staying put is always possible and any budget can be
- * met).
+ * two capacities bind; one of two sites), a current placement that fits (so staying put is always possible and any budget can be
+ * met), and moves that cost something once (so the solver weighs each against staying).
  */
 final class RandomEstates {
     private RandomEstates() {
     }
 
     /**
+     * Every dataset's moves priced once.
+     *
      * @param budgetShare the budget as a share of the bytes the unconstrained choice would move; negative for none
      */
     static EstateProblem estate(long seed, int datasets, int sites, double budgetShare) {
+        return estate(seed, datasets, sites, budgetShare, 1.0);
+    }
+
+    /**
+     * @param budgetShare the budget as a share of the bytes the unconstrained choice would move; negative for none
+     * @param pricedMoves the share of datasets whose moves cost something once (the others' moves are free but for
+     *     their transfer spread over six months, as the per-dataset decision's scores have it)
+     */
+    static EstateProblem estate(long seed, int datasets, int sites, double budgetShare, double pricedMoves) {
         SplittableRandom random = new SplittableRandom(seed);
         int m = sites;
         double[] storagePerGb = new double[m];
@@ -104,15 +115,33 @@ final class RandomEstates {
         for (int j = 0; j < m; j++) {
             names.add("site" + j);
         }
+        // A move costs once: the target's PUT, the source's retrieval and its egress; it must pay within a horizon of
+        // one to six months, by a hysteresis of up to a quarter of what staying costs.
+        double[] putUsd = new double[m];
+        double[] retrievalPerGb = new double[m];
+        for (int j = 0; j < m; j++) {
+            putUsd[j] = random.nextDouble() * 2e-5;
+            retrievalPerGb[j] = random.nextDouble() * 0.03;
+        }
         EstateProblem.Builder builder = EstateProblem.builder(names, capacity, budget);
         for (int i = 0; i < datasets; i++) {
-            double[] cost = base[i].clone();
+            double gb = size[i] / 1e9;
+            double[] move = new double[m];
             for (int j = 0; j < m; j++) {
-                if (j != current[i] && cost[j] != Double.POSITIVE_INFINITY) {
-                    cost[j] += size[i] / 1e9 * egressPerGb[current[i]] / 6.0; // the move over a six-month horizon
-                }
+                move[j] = putUsd[j] + gb * (retrievalPerGb[current[i]] + egressPerGb[current[i]]);
             }
-            builder.add("d" + i, size[i], current[i], cost);
+            if (pricedMoves >= 1 || random.nextDouble() < pricedMoves) {
+                builder.add("d" + i, size[i], current[i], base[i], move, 1 + 5 * random.nextDouble(),
+                        0.25 * random.nextDouble());
+            } else {
+                double[] cost = base[i].clone();
+                for (int j = 0; j < m; j++) {
+                    if (j != current[i] && cost[j] != Double.POSITIVE_INFINITY) {
+                        cost[j] += gb * egressPerGb[current[i]] / 6.0;
+                    }
+                }
+                builder.add("d" + i, size[i], current[i], cost);
+            }
         }
         return builder.build();
     }
